@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "feedtui",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "feedtui", targets: ["FeedTUI"]),
+        .library(name: "FeedModel", targets: ["FeedModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses", pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .target(
+            name: "FeedModel",
+            dependencies: ["CLibXML2"]),
+        .executableTarget(
+            name: "FeedTUI",
+            dependencies: [
+                "FeedModel", "CNcurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "FeedModelTests",
+            dependencies: ["FeedModel"],
+            resources: [.copy("Resources")]),
+        .testTarget(
+            name: "FeedTUITests",
+            dependencies: ["FeedTUI", "FeedModel"],
+            resources: [.copy("Goldens")]),
+    ]
+)

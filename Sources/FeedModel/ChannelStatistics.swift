@@ -1,0 +1,97 @@
+import Foundation
+
+/// What feedtui computes from a channel's publications. Service messages are not posts and are not counted.
+/// Every value the posts cannot give is `nil` (shown as `—`), never 0.
+public struct ChannelStatistics: Equatable, Sendable {
+    public var postCount: Int
+    public var firstDate: Date?
+    public var lastDate: Date?
+    /// Posts per week over the span from the first to the last post; nil with fewer than two distinct dates.
+    public var postsPerWeek: Double?
+    public var postsWithViews: Int
+    public var viewsTotal: Int64?
+    public var viewsMean: Double?
+    public var viewsMedian: Double?
+    /// Up to three posts with the most views, most first.
+    public var topPosts: [Publication]
+    /// Weekly and monthly series from the first post's week/month to the last's; views only where known.
+    public var postsByWeek: [Int]
+    public var viewsByWeek: [Int64?]
+    public var postsByMonth: [Int]
+    public var viewsByMonth: [Int64?]
+    /// [weekday 0 = Monday][hour 0…23], in the zone each post was written in (UTC when unknown).
+    public var weekdayHour: [[Int]]
+    public var mediaShare: Double?
+    public var linkShare: Double?
+    /// Mean views ÷ subscribers, where both are known.
+    public var engagementRate: Double?
+
+    public init(_ channel: Channel) {
+        let posts = channel.publications.filter { !$0.isService }
+        postCount = posts.count
+        let dates = posts.map(\.date)
+        firstDate = dates.min()
+        lastDate = dates.max()
+        if let first = firstDate, let last = lastDate, last > first {
+            postsPerWeek = Double(posts.count) / (last.timeIntervalSince(first) / (7 * 86_400))
+        }
+
+        let views = posts.compactMap(\.views?.value).sorted()
+        postsWithViews = views.count
+        if !views.isEmpty {
+            let total = views.reduce(Int64(0), &+)
+            viewsTotal = total
+            viewsMean = Double(total) / Double(views.count)
+            let mid = views.count / 2
+            viewsMedian = views.count % 2 == 1 ? Double(views[mid]) : Double(views[mid - 1] + views[mid]) / 2
+        }
+        topPosts = Array(
+            posts.filter { $0.views != nil }
+                .sorted { ($0.views?.value ?? 0, $1.date) > ($1.views?.value ?? 0, $0.date) }
+                .prefix(3))
+
+        weekdayHour = Array(repeating: Array(repeating: 0, count: 24), count: 7)
+        postsByWeek = []
+        viewsByWeek = []
+        postsByMonth = []
+        viewsByMonth = []
+        if let first = firstDate {
+            let firstWeek = Self.week(of: first)
+            let firstMonth = Self.month(of: first)
+            for p in posts {
+                let t = CivilTime(p.date, utcOffset: p.utcOffset ?? 0)
+                weekdayHour[t.weekday][t.hour] += 1
+                Self.add(p, at: Self.week(of: p.date) - firstWeek, posts: &postsByWeek, views: &viewsByWeek)
+                Self.add(p, at: Self.month(of: p.date) - firstMonth, posts: &postsByMonth, views: &viewsByMonth)
+            }
+        }
+
+        if !posts.isEmpty {
+            mediaShare = Double(posts.filter { !$0.media.isEmpty }.count) / Double(posts.count)
+            linkShare = Double(posts.filter { !$0.links.isEmpty || $0.linkPreview != nil }.count) / Double(posts.count)
+        }
+        if let mean = viewsMean, let subs = channel.subscribers?.value, subs > 0 {
+            engagementRate = mean / Double(subs)
+        }
+    }
+
+    private static func add(_ p: Publication, at index: Int, posts: inout [Int], views: inout [Int64?]) {
+        guard index >= 0 else { return }
+        if posts.count <= index {
+            posts.append(contentsOf: repeatElement(0, count: index + 1 - posts.count))
+            views.append(contentsOf: repeatElement(nil, count: index + 1 - views.count))
+        }
+        posts[index] += 1
+        if let v = p.views?.value { views[index] = (views[index] ?? 0) &+ v }
+    }
+
+    /// Weeks since 1970-01-05 (a Monday).
+    private static func week(of date: Date) -> Int {
+        Int(((date.timeIntervalSince1970 - 4 * 86_400) / (7 * 86_400)).rounded(.down))
+    }
+
+    private static func month(of date: Date) -> Int {
+        let t = CivilTime(date)
+        return t.year * 12 + t.month - 1
+    }
+}

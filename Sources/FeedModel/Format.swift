@@ -1,0 +1,98 @@
+import Foundation
+
+/// The source formats feedtui reads. `detect` looks at content, never at the file name.
+public enum Format: String, CaseIterable, Sendable {
+    case page, json, tdesktop, tme, rss
+
+    var importer: any Importer.Type {
+        switch self {
+        case .page: PageImporter.self
+        case .json: NativeJSON.self
+        case .tdesktop: TDesktopImporter.self
+        case .tme: TMeImporter.self
+        case .rss: RSSImporter.self
+        }
+    }
+
+    /// Most specific first: JSON dialects before the page text, which accepts loosely.
+    static let detectionOrder: [Format] = [.json, .tdesktop, .tme, .rss, .page]
+
+    public static func detect(_ data: Data) -> Format? {
+        detectionOrder.first { $0.importer.recognizes(data) }
+    }
+}
+
+/// One importer per format: recognises its content and turns bytes into channels.
+protocol Importer {
+    /// A cheap look at the start of the data.
+    static func recognizes(_ data: Data) -> Bool
+    /// Keeps what parses; records what did not in each channel's `skipped`. Throws only when nothing usable is there.
+    static func load(_ data: Data) throws(FeedError) -> [Channel]
+}
+
+/// An error with a place, printed as one line: `Samples/x.json:12:7: expected "date"`.
+public struct FeedError: Error, Equatable, CustomStringConvertible, Sendable {
+    public var message: String
+    public var source: String?
+    public var line: Int?
+    public var column: Int?
+
+    public init(_ message: String, source: String? = nil, line: Int? = nil, column: Int? = nil) {
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String {
+        var place = source ?? ""
+        if let line { place += ":\(line)" }
+        if let column, line != nil { place += ":\(column)" }
+        return place.isEmpty ? message : "\(place): \(message)"
+    }
+
+    func at(_ source: String) -> FeedError {
+        var e = self
+        e.source = source
+        return e
+    }
+}
+
+public enum FeedLoader {
+    /// Reads a file (or `-` for standard input) and imports it with the given or detected format.
+    public static func load(path: String, format: Format? = nil) throws(FeedError) -> [Channel] {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw FeedError("no such file", source: path)
+            }
+            guard !isDir.boolValue else { throw FeedError("is a directory, not a feed file", source: path) }
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            } catch {
+                throw FeedError("cannot read: \(error.localizedDescription)", source: path)
+            }
+        }
+        do {
+            return try load(data: data, format: format)
+        } catch {
+            throw error.source == nil ? error.at(path) : error
+        }
+    }
+
+    public static func load(data: Data, format: Format? = nil) throws(FeedError) -> [Channel] {
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            throw FeedError("empty file")
+        }
+        guard let format = format ?? Format.detect(data) else {
+            let tried = Format.detectionOrder.map(\.rawValue).joined(separator: ", ")
+            throw FeedError("not a feed in any known format (tried \(tried))")
+        }
+        let channels = try format.importer.load(data)
+        guard !channels.isEmpty else { throw FeedError("no channel found in this \(format.rawValue) file") }
+        return channels
+    }
+}

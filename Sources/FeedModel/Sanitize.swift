@@ -1,0 +1,39 @@
+import Foundation
+
+/// Text from a source never reaches the terminal raw. Controls (C0, C1, DEL, and so ESC sequences) become
+/// visible control pictures, bidi overrides and isolates are removed, line and paragraph separators
+/// become newlines, tabs become spaces.
+public enum Sanitize {
+    public static func forDisplay(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsWork) else { return text }
+        var out = String.UnicodeScalarView()
+        out.reserveCapacity(text.unicodeScalars.count)
+        for s in text.unicodeScalars {
+            switch s.value {
+            case 0x0A: out.append(s)
+            case 0x09: out.append(contentsOf: "    ".unicodeScalars)
+            case 0x0D: break  // CR of a CRLF; a lone CR would move the cursor.
+            case 0x2028, 0x2029: out.append("\n")
+            case 0x00...0x1F: out.append(Unicode.Scalar(0x2400 + s.value) ?? "\u{FFFD}")  // ␀…␟, e.g. ESC → ␛
+            case 0x7F: out.append("\u{2421}")  // ␡
+            case 0x80...0x9F: out.append("\u{FFFD}")
+            case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: break
+            default: out.append(s)
+            }
+        }
+        return String(out)
+    }
+
+    /// The same, for one line: newlines become spaces.
+    public static func line(_ text: String) -> String {
+        forDisplay(text).replacingOccurrences(of: "\n", with: " ")
+    }
+
+    private static func needsWork(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x0A: false
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true
+        default: false
+        }
+    }
+}
