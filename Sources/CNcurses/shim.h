@@ -23,3 +23,4 @@ static inline mmask_t cn_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t cn_button5_pressed(void) { return BUTTON5_PRESSED; }
 static inline int cn_key_mouse(void) { return KEY_MOUSE; }
 static inline int cn_key_resize(void) { return KEY_RESIZE; }
+

@@ -1,0 +1,160 @@
+import ArgumentParser
+import FeedModel
+import Foundation
+
+@main
+struct FeedTUI: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "feedtui",
+        abstract: "Browse Telegram-style channels and RSS/Atom feeds in the terminal.",
+        version: version,
+        subcommands: [Browse.self, Stats.self, Export.self, ScreenCommand.self],
+        defaultSubcommand: Browse.self)
+}
+
+extension Format: ExpressibleByArgument {}
+
+/// Options every command that reads a source shares.
+struct SourceOptions: ParsableArguments {
+    @Option(help: "Source format: auto, page, json, tdesktop, tme or rss.")
+    var format: String = "auto"
+
+    func resolvedFormat() throws -> Format? {
+        if format == "auto" { return nil }
+        guard let f = Format(rawValue: format) else {
+            throw ValidationError("unknown format \"\(format)\" (auto, \(Format.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return f
+    }
+
+    /// Loads every source (or the bundled sample); a bad source ends the program with one line on stderr.
+    func load(_ sources: [String]) throws -> [Channel] {
+        let format = try resolvedFormat()
+        let paths = sources.isEmpty ? [try Samples.defaultPath()] : sources
+        var channels: [Channel] = []
+        for path in paths {
+            do {
+                channels += try FeedLoader.load(path: path, format: format)
+            } catch {
+                fail(error.description)
+            }
+        }
+        return channels
+    }
+}
+
+/// One clear line on stderr and exit code 1: never a trap or a stack trace.
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("feedtui: \(message)\n".utf8))
+    Foundation.exit(1)
+}
+
+enum Samples {
+    static let defaultName = "durov-channel-page.txt"
+
+    /// The bundled sample: `$FEEDTUI_SAMPLES`, then `share/feedtui/Samples` beside an installed binary, then the
+    /// source tree's `Samples/` above a built one.
+    static func defaultPath() throws -> String {
+        var candidates: [URL] = []
+        if let dir = ProcessInfo.processInfo.environment["FEEDTUI_SAMPLES"] {
+            candidates.append(URL(fileURLWithPath: dir))
+        }
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        candidates.append(exe.appendingPathComponent("../share/feedtui/Samples"))
+        var dir = exe
+        for _ in 0..<6 {
+            candidates.append(dir.appendingPathComponent("Samples"))
+            dir = dir.deletingLastPathComponent()
+        }
+        for c in candidates {
+            let file = c.appendingPathComponent(defaultName).standardizedFileURL.path
+            if FileManager.default.fileExists(atPath: file) { return file }
+        }
+        fail("the bundled sample \(defaultName) was not found (set FEEDTUI_SAMPLES to its folder)")
+    }
+}
+
+struct Browse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "browse", abstract: "Browse sources (the default command); no SOURCE opens the bundled sample.")
+
+    @Argument(help: "Files, - for standard input.") var sources: [String] = []
+    @OptionGroup var options: SourceOptions
+    @Flag(help: "No colours (also when NO_COLOR is set).") var noColor = false
+    @Option(help: "The state database (default $XDG_STATE_HOME/feedtui/state.sqlite).") var state: String?
+
+    func run() throws {
+        let channels = try options.load(sources)
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            // Not a terminal: print the post list as plain text.
+            for ch in channels {
+                for line in PlainText.postList(ch) { print(line) }
+            }
+            return
+        }
+        let env = ProcessInfo.processInfo.environment
+        let useColor = !noColor && (env["NO_COLOR"] ?? "").isEmpty
+        let code = Runtime.run(channels: channels, useColor: useColor)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the channel statistics and exit.")
+
+    @Argument(help: "A file, or - for standard input.") var source: String
+    @OptionGroup var options: SourceOptions
+    @Flag(help: "Print JSON instead of aligned text.") var json = false
+
+    func run() throws {
+        let channels = try options.load([source])
+        if json {
+            print(StatsJSON.encode(channels))
+        } else {
+            for (i, ch) in channels.enumerated() {
+                if i > 0 { print("") }
+                print(PlainText.statistics(ch).joined(separator: "\n"))
+            }
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the channel in feedtui's native JSON format.")
+
+    @Argument(help: "A file, or - for standard input.") var source: String
+    @OptionGroup var options: SourceOptions
+    @Flag(help: "Native JSON (the only export format, and the default).") var json = false
+
+    func run() throws {
+        let channels = try options.load([source])
+        FileHandle.standardOutput.write(NativeJSON.encode(channels))
+    }
+}
+
+struct ScreenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screen", abstract: "Render the screen after some keys as plain text, without a terminal.")
+
+    @Argument(help: "A file, or - for standard input.") var source: String
+    @OptionGroup var options: SourceOptions
+    @Option(help: "Screen size as COLSxROWS.") var size: String = "120x40"
+    @Option(help: "Keys to press first, separated by spaces: j k Enter Esc Tab PgDn C-l …") var keys: String = ""
+
+    func run() throws {
+        let parts = size.split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] > 0, parts[1] > 0, parts[0] <= 1000, parts[1] <= 1000 else {
+            throw ValidationError("--size takes COLSxROWS, such as 120x40")
+        }
+        var keyList: [Key] = []
+        for name in keys.split(separator: " ") {
+            guard let key = Key(name: String(name)) else { throw ValidationError("unknown key \"\(name)\"") }
+            keyList.append(key)
+        }
+        var state = AppState(channels: try options.load([source]), size: Size(width: parts[0], height: parts[1]), useColor: false)
+        for key in keyList { reduce(&state, .key(key)) }
+        print(Screen.render(state).lines.joined(separator: "\n"))
+    }
+}

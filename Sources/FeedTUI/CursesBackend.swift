@@ -1,0 +1,164 @@
+import CNcurses
+import FeedModel
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Signals only set this flag (an atomic store is safe in a handler); the event loop polls it and restores
+/// the terminal in normal code.
+private let receivedSignal = Atomic<Int32>(0)
+
+/// The only file that talks to ncurses: reads keys, draws a Grid, restores the terminal.
+final class CursesBackend {
+    private var previous: Grid?
+    private let colorPairs: Bool
+
+    init(useColor: Bool) {
+        setlocale(LC_ALL, "")
+        initscr()
+        cbreak()
+        noecho()
+        nonl()
+        keypad(cn_stdscr(), true)
+        curs_set(0)
+        set_escdelay(25)
+        mousemask(cn_all_mouse_events(), nil)
+        mouseinterval(0)
+        var pairs = false
+        if useColor, has_colors() {
+            start_color()
+            use_default_colors()
+            // Pair n is Color(rawValue: n) on the default background (-1).
+            let fg: [Color: Int16] = [
+                .accent: Int16(COLOR_CYAN), .dim: Int16(COLOR_BLUE), .highlight: Int16(COLOR_YELLOW),
+                .warning: Int16(COLOR_RED), .star: Int16(COLOR_YELLOW), .link: Int16(COLOR_GREEN),
+            ]
+            for (color, f) in fg { init_pair(Int16(color.rawValue), f, -1) }
+            pairs = true
+        }
+        colorPairs = pairs
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { receivedSignal.store($0, ordering: .relaxed) }
+            sigemptyset(&action.sa_mask)
+            sigaction(sig, &action, nil)
+        }
+    }
+
+    func end() {
+        endwin()
+    }
+
+    var size: Size { Size(width: Int(cn_cols()), height: Int(cn_lines())) }
+
+    /// The signal that asked us to stop, if any (SIGINT, SIGTERM, SIGHUP).
+    func pendingSignal() -> Int32? {
+        let s = receivedSignal.exchange(0, ordering: .relaxed)
+        return s == 0 ? nil : s
+    }
+
+    /// Waits up to `timeoutMs` for input.
+    func nextEvent(timeoutMs: Int32) -> Event? {
+        wtimeout(cn_stdscr(), timeoutMs)
+        var ch: wint_t = 0
+        let rc = wget_wch(cn_stdscr(), &ch)
+        if rc == ERR { return nil }
+        let code = Int32(ch)
+        if rc == KEY_CODE_YES {
+            switch code {
+            case cn_key_resize(): return .resize(size)
+            case cn_key_mouse(): return mouse()
+            case KEY_UP: return .key(.up)
+            case KEY_DOWN: return .key(.down)
+            case KEY_LEFT: return .key(.left)
+            case KEY_RIGHT: return .key(.right)
+            case KEY_NPAGE: return .key(.pageDown)
+            case KEY_PPAGE: return .key(.pageUp)
+            case KEY_HOME: return .key(.home)
+            case KEY_END: return .key(.end)
+            case KEY_ENTER: return .key(.enter)
+            case KEY_BACKSPACE: return .key(.backspace)
+            case KEY_BTAB: return .key(.backTab)
+            default: return nil
+            }
+        }
+        switch code {
+        case 13, 10: return .key(.enter)
+        case 27: return .key(.escape)
+        case 9: return .key(.tab)
+        case 127, 8: return .key(.backspace)
+        case 1...26: return Unicode.Scalar(UInt32(code) + 96).map { .key(.ctrl(Character($0))) }
+        default: return Unicode.Scalar(UInt32(code)).map { .key(.char(Character($0))) }
+        }
+    }
+
+    private func mouse() -> Event? {
+        var m = MEVENT()
+        guard getmouse(&m) == OK else { return nil }
+        if m.bstate & cn_button4_pressed() != 0 { return .mouse(.wheelUp) }
+        if m.bstate & cn_button5_pressed() != 0 { return .mouse(.wheelDown) }
+        if m.bstate & (cn_button1_pressed() | cn_button1_clicked()) != 0 {
+            return .mouse(.click(x: Int(m.x), y: Int(m.y)))
+        }
+        return nil
+    }
+
+    /// Draws the cells that changed since the last frame (all of them after a resize or Ctrl-L).
+    func draw(_ grid: Grid, force: Bool = false) {
+        let old = force || previous?.width != grid.width || previous?.height != grid.height ? nil : previous
+        if old == nil { werase(cn_stdscr()) }
+        for y in 0..<grid.height {
+            for x in 0..<grid.width {
+                let cell = grid[x, y]
+                if let old, old[x, y] == cell { continue }
+                guard cell.width > 0 else { continue }
+                // A wide glyph covers the next cell; clear it first in case curses counts the glyph narrower.
+                if cell.width == 2, x + 1 < grid.width { put(" ", Style.plain, x + 1, y) }
+                if let letters = Self.flagLetters(cell.char) {
+                    for (i, l) in letters.enumerated() where x + i < grid.width { put(l, cell.style, x + i, y) }
+                } else {
+                    put(cell.char, cell.style, x, y)
+                }
+            }
+        }
+        if force { clearok(cn_stdscr(), true) }
+        wrefresh(cn_stdscr())
+        previous = grid
+    }
+
+    private func put(_ c: Character, _ style: Style, _ x: Int, _ y: Int) {
+        var attrs = cn_a_normal()
+        if style.bold { attrs |= cn_a_bold() }
+        if style.dim { attrs |= cn_a_dim() }
+        if style.reverse { attrs |= cn_a_reverse() }
+        if style.underline { attrs |= cn_a_underline() }
+        let pair: Int16 = colorPairs && style.color != .plain ? Int16(style.color.rawValue) : 0
+        var wchars = Self.drawable(c).map { wchar_t(bitPattern: $0.value) } + [0]
+        var cc = cchar_t()
+        if setcchar(&cc, &wchars, attrs, pair, nil) != OK {
+            var fallback: [wchar_t] = [wchar_t(0xFFFD), 0]
+            setcchar(&cc, &fallback, attrs, pair, nil)
+        }
+        mvwadd_wch(cn_stdscr(), Int32(y), Int32(x), &cc)
+    }
+
+    /// Curses holds one spacing character plus a few combining marks per cell, so emoji ZWJ sequences are
+    /// drawn as their first emoji (two columns, as the grid counted them).
+    static func drawable(_ c: Character) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        for s in c.unicodeScalars {
+            if (s.value == 0x200D && !out.isEmpty) || out.count >= 5 { break }
+            out.append(s)
+        }
+        return out
+    }
+
+    /// A flag (two regional indicators) shows as its two letters: curses cannot hold both in one cell.
+    static func flagLetters(_ c: Character) -> [Character]? {
+        let scalars = Array(c.unicodeScalars)
+        guard scalars.count == 2, scalars.allSatisfy({ (0x1F1E6...0x1F1FF).contains($0.value) }) else { return nil }
+        return scalars.compactMap { Unicode.Scalar($0.value - 0x1F1E6 + 65).map(Character.init) }
+    }
+}

@@ -1,0 +1,122 @@
+import FeedModel
+
+/// Colours are roles, not numbers: the backend maps them to curses pairs on the terminal's default background.
+enum Color: UInt8, CaseIterable {
+    case plain, accent, dim, highlight, warning, star, link
+}
+
+struct Style: Equatable, Hashable {
+    var color: Color = .plain
+    var bold = false
+    var dim = false
+    var reverse = false
+    var underline = false
+
+    static let plain = Style()
+}
+
+/// One terminal cell. A wide glyph sits in its first cell with `width` 2; the cell after it has `width` 0.
+struct Cell: Equatable {
+    var char: Character = " "
+    var width: UInt8 = 1
+    var style: Style = .plain
+}
+
+/// The whole screen as cells, drawn into by the panes and handed to the backend (or printed as text in tests).
+struct Grid {
+    let width: Int
+    let height: Int
+    private(set) var cells: [Cell]
+
+    init(width: Int, height: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: Cell(), count: self.width * self.height)
+    }
+
+    subscript(x: Int, y: Int) -> Cell {
+        cells[y * width + x]
+    }
+
+    /// Writes one line of text at (x, y), at most `limit` columns (and never past the right edge); text that does
+    /// not fit ends in "…". Text is sanitised here, so nothing from a source reaches the terminal raw.
+    /// Returns the number of columns written.
+    @discardableResult
+    mutating func put(_ text: some StringProtocol, x: Int, y: Int, limit: Int? = nil, style: Style = .plain) -> Int {
+        guard y >= 0, y < height, x >= 0, x < width else { return 0 }
+        let room = min(limit ?? width, width - x)
+        guard room > 0 else { return 0 }
+        let safe = Sanitize.line(String(text))
+        let fitted = safe.displayWidth <= room ? safe : safe.truncated(toWidth: room)
+        var col = x
+        for c in fitted {
+            let w = DisplayWidth.of(c)
+            if w == 0 {
+                // A lone combining mark or format character: nothing to draw in a cell of its own.
+                continue
+            }
+            set(col, y, Cell(char: c, width: UInt8(w), style: style))
+            if w == 2 { set(col + 1, y, Cell(char: " ", width: 0, style: style)) }
+            col += w
+        }
+        return col - x
+    }
+
+    /// Clears a rectangle to spaces in `style` (used for selection bars and backgrounds).
+    mutating func fill(_ r: Rect, style: Style = .plain) {
+        for y in max(0, r.y)..<min(height, r.y + r.height) {
+            for x in max(0, r.x)..<min(width, r.x + r.width) { set(x, y, Cell(style: style)) }
+        }
+    }
+
+    /// Restyles cells without changing their text (selection bar over a rendered row, search highlights).
+    mutating func restyle(_ r: Rect, _ change: (inout Style) -> Void) {
+        for y in max(0, r.y)..<min(height, r.y + r.height) {
+            for x in max(0, r.x)..<min(width, r.x + r.width) { change(&cells[y * width + x].style) }
+        }
+    }
+
+    private mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
+        guard x >= 0, x < width, y >= 0, y < height else { return }
+        let i = y * width + x
+        // Never leave half of a wide glyph behind.
+        if cells[i].width == 0, x > 0, cells[i - 1].width == 2 { cells[i - 1] = Cell(style: cells[i - 1].style) }
+        if cells[i].width == 2, x + 1 < width, cell.width != 2 { cells[i + 1] = Cell(style: cells[i + 1].style) }
+        cells[i] = cell
+    }
+
+    /// Rows as text, trailing spaces removed: what goldens and `feedtui screen` print.
+    var lines: [String] {
+        (0..<height).map { y in
+            var s = ""
+            for x in 0..<width where self[x, y].width > 0 { s.append(self[x, y].char) }
+            while s.last == " " { s.removeLast() }
+            return s
+        }
+    }
+}
+
+struct Rect: Equatable {
+    var x: Int
+    var y: Int
+    var width: Int
+    var height: Int
+
+    var maxX: Int { x + width }
+    var maxY: Int { y + height }
+
+    func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
+
+    /// The area inside a one-cell border.
+    var inner: Rect { Rect(x: x + 1, y: y + 1, width: max(0, width - 2), height: max(0, height - 2)) }
+
+    func splitColumns(left: Int) -> (Rect, Rect) {
+        let l = min(max(0, left), width)
+        return (Rect(x: x, y: y, width: l, height: height), Rect(x: x + l, y: y, width: width - l, height: height))
+    }
+
+    func splitRows(top: Int) -> (Rect, Rect) {
+        let t = min(max(0, top), height)
+        return (Rect(x: x, y: y, width: width, height: t), Rect(x: x, y: y + t, width: width, height: height - t))
+    }
+}

@@ -1,0 +1,123 @@
+/// A key as the backend reports it, independent of curses.
+enum Key: Hashable {
+    case char(Character)
+    case ctrl(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case enter, escape, tab, backTab, backspace
+
+    /// Names used by `feedtui screen --keys` and in help: "j", "Enter", "C-l", "PgDn", "Space".
+    init?(name: String) {
+        switch name {
+        case "Enter", "Return": self = .enter
+        case "Esc", "Escape": self = .escape
+        case "Tab": self = .tab
+        case "BTab", "S-Tab": self = .backTab
+        case "BSpace", "Backspace": self = .backspace
+        case "Up": self = .up
+        case "Down": self = .down
+        case "Left": self = .left
+        case "Right": self = .right
+        case "PgUp", "PageUp", "PPage": self = .pageUp
+        case "PgDn", "PageDown", "NPage": self = .pageDown
+        case "Home": self = .home
+        case "End": self = .end
+        case "Space": self = .char(" ")
+        default:
+            if name.hasPrefix("C-"), name.count == 3, let c = name.last {
+                self = .ctrl(c)
+            } else if name.count == 1, let c = name.first {
+                self = .char(c)
+            } else {
+                return nil
+            }
+        }
+    }
+
+    var label: String {
+        switch self {
+        case .char(" "): "Space"
+        case .char(let c): String(c)
+        case .ctrl(let c): "C-\(c)"
+        case .up: "↑"
+        case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        case .home: "Home"
+        case .end: "End"
+        case .enter: "Enter"
+        case .escape: "Esc"
+        case .tab: "Tab"
+        case .backTab: "S-Tab"
+        case .backspace: "BSpace"
+        }
+    }
+}
+
+/// What the user can ask for, apart from the keys that ask for it (tests call actions directly).
+enum Action: Equatable, Hashable {
+    case moveDown, moveUp, pageDown, pageUp, top, bottom
+    case open, back, quit
+    case nextPane, toggleStats
+    case search, searchNext, searchPrevious
+    case rate, openLink, sort
+    case channels, previousChannel, nextChannel
+    case help, redraw
+}
+
+/// One row of the key table: the keys, the action, and the help text. The reducer, the help overlay and the
+/// hint line all read this table, so they cannot drift apart.
+struct KeyBinding {
+    var keys: [Key]
+    var action: Action
+    var help: String
+    /// Short label for the hint line; nil keeps the binding out of it.
+    var hint: String?
+}
+
+enum KeyTable {
+    static let bindings: [KeyBinding] = [
+        KeyBinding(keys: [.char("j"), .down], action: .moveDown, help: "next post (or scroll down)", hint: "move"),
+        KeyBinding(keys: [.char("k"), .up], action: .moveUp, help: "previous post (or scroll up)"),
+        KeyBinding(keys: [.pageDown, .char(" ")], action: .pageDown, help: "page down"),
+        KeyBinding(keys: [.pageUp, .char("b")], action: .pageUp, help: "page up"),
+        KeyBinding(keys: [.char("g"), .home], action: .top, help: "first post / top"),
+        KeyBinding(keys: [.char("G"), .end], action: .bottom, help: "last post / bottom"),
+        KeyBinding(keys: [.enter, .char("l"), .right], action: .open, help: "open the post full-screen", hint: "open"),
+        KeyBinding(keys: [.char("q"), .escape, .char("h"), .left], action: .back, help: "back; quit from the list", hint: "quit"),
+        KeyBinding(keys: [.tab], action: .nextPane, help: "focus the next pane", hint: "pane"),
+        KeyBinding(keys: [.char("s")], action: .toggleStats, help: "show or hide the statistics pane", hint: "stats"),
+        KeyBinding(keys: [.char("/")], action: .search, help: "search text, previews and links", hint: "search"),
+        KeyBinding(keys: [.char("n")], action: .searchNext, help: "next search match"),
+        KeyBinding(keys: [.char("N")], action: .searchPrevious, help: "previous search match"),
+        KeyBinding(keys: [.char("S")], action: .sort, help: "sort: newest, oldest, most viewed"),
+        KeyBinding(keys: [.char("r")], action: .rate, help: "rate the channel: r then 1–5, r 0 withdraws", hint: "rate"),
+        KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first link (1–9 in a post: that link)"),
+        KeyBinding(keys: [.char("c")], action: .channels, help: "list of open channels"),
+        KeyBinding(keys: [.char("[")], action: .previousChannel, help: "previous channel"),
+        KeyBinding(keys: [.char("]")], action: .nextChannel, help: "next channel"),
+        KeyBinding(keys: [.char("?")], action: .help, help: "this help", hint: "help"),
+        KeyBinding(keys: [.ctrl("l")], action: .redraw, help: "redraw the screen"),
+    ]
+
+    private static let byKey: [Key: Action] = {
+        var map: [Key: Action] = [:]
+        for b in bindings { for k in b.keys { map[k] = b.action } }
+        return map
+    }()
+
+    static func action(for key: Key) -> Action? { byKey[key] }
+
+    /// "j/k move  Enter open  Tab pane  / search  s stats  r rate  ? help  q quit"
+    static var hintLine: String {
+        var parts = bindings.compactMap { b -> String? in
+            guard let hint = b.hint else { return nil }
+            let keys = b.action == .moveDown ? "j/k" : b.keys[0].label
+            return "\(keys) \(hint)"
+        }
+        // Quit is the hint users look for last; keep it at the end as in the spec's screen.
+        if let q = parts.firstIndex(where: { $0.hasSuffix(" quit") }) { parts.append(parts.remove(at: q)) }
+        return parts.joined(separator: "  ")
+    }
+}

@@ -1,0 +1,76 @@
+import FeedModel
+
+/// One post: a header (date, views, forwards, reactions), media, the link preview, the text wrapped at word
+/// boundaries by display width, and its numbered links. Used beside the list and full-screen.
+enum PostBodyPane {
+    static func render(_ state: AppState, in area: Rect, into grid: inout Grid, theme: Theme) {
+        guard let post = state.channel.selectedPost else { return }
+        let lines = lines(for: post, width: area.width, full: state.mode == .post, theme: theme)
+        let top = state.channel.bodyTop
+        for row in 0..<area.height where top + row < lines.count {
+            grid.put(lines[top + row], x: area.x, y: area.y + row, limit: area.width)
+        }
+    }
+
+    static func header(_ post: Publication) -> String {
+        var parts = [Fmt.date(post).long, "views \(Fmt.count(post.views))"]
+        if let f = post.forwards { parts.append("forwards \(Fmt.count(f))") }
+        if let r = post.reactions { parts.append("reactions \(Fmt.count(r))") }
+        if post.edited { parts.append("edited") }
+        return parts.joined(separator: " · ")
+    }
+
+    static func lines(for post: Publication, width: Int, full: Bool, theme: Theme = Theme(useColor: false))
+        -> [StyledLine]
+    {
+        guard width > 0 else { return [] }
+        var out: [StyledLine] = []
+        func add(_ text: String, _ style: Style) {
+            for l in Sanitize.forDisplay(text).wrapped(toWidth: width) { out.append([Span(text: l, style: style)]) }
+        }
+        add(header(post), theme.date)
+        if let from = post.forwardedFrom { add("forwarded from \(from)", theme.muted) }
+        if !post.media.isEmpty {
+            add(post.media.map { m in "[\(m.kind.rawValue)\(m.name.map { ": \($0)" } ?? "")]" }.joined(separator: " "), theme.muted)
+        }
+        out.append([])
+        if let preview = post.linkPreview {
+            out.append(contentsOf: previewLines(preview, width: width, boxed: full, theme: theme))
+            out.append([])
+        }
+        if !post.text.isEmpty { add(post.text, post.isService ? theme.service : theme.text) }
+        if full, !post.links.isEmpty {
+            out.append([])
+            add("Links", theme.title)
+            for (i, link) in post.links.enumerated() {
+                let number = i < 9 ? "\(i + 1)" : " "
+                out.append([Span(text: " \(number) ", style: theme.muted), Span(text: link, style: theme.link)])
+            }
+        }
+        while out.last?.isEmpty == true { out.removeLast() }
+        return out
+    }
+
+    /// The link preview: in a box when full-screen, behind a bar beside the list.
+    static func previewLines(_ p: LinkPreview, width: Int, boxed: Bool, theme: Theme) -> [StyledLine] {
+        let inner = boxed ? width - 4 : width - 2
+        guard inner > 0 else { return [] }
+        var body: [StyledLine] = []
+        if let site = p.site { body += Sanitize.forDisplay(site).wrapped(toWidth: inner).map { [Span(text: $0, style: theme.title)] } }
+        if let title = p.title { body += Sanitize.forDisplay(title).wrapped(toWidth: inner).map { [Span(text: $0, style: Style(bold: true))] } }
+        if let d = p.description { body += Sanitize.forDisplay(d).wrapped(toWidth: inner).map { [Span(text: $0, style: theme.muted)] } }
+        if let url = p.url { body.append([Span(text: url.truncated(toWidth: inner), style: theme.link)]) }
+        guard boxed else { return body.map { [Span(text: "▌ ", style: theme.border)] + $0 } }
+        let rule = String(repeating: "─", count: max(0, width - 2))
+        var out: StyledLine = []
+        out = [Span(text: "┌" + rule + "┐", style: theme.border)]
+        var lines = [out]
+        for l in body {
+            let used = l.reduce(0) { $0 + $1.text.displayWidth }
+            let pad = String(repeating: " ", count: max(0, inner - used))
+            lines.append([Span(text: "│ ", style: theme.border)] + l + [Span(text: pad + " │", style: theme.border)])
+        }
+        lines.append([Span(text: "└" + rule + "┘", style: theme.border)])
+        return lines
+    }
+}

@@ -1,0 +1,54 @@
+import FeedModel
+
+/// The list of posts: date, views, first line. Only the visible rows are looked at, so a million posts cost
+/// no more to draw than ten.
+enum PostListPane {
+    static let viewsWidth = 7
+
+    static func render(_ state: AppState, in area: Rect, into grid: inout Grid, theme: Theme) {
+        let view = state.channel
+        let focused = state.focus == .list
+        guard !view.order.isEmpty else {
+            grid.put(" no posts", x: area.x, y: area.y, limit: area.width, style: theme.muted)
+            return
+        }
+        for row in 0..<area.height {
+            let position = view.listTop + row
+            guard position < view.order.count else { break }
+            let post = view.channel.publications[view.order[position]]
+            let y = area.y + row
+            let selected = position == view.selected
+            grid.put(line(post, selected: selected, theme: theme), x: area.x, y: y, limit: area.width)
+            if selected { grid.restyle(Rect(x: area.x, y: y, width: area.width, height: 1)) { $0 = mergeSelection($0, theme.selection(focused: focused)) } }
+        }
+    }
+
+    static func line(_ post: Publication, selected: Bool, theme: Theme) -> StyledLine {
+        let views = Fmt.count(post.views, width: viewsWidth)
+        let pad = String(repeating: " ", count: max(0, viewsWidth - views.count))
+        let textStyle = post.isService ? theme.service : theme.text
+        return [
+            Span(text: selected ? "▶" : " ", style: theme.title),
+            Span(text: Fmt.date(post).short, style: theme.date),
+            Span(text: pad + views + "  ", style: theme.muted),
+            Span(text: title(of: post), style: textStyle),
+        ]
+    }
+
+    /// The first line a reader would recognise the post by.
+    static func title(of post: Publication) -> String {
+        let firstLine = post.text.split(separator: "\n").first { !$0.allSatisfy(\.isWhitespace) }
+        if let firstLine { return String(firstLine) }
+        if let preview = post.linkPreview, let t = preview.title ?? preview.description { return t }
+        if let m = post.media.first { return "[\(m.kind.rawValue)]" }
+        return Fmt.unknown
+    }
+
+    /// The selection bar keeps each cell's own emphasis but is always reverse video.
+    private static func mergeSelection(_ s: Style, _ bar: Style) -> Style {
+        var out = s
+        out.reverse = true
+        out.bold = s.bold || bar.bold
+        return out
+    }
+}
