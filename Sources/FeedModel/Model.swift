@@ -45,8 +45,23 @@ public struct Channel: Codable, Equatable, Sendable {
         subscribers = try c.decodeIfPresent(Count.self, forKey: .subscribers)
         counters = try c.decodeIfPresent(ReportedCounters.self, forKey: .counters) ?? .init()
         rating = try c.decodeIfPresent(Rating.self, forKey: .rating)
-        publications = try c.decodeIfPresent([Publication].self, forKey: .publications) ?? []
+        // A bad publication is skipped and counted, not a reason to refuse the whole channel.
         skipped = .init()
+        publications = []
+        let items = try c.decodeIfPresent([LossyPublication].self, forKey: .publications) ?? []
+        for (n, item) in items.enumerated() {
+            switch item.result {
+            case .success(let p): publications.append(p)
+            case .failure(let e): skipped.record(line: nil, "publication \(n + 1): \(JSONErrorText.describe(e))")
+            }
+        }
+    }
+
+    private struct LossyPublication: Decodable {
+        var result: Result<Publication, Error>
+        init(from decoder: Decoder) throws {
+            result = Result { try Publication(from: decoder) }
+        }
     }
 }
 

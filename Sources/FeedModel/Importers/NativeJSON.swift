@@ -6,7 +6,7 @@ public enum NativeJSON: Importer {
     public static let version = 1
 
     private struct Envelope: Codable {
-        var channels: [LossyChannel]
+        var channels: [Channel]
         var format: String
         var version: Int
     }
@@ -56,36 +56,7 @@ public enum NativeJSON: Importer {
         guard envelope.version <= version else {
             throw FeedError("written by a newer feedtui (version \(envelope.version), this one reads \(version))")
         }
-        return envelope.channels.map(\.channel)
-    }
-
-    /// A channel whose bad publications are skipped and counted instead of failing the whole file.
-    private struct LossyChannel: Codable {
-        var channel: Channel
-
-        private struct AnyPublication: Decodable {
-            var result: Result<Publication, Error>
-            init(from decoder: Decoder) throws {
-                result = Result { try Publication(from: decoder) }
-            }
-        }
-
-        private enum Keys: String, CodingKey { case publications }
-
-        init(from decoder: Decoder) throws {
-            channel = try Channel(from: decoder)
-            let c = try decoder.container(keyedBy: Keys.self)
-            let items = try c.decodeIfPresent([AnyPublication].self, forKey: .publications) ?? []
-            channel.publications = []
-            for (n, item) in items.enumerated() {
-                switch item.result {
-                case .success(let p): channel.publications.append(p)
-                case .failure(let e): channel.skipped.record(line: nil, "publication \(n + 1): \(JSONErrorText.describe(e))")
-                }
-            }
-        }
-
-        func encode(to encoder: Encoder) throws { try channel.encode(to: encoder) }
+        return envelope.channels
     }
 }
 

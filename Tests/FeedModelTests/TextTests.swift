@@ -1,0 +1,62 @@
+import XCTest
+
+@testable import FeedModel
+
+final class DisplayWidthTests: XCTestCase {
+    func testWidths() {
+        XCTAssertEqual("abc".displayWidth, 3)
+        XCTAssertEqual("Привет".displayWidth, 6)
+        XCTAssertEqual("日本語".displayWidth, 6)
+        XCTAssertEqual("مرحبا".displayWidth, 5)
+        XCTAssertEqual("🤡".displayWidth, 2)
+        XCTAssertEqual("’".displayWidth, 1)
+        XCTAssertEqual("e\u{301}".displayWidth, 1, "combining acute takes no column")
+        XCTAssertEqual("👨‍👩‍👧".displayWidth, 2, "a ZWJ family is one cluster of two columns")
+        XCTAssertEqual("🇺🇦".displayWidth, 2, "a flag is one cluster")
+        XCTAssertEqual("❤️".displayWidth, 2, "VS16 makes an emoji presentation")
+        XCTAssertEqual("한국어".displayWidth, 6)
+    }
+
+    func testTruncationEndsInEllipsisInsideWidth() {
+        XCTAssertEqual("Some thoughts".truncated(toWidth: 8), "Some th…")
+        XCTAssertEqual("日本語テキスト".truncated(toWidth: 7), "日本語…")
+        XCTAssertEqual("日本語テキスト".truncated(toWidth: 6), "日本…")
+        XCTAssertEqual("ab👨‍👩‍👧cd".truncated(toWidth: 4), "ab…", "the family emoji is never split")
+        XCTAssertEqual("short".truncated(toWidth: 10), "short")
+        for w in 1...12 {
+            XCTAssertLessThanOrEqual("Ünïcödé 日本 🇺🇦 👍🏽 e\u{301}".truncated(toWidth: w).displayWidth, w)
+        }
+    }
+
+    func testWrapAtWordsByDisplayWidth() {
+        XCTAssertEqual("one two three four".wrapped(toWidth: 9), ["one two", "three", "four"])
+        XCTAssertEqual("日本語のテキスト".wrapped(toWidth: 6), ["日本語", "のテキ", "スト"])
+        XCTAssertEqual("a\n\nb".wrapped(toWidth: 5), ["a", "", "b"])
+        for line in "Привет мир 日本語 😀😀😀 فارسی".wrapped(toWidth: 5) {
+            XCTAssertLessThanOrEqual(line.displayWidth, 5)
+        }
+    }
+}
+
+final class SanitizeTests: XCTestCase {
+    func testControlsAndEscapesAreNeutralised() {
+        let hostile = "red\u{1B}[31mtext\u{7}\u{9B}2J\r\nnext\u{202E}evil\u{2066}"
+        let safe = Sanitize.forDisplay(hostile)
+        XCTAssertFalse(safe.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        XCTAssertFalse(safe.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) })
+        XCTAssertFalse(safe.contains("\u{202E}"))
+        XCTAssertEqual(safe, "red␛[31mtext␇\u{FFFD}2J\nnextevil")
+        XCTAssertEqual(Sanitize.line("a\nb\tc"), "a b    c")
+        XCTAssertEqual(Sanitize.forDisplay("plain ✓"), "plain ✓")
+    }
+
+    func testLinksAndCounts() {
+        XCTAssertEqual(TextScan.links(in: "see (http://a.example/x). and https://b.example/y, end"),
+                       ["http://a.example/x", "https://b.example/y"])
+        XCTAssertEqual(TextScan.count("255 406"), Count(255_406))
+        XCTAssertEqual(TextScan.count("1.2K"), Count(1200, approximate: true))
+        XCTAssertEqual(TextScan.count("3.4M"), Count(3_400_000, approximate: true))
+        XCTAssertNil(TextScan.count("views"))
+        XCTAssertNil(TextScan.count("99999999999999999999"), "too large for Int64 is unknown, not a trap")
+    }
+}
