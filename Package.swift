@@ -36,6 +36,6 @@ let package = Package(
         .testTarget(
             name: "FeedTUITests",
             dependencies: ["FeedTUI", "FeedModel"],
-            resources: [.copy("Goldens")]),
+            exclude: ["Goldens"]),
     ]
 )
