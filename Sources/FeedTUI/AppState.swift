@@ -6,9 +6,29 @@ enum PaneID: CaseIterable {
 
 enum SortOrder: String, CaseIterable {
     case newest, oldest, mostViewed = "most viewed"
+
+    var next: SortOrder {
+        let all = SortOrder.allCases
+        return all[((all.firstIndex(of: self) ?? 0) + 1) % all.count]
+    }
 }
 
-/// Everything the screen shows about one open channel, with its own selection and scroll.
+/// An incremental search: matches are positions in the display order, recomputed as the query changes.
+struct Search: Equatable {
+    var query: String
+    var matches: [Int] = []
+    /// Index into `matches` of the match the selection is on.
+    var current: Int?
+    /// Where the selection was when the search began, to go back on Esc.
+    var origin: Int
+
+    var counter: String {
+        guard !matches.isEmpty else { return "no match" }
+        return "\((current ?? 0) + 1)/\(matches.count)"
+    }
+}
+
+/// Everything the screen shows about one open channel, with its own selection, scroll and the user's marks.
 struct ChannelView {
     var channel: Channel
     var stats: ChannelStatistics
@@ -21,12 +41,24 @@ struct ChannelView {
     /// First visible line of the post body (split pane or full-screen).
     var bodyTop = 0
     var sort = SortOrder.newest
+    var search: Search?
+    /// The user's own vote (1–5) and the posts they opened, from the state database.
+    var userRating: Int?
+    var read: Set<String> = []
+    /// Case- and diacritic-folded text of each publication, built on the first search.
+    private var searchIndex: [String]?
 
     init(_ channel: Channel) {
         self.channel = channel
         stats = ChannelStatistics(channel)
         order = Array(channel.publications.indices)
         applySort()
+    }
+
+    /// The key the state database files this channel under.
+    var key: String {
+        if let handle = channel.handle { return "@" + handle }
+        return channel.url ?? channel.title
     }
 
     var selectedPost: Publication? {
@@ -38,22 +70,57 @@ struct ChannelView {
         let keep = order.indices.contains(selected) ? order[selected] : nil
         let posts = channel.publications
         switch sort {
-        case .newest: order.sort { (posts[$0].date, $0) > (posts[$1].date, $1) }
+        case .newest: order.sort { (posts[$0].date, $1) > (posts[$1].date, $0) }
         case .oldest: order.sort { (posts[$0].date, $0) < (posts[$1].date, $1) }
         case .mostViewed:
-            // Unknown views sort last, whatever the direction.
+            // Unknown views sort last.
             order.sort {
                 let a = posts[$0].views?.value ?? -1
                 let b = posts[$1].views?.value ?? -1
-                return a != b ? a > b : (posts[$0].date, $0) > (posts[$1].date, $1)
+                return a != b ? a > b : (posts[$0].date, $1) > (posts[$1].date, $0)
             }
         }
         if let keep, let i = order.firstIndex(of: keep) { selected = i }
+        if search != nil { findMatches() }
+    }
+
+    /// Selects the post with this id, if present (the last position from the state database).
+    mutating func select(id: String) {
+        if let i = order.firstIndex(where: { channel.publications[$0].id == id }) { selected = i }
+    }
+
+    static func fold(_ s: String) -> String {
+        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    /// Text, link preview and links: everything a search looks through.
+    static func searchable(_ p: Publication) -> String {
+        var parts = [p.text]
+        if let lp = p.linkPreview { parts += [lp.site, lp.title, lp.description, lp.url].compactMap { $0 } }
+        parts += p.links
+        if let from = p.forwardedFrom { parts.append(from) }
+        return fold(parts.joined(separator: "\n"))
+    }
+
+    mutating func findMatches() {
+        guard var s = search else { return }
+        let needle = Self.fold(s.query)
+        if searchIndex == nil { searchIndex = channel.publications.map(Self.searchable) }
+        let index = searchIndex ?? []
+        s.matches = needle.isEmpty ? [] : order.indices.filter { index[order[$0]].contains(needle) }
+        s.current = s.matches.firstIndex(of: selected)
+        search = s
     }
 }
 
 enum ScreenMode: Equatable {
-    case browse, post, help
+    case browse, post, help, channels
+}
+
+/// A one-line prompt on the bottom row that takes the keys until it is done.
+enum Prompt: Equatable {
+    case search
+    case rate
 }
 
 struct Size: Equatable {
@@ -67,11 +134,15 @@ struct AppState {
     var current = 0
     var size: Size
     var mode = ScreenMode.browse
+    var prompt: Prompt?
     var focus = PaneID.list
     var showStats = true
     var useColor = true
     var countPrefix: Int?
+    /// A one-line message for the bottom row until the next key.
     var status: String?
+    /// Cursor of the channel list (key c).
+    var channelCursor = 0
     var quit = false
 
     init(channels: [Channel], size: Size, useColor: Bool = true) {

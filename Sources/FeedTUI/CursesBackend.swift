@@ -51,6 +51,16 @@ final class CursesBackend {
         endwin()
     }
 
+    /// Hands the terminal to another program (a terminal browser) and takes it back.
+    func suspended<T>(_ work: () -> T) -> T {
+        def_prog_mode()
+        endwin()
+        let result = work()
+        reset_prog_mode()
+        previous = nil
+        return result
+    }
+
     var size: Size { Size(width: Int(cn_cols()), height: Int(cn_lines())) }
 
     /// The signal that asked us to stop, if any (SIGINT, SIGTERM, SIGHUP).

@@ -12,6 +12,10 @@ struct Layout: Equatable {
 
     static let minimum = Size(width: 20, height: 6)
 
+    init(_ state: AppState) {
+        self.init(size: state.size, showStats: state.showStats, focus: state.focus, mode: state.mode)
+    }
+
     init(size: Size, showStats: Bool, focus: PaneID, mode: ScreenMode) {
         frame = Rect(x: 0, y: 0, width: size.width, height: size.height)
         guard size.width >= Self.minimum.width, size.height >= Self.minimum.height else {
@@ -20,7 +24,7 @@ struct Layout: Equatable {
         }
         // Inside the outer border: the header sits on the top border, the key hints on the bottom one.
         let inside = frame.inner
-        if mode != .browse {
+        if mode == .post {
             body = Rect(x: inside.x + 1, y: inside.y, width: max(0, inside.width - 2), height: inside.height)
             return
         }

@@ -12,7 +12,7 @@ enum PlainText {
 
     static func statistics(_ ch: Channel) -> [String] {
         let header = ch.title + (ch.handle.map { " @\($0)" } ?? "")
-        return [Sanitize.line(header)] + Report.lines(ch, ChannelStatistics(ch))
+        return [Sanitize.line(header)] + Report(ch, ChannelStatistics(ch)).lines
     }
 }
 

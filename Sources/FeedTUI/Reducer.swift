@@ -5,6 +5,8 @@ enum Event: Equatable {
     case resize(Size)
     case action(Action)
     case mouse(MouseEvent)
+    /// The state database's answer when the program starts: per channel key, what the user stored.
+    case restored([String: StoredChannelState])
 }
 
 enum MouseEvent: Equatable {
@@ -12,9 +14,13 @@ enum MouseEvent: Equatable {
     case click(x: Int, y: Int)
 }
 
-/// Work the reducer asks the runtime to do; results come back as events.
+/// Work the reducer asks the runtime to do (I/O); the reducer itself stays pure.
 enum Effect: Equatable {
     case redraw
+    case saveRating(channel: String, stars: Int?)
+    case markRead(channel: String, post: String)
+    case saveLastSelected(channel: String, post: String)
+    case openURL(String)
 }
 
 /// The only place the state changes. Pure: no I/O, no curses; effects leave as values.
@@ -29,13 +35,33 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return perform(&state, action, count: 1)
     case .mouse(let m):
         return mouse(&state, m)
-    case .key(let key):
-        if state.mode == .help {
-            // Any key closes the help overlay.
-            state.mode = .browse
-            return []
+    case .restored(let stored):
+        for i in state.channels.indices {
+            guard let s = stored[state.channels[i].key] else { continue }
+            state.channels[i].userRating = s.rating
+            state.channels[i].read = s.readPosts
+            if let id = s.lastSelected { state.channels[i].select(id: id) }
         }
-        if case .char(let c) = key, let digit = c.wholeNumberValue, digit <= 9,
+        clampScroll(&state)
+        return []
+    case .key(let key):
+        state.status = nil
+        if let prompt = state.prompt { return promptKey(&state, prompt, key) }
+        switch state.mode {
+        case .help:
+            state.mode = .browse  // Any key closes the help.
+            return []
+        case .channels:
+            return channelListKey(&state, key)
+        case .post:
+            // In a post, digits open its numbered links.
+            if case .char(let c) = key, let n = c.wholeNumberValue, (1...9).contains(n), state.countPrefix == nil {
+                return openLink(&state, number: n)
+            }
+        case .browse:
+            break
+        }
+        if case .char(let c) = key, let digit = c.wholeNumberValue, digit <= 9, c.isASCII,
             digit > 0 || state.countPrefix != nil
         {
             state.countPrefix = min(99_999, (state.countPrefix ?? 0) * 10 + digit)
@@ -49,10 +75,11 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
 }
 
 private func perform(_ state: inout AppState, _ action: Action, count: Int) -> [Effect] {
-    let layout = Layout(size: state.size, showStats: state.showStats, focus: state.focus, mode: state.mode)
+    let layout = Layout(state)
     let listRows = max(1, layout.list?.height ?? 1)
     let bodyRows = max(1, layout.body?.height ?? 1)
     let scrollsBody = state.mode == .post || state.focus == .body
+    var effects: [Effect] = []
     switch action {
     case .moveDown, .moveUp:
         let step = action == .moveDown ? count : -count
@@ -66,16 +93,22 @@ private func perform(_ state: inout AppState, _ action: Action, count: Int) -> [
     case .bottom:
         if scrollsBody { state.channel.bodyTop = Int.max / 2 } else { select(&state, state.channel.order.count - 1) }
     case .open:
-        guard state.mode == .browse, state.channel.selectedPost != nil else { break }
+        guard state.mode == .browse, let post = state.channel.selectedPost else { break }
         state.mode = .post
         state.channel.bodyTop = 0
+        if state.channel.read.insert(post.id).inserted { effects.append(.markRead(channel: state.channel.key, post: post.id)) }
     case .back:
         switch state.mode {
-        case .post, .help: state.mode = .browse
-        case .browse: state.quit = true
+        case .post, .help, .channels: state.mode = .browse
+        case .browse:
+            if state.channel.search != nil {
+                state.channel.search = nil
+            } else {
+                return quit(&state)
+            }
         }
     case .quit:
-        state.quit = true
+        return quit(&state)
     case .nextPane:
         let panes: [PaneID] = layout.singlePane || state.showStats ? [.list, .body, .stats] : [.list, .body]
         let i = panes.firstIndex(of: state.focus) ?? 0
@@ -86,9 +119,157 @@ private func perform(_ state: inout AppState, _ action: Action, count: Int) -> [
     case .help:
         state.mode = .help
     case .redraw:
-        return [.redraw]
-    case .search, .searchNext, .searchPrevious, .rate, .openLink, .sort, .channels, .previousChannel, .nextChannel:
-        break
+        effects.append(.redraw)
+    case .search:
+        state.prompt = .search
+        state.channel.search = Search(query: "", origin: state.channel.selected)
+    case .searchNext, .searchPrevious:
+        jumpToMatch(&state, forward: action == .searchNext, count: count)
+    case .sort:
+        state.channel.sort = state.channel.sort.next
+        state.channel.applySort()
+        state.status = "sorted by \(state.channel.sort.rawValue)"
+    case .rate:
+        state.prompt = .rate
+    case .openLink:
+        effects += openLink(&state, number: 1)
+    case .channels:
+        state.mode = .channels
+        state.channelCursor = state.current
+    case .previousChannel, .nextChannel:
+        let n = state.channels.count
+        switchChannel(&state, to: (state.current + (action == .nextChannel ? count : n - count % n)) % n)
+    }
+    clampScroll(&state)
+    return effects
+}
+
+private func quit(_ state: inout AppState) -> [Effect] {
+    state.quit = true
+    return state.channels.compactMap { view in
+        view.selectedPost.map { .saveLastSelected(channel: view.key, post: $0.id) }
+    }
+}
+
+private func switchChannel(_ state: inout AppState, to index: Int) {
+    guard state.channels.indices.contains(index) else { return }
+    state.current = index
+    state.mode = .browse
+    if state.channels.count > 1 { state.status = "channel \(index + 1)/\(state.channels.count): \(state.channel.channel.title)" }
+    if let summary = state.channel.channel.skipped.summary { state.status = summary }
+}
+
+/// Keys while a prompt is open: the search line edits live; the rating takes one digit.
+private func promptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) -> [Effect] {
+    switch prompt {
+    case .rate:
+        state.prompt = nil
+        guard case .char(let c) = key, let n = c.wholeNumberValue, (0...5).contains(n) else {
+            state.status = "rating cancelled"
+            return []
+        }
+        let stars = n == 0 ? nil : n
+        state.channel.userRating = stars
+        state.status = stars.map { "you rated this channel \($0) of 5" } ?? "your rating was withdrawn"
+        return [.saveRating(channel: state.channel.key, stars: stars)]
+    case .search:
+        guard var search = state.channel.search else {
+            state.prompt = nil
+            return []
+        }
+        switch key {
+        case .escape:
+            state.prompt = nil
+            state.channel.search = nil
+            select(&state, search.origin)
+        case .enter:
+            state.prompt = nil
+            if search.query.isEmpty { state.channel.search = nil }
+        case .backspace:
+            if search.query.isEmpty {
+                state.prompt = nil
+                state.channel.search = nil
+            } else {
+                search.query.removeLast()
+                updateSearch(&state, search)
+            }
+        case .char(let c):
+            search.query.append(c)
+            updateSearch(&state, search)
+        case .ctrl("u"):
+            search.query = ""
+            updateSearch(&state, search)
+        default:
+            break
+        }
+        clampScroll(&state)
+        return []
+    }
+}
+
+/// Re-runs the search and moves to the first match at or after where the search began.
+private func updateSearch(_ state: inout AppState, _ search: Search) {
+    state.channel.search = search
+    state.channel.findMatches()
+    guard let s = state.channel.search else { return }
+    if let first = s.matches.first(where: { $0 >= s.origin }) ?? s.matches.first {
+        select(&state, first)
+    } else {
+        select(&state, s.origin)
+    }
+    state.channel.findMatches()
+}
+
+private func jumpToMatch(_ state: inout AppState, forward: Bool, count: Int) {
+    guard let s = state.channel.search else {
+        state.status = "no search — / to search"
+        return
+    }
+    guard !s.matches.isEmpty else {
+        state.status = "no match for “\(s.query)”"
+        return
+    }
+    let sel = state.channel.selected
+    var target = sel
+    for _ in 0..<count {
+        if forward {
+            target = s.matches.first { $0 > target } ?? s.matches[0]
+        } else {
+            target = s.matches.last { $0 < target } ?? s.matches[s.matches.count - 1]
+        }
+    }
+    select(&state, target)
+    state.channel.findMatches()
+    if let s = state.channel.search { state.status = "/\(s.query)  \(s.counter)" }
+}
+
+/// Opens link `number` of the selected post (links, then the preview's URL): http and https only.
+private func openLink(_ state: inout AppState, number: Int) -> [Effect] {
+    guard let post = state.channel.selectedPost else { return [] }
+    let links = PostBodyPane.numberedLinks(post)
+    guard links.indices.contains(number - 1) else {
+        state.status = links.isEmpty ? "this post has no links" : "no link \(number) (the post has \(links.count))"
+        return []
+    }
+    let url = links[number - 1]
+    guard LinkOpener.isAllowed(url) else {
+        state.status = "not opened: only http and https links open"
+        return []
+    }
+    state.status = "opening \(url)"
+    return [.openURL(url)]
+}
+
+private func channelListKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    switch KeyTable.action(for: key) {
+    case .moveDown: state.channelCursor = min(state.channels.count - 1, state.channelCursor + 1)
+    case .moveUp: state.channelCursor = max(0, state.channelCursor - 1)
+    case .top: state.channelCursor = 0
+    case .bottom: state.channelCursor = state.channels.count - 1
+    case .open: switchChannel(&state, to: state.channelCursor)
+    case .back, .channels: state.mode = .browse
+    case .quit: return quit(&state)
+    default: break
     }
     clampScroll(&state)
     return []
@@ -104,7 +285,7 @@ private func select(_ state: inout AppState, _ position: Int) {
 
 /// Keeps the selection visible in the list and the body scroll inside the text.
 func clampScroll(_ state: inout AppState) {
-    let layout = Layout(size: state.size, showStats: state.showStats, focus: state.focus, mode: state.mode)
+    let layout = Layout(state)
     if let list = layout.list, list.height > 0 {
         var top = state.channel.listTop
         let sel = state.channel.selected
@@ -122,12 +303,12 @@ func clampScroll(_ state: inout AppState) {
 
 /// Wheel scrolls what is under the pointer; a click on a list row selects it, a second click opens it.
 private func mouse(_ state: inout AppState, _ m: MouseEvent) -> [Effect] {
-    let layout = Layout(size: state.size, showStats: state.showStats, focus: state.focus, mode: state.mode)
+    let layout = Layout(state)
     switch m {
     case .wheelUp, .wheelDown:
         return perform(&state, m == .wheelUp ? .moveUp : .moveDown, count: 3)
     case .click(let x, let y):
-        guard state.mode == .browse else { return [] }
+        guard state.mode == .browse, state.prompt == nil else { return [] }
         if let list = layout.list, list.contains(x: x, y: y) {
             let position = state.channel.listTop + (y - list.y)
             guard position < state.channel.order.count else { return [] }

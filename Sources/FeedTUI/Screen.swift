@@ -24,7 +24,7 @@ enum Screen {
     static func render(_ state: AppState) -> Grid {
         var grid = Grid(width: state.size.width, height: state.size.height)
         let theme = Theme(useColor: state.useColor)
-        let layout = Layout(size: state.size, showStats: state.showStats, focus: state.focus, mode: state.mode)
+        let layout = Layout(state)
         if layout.tooSmall {
             let need = "\(Layout.minimum.width)x\(Layout.minimum.height)"
             let msg = "terminal too small — need \(need)"
@@ -58,8 +58,9 @@ enum Screen {
         if let body = layout.body { PostBodyPane.render(state, in: body, into: &grid, theme: theme) }
         if let stats = layout.stats { StatsPane.render(state, in: stats, into: &grid, theme: theme) }
         HeaderBar.render(state, into: &grid, theme: theme)
-        if !layout.singlePane || state.status != nil { StatusBar.render(state, into: &grid, theme: theme) }
+        if !layout.singlePane || state.status != nil || state.prompt != nil { StatusBar.render(state, into: &grid, theme: theme) }
         if state.mode == .help { HelpOverlay.render(in: layout.frame.inner, into: &grid, theme: theme) }
+        if state.mode == .channels { ChannelListOverlay.render(state, in: layout.frame.inner, into: &grid, theme: theme) }
         return grid
     }
 }

@@ -21,7 +21,8 @@ struct Theme {
     var link: Style { tint(.link, Style(underline: true)) }
     var star: Style { tint(.star, Style(bold: true)) }
     var warning: Style { tint(.warning, Style(bold: true)) }
-    var match: Style { tint(.highlight, Style(reverse: true)) }
+    /// Search matches: coloured where colour is on, underlined otherwise (they must show inside the selection bar).
+    var match: Style { useColor ? tint(.highlight, Style(reverse: true)) : Style(bold: true, underline: true) }
 
     /// The selected row: reverse video; dimmer when its pane is not focused.
     func selection(focused: Bool) -> Style {

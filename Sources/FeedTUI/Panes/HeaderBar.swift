@@ -11,7 +11,7 @@ enum HeaderBar {
         }
         if let subs = ch.subscribers { line.append(Span(text: " ─ \(Fmt.count(subs)) subscribers", style: theme.text)) }
         line.append(Span(text: " ─ ", style: theme.border))
-        line.append(contentsOf: RatingText.header(ch.rating, theme: theme))
+        line.append(contentsOf: RatingText.header(ch.rating, mine: state.channel.userRating, theme: theme))
         if state.channels.count > 1 {
             line.append(Span(text: " ─ \(state.current + 1)/\(state.channels.count)", style: theme.muted))
         }
@@ -27,14 +27,28 @@ enum RatingText {
         return String(repeating: "★", count: full) + String(repeating: "☆", count: 5 - full)
     }
 
-    static func header(_ rating: Rating?, theme: Theme) -> StyledLine {
-        guard let rating, rating.votes > 0, let average = rating.average else {
-            return [Span(text: "★ no rating yet — r to rate", style: theme.muted)]
+    /// The source's votes with the user's own vote counted in.
+    static func combined(_ rating: Rating?, mine: Int?) -> Rating? {
+        let votes = rating?.votes ?? 0
+        let average = rating?.average
+        guard let mine else { return votes > 0 && average != nil ? rating : nil }
+        let total = (average ?? 0) * Double(votes) + Double(mine)
+        return Rating(votes: votes + 1, average: total / Double(votes + 1))
+    }
+
+    /// "★★★★☆ 4.0 (1 vote, yours: 4)", or "★ no rating yet — r to rate".
+    static func text(_ rating: Rating?, mine: Int?) -> String {
+        guard let r = combined(rating, mine: mine), let average = r.average else { return "★ no rating yet — r to rate" }
+        let votes = r.votes == 1 ? "1 vote" : "\(Fmt.grouped(Int64(r.votes))) votes"
+        let yours = mine.map { ", yours: \($0)" } ?? ""
+        return "\(stars(average)) \(Fmt.oneDecimal(average)) (\(votes)\(yours))"
+    }
+
+    static func header(_ rating: Rating?, mine: Int?, theme: Theme) -> StyledLine {
+        let words = text(rating, mine: mine)
+        guard let space = words.firstIndex(of: " "), combined(rating, mine: mine) != nil else {
+            return [Span(text: words, style: theme.muted)]
         }
-        let votes = rating.votes == 1 ? "1 vote" : "\(Fmt.grouped(Int64(rating.votes))) votes"
-        return [
-            Span(text: stars(average), style: theme.star),
-            Span(text: " \(Fmt.oneDecimal(average)) (\(votes))", style: theme.text),
-        ]
+        return [Span(text: String(words[..<space]), style: theme.star), Span(text: String(words[space...]), style: theme.text)]
     }
 }

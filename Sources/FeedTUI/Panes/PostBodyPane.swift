@@ -7,9 +7,17 @@ enum PostBodyPane {
         guard let post = state.channel.selectedPost else { return }
         let lines = lines(for: post, width: area.width, full: state.mode == .post, theme: theme)
         let top = state.channel.bodyTop
+        let query = state.channel.search?.query ?? ""
         for row in 0..<area.height where top + row < lines.count {
-            grid.put(lines[top + row], x: area.x, y: area.y + row, limit: area.width)
+            grid.put(Highlight.matches(of: query, in: lines[top + row], style: theme.match), x: area.x, y: area.y + row, limit: area.width)
         }
+    }
+
+    /// The links a post's numbers open: its own links, then the preview's URL.
+    static func numberedLinks(_ post: Publication) -> [String] {
+        var links = post.links
+        if let url = post.linkPreview?.url, !links.contains(url) { links.append(url) }
+        return links
     }
 
     static func header(_ post: Publication) -> String {
@@ -39,10 +47,11 @@ enum PostBodyPane {
             out.append([])
         }
         if !post.text.isEmpty { add(post.text, post.isService ? theme.service : theme.text) }
-        if full, !post.links.isEmpty {
+        let links = numberedLinks(post)
+        if full, !links.isEmpty {
             out.append([])
-            add("Links", theme.title)
-            for (i, link) in post.links.enumerated() {
+            add("Links (o or 1–9 opens)", theme.title)
+            for (i, link) in links.enumerated() {
                 let number = i < 9 ? "\(i + 1)" : " "
                 out.append([Span(text: " \(number) ", style: theme.muted), Span(text: link, style: theme.link)])
             }

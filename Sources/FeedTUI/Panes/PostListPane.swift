@@ -18,15 +18,17 @@ enum PostListPane {
             let post = view.channel.publications[view.order[position]]
             let y = area.y + row
             let selected = position == view.selected
-            grid.put(line(post, selected: selected, theme: theme), x: area.x, y: y, limit: area.width)
+            var row = line(post, selected: selected, unread: !view.read.contains(post.id), theme: theme)
+            if let query = view.search?.query { row = Highlight.matches(of: query, in: row, style: theme.match) }
+            grid.put(row, x: area.x, y: y, limit: area.width)
             if selected { grid.restyle(Rect(x: area.x, y: y, width: area.width, height: 1)) { $0 = mergeSelection($0, theme.selection(focused: focused)) } }
         }
     }
 
-    static func line(_ post: Publication, selected: Bool, theme: Theme) -> StyledLine {
+    static func line(_ post: Publication, selected: Bool, unread: Bool, theme: Theme) -> StyledLine {
         let views = Fmt.count(post.views, width: viewsWidth)
         let pad = String(repeating: " ", count: max(0, viewsWidth - views.count))
-        let textStyle = post.isService ? theme.service : theme.text
+        let textStyle = post.isService ? theme.service : unread ? theme.unread : theme.text
         return [
             Span(text: selected ? "▶" : " ", style: theme.title),
             Span(text: Fmt.date(post).short, style: theme.date),
@@ -47,7 +49,8 @@ enum PostListPane {
     /// The selection bar keeps each cell's own emphasis but is always reverse video.
     private static func mergeSelection(_ s: Style, _ bar: Style) -> Style {
         var out = s
-        out.reverse = true
+        // Inside the bar a match is shown by its colour; without colour by its underline.
+        out.reverse = !(s.reverse && s.color != .plain)
         out.bold = s.bold || bar.bold
         return out
     }

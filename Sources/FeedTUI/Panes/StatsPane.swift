@@ -1,80 +1,102 @@
 import FeedModel
 
-/// The statistics pane. The same lines are printed by `feedtui stats`, so the two always agree.
+/// The statistics pane: a summary line, then the labelled values in columns, then sparklines and the top posts.
+/// `feedtui stats` prints the same rows (`Report`), so the two always agree.
 enum StatsPane {
     static func render(_ state: AppState, in area: Rect, into grid: inout Grid, theme: Theme) {
+        guard area.height > 0, area.width > 2 else { return }
         let view = state.channel
-        let lines = lines(view.channel, view.stats, width: area.width, rows: area.height)
-        for (row, text) in lines.prefix(area.height).enumerated() {
-            grid.put(text, x: area.x + 1, y: area.y + row, limit: area.width - 1)
+        let x = area.x + 1
+        let width = area.width - 2
+        grid.put(summary(view.channel, view.stats), x: x, y: area.y, limit: width)
+        let report = Report(view.channel, view.stats, mine: view.userRating, sparkWidth: max(8, width - 20))
+        var y = area.y + 1
+        let free = area.maxY - y
+        // Full-width rows (sparklines, top posts) go below the columns when there is room for them.
+        let wide = free > 4 ? Array(report.series.prefix(max(0, free - 3))) : []
+        let columnRows = free - wide.count
+        guard columnRows > 0 else { return }
+        let columns = max(1, min(4, width / 34))
+        let perColumn = max(columnRows, (report.values.count + columns - 1) / columns)
+        let labelWidth = report.values.map(\.label.count).max() ?? 0
+        let columnWidth = width / columns
+        for (i, row) in report.values.enumerated() {
+            let col = i / perColumn
+            let r = i % perColumn
+            guard col < columns, r < columnRows else { continue }
+            let cx = x + col * columnWidth
+            grid.put(row.label, x: cx, y: y + r, limit: labelWidth, style: theme.muted)
+            grid.put(row.value, x: cx + labelWidth + 1, y: y + r, limit: columnWidth - labelWidth - 2)
+        }
+        y += columnRows
+        for row in wide {
+            grid.put(row.label, x: x, y: y, limit: labelWidth, style: theme.muted)
+            grid.put(row.value, x: x + labelWidth + 1, y: y, limit: width - labelWidth - 1, style: theme.date)
+            y += 1
         }
     }
 
-    /// The summary line first (it is all a one-row pane shows), then detail lines, most useful first.
-    static func lines(_ ch: Channel, _ s: ChannelStatistics, width: Int, rows: Int = .max) -> [String] {
+    /// The one line a small pane shows.
+    static func summary(_ ch: Channel, _ s: ChannelStatistics) -> String {
         let c = ch.counters
-        let spark = Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: 24))
-        var out = [
-            "views/week \(Fmt.count(c.viewsPerWeek)) · views/month \(Fmt.count(c.viewsPerMonth)) · posts \(s.postCount)"
-                + " · \(Fmt.decimal(s.postsPerWeek))/week · mentions \(Fmt.count(c.mentionsIn)) · \(Fmt.count(c.mentionsFrom))"
-                + " · \(Fmt.count(c.forwardedChannels)) · \(spark)"
-        ]
-        guard rows > 1 else { return out }
-        out.append(contentsOf: Report.lines(ch, s, width: width))
-        return out
+        let spark = Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: 16))
+        return "views/week \(Fmt.count(c.viewsPerWeek)) · views/month \(Fmt.count(c.viewsPerMonth)) · posts \(s.postCount)"
+            + " · \(Fmt.decimal(s.postsPerWeek))/week · mentions \(Fmt.count(c.mentionsIn)) · \(Fmt.count(c.mentionsFrom))"
+            + " · \(Fmt.count(c.forwardedChannels)) · \(spark)"
     }
 }
 
-/// The labelled statistics of a channel as aligned text lines: `feedtui stats` and the pane's detail rows.
-enum Report {
-    static func rows(_ ch: Channel, _ s: ChannelStatistics, width: Int = 48) -> [(String, String)] {
+/// The statistics of a channel as labelled rows: single values, then series and top posts.
+struct Report {
+    struct Row {
+        var label: String
+        var value: String
+    }
+
+    var values: [Row]
+    var series: [Row]
+
+    init(_ ch: Channel, _ s: ChannelStatistics, mine: Int? = nil, sparkWidth: Int = 52) {
         let c = ch.counters
-        var rows: [(String, String)] = [
-            ("subscribers", Fmt.count(ch.subscribers)),
-            ("views per week", Fmt.count(c.viewsPerWeek)),
-            ("views per month", Fmt.count(c.viewsPerMonth)),
-            ("mentions in", Fmt.count(c.mentionsIn)),
-            ("mentions from", Fmt.count(c.mentionsFrom)),
-            ("forwarded channels", Fmt.count(c.forwardedChannels)),
-            ("posts", String(s.postCount)),
-            ("date span", span(s)),
-            ("posts per week", Fmt.decimal(s.postsPerWeek)),
-            ("views total", s.viewsTotal.map(Fmt.grouped) ?? Fmt.unknown),
-            ("views mean", s.viewsMean.map { Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
-            ("views median", s.viewsMedian.map { Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
-            ("with media", Fmt.percent(s.mediaShare)),
-            ("with links", Fmt.percent(s.linkShare)),
-            ("engagement", s.engagementRate.map { Fmt.percent($0) } ?? Fmt.unknown),
-            ("rating", rating(ch.rating)),
+        values = [
+            Row(label: "subscribers", value: Fmt.count(ch.subscribers)),
+            Row(label: "views per week", value: Fmt.count(c.viewsPerWeek)),
+            Row(label: "views per month", value: Fmt.count(c.viewsPerMonth)),
+            Row(label: "mentions in", value: Fmt.count(c.mentionsIn)),
+            Row(label: "mentions from", value: Fmt.count(c.mentionsFrom)),
+            Row(label: "forwarded channels", value: Fmt.count(c.forwardedChannels)),
+            Row(label: "posts", value: String(s.postCount)),
+            Row(label: "first post", value: s.firstDate.map { CivilTime($0).iso } ?? Fmt.unknown),
+            Row(label: "last post", value: s.lastDate.map { CivilTime($0).iso } ?? Fmt.unknown),
+            Row(label: "posts per week", value: Fmt.decimal(s.postsPerWeek)),
+            Row(label: "views total", value: s.viewsTotal.map(Fmt.grouped) ?? Fmt.unknown),
+            Row(label: "views mean", value: s.viewsMean.map { Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
+            Row(label: "views median", value: s.viewsMedian.map { Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
+            Row(label: "with media", value: Fmt.percent(s.mediaShare)),
+            Row(label: "with links", value: Fmt.percent(s.linkShare)),
+            Row(label: "engagement", value: Fmt.percent(s.engagementRate)),
+            Row(label: "rating", value: RatingText.text(ch.rating, mine: mine)),
         ]
-        let sparkWidth = max(8, width - 22)
-        rows.append(("posts/week", Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: sparkWidth))))
+        series = [
+            Row(label: "posts/week", value: Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: sparkWidth)))
+        ]
         if s.postsWithViews > 0 {
-            rows.append(("views/week", Fmt.sparkline(Fmt.buckets(s.viewsByWeek, width: sparkWidth))))
+            series.append(Row(label: "views/week", value: Fmt.sparkline(Fmt.buckets(s.viewsByWeek, width: sparkWidth))))
         }
         for (i, p) in s.topPosts.enumerated() {
-            rows.append((i == 0 ? "top by views" : "", "\(Fmt.count(p.views)) \(Fmt.date(p).short) \(PostListPane.title(of: p))"))
+            series.append(Row(
+                label: i == 0 ? "top by views" : "",
+                value: "\(Fmt.count(p.views)) · \(Fmt.date(p).short) · \(PostListPane.title(of: p))"))
         }
-        if let skipped = ch.skipped.summary { rows.append(("skipped", skipped)) }
-        return rows
+        if let skipped = ch.skipped.summary { series.append(Row(label: "skipped", value: skipped)) }
     }
 
-    static func lines(_ ch: Channel, _ s: ChannelStatistics, width: Int = 80) -> [String] {
-        let rows = rows(ch, s, width: width)
-        let labelWidth = rows.map(\.0.count).max() ?? 0
-        return rows.map { label, value in
-            label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  " + Sanitize.line(value)
+    /// Aligned `label  value` lines, for `feedtui stats`.
+    var lines: [String] {
+        let rows = values + series
+        let labelWidth = rows.map(\.label.count).max() ?? 0
+        return rows.map { row in
+            row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  " + Sanitize.line(row.value)
         }
-    }
-
-    static func span(_ s: ChannelStatistics) -> String {
-        guard let first = s.firstDate, let last = s.lastDate else { return Fmt.unknown }
-        return "\(CivilTime(first).iso) – \(CivilTime(last).iso)"
-    }
-
-    static func rating(_ r: Rating?) -> String {
-        guard let r else { return Fmt.unknown }
-        guard r.votes > 0, let avg = r.average else { return "no votes" }
-        return "\(RatingText.stars(avg)) \(Fmt.oneDecimal(avg)) (\(r.votes) votes)"
     }
 }

@@ -1,12 +1,27 @@
 import FeedModel
 
-/// The bottom border: a status message when there is one, otherwise the key hints from the key table.
+/// The bottom row: the open prompt (search, rating), else a status message, else the key hints.
 enum StatusBar {
     static func render(_ state: AppState, into grid: inout Grid, theme: Theme) {
         let y = grid.height - 1
-        var text = state.status ?? KeyTable.hintLine
-        if let n = state.countPrefix { text = "\(n)  " + text }
-        let style = state.status == nil ? theme.muted : theme.warning
-        grid.put(" " + text + " ", x: 1, y: y, limit: grid.width - 2, style: style)
+        let limit = grid.width - 2
+        switch state.prompt {
+        case .search:
+            let s = state.channel.search
+            let query = s?.query ?? ""
+            let counter = query.isEmpty ? "type to search · Enter keeps · Esc cancels" : (s?.counter ?? "")
+            let line: StyledLine = [
+                Span(text: " /", style: theme.title), Span(text: query, style: theme.text),
+                Span(text: "▏", style: theme.title), Span(text: "  \(counter) ", style: s?.matches.isEmpty == false || query.isEmpty ? theme.muted : theme.warning),
+            ]
+            grid.put(line, x: 1, y: y, limit: limit)
+        case .rate:
+            grid.put(" rate this channel: 1–5 stars, 0 withdraws your vote, any other key cancels ", x: 1, y: y, limit: limit, style: theme.star)
+        case nil:
+            var text = state.status ?? KeyTable.hintLine
+            if let n = state.countPrefix { text = "\(n)  " + text }
+            if state.status == nil, let s = state.channel.search { text = "/\(s.query) \(s.counter) · n/N  " + text }
+            grid.put(" " + text + " ", x: 1, y: y, limit: limit, style: state.status == nil ? theme.muted : theme.warning)
+        }
     }
 }
