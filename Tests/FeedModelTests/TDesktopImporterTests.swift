@@ -164,6 +164,25 @@ final class TDesktopImporterTests: XCTestCase {
         XCTAssertEqual(p.media, [Media(kind: .video, name: "big.mkv", size: 5_000_000_000, duration: 7200)])
     }
 
+    func testByteLinkScanAgreesWithTextScan() {
+        let pieces = [
+            "http", "https://", "HTTP://", "hTtPs://", "http:/", "a", "x.org/", ".", ",", ")", "(", " ", "\n", "\r\n",
+            "«", "»", "é", "<", ">", "\"", "’", "'", "\u{00A0}", "?q=1", "#frag", "🔥", "e\u{301}", ":", "//",
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<5000 {
+            let text = (0..<next(24)).map { _ in pieces[next(pieces.count)] }.joined()
+            XCTAssertEqual(TDesktopImporter.links(in: text), TextScan.links(in: text), text.debugDescription)
+        }
+        XCTAssertEqual(
+            TDesktopImporter.links(in: "see (https://a.org/x), https://b.org/y. and «https://c.org/é»"),
+            ["https://a.org/x", "https://b.org/y", "https://c.org/é"])
+    }
+
     // MARK: Bad input
 
     func testTruncatedFileKeepsCompleteMessages() throws {
