@@ -205,6 +205,41 @@ final class TDesktopImporterTests: XCTestCase {
         }
     }
 
+    func testTruncatedWholeAccountExportKeepsEarlierChats() throws {
+        let data = try fixture("chat-analyser-full-export-2019.json")
+        let text = String(decoding: data, as: UTF8.self)
+        // Cut in the second chat's header: only chat "A" is shown, with the cut reported on it.
+        let cut = try XCTUnwrap(text.range(of: "\"name\":\"C\""))
+        let channels = try TDesktopImporter.load(Data(text[..<cut.upperBound].utf8))
+        XCTAssertEqual(channels.map(\.title), ["A"])
+        XCTAssertEqual(channels[0].publications.count, 6)
+        XCTAssertEqual(
+            channels[0].skipped.summary,
+            "1 post skipped — first at line 74: the file ends early (truncated JSON); the messages from here on are missing")
+        // Cut inside the second chat's fourth message (line 106): both chats, "C" with 3 messages.
+        let cut2 = try XCTUnwrap(text.range(of: "\"id\":24432", range: cut.upperBound..<text.endIndex))
+        let both = try TDesktopImporter.load(Data(text[..<cut2.upperBound].utf8))
+        XCTAssertEqual(both.map(\.title), ["A", "C"])
+        XCTAssertEqual(both.map(\.publications.count), [6, 3])
+        XCTAssertNil(both[0].skipped.summary)
+        XCTAssertEqual(both[1].skipped.firstLine, 106)
+    }
+
+    func testLeftChatsAreRead() throws {
+        let json = """
+            {"about": "Telegram export", "chats": {"about": "x", "list": [
+              {"name": "Kept", "type": "public_channel", "id": 1, "messages": [
+                {"id": 1, "type": "message", "date": "2024-01-01T00:00:00", "text": "a"}]}]},
+             "left_chats": {"about": "y", "list": [
+              {"name": "Left", "type": "public_channel", "id": 2, "messages": [
+                {"id": 9, "type": "message", "date": "2024-01-02T00:00:00", "text": "b"}]}]},
+             "contacts": {"list": [{"first_name": "Z", "phone_number": "+1"}]}}
+            """
+        let channels = try TDesktopImporter.load(Data(json.utf8))
+        XCTAssertEqual(channels.map(\.title), ["Kept", "Left"])
+        XCTAssertEqual(channels.map { $0.publications.map(\.id) }, [["1"], ["9"]])
+    }
+
     func testIdAsStringIsSkippedUnlessNumeric() throws {
         let channel = try XCTUnwrap(load("bad-id-string.json").first)
         XCTAssertEqual(channel.publications.map(\.id), ["1", "12", "4"])

@@ -53,6 +53,8 @@ private struct ChatBuilder {
     var username: String?
     var isTop = false
     var sawMessages = false
+    /// Its closing brace was read.
+    var complete = false
     var publications: [Publication] = []
     var skipped = SkipReport()
 
@@ -90,15 +92,18 @@ private struct Walker {
     /// Keeps what was read before a syntax error or the end of a truncated file, when that is anything at all.
     private mutating func salvage(_ failure: ParseFailure) -> Result<[Channel], FeedError> {
         let text = failure.atEnd ? "truncated JSON: \(failure.message)" : "invalid JSON: \(failure.message)"
-        let usable = chats.contains { !$0.publications.isEmpty }
-        guard usable, chats.indices.contains(active) else {
+        // A chat cut before any of its messages is not shown; the cut is reported on the last chat kept.
+        chats.removeAll { !$0.complete && $0.publications.isEmpty && ($0.skipped.count == 0 || $0.isTop) }
+        guard chats.contains(where: { !$0.publications.isEmpty }),
+            let target = chats.lastIndex(where: { !$0.isTop || $0.sawMessages })
+        else {
             return .failure(FeedError(text, line: failure.line, column: failure.column))
         }
         let reason =
             failure.atEnd
             ? "the file ends early (truncated JSON); the messages from here on are missing"
             : "invalid JSON at line \(failure.line), column \(failure.column): \(failure.message); the rest of the file was not read"
-        chats[active].skipped.record(line: messageLine ?? failure.line, reason)
+        chats[target].skipped.record(line: messageLine ?? failure.line, reason)
         return finish()
     }
 
@@ -123,6 +128,7 @@ private struct Walker {
                 try chatField(key, chat: 0)
             }
         }
+        chats[0].complete = true
     }
 
     /// `"chats": {"about": …, "list": [chat…]}`
@@ -160,6 +166,7 @@ private struct Walker {
                 try chatField(key, chat: index)
             }
         }
+        chats[index].complete = true
     }
 
     private mutating func chatField(_ key: String, chat index: Int) throws(ParseFailure) {
@@ -229,7 +236,8 @@ private enum MessageReader {
 
         var text = ""
         var links: [String] = []
-        if case .array(let entities)? = m["text_entities"] {
+        // text_entities holds the same text as `text`, always as entities; an empty list defers to `text`.
+        if case .array(let entities)? = m["text_entities"], !entities.isEmpty || m["text"]?.string == nil {
             append(entities, to: &text, links: &links)
         } else {
             switch m["text"] {
