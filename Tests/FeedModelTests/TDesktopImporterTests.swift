@@ -240,6 +240,42 @@ final class TDesktopImporterTests: XCTestCase {
         XCTAssertEqual(channels.map { $0.publications.map(\.id) }, [["1"], ["9"]])
     }
 
+    func testEveryPrefixAndDamagedByteLoadsOrFailsWithOneLine() throws {
+        let data = try fixture("pachum-guzel-channel.json")
+        var loaded = 0
+        for length in stride(from: 0, through: data.count, by: 7) {
+            switch Result(catching: { () throws(FeedError) in try TDesktopImporter.load(data.prefix(length)) }) {
+            case .success(let channels):
+                loaded += 1
+                XCTAssertFalse(channels.flatMap(\.publications).isEmpty)
+            case .failure(let e): XCTAssertFalse(e.description.contains("\n"))
+            }
+        }
+        XCTAssertGreaterThan(loaded, 100)  // every cut after message 3854 keeps it
+        // Bytes replaced one at a time, and values that push the limits, never trap.
+        var state: UInt64 = 42
+        for _ in 0..<400 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var damaged = data
+            let at = Int((state >> 33) % UInt64(data.count))
+            damaged[at] = UInt8(truncatingIfNeeded: state >> 13)
+            _ = try? TDesktopImporter.load(damaged)
+        }
+        let extremes = """
+            {"name": "X", "messages": [{"id": -9223372036854775808, "date_unixtime": "-9223372036854775808",
+             "date": "9999-12-31T23:59:59", "edited_unixtime": 9223372036854775807, "file_size": 1e400,
+             "duration_seconds": 9223372036854775807, "reactions": [{"count": 9223372036854775807}, {"count": 1}],
+             "text": [[[[]]], null, 1, {"type": null}]}]}
+            """
+        let p = try XCTUnwrap(TDesktopImporter.load(Data(extremes.utf8)).first?.publications.first)
+        XCTAssertEqual(p.id, "-9223372036854775808")
+        XCTAssertEqual(p.date, try utc("9999-12-31T23:59:59Z"))
+        XCTAssertEqual(p.reactions, Count(Int64.max))
+        XCTAssertFalse(p.edited)
+        let deep = String(repeating: "[", count: 100_000)
+        XCTAssertThrowsError(try TDesktopImporter.load(Data(#"{"name": "X", "messages": [{"id": 1, "text": \#(deep)"#.utf8)))
+    }
+
     func testIdAsStringIsSkippedUnlessNumeric() throws {
         let channel = try XCTUnwrap(load("bad-id-string.json").first)
         XCTAssertEqual(channel.publications.map(\.id), ["1", "12", "4"])

@@ -315,7 +315,7 @@ private enum MessageReader {
             default: nil
             }
         // Beyond year 9999 is no real date.
-        guard let seconds, abs(seconds) < 253_402_300_800 else { return nil }
+        guard let seconds, seconds > -62_135_596_800, seconds < 253_402_300_800 else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
