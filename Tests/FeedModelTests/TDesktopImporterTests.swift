@@ -327,6 +327,22 @@ final class TDesktopImporterTests: XCTestCase {
         }
     }
 
+    func testSyntaxErrorAfterGoodMessagesKeepsThem() throws {
+        let data = Data(
+            """
+            {"name": "X", "type": "public_channel", "messages": [
+             {"id": 1, "type": "message", "date": "2024-01-01T00:00:00", "text": "kept"},
+             {"id": 2, "type": "message", "date": "2024-01-01T00:01:00", "text": "broken" ]},
+             {"id": 3, "type": "message", "date": "2024-01-01T00:02:00", "text": "after"}]}
+            """.utf8)
+        let channel = try XCTUnwrap(TDesktopImporter.load(data).first)
+        XCTAssertEqual(channel.publications.map(\.text), ["kept"])
+        XCTAssertEqual(
+            channel.skipped.summary,
+            "1 post skipped — first at line 3: invalid JSON at line 3, column 79: expected ',' or '}', found ']'; "
+                + "the rest of the file was not read")
+    }
+
     func testAccountDataWithoutChatsIsAClearError() throws {
         let data = Data(#"{"about": "Telegram export", "personal_information": {"first_name": "A"}}"#.utf8)
         XCTAssertEqual(Format.detect(data), .tdesktop)
