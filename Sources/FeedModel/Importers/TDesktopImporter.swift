@@ -1,9 +1,891 @@
 import Foundation
 
-// Placeholder until the tdesktop importer lands: recognises nothing.
+/// Telegram Desktop's `result.json` export: one chat (`name`, `type`, `id`, `messages`) or the whole account
+/// (`chats.list`, `left_chats.list`, each chat a channel).
+///
+/// The file is read by a small streaming JSON reader of our own rather than JSONSerialization, because it
+/// gives what a lossy importer needs and Foundation's does not: the line of every message (for the skip report),
+/// the messages before the cut of a truncated export, invalid UTF-8 and lone surrogates turned into U+FFFD
+/// instead of rejecting the file, and only one message's tree alive at a time (peak memory on 100 MB exports).
 enum TDesktopImporter: Importer {
-    static func recognizes(_ data: Data) -> Bool { false }
+    static func recognizes(_ data: Data) -> Bool {
+        let head = String(decoding: data.prefix(4096), as: UTF8.self).drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+        guard head.first == "{" else { return false }
+        // feedtui's own format starts with "channels" (sorted keys): never claim it.
+        if head.dropFirst().drop(while: \.isWhitespace).hasPrefix("\"channels\"") { return false }
+        func hasKey(_ key: String) -> Bool {
+            var rest = head[...]
+            while let r = rest.range(of: "\"\(key)\"") {
+                if rest[r.upperBound...].drop(while: \.isWhitespace).first == ":" { return true }
+                rest = rest[r.upperBound...]
+            }
+            return false
+        }
+        if hasKey("messages") && (hasKey("type") || hasKey("name")) { return true }
+        if hasKey("chats") || hasKey("left_chats") || hasKey("personal_information") { return true }
+        return hasKey("about") && head.contains("Telegram")
+    }
+
+    /// The links of a message's plain text (exposed for the test that holds it to `TextScan.links(in:)`).
+    static func links(in text: String) -> [String] {
+        MessageReader.dedupe(MessageReader.scannedLinks(text))
+    }
+
     static func load(_ data: Data) throws(FeedError) -> [Channel] {
-        throw FeedError("the tdesktop format is not supported yet")
+        let outcome: Result<[Channel], FeedError> = data.withUnsafeBytes { raw in
+            guard let base = raw.bindMemory(to: UInt8.self).baseAddress, raw.count > 0 else {
+                return .failure(FeedError("empty file"))
+            }
+            var walker = Walker(reader: Reader(p: base, n: raw.count))
+            return walker.run()
+        }
+        return try outcome.get()
+    }
+}
+
+// MARK: - The export's structure
+
+/// One chat while it is read; kept so that a file cut short still yields the chats and messages before the cut.
+private struct ChatBuilder {
+    var name: String?
+    var type: String?
+    var id: String?
+    var username: String?
+    var isTop = false
+    var sawMessages = false
+    /// Its closing brace was read.
+    var complete = false
+    var publications: [Publication] = []
+    var skipped = SkipReport()
+
+    var channel: Channel {
+        // A title is needed to show the chat; Saved Messages has no name in the export.
+        let title = name ?? (type == "saved_messages" ? "Saved Messages" : id.map { "Chat \($0)" } ?? "Untitled chat")
+        return Channel(title: title, handle: username, publications: publications, skipped: skipped)
+    }
+}
+
+private struct Walker {
+    var reader: Reader
+    var chats: [ChatBuilder] = []
+    var active = 0
+    /// The line of the message being read, so that a cut inside it is reported there.
+    var messageLine: Int?
+
+    mutating func run() -> Result<[Channel], FeedError> {
+        do throws(ParseFailure) {
+            try top()
+        } catch {
+            return salvage(error)
+        }
+        return finish()
+    }
+
+    private func finish() -> Result<[Channel], FeedError> {
+        let channels = chats.filter { !$0.isTop || $0.sawMessages }.map(\.channel)
+        if channels.isEmpty {
+            return .failure(FeedError("no chats in this Telegram export (it holds only account data)"))
+        }
+        return .success(channels)
+    }
+
+    /// Keeps what was read before a syntax error or the end of a truncated file, when that is anything at all.
+    private mutating func salvage(_ failure: ParseFailure) -> Result<[Channel], FeedError> {
+        let text = failure.atEnd ? "truncated JSON: \(failure.message)" : "invalid JSON: \(failure.message)"
+        // A chat cut before any of its messages is not shown; the cut is reported on the last chat kept.
+        chats.removeAll { !$0.complete && $0.publications.isEmpty && ($0.skipped.count == 0 || $0.isTop) }
+        guard chats.contains(where: { !$0.publications.isEmpty }),
+            let target = chats.lastIndex(where: { !$0.isTop || $0.sawMessages })
+        else {
+            return .failure(FeedError(text, line: failure.line, column: failure.column))
+        }
+        let reason =
+            failure.atEnd
+            ? "the file ends early (truncated JSON); the messages from here on are missing"
+            : "invalid JSON at line \(failure.line), column \(failure.column): \(failure.message); the rest of the file was not read"
+        chats[target].skipped.record(line: messageLine ?? failure.line, reason)
+        return finish()
+    }
+
+    private mutating func top() throws(ParseFailure) {
+        reader.skipBOM()
+        reader.skipWS()
+        guard reader.peek == UInt8(ascii: "{") else {
+            throw reader.failure(reader.atEnd ? "no JSON object" : "expected a JSON object")
+        }
+        reader.i += 1
+        chats.append(ChatBuilder(isTop: true))
+        active = 0
+        var first = true
+        while let key = try reader.nextKey(first: &first) {
+            switch key {
+            case "messages":
+                active = 0
+                try messages()
+            case "chats", "left_chats":
+                try chatSection()
+            default:
+                try chatField(key, chat: 0)
+            }
+        }
+        chats[0].complete = true
+    }
+
+    /// `"chats": {"about": …, "list": [chat…]}`
+    private mutating func chatSection() throws(ParseFailure) {
+        guard reader.peek == UInt8(ascii: "{") else { return try reader.skipValue() }
+        reader.i += 1
+        var first = true
+        while let key = try reader.nextKey(first: &first) {
+            guard key == "list", reader.peek == UInt8(ascii: "[") else {
+                try reader.skipValue()
+                continue
+            }
+            reader.i += 1
+            var firstItem = true
+            while try reader.nextItem(first: &firstItem) {
+                guard reader.peek == UInt8(ascii: "{") else {
+                    try reader.skipValue()
+                    continue
+                }
+                try chat()
+            }
+        }
+    }
+
+    private mutating func chat() throws(ParseFailure) {
+        reader.i += 1  // "{"
+        chats.append(ChatBuilder())
+        let index = chats.count - 1
+        var first = true
+        while let key = try reader.nextKey(first: &first) {
+            if key == "messages" {
+                active = index
+                try messages()
+            } else {
+                try chatField(key, chat: index)
+            }
+        }
+        chats[index].complete = true
+    }
+
+    private mutating func chatField(_ key: String, chat index: Int) throws(ParseFailure) {
+        switch key {
+        case "name", "type", "id", "username":
+            let value = try reader.value()
+            let text: String? =
+                switch value {
+                case .string(let s): s
+                case .int(let n): String(n)
+                case .number(let s): s
+                default: nil
+                }
+            switch key {
+            case "name": chats[index].name = text
+            case "type": chats[index].type = text
+            case "id": chats[index].id = text
+            default: chats[index].username = text.flatMap { $0.isEmpty ? nil : $0 }
+            }
+        default:
+            try reader.skipValue()
+        }
+    }
+
+    private mutating func messages() throws(ParseFailure) {
+        chats[active].sawMessages = true
+        guard reader.peek == UInt8(ascii: "[") else {
+            chats[active].skipped.record(line: reader.line, "\"messages\" is not a list")
+            return try reader.skipValue()
+        }
+        reader.i += 1
+        var first = true
+        while try reader.nextItem(first: &first) {
+            let line = reader.line
+            messageLine = line
+            let value = try reader.value()
+            messageLine = nil
+            guard case .object(let fields) = value else {
+                chats[active].skipped.record(line: line, "a message is not a JSON object")
+                continue
+            }
+            do throws(MessageError) {
+                chats[active].publications.append(try MessageReader.publication(fields))
+            } catch {
+                chats[active].skipped.record(line: line, error.reason)
+            }
+        }
+    }
+}
+
+// MARK: - One message
+
+private struct MessageError: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+private enum MessageReader {
+    /// Edit dates before 1971 are the exporters' placeholder for "never edited" (1970-01-01 in local time).
+    static let editPlaceholderLimit: TimeInterval = 365 * 86_400
+
+    static func publication(_ m: [String: JSON]) throws(MessageError) -> Publication {
+        let id = try messageID(m["id"])
+        let when = try date(m)
+        var p = Publication(id: id, date: when.date, utcOffset: when.offset)
+        p.isService = m["type"]?.string == "service"
+
+        var text = ""
+        var links: [String] = []
+        // text_entities holds the same text as `text`, always as entities; an empty list defers to `text`.
+        if case .array(let entities)? = m["text_entities"], !entities.isEmpty || m["text"]?.string == nil {
+            append(entities, to: &text, links: &links)
+        } else {
+            switch m["text"] {
+            case .string(let s)?: text = s
+            case .array(let parts)?: append(parts, to: &text, links: &links)
+            default: break
+            }
+        }
+        if p.isService {
+            let action = serviceText(m)
+            text = text.isEmpty ? action : action + "\n" + text
+        }
+        p.text = text
+        links.append(contentsOf: scannedLinks(text))
+        p.links = dedupe(links)
+
+        p.media = media(m)
+        p.forwardedFrom = m["forwarded_from"]?.string
+        p.replyTo = m["reply_to_message_id"].flatMap(idText)
+        p.views = m["views"]?.int.flatMap { $0 >= 0 ? Count($0) : nil }
+        p.forwards = m["forwards"]?.int.flatMap { $0 >= 0 ? Count($0) : nil }
+        if case .array(let reactions)? = m["reactions"] {
+            var sum: Int64 = 0
+            for r in reactions {
+                if let n = r["count"]?.int, n > 0 { sum = sum.addingReportingOverflow(n).overflow ? sum : sum + n }
+            }
+            p.reactions = Count(sum)
+        }
+
+        var editedAt: Date?
+        if let unix = m["edited_unixtime"].flatMap(unixTime) {
+            editedAt = unix
+        } else if let s = m["edited"]?.string, let wall = ISODate.parseWithOffset(s) {
+            // Wall-clock without zone: shift by the offset the message date showed, when known.
+            editedAt = wall.date.addingTimeInterval(-Double(wall.offset ?? when.offset ?? 0))
+        }
+        if let at = editedAt, at.timeIntervalSince1970 >= editPlaceholderLimit {
+            p.edited = true
+            p.editedAt = at
+        }
+        return p
+    }
+
+    /// Ids are numbers; a numeric string ("12") is accepted too, as some converters write them so.
+    static func messageID(_ value: JSON?) throws(MessageError) -> String {
+        switch value {
+        case nil, .null?: throw MessageError("missing \"id\"")
+        case .int(let n)?: return String(n)
+        case .number(let raw)?:
+            if raw.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
+                throw MessageError("id \(raw) is not a whole number")
+            }
+            throw MessageError("id \(raw) is too large")
+        case .string(let s)?:
+            if let n = Int64(s) { return String(n) }
+            if !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) { throw MessageError("id \"\(s)\" is too large") }
+            throw MessageError("id \"\(s.prefix(40))\" is not a number")
+        default: throw MessageError("id is not a number")
+        }
+    }
+
+    static func idText(_ value: JSON) -> String? {
+        switch value {
+        case .int(let n): String(n)
+        case .string(let s): Int64(s).map { String($0) }
+        default: nil
+        }
+    }
+
+    static func unixTime(_ value: JSON) -> Date? {
+        let seconds: Int64? =
+            switch value {
+            case .int(let n): n
+            case .string(let s): Int64(s)
+            default: nil
+            }
+        // Beyond year 9999 is no real date.
+        guard let seconds, seconds > -62_135_596_800, seconds < 253_402_300_800 else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    /// `date_unixtime` is the instant; `date` the exporter's wall clock, whose difference gives the zone offset.
+    static func date(_ m: [String: JSON]) throws(MessageError) -> (date: Date, offset: Int?) {
+        let wall = m["date"]?.string.flatMap(ISODate.parseWithOffset)
+        if let unix = m["date_unixtime"].flatMap(unixTime) {
+            var offset: Int?
+            if let wall, wall.offset == nil {
+                let diff = Int(wall.date.timeIntervalSince(unix))
+                if abs(diff) <= 14 * 3600, diff % 900 == 0 { offset = diff }
+            } else if let wall {
+                offset = wall.offset
+            }
+            return (unix, offset)
+        }
+        if let wall { return (wall.date, wall.offset) }
+        switch m["date"] {
+        case nil, .null?:
+            throw MessageError(m["date_unixtime"] == nil ? "missing \"date\"" : "unreadable \"date_unixtime\"")
+        case .string(let s)?: throw MessageError("unreadable date \"\(s.prefix(40))\"")
+        default: throw MessageError("\"date\" is not a string")
+        }
+    }
+
+    /// Plain strings and entity objects; every entity contributes its text, links add their target.
+    static func append(_ parts: [JSON], to text: inout String, links: inout [String]) {
+        for part in parts {
+            switch part {
+            case .string(let s): text += s
+            case .object(let entity):
+                let t = entity["text"]?.string ?? ""
+                text += t
+                switch entity["type"]?.string {
+                case "link":
+                    if let url = linkTarget(t) { links.append(url) }
+                case "text_link":
+                    if let href = entity["href"]?.string, isHTTP(href) { links.append(href) }
+                default: break
+                }
+            default: break
+            }
+        }
+    }
+
+    static func isHTTP(_ s: String) -> Bool {
+        let head = s.prefix(8).lowercased()
+        return head.hasPrefix("http://") || head.hasPrefix("https://")
+    }
+
+    /// A `link` entity's text is the URL as written; Telegram opens a bare domain ("t.me/x") as http.
+    static func linkTarget(_ s: String) -> String? {
+        if isHTTP(s) { return s }
+        guard !s.isEmpty, s.contains("."), !s.contains(where: { $0.isWhitespace || $0 == "@" || $0 == ":" })
+        else { return nil }
+        return "http://" + s
+    }
+
+    /// The URLs `TextScan.links(in:)` finds, found on bytes: Character-by-Character scanning of every message
+    /// was most of the load time of a large export. ASCII URLs are read here with TextScan's rules (start at
+    /// "http://"/"https://", end at whitespace or `<>"`, trailing punctuation and an unmatched ")" dropped); a word
+    /// with other characters goes to TextScan itself. A URL never spans ASCII whitespace, so cutting there is safe.
+    static func scannedLinks(_ text: String) -> [String] {
+        let found: [String]? = text.utf8.withContiguousStorageIfAvailable { b in
+            var out: [String] = []
+            let n = b.count
+            func lower(_ k: Int) -> UInt8 { b[k] | 0x20 }
+            func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (0x09...0x0D).contains(c) }
+            var i = 0
+            while i + 4 <= n {
+                guard lower(i) == 0x68, lower(i + 1) == 0x74, lower(i + 2) == 0x74, lower(i + 3) == 0x70 else {
+                    i += 1
+                    continue
+                }
+                var wordEnd = i + 4
+                var ascii = true
+                while wordEnd < n, !isSpace(b[wordEnd]) {
+                    if b[wordEnd] >= 0x80 { ascii = false }
+                    wordEnd += 1
+                }
+                guard ascii else {
+                    let word = String(decoding: UnsafeBufferPointer(rebasing: b[i..<wordEnd]), as: UTF8.self)
+                    out.append(contentsOf: TextScan.links(in: word))
+                    i = wordEnd
+                    continue
+                }
+                var k = i + 4
+                if k < wordEnd, lower(k) == 0x73 { k += 1 }  // "https"
+                guard k + 3 <= wordEnd, b[k] == 0x3A, b[k + 1] == 0x2F, b[k + 2] == 0x2F else {
+                    i += 4
+                    continue
+                }
+                var end = k
+                while end < wordEnd, b[end] != 0x3C, b[end] != 0x3E, b[end] != 0x22 { end += 1 }
+                while end > i {
+                    let last = b[end - 1]
+                    if ".,;:!?'".utf8.contains(last) {
+                        end -= 1
+                    } else if last == 0x29, !b[i..<end].contains(0x28) {
+                        end -= 1
+                    } else {
+                        break
+                    }
+                }
+                if end - i > 8 {
+                    out.append(String(decoding: UnsafeBufferPointer(rebasing: b[i..<end]), as: UTF8.self))
+                }
+                i = max(end, i + 1)
+            }
+            return out
+        }
+        return found ?? TextScan.links(in: text)
+    }
+
+    static func dedupe(_ links: [String]) -> [String] {
+        guard links.count > 1 else { return links }
+        var seen = Set<String>()
+        return links.filter { seen.insert($0).inserted }
+    }
+
+    static let notIncluded = "(File not included"
+
+    /// The file name from a path, or nil for the "(File not included…)" note.
+    static func fileName(_ path: String?) -> String? {
+        guard let path, !path.isEmpty, !path.hasPrefix(notIncluded) else { return nil }
+        return path.split(separator: "/").last.map(String.init)
+    }
+
+    static func media(_ m: [String: JSON]) -> [Media] {
+        var out: [Media] = []
+        if let photo = m["photo"]?.string {
+            out.append(Media(kind: .photo, name: fileName(photo), size: m["photo_file_size"]?.int))
+        }
+        let mediaType = m["media_type"]?.string
+        if m["file"] != nil || mediaType != nil {
+            let kind: MediaKind =
+                switch mediaType {
+                case "video_file", "video_message": .video
+                case "voice_message": .voice
+                case "audio_file": .audio
+                case "sticker": .sticker
+                case "animation": .animation
+                default: .file
+                }
+            let name = m["file_name"]?.string ?? fileName(m["file"]?.string) ?? m["sticker_emoji"]?.string
+            let duration = m["duration_seconds"]?.int.flatMap { Int(exactly: $0) }
+            out.append(Media(kind: kind, name: name, size: m["file_size"]?.int, duration: duration))
+        }
+        if case .object(let poll)? = m["poll"] {
+            out.append(Media(kind: .poll, name: poll["question"]?.string))
+        }
+        if case .object(let place)? = m["location_information"] {
+            let name =
+                m["place_name"]?.string
+                ?? [place["latitude"], place["longitude"]].compactMap { $0?.numberText }.joined(separator: ", ")
+            out.append(Media(kind: .location, name: name.isEmpty ? nil : name))
+        }
+        if case .object(let contact)? = m["contact_information"] {
+            let name = [contact["first_name"]?.string, contact["last_name"]?.string]
+                .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            out.append(Media(kind: .contact, name: name.isEmpty ? contact["phone_number"]?.string : name))
+        }
+        return out
+    }
+
+    /// "A pinned a message", "B changed the title to “News”": the action in words.
+    static func serviceText(_ m: [String: JSON]) -> String {
+        let action = m["action"]?.string ?? "service message"
+        let title = m["title"]?.string.map { "“\($0)”" }
+        let members: String? = {
+            guard case .array(let list)? = m["members"] else { return nil }
+            let names = list.compactMap(\.string)
+            return names.isEmpty ? nil : names.joined(separator: ", ")
+        }()
+        let phrase: String =
+            switch action {
+            case "joined_telegram": "joined Telegram"
+            case "pin_message": "pinned a message"
+            case "edit_group_title": "changed the title to \(title ?? "—")"
+            case "create_group": "created the group" + (title.map { " " + $0 } ?? "")
+            case "create_channel": "created the channel" + (title.map { " " + $0 } ?? "")
+            case "edit_group_photo": "changed the photo"
+            case "delete_group_photo": "removed the photo"
+            case "invite_members": "added " + (members ?? "members")
+            case "remove_members": "removed " + (members ?? "members")
+            case "join_group_by_link": "joined by invite link"
+            case "join_group_by_request": "joined after a request"
+            case "migrate_to_supergroup": "upgraded the group to a supergroup"
+            case "migrate_from_group": "upgraded from the group" + (title.map { " " + $0 } ?? "")
+            case "clear_history": "cleared the history"
+            case "phone_call": "phone call"
+            case "group_call": "started a video chat"
+            case "take_screenshot": "took a screenshot"
+            case "topic_created": "created the topic" + (title.map { " " + $0 } ?? "")
+            case "set_messages_ttl": "changed the auto-delete timer"
+            case "boost_apply": "boosted the group"
+            default: action.replacingOccurrences(of: "_", with: " ")
+            }
+        if let actor = m["actor"]?.string, !actor.isEmpty { return actor + " " + phrase }
+        return phrase.prefix(1).uppercased() + phrase.dropFirst()
+    }
+}
+
+// MARK: - A small JSON reader
+
+/// A parsed value. Integers that fit Int64 are kept exact; other numbers keep their text.
+private enum JSON {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case number(String)
+    case string(String)
+    case array([JSON])
+    case object([String: JSON])
+
+    var string: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    var int: Int64? {
+        switch self {
+        case .int(let n): n
+        case .string(let s): Int64(s)
+        default: nil
+        }
+    }
+
+    var numberText: String? {
+        switch self {
+        case .int(let n): String(n)
+        case .number(let s): s
+        default: nil
+        }
+    }
+
+    subscript(key: String) -> JSON? {
+        if case .object(let o) = self { return o[key] }
+        return nil
+    }
+}
+
+private struct ParseFailure: Error {
+    var message: String
+    var line: Int
+    var column: Int
+    /// The data ended inside a value: a truncated file rather than a wrong byte.
+    var atEnd: Bool
+}
+
+/// Reads JSON from bytes, counting lines as it goes. Strings are decoded leniently: invalid UTF-8 and lone
+/// surrogate escapes become U+FFFD, as a reader of a damaged export would want.
+private struct Reader {
+    let p: UnsafePointer<UInt8>
+    let n: Int
+    var i = 0
+    var line = 1
+    var lineStart = 0
+
+    static let maxDepth = 256
+
+    var atEnd: Bool { i >= n }
+    var peek: UInt8? { i < n ? p[i] : nil }
+
+    func failure(_ message: String) -> ParseFailure {
+        ParseFailure(message: message, line: line, column: i - lineStart + 1, atEnd: i >= n)
+    }
+
+    func unexpected(_ expected: String) -> ParseFailure {
+        guard i < n else { return failure("the file ends where \(expected) was expected") }
+        let c = p[i]
+        let shown = c >= 0x20 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : String(format: "byte 0x%02X", c)
+        return failure("expected \(expected), found \(shown)")
+    }
+
+    mutating func skipBOM() {
+        if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { i = 3 }
+    }
+
+    mutating func skipWS() {
+        while i < n {
+            let c = p[i]
+            if c == 0x20 || c == 0x09 || c == 0x0D {
+                i += 1
+            } else if c == 0x0A {
+                i += 1
+                line += 1
+                lineStart = i
+            } else {
+                return
+            }
+        }
+    }
+
+    /// After `{` or a member: the next key (with the reader at its value), or nil at `}`.
+    mutating func nextKey(first: inout Bool) throws(ParseFailure) -> String? {
+        skipWS()
+        guard i < n else { throw unexpected("a key or '}'") }
+        if p[i] == UInt8(ascii: "}") {
+            i += 1
+            return nil
+        }
+        if !first {
+            guard p[i] == UInt8(ascii: ",") else { throw unexpected("',' or '}'") }
+            i += 1
+            skipWS()
+        }
+        first = false
+        guard i < n, p[i] == UInt8(ascii: "\"") else { throw unexpected("a key string") }
+        let key = try string()
+        skipWS()
+        guard i < n, p[i] == UInt8(ascii: ":") else { throw unexpected("':'") }
+        i += 1
+        skipWS()
+        return key
+    }
+
+    /// After `[` or an item: true with the reader at the next item, false at `]`.
+    mutating func nextItem(first: inout Bool) throws(ParseFailure) -> Bool {
+        skipWS()
+        guard i < n else { throw unexpected("a value or ']'") }
+        if p[i] == UInt8(ascii: "]") {
+            i += 1
+            return false
+        }
+        if !first {
+            guard p[i] == UInt8(ascii: ",") else { throw unexpected("',' or ']'") }
+            i += 1
+            skipWS()
+        }
+        first = false
+        return true
+    }
+
+    mutating func value(depth: Int = 0) throws(ParseFailure) -> JSON {
+        skipWS()
+        guard i < n else { throw unexpected("a value") }
+        guard depth < Reader.maxDepth else { throw failure("nested too deeply") }
+        switch p[i] {
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "{"):
+            i += 1
+            var object: [String: JSON] = [:]
+            var first = true
+            while let key = try nextKey(first: &first) {
+                object[key] = try value(depth: depth + 1)
+            }
+            return .object(object)
+        case UInt8(ascii: "["):
+            i += 1
+            var array: [JSON] = []
+            var first = true
+            while try nextItem(first: &first) {
+                array.append(try value(depth: depth + 1))
+            }
+            return .array(array)
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return try number()
+        default:
+            throw unexpected("a value")
+        }
+    }
+
+    /// Passes over a value without building it (large account sections such as contacts).
+    mutating func skipValue(depth: Int = 0) throws(ParseFailure) {
+        skipWS()
+        guard i < n else { throw unexpected("a value") }
+        guard depth < Reader.maxDepth else { throw failure("nested too deeply") }
+        switch p[i] {
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "{"):
+            i += 1
+            var first = true
+            while try nextKeyRaw(first: &first) { try skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            i += 1
+            var first = true
+            while try nextItem(first: &first) { try skipValue(depth: depth + 1) }
+        default:
+            _ = try value(depth: depth)
+        }
+    }
+
+    /// `nextKey` without decoding the key.
+    private mutating func nextKeyRaw(first: inout Bool) throws(ParseFailure) -> Bool {
+        skipWS()
+        guard i < n else { throw unexpected("a key or '}'") }
+        if p[i] == UInt8(ascii: "}") {
+            i += 1
+            return false
+        }
+        if !first {
+            guard p[i] == UInt8(ascii: ",") else { throw unexpected("',' or '}'") }
+            i += 1
+            skipWS()
+        }
+        first = false
+        guard i < n, p[i] == UInt8(ascii: "\"") else { throw unexpected("a key string") }
+        try skipString()
+        skipWS()
+        guard i < n, p[i] == UInt8(ascii: ":") else { throw unexpected("':'") }
+        i += 1
+        return true
+    }
+
+    private mutating func literal(_ word: StaticString) throws(ParseFailure) {
+        let count = word.utf8CodeUnitCount
+        for k in 0..<count {
+            guard i + k < n else {
+                i = n
+                throw failure("the file ends inside \"\(word)\"")
+            }
+            guard p[i + k] == word.utf8Start[k] else {
+                i += k
+                throw unexpected("\"\(word)\"")
+            }
+        }
+        i += count
+    }
+
+    private mutating func number() throws(ParseFailure) -> JSON {
+        let start = i
+        let negative = p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var value: Int64 = 0
+        var overflow = false
+        var digits = 0
+        while i < n, p[i] >= 0x30, p[i] <= 0x39 {
+            let d = Int64(p[i] - 0x30)
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            // Accumulate negatively so that Int64.min fits.
+            let (next, o2) = negative ? times.subtractingReportingOverflow(d) : times.addingReportingOverflow(d)
+            overflow = overflow || o1 || o2
+            value = next
+            digits += 1
+            i += 1
+        }
+        guard digits > 0 else { throw unexpected("a digit") }
+        var integral = true
+        if i < n, p[i] == UInt8(ascii: ".") {
+            integral = false
+            i += 1
+            while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+        }
+        if i < n, p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") {
+            integral = false
+            i += 1
+            if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
+            while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+        }
+        if integral && !overflow { return .int(value) }
+        return .number(String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self))
+    }
+
+    private mutating func skipString() throws(ParseFailure) {
+        i += 1
+        while i < n {
+            switch p[i] {
+            case UInt8(ascii: "\""):
+                i += 1
+                return
+            case UInt8(ascii: "\\"): i += 2
+            case 0x0A:
+                i += 1
+                line += 1
+                lineStart = i
+            default: i += 1
+            }
+        }
+        i = n
+        throw failure("the file ends inside a string")
+    }
+
+    mutating func string() throws(ParseFailure) -> String {
+        i += 1
+        let start = i
+        // Fast path: no escapes. Raw newlines are not valid JSON but are accepted (and counted).
+        while i < n {
+            let c = p[i]
+            if c == UInt8(ascii: "\"") {
+                let s = String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
+                i += 1
+                return s
+            }
+            if c == UInt8(ascii: "\\") { break }
+            if c == 0x0A {
+                line += 1
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        guard i < n else { throw failure("the file ends inside a string") }
+        var bytes = Array(UnsafeBufferPointer(start: p + start, count: i - start))
+        while i < n {
+            let c = p[i]
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            if c != UInt8(ascii: "\\") {
+                if c == 0x0A {
+                    line += 1
+                    lineStart = i + 1
+                }
+                bytes.append(c)
+                i += 1
+                continue
+            }
+            guard i + 1 < n else {
+                i = n
+                break
+            }
+            let e = p[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(e)
+            case UInt8(ascii: "b"): bytes.append(0x08)
+            case UInt8(ascii: "f"): bytes.append(0x0C)
+            case UInt8(ascii: "n"): bytes.append(0x0A)
+            case UInt8(ascii: "r"): bytes.append(0x0D)
+            case UInt8(ascii: "t"): bytes.append(0x09)
+            case UInt8(ascii: "u"):
+                var unit = try hex4()
+                var scalar: Unicode.Scalar?
+                if (0xD800...0xDBFF).contains(unit), i + 1 < n, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") {
+                    let save = i
+                    i += 2
+                    let low = try hex4()
+                    if (0xDC00...0xDFFF).contains(low) {
+                        scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                    } else {
+                        i = save  // not a pair: the second escape is read on its own
+                        unit = 0xFFFD
+                    }
+                }
+                // A lone surrogate has no scalar: U+FFFD, as for invalid UTF-8.
+                let s = scalar ?? Unicode.Scalar(unit) ?? "\u{FFFD}"
+                bytes.append(contentsOf: String(s).utf8)
+            default:
+                i -= 1
+                throw failure("invalid escape \"\\\(Character(Unicode.Scalar(e)))\" in a string")
+            }
+        }
+        throw failure("the file ends inside a string")
+    }
+
+    private mutating func hex4() throws(ParseFailure) -> UInt32 {
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            guard i < n else { throw failure("the file ends inside a \\u escape") }
+            let c = p[i]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: throw unexpected("a hex digit in a \\u escape")
+            }
+            v = v << 4 | d
+            i += 1
+        }
+        return v
     }
 }
