@@ -45,8 +45,8 @@ public struct FeedError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        var place = source ?? ""
-        if let line { place += ":\(line)" }
+        var place = source ?? (line == nil ? "" : "line ")
+        if let line { place += source == nil ? "\(line)" : ":\(line)" }
         if let column, line != nil { place += ":\(column)" }
         return place.isEmpty ? message : "\(place): \(message)"
     }

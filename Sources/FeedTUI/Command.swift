@@ -96,7 +96,18 @@ struct Browse: ParsableCommand {
         }
         let env = ProcessInfo.processInfo.environment
         let useColor = !noColor && (env["NO_COLOR"] ?? "").isEmpty
-        let code = Runtime.run(channels: channels, useColor: useColor)
+        // Without a usable state database feedtui still browses; the status line says why nothing is kept.
+        let path = state ?? StateStore.defaultPath(environment: env)
+        var store: StateStore?
+        var notice: String?
+        do {
+            let opened = try StateStore(path: path)
+            store = opened
+            notice = opened.notice
+        } catch {
+            notice = "state not kept: \(error)"
+        }
+        let code = Runtime.run(channels: channels, useColor: useColor, store: store, notice: notice)
         if code != 0 { throw ExitCode(code) }
     }
 }
