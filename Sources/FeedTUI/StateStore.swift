@@ -39,6 +39,13 @@ final class StateStore {
     init(path: String, now: Date = Date()) throws {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
+        if let blocker = Self.nonFolderAncestor(of: folder) {
+            throw StateStoreError("cannot create the state database \(path): \(blocker) is a file, not a folder")
+        }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw StateStoreError("cannot open the state database \(path): it is a folder")
+        }
         if !folder.isEmpty {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -238,6 +245,19 @@ final class StateStore {
             throw StateStoreError("cannot prepare the state database \(path): \(reason(error))")
         }
         return .ready(queue)
+    }
+
+    /// The first existing ancestor of `folder` (or `folder` itself) that is not a folder, if any.
+    private static func nonFolderAncestor(of folder: String) -> String? {
+        var candidate = folder
+        while !candidate.isEmpty, candidate != "/" {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder) {
+                return isFolder.boolValue ? nil : candidate
+            }
+            candidate = (candidate as NSString).deletingLastPathComponent
+        }
+        return nil
     }
 
     private static func isDamage(_ error: DatabaseError) -> Bool {
