@@ -35,7 +35,11 @@ let package = Package(
             resources: [.copy("Resources")]),
         .testTarget(
             name: "FeedTUITests",
-            dependencies: ["FeedTUI", "FeedModel"],
+            dependencies: [
+                "FeedTUI", "FeedModel",
+                // StateStoreTests forge newer and damaged databases.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Goldens"]),
     ]
 )
