@@ -53,6 +53,7 @@ struct ChannelView {
         stats = ChannelStatistics(channel)
         order = Array(channel.publications.indices)
         applySort()
+        selected = 0
     }
 
     /// The key the state database files this channel under.

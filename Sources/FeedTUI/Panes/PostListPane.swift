@@ -27,7 +27,8 @@ enum PostListPane {
 
     static func line(_ post: Publication, selected: Bool, unread: Bool, theme: Theme) -> StyledLine {
         let views = Fmt.count(post.views, width: viewsWidth)
-        let pad = String(repeating: " ", count: max(0, viewsWidth - views.count))
+        // One column more than the widest count, so the count never touches the date.
+        let pad = String(repeating: " ", count: max(1, viewsWidth + 1 - views.count))
         let textStyle = post.isService ? theme.service : unread ? theme.unread : theme.text
         return [
             Span(text: selected ? "▶" : " ", style: theme.title),

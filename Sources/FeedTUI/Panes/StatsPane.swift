@@ -16,7 +16,7 @@ enum StatsPane {
         let wide = free > 4 ? Array(report.series.prefix(max(0, free - 3))) : []
         let columnRows = free - wide.count
         guard columnRows > 0 else { return }
-        let columns = max(1, min(4, width / 34))
+        let columns = max(1, min(4, width / 40))
         let perColumn = max(columnRows, (report.values.count + columns - 1) / columns)
         let labelWidth = report.values.map(\.label.count).max() ?? 0
         let columnWidth = width / columns

@@ -1,0 +1,294 @@
+import FeedModel
+import XCTest
+
+@testable import FeedTUI
+
+private func press(_ s: inout AppState, _ keys: String) -> [Effect] {
+    var effects: [Effect] = []
+    for name in keys.split(separator: " ") {
+        guard let key = Key(name: String(name)) else {
+            XCTFail("unknown key \(name)")
+            continue
+        }
+        effects += reduce(&s, .key(key))
+    }
+    return effects
+}
+
+private func sampler() throws -> [Channel] {
+    try FeedLoader.load(path: Fixture.root.appendingPathComponent("Samples/unicode-sampler.json").path)
+}
+
+final class KeyTableTests: XCTestCase {
+    func testHelpOverlayListsEveryBinding() throws {
+        let grid = Screen.render(Fixture.state(try Fixture.seed(), 120, 40, keys: "?"))
+        let screen = grid.lines.joined(separator: "\n")
+        for binding in KeyTable.bindings {
+            XCTAssertTrue(screen.contains(binding.help), binding.help)
+            XCTAssertTrue(screen.contains(binding.keys.map(\.label).joined(separator: " ")), "\(binding.keys)")
+        }
+        var s = Fixture.state(try Fixture.seed(), 120, 40, keys: "?")
+        XCTAssertEqual(s.mode, .help)
+        _ = press(&s, "x")
+        XCTAssertEqual(s.mode, .browse, "any key closes the help")
+    }
+
+    func testEveryBoundKeyReachesItsAction() {
+        for binding in KeyTable.bindings {
+            for key in binding.keys { XCTAssertEqual(KeyTable.action(for: key), binding.action) }
+        }
+        XCTAssertEqual(KeyTable.hintLine, "j/k move  Enter open  Tab pane  s stats  / search  r rate  ? help  q quit")
+    }
+
+    func testTabCyclesPanesAndSHidesStats() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        _ = press(&s, "Tab")
+        XCTAssertEqual(s.focus, .body)
+        _ = press(&s, "j j")
+        XCTAssertEqual(s.channel.selected, 0, "j scrolls the focused body, not the list")
+        XCTAssertEqual(s.channel.bodyTop, 0, "the short first post does not scroll at 120x40")
+        _ = press(&s, "Tab")
+        XCTAssertEqual(s.focus, .stats)
+        _ = press(&s, "s")
+        XCTAssertFalse(s.showStats)
+        XCTAssertEqual(s.focus, .list)
+        XCTAssertNil(Layout(s).stats)
+        XCTAssertFalse(Screen.render(s).lines.contains { $0.contains("Statistics") })
+    }
+
+    func testPagingAndEnds() throws {
+        var s = Fixture.state(try Fixture.seed(), 100, 12)
+        _ = press(&s, "PgDn")
+        XCTAssertEqual(s.channel.selected, Layout(s).list?.height)
+        _ = press(&s, "End")
+        XCTAssertEqual(s.channel.selected, 9)
+        _ = press(&s, "b")
+        XCTAssertEqual(s.channel.selected, 9 - (Layout(s).list?.height ?? 0))
+        _ = press(&s, "Home")
+        XCTAssertEqual(s.channel.selected, 0)
+        _ = press(&s, "Space")
+        XCTAssertEqual(s.channel.selected, Layout(s).list?.height)
+    }
+
+    func testRedrawIsAnEffect() throws {
+        var s = Fixture.state(try Fixture.seed(), 80, 24)
+        XCTAssertEqual(press(&s, "C-l"), [.redraw])
+    }
+
+    func testMouseClickSelectsThenOpensAndWheelMoves() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        reduce(&s, .mouse(.click(x: 10, y: 4)))
+        XCTAssertEqual(s.channel.selected, 3)
+        XCTAssertEqual(s.mode, .browse)
+        reduce(&s, .mouse(.click(x: 10, y: 4)))
+        XCTAssertEqual(s.mode, .post, "a second click opens")
+        _ = press(&s, "q")
+        reduce(&s, .mouse(.wheelDown))
+        XCTAssertEqual(s.channel.selected, 6)
+        reduce(&s, .mouse(.click(x: 80, y: 5)))
+        XCTAssertEqual(s.focus, .body)
+    }
+}
+
+final class SearchTests: XCTestCase {
+    func testIncrementalSearchCounterAndJumps() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        _ = press(&s, "/ w h a t s a p p")
+        let search = try XCTUnwrap(s.channel.search)
+        XCTAssertEqual(search.matches, [3, 5], "Apr 18 (text) and Mar 21 (preview)")
+        XCTAssertEqual(s.channel.selected, 3, "moved to the first match as you type")
+        XCTAssertEqual(search.counter, "1/2")
+        let bottom = Screen.render(s).lines[39]
+        XCTAssertTrue(bottom.contains("/whatsapp▏  1/2"), bottom)
+        _ = press(&s, "Enter n")
+        XCTAssertEqual(s.channel.selected, 5)
+        XCTAssertEqual(s.status, "/whatsapp  2/2")
+        _ = press(&s, "n")
+        XCTAssertEqual(s.channel.selected, 3, "wraps around")
+        _ = press(&s, "N")
+        XCTAssertEqual(s.channel.selected, 5, "wraps backwards")
+        _ = press(&s, "2 N")
+        XCTAssertEqual(s.channel.selected, 5, "a count repeats the jump")
+        _ = press(&s, "x")
+        XCTAssertTrue(Screen.render(s).lines[39].contains("/whatsapp 2/2 · n/N"), "the search stays in the hint line")
+    }
+
+    func testSearchIgnoresCaseAndDiacriticsAndCoversPreviewsAndLinks() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        _ = press(&s, "/ B O I N G")
+        XCTAssertEqual(s.channel.search?.matches, [6], "the Nov 9 link preview's site")
+        _ = press(&s, "Esc / b a c k d o o r - d i s g u i s e d")
+        XCTAssertEqual(s.channel.search?.matches, [3])
+        _ = press(&s, "Esc / c h e c k p o i n t - c o n f u s i o n")
+        XCTAssertEqual(s.channel.search?.matches, [5], "a link URL")
+        var u = Fixture.state(try sampler(), 120, 40)
+        _ = press(&u, "/ t i e n g Space v i e t")
+        XCTAssertEqual(u.channel.search?.matches.count, 1, "diacritics ignored")
+        _ = press(&u, "Esc / П Р И В Е Т")
+        XCTAssertEqual(u.channel.search?.matches.count, 1, "Cyrillic case ignored")
+    }
+
+    func testEscCancelsAndRestoresTheSelection() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40, keys: "j")
+        _ = press(&s, "/ e q u i n o x")
+        XCTAssertEqual(s.channel.selected, 5)
+        _ = press(&s, "Esc")
+        XCTAssertNil(s.channel.search)
+        XCTAssertNil(s.prompt)
+        XCTAssertEqual(s.channel.selected, 1)
+    }
+
+    func testNoMatchSaysSo() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        _ = press(&s, "/ z z q")
+        XCTAssertEqual(s.channel.search?.counter, "no match")
+        XCTAssertTrue(Screen.render(s).lines[39].contains("/zzq▏  no match"))
+        _ = press(&s, "Enter n")
+        XCTAssertEqual(s.status, "no match for “zzq”")
+    }
+
+    func testMatchesAreHighlightedInListAndBody() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        _ = press(&s, "/ i n d o n e s i a Enter")
+        let grid = Screen.render(s)
+        let row = try XCTUnwrap(grid.lines.firstIndex { $0.contains("▶Jul 16 2017") })
+        let listStart = try XCTUnwrap(grid.lines[row].range(of: "Indonesia")).lowerBound
+        let col = grid.lines[row][..<listStart].displayWidth
+        XCTAssertTrue(grid[col, row].style.underline, "list match marked")
+        XCTAssertFalse(grid[col - 2, row].style.underline)
+        let bodyRow = try XCTUnwrap(grid.lines.firstIndex { $0.contains("│ Some thoughts on Indonesia") })
+        let body = try XCTUnwrap(Layout(s).body)
+        let cells = (body.x..<body.maxX).filter { grid[$0, bodyRow].style.underline }
+        XCTAssertEqual(cells.count, "Indonesia".count, "exactly the word is marked in the body")
+    }
+
+    func testSelectionSurvivesSearchAndSort() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        _ = press(&s, "/ e q u i n o x Enter")
+        let id = s.channel.selectedPost?.id
+        _ = press(&s, "S")
+        XCTAssertEqual(s.channel.sort, .oldest)
+        XCTAssertEqual(s.channel.selectedPost?.id, id)
+        XCTAssertEqual(s.channel.search?.matches, [4], "matches follow the new order")
+    }
+}
+
+final class SortTests: XCTestCase {
+    func testSortCyclesAndKeepsSelection() throws {
+        var s = Fixture.state(try sampler(), 120, 40, keys: "j j")
+        let id = try XCTUnwrap(s.channel.selectedPost?.id)
+        XCTAssertEqual(id, "u6")
+        _ = press(&s, "S")
+        XCTAssertEqual(s.channel.sort, .oldest)
+        XCTAssertEqual(s.channel.order.map { s.channel.channel.publications[$0].id }, ["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"])
+        XCTAssertEqual(s.channel.selectedPost?.id, id)
+        _ = press(&s, "S")
+        XCTAssertEqual(s.channel.sort, .mostViewed)
+        XCTAssertEqual(s.channel.order.map { s.channel.channel.publications[$0].id }, ["u8", "u2", "u1", "u5", "u3", "u6", "u7", "u4"],
+                       "unknown views (u4) last")
+        XCTAssertEqual(s.channel.selectedPost?.id, id)
+        XCTAssertEqual(s.status, "sorted by most viewed")
+        _ = press(&s, "S")
+        XCTAssertEqual(s.channel.sort, .newest)
+    }
+}
+
+final class RatingAndMarksTests: XCTestCase {
+    func testRateWithdrawAndHeader() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        XCTAssertEqual(press(&s, "r 4"), [.saveRating(channel: "@durov", stars: 4)])
+        XCTAssertEqual(s.channel.userRating, 4)
+        let header = Screen.render(s).lines[0]
+        XCTAssertTrue(header.contains("★★★★☆ 4.0 (1 vote, yours: 4)"), header)
+        let stats = Screen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(stats.contains("rating             ★★★★☆ 4.0 (1 vote, yours: 4)"))
+        XCTAssertEqual(press(&s, "r 0"), [.saveRating(channel: "@durov", stars: nil)])
+        XCTAssertTrue(Screen.render(s).lines[0].contains("★ no rating yet — r to rate"))
+        XCTAssertEqual(press(&s, "r x"), [])
+        XCTAssertEqual(s.status, "rating cancelled")
+    }
+
+    func testRatingCombinesWithTheSourceVotes() {
+        XCTAssertEqual(RatingText.text(Rating(votes: 3, average: 4.0), mine: 2), "★★★★☆ 3.5 (4 votes, yours: 2)")
+        XCTAssertEqual(RatingText.text(Rating(votes: 3, average: 4.0), mine: nil), "★★★★☆ 4.0 (3 votes)")
+        XCTAssertEqual(RatingText.text(nil, mine: nil), "★ no rating yet — r to rate")
+    }
+
+    func testRestoredStateAppliesToTheChannel() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        let seed = try Fixture.seed()[0]
+        let stored = StoredChannelState(rating: 5, readPosts: [seed.publications[2].id], lastSelected: seed.publications[3].id)
+        reduce(&s, .restored(["@durov": stored]))
+        XCTAssertEqual(s.channel.userRating, 5)
+        XCTAssertEqual(s.channel.selected, 3)
+        let grid = Screen.render(s)
+        let read = try XCTUnwrap(grid.lines.firstIndex { $0.contains("Some thoughts on Indonesia") })
+        let unread = try XCTUnwrap(grid.lines.firstIndex { $0.contains("Jul 23 2017") })
+        XCTAssertFalse(grid[30, read].style.bold, "a read post is not bold")
+        XCTAssertTrue(grid[30, unread].style.bold, "unread posts are bold")
+    }
+
+    func testOpeningMarksReadAndQuitSavesPosition() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40, keys: "j")
+        let id = try XCTUnwrap(s.channel.selectedPost?.id)
+        XCTAssertEqual(press(&s, "Enter"), [.markRead(channel: "@durov", post: id)])
+        XCTAssertEqual(press(&s, "q Enter"), [], "already read")
+        XCTAssertEqual(press(&s, "q q"), [.saveLastSelected(channel: "@durov", post: id)])
+        XCTAssertTrue(s.quit)
+    }
+}
+
+final class LinkTests: XCTestCase {
+    func testNumbersAndOOpenLinksAsEffects() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40, keys: "j j j Enter")
+        XCTAssertEqual(press(&s, "2"), [.openURL("http://telegra.ph/whatsapp-backdoor-01-16")])
+        XCTAssertEqual(press(&s, "o"), [.openURL("http://telegra.ph/Telegram-Calls-in-Iran-NEWS")])
+        XCTAssertEqual(press(&s, "7"), [])
+        XCTAssertEqual(s.status, "no link 7 (the post has 2)")
+        _ = press(&s, "G")
+        let screen = Screen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains(" 1 http://telegra.ph/Telegram-Calls-in-Iran-NEWS"))
+        XCTAssertTrue(screen.contains(" 2 http://telegra.ph/whatsapp-backdoor-01-16"))
+    }
+
+    func testOnlyHttpAndHttpsOpen() throws {
+        let post = Publication(id: "1", date: Date(timeIntervalSince1970: 0), text: "x", links: ["javascript:alert(1)", "file:///etc/passwd", "https://ok.example/"])
+        var s = Fixture.state([Channel(title: "T", publications: [post])], 80, 24, keys: "Enter")
+        XCTAssertEqual(press(&s, "1"), [])
+        XCTAssertEqual(s.status, "not opened: only http and https links open")
+        XCTAssertEqual(press(&s, "2"), [])
+        XCTAssertEqual(press(&s, "3"), [.openURL("https://ok.example/")])
+        XCTAssertFalse(LinkOpener.isAllowed("http://"))
+        XCTAssertTrue(LinkOpener.isAllowed("HTTPS://Example.org/a?b=c;d"))
+    }
+
+    func testBrowserCommandNeverUsesAShell() {
+        let url = "https://e.example/a;rm -rf ~&b=$(x)"
+        XCTAssertEqual(LinkOpener.command(for: url, environment: [:]), ["xdg-open", url])
+        XCTAssertEqual(LinkOpener.command(for: url, environment: ["BROWSER": "firefox --new-tab"]), ["firefox", "--new-tab", url])
+        XCTAssertEqual(LinkOpener.command(for: url, environment: ["BROWSER": "lynx %s -dump:w3m"]), ["lynx", url, "-dump"])
+    }
+}
+
+final class ChannelListTests: XCTestCase {
+    func testSwitchingChannels() throws {
+        var s = Fixture.state(try Fixture.seed() + sampler(), 120, 40)
+        XCTAssertTrue(Screen.render(s).lines[0].contains("1/2"))
+        _ = press(&s, "]")
+        XCTAssertEqual(s.current, 1)
+        XCTAssertTrue(Screen.render(s).lines[0].contains("Unicode sampler"))
+        _ = press(&s, "]")
+        XCTAssertEqual(s.current, 0, "wraps")
+        _ = press(&s, "[")
+        XCTAssertEqual(s.current, 1)
+        _ = press(&s, "c")
+        XCTAssertEqual(s.mode, .channels)
+        let screen = Screen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("1. Durov's Channel @durov · 10 posts"))
+        XCTAssertTrue(screen.contains("2. Unicode sampler 🌍 Ünïcödé @unicode_sampler · 8 posts"))
+        _ = press(&s, "k Enter")
+        XCTAssertEqual(s.current, 0)
+        XCTAssertEqual(s.mode, .browse)
+        XCTAssertEqual(Report(s.channel.channel, s.channel.stats).values.first { $0.label == "posts" }?.value, "10", "statistics are per channel")
+    }
+}
