@@ -23,6 +23,122 @@ keys "stty -g > $TMP/stty.after" Enter
 sleep 0.3
 check "stty -g unchanged" cmp -s "$TMP/stty.before" "$TMP/stty.after"
 
+# run_feedtui ARGS: starts feedtui in the pane's shell and waits for its header.
+run_feedtui() {
+  keys "clear; $* ; echo EXIT=\$?" Enter
+  wait_for "┌ " 15
+}
+feedtui_pid() { pgrep -P "$(t display -p -t e2e '#{pane_pid}')" -f feedtui | head -1; }
+quit_and_check_terminal() { # NAME EXPECTED-EXIT
+  check "$1: exits with $2" wait_for "^EXIT=$2"
+  keys "stty -g > $TMP/stty.after" Enter
+  sleep 0.3
+  check "$1: stty -g unchanged" cmp -s "$TMP/stty.before" "$TMP/stty.after"
+}
+
+# Search: live results, counter, n/N, Esc.
+run_feedtui "$BIN $SEED"
+keys /; keys -l whatsapp
+check "search shows the counter as you type" wait_for "/whatsapp▏  1/2"
+check "search moved the selection to the first match" wait_for "▶Apr 18 2017"
+keys Enter; keys n
+check "n jumps to the next match" wait_for "/whatsapp  2/2"
+check "n selected the Mar 21 post" wait_for "▶Mar 21 2017"
+keys /; keys -l zzqx
+check "no match says so" wait_for "/zzqx▏  no match"
+keys Escape
+check "Esc cancels the search" wait_for "j/k move  Enter open"
+
+# Sorting.
+keys S
+check "S sorts oldest first" wait_for "sorted by oldest"
+check "the selected post stays selected across sorts" wait_for "▶Mar 21 2017"
+check "oldest first starts in 2016" sh -c "tmux -L $SOCK capture-pane -p -t e2e | sed -n 2p | grep -q 'Oct  9 2016'"
+keys S
+check "S again: most viewed" wait_for "sorted by most viewed"
+keys q
+
+# Rating, read marks and position survive a restart (state in XDG_STATE_HOME).
+run_feedtui "$BIN $SEED"
+keys g; keys j; keys j; keys Enter; keys q
+keys r; keys 4
+check "r 4 rates the channel" wait_for "★★★★☆ 4.0 \(1 vote, yours: 4\)"
+keys q
+check "quit after rating" wait_for "^EXIT=0"
+run_feedtui "$BIN $SEED"
+check "the rating survives a restart" wait_for "yours: 4"
+check "the last selected post is selected again" wait_for "▶Jul 16 2017"
+keys r; keys 0
+check "r 0 withdraws the vote" wait_for "no rating yet — r to rate"
+keys q
+check "state database exists" test -s "$TMP/state/feedtui/state.sqlite"
+
+# Help overlay.
+run_feedtui "$BIN $SEED"
+keys '?'
+check "? shows the help overlay" wait_for "┌ Help "
+check "help lists the sort key" wait_for "sort: newest, oldest, most viewed"
+keys x
+check "any key closes the help" wait_for "j/k move  Enter open"
+
+# Resizing never crashes and redraws at once.
+t resize-window -t e2e -x 60 -y 20
+check "60x20 shows one pane" wait_for "Posts · Tab switches"
+t resize-window -t e2e -x 30 -y 8
+check "30x8 still draws" wait_for "Tab switches"
+t resize-window -t e2e -x 15 -y 5
+check "15x5 says too small" wait_for "small"
+t resize-window -t e2e -x 120 -y 40
+check "back at 120x40 the full screen returns" wait_for "├ Statistics"
+check "and the header" wait_for "255 406 views/week"
+check "still running after resizes" test -n "$(feedtui_pid)"
+keys q
+check "quit after resizes" wait_for "^EXIT=0"
+
+# Links open through $BROWSER with the URL as one argv element, never a shell.
+cat > "$TMP/browser" <<'SH'
+#!/bin/sh
+for a in "$@"; do printf '%s\n' "$a"; done > "$BROWSER_LOG"
+SH
+chmod +x "$TMP/browser"
+URL='https://example.org/a?b=1&c=$(touch /tmp/feedtui-pwned);d`id`'
+cat > "$TMP/links.json" <<JSON
+{"channels": [{"title": "Links", "publications": [
+  {"id": "1", "date": "2024-01-01T00:00:00Z", "text": "two links", "links": ["$URL", "javascript:alert(1)"]}
+]}], "format": "feedtui", "version": 1}
+JSON
+rm -f /tmp/feedtui-pwned
+run_feedtui "BROWSER=$TMP/browser BROWSER_LOG=$TMP/argv $BIN $TMP/links.json"
+keys Enter; keys 1
+check "the fake browser ran" wait_for "opened https://example.org"
+check "it got the URL as exactly one argument" sh -c "[ \"\$(cat '$TMP/argv')\" = '$URL' ]"
+check "nothing in the URL ran" test ! -e /tmp/feedtui-pwned
+keys 2
+check "a javascript: link is refused" wait_for "only http and https links open"
+keys q; keys q
+check "quit after links" wait_for "^EXIT=0"
+
+# Colours on the default background; NO_COLOR and --no-color turn them off (selection in reverse video).
+run_feedtui "$BIN $SEED"
+check "colours are used" sh -c "tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
+check "no background colour is set" sh -c "! tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?4[0-7](;[0-9;]*)?m'"
+keys q
+run_feedtui "NO_COLOR=1 $BIN $SEED"
+check "NO_COLOR: no colours" sh -c "! tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
+check "NO_COLOR: selection in reverse video" sh -c "tmux -L $SOCK capture-pane -e -p -t e2e | grep -E '\[([0-9;]*;)?7(;[0-9;]*)?m' | grep -q '▶'"
+keys q
+run_feedtui "$BIN --no-color $SEED"
+check "--no-color: no colours" sh -c "! tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
+keys q
+
+# Signals restore the terminal.
+for sig in TERM INT HUP; do
+  run_feedtui "$BIN $SEED"
+  kill -$sig "$(feedtui_pid)"
+  case $sig in TERM) code=143;; INT) code=130;; HUP) code=129;; esac
+  quit_and_check_terminal "SIG$sig" $code
+done
+
 # Bad input: one clear line on stderr, exit code 1.
 bad() { # bad NAME EXPECTED-STDERR ARGS...
   local name=$1 want=$2; shift 2
