@@ -72,32 +72,33 @@ struct KeyBinding {
     var keys: [Key]
     var action: Action
     var help: String
-    /// Short label for the hint line; nil keeps the binding out of it.
+    /// Short labels for the hint line in the browser and in a full-screen post; nil keeps the binding out.
     var hint: String?
+    var postHint: String?
 }
 
 enum KeyTable {
     static let bindings: [KeyBinding] = [
-        KeyBinding(keys: [.char("j"), .down], action: .moveDown, help: "next post (or scroll down)", hint: "move"),
+        KeyBinding(keys: [.char("j"), .down], action: .moveDown, help: "next post (or scroll down)", hint: "move", postHint: "scroll"),
         KeyBinding(keys: [.char("k"), .up], action: .moveUp, help: "previous post (or scroll up)"),
-        KeyBinding(keys: [.pageDown, .char(" ")], action: .pageDown, help: "page down"),
+        KeyBinding(keys: [.pageDown, .char(" ")], action: .pageDown, help: "page down", postHint: "page"),
         KeyBinding(keys: [.pageUp, .char("b")], action: .pageUp, help: "page up"),
         KeyBinding(keys: [.char("g"), .home], action: .top, help: "first post / top"),
         KeyBinding(keys: [.char("G"), .end], action: .bottom, help: "last post / bottom"),
         KeyBinding(keys: [.enter, .char("l"), .right], action: .open, help: "open the post full-screen", hint: "open"),
-        KeyBinding(keys: [.char("q"), .escape, .char("h"), .left], action: .back, help: "back; quit from the list", hint: "quit"),
+        KeyBinding(keys: [.char("q"), .escape, .char("h"), .left], action: .back, help: "back; quit from the list", hint: "quit", postHint: "back"),
         KeyBinding(keys: [.tab], action: .nextPane, help: "focus the next pane", hint: "pane"),
         KeyBinding(keys: [.char("s")], action: .toggleStats, help: "show or hide the statistics pane", hint: "stats"),
-        KeyBinding(keys: [.char("/")], action: .search, help: "search text, previews and links", hint: "search"),
+        KeyBinding(keys: [.char("/")], action: .search, help: "search text, previews and links", hint: "search", postHint: "search"),
         KeyBinding(keys: [.char("n")], action: .searchNext, help: "next search match"),
         KeyBinding(keys: [.char("N")], action: .searchPrevious, help: "previous search match"),
         KeyBinding(keys: [.char("S")], action: .sort, help: "sort: newest, oldest, most viewed"),
         KeyBinding(keys: [.char("r")], action: .rate, help: "rate the channel: r then 1–5, r 0 withdraws", hint: "rate"),
-        KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first link (1–9 in a post: that link)"),
+        KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first link (1–9 in a post: that link)", postHint: "open link"),
         KeyBinding(keys: [.char("c")], action: .channels, help: "list of open channels"),
         KeyBinding(keys: [.char("[")], action: .previousChannel, help: "previous channel"),
         KeyBinding(keys: [.char("]")], action: .nextChannel, help: "next channel"),
-        KeyBinding(keys: [.char("?")], action: .help, help: "this help", hint: "help"),
+        KeyBinding(keys: [.char("?")], action: .help, help: "this help", hint: "help", postHint: "help"),
         KeyBinding(keys: [.ctrl("l")], action: .redraw, help: "redraw the screen"),
     ]
 
@@ -109,15 +110,20 @@ enum KeyTable {
 
     static func action(for key: Key) -> Action? { byKey[key] }
 
-    /// "j/k move  Enter open  Tab pane  / search  s stats  r rate  ? help  q quit"
-    static var hintLine: String {
+    /// "j/k move  Enter open  Tab pane  / search  s stats  r rate  ? help  q quit"; in a post, its own keys.
+    static func hintLine(inPost: Bool = false) -> String {
         var parts = bindings.compactMap { b -> String? in
-            guard let hint = b.hint else { return nil }
-            let keys = b.action == .moveDown ? "j/k" : b.keys[0].label
+            guard let hint = inPost ? b.postHint : b.hint else { return nil }
+            let keys =
+                switch b.action {
+                case .moveDown: "j/k"
+                case .openLink: "o/1–9"
+                default: b.keys[0].label
+                }
             return "\(keys) \(hint)"
         }
-        // Quit is the hint users look for last; keep it at the end as in the spec's screen.
-        if let q = parts.firstIndex(where: { $0.hasSuffix(" quit") }) { parts.append(parts.remove(at: q)) }
+        // Leaving is the hint users look for last; keep it at the end as in the spec's screen.
+        if let q = parts.firstIndex(where: { $0.hasPrefix("q ") }) { parts.append(parts.remove(at: q)) }
         return parts.joined(separator: "  ")
     }
 }

@@ -16,95 +16,33 @@ enum PlainText {
     }
 }
 
-/// `feedtui stats --json`: the same values; unknown ones are null, never 0.
+/// `feedtui stats --json`: the same values; every key is written, unknown ones as null (never 0).
 enum StatsJSON {
-    struct Out: Encodable {
-        var title: String
-        var handle: String?
-        var subscribers: Int64?
-        var viewsPerWeek: Int64?
-        var viewsPerMonth: Int64?
-        var mentionsIn: Int64?
-        var mentionsFrom: Int64?
-        var forwardedChannels: Int64?
-        var posts: Int
-        var firstPost: String?
-        var lastPost: String?
-        var postsPerWeek: Double?
-        var viewsTotal: Int64?
-        var viewsMean: Double?
-        var viewsMedian: Double?
-        var mediaShare: Double?
-        var linkShare: Double?
-        var engagementRate: Double?
-        var rating: Rating?
-        var postsByWeek: [Int]
-        var viewsByWeek: [Int64?]
-        var topPostsByViews: [String]
-        var skipped: Int
-        var firstSkipped: String?
-
-        func encode(to encoder: Encoder) throws {
-            // Write every key, with null for unknown values, so consumers see what is missing.
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(title, forKey: .title)
-            try c.encode(handle, forKey: .handle)
-            try c.encode(subscribers, forKey: .subscribers)
-            try c.encode(viewsPerWeek, forKey: .viewsPerWeek)
-            try c.encode(viewsPerMonth, forKey: .viewsPerMonth)
-            try c.encode(mentionsIn, forKey: .mentionsIn)
-            try c.encode(mentionsFrom, forKey: .mentionsFrom)
-            try c.encode(forwardedChannels, forKey: .forwardedChannels)
-            try c.encode(posts, forKey: .posts)
-            try c.encode(firstPost, forKey: .firstPost)
-            try c.encode(lastPost, forKey: .lastPost)
-            try c.encode(postsPerWeek, forKey: .postsPerWeek)
-            try c.encode(viewsTotal, forKey: .viewsTotal)
-            try c.encode(viewsMean, forKey: .viewsMean)
-            try c.encode(viewsMedian, forKey: .viewsMedian)
-            try c.encode(mediaShare, forKey: .mediaShare)
-            try c.encode(linkShare, forKey: .linkShare)
-            try c.encode(engagementRate, forKey: .engagementRate)
-            try c.encode(rating, forKey: .rating)
-            try c.encode(postsByWeek, forKey: .postsByWeek)
-            try c.encode(viewsByWeek, forKey: .viewsByWeek)
-            try c.encode(topPostsByViews, forKey: .topPostsByViews)
-            try c.encode(skipped, forKey: .skipped)
-            try c.encode(firstSkipped, forKey: .firstSkipped)
-        }
-
-        enum Keys: String, CodingKey {
-            case title, handle, subscribers, viewsPerWeek, viewsPerMonth, mentionsIn, mentionsFrom, forwardedChannels
-            case posts, firstPost, lastPost, postsPerWeek, viewsTotal, viewsMean, viewsMedian, mediaShare, linkShare
-            case engagementRate, rating, postsByWeek, viewsByWeek, topPostsByViews, skipped, firstSkipped
-        }
+    static func object(_ ch: Channel) -> [String: Any] {
+        let s = ChannelStatistics(ch)
+        let c = ch.counters
+        func value(_ v: Any?) -> Any { v ?? NSNull() }
+        var rating: Any = NSNull()
+        if let r = ch.rating { rating = ["votes": r.votes, "average": value(r.average)] as [String: Any] }
+        return [
+            "title": ch.title, "handle": value(ch.handle), "subscribers": value(ch.subscribers?.value),
+            "viewsPerWeek": value(c.viewsPerWeek?.value), "viewsPerMonth": value(c.viewsPerMonth?.value),
+            "mentionsIn": value(c.mentionsIn?.value), "mentionsFrom": value(c.mentionsFrom?.value),
+            "forwardedChannels": value(c.forwardedChannels?.value), "posts": s.postCount,
+            "firstPost": value(s.firstDate.map(ISODate.format)), "lastPost": value(s.lastDate.map(ISODate.format)),
+            "postsPerWeek": value(s.postsPerWeek), "viewsTotal": value(s.viewsTotal), "viewsMean": value(s.viewsMean),
+            "viewsMedian": value(s.viewsMedian), "mediaShare": value(s.mediaShare), "linkShare": value(s.linkShare),
+            "engagementRate": value(s.engagementRate), "rating": rating, "postsByWeek": s.postsByWeek,
+            "viewsByWeek": s.viewsByWeek.map(value), "topPostsByViews": s.topPosts.map(\.id),
+            "skipped": ch.skipped.count, "firstSkipped": value(ch.skipped.summary),
+        ]
     }
 
+    /// One object for one channel, an array for several.
     static func encode(_ channels: [Channel]) -> String {
-        let out = channels.map { ch -> Out in
-            let s = ChannelStatistics(ch)
-            let c = ch.counters
-            return Out(
-                title: ch.title, handle: ch.handle, subscribers: ch.subscribers?.value,
-                viewsPerWeek: c.viewsPerWeek?.value, viewsPerMonth: c.viewsPerMonth?.value,
-                mentionsIn: c.mentionsIn?.value, mentionsFrom: c.mentionsFrom?.value,
-                forwardedChannels: c.forwardedChannels?.value, posts: s.postCount,
-                firstPost: s.firstDate.map(ISODate.format), lastPost: s.lastDate.map(ISODate.format),
-                postsPerWeek: s.postsPerWeek, viewsTotal: s.viewsTotal, viewsMean: s.viewsMean,
-                viewsMedian: s.viewsMedian, mediaShare: s.mediaShare, linkShare: s.linkShare,
-                engagementRate: s.engagementRate, rating: ch.rating, postsByWeek: s.postsByWeek,
-                viewsByWeek: s.viewsByWeek, topPostsByViews: s.topPosts.map(\.id),
-                skipped: ch.skipped.count, firstSkipped: ch.skipped.summary)
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(out.count == 1 ? AnyEncodable(out[0]) : AnyEncodable(out))) ?? Data()
+        let objects = channels.map(object)
+        let root: Any = objects.count == 1 ? objects[0] : objects
+        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
-    }
-
-    private struct AnyEncodable: Encodable {
-        let value: any Encodable
-        init(_ value: any Encodable) { self.value = value }
-        func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
     }
 }

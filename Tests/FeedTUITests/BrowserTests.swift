@@ -37,7 +37,8 @@ final class KeyTableTests: XCTestCase {
         for binding in KeyTable.bindings {
             for key in binding.keys { XCTAssertEqual(KeyTable.action(for: key), binding.action) }
         }
-        XCTAssertEqual(KeyTable.hintLine, "j/k move  Enter open  Tab pane  s stats  / search  r rate  ? help  q quit")
+        XCTAssertEqual(KeyTable.hintLine(), "j/k move  Enter open  Tab pane  s stats  / search  r rate  ? help  q quit")
+        XCTAssertEqual(KeyTable.hintLine(inPost: true), "j/k scroll  PgDn page  / search  o/1–9 open link  ? help  q back")
     }
 
     func testTabCyclesPanesAndSHidesStats() throws {
@@ -211,7 +212,7 @@ final class RatingAndMarksTests: XCTestCase {
     func testRatingCombinesWithTheSourceVotes() {
         XCTAssertEqual(RatingText.text(Rating(votes: 3, average: 4.0), mine: 2), "★★★★☆ 3.5 (4 votes, yours: 2)")
         XCTAssertEqual(RatingText.text(Rating(votes: 3, average: 4.0), mine: nil), "★★★★☆ 4.0 (3 votes)")
-        XCTAssertEqual(RatingText.text(nil, mine: nil), "★ no rating yet — r to rate")
+        XCTAssertEqual(RatingText.text(nil, mine: nil), "no rating yet")
     }
 
     func testRestoredStateAppliesToTheChannel() throws {
@@ -290,5 +291,54 @@ final class ChannelListTests: XCTestCase {
         XCTAssertEqual(s.current, 0)
         XCTAssertEqual(s.mode, .browse)
         XCTAssertEqual(Report(s.channel.channel, s.channel.stats).values.first { $0.label == "posts" }?.value, "10", "statistics are per channel")
+    }
+}
+
+final class StatsOutputTests: XCTestCase {
+    func testSeedStatisticsText() throws {
+        XCTAssertEqual(PlainText.statistics(try Fixture.seed()[0]), [
+            "Durov's Channel @durov",
+            "subscribers         —",
+            "views per week      255 406",
+            "views per month     —",
+            "mentions in         0",
+            "mentions from       0",
+            "forwarded channels  0",
+            "posts               10",
+            "first post          2016-10-09 18:53",
+            "last post           2017-07-30 12:25",
+            "posts per week      0.2",
+            "views total         —",
+            "views mean          —",
+            "views median        —",
+            "with media          40%",
+            "with links          40%",
+            "engagement          —",
+            "rating              no rating yet",
+            "posts/week          █▁▁▁▁▃▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▃▃▁▁▃▁▁▁▁▁▁▁▁▁▁▁▃▃▃",
+        ])
+    }
+
+    func testViewsSparklineAndTopThreeWhereViewsAreKnown() throws {
+        let lines = PlainText.statistics(try FeedLoader.load(path: Fixture.root.appendingPathComponent("Samples/unicode-sampler.json").path)[0])
+        XCTAssertTrue(lines.contains("views/week          ▅█"))
+        XCTAssertTrue(lines.contains("views total         187 825"))
+        XCTAssertTrue(lines.contains("engagement          49%"), "mean views 26 832 ÷ 54 321 subscribers")
+        let top = lines.drop { !$0.hasPrefix("top by views") }.prefix(3)
+        XCTAssertEqual(top.map { String($0.prefix(44)) }, [
+            "top by views        120 000 · Mar  8 2024 · ",
+            "                    48 211 · Mar  2 2024 · 日",
+            "                    15 230 · Mar  1 2024 · П",
+        ])
+    }
+
+    func testStatsJSONWritesNullForUnknown() throws {
+        let json = StatsJSON.encode(try Fixture.seed())
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        XCTAssertEqual(object["viewsPerWeek"] as? Int, 255_406)
+        XCTAssertTrue(object["viewsPerMonth"] is NSNull)
+        XCTAssertTrue(object["viewsMean"] is NSNull)
+        XCTAssertEqual(object["posts"] as? Int, 10)
+        XCTAssertEqual(object["mentionsIn"] as? Int, 0)
     }
 }

@@ -16,6 +16,10 @@ final class SeedScreenTests: XCTestCase {
         assertGolden(Screen.render(Fixture.state(try Fixture.seed(), 120, 40, keys: "j j Enter")), "seed-post-120x40")
     }
 
+    func testFullScreenPostWithPreviewBoxAndLinks() throws {
+        assertGolden(Screen.render(Fixture.state(try Fixture.seed(), 100, 30, keys: "6 j Enter")), "seed-post-preview-100x30")
+    }
+
     func testHeaderShowsTitleViewsAndNoRating() throws {
         let top = Screen.render(Fixture.state(try Fixture.seed(), 120, 40)).lines[0]
         XCTAssertTrue(top.contains("Durov's Channel @durov"))

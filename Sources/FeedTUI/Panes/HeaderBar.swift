@@ -36,9 +36,9 @@ enum RatingText {
         return Rating(votes: votes + 1, average: total / Double(votes + 1))
     }
 
-    /// "★★★★☆ 4.0 (1 vote, yours: 4)", or "★ no rating yet — r to rate".
+    /// "★★★★☆ 4.0 (1 vote, yours: 4)", or "no rating yet".
     static func text(_ rating: Rating?, mine: Int?) -> String {
-        guard let r = combined(rating, mine: mine), let average = r.average else { return "★ no rating yet — r to rate" }
+        guard let r = combined(rating, mine: mine), let average = r.average else { return "no rating yet" }
         let votes = r.votes == 1 ? "1 vote" : "\(Fmt.grouped(Int64(r.votes))) votes"
         let yours = mine.map { ", yours: \($0)" } ?? ""
         return "\(stars(average)) \(Fmt.oneDecimal(average)) (\(votes)\(yours))"
@@ -47,7 +47,7 @@ enum RatingText {
     static func header(_ rating: Rating?, mine: Int?, theme: Theme) -> StyledLine {
         let words = text(rating, mine: mine)
         guard let space = words.firstIndex(of: " "), combined(rating, mine: mine) != nil else {
-            return [Span(text: words, style: theme.muted)]
+            return [Span(text: "★ " + words + " — r to rate", style: theme.muted)]
         }
         return [Span(text: String(words[..<space]), style: theme.star), Span(text: String(words[space...]), style: theme.text)]
     }

@@ -18,7 +18,7 @@ enum StatusBar {
         case .rate:
             grid.put(" rate this channel: 1–5 stars, 0 withdraws your vote, any other key cancels ", x: 1, y: y, limit: limit, style: theme.star)
         case nil:
-            var text = state.status ?? KeyTable.hintLine
+            var text = state.status ?? KeyTable.hintLine(inPost: state.mode == .post)
             if let n = state.countPrefix { text = "\(n)  " + text }
             if state.status == nil, let s = state.channel.search { text = "/\(s.query) \(s.counter) · n/N  " + text }
             grid.put(" " + text + " ", x: 1, y: y, limit: limit, style: state.status == nil ? theme.muted : theme.warning)
