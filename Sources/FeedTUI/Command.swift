@@ -31,17 +31,23 @@ struct SourceOptions: ParsableArguments {
 
     /// Loads every source (or the bundled sample); a bad source ends the program with one line on stderr.
     func load(_ sources: [String]) throws -> [Channel] {
+        let load = try loader(sources)
+        do {
+            return try load()
+        } catch {
+            fail(error.description)
+        }
+    }
+
+    /// The work of loading, to run now or on a background thread.
+    func loader(_ sources: [String]) throws -> @Sendable () throws(FeedError) -> [Channel] {
         let format = try resolvedFormat()
         let paths = sources.isEmpty ? [try Samples.defaultPath()] : sources
-        var channels: [Channel] = []
-        for path in paths {
-            do {
-                channels += try FeedLoader.load(path: path, format: format)
-            } catch {
-                fail(error.description)
-            }
+        return { () throws(FeedError) -> [Channel] in
+            var channels: [Channel] = []
+            for path in paths { channels += try FeedLoader.load(path: path, format: format) }
+            return channels
         }
-        return channels
     }
 }
 
@@ -86,8 +92,8 @@ struct Browse: ParsableCommand {
     @Option(help: "The state database (default $XDG_STATE_HOME/feedtui/state.sqlite).") var state: String?
 
     func run() throws {
-        let channels = try options.load(sources)
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            let channels = try options.load(sources)
             // Not a terminal: print the post list as plain text.
             for ch in channels {
                 for line in PlainText.postList(ch) { print(line) }
@@ -107,8 +113,13 @@ struct Browse: ParsableCommand {
         } catch {
             notice = "state not kept: \(error)"
         }
-        let code = Runtime.run(channels: channels, useColor: useColor, store: store, notice: notice)
-        if code != 0 { throw ExitCode(code) }
+        // Loading runs beside the event loop: a large file shows progress and q cancels it.
+        let loading = BackgroundLoad(try options.loader(sources))
+        switch Runtime.run(loading: loading, useColor: useColor, store: store, notice: notice) {
+        case .exit(0): return
+        case .exit(let code): throw ExitCode(code)
+        case .failed(let message): fail(message)
+        }
     }
 }
 

@@ -1,40 +1,66 @@
 import FeedModel
 import Foundation
 
+enum RunOutcome: Equatable {
+    case exit(Int32)
+    /// Loading failed: the message is printed after the terminal is restored.
+    case failed(String)
+}
+
 /// The event loop: backend events become reducer events; effects are carried out here.
 enum Runtime {
-    /// Returns the exit code: 0, or 128 + the signal that stopped us.
-    static func run(channels: [Channel], useColor: Bool, store: StateStore?, notice: String?) -> Int32 {
+    static func run(loading: BackgroundLoad, useColor: Bool, store: StateStore?, notice: String?) -> RunOutcome {
+        // A fast load (the usual case) fails before the terminal is touched, like any other error.
+        if case .failure(let e) = loading.wait(upTo: 0.3) { return .failed(e.description) }
         let backend = CursesBackend(useColor: useColor)
         defer { backend.end() }
+        var channels: [Channel]
+        switch waitForLoad(loading, backend: backend) {
+        case .success(let loaded): channels = loaded
+        case .failure(let stop): return stop.outcome
+        }
         var state = AppState(channels: channels, size: backend.size, useColor: useColor)
+        channels = []
         if let store {
             var stored: [String: StoredChannelState] = [:]
             for view in state.channels { stored[view.key] = store.load(channel: view.key) }
             reduce(&state, .restored(stored))
         }
-        clampScroll(&state)
         if let notice { state.status = notice }
         backend.draw(Screen.render(state), force: true)
         while !state.quit {
-            var event: Event?
             if let signal = backend.pendingSignal() {
                 // Save what a normal quit saves, then leave with the conventional status.
                 perform(reduce(&state, .action(.quit)), store: store, backend: backend, state: &state)
-                return 128 + signal
+                return .exit(128 + signal)
             }
-            event = backend.nextEvent(timeoutMs: 100)
-            guard let event else { continue }
-            let force = perform(reduce(&state, event), store: store, backend: backend, state: &state)
-            if !state.quit {
-                if case .resize = event {
-                    backend.draw(Screen.render(state), force: true)
-                } else {
-                    backend.draw(Screen.render(state), force: force)
-                }
+            guard let event = backend.nextEvent(timeoutMs: 100) else { continue }
+            var force = perform(reduce(&state, event), store: store, backend: backend, state: &state)
+            if case .resize = event { force = true }
+            if !state.quit { backend.draw(Screen.render(state), force: force) }
+        }
+        return .exit(0)
+    }
+
+    private struct Stop: Error {
+        var outcome: RunOutcome
+    }
+
+    /// Shows progress until the sources are loaded; q, Esc or a signal cancels.
+    private static func waitForLoad(_ loading: BackgroundLoad, backend: CursesBackend) -> Result<[Channel], Stop> {
+        while true {
+            switch loading.result {
+            case .success(let channels): return .success(channels)
+            case .failure(let e): return .failure(Stop(outcome: .failed(e.description)))
+            case nil: break
+            }
+            if let signal = backend.pendingSignal() { return .failure(Stop(outcome: .exit(128 + signal))) }
+            let seconds = Date().timeIntervalSince(loading.started)
+            backend.draw(Screen.loading(size: backend.size, seconds: seconds))
+            if case .key(let key) = backend.nextEvent(timeoutMs: 100), KeyTable.action(for: key) == .back {
+                return .failure(Stop(outcome: .failed("loading cancelled")))
             }
         }
-        return 0
     }
 
     /// Carries out effects; returns whether the screen must be redrawn from scratch.

@@ -63,4 +63,13 @@ enum Screen {
         if state.mode == .channels { ChannelListOverlay.render(state, in: layout.frame.inner, into: &grid, theme: theme) }
         return grid
     }
+
+    /// While a large source loads: elapsed time, and how to cancel.
+    static func loading(size: Size, seconds: Double) -> Grid {
+        var grid = Grid(width: size.width, height: size.height)
+        let spinner = Array("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")[Int(seconds * 10) % 10]
+        let text = "\(spinner) loading… \(Fmt.oneDecimal(seconds)) s — q cancels"
+        grid.put(text, x: max(0, (size.width - text.displayWidth) / 2), y: size.height / 2)
+        return grid
+    }
 }

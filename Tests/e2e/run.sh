@@ -131,6 +131,14 @@ run_feedtui "$BIN --no-color $SEED"
 check "--no-color: no colours" sh -c "! tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
 keys q
 
+# A slow source (a FIFO nobody writes) shows progress, and q cancels with the terminal restored.
+mkfifo "$TMP/slow.txt"
+keys "clear; $BIN $TMP/slow.txt; echo EXIT=\$?" Enter
+check "a slow load shows progress" wait_for "loading… .* q cancels"
+keys q
+check "q cancels the load" wait_for "feedtui: loading cancelled"
+quit_and_check_terminal "cancelled load" 1
+
 # Signals restore the terminal.
 for sig in TERM INT HUP; do
   run_feedtui "$BIN $SEED"
