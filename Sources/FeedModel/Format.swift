@@ -70,10 +70,17 @@ public enum FeedLoader {
                 throw FeedError("no such file", source: path)
             }
             guard !isDir.boolValue else { throw FeedError("is a directory, not a feed file", source: path) }
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-            } catch {
-                throw FeedError("cannot read: \(error.localizedDescription)", source: path)
+            let regular = (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
+            if regular {
+                do {
+                    data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+                } catch {
+                    throw FeedError("cannot read: \(error.localizedDescription)", source: path)
+                }
+            } else {
+                // A pipe or process substitution (`feedtui <(curl …)`): read it to the end.
+                guard let handle = FileHandle(forReadingAtPath: path) else { throw FeedError("cannot read", source: path) }
+                data = handle.readDataToEndOfFile()
             }
         }
         do {
