@@ -2,7 +2,7 @@
 SOCK="feedtui-e2e-$$"
 FAILS=0
 TMP=$(mktemp -d)
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; sleep 0.2; rm -rf "$TMP" 2>/dev/null' EXIT
 
 t() { tmux -L "$SOCK" "$@"; }
 
@@ -10,7 +10,7 @@ t() { tmux -L "$SOCK" "$@"; }
 start() {
   t kill-server 2>/dev/null || true
   t -f /dev/null new-session -d -s e2e -x "$1" -y "$2" \
-    "env -i PATH=$PATH HOME=$TMP TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC XDG_STATE_HOME=$TMP/state PS1='$ ' bash --norc --noprofile"
+    "env -i PATH=$PATH HOME=$TMP HISTFILE=/dev/null TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC XDG_STATE_HOME=$TMP/state PS1='$ ' bash --norc --noprofile"
   t set-option -g status off >/dev/null
   wait_for '\$' 10
 }
