@@ -26,7 +26,9 @@ enum RSSImporter: Importer {
     static func load(_ data: Data) throws(FeedError) -> [Channel] {
         try refuseEntityDeclarations(data)
         let bytes = declaresNonUTF8Encoding(data) ? data : UTF8Repair.repaired(data)
-        let parser = XMLParser(data: bytes)
+        // Fed as a stream, XMLParser pushes the bytes to libxml2 in small chunks. Given all at once, libxml2 stops
+        // at its 10 MB look-ahead limit ("huge input lookup") on big feeds.
+        let parser = XMLParser(stream: InputStream(data: bytes))
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = true
         parser.shouldReportNamespacePrefixes = false
