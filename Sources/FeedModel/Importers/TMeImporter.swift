@@ -17,42 +17,98 @@ enum TMeImporter: Importer {
     static func load(_ data: Data) throws(FeedError) -> [Channel] {
         guard data.count < Int(Int32.max) else { throw FeedError("file too large for the HTML parser (2 GB at most)") }
         let bytes = UTF8Repair.repaired(data)
-        let doc: htmlDocPtr? = bytes.withUnsafeBytes { raw in
-            raw.baseAddress.flatMap {
-                htmlReadMemory(
-                    $0.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, "UTF-8", HTMLText.parseOptions)
-            }
-        }
-        guard let doc else { throw FeedError("not readable as HTML") }
-        defer { xmlFreeDoc(doc) }
-        guard let ctx = xmlXPathNewContext(doc) else { throw FeedError("out of memory creating an XPath context") }
-        defer { xmlXPathFreeContext(ctx) }
         let q = try Queries()
-        let root = xmlDocGetRootElement(doc)
-
         var channel = Channel(title: "")
-        readChannel(q, ctx, root, into: &channel)
-
-        let posts = q.nodes(q.posts, ctx, root)
-        for post in posts {
-            let line = Int(xmlGetLineNo(post))
-            switch readPost(post, q, ctx) {
-            case .success(let p): channel.publications.append(p)
-            case .failure(let reason): channel.skipped.record(line: line > 0 ? line : nil, reason.message)
+        var postCount = 0
+        var parsedAny = false
+        bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            // A DOM of the whole page costs about ten times its size. Each message is parsed on its own instead
+            // (the page header with the channel info first): memory stays bounded by the largest message, and a
+            // message with unclosed tags cannot swallow the ones after it.
+            let chunks = messageChunks(raw)
+            var line = 0  // newlines before the current chunk
+            var counted = 0
+            for range in chunks {
+                line += newlines(raw, counted..<range.lowerBound)
+                counted = range.lowerBound
+                guard let base = raw.baseAddress, !range.isEmpty,
+                    let doc = htmlReadMemory(
+                        (base + range.lowerBound).assumingMemoryBound(to: CChar.self), Int32(range.count), nil,
+                        "UTF-8", HTMLText.parseOptions)
+                else { continue }
+                defer { xmlFreeDoc(doc) }
+                parsedAny = true
+                guard let ctx = xmlXPathNewContext(doc) else { continue }
+                defer { xmlXPathFreeContext(ctx) }
+                let root = xmlDocGetRootElement(doc)
+                if channel.title.isEmpty { readChannel(q, ctx, root, into: &channel) }
+                for post in q.nodes(q.posts, ctx, root) {
+                    postCount += 1
+                    let postLine = Int(xmlGetLineNo(post))
+                    switch readPost(post, q, ctx) {
+                    case .success(let p): channel.publications.append(p)
+                    case .failure(let reason):
+                        channel.skipped.record(line: postLine > 0 ? line + postLine : nil, reason.message)
+                    }
+                }
             }
         }
+        guard parsedAny else { throw FeedError("not readable as HTML") }
         if channel.handle == nil, let first = channel.publications.first,
             let slash = first.id.firstIndex(of: "/")
         {
             channel.handle = String(first.id[..<slash])
         }
         if channel.title.isEmpty {
-            guard !posts.isEmpty || channel.handle != nil else {
+            guard postCount > 0 || channel.handle != nil else {
                 throw FeedError("no t.me channel preview found (no .tgme_channel_info and no .tgme_widget_message)")
             }
             channel.title = channel.handle ?? "Telegram channel"
         }
         return [channel]
+    }
+
+    /// Byte ranges: the page up to the first `<div class="tgme_widget_message_wrap …">`, then one per message
+    /// wrap. A page without such wraps is one range.
+    static func messageChunks(_ raw: UnsafeRawBufferPointer) -> [Range<Int>] {
+        guard let base = raw.baseAddress, raw.count > 0 else { return [] }
+        let needle = Array("tgme_widget_message_wrap".utf8)
+        var starts: [Int] = []
+        var from = 0
+        while from < raw.count {
+            guard let hit = memchr(base + from, Int32(needle[0]), raw.count - from) else { break }
+            let at = base.distance(to: UnsafeRawPointer(hit))
+            guard at + needle.count <= raw.count, memcmp(hit, needle, needle.count) == 0 else {
+                from = at + 1
+                continue
+            }
+            from = at + needle.count
+            // The tag that carries the class: the "<" before it, with no ">" in between.
+            var i = at - 1
+            let floor = max(0, at - 512)
+            while i >= floor {
+                let b = raw[i]
+                if b == UInt8(ascii: ">") { i = -1; break }
+                if b == UInt8(ascii: "<") { break }
+                i -= 1
+            }
+            guard i >= floor, i >= 0, starts.last.map({ i > $0 }) ?? (i > 0) else { continue }
+            starts.append(i)
+        }
+        var ranges: [Range<Int>] = []
+        var lower = 0
+        for s in starts {
+            ranges.append(lower..<s)
+            lower = s
+        }
+        ranges.append(lower..<raw.count)
+        return ranges
+    }
+
+    static func newlines(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int {
+        var n = 0
+        for i in range where raw[i] == 0x0A { n += 1 }
+        return n
     }
 
     // MARK: Channel
