@@ -249,11 +249,24 @@ private struct Renderer {
         }
     }
 
+    /// A cheap test before the full URL scan: some "http" in any letter case.
+    static func mayContainURL(_ b: [UInt8]) -> Bool {
+        guard b.count >= 10 else { return false }
+        var i = 0
+        while i + 4 <= b.count {
+            if b[i] | 0x20 == 0x68, b[i + 1] | 0x20 == 0x74, b[i + 2] | 0x20 == 0x74, b[i + 3] | 0x20 == 0x70 { return true }
+            i += 1
+        }
+        return false
+    }
+
     mutating func finish() -> HTMLText.Result {
         // In <pre> blocks trailing white space can have been written literally.
         while let last = out.last, last == 0x0A || last == 0x20 || last == 0x09 { out.removeLast() }
         let text = String(decoding: out, as: UTF8.self)
-        for url in TextScan.links(in: text) where seen.insert(url).inserted { links.append(url) }
+        if Renderer.mayContainURL(out) {
+            for url in TextScan.links(in: text) where seen.insert(url).inserted { links.append(url) }
+        }
         return HTMLText.Result(text: text, links: links)
     }
 }
