@@ -28,7 +28,7 @@ enum RSSImporter: Importer {
         let bytes = declaresNonUTF8Encoding(data) ? data : UTF8Repair.repaired(data)
         // Fed as a stream, XMLParser pushes the bytes to libxml2 in small chunks. Given all at once, libxml2 stops
         // at its 10 MB look-ahead limit ("huge input lookup") on big feeds.
-        let parser = XMLParser(stream: InputStream(data: bytes))
+        let parser = XMLParser(stream: DataInputStream(bytes))
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = true
         parser.shouldReportNamespacePrefixes = false
@@ -78,6 +78,35 @@ enum RSSImporter: Importer {
         let value = decl[enc.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
             .prefix { $0 != "\"" && $0 != "'" }.lowercased()
         return !(value.isEmpty || value == "utf-8" || value == "utf8" || value == "us-ascii" || value == "ascii")
+    }
+}
+
+/// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first).
+private final class DataInputStream: InputStream {
+    private let data: Data
+    private var offset = 0
+
+    init(_ data: Data) {
+        self.data = data
+        super.init(data: Data())
+    }
+
+    override func open() {}
+    override func close() {}
+    override var hasBytesAvailable: Bool { offset < data.count }
+    override var streamStatus: Stream.Status { offset < data.count ? .open : .atEnd }
+
+    override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
+        let n = min(len, data.count - offset)
+        guard n > 0 else { return 0 }
+        let start = data.startIndex + offset
+        data.copyBytes(to: buffer, from: start..<(start + n))
+        offset += n
+        return n
+    }
+
+    override func getBuffer(_ buffer: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, length len: UnsafeMutablePointer<Int>) -> Bool {
+        false
     }
 }
 
