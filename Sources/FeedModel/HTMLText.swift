@@ -61,6 +61,23 @@ public enum HTMLText {
         return text.isEmpty ? nil : text
     }
 
+    /// A cheap test before a full URL scan: some "http" in any letter case.
+    static func mayContainURL(_ s: String) -> Bool {
+        var it = s.utf8.makeIterator()
+        var matched = 0
+        let pattern: [UInt8] = [0x68, 0x74, 0x74, 0x70]
+        while let b = it.next() {
+            let lower = b | 0x20
+            if lower == pattern[matched] {
+                matched += 1
+                if matched == 4 { return true }
+            } else {
+                matched = lower == 0x68 ? 1 : 0
+            }
+        }
+        return false
+    }
+
     static func isWebURL(_ s: String) -> Bool {
         let head = s.utf8.prefix(8).map { $0 | 0x20 }  // ASCII lower-casing is enough for the scheme
         return head.starts(with: Array("https://".utf8)) || head.starts(with: Array("http://".utf8))

@@ -404,7 +404,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     static func render(_ raw: String, _ kind: BodyKind) -> HTMLText.Result {
         if kind == .xhtml || (kind == .html && looksLikeMarkup(raw)) { return HTMLText.convert(raw) }
         let text = plain(raw)
-        return HTMLText.Result(text: text, links: TextScan.links(in: text))
+        return HTMLText.Result(text: text, links: HTMLText.mayContainURL(text) ? TextScan.links(in: text) : [])
     }
 
     static func looksLikeMarkup(_ s: String) -> Bool {
@@ -424,37 +424,64 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 
     /// Plain text: CRLF and CR become LF, spaces at line ends go, at most one blank line in a row, trimmed.
     static func plain(_ raw: String) -> String {
-        var lines: [Substring] = []
-        var blank = 0
-        let normalized = raw.contains("\r") ? raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : raw
-        for line in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
-            var l = line[...]
-            while let last = l.last, last == " " || last == "\t" { l = l.dropLast() }
-            if l.isEmpty {
-                blank += 1
-                if blank > 1 || lines.isEmpty { continue }
-            } else {
-                blank = 0
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.utf8.count)
+        var newlines = 0  // pending line breaks
+        var spaces: [UInt8] = []  // pending spaces/tabs, dropped at line ends
+        var lastCR = false
+        for b in raw.utf8 {
+            switch b {
+            case 0x0D:
+                newlines += 1
+                spaces.removeAll(keepingCapacity: true)
+                lastCR = true
+                continue
+            case 0x0A:
+                if !lastCR { newlines += 1 }
+                spaces.removeAll(keepingCapacity: true)
+            case 0x20, 0x09:
+                if !out.isEmpty { spaces.append(b) }
+            default:
+                if !out.isEmpty, newlines > 0 {
+                    out.append(0x0A)
+                    if newlines > 1 { out.append(0x0A) }
+                }
+                if newlines > 0 || out.isEmpty {
+                    spaces.removeAll(keepingCapacity: true)  // indentation at a line start goes too
+                }
+                newlines = 0
+                out.append(contentsOf: spaces)
+                spaces.removeAll(keepingCapacity: true)
+                out.append(b)
             }
-            lines.append(l)
+            lastCR = false
         }
-        while let last = lines.last, last.isEmpty { lines.removeLast() }
-        return lines.joined(separator: "\n")
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether the body already begins with the title (titles cut with "..." or "…" count by their start).
+    /// Compared on UTF-8 bytes with runs of white space as one space.
     static func startsWithTitle(_ body: String, _ title: String) -> Bool {
-        var t = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if t.hasSuffix("...") { t = String(t.dropLast(3)) } else if t.hasSuffix("…") { t = String(t.dropLast()) }
-        let tw = t.split(whereSeparator: \.isWhitespace)
-        guard !tw.isEmpty else { return true }
-        let bw = body.prefix(t.count * 2 + 16).split(whereSeparator: \.isWhitespace)
-        guard bw.count >= tw.count else { return false }
-        for (i, w) in tw.enumerated() {
-            if i == tw.count - 1 { return bw[i].hasPrefix(w) }
-            if bw[i] != w { return false }
+        func words(_ s: Substring.UTF8View, limit: Int) -> [UInt8] {
+            var r: [UInt8] = []
+            var space = false
+            for b in s {
+                if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
+                    space = !r.isEmpty
+                    continue
+                }
+                if space { r.append(0x20) }
+                space = false
+                r.append(b)
+                if r.count >= limit { break }
+            }
+            return r
         }
-        return true
+        var t = title[...]
+        if t.hasSuffix("...") { t = t.dropLast(3) } else if t.hasSuffix("…") { t = t.dropLast() }
+        let tw = words(t.utf8, limit: Int.max)
+        guard !tw.isEmpty else { return true }
+        return words(body[...].utf8, limit: tw.count).elementsEqual(tw)
     }
 
     static func mediaKind(_ type: String?, _ medium: String?) -> MediaKind {
