@@ -266,8 +266,10 @@ private final class Queries {
         deinit { xmlXPathFreeCompExpr(expr) }
     }
 
+    /// The class token test. The plain `contains` first (no allocation, short-circuits) keeps the exact but
+    /// allocating token test to the few candidate elements.
     static func cls(_ name: String) -> String {
-        "contains(concat(' ', normalize-space(@class), ' '), ' \(name) ')"
+        "(contains(@class, '\(name)') and contains(concat(' ', normalize-space(@class), ' '), ' \(name) '))"
     }
 
     let channelTitle, ogTitle, channelUsername, anyHref, channelDescription, channelCounters: Compiled
