@@ -228,6 +228,15 @@ final class RSSImporterTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 1.0)
     }
 
+    func testEntityDeclarationAfterALongPrologIsStillRefused() {
+        let comment = "<!-- " + String(repeating: "padding ", count: 300_000) + "-->\n"  // 2.4 MB
+        let xml = "<?xml version=\"1.0\"?>\n" + comment
+            + "<!DOCTYPE rss [ <!ENTITY % p SYSTEM \"http://127.0.0.1:9/x.dtd\"> %p; ]>\n<rss><channel><title>t</title></channel></rss>"
+        XCTAssertThrowsError(try RSSImporter.load(Data(xml.utf8))) { error in
+            XCTAssertEqual((error as? FeedError)?.line, 3)
+        }
+    }
+
     func testEmptyFile() {
         XCTAssertThrowsError(try RSSImporter.load(Data()))
         XCTAssertThrowsError(try FeedLoader.load(data: Data("  \n".utf8), format: .rss)) { error in

@@ -39,31 +39,71 @@ enum RSSImporter: Importer {
     }
 
     /// Entity declarations are refused before parsing: the only safe amount of entity expansion is none.
+    /// Only the prolog is read (XML declaration, comments, processing instructions, DOCTYPE), however long it is.
     static func refuseEntityDeclarations(_ data: Data) throws(FeedError) {
-        // The DOCTYPE can only come before the root element, so only the prolog is looked at.
-        let prolog = data.prefix(1 << 20)
-        guard let doctype = prolog.firstRange(of: Data("<!DOCTYPE".utf8)) else { return }
-        // Stop at the root element: the first "<" followed by a name character after the DOCTYPE's internal subset.
-        let rest = prolog[doctype.lowerBound...]
-        if rest.firstRange(of: Data("<!ENTITY".utf8)) != nil {
-            // Make sure this ENTITY is inside the DOCTYPE (before the first element), not text in the body.
-            var inSubset = false
-            var i = rest.startIndex
-            while i < rest.endIndex {
-                let b = rest[i]
-                if b == UInt8(ascii: "[") { inSubset = true }
-                if b == UInt8(ascii: ">") && !inSubset { return }  // DOCTYPE closed without a subset
-                if b == UInt8(ascii: "]") && inSubset {
-                    inSubset = false
-                }
-                if inSubset, b == UInt8(ascii: "<"), rest[i...].starts(with: Data("<!ENTITY".utf8)) {
-                    let line = 1 + data[data.startIndex..<i].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-                    throw FeedError(
-                        "DOCTYPE declares entities; refused (entity expansion and external entities are never processed)",
-                        line: line, column: nil)
-                }
-                i += 1
+        let entityLine: Int? = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
+            let b = raw.bindMemory(to: UInt8.self)
+            let n = b.count
+            func starts(_ s: StaticString, at i: Int) -> Bool {
+                let len = s.utf8CodeUnitCount
+                guard i + len <= n else { return false }
+                let p = s.utf8Start
+                for k in 0..<len where b[i + k] != p[k] { return false }
+                return true
             }
+            func find(_ s: StaticString, from i: Int) -> Int? {
+                var j = i
+                while j < n {
+                    if starts(s, at: j) { return j + s.utf8CodeUnitCount }
+                    j += 1
+                }
+                return nil
+            }
+            var i = starts("\u{FEFF}", at: 0) ? 3 : 0
+            while i < n {
+                let c = b[i]
+                if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 {
+                    i += 1
+                } else if starts("<?", at: i) {
+                    guard let end = find("?>", from: i + 2) else { return nil }
+                    i = end
+                } else if starts("<!--", at: i) {
+                    guard let end = find("-->", from: i + 4) else { return nil }
+                    i = end
+                } else if starts("<!DOCTYPE", at: i) {
+                    var j = i + 9
+                    var inSubset = false
+                    var quote: UInt8 = 0
+                    while j < n {
+                        let d = b[j]
+                        if quote != 0 {
+                            if d == quote { quote = 0 }
+                        } else if d == 0x22 || d == 0x27 {
+                            quote = d
+                        } else if d == UInt8(ascii: "[") {
+                            inSubset = true
+                        } else if d == UInt8(ascii: "]") {
+                            inSubset = false
+                        } else if d == UInt8(ascii: ">") && !inSubset {
+                            return nil
+                        } else if inSubset && starts("<!ENTITY", at: j) {
+                            var line = 1
+                            for k in 0..<j where b[k] == 0x0A { line += 1 }
+                            return line
+                        }
+                        j += 1
+                    }
+                    return nil
+                } else {
+                    return nil  // the root element: the prolog is over
+                }
+            }
+            return nil
+        }
+        if let line = entityLine {
+            throw FeedError(
+                "DOCTYPE declares entities; refused (entity expansion and external entities are never processed)",
+                line: line, column: nil)
         }
     }
 
