@@ -244,6 +244,31 @@ final class RSSImporterTests: XCTestCase {
         }
     }
 
+    func testHTMLDescriptionAndHTMLTitle() throws {
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title type="html">A &amp;amp; B</title>
+            <entry><title type="html">&lt;b&gt;Bold&lt;/b&gt; news</title><id>e1</id>
+            <updated>2024-01-01T00:00:00Z</updated></entry></feed>
+            """
+        let a = try Self.load(Data(atom.utf8))
+        XCTAssertEqual(a.title, "A & B")
+        XCTAssertEqual(a.publications.first?.text, "Bold news")
+
+        let rss = """
+            <rss version="2.0"><channel><title>T</title><item><title>Headline</title>
+            <description>&lt;p&gt;First paragraph with a &lt;a href="https://example.com/x?a=1&amp;amp;b=2"&gt;link&lt;/a&gt;.&lt;/p&gt;
+            &lt;p&gt;Second&amp;nbsp;one&lt;br&gt;next line&lt;/p&gt;&lt;script&gt;evil()&lt;/script&gt;</description>
+            <link>https://example.com/item</link>
+            <pubDate>Wed, 02 Oct 2002 08:00:00 EST</pubDate></item></channel></rss>
+            """
+        let p = try XCTUnwrap(Self.load(Data(rss.utf8)).publications.first)
+        XCTAssertEqual(p.text, "Headline\n\nFirst paragraph with a link.\n\nSecond\u{00A0}one\nnext line")
+        XCTAssertEqual(p.links, ["https://example.com/item", "https://example.com/x?a=1&b=2"])
+        XCTAssertEqual(p.id, "https://example.com/item")
+        XCTAssertEqual(p.date, utc("2002-10-02T13:00:00Z"))
+        XCTAssertEqual(p.utcOffset, -5 * 3600)
+    }
+
     func testRSS1AndEnclosures() throws {
         let xml = """
             <?xml version="1.0"?>

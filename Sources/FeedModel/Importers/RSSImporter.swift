@@ -176,7 +176,6 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var link: String?
         var id: String?
         var body: [(rank: Int, text: String, kind: BodyKind)] = []
-        var pubDate: String?
         var published: String?
         var updated: String?
         var media: [Media] = []
@@ -230,13 +229,11 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             return
         }
         let inItem = item != nil
-        switch key {
-        case "item", "atom|entry", "entry":
+        if !inItem, key == "item" || key == "atom|entry" || key == "entry" {
             itemCount += 1
             item = Item(line: parser.lineNumber, index: itemCount)
             itemDepth = stack.count
             return
-        default: break
         }
         if inItem {
             startItemField(key, attributes)
@@ -269,7 +266,6 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         switch key {
         case "title", "atom|title":
             guard direct else { return }
-            current.titleIsHTML = attributes["type"] == "html" || attributes["type"] == "xhtml"
             begin(kind: attributes["type"].map(FeedReader.kind) ?? .text)
         case "link", "guid", "atom|id", "pubDate", "dc|date", "atom|published", "atom|updated", "atom|issued",
             "atom|modified":
@@ -339,7 +335,9 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     func endField(_ key: String, _ text: String, _ kind: BodyKind) {
         if var current = item {
             switch key {
-            case "title", "atom|title": current.title = text
+            case "title", "atom|title":
+                current.title = text
+                current.titleIsHTML = kind != .text
             case "link": if current.link == nil { current.link = text.trimmingCharacters(in: .whitespacesAndNewlines) }
             case "guid", "atom|id": current.id = text.trimmingCharacters(in: .whitespacesAndNewlines)
             case "pubDate", "atom|published", "atom|issued": current.published = text
