@@ -269,6 +269,16 @@ final class RSSImporterTests: XCTestCase {
         XCTAssertEqual(p.utcOffset, -5 * 3600)
     }
 
+    func testDoublyEscapedHTMLShowsNoTags() throws {
+        let rss = """
+            <rss version="2.0"><channel><title>T</title><item>
+            <description>&amp;lt;p&amp;gt;Fish &amp;amp;amp; chips, 1 &amp;lt; 2&amp;lt;/p&amp;gt;&amp;lt;p&amp;gt;More&amp;lt;/p&amp;gt;</description>
+            <pubDate>Wed, 02 Oct 2002 08:00:00 GMT</pubDate></item></channel></rss>
+            """
+        let p = try XCTUnwrap(Self.load(Data(rss.utf8)).publications.first)
+        XCTAssertEqual(p.text, "Fish & chips, 1 < 2\n\nMore")
+    }
+
     func testRSS1AndEnclosures() throws {
         let xml = """
             <?xml version="1.0"?>

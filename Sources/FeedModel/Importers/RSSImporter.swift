@@ -440,9 +440,36 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// A field's text: markup goes through HTMLText; plain text keeps its line breaks. RSS descriptions are
     /// declared HTML but often are plain text with newlines (Telegram bridges): only real markup is parsed.
     static func render(_ raw: String, _ kind: BodyKind) -> HTMLText.Result {
-        if kind == .xhtml || (kind == .html && looksLikeMarkup(raw)) { return HTMLText.convert(raw) }
+        if kind == .xhtml || (kind == .html && looksLikeMarkup(raw)) {
+            var r = HTMLText.convert(raw)
+            // Escaped twice (`&amp;lt;p&amp;gt;`): the first pass leaves markup as text. One more pass, only when
+            // that text has closing tags, so that prose such as "a < b" stays as it is.
+            if kind == .html, hasClosingTag(r.text) {
+                let again = HTMLText.convert(r.text)
+                r.text = again.text
+                for l in again.links where !r.links.contains(l) { r.links.append(l) }
+            }
+            return r
+        }
         let text = plain(raw)
         return HTMLText.Result(text: text, links: HTMLText.mayContainURL(text) ? TextScan.links(in: text) : [])
+    }
+
+    /// `</p>`, `</a>`…: some closing tag.
+    static func hasClosingTag(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        var i = 0
+        while i + 3 < b.count {
+            if b[i] == UInt8(ascii: "<"), b[i + 1] == UInt8(ascii: "/") {
+                var j = i + 2
+                while j < b.count, (b[j] | 0x20 >= 0x61 && b[j] | 0x20 <= 0x7A) || (b[j] >= 0x30 && b[j] <= 0x39) {
+                    j += 1
+                }
+                if j > i + 2, j < b.count, b[j] == UInt8(ascii: ">") { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     static func looksLikeMarkup(_ s: String) -> Bool {
