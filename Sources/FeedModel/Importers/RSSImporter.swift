@@ -1,9 +1,688 @@
 import Foundation
 
-// Placeholder until the rss importer lands: recognises nothing.
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// RSS 2.0 (and 0.9x), RSS 1.0 (`rdf:RDF`) and Atom (RFC 4287), read with a SAX parser.
+///
+/// Each item becomes a publication: its title, then a blank line, then the body (`content:encoded`, Atom
+/// `content`, `description` or `summary`, HTML turned into text) — the title is left out when the body already
+/// starts with it. The item link comes first in `links`. Enclosures, Atom `link rel="enclosure"` and
+/// `media:content` become media by MIME type. Items without a date are skipped, never dated by guess.
+///
+/// Safety: external entities are never resolved, and a DOCTYPE that declares entities is refused outright, so
+/// neither `SYSTEM "file:///…"` nor an exponential entity bomb can reach the parser.
 enum RSSImporter: Importer {
-    static func recognizes(_ data: Data) -> Bool { false }
+    static func recognizes(_ data: Data) -> Bool {
+        guard let (name, head) = MarkupHead.rootElement(data, limit: 16_384) else { return false }
+        switch name {
+        case "rss": return true
+        case "feed": return head.contains("http://www.w3.org/2005/Atom")
+        default: return name == "RDF" || name.hasSuffix(":RDF")
+        }
+    }
+
     static func load(_ data: Data) throws(FeedError) -> [Channel] {
-        throw FeedError("the rss format is not supported yet")
+        try refuseEntityDeclarations(data)
+        let bytes = declaresNonUTF8Encoding(data) ? data : UTF8Repair.repaired(data)
+        // Fed as a stream, XMLParser pushes the bytes to libxml2 in small chunks. Given all at once, libxml2 stops
+        // at its 10 MB look-ahead limit ("huge input lookup") on big feeds.
+        let parser = XMLParser(stream: DataInputStream(bytes))
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = true
+        parser.shouldReportNamespacePrefixes = false
+        let reader = FeedReader(parser)
+        parser.delegate = reader
+        let ok = parser.parse()
+        return try reader.finish(ok: ok)
+    }
+
+    /// Entity declarations are refused before parsing: the only safe amount of entity expansion is none.
+    /// Only the prolog is read (XML declaration, comments, processing instructions, DOCTYPE), however long it is.
+    static func refuseEntityDeclarations(_ data: Data) throws(FeedError) {
+        let entityLine: Int? = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
+            let b = raw.bindMemory(to: UInt8.self)
+            let n = b.count
+            func starts(_ s: StaticString, at i: Int) -> Bool {
+                let len = s.utf8CodeUnitCount
+                guard i + len <= n else { return false }
+                let p = s.utf8Start
+                for k in 0..<len where b[i + k] != p[k] { return false }
+                return true
+            }
+            func find(_ s: StaticString, from i: Int) -> Int? {
+                var j = i
+                while j < n {
+                    if starts(s, at: j) { return j + s.utf8CodeUnitCount }
+                    j += 1
+                }
+                return nil
+            }
+            var i = starts("\u{FEFF}", at: 0) ? 3 : 0
+            while i < n {
+                let c = b[i]
+                if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 {
+                    i += 1
+                } else if starts("<?", at: i) {
+                    guard let end = find("?>", from: i + 2) else { return nil }
+                    i = end
+                } else if starts("<!--", at: i) {
+                    guard let end = find("-->", from: i + 4) else { return nil }
+                    i = end
+                } else if starts("<!DOCTYPE", at: i) {
+                    var j = i + 9
+                    var inSubset = false
+                    var quote: UInt8 = 0
+                    while j < n {
+                        let d = b[j]
+                        if quote != 0 {
+                            if d == quote { quote = 0 }
+                        } else if d == 0x22 || d == 0x27 {
+                            quote = d
+                        } else if d == UInt8(ascii: "[") {
+                            inSubset = true
+                        } else if d == UInt8(ascii: "]") {
+                            inSubset = false
+                        } else if d == UInt8(ascii: ">") && !inSubset {
+                            return nil
+                        } else if inSubset && starts("<!ENTITY", at: j) {
+                            var line = 1
+                            for k in 0..<j where b[k] == 0x0A { line += 1 }
+                            return line
+                        }
+                        j += 1
+                    }
+                    return nil
+                } else {
+                    return nil  // the root element: the prolog is over
+                }
+            }
+            return nil
+        }
+        if let line = entityLine {
+            throw FeedError(
+                "DOCTYPE declares entities; refused (entity expansion and external entities are never processed)",
+                line: line, column: nil)
+        }
+    }
+
+    /// `<?xml version="1.0" encoding="windows-1251"?>`: such bytes are not UTF-8 and must not be "repaired".
+    static func declaresNonUTF8Encoding(_ data: Data) -> Bool {
+        let head = String(decoding: data.prefix(200), as: UTF8.self)
+        guard head.hasPrefix("<?xml") || head.hasPrefix("\u{FEFF}<?xml"), let end = head.range(of: "?>") else {
+            return false
+        }
+        let decl = head[..<end.lowerBound]
+        guard let enc = decl.range(of: "encoding") else { return false }
+        let value = decl[enc.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+            .prefix { $0 != "\"" && $0 != "'" }.lowercased()
+        return !(value.isEmpty || value == "utf-8" || value == "utf8" || value == "us-ascii" || value == "ascii")
+    }
+}
+
+/// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first).
+private final class DataInputStream: InputStream {
+    private let data: Data
+    private var offset = 0
+
+    init(_ data: Data) {
+        self.data = data
+        super.init(data: Data())
+    }
+
+    override func open() {}
+    override func close() {}
+    override var hasBytesAvailable: Bool { offset < data.count }
+    override var streamStatus: Stream.Status { offset < data.count ? .open : .atEnd }
+
+    override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
+        let n = min(len, data.count - offset)
+        guard n > 0 else { return 0 }
+        let start = data.startIndex + offset
+        data.copyBytes(to: buffer, from: start..<(start + n))
+        offset += n
+        return n
+    }
+
+    override func getBuffer(_ buffer: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, length len: UnsafeMutablePointer<Int>) -> Bool {
+        false
+    }
+}
+
+private let atomNS = "http://www.w3.org/2005/Atom"
+private let contentNS = "http://purl.org/rss/1.0/modules/content/"
+private let dcNS = "http://purl.org/dc/elements/1.1/"
+private let mediaNS = "http://search.yahoo.com/mrss/"
+private let rdfNS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+private let rss1NS = "http://purl.org/rss/1.0/"
+
+/// The SAX state machine. One per parse; not shared between threads.
+private final class FeedReader: NSObject, XMLParserDelegate {
+    unowned let parser: XMLParser
+    var channel = Channel(title: "")
+    var sawRoot = false
+    var rootName = ""
+    var itemCount = 0
+
+    /// The path of open elements (namespace-qualified local names as "ns|name", plain for no namespace).
+    var stack: [String] = []
+
+    struct Item {
+        var line: Int
+        var index: Int
+        var title: String?
+        var titleIsHTML = false
+        var link: String?
+        var id: String?
+        var body: [(rank: Int, text: String, kind: BodyKind)] = []
+        var published: String?
+        var updated: String?
+        var media: [Media] = []
+    }
+    enum BodyKind { case html, text, xhtml }
+    var item: Item?
+    var itemDepth = 0
+
+    /// Text being collected for the element at `captureDepth`; nested markup (xhtml, stray HTML) is re-serialised.
+    var capture: String?
+    var captureDepth = 0
+    var captureKind: BodyKind = .text
+
+    init(_ parser: XMLParser) {
+        self.parser = parser
+    }
+
+    static func key(_ name: String, _ ns: String?) -> String {
+        guard let ns, !ns.isEmpty else { return name }
+        switch ns {
+        case atomNS: return "atom|" + name
+        case contentNS: return "content|" + name
+        case dcNS: return "dc|" + name
+        case mediaNS: return "media|" + name
+        case rdfNS: return "rdf|" + name
+        case rss1NS: return name  // RSS 1.0 elements are RSS elements
+        default: return ns + "|" + name
+        }
+    }
+
+    var parent: String? { stack.count >= 2 ? stack[stack.count - 2] : nil }
+
+    // MARK: Elements
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        let key = FeedReader.key(elementName, namespaceURI)
+        stack.append(key)
+        if !sawRoot {
+            sawRoot = true
+            rootName = key
+        }
+        if capture != nil {
+            // Markup inside a field: kept as markup (xhtml content, or HTML that was not escaped).
+            capture? += "<" + elementName
+            for (k, v) in attributes.sorted(by: { $0.key < $1.key }) { capture? += " \(k)=\"\(escape(v, quote: true))\"" }
+            capture? += ">"
+            if captureKind == .text { captureKind = .html }
+            return
+        }
+        let inItem = item != nil
+        if !inItem, key == "item" || key == "atom|entry" || key == "entry" {
+            itemCount += 1
+            item = Item(line: parser.lineNumber, index: itemCount)
+            itemDepth = stack.count
+            return
+        }
+        if inItem {
+            startItemField(key, attributes)
+        } else if isChannelLevel {
+            switch key {
+            case "title", "atom|title", "description", "atom|subtitle":
+                begin(kind: attributes["type"].map(FeedReader.kind) ?? .text)
+            case "link":
+                begin(kind: .text)
+            case "atom|link":
+                let rel = attributes["rel"] ?? "alternate"
+                if rel == "alternate", channel.url == nil, let href = attributes["href"], HTMLText.isWebURL(href) {
+                    channel.url = href
+                }
+            default: break
+            }
+        }
+    }
+
+    /// Directly inside `<channel>` (RSS) or `<feed>` (Atom).
+    var isChannelLevel: Bool {
+        guard let parent else { return false }
+        return parent == "channel" || parent == "atom|feed"
+    }
+
+    func startItemField(_ key: String, _ attributes: [String: String]) {
+        guard var current = item else { return }
+        defer { item = current }
+        let direct = stack.count == itemDepth + 1
+        switch key {
+        case "title", "atom|title":
+            guard direct else { return }
+            begin(kind: attributes["type"].map(FeedReader.kind) ?? .text)
+        case "link", "guid", "atom|id", "pubDate", "dc|date", "atom|published", "atom|updated", "atom|issued",
+            "atom|modified":
+            if direct { begin(kind: .text) }
+        case "description", "atom|summary", "content|encoded", "atom|content":
+            guard direct else { return }
+            if key == "atom|content", let src = attributes["src"], HTMLText.isWebURL(src) {
+                current.media.append(Media(kind: FeedReader.mediaKind(attributes["type"], nil), url: src))
+                return
+            }
+            let kind: BodyKind =
+                switch key {
+                case "description", "content|encoded": .html
+                default: attributes["type"].map(FeedReader.kind) ?? .text
+                }
+            begin(kind: kind)
+        case "atom|link":
+            guard direct, let href = attributes["href"], HTMLText.isWebURL(href) else { return }
+            let rel = attributes["rel"] ?? "alternate"
+            if rel == "enclosure" {
+                current.media.append(
+                    Media(
+                        kind: FeedReader.mediaKind(attributes["type"], nil), url: href,
+                        size: FeedReader.size(attributes["length"])))
+            } else if rel == "alternate", current.link == nil {
+                current.link = href
+            }
+        case "enclosure":
+            guard let url = attributes["url"], HTMLText.isWebURL(url) else { return }
+            current.media.append(
+                Media(
+                    kind: FeedReader.mediaKind(attributes["type"], nil), url: url,
+                    size: FeedReader.size(attributes["length"])))
+        case "media|content":
+            guard let url = attributes["url"], HTMLText.isWebURL(url) else { return }
+            current.media.append(
+                Media(
+                    kind: FeedReader.mediaKind(attributes["type"], attributes["medium"]), url: url,
+                    size: FeedReader.size(attributes["fileSize"]),
+                    duration: attributes["duration"].flatMap { Int($0) }))
+        default: break
+        }
+    }
+
+    func begin(kind: BodyKind) {
+        capture = ""
+        captureDepth = stack.count
+        captureKind = kind
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        defer { if !stack.isEmpty { stack.removeLast() } }
+        if let text = capture {
+            if stack.count > captureDepth {
+                capture? += "</" + elementName + ">"
+                return
+            }
+            capture = nil
+            endField(stack.last ?? elementName, text, captureKind)
+            return
+        }
+        if item != nil && stack.count == itemDepth {
+            finishItem()
+        }
+    }
+
+    func endField(_ key: String, _ text: String, _ kind: BodyKind) {
+        if var current = item {
+            switch key {
+            case "title", "atom|title":
+                current.title = text
+                current.titleIsHTML = kind != .text
+            case "link": if current.link == nil { current.link = text.trimmingCharacters(in: .whitespacesAndNewlines) }
+            case "guid", "atom|id": current.id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            case "pubDate", "atom|published", "atom|issued": current.published = text
+            case "dc|date": if current.published == nil { current.published = text }
+            case "atom|updated", "atom|modified": current.updated = text
+            case "content|encoded", "atom|content": current.body.append((0, text, kind))
+            case "description": current.body.append((1, text, kind))
+            case "atom|summary": current.body.append((2, text, kind))
+            default: break
+            }
+            item = current
+            return
+        }
+        switch key {
+        case "title", "atom|title":
+            if channel.title.isEmpty { channel.title = FeedReader.render(text, kind).text }
+        case "description", "atom|subtitle":
+            if channel.description == nil {
+                let d = FeedReader.render(text, kind).text
+                if !d.isEmpty { channel.description = d }
+            }
+        case "link":
+            let url = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if channel.url == nil, HTMLText.isWebURL(url) { channel.url = url }
+        default: break
+        }
+    }
+
+    func finishItem() {
+        guard let it = item else { return }
+        item = nil
+        guard let rawDate = (it.published ?? it.updated)?.trimmingCharacters(in: .whitespacesAndNewlines),
+            !rawDate.isEmpty
+        else {
+            channel.skipped.record(line: it.line, "missing date")
+            return
+        }
+        guard let (date, offset) = FeedDate.parse(rawDate) else {
+            channel.skipped.record(line: it.line, "unreadable date \"\(rawDate.prefix(40))\"")
+            return
+        }
+        let link = it.link.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
+        var p = Publication(id: "", date: date, utcOffset: offset)
+        p.id = it.id.flatMap { $0.isEmpty ? nil : $0 } ?? link ?? "item-\(it.index)"
+
+        let title = it.title.map { FeedReader.render($0, it.titleIsHTML ? .html : .text).text } ?? ""
+        let body = it.body.min { $0.rank < $1.rank }.map { FeedReader.render($0.text, $0.kind) }
+            ?? HTMLText.Result(text: "", links: [])
+        if title.isEmpty {
+            p.text = body.text
+        } else if body.text.isEmpty {
+            p.text = title
+        } else if FeedReader.startsWithTitle(body.text, title) {
+            p.text = body.text
+        } else {
+            p.text = title + "\n\n" + body.text
+        }
+        var links: [String] = []
+        if let link { links.append(link) }
+        for l in body.links where !links.contains(l) { links.append(l) }
+        p.links = links
+        var seen = Set<String>()
+        p.media = it.media.filter { $0.url.map { seen.insert($0).inserted } ?? true }
+        channel.publications.append(p)
+    }
+
+    // MARK: Text
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard capture != nil else { return }
+        if stack.count > captureDepth || captureKind == .xhtml {
+            capture? += escape(string, quote: false)
+        } else {
+            capture? += string
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        guard capture != nil else { return }
+        let s = String(decoding: CDATABlock, as: UTF8.self)
+        capture? += (stack.count > captureDepth || captureKind == .xhtml) ? escape(s, quote: false) : s
+    }
+
+    private func escape(_ s: String, quote: Bool) -> String {
+        guard s.contains(where: { $0 == "<" || $0 == "&" || $0 == ">" || (quote && $0 == "\"") }) else { return s }
+        var r = s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        if quote { r = r.replacingOccurrences(of: "\"", with: "&quot;") }
+        return r
+    }
+
+    static func kind(_ type: String) -> BodyKind {
+        switch type.lowercased() {
+        case "html", "text/html": .html
+        case "xhtml", "application/xhtml+xml": .xhtml
+        default: .text
+        }
+    }
+
+    /// A field's text: markup goes through HTMLText; plain text keeps its line breaks. RSS descriptions are
+    /// declared HTML but often are plain text with newlines (Telegram bridges): only real markup is parsed.
+    static func render(_ raw: String, _ kind: BodyKind) -> HTMLText.Result {
+        if kind == .xhtml || (kind == .html && looksLikeMarkup(raw)) {
+            var r = HTMLText.convert(raw)
+            // Escaped twice (`&amp;lt;p&amp;gt;`): the first pass leaves markup as text. One more pass, only when
+            // that text has closing tags, so that prose such as "a < b" stays as it is.
+            if kind == .html, hasClosingTag(r.text) {
+                let again = HTMLText.convert(r.text)
+                r.text = again.text
+                for l in again.links where !r.links.contains(l) { r.links.append(l) }
+            }
+            return r
+        }
+        let text = plain(raw)
+        return HTMLText.Result(text: text, links: HTMLText.mayContainURL(text) ? TextScan.links(in: text) : [])
+    }
+
+    /// `</p>`, `</a>`…: some closing tag.
+    static func hasClosingTag(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        var i = 0
+        while i + 3 < b.count {
+            if b[i] == UInt8(ascii: "<"), b[i + 1] == UInt8(ascii: "/") {
+                var j = i + 2
+                while j < b.count, (b[j] | 0x20 >= 0x61 && b[j] | 0x20 <= 0x7A) || (b[j] >= 0x30 && b[j] <= 0x39) {
+                    j += 1
+                }
+                if j > i + 2, j < b.count, b[j] == UInt8(ascii: ">") { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    static func looksLikeMarkup(_ s: String) -> Bool {
+        var prev: UInt8 = 0
+        var ampersand = false
+        for b in s.utf8 {
+            if prev == UInt8(ascii: "<"), b == UInt8(ascii: "/") || b == UInt8(ascii: "!") || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) {
+                return true
+            }
+            if b == UInt8(ascii: "&") { ampersand = true }
+            if ampersand, b == UInt8(ascii: ";") { return true }
+            if b == 0x20 || b == 0x0A { ampersand = false }
+            prev = b
+        }
+        return false
+    }
+
+    /// Plain text: CRLF and CR become LF, spaces at line ends go, at most one blank line in a row, trimmed.
+    static func plain(_ raw: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.utf8.count)
+        var newlines = 0  // pending line breaks
+        var spaces: [UInt8] = []  // pending spaces/tabs, dropped at line ends
+        var lastCR = false
+        for b in raw.utf8 {
+            switch b {
+            case 0x0D:
+                newlines += 1
+                spaces.removeAll(keepingCapacity: true)
+                lastCR = true
+                continue
+            case 0x0A:
+                if !lastCR { newlines += 1 }
+                spaces.removeAll(keepingCapacity: true)
+            case 0x20, 0x09:
+                if !out.isEmpty { spaces.append(b) }
+            default:
+                if !out.isEmpty, newlines > 0 {
+                    out.append(0x0A)
+                    if newlines > 1 { out.append(0x0A) }
+                }
+                if newlines > 0 || out.isEmpty {
+                    spaces.removeAll(keepingCapacity: true)  // indentation at a line start goes too
+                }
+                newlines = 0
+                out.append(contentsOf: spaces)
+                spaces.removeAll(keepingCapacity: true)
+                out.append(b)
+            }
+            lastCR = false
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether the body already begins with the title (titles cut with "..." or "…" count by their start).
+    /// Compared on UTF-8 bytes with runs of white space as one space.
+    static func startsWithTitle(_ body: String, _ title: String) -> Bool {
+        func words(_ s: Substring.UTF8View, limit: Int) -> [UInt8] {
+            var r: [UInt8] = []
+            var space = false
+            for b in s {
+                if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
+                    space = !r.isEmpty
+                    continue
+                }
+                if space { r.append(0x20) }
+                space = false
+                r.append(b)
+                if r.count >= limit { break }
+            }
+            return r
+        }
+        var t = title[...]
+        if t.hasSuffix("...") { t = t.dropLast(3) } else if t.hasSuffix("…") { t = t.dropLast() }
+        let tw = words(t.utf8, limit: Int.max)
+        guard !tw.isEmpty else { return true }
+        return words(body[...].utf8, limit: tw.count).elementsEqual(tw)
+    }
+
+    static func mediaKind(_ type: String?, _ medium: String?) -> MediaKind {
+        let t = (type ?? medium ?? "").lowercased()
+        if t.hasPrefix("image") { return .photo }
+        if t.hasPrefix("video") { return .video }
+        if t.hasPrefix("audio") { return .audio }
+        return .file
+    }
+
+    static func size(_ s: String?) -> Int64? {
+        guard let s, let n = Int64(s.trimmingCharacters(in: .whitespaces)), n > 0 else { return nil }
+        return n
+    }
+
+    // MARK: End
+
+    var error: (message: String, line: Int, column: Int)?
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+        guard error == nil else { return }
+        let ns = parseError as NSError
+        error = (FeedReader.describe(ns.code), parser.lineNumber, parser.columnNumber)
+        // What libxml2 "recovers" after an error is guesswork: keep only what came before it.
+        parser.abortParsing()
+    }
+
+    /// libxml2's error numbers (xmlerror.h), which XMLParser passes on as the NSError code.
+    static func describe(_ code: Int) -> String {
+        let text: String? =
+            switch code {
+            case 3, 4: "no XML content"
+            case 5: "document ends unexpectedly or has extra content"
+            case 8: "invalid character reference"
+            case 9: "invalid character"
+            case 23: "entity reference without \";\""
+            case 26, 27: "undefined entity"
+            case 39, 41: "attribute without a quoted value"
+            case 42: "attribute given twice"
+            case 68: "element name expected"
+            case 72: "expected \"<\""
+            case 73: "expected \">\""
+            case 74: "expected \"</\""
+            case 75: "expected \"=\""
+            case 76: "closing tag does not match the open element"
+            case 77: "file ends inside a tag (truncated?)"
+            case 85: "elements not well balanced"
+            case 86: "extra content after the document"
+            case 89: "entity reference loop"
+            default: nil
+            }
+        return text.map { "\($0) (XML error \(code))" } ?? "XML error \(code)"
+    }
+
+    func finish(ok: Bool) throws(FeedError) -> [Channel] {
+        if !ok || error != nil {
+            let e = error ?? ("not well-formed XML", parser.lineNumber, parser.columnNumber)
+            let message = FeedReader.oneLine(e.message)
+            let nothingRead = channel.publications.isEmpty && channel.skipped.count == 0 && item == nil
+            if !sawRoot || nothingRead {
+                throw FeedError("not well-formed XML: \(message)", line: e.line, column: e.column)
+            }
+            if let open = item {
+                channel.skipped.record(line: open.line, "file ends or breaks inside this item (line \(e.line):\(e.column): \(message))")
+                item = nil
+            } else {
+                channel.skipped.record(line: e.line, "XML error, the rest of the file is not read: \(message)")
+            }
+        }
+        guard ["rss", "atom|feed", "rdf|RDF", "feed", "RDF"].contains(rootName) else {
+            throw FeedError("not an RSS or Atom feed (root element <\(rootName)>)", line: 1, column: 1)
+        }
+        if channel.title.isEmpty { channel.title = channel.url ?? "Untitled feed" }
+        return [channel]
+    }
+
+    static func oneLine(_ s: String) -> String {
+        s.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// Feed dates: RFC 822/1123 (`Mon, 02 Jan 2006 15:04:05 GMT`, `+0300`, `EST`…) and RFC 3339, without formatters.
+public enum FeedDate {
+    public static func parse(_ s: String) -> (date: Date, offset: Int?)? {
+        if let first = s.utf8.first, first >= 0x30 && first <= 0x39, s.utf8.count >= 10 {
+            let b = Array(s.utf8)
+            if b[4] == UInt8(ascii: "-") { return ISODate.parseWithOffset(s) }
+        }
+        return rfc822(s)
+    }
+
+    private static let months: [String: Int] = [
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
+        "nov": 11, "dec": 12,
+    ]
+
+    private static let zones: [String: Int] = [
+        "gmt": 0, "ut": 0, "utc": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6,
+        "pst": -8, "pdt": -7, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "msk": 3, "wet": 0, "west": 1,
+        "jst": 9, "kst": 9, "hkt": 8, "aest": 10, "aedt": 11,
+    ]
+
+    /// `[Mon,] 2 Jan [20]06 15:04[:05] (GMT|+0300|-07:00|EST)`; nil otherwise.
+    public static func rfc822(_ s: String) -> (date: Date, offset: Int?)? {
+        var tokens = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "," })
+        guard !tokens.isEmpty else { return nil }
+        if let f = tokens.first, f.first?.isLetter == true { tokens.removeFirst() }  // weekday
+        guard tokens.count >= 4 else { return nil }
+        var day: Int?
+        var month: Int?
+        if let d = Int(tokens[0]) {
+            day = d
+            month = months[String(tokens[1].prefix(3)).lowercased()]
+        } else if let d = Int(tokens[1]) {  // "Jan 02 2006"
+            day = d
+            month = months[String(tokens[0].prefix(3)).lowercased()]
+        }
+        guard let day, let month, var year = Int(tokens[2]) else { return nil }
+        if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 }
+        let hms = tokens[3].split(separator: ":")
+        guard hms.count >= 2, let h = Int(hms[0]), let mi = Int(hms[1]) else { return nil }
+        let sec = hms.count > 2 ? Int(hms[2].prefix { $0.isNumber }) ?? 0 : 0
+        var offset: Int?
+        if tokens.count > 4 {
+            let z = tokens[4]
+            if let sign = z.first, sign == "+" || sign == "-" {
+                let digits = z.dropFirst().filter(\.isNumber)
+                guard digits.count == 4, let v = Int(digits) else { return nil }
+                offset = (sign == "-" ? -1 : 1) * ((v / 100) * 3600 + (v % 100) * 60)
+            } else if let hours = zones[z.lowercased()] {
+                offset = hours * 3600
+            }
+            // Other zone names (military letters, unknown abbreviations): the time is read as UTC, offset unknown.
+        }
+        guard let civil = CivilTime(year: year, month: month, day: day, hour: h, minute: mi, second: min(sec, 59))
+        else { return nil }
+        return (civil.date.addingTimeInterval(-Double(offset ?? 0)), offset)
     }
 }

@@ -1,0 +1,384 @@
+import CLibXML2
+import Foundation
+
+/// Readable text from HTML: one converter for every importer that meets HTML (t.me previews, RSS/Atom bodies).
+///
+/// Block elements (`<p>`, `<div>`, headings, lists, quotes…) become line breaks, paragraphs are separated by one
+/// blank line, `<br>` is a line break, list items start with "• " (or "1. " in ordered lists), runs of white space
+/// collapse to one space (except inside `<pre>`), entities are decoded by libxml2, scripts and styles are dropped.
+/// Links are the http/https `href`s of anchors, in order and without duplicates, then bare URLs found in the text.
+public enum HTMLText {
+    public struct Result: Equatable, Sendable {
+        public var text: String
+        public var links: [String]
+
+        public init(text: String, links: [String]) {
+            self.text = text
+            self.links = links
+        }
+    }
+
+    static let parseOptions = Int32(
+        HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_COMPACT.rawValue)
+
+    /// Converts an HTML fragment (or a whole document). Never throws: what libxml2 cannot make sense of is text.
+    public static func convert(_ html: String) -> Result {
+        let utf8 = html.utf8
+        // Plain text needs no parser: only white space to collapse.
+        if !utf8.contains(UInt8(ascii: "<")) && !utf8.contains(UInt8(ascii: "&")) {
+            var r = Renderer()
+            let done: Void? = utf8.withContiguousStorageIfAvailable { r.text($0) }
+            if done == nil { r.text(Array(utf8)) }
+            return r.finish()
+        }
+        var bytes = Array(utf8)
+        guard !bytes.isEmpty, bytes.count < Int(Int32.max) else { return Result(text: "", links: []) }
+        let doc: htmlDocPtr? = bytes.withUnsafeMutableBufferPointer { buf in
+            buf.baseAddress.flatMap { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+                    htmlReadMemory($0, Int32(buf.count), nil, "UTF-8", parseOptions)
+                }
+            }
+        }
+        guard let doc else { return Result(text: "", links: []) }
+        defer { xmlFreeDoc(doc) }
+        guard let root = xmlDocGetRootElement(doc) else { return Result(text: "", links: []) }
+        return render(root)
+    }
+
+    /// Converts the subtree of an already parsed node (the node itself included).
+    static func render(_ node: xmlNodePtr) -> Result {
+        var r = Renderer()
+        r.walk(node)
+        return r.finish()
+    }
+
+    /// Collapses white space of a node's text content into single spaces and trims it; nil when empty.
+    static func plainText(_ node: xmlNodePtr?) -> String? {
+        guard let node else { return nil }
+        let text = render(node).text
+        return text.isEmpty ? nil : text
+    }
+
+    /// A cheap test before a full URL scan: some "http" in any letter case.
+    static func mayContainURL(_ s: String) -> Bool {
+        var it = s.utf8.makeIterator()
+        var matched = 0
+        let pattern: [UInt8] = [0x68, 0x74, 0x74, 0x70]
+        while let b = it.next() {
+            let lower = b | 0x20
+            if lower == pattern[matched] {
+                matched += 1
+                if matched == 4 { return true }
+            } else {
+                matched = lower == 0x68 ? 1 : 0
+            }
+        }
+        return false
+    }
+
+    static func isWebURL(_ s: String) -> Bool {
+        let head = s.utf8.prefix(8).map { $0 | 0x20 }  // ASCII lower-casing is enough for the scheme
+        return head.starts(with: Array("https://".utf8)) || head.starts(with: Array("http://".utf8))
+    }
+}
+
+/// The walk over a libxml2 tree; output is collected as UTF-8 bytes.
+private struct Renderer {
+    var out: [UInt8] = []
+    /// Line breaks wanted before the next visible text (0, 1 or 2); white space wanted before it.
+    var pendingBreak = 0
+    var pendingSpace = false
+    var preDepth = 0
+    /// One entry per open list: nil for `<ul>`, the next number for `<ol>`.
+    var lists: [Int?] = []
+    var links: [String] = []
+    var seen = Set<String>()
+
+    enum Kind { case skip, paragraph, line, item, lineBreak, pre, list, orderedList, anchor, cell, inline }
+
+    static func kind(_ name: UnsafePointer<xmlChar>?) -> Kind {
+        guard let name else { return .inline }
+        // Element names are short and lower-case in libxml2's HTML trees: a small String is cheap (no heap).
+        switch String(cString: name).lowercased() {
+        case "br": return .lineBreak
+        case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "hr", "figure", "dl":
+            return .paragraph
+        case "div", "section", "article", "header", "footer", "aside", "nav", "main", "address", "figcaption",
+            "details", "summary", "form", "fieldset", "center", "caption", "tr", "dt", "dd", "body", "html":
+            return .line
+        case "li": return .item
+        case "pre": return .pre
+        case "ul", "menu": return .list
+        case "ol": return .orderedList
+        case "a": return .anchor
+        case "td", "th": return .cell
+        case "script", "style", "noscript", "template", "head", "title", "object", "embed", "iframe", "svg",
+            "math", "select", "button", "textarea", "input", "audio", "video", "canvas":
+            return .skip
+        default: return .inline
+        }
+    }
+
+    mutating func walk(_ root: xmlNodePtr) {
+        // Iterative pre/post-order walk over parent/child/next pointers: no recursion, so no stack overflow
+        // on absurdly deep documents.
+        var node = root
+        var descend = enter(node)
+        while true {
+            if descend, let child = node.pointee.children {
+                node = child
+                descend = enter(node)
+                continue
+            }
+            while true {
+                leave(node)
+                if node == root { return }
+                if let next = node.pointee.next {
+                    node = next
+                    descend = enter(node)
+                    break
+                }
+                guard let parent = node.pointee.parent else { return }
+                node = parent
+            }
+        }
+    }
+
+    /// Returns whether to walk the children.
+    mutating func enter(_ node: xmlNodePtr) -> Bool {
+        switch node.pointee.type {
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+            if let content = node.pointee.content {
+                text(UnsafeBufferPointer(start: content, count: strlen(content)))
+            }
+            return false
+        case XML_ELEMENT_NODE:
+            break
+        default:
+            return false
+        }
+        switch Renderer.kind(node.pointee.name) {
+        case .skip: return false
+        case .paragraph: block(2)
+        case .line: block(1)
+        case .lineBreak:
+            if !out.isEmpty { pendingBreak = min(pendingBreak + 1, 2) }
+            pendingSpace = false
+        case .pre:
+            block(2)
+            preDepth += 1
+        case .list:
+            block(lists.isEmpty ? 2 : 1)
+            lists.append(nil)
+        case .orderedList:
+            block(lists.isEmpty ? 2 : 1)
+            lists.append(1)
+        case .item:
+            block(1)
+            let indent = String(repeating: "  ", count: max(0, lists.count - 1))
+            var marker = "• "
+            if let last = lists.last, let n = last {
+                marker = "\(n). "
+                lists[lists.count - 1] = n + 1
+            }
+            literal(indent + marker)
+        case .anchor:
+            if let href = attribute(node, "href") {
+                let url = href.trimmingCharacters(in: .whitespacesAndNewlines)
+                if HTMLText.isWebURL(url), seen.insert(url).inserted { links.append(url) }
+            }
+        case .cell:
+            pendingSpace = true
+        case .inline:
+            break
+        }
+        return true
+    }
+
+    mutating func leave(_ node: xmlNodePtr) {
+        guard node.pointee.type == XML_ELEMENT_NODE else { return }
+        switch Renderer.kind(node.pointee.name) {
+        case .paragraph: block(2)
+        case .line, .item: block(1)
+        case .pre:
+            preDepth = max(0, preDepth - 1)
+            block(2)
+        case .list, .orderedList:
+            if !lists.isEmpty { lists.removeLast() }
+            block(lists.isEmpty ? 2 : 1)
+        case .cell: pendingSpace = true
+        default: break
+        }
+    }
+
+    mutating func block(_ n: Int) {
+        if !out.isEmpty { pendingBreak = max(pendingBreak, n) }
+        pendingSpace = false
+    }
+
+    mutating func flushPending() {
+        if !out.isEmpty {
+            if pendingBreak > 0 {
+                for _ in 0..<pendingBreak { out.append(0x0A) }
+            } else if pendingSpace, out.last != 0x0A {
+                out.append(0x20)
+            }
+        }
+        pendingBreak = 0
+        pendingSpace = false
+    }
+
+    mutating func literal(_ s: String) {
+        flushPending()
+        out.append(contentsOf: s.utf8)
+    }
+
+    mutating func text<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        if preDepth > 0 {
+            var lastCR = false
+            for b in bytes {
+                if b == 0x0D {
+                    flushPending()
+                    out.append(0x0A)
+                    lastCR = true
+                    continue
+                }
+                if b == 0x0A && lastCR {
+                    lastCR = false
+                    continue
+                }
+                lastCR = false
+                flushPending()
+                out.append(b)
+            }
+            return
+        }
+        for b in bytes {
+            switch b {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
+                pendingSpace = true
+            default:
+                if pendingBreak > 0 || pendingSpace { flushPending() }
+                out.append(b)
+            }
+        }
+    }
+
+    /// A cheap test before the full URL scan: some "http" in any letter case.
+    static func mayContainURL(_ b: [UInt8]) -> Bool {
+        guard b.count >= 10 else { return false }
+        var i = 0
+        while i + 4 <= b.count {
+            if b[i] | 0x20 == 0x68, b[i + 1] | 0x20 == 0x74, b[i + 2] | 0x20 == 0x74, b[i + 3] | 0x20 == 0x70 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    mutating func finish() -> HTMLText.Result {
+        // In <pre> blocks trailing white space can have been written literally.
+        while let last = out.last, last == 0x0A || last == 0x20 || last == 0x09 { out.removeLast() }
+        let text = String(decoding: out, as: UTF8.self)
+        if Renderer.mayContainURL(out) {
+            for url in TextScan.links(in: text) where seen.insert(url).inserted { links.append(url) }
+        }
+        return HTMLText.Result(text: text, links: links)
+    }
+}
+
+/// An attribute's value, or nil. libxml2 returns a copy that must be freed with `xmlFree`.
+func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
+    let value: UnsafeMutablePointer<xmlChar>? = name.withCString { cName in
+        cName.withMemoryRebound(to: xmlChar.self, capacity: name.utf8.count + 1) { xmlGetProp(node, $0) }
+    }
+    guard let value else { return nil }
+    defer { cx_free(value) }
+    return String(cString: value)
+}
+
+/// Bytes fit for parsers: invalid UTF-8 sequences become U+FFFD (libxml2's HTML parser would otherwise switch the
+/// rest of the document to Latin-1, and XML parsers stop). Valid data is returned unchanged, without a copy.
+enum UTF8Repair {
+    static func repaired(_ data: Data) -> Data {
+        if isValid(data) { return data }
+        return Data(String(decoding: data, as: UTF8.self).utf8)
+    }
+
+    static func isValid(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw -> Bool in
+            let b = raw.bindMemory(to: UInt8.self)
+            let n = b.count
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if c < 0x80 {
+                    i += 1
+                    continue
+                }
+                let len: Int
+                var lo: UInt8 = 0x80
+                var hi: UInt8 = 0xBF
+                switch c {
+                case 0xC2...0xDF: len = 2
+                case 0xE0: len = 3; lo = 0xA0
+                case 0xE1...0xEC, 0xEE, 0xEF: len = 3
+                case 0xED: len = 3; hi = 0x9F
+                case 0xF0: len = 4; lo = 0x90
+                case 0xF1...0xF3: len = 4
+                case 0xF4: len = 4; hi = 0x8F
+                default: return false
+                }
+                guard i + len <= n, b[i + 1] >= lo, b[i + 1] <= hi else { return false }
+                var k = 2
+                while k < len {
+                    guard b[i + k] & 0xC0 == 0x80 else { return false }
+                    k += 1
+                }
+                i += len
+            }
+            return true
+        }
+    }
+}
+
+/// A cheap look at the start of a markup file: the name of its first element, after a byte-order mark, white
+/// space, an XML declaration, processing instructions, comments and a DOCTYPE.
+enum MarkupHead {
+    static func rootElement(_ data: Data, limit: Int = 65_536) -> (name: String, head: String)? {
+        let head = String(decoding: data.prefix(limit), as: UTF8.self)
+        var s = head[...]
+        if s.first == "\u{FEFF}" { s = s.dropFirst() }
+        while true {
+            s = s.drop(while: \.isWhitespace)
+            if s.hasPrefix("<?") {
+                guard let end = s.range(of: "?>") else { return nil }
+                s = s[end.upperBound...]
+            } else if s.hasPrefix("<!--") {
+                guard let end = s.range(of: "-->") else { return nil }
+                s = s[end.upperBound...]
+            } else if s.hasPrefix("<!") {
+                // DOCTYPE, possibly with an internal subset in brackets.
+                var depth = 0
+                var idx = s.startIndex
+                var found = false
+                while idx < s.endIndex {
+                    let c = s[idx]
+                    if c == "[" { depth += 1 } else if c == "]" { depth -= 1 } else if c == ">" && depth <= 0 {
+                        found = true
+                        break
+                    }
+                    idx = s.index(after: idx)
+                }
+                guard found else { return nil }
+                s = s[s.index(after: idx)...]
+            } else if s.hasPrefix("<") {
+                let name = s.dropFirst().prefix { !$0.isWhitespace && $0 != ">" && $0 != "/" }
+                return name.isEmpty ? nil : (String(name), head)
+            } else {
+                return nil
+            }
+        }
+    }
+}
