@@ -139,6 +139,28 @@ keys q
 check "q cancels the load" wait_for "feedtui: loading cancelled"
 quit_and_check_terminal "cancelled load" 1
 
+# Several sources at once, each format detected by content; a channel list switches between them.
+RES="$ROOT/Tests/FeedModelTests/Resources"
+cp "$RES/rss/plaszeb-geopolitics-telethon.xml" "$TMP/feed.data"   # no telling file name
+run_feedtui "$BIN $SEED $RES/tme/statosphere-antichristone.html $TMP/feed.data $RES/tdesktop/pachum-guzel-channel.json"
+check "the tme page's skip report shows in the status line" wait_for "1 post skipped — first at line 726" 
+check "first channel first, 1/4" wait_for "Durov's Channel @durov .* 1/4"
+keys ]
+check "] goes to the t.me channel" wait_for "Antichrist Blog \\| 反キリスト∸ブログ @antichristone .* 2/4"
+check "its statistics are its own" wait_for "posts +19"
+keys ]
+check "the RSS feed, detected without its extension" wait_for "Telegram feed: geopolitics_prime .* 3/4"
+keys c
+check "c lists the channels" wait_for "4\\. ГУЗЕЛЬСКИЕ ПЕРЕЗАЛИВЫ · 3 posts"
+keys j; keys Enter
+check "Enter in the list switches" wait_for "ГУЗЕЛЬСКИЕ ПЕРЕЗАЛИВЫ .* 4/4"
+keys [
+check "[ goes back" wait_for "3/4"
+keys q
+check "quit with four channels" wait_for "^EXIT=0"
+check "stats reports what was skipped" sh -c "'$BIN' stats '$RES/tdesktop/truncated.json' | grep -q '^skipped .*1 post skipped — first at line 167'"
+check "--format overrides detection" sh -c "! '$BIN' stats --format rss '$SEED' 2>/dev/null"
+
 # Signals restore the terminal.
 for sig in TERM INT HUP; do
   run_feedtui "$BIN $SEED"
