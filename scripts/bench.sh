@@ -94,19 +94,21 @@ print(sum(int(c.get("posts", 0)) for c in items))' "$1" 2>/dev/null || echo "?"
 }
 
 # --- importers: stats on each file -------------------------------------------------------------------------
-echo "| format | file MB | posts loaded | median s | min–max s | median peak MiB |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| format | file MB | posts written | posts loaded | median s | min–max s | median peak MiB |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for f in $FORMATS; do
     file=$DATA/$f
     mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN {printf "%.1f", b / 1e6}')
     name=${f%%.*}
+    # Items the generator wrote, less service messages (which are not counted as posts).
+    written=$(awk -F"\t" -v f="$f" '$1 == f {print $3 - $4}' "$DATA/manifest.tsv" 2>/dev/null)
     rm -f "$TMP/$name".*
     # Warm-up, untimed: also the one --json run that says how many posts were loaded.
     "$BIN" stats "$file" --json >"$TMP/$name.json" 2>"$TMP/$name.err"
     rc=$?
     if [ $rc != 0 ]; then
         report_failure "feedtui stats $f --json" $rc "$TMP/$name.err"
-        echo "| $name | $mb | — | FAILED: $(head -1 "$TMP/$name.err" | cut -c1-80) | | |"
+        echo "| $name | $mb | ${written:-?} | — | FAILED: $(head -1 "$TMP/$name.err" | sed "s|$DATA/||" | cut -c1-90) | | |"
         continue
     fi
     posts=$(posts_in "$TMP/$name.json")
@@ -115,13 +117,13 @@ for f in $FORMATS; do
         timed "$name" "$BIN" stats "$file" || { report_failure "feedtui stats $f" $? "$TMP/$name.err"; ok=0; break; }
     done
     if [ $ok = 0 ]; then
-        echo "| $name | $mb | $posts | FAILED | | |"
+        echo "| $name | $mb | ${written:-?} | $posts | FAILED | | |"
         continue
     fi
     med=$(cut -d' ' -f1 "$TMP/$name.t" | median)
     range=$(cut -d' ' -f1 "$TMP/$name.t" | minmax)
     rss=$(cut -d' ' -f2 "$TMP/$name.t" | median | awk '{printf "%.0f", $1 / 1024}')
-    echo "| $name | $mb | $posts | $med | $range | $rss |"
+    echo "| $name | $mb | ${written:-?} | $posts | $med | $range | $rss |"
 done
 
 # --- the post list at 1M posts: first screen and after G (jump to the end) -------------------------------

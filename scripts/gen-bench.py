@@ -376,14 +376,16 @@ def gen_tdesktop(path, target):
               % channel_id)
     tail = "\n ]\n}\n"
     dates = ascending_dates(rng, dt.datetime(2014, 1, 1, 9, 0, tzinfo=UTC), 5, 110)
-    n = 0
+    n = service = 0
     while out.size < target - len(tail):
         n += 1
-        m = json.dumps(td_message(rng, tx, n, next(dates), channel_id), ensure_ascii=False, indent=1)
+        msg = td_message(rng, tx, n, next(dates), channel_id)
+        service += msg["type"] == "service"
+        m = json.dumps(msg, ensure_ascii=False, indent=1)
         out.write(("" if n == 1 else ",\n") + "  " + m.replace("\n", "\n  "))
     out.write(tail)
     out.close()
-    return n
+    return n, service
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -469,7 +471,7 @@ def tme_post(rng, tx, name, title, n, t):
     b.append('<span class="tgme_widget_message_meta">%s<a class="tgme_widget_message_date" href="https://t.me/%s/%d">'
              '<time datetime="%s" class="time">%s</time></a></span>\n  </div>\n</div>\n  </div>\n  \n</div></div>'
              % (edited, name, n, date, t.strftime("%H:%M")))
-    return "".join(b)
+    return "".join(b), service
 
 
 def gen_tme(path, target):
@@ -504,13 +506,15 @@ def gen_tme(path, target):
     tail = ('\n    </section>\n  </div>\n</main>\n    <script src="//telegram.org/js/widget-frame.js?62"></script>\n'
             '  </body>\n</html>\n<!-- page generated in 105.19ms -->\n')
     dates = ascending_dates(rng, dt.datetime(2016, 1, 1, 9, 0, tzinfo=UTC), 5, 110)
-    n = 0
+    n = service = 0
     while out.size < target - len(tail):
         n += 1
-        out.write(tme_post(rng, tx, name, title, n, next(dates)))
+        post, is_service = tme_post(rng, tx, name, title, n, next(dates))
+        service += is_service
+        out.write(post)
     out.write(tail)
     out.close()
-    return n
+    return n, service
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -657,10 +661,23 @@ def main():
         print("%-22s %8.1f MB %9d posts" % (os.path.basename(path), os.path.getsize(path) / 1e6, n))
         return
     target = int(args.size_mb * 1_000_000)
+    # manifest.tsv: what each file holds, so the bench can compare posts loaded with posts written.
+    manifest = {}
+    mpath = os.path.join(args.out, "manifest.tsv")
+    if os.path.exists(mpath):
+        for line in open(mpath, encoding="utf-8"):
+            if line.strip() and not line.startswith("#"):
+                manifest[line.split("\t")[0]] = line
     for name in args.only or GENERATORS:
         path = os.path.join(args.out, name)
-        n = GENERATORS[name](path, target)
-        print("%-22s %8.1f MB %9d posts" % (name, os.path.getsize(path) / 1e6, n), flush=True)
+        counts = GENERATORS[name](path, target)
+        items, service = counts if isinstance(counts, tuple) else (counts, 0)
+        size = os.path.getsize(path)
+        manifest[name] = "%s\t%d\t%d\t%d\n" % (name, size, items, service)
+        print("%-22s %8.1f MB %9d items (%d service)" % (name, size / 1e6, items, service), flush=True)
+    with open(mpath, "w", encoding="utf-8") as f:
+        f.write("# file\tbytes\titems\tservice messages (items that are not posts)\n")
+        f.writelines(manifest[k] for k in GENERATORS if k in manifest)
 
 
 if __name__ == "__main__":
