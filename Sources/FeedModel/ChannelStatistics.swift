@@ -9,6 +9,8 @@ public struct ChannelStatistics: Equatable, Sendable {
     /// Posts per week over the span from the first to the last post; nil with fewer than two distinct dates.
     public var postsPerWeek: Double?
     public var postsWithViews: Int
+    /// Some view counts were rounded by the source ("1.2K"), so totals and means are approximate too.
+    public var viewsApproximate: Bool
     public var viewsTotal: Int64?
     public var viewsMean: Double?
     public var viewsMedian: Double?
@@ -38,6 +40,7 @@ public struct ChannelStatistics: Equatable, Sendable {
 
         let views = posts.compactMap(\.views?.value).sorted()
         postsWithViews = views.count
+        viewsApproximate = posts.contains { $0.views?.approximate == true }
         if !views.isEmpty {
             let total = views.reduce(Int64(0), &+)
             viewsTotal = total

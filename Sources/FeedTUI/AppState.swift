@@ -150,7 +150,16 @@ struct AppState {
         self.channels = channels.map(ChannelView.init)
         self.size = size
         self.useColor = useColor
-        status = channels.first?.skipped.summary
+        status = Self.skipNotice(channels)
+    }
+
+    /// What the importers skipped, for the status line at start: the first channel with skips, named when
+    /// several are open.
+    static func skipNotice(_ channels: [Channel]) -> String? {
+        guard let ch = channels.first(where: { $0.skipped.count > 0 }), let summary = ch.skipped.summary else { return nil }
+        let others = channels.filter { $0.skipped.count > 0 }.count - 1
+        let name = channels.count > 1 ? "\(ch.title): " : ""
+        return name + summary + (others > 0 ? " (and \(others) more channel\(others == 1 ? "" : "s"))" : "")
     }
 
     var channel: ChannelView {

@@ -160,7 +160,7 @@ struct ScreenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screen", abstract: "Render the screen after some keys as plain text, without a terminal.")
 
-    @Argument(help: "A file, or - for standard input.") var source: String
+    @Argument(help: "Files, or - for standard input.") var sources: [String]
     @OptionGroup var options: SourceOptions
     @Option(help: "Screen size as COLSxROWS.") var size: String = "120x40"
     @Option(help: "Keys to press first, separated by spaces: j k Enter Esc Tab PgDn C-l …") var keys: String = ""
@@ -175,7 +175,7 @@ struct ScreenCommand: ParsableCommand {
             guard let key = Key(name: String(name)) else { throw ValidationError("unknown key \"\(name)\"") }
             keyList.append(key)
         }
-        var state = AppState(channels: try options.load([source]), size: Size(width: parts[0], height: parts[1]), useColor: false)
+        var state = AppState(channels: try options.load(sources), size: Size(width: parts[0], height: parts[1]), useColor: false)
         for key in keyList { reduce(&state, .key(key)) }
         print(Screen.render(state).lines.joined(separator: "\n"))
     }

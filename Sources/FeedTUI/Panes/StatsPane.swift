@@ -58,6 +58,7 @@ struct Report {
 
     init(_ ch: Channel, _ s: ChannelStatistics, mine: Int? = nil, sparkWidth: Int = 52) {
         let c = ch.counters
+        let about = s.viewsApproximate ? "≈" : ""
         values = [
             Row(label: "subscribers", value: Fmt.count(ch.subscribers)),
             Row(label: "views per week", value: Fmt.count(c.viewsPerWeek)),
@@ -69,12 +70,12 @@ struct Report {
             Row(label: "first post", value: s.firstDate.map { CivilTime($0).iso } ?? Fmt.unknown),
             Row(label: "last post", value: s.lastDate.map { CivilTime($0).iso } ?? Fmt.unknown),
             Row(label: "posts per week", value: Fmt.decimal(s.postsPerWeek)),
-            Row(label: "views total", value: s.viewsTotal.map(Fmt.grouped) ?? Fmt.unknown),
-            Row(label: "views mean", value: s.viewsMean.map { Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
-            Row(label: "views median", value: s.viewsMedian.map { Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
+            Row(label: "views total", value: s.viewsTotal.map { about + Fmt.grouped($0) } ?? Fmt.unknown),
+            Row(label: "views mean", value: s.viewsMean.map { about + Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
+            Row(label: "views median", value: s.viewsMedian.map { about + Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
             Row(label: "with media", value: Fmt.percent(s.mediaShare)),
             Row(label: "with links", value: Fmt.percent(s.linkShare)),
-            Row(label: "engagement", value: Fmt.percent(s.engagementRate)),
+            Row(label: "engagement", value: s.engagementRate.map { about + Fmt.percent($0) } ?? Fmt.unknown),
             Row(label: "rating", value: RatingText.text(ch.rating, mine: mine)),
         ]
         series = [
