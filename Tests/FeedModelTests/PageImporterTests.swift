@@ -117,6 +117,12 @@ final class PageImporterTests: XCTestCase {
         }
     }
 
+    func testCRLFLineEndingsReadTheSame() throws {
+        let crlf = String(decoding: try Data(contentsOf: SampleFiles.seed), as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n")
+        let again = try FeedLoader.load(data: Data(crlf.utf8))
+        XCTAssertEqual(again, [channel])
+    }
+
     func testStatistics() {
         let s = ChannelStatistics(channel)
         XCTAssertEqual(s.postCount, 10)

@@ -176,10 +176,10 @@ final class TDesktopImporterTests: XCTestCase {
         }
         for _ in 0..<5000 {
             let text = (0..<next(24)).map { _ in pieces[next(pieces.count)] }.joined()
-            XCTAssertEqual(TDesktopImporter.links(in: text), TextScan.links(in: text), text.debugDescription)
+            XCTAssertEqual(TextScan.links(in: text), TextScan.characterLinks(in: text), text.debugDescription)
         }
         XCTAssertEqual(
-            TDesktopImporter.links(in: "see (https://a.org/x), https://b.org/y. and «https://c.org/é»"),
+            TextScan.links(in: "see (https://a.org/x), https://b.org/y. and «https://c.org/é»"),
             ["https://a.org/x", "https://b.org/y", "https://c.org/é"])
     }
 

@@ -8,16 +8,18 @@ enum PageImporter: Importer {
         let head = String(decoding: data.prefix(8192), as: UTF8.self)
         let lines = head.split(separator: "\n", omittingEmptySubsequences: true)
         guard let first = lines.first, parseHeader(String(first)) != nil else { return false }
-        return lines.contains { parseDate($0.trimmingCharacters(in: .whitespaces)) != nil || $0 == "views per week" }
+        return lines.contains { parseDate(trim($0)) != nil || $0 == "views per week" }
     }
 
     static func load(_ data: Data) throws(FeedError) -> [Channel] {
         let text = String(decoding: data, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        // Lines are views into the one String (no copies); split on bytes so CRLF ("\r\n" is one Character) works.
+        let lines: [Substring] = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { bytes in
+            let line = Substring(bytes)
+            return line.utf8.last == 0x0D ? line.dropLast() : line
         }
-        guard let headerIndex = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
-            let header = parseHeader(lines[headerIndex])
+        guard let headerIndex = lines.firstIndex(where: { !trim($0).isEmpty }),
+            let header = parseHeader(String(lines[headerIndex]))
         else { throw FeedError("expected a header line `<Language> <Title>@<handle>`", line: 1) }
 
         var channel = Channel(title: header.title, handle: header.handle, language: header.language)
@@ -29,6 +31,13 @@ enum PageImporter: Importer {
     }
 
     // MARK: Header and counters
+
+    /// Spaces and tabs off both ends, without Foundation's copy of the whole line.
+    static func trim(_ s: Substring) -> Substring {
+        var t = s.drop { $0 == " " || $0 == "\t" }
+        while let last = t.last, last == " " || last == "\t" { t = t.dropLast() }
+        return t
+    }
 
     static func parseHeader(_ line: String) -> (language: String?, title: String, handle: String)? {
         let line = line.trimmingCharacters(in: .whitespaces)
@@ -43,7 +52,7 @@ enum PageImporter: Importer {
         return (String(before[..<space]), title, handle)
     }
 
-    private static func counterKey(_ label: String) -> WritableKeyPath<ReportedCounters, Count?>? {
+    private static func counterKey(_ label: Substring) -> WritableKeyPath<ReportedCounters, Count?>? {
         switch label {
         case "views per week": \.viewsPerWeek
         case "views per month": \.viewsPerMonth
@@ -55,10 +64,10 @@ enum PageImporter: Importer {
     }
 
     /// Lines up to the first counter line; the page repeats the title at the start of the description.
-    private static func readDescription(_ lines: [String], _ i: inout Int, title: String) -> String? {
-        var parts: [String] = []
+    private static func readDescription(_ lines: [Substring], _ i: inout Int, title: String) -> String? {
+        var parts: [Substring] = []
         while i < lines.count {
-            let line = lines[i].trimmingCharacters(in: .whitespaces)
+            let line = trim(lines[i])
             if counterValue(line) != nil || counterKey(line) != nil || isRatingLine(line) || isChrome(line)
                 || parseDate(line) != nil
             {
@@ -75,20 +84,20 @@ enum PageImporter: Importer {
     }
 
     /// `255 406` or `• 0`: a number waiting for its label on the next line.
-    private static func counterValue(_ line: String) -> Count? {
-        let bare = line.hasPrefix("•") ? line.dropFirst().trimmingCharacters(in: .whitespaces) : line
+    private static func counterValue(_ line: Substring) -> Count? {
+        let bare = line.hasPrefix("•") ? trim(line.dropFirst()) : line
         guard let first = bare.first, first.isNumber else { return nil }
         return TextScan.count(bare)
     }
 
-    private static func isRatingLine(_ line: String) -> Bool {
+    private static func isRatingLine(_ line: Substring) -> Bool {
         line.hasPrefix("No one has rated") || line == "Be the first!"
     }
 
-    private static func readCounters(_ lines: [String], _ i: inout Int, into channel: inout Channel) {
+    private static func readCounters(_ lines: [Substring], _ i: inout Int, into channel: inout Channel) {
         var pending: Count?
         while i < lines.count {
-            let line = lines[i].trimmingCharacters(in: .whitespaces)
+            let line = trim(lines[i])
             if parseDate(line) != nil { return }
             i += 1
             if let value = counterValue(line) {
@@ -111,14 +120,22 @@ enum PageImporter: Importer {
         "Go to full channel publications archive", "Get it on Google Play", "Download on the App Store",
     ]
 
-    private static func isChrome(_ line: String) -> Bool {
-        chrome.contains { line.hasPrefix($0) }
+    private static func isChrome(_ line: Substring) -> Bool {
+        line.utf8.count <= 60 && chrome.contains { line.hasPrefix($0) }
     }
 
     private static let months = CivilTime.monthNames
 
+    /// Cheap test first: most lines are long paragraphs, and a date line is short and starts with a capital.
+    private static func mayBeDate(_ line: Substring) -> Bool {
+        let u = line.utf8
+        guard u.count >= 15, u.count <= 32, let f = u.first, let l = u.last else { return false }
+        return (65...90).contains(f) && (48...57).contains(l)
+    }
+
     /// `July 30, 2017 12:25`, read as UTC (the page gives no zone).
-    static func parseDate(_ line: String) -> Date? {
+    static func parseDate(_ line: Substring) -> Date? {
+        guard mayBeDate(line) else { return nil }
         let parts = line.split(separator: " ")
         guard parts.count == 4, let month = months.firstIndex(of: String(parts[0])),
             parts[1].hasSuffix(","), let day = Int(parts[1].dropLast()), let year = Int(parts[2])
@@ -130,23 +147,23 @@ enum PageImporter: Importer {
 
     private static let photoMarker = "This publication contains an image."
 
-    private static func readPublications(_ lines: [String], from start: Int, skipped: inout SkipReport)
+    private static func readPublications(_ lines: [Substring], from start: Int, skipped: inout SkipReport)
         -> [Publication]
     {
         var posts: [Publication] = []
         var idCounts: [String: Int] = [:]
         var i = start
         while i < lines.count {
-            let line = lines[i].trimmingCharacters(in: .whitespaces)
+            let line = trim(lines[i])
             guard let date = parseDate(line) else {
                 if looksLikeDate(line) { skipped.record(line: i + 1, "unreadable date “\(line)”") }
                 i += 1
                 continue
             }
-            var body: [String] = []
+            var body: [Substring] = []
             i += 1
             while i < lines.count {
-                let l = lines[i].trimmingCharacters(in: .whitespaces)
+                let l = trim(lines[i])
                 if parseDate(l) != nil || looksLikeDate(l) || isChrome(l) { break }
                 body.append(lines[i])
                 i += 1
@@ -160,21 +177,21 @@ enum PageImporter: Importer {
     }
 
     /// A month name followed by digits: a date line, even if it does not parse.
-    private static func looksLikeDate(_ line: String) -> Bool {
-        guard let first = line.split(separator: " ").first, months.contains(String(first)) else { return false }
+    private static func looksLikeDate(_ line: Substring) -> Bool {
+        guard mayBeDate(line), let first = line.split(separator: " ").first, months.contains(String(first)) else { return false }
         return line.split(separator: " ").count == 4 && line.contains(":") && line.contains(",")
     }
 
-    private static func publication(id: String, date: Date, body rawBody: [String]) -> Publication {
+    private static func publication(id: String, date: Date, body rawBody: [Substring]) -> Publication {
         var body = rawBody
         var media: [Media] = []
         body.removeAll { line in
-            guard line.trimmingCharacters(in: .whitespaces) == photoMarker else { return false }
+            guard line.utf8.count < 64, trim(line) == photoMarker else { return false }
             media.append(Media(kind: .photo))
             return true
         }
-        while body.first?.trimmingCharacters(in: .whitespaces).isEmpty == true { body.removeFirst() }
-        while body.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { body.removeLast() }
+        while let first = body.first, trim(first).isEmpty { body.removeFirst() }
+        while let last = body.last, trim(last).isEmpty { body.removeLast() }
 
         let preview = takePreview(&body)
         let text = body.joined(separator: "\n")
@@ -186,10 +203,10 @@ enum PageImporter: Importer {
     /// The page shows a link preview as one line right above the post text: either a paragraph cut with "…"
     /// (optionally after a short site-name line), or a single line followed at once by the text with no blank
     /// line between. A first paragraph followed by a blank line is the post's own text.
-    private static func takePreview(_ body: inout [String]) -> LinkPreview? {
+    private static func takePreview(_ body: inout [Substring]) -> LinkPreview? {
         guard body.count >= 2 else { return nil }
-        let first = body[0].trimmingCharacters(in: .whitespaces)
-        let second = body[1].trimmingCharacters(in: .whitespaces)
+        let first = String(trim(body[0]))
+        let second = String(trim(body[1]))
         if body.count >= 3, isSiteName(first), second.hasSuffix("…") {
             body.removeFirst(2)
             return LinkPreview(site: first, description: second)

@@ -26,11 +26,6 @@ enum TDesktopImporter: Importer {
         return hasKey("about") && head.contains("Telegram")
     }
 
-    /// The links of a message's plain text (exposed for the test that holds it to `TextScan.links(in:)`).
-    static func links(in text: String) -> [String] {
-        MessageReader.dedupe(MessageReader.scannedLinks(text))
-    }
-
     static func load(_ data: Data) throws(FeedError) -> [Channel] {
         let outcome: Result<[Channel], FeedError> = data.withUnsafeBytes { raw in
             guard let base = raw.bindMemory(to: UInt8.self).baseAddress, raw.count > 0 else {
@@ -251,7 +246,7 @@ private enum MessageReader {
             text = text.isEmpty ? action : action + "\n" + text
         }
         p.text = text
-        links.append(contentsOf: scannedLinks(text))
+        links.append(contentsOf: TextScan.links(in: text))
         p.links = dedupe(links)
 
         p.media = media(m)
@@ -372,62 +367,6 @@ private enum MessageReader {
         guard !s.isEmpty, s.contains("."), !s.contains(where: { $0.isWhitespace || $0 == "@" || $0 == ":" })
         else { return nil }
         return "http://" + s
-    }
-
-    /// The URLs `TextScan.links(in:)` finds, found on bytes: Character-by-Character scanning of every message
-    /// was most of the load time of a large export. ASCII URLs are read here with TextScan's rules (start at
-    /// "http://"/"https://", end at whitespace or `<>"`, trailing punctuation and an unmatched ")" dropped); a word
-    /// with other characters goes to TextScan itself. A URL never spans ASCII whitespace, so cutting there is safe.
-    static func scannedLinks(_ text: String) -> [String] {
-        let found: [String]? = text.utf8.withContiguousStorageIfAvailable { b in
-            var out: [String] = []
-            let n = b.count
-            func lower(_ k: Int) -> UInt8 { b[k] | 0x20 }
-            func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (0x09...0x0D).contains(c) }
-            var i = 0
-            while i + 4 <= n {
-                guard lower(i) == 0x68, lower(i + 1) == 0x74, lower(i + 2) == 0x74, lower(i + 3) == 0x70 else {
-                    i += 1
-                    continue
-                }
-                var wordEnd = i + 4
-                var ascii = true
-                while wordEnd < n, !isSpace(b[wordEnd]) {
-                    if b[wordEnd] >= 0x80 { ascii = false }
-                    wordEnd += 1
-                }
-                guard ascii else {
-                    let word = String(decoding: UnsafeBufferPointer(rebasing: b[i..<wordEnd]), as: UTF8.self)
-                    out.append(contentsOf: TextScan.links(in: word))
-                    i = wordEnd
-                    continue
-                }
-                var k = i + 4
-                if k < wordEnd, lower(k) == 0x73 { k += 1 }  // "https"
-                guard k + 3 <= wordEnd, b[k] == 0x3A, b[k + 1] == 0x2F, b[k + 2] == 0x2F else {
-                    i += 4
-                    continue
-                }
-                var end = k
-                while end < wordEnd, b[end] != 0x3C, b[end] != 0x3E, b[end] != 0x22 { end += 1 }
-                while end > i {
-                    let last = b[end - 1]
-                    if ".,;:!?'".utf8.contains(last) {
-                        end -= 1
-                    } else if last == 0x29, !b[i..<end].contains(0x28) {
-                        end -= 1
-                    } else {
-                        break
-                    }
-                }
-                if end - i > 8 {
-                    out.append(String(decoding: UnsafeBufferPointer(rebasing: b[i..<end]), as: UTF8.self))
-                }
-                i = max(end, i + 1)
-            }
-            return out
-        }
-        return found ?? TextScan.links(in: text)
     }
 
     static func dedupe(_ links: [String]) -> [String] {
