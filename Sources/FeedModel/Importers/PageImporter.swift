@@ -5,19 +5,13 @@ import Foundation
 /// publications that each start with a date line such as `July 30, 2017 12:25`.
 enum PageImporter: Importer {
     static func recognizes(_ data: Data) -> Bool {
-        let head = String(decoding: data.prefix(8192), as: UTF8.self)
-        let lines = head.split(separator: "\n", omittingEmptySubsequences: true)
+        let lines = lines(of: String(decoding: data.prefix(8192), as: UTF8.self)).filter { !$0.isEmpty }
         guard let first = lines.first, parseHeader(String(first)) != nil else { return false }
         return lines.contains { parseDate(trim($0)) != nil || $0 == "views per week" }
     }
 
     static func load(_ data: Data) throws(FeedError) -> [Channel] {
-        let text = String(decoding: data, as: UTF8.self)
-        // Lines are views into the one String (no copies); split on bytes so CRLF ("\r\n" is one Character) works.
-        let lines: [Substring] = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { bytes in
-            let line = Substring(bytes)
-            return line.utf8.last == 0x0D ? line.dropLast() : line
-        }
+        let lines = lines(of: String(decoding: data, as: UTF8.self))
         guard let headerIndex = lines.firstIndex(where: { !trim($0).isEmpty }),
             let header = parseHeader(String(lines[headerIndex]))
         else { throw FeedError("expected a header line `<Language> <Title>@<handle>`", line: 1) }
@@ -28,6 +22,14 @@ enum PageImporter: Importer {
         readCounters(lines, &i, into: &channel)
         channel.publications = readPublications(lines, from: i, skipped: &channel.skipped)
         return [channel]
+    }
+
+    /// Lines as views into the one String (no copies), split on bytes so that CRLF ("\r\n" is one Character) works.
+    static func lines(of text: String) -> [Substring] {
+        text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { bytes in
+            let line = Substring(bytes)
+            return line.utf8.last == 0x0D ? line.dropLast() : line
+        }
     }
 
     // MARK: Header and counters
