@@ -29,13 +29,15 @@ public struct ChannelStatistics: Equatable, Sendable {
     public var engagementRate: Double?
 
     public init(_ channel: Channel) {
-        let posts = channel.publications.filter { !$0.isService }
+        // Indexes, not copies: archives can hold a million publications.
+        let all = channel.publications
+        let posts = all.indices.lazy.filter { !all[$0].isService }.map { all[$0] }
         postCount = posts.count
         let dates = posts.map(\.date)
         firstDate = dates.min()
         lastDate = dates.max()
         if let first = firstDate, let last = lastDate, last > first {
-            postsPerWeek = Double(posts.count) / (last.timeIntervalSince(first) / (7 * 86_400))
+            postsPerWeek = Double(postCount) / (last.timeIntervalSince(first) / (7 * 86_400))
         }
 
         let views = posts.compactMap(\.views?.value).sorted()
@@ -48,10 +50,17 @@ public struct ChannelStatistics: Equatable, Sendable {
             let mid = views.count / 2
             viewsMedian = views.count % 2 == 1 ? Double(views[mid]) : Double(views[mid - 1] + views[mid]) / 2
         }
-        topPosts = Array(
-            posts.filter { $0.views != nil }
-                .sorted { ($0.views?.value ?? 0, $1.date) > ($1.views?.value ?? 0, $0.date) }
-                .prefix(3))
+        // The three most viewed in one pass (more views first, then the newer post).
+        var top: [Publication] = []
+        for p in posts {
+            guard let v = p.views?.value else { continue }
+            let rank = { (q: Publication) in ((q.views?.value ?? 0), q.date) }
+            if top.count == 3, let last = top.last, rank(last) >= (v, p.date) { continue }
+            top.append(p)
+            top.sort { rank($0) > rank($1) }
+            if top.count > 3 { top.removeLast() }
+        }
+        topPosts = top
 
         weekdayHour = Array(repeating: Array(repeating: 0, count: 24), count: 7)
         postsByWeek = []
@@ -69,9 +78,9 @@ public struct ChannelStatistics: Equatable, Sendable {
             }
         }
 
-        if !posts.isEmpty {
-            mediaShare = Double(posts.filter { !$0.media.isEmpty }.count) / Double(posts.count)
-            linkShare = Double(posts.filter { !$0.links.isEmpty || $0.linkPreview != nil }.count) / Double(posts.count)
+        if postCount > 0 {
+            mediaShare = Double(posts.count { !$0.media.isEmpty }) / Double(postCount)
+            linkShare = Double(posts.count { !$0.links.isEmpty || $0.linkPreview != nil }) / Double(postCount)
         }
         if let mean = viewsMean, let subs = channel.subscribers?.value, subs > 0 {
             engagementRate = mean / Double(subs)

@@ -21,6 +21,9 @@ struct Search: Equatable {
     var current: Int?
     /// Where the selection was when the search began, to go back on Esc.
     var origin: Int
+    /// The folded query and the sort order `matches` were computed for.
+    var matchedNeedle: String?
+    var matchedOrder: SortOrder?
 
     var counter: String {
         guard !matches.isEmpty else { return "no match" }
@@ -90,25 +93,33 @@ struct ChannelView {
         if let i = order.firstIndex(where: { channel.publications[$0].id == id }) { selected = i }
     }
 
-    static func fold(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-    }
-
     /// Text, link preview and links: everything a search looks through.
     static func searchable(_ p: Publication) -> String {
         var parts = [p.text]
         if let lp = p.linkPreview { parts += [lp.site, lp.title, lp.description, lp.url].compactMap { $0 } }
         parts += p.links
         if let from = p.forwardedFrom { parts.append(from) }
-        return fold(parts.joined(separator: "\n"))
+        return parts.joined(separator: "\n")
     }
 
+    /// Recomputes the matches. When the query only grew (typing), only the previous matches are looked at again.
     mutating func findMatches() {
         guard var s = search else { return }
-        let needle = Self.fold(s.query)
-        if searchIndex == nil { searchIndex = channel.publications.map(Self.searchable) }
+        let needle = SearchText.fold(s.query)
+        if searchIndex == nil {
+            var folder = SearchText()
+            searchIndex = channel.publications.map { folder.fold(Self.searchable($0)) }
+        }
         let index = searchIndex ?? []
-        s.matches = needle.isEmpty ? [] : order.indices.filter { index[order[$0]].contains(needle) }
+        if needle.isEmpty {
+            s.matches = []
+        } else if let previous = s.matchedNeedle, !previous.isEmpty, needle.hasPrefix(previous), s.matchedOrder == sort {
+            s.matches = s.matches.filter { SearchText.contains(index[order[$0]], needle) }
+        } else {
+            s.matches = order.indices.filter { SearchText.contains(index[order[$0]], needle) }
+        }
+        s.matchedNeedle = needle
+        s.matchedOrder = sort
         s.current = s.matches.firstIndex(of: selected)
         search = s
     }
@@ -162,8 +173,9 @@ struct AppState {
         return name + summary + (others > 0 ? " (and \(others) more channel\(others == 1 ? "" : "s"))" : "")
     }
 
+    /// The current channel, modified in place (a get/set pair would copy its large arrays on every change).
     var channel: ChannelView {
         get { channels[current] }
-        set { channels[current] = newValue }
+        _modify { yield &channels[current] }
     }
 }

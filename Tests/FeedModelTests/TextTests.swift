@@ -60,3 +60,23 @@ final class SanitizeTests: XCTestCase {
         XCTAssertNil(TextScan.count("99999999999999999999"), "too large for Int64 is unknown, not a trap")
     }
 }
+
+final class SearchTextTests: XCTestCase {
+    func testFoldIgnoresCaseAndDiacritics() {
+        XCTAssertEqual(SearchText.fold("Tiếng VIỆT"), "tieng viet")
+        XCTAssertEqual(SearchText.fold("ÉCOLE Ünïcödé"), "ecole unicode")
+        XCTAssertEqual(SearchText.fold("ПРИВЕТ Мир"), "привет мир")
+        XCTAssertEqual(SearchText.fold("e\u{301}"), "e", "a combining mark is dropped")
+        XCTAssertEqual(SearchText.fold("日本語 🤡"), "日本語 🤡")
+    }
+
+    func testContainsComparesFoldedBytes() {
+        let hay = SearchText.fold("Happy Equinox / Nowruz — Tiếng Việt")
+        XCTAssertTrue(SearchText.contains(hay, SearchText.fold("NOWRUZ")))
+        XCTAssertTrue(SearchText.contains(hay, SearchText.fold("tieng viet")))
+        XCTAssertTrue(SearchText.contains(hay, ""))
+        XCTAssertFalse(SearchText.contains(hay, "nowruzz"))
+        XCTAssertFalse(SearchText.contains("ab", "abc"))
+        XCTAssertTrue(SearchText.contains("aaab", "aab"), "a first-byte candidate that fails is passed over")
+    }
+}

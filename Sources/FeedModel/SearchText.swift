@@ -1,0 +1,56 @@
+import Foundation
+
+/// Matching that ignores case and diacritics, fast enough for a million posts: text is folded once, scalar by
+/// scalar (ASCII directly, other scalars through Foundation's folding, remembered), and compared as UTF-8 bytes.
+public struct SearchText {
+    private var cache: [UInt32: [UInt8]] = [:]
+
+    public init() {}
+
+    /// "Tiếng VIỆT" → "tieng viet". Built as bytes: appending scalars to a String was most of the cost.
+    public mutating func fold(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                out.append(UInt8(v) | ((65...90).contains(v) ? 0x20 : 0))
+            } else if let folded = cache[v] {
+                out.append(contentsOf: folded)
+            } else {
+                let folded = Array(String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).utf8)
+                cache[v] = folded
+                out.append(contentsOf: folded)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func fold(_ s: String) -> String {
+        var folder = SearchText()
+        return folder.fold(s)
+    }
+
+    /// Whether folded `haystack` contains folded `needle`, compared as bytes.
+    public static func contains(_ haystack: String, _ needle: String) -> Bool {
+        var h = haystack
+        var n = needle
+        return h.withUTF8 { hb in
+            n.withUTF8 { nb in
+                guard nb.count > 0 else { return true }
+                guard hb.count >= nb.count, let hp = hb.baseAddress, let np = nb.baseAddress else { return false }
+                // memchr finds candidates for the first byte, memcmp checks the rest (glibc's memmem is not exported).
+                let first = Int32(nb[0])
+                var start = 0
+                let lastStart = hb.count - nb.count
+                while start <= lastStart {
+                    guard let hit = memchr(hp + start, first, lastStart - start + 1) else { return false }
+                    let at = UnsafeRawPointer(hit) - UnsafeRawPointer(hp)
+                    if memcmp(hp + at, np, nb.count) == 0 { return true }
+                    start = at + 1
+                }
+                return false
+            }
+        }
+    }
+}
