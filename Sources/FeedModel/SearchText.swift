@@ -17,6 +17,8 @@ public struct SearchText {
                 out.append(UInt8(v) | ((65...90).contains(v) ? 0x20 : 0))
             } else if let folded = cache[v] {
                 out.append(contentsOf: folded)
+            } else if scalar.properties.generalCategory == .nonspacingMark {
+                cache[v] = []  // A combining accent on its own: folding the base letter alone leaves it behind.
             } else {
                 let folded = Array(String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).utf8)
                 cache[v] = folded
