@@ -36,6 +36,7 @@ e2e: build
 	bash Tests/e2e/run.sh $(BIN)
 
 bench: release
+	@command -v python3 >/dev/null && [ -x /usr/bin/time ] || $(MAKE) deps DEBIAN_PACKAGES="python3 time"
 	bash scripts/bench.sh $(RELEASE_BIN)
 
 install: release
