@@ -93,11 +93,27 @@ struct JSONReader {
 
     /// After `{` or a member: the next key (with the reader at its value), or nil at `}`.
     mutating func nextKey(first: inout Bool) throws(ParseFailure) -> String? {
+        guard try atNextKey(first: &first) else { return nil }
+        let key = try string()
+        try pastColon()
+        return key
+    }
+
+    /// `nextKey` without decoding the key.
+    private mutating func nextKeyRaw(first: inout Bool) throws(ParseFailure) -> Bool {
+        guard try atNextKey(first: &first) else { return false }
+        try skipString()
+        try pastColon()
+        return true
+    }
+
+    /// Past `}` (false), or at the opening quote of the next key (true).
+    private mutating func atNextKey(first: inout Bool) throws(ParseFailure) -> Bool {
         skipWS()
         guard i < n else { throw unexpected("a key or '}'") }
         if p[i] == UInt8(ascii: "}") {
             i += 1
-            return nil
+            return false
         }
         if !first {
             guard p[i] == UInt8(ascii: ",") else { throw unexpected("',' or '}'") }
@@ -106,12 +122,14 @@ struct JSONReader {
         }
         first = false
         guard i < n, p[i] == UInt8(ascii: "\"") else { throw unexpected("a key string") }
-        let key = try string()
+        return true
+    }
+
+    private mutating func pastColon() throws(ParseFailure) {
         skipWS()
         guard i < n, p[i] == UInt8(ascii: ":") else { throw unexpected("':'") }
         i += 1
         skipWS()
-        return key
     }
 
     /// After `[` or an item: true with the reader at the next item, false at `]`.
@@ -187,28 +205,6 @@ struct JSONReader {
         default:
             _ = try value(depth: depth)
         }
-    }
-
-    /// `nextKey` without decoding the key.
-    private mutating func nextKeyRaw(first: inout Bool) throws(ParseFailure) -> Bool {
-        skipWS()
-        guard i < n else { throw unexpected("a key or '}'") }
-        if p[i] == UInt8(ascii: "}") {
-            i += 1
-            return false
-        }
-        if !first {
-            guard p[i] == UInt8(ascii: ",") else { throw unexpected("',' or '}'") }
-            i += 1
-            skipWS()
-        }
-        first = false
-        guard i < n, p[i] == UInt8(ascii: "\"") else { throw unexpected("a key string") }
-        try skipString()
-        skipWS()
-        guard i < n, p[i] == UInt8(ascii: ":") else { throw unexpected("':'") }
-        i += 1
-        return true
     }
 
     private mutating func literal(_ word: StaticString) throws(ParseFailure) {

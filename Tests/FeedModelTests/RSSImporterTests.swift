@@ -4,9 +4,7 @@ import XCTest
 
 final class RSSImporterTests: XCTestCase {
     static func fixture(_ name: String) -> Data {
-        // On Linux `resourceURL` already ends in the copied "Resources" folder; the bundle URL works everywhere.
-        let url = Bundle.module.bundleURL.appendingPathComponent("Resources/rss/\(name)")
-        return try! Data(contentsOf: url)
+        SampleFiles.fixture("rss/\(name)")
     }
 
     static func load(_ data: Data) throws -> Channel {

@@ -5,12 +5,7 @@ import XCTest
 
 final class TDesktopImporterTests: XCTestCase {
     private func fixture(_ name: String) throws -> Data {
-        // `.copy("Resources")` keeps the folder; where it lands differs between Linux and macOS bundles.
-        let url = try XCTUnwrap(
-            Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources/tdesktop")
-                ?? Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "tdesktop"),
-            "missing fixture \(name)")
-        return try Data(contentsOf: url)
+        SampleFiles.fixture("tdesktop/\(name)")
     }
 
     private func load(_ name: String) throws -> [Channel] {

@@ -4,10 +4,7 @@ import XCTest
 
 final class TMeImporterTests: XCTestCase {
     static func fixture(_ name: String) -> Data {
-        // Resources are `.copy("Resources")`. On Linux `resourceURL` already ends in that "Resources" folder, so the
-        // bundle URL is the one base that works everywhere.
-        let url = Bundle.module.bundleURL.appendingPathComponent("Resources/tme/\(name)")
-        return try! Data(contentsOf: url)
+        SampleFiles.fixture("tme/\(name)")
     }
 
     static func load(_ name: String) throws -> Channel {
