@@ -1,7 +1,7 @@
 # feedtui — make run, make test, make bench, make install. Each installs what it needs first.
 SWIFT ?= swift
 PREFIX ?= /usr/local
-DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev pkg-config tmux
+DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev libcurl4 pkg-config tmux python3
 BIN = .build/debug/feedtui
 RELEASE_BIN = .build/release/feedtui
 

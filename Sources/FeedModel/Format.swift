@@ -51,7 +51,9 @@ public struct FeedError: Error, Equatable, CustomStringConvertible, Sendable {
         return place.isEmpty ? message : "\(place): \(message)"
     }
 
-    func at(_ source: String) -> FeedError {
+    /// The same error, placed in `source` unless it already names one.
+    public func at(_ source: String) -> FeedError {
+        guard self.source == nil else { return self }
         var e = self
         e.source = source
         return e
@@ -86,7 +88,7 @@ public enum FeedLoader {
         do {
             return try load(data: data, format: format)
         } catch {
-            throw error.source == nil ? error.at(path) : error
+            throw error.at(path)
         }
     }
 

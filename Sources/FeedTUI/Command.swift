@@ -45,7 +45,17 @@ struct SourceOptions: ParsableArguments {
         let paths = sources.isEmpty ? [try Samples.defaultPath()] : sources
         return { () throws(FeedError) -> [Channel] in
             var channels: [Channel] = []
-            for path in paths { channels += try FeedLoader.load(path: path, format: format) }
+            for path in paths {
+                if Fetch.isURL(path) {
+                    do throws(FeedError) {
+                        channels += try FeedLoader.load(data: try Fetch.data(from: path), format: format)
+                    } catch {
+                        throw error.at(path)
+                    }
+                } else {
+                    channels += try FeedLoader.load(path: path, format: format)
+                }
+            }
             return channels
         }
     }
@@ -86,7 +96,7 @@ struct Browse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "browse", abstract: "Browse sources (the default command); no SOURCE opens the bundled sample.")
 
-    @Argument(help: "Files, - for standard input.") var sources: [String] = []
+    @Argument(help: "Files, http(s) URLs, - for standard input.") var sources: [String] = []
     @OptionGroup var options: SourceOptions
     @Flag(help: "No colours (also when NO_COLOR is set).") var noColor = false
     @Option(help: "The state database (default $XDG_STATE_HOME/feedtui/state.sqlite).") var state: String?
@@ -126,7 +136,7 @@ struct Browse: ParsableCommand {
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the channel statistics and exit.")
 
-    @Argument(help: "A file, or - for standard input.") var source: String
+    @Argument(help: "A file, an http(s) URL, or - for standard input.") var source: String
     @OptionGroup var options: SourceOptions
     @Flag(help: "Print JSON instead of aligned text.") var json = false
 
@@ -146,7 +156,7 @@ struct Stats: ParsableCommand {
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the channel in feedtui's native JSON format.")
 
-    @Argument(help: "A file, or - for standard input.") var source: String
+    @Argument(help: "A file, an http(s) URL, or - for standard input.") var source: String
     @OptionGroup var options: SourceOptions
     @Flag(help: "Native JSON (the only export format, and the default).") var json = false
 

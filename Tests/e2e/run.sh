@@ -13,6 +13,8 @@ keys "cd $ROOT && $BIN; echo EXIT=\$?" Enter
 check "header shows the channel" wait_for "Durov's Channel" 15
 check "header shows views per week" wait_for "255 406 views/week"
 keys j; keys j; keys Enter
+check "’ is drawn as itself" wait_for "There’s a weird rumor"
+check "🤡 is drawn as itself" wait_for "Happy April Fools' Day! 🤡"
 check "j j Enter opens Indonesia full-screen" wait_for "^│ Some thoughts on Indonesia"
 check "full-screen shows the post date" wait_for "July 16, 2017 01:04"
 keys q
@@ -183,6 +185,15 @@ bad "directory" "feedtui: $TMP: is a directory, not a feed file" stats "$TMP"
 bad "empty file" "feedtui: $TMP/empty.txt: empty file" stats "$TMP/empty.txt"
 bad "unknown format" "feedtui: $TMP/notes.txt: not a feed in any known format (tried json, tdesktop, tme, rss, page)" stats "$TMP/notes.txt"
 bad "browse missing file" "feedtui: $TMP/none.txt: no such file" "$TMP/none.txt"
+
+# An http(s) URL is downloaded (a local server stands in for the web).
+PORT=$((20000 + $$ % 20000))
+python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$ROOT/Samples" >/dev/null 2>&1 &
+HTTP_PID=$!
+for _ in $(seq 50); do "$BIN" stats "http://127.0.0.1:$PORT/durov-channel-page.txt" >/dev/null 2>&1 && break; sleep 0.1; done
+check "a URL source loads" sh -c "'$BIN' stats 'http://127.0.0.1:$PORT/durov-channel-page.txt' | grep -qE '^views per week +255 406$'"
+bad "an HTTP error is one line" "feedtui: http://127.0.0.1:$PORT/none.txt: HTTP 404" stats "http://127.0.0.1:$PORT/none.txt"
+kill $HTTP_PID
 
 # stats, export, pipes.
 check "stats prints views per week" sh -c "'$BIN' stats '$SEED' | grep -qE '^views per week +255 406$'"
