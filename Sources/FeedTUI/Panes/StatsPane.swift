@@ -36,13 +36,22 @@ enum StatsPane {
         }
     }
 
-    /// The one line a small pane shows.
+    /// The one line a small pane shows: the reported counters the source has (a group shows when any of its
+    /// values is known), then the posting rhythm.
     static func summary(_ ch: Channel, _ s: ChannelStatistics) -> String {
         let c = ch.counters
-        let spark = Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: 16))
-        return "views/week \(Fmt.count(c.viewsPerWeek)) · views/month \(Fmt.count(c.viewsPerMonth)) · posts \(s.postCount)"
-            + " · \(Fmt.decimal(s.postsPerWeek))/week · mentions \(Fmt.count(c.mentionsIn)) · \(Fmt.count(c.mentionsFrom))"
-            + " · \(Fmt.count(c.forwardedChannels)) · \(spark)"
+        var parts: [String] = []
+        if let subs = ch.subscribers { parts.append("subscribers \(Fmt.count(subs))") }
+        if c.viewsPerWeek != nil || c.viewsPerMonth != nil {
+            parts.append("views/week \(Fmt.count(c.viewsPerWeek))")
+            parts.append("views/month \(Fmt.count(c.viewsPerMonth))")
+        }
+        parts += ["posts \(s.postCount)", "\(Fmt.decimal(s.postsPerWeek))/week"]
+        if c.mentionsIn != nil || c.mentionsFrom != nil || c.forwardedChannels != nil {
+            parts.append("mentions \(Fmt.count(c.mentionsIn)) · \(Fmt.count(c.mentionsFrom)) · \(Fmt.count(c.forwardedChannels))")
+        }
+        parts.append(Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: 16)))
+        return parts.joined(separator: " · ")
     }
 }
 
