@@ -102,7 +102,9 @@ struct Browse: ParsableCommand {
     @Option(help: "The state database (default $XDG_STATE_HOME/feedtui/state.sqlite).") var state: String?
 
     func run() throws {
-        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+        // Keys come from standard input, or from the terminal when standard input is the feed (`-`).
+        let keyboard = isatty(STDIN_FILENO) == 1 || (sources.contains("-") && FileManager.default.isReadableFile(atPath: "/dev/tty"))
+        guard isatty(STDOUT_FILENO) == 1, keyboard else {
             let channels = try options.load(sources)
             // Not a terminal: print the post list as plain text.
             for ch in channels {

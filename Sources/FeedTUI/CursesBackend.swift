@@ -17,7 +17,12 @@ final class CursesBackend {
 
     init(useColor: Bool) {
         setlocale(LC_ALL, "")
-        initscr()
+        if isatty(STDIN_FILENO) == 1 {
+            initscr()
+        } else {
+            // Standard input carries the feed (`feedtui -`): read keys from the terminal itself.
+            newterm(nil, fdopen(STDOUT_FILENO, "w"), fopen("/dev/tty", "r"))
+        }
         cbreak()
         noecho()
         nonl()

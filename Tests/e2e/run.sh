@@ -163,6 +163,14 @@ check "quit with four channels" wait_for "^EXIT=0"
 check "stats reports what was skipped" sh -c "'$BIN' stats '$RES/tdesktop/truncated.json' | grep -q '^skipped .*1 post skipped — first at line 167'"
 check "--format overrides detection" sh -c "! '$BIN' stats --format rss '$SEED' 2>/dev/null"
 
+# A feed on standard input: keys are read from the terminal.
+keys "clear; cat $ROOT/Samples/unicode-sampler.json | $BIN -; echo EXIT=\$?" Enter
+check "- reads the feed from standard input" wait_for "Unicode sampler"
+keys j
+check "and keys still work" wait_for "▶Mar  7 2024"
+keys q
+check "quit from a piped feed" wait_for "^EXIT=0"
+
 # Signals restore the terminal.
 for sig in TERM INT HUP; do
   run_feedtui "$BIN $SEED"
