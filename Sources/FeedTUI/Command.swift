@@ -9,6 +9,7 @@ struct FeedTUI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedtui",
         abstract: "Browse Telegram-style channels and RSS/Atom feeds in the terminal.",
+        discussion: HelpOverlay.lines.dropLast(2).joined(separator: "\n"),
         version: version,
         subcommands: [Browse.self, Stats.self, Export.self, ScreenCommand.self],
         defaultSubcommand: Browse.self)

@@ -33,6 +33,12 @@ final class KeyTableTests: XCTestCase {
         XCTAssertEqual(s.mode, .browse, "any key closes the help")
     }
 
+    func testCommandHelpListsTheSameKeys() {
+        let help = FeedTUI.helpMessage()
+        for binding in KeyTable.bindings { XCTAssertTrue(help.contains(binding.help), binding.help) }
+        XCTAssertTrue(help.contains("USAGE: feedtui <subcommand>"))
+    }
+
     func testEveryBoundKeyReachesItsAction() {
         for binding in KeyTable.bindings {
             for key in binding.keys { XCTAssertEqual(KeyTable.action(for: key), binding.action) }

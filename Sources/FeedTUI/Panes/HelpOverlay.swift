@@ -5,6 +5,7 @@ enum HelpOverlay {
         let keyWidth = rows.map { $0.0.count }.max() ?? 0
         return ["Keys (a number first repeats: 5j)", ""]
             + rows.map { $0.0.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  " + $0.1 }
+            + ["mouse".padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  wheel scrolls, click selects, a second click opens"]
             + ["", "any key closes this help"]
     }
 
