@@ -44,7 +44,7 @@ final class NativeJSONTests: XCTestCase {
         let ch = try XCTUnwrap(FeedLoader.load(data: Data(text.utf8)).first)
         XCTAssertEqual(ch.publications.map(\.id), ["1"])
         XCTAssertEqual(ch.skipped.count, 2)
-        XCTAssertEqual(ch.skipped.summary, "2 posts skipped — first: publication 2: missing \"date\" at .channels[0].publications[1]")
+        XCTAssertEqual(ch.skipped.summary, "2 posts skipped — first at line 3: missing \"date\"")
     }
 
     func testNewerVersionIsRefused() {
