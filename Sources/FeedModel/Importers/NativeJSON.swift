@@ -297,8 +297,32 @@ private enum NativeFields {
 
     static func publication(_ value: JSON) throws(FieldError) -> Publication {
         guard case .object(let m) = value else { throw FieldError("a publication is not a JSON object") }
+        // One pass over the keys present (a handful) rather than a hashed lookup for each of the 15 the schema
+        // has; the checks below still run in a fixed order, so the reason given for a bad post is stable.
+        var idValue, dateValue, utcOffset, text, mediaValue, linkPreview, links, views, forwards, reactions: JSON?
+        var forwardedFrom, replyTo, edited, editedAt, isService: JSON?
+        for (key, value) in m {
+            switch key {
+            case "date": dateValue = value
+            case "id": idValue = value
+            case "text": text = value
+            case "views": views = value
+            case "forwards": forwards = value
+            case "reactions": reactions = value
+            case "media": mediaValue = value
+            case "links": links = value
+            case "linkPreview": linkPreview = value
+            case "utcOffset": utcOffset = value
+            case "forwardedFrom": forwardedFrom = value
+            case "replyTo": replyTo = value
+            case "edited": edited = value
+            case "editedAt": editedAt = value
+            case "isService": isService = value
+            default: break  // unknown keys are ignored
+            }
+        }
         let id: String
-        switch m["id"] {
+        switch idValue {
         case nil, .null?: throw FieldError("missing \"id\"")
         case .string(let s)?: id = s
         // Written as a string; a whole number (a hand-made file) is read as its digits.
@@ -307,11 +331,11 @@ private enum NativeFields {
             throw FieldError("\"id\" \(raw.prefix(40)) is \(isWhole(raw) ? "too large" : "not a whole number")")
         default: throw FieldError("\"id\" is not a string")
         }
-        guard let posted = try date(m["date"], "date") else { throw FieldError("missing \"date\"") }
+        guard let posted = try date(dateValue, "date") else { throw FieldError("missing \"date\"") }
         var p = Publication(id: id, date: posted)
-        p.utcOffset = try int(m["utcOffset"], "utcOffset")
-        p.text = try string(m["text"], "text") ?? ""
-        switch m["media"] {
+        p.utcOffset = try int(utcOffset, "utcOffset")
+        p.text = try string(text, "text") ?? ""
+        switch mediaValue {
         case nil, .null?: break
         case .array(let items)?:
             p.media.reserveCapacity(items.count)
@@ -324,7 +348,7 @@ private enum NativeFields {
             }
         default: throw FieldError("\"media\" is not a list")
         }
-        switch m["linkPreview"] {
+        switch linkPreview {
         case nil, .null?: break
         case .object(let o)?:
             p.linkPreview = LinkPreview(
@@ -333,7 +357,7 @@ private enum NativeFields {
                 url: try string(o["url"], "linkPreview.url"))
         default: throw FieldError("\"linkPreview\" is not an object")
         }
-        switch m["links"] {
+        switch links {
         case nil, .null?: break
         case .array(let items)?:
             p.links.reserveCapacity(items.count)
@@ -343,14 +367,14 @@ private enum NativeFields {
             }
         default: throw FieldError("\"links\" is not a list")
         }
-        p.views = try count(m["views"], "views")
-        p.forwards = try count(m["forwards"], "forwards")
-        p.reactions = try count(m["reactions"], "reactions")
-        p.forwardedFrom = try string(m["forwardedFrom"], "forwardedFrom")
-        p.replyTo = try string(m["replyTo"], "replyTo")
-        p.edited = try bool(m["edited"], "edited") ?? false
-        p.editedAt = try date(m["editedAt"], "editedAt")
-        p.isService = try bool(m["isService"], "isService") ?? false
+        p.views = try count(views, "views")
+        p.forwards = try count(forwards, "forwards")
+        p.reactions = try count(reactions, "reactions")
+        p.forwardedFrom = try string(forwardedFrom, "forwardedFrom")
+        p.replyTo = try string(replyTo, "replyTo")
+        p.edited = try bool(edited, "edited") ?? false
+        p.editedAt = try date(editedAt, "editedAt")
+        p.isService = try bool(isService, "isService") ?? false
         return p
     }
 
