@@ -157,7 +157,8 @@ struct JSONReader {
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "{"):
             i += 1
-            var object: [String: JSON] = [:]
+            // Room for a typical record (a post, a message) without the rehashing of growing from empty.
+            var object = [String: JSON](minimumCapacity: 8)
             var first = true
             while let key = try nextKey(first: &first) {
                 object[key] = try value(depth: depth + 1)

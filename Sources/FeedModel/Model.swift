@@ -1,7 +1,10 @@
 import Foundation
 
 /// A broadcast channel or feed: what the source reported about it, and its publications.
-public struct Channel: Codable, Equatable, Sendable {
+///
+/// The model types are Encodable only: `NativeJSON.encode` writes them with JSONEncoder, and `NativeJSON.load`
+/// reads them back with `JSONReader` (line numbers, salvage of cut files), not with Decodable.
+public struct Channel: Encodable, Equatable, Sendable {
     public var title: String
     public var handle: String?
     public var language: String?
@@ -34,39 +37,10 @@ public struct Channel: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case title, handle, language, description, url, subscribers, counters, rating, publications
     }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        title = try c.decode(String.self, forKey: .title)
-        handle = try c.decodeIfPresent(String.self, forKey: .handle)
-        language = try c.decodeIfPresent(String.self, forKey: .language)
-        description = try c.decodeIfPresent(String.self, forKey: .description)
-        url = try c.decodeIfPresent(String.self, forKey: .url)
-        subscribers = try c.decodeIfPresent(Count.self, forKey: .subscribers)
-        counters = try c.decodeIfPresent(ReportedCounters.self, forKey: .counters) ?? .init()
-        rating = try c.decodeIfPresent(Rating.self, forKey: .rating)
-        // A bad publication is skipped and counted, not a reason to refuse the whole channel.
-        skipped = .init()
-        publications = []
-        let items = try c.decodeIfPresent([LossyPublication].self, forKey: .publications) ?? []
-        for (n, item) in items.enumerated() {
-            switch item.result {
-            case .success(let p): publications.append(p)
-            case .failure(let e): skipped.record(line: nil, "publication \(n + 1): \(JSONErrorText.describe(e))")
-            }
-        }
-    }
-
-    private struct LossyPublication: Decodable {
-        var result: Result<Publication, Error>
-        init(from decoder: Decoder) throws {
-            result = Result { try Publication(from: decoder) }
-        }
-    }
 }
 
 /// A number as the source reported it. `approximate` marks rounded figures such as "1.2K".
-public struct Count: Codable, Equatable, Hashable, Sendable, Comparable {
+public struct Count: Encodable, Equatable, Hashable, Sendable, Comparable {
     public var value: Int64
     public var approximate: Bool
 
@@ -80,17 +54,6 @@ public struct Count: Codable, Equatable, Hashable, Sendable, Comparable {
     enum CodingKeys: String, CodingKey { case value, approximate }
 
     /// Exact counts are written as plain numbers; approximate ones as `{"value": n, "approximate": true}`.
-    public init(from decoder: Decoder) throws {
-        if let single = try? decoder.singleValueContainer(), let n = try? single.decode(Int64.self) {
-            self.init(n)
-            return
-        }
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            try c.decode(Int64.self, forKey: .value),
-            approximate: try c.decodeIfPresent(Bool.self, forKey: .approximate) ?? false)
-    }
-
     public func encode(to encoder: Encoder) throws {
         if approximate {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -105,7 +68,7 @@ public struct Count: Codable, Equatable, Hashable, Sendable, Comparable {
 
 /// Counters the source states about the channel (as opposed to those computed from its posts).
 /// `nil` means the source did not give the value.
-public struct ReportedCounters: Codable, Equatable, Sendable {
+public struct ReportedCounters: Encodable, Equatable, Sendable {
     public var viewsPerWeek: Count?
     public var viewsPerMonth: Count?
     public var mentionsIn: Count?
@@ -134,7 +97,7 @@ public struct ReportedCounters: Codable, Equatable, Sendable {
 }
 
 /// The channel's rating as the source reported it: `votes` may be 0 (no one has rated), `average` then `nil`.
-public struct Rating: Codable, Equatable, Sendable {
+public struct Rating: Encodable, Equatable, Sendable {
     public var votes: Int
     public var average: Double?
 
@@ -144,7 +107,7 @@ public struct Rating: Codable, Equatable, Sendable {
     }
 }
 
-public struct Publication: Codable, Equatable, Sendable, Identifiable {
+public struct Publication: Encodable, Equatable, Sendable, Identifiable {
     public var id: String
     public var date: Date
     /// Seconds east of UTC the source gave with the date; `nil` when it gave none (the date is then shown as UTC).
@@ -192,25 +155,6 @@ public struct Publication: Codable, Equatable, Sendable, Identifiable {
         case forwardedFrom, replyTo, edited, editedAt, isService
     }
 
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        date = try c.decode(Date.self, forKey: .date)
-        utcOffset = try c.decodeIfPresent(Int.self, forKey: .utcOffset)
-        text = try c.decodeIfPresent(String.self, forKey: .text) ?? ""
-        media = try c.decodeIfPresent([Media].self, forKey: .media) ?? []
-        linkPreview = try c.decodeIfPresent(LinkPreview.self, forKey: .linkPreview)
-        links = try c.decodeIfPresent([String].self, forKey: .links) ?? []
-        views = try c.decodeIfPresent(Count.self, forKey: .views)
-        forwards = try c.decodeIfPresent(Count.self, forKey: .forwards)
-        reactions = try c.decodeIfPresent(Count.self, forKey: .reactions)
-        forwardedFrom = try c.decodeIfPresent(String.self, forKey: .forwardedFrom)
-        replyTo = try c.decodeIfPresent(String.self, forKey: .replyTo)
-        edited = try c.decodeIfPresent(Bool.self, forKey: .edited) ?? false
-        editedAt = try c.decodeIfPresent(Date.self, forKey: .editedAt)
-        isService = try c.decodeIfPresent(Bool.self, forKey: .isService) ?? false
-    }
-
     public func encode(to encoder: Encoder) throws {
         // Empty and default values are left out so the native files stay small and readable.
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -232,12 +176,12 @@ public struct Publication: Codable, Equatable, Sendable, Identifiable {
     }
 }
 
-public enum MediaKind: String, Codable, Sendable, CaseIterable {
+public enum MediaKind: String, Encodable, Sendable, CaseIterable {
     case photo, video, file, audio, voice, sticker, animation, poll, location, contact, other
 }
 
 /// A media attachment marker. The bytes are never loaded; only what the source says about them.
-public struct Media: Codable, Equatable, Sendable {
+public struct Media: Encodable, Equatable, Sendable {
     public var kind: MediaKind
     public var name: String?
     public var url: String?
@@ -253,7 +197,7 @@ public struct Media: Codable, Equatable, Sendable {
     }
 }
 
-public struct LinkPreview: Codable, Equatable, Sendable {
+public struct LinkPreview: Encodable, Equatable, Sendable {
     public var site: String?
     public var title: String?
     public var description: String?
