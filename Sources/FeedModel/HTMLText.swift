@@ -360,6 +360,10 @@ enum UTF8Repair {
                 let c = b[i]
                 if c < 0x80 {
                     i += 1
+                    // Eight ASCII bytes at a time.
+                    while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                        i += 8
+                    }
                     continue
                 }
                 let len: Int
