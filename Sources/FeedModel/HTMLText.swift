@@ -98,27 +98,52 @@ private struct Renderer {
 
     enum Kind { case skip, paragraph, line, item, lineBreak, pre, list, orderedList, anchor, cell, inline }
 
+    /// Element name (lower case) → kind; every other element is `.inline`.
+    static let kinds: [String: Kind] = {
+        var table: [String: Kind] = ["br": .lineBreak, "li": .item, "pre": .pre, "ol": .orderedList, "a": .anchor]
+        for name in ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "hr", "figure", "dl"] {
+            table[name] = .paragraph
+        }
+        for name in [
+            "div", "section", "article", "header", "footer", "aside", "nav", "main", "address", "figcaption",
+            "details", "summary", "form", "fieldset", "center", "caption", "tr", "dt", "dd", "body", "html",
+        ] {
+            table[name] = .line
+        }
+        for name in ["ul", "menu"] { table[name] = .list }
+        for name in ["td", "th"] { table[name] = .cell }
+        for name in [
+            "script", "style", "noscript", "template", "head", "title", "object", "embed", "iframe", "svg",
+            "math", "select", "button", "textarea", "input", "audio", "video", "canvas",
+        ] {
+            table[name] = .skip
+        }
+        return table
+    }()
+
+    /// The same table for names of at most 8 ASCII bytes, keyed by the bytes packed into an integer.
+    static let packedKinds: [UInt64: Kind] = {
+        var table: [UInt64: Kind] = [:]
+        for (name, kind) in kinds where name.utf8.count <= 8 {
+            var key: UInt64 = 0
+            for (i, b) in name.utf8.enumerated() { key |= UInt64(b) << (8 * UInt64(i)) }
+            table[key] = kind
+        }
+        return table
+    }()
+
     static func kind(_ name: UnsafePointer<xmlChar>?) -> Kind {
         guard let name else { return .inline }
-        // Element names are short and lower-case in libxml2's HTML trees: a small String is cheap (no heap).
-        switch String(cString: name).lowercased() {
-        case "br": return .lineBreak
-        case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "hr", "figure", "dl":
-            return .paragraph
-        case "div", "section", "article", "header", "footer", "aside", "nav", "main", "address", "figcaption",
-            "details", "summary", "form", "fieldset", "center", "caption", "tr", "dt", "dd", "body", "html":
-            return .line
-        case "li": return .item
-        case "pre": return .pre
-        case "ul", "menu": return .list
-        case "ol": return .orderedList
-        case "a": return .anchor
-        case "td", "th": return .cell
-        case "script", "style", "noscript", "template", "head", "title", "object", "embed", "iframe", "svg",
-            "math", "select", "button", "textarea", "input", "audio", "video", "canvas":
-            return .skip
-        default: return .inline
+        // Element names are short ASCII in libxml2's HTML trees: lower-case and pack them without a String.
+        var key: UInt64 = 0
+        for i in 0..<8 {
+            let b = name[i]
+            if b == 0 { return packedKinds[key] ?? .inline }
+            guard b < 0x80 else { break }
+            let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            key |= UInt64(lower) << (8 * UInt64(i))
         }
+        return kinds[String(cString: name).lowercased()] ?? .inline
     }
 
     mutating func walk(_ root: xmlNodePtr) {
@@ -186,7 +211,7 @@ private struct Renderer {
             literal(indent + marker)
         case .anchor:
             if let href = attribute(node, "href") {
-                let url = href.trimmingCharacters(in: .whitespacesAndNewlines)
+                let url = TextScan.trimmed(href)
                 if HTMLText.isWebURL(url), seen.insert(url).inserted { links.append(url) }
             }
         case .cell:
@@ -255,16 +280,36 @@ private struct Renderer {
             }
             return
         }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buf in
+            // Runs of visible bytes are appended at once.
+            let n = buf.count
+            var i = 0
+            while i < n {
+                if Renderer.isSpace(buf[i]) {
+                    pendingSpace = true
+                    i += 1
+                    continue
+                }
+                var j = i + 1
+                while j < n, !Renderer.isSpace(buf[j]) { j += 1 }
+                if pendingBreak > 0 || pendingSpace { flushPending() }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
+                i = j
+            }
+        }
+        if done != nil { return }
         for b in bytes {
-            switch b {
-            case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
+            if Renderer.isSpace(b) {
                 pendingSpace = true
-            default:
+            } else {
                 if pendingBreak > 0 || pendingSpace { flushPending() }
                 out.append(b)
             }
         }
     }
+
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C }
 
     /// A cheap test before the full URL scan: some "http" in any letter case.
     static func mayContainURL(_ b: [UInt8]) -> Bool {
@@ -315,6 +360,10 @@ enum UTF8Repair {
                 let c = b[i]
                 if c < 0x80 {
                     i += 1
+                    // Eight ASCII bytes at a time.
+                    while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                        i += 8
+                    }
                     continue
                 }
                 let len: Int

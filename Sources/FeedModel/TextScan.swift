@@ -81,10 +81,26 @@ public enum TextScan {
         return found
     }
 
+    /// `s.trimmingCharacters(in: .whitespacesAndNewlines)`, without Foundation's round trip through UTF-16 when
+    /// both ends are printable ASCII (then there is nothing to trim).
+    static func trimmed(_ s: String) -> String {
+        let utf8 = s.utf8
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return s
+        }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// A count as sources write it: "255 406", "1,234", "1.2K", "3.4M". K/M suffixes make it approximate.
     public static func count(_ raw: some StringProtocol) -> Count? {
-        var s = raw.trimmingCharacters(in: .whitespaces)
-        for sep in [" ", "\u{00A0}", "\u{202F}", "\u{2009}", ","] { s = s.replacingOccurrences(of: sep, with: "") }
+        var s: String
+        // Printable ASCII without spaces and commas has nothing to trim or remove: skip Foundation's passes.
+        if raw.utf8.allSatisfy({ (0x21...0x7E).contains($0) && $0 != UInt8(ascii: ",") }) {
+            s = String(raw)
+        } else {
+            s = raw.trimmingCharacters(in: .whitespaces)
+            for sep in [" ", "\u{00A0}", "\u{202F}", "\u{2009}", ","] { s = s.replacingOccurrences(of: sep, with: "") }
+        }
         guard let last = s.last else { return nil }
         let multiplier: Double? =
             switch last {

@@ -1,11 +1,16 @@
 import CLibXML2
 import Foundation
 
-/// The HTML of a channel's public web preview (`https://t.me/s/<name>`), read with libxml2's HTML parser and XPath.
+/// The HTML of a channel's public web preview (`https://t.me/s/<name>`), read with libxml2's HTML parser and one
+/// walk over each parsed chunk's tree (no XPath: its string functions allocated for every class test).
 ///
 /// Channel: `.tgme_channel_info_header_title`, `…_username`, `…_description`, `.tgme_channel_info_counter`s.
 /// Posts: every `.tgme_widget_message` with a `data-post="name/123"`; the date is the `<time datetime>` inside the
 /// `.tgme_widget_message_date` permalink (video players carry `<time>` durations that are not dates).
+///
+/// "First `.x` below a node" means the first element in document order strictly inside that node whose class
+/// attribute, split at XML white space, has the token `x` — what `(.//*[contains(concat(' ',
+/// normalize-space(@class), ' '), ' x ')])[1]` selected before.
 enum TMeImporter: Importer {
     static func recognizes(_ data: Data) -> Bool {
         guard let (name, head) = MarkupHead.rootElement(data, limit: 32_768), name.lowercased() == "html" else {
@@ -17,10 +22,13 @@ enum TMeImporter: Importer {
     static func load(_ data: Data) throws(FeedError) -> [Channel] {
         guard data.count < Int(Int32.max) else { throw FeedError("file too large for the HTML parser (2 GB at most)") }
         let bytes = UTF8Repair.repaired(data)
-        let q = try Queries()
         var channel = Channel(title: "")
         var postCount = 0
         var parsedAny = false
+        // One parser context for all chunks: creating one per message (its buffers and name dictionary) was a
+        // good part of the parse time.
+        guard let parser = htmlNewParserCtxt() else { throw FeedError("out of memory for the HTML parser") }
+        defer { htmlFreeParserCtxt(parser) }
         bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             // A DOM of the whole page costs about ten times its size. Each message is parsed on its own instead
             // (the page header with the channel info first): memory stays bounded by the largest message, and a
@@ -32,20 +40,18 @@ enum TMeImporter: Importer {
                 line += newlines(raw, counted..<range.lowerBound)
                 counted = range.lowerBound
                 guard let base = raw.baseAddress, !range.isEmpty,
-                    let doc = htmlReadMemory(
-                        (base + range.lowerBound).assumingMemoryBound(to: CChar.self), Int32(range.count), nil,
-                        "UTF-8", HTMLText.parseOptions)
+                    let doc = htmlCtxtReadMemory(
+                        parser, (base + range.lowerBound).assumingMemoryBound(to: CChar.self), Int32(range.count),
+                        nil, "UTF-8", HTMLText.parseOptions)
                 else { continue }
                 defer { xmlFreeDoc(doc) }
                 parsedAny = true
-                guard let ctx = xmlXPathNewContext(doc) else { continue }
-                defer { xmlXPathFreeContext(ctx) }
-                let root = xmlDocGetRootElement(doc)
-                if channel.title.isEmpty { readChannel(q, ctx, root, into: &channel) }
-                for post in q.nodes(q.posts, ctx, root) {
+                let page = scanDocument(doc, channel: channel.title.isEmpty)
+                if channel.title.isEmpty { readChannel(page, into: &channel) }
+                for post in page.posts {
                     postCount += 1
                     let postLine = Int(xmlGetLineNo(post))
-                    switch readPost(post, q, ctx) {
+                    switch readPost(post) {
                     case .success(let p): channel.publications.append(p)
                     case .failure(let reason):
                         channel.skipped.record(line: postLine > 0 ? line + postLine : nil, reason.message)
@@ -73,16 +79,26 @@ enum TMeImporter: Importer {
     static func messageChunks(_ raw: UnsafeRawBufferPointer) -> [Range<Int>] {
         guard let base = raw.baseAddress, raw.count > 0 else { return [] }
         let needle = Array("tgme_widget_message_wrap".utf8)
+        let m = needle.count
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        // Boyer-Moore-Horspool: how far the needle can move when its last position holds a byte.
+        var shift = [Int](repeating: m, count: 256)
+        for k in 0..<(m - 1) { shift[Int(needle[k])] = m - 1 - k }
         var starts: [Int] = []
         var from = 0
         while from < raw.count {
-            guard let hit = memchr(base + from, Int32(needle[0]), raw.count - from) else { break }
-            let at = base.distance(to: UnsafeRawPointer(hit))
-            guard at + needle.count <= raw.count, memcmp(hit, needle, needle.count) == 0 else {
-                from = at + 1
-                continue
+            var at = from
+            var found = false
+            while at + m <= raw.count {
+                let last = bytes[at + m - 1]
+                if last == needle[m - 1], memcmp(bytes + at, needle, m) == 0 {
+                    found = true
+                    break
+                }
+                at += shift[Int(last)]
             }
-            from = at + needle.count
+            guard found else { break }
+            from = at + m
             // The tag that carries the class: the "<" before it, with no ">" in between.
             var i = at - 1
             let floor = max(0, at - 512)
@@ -106,34 +122,77 @@ enum TMeImporter: Importer {
     }
 
     static func newlines(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int {
+        guard let base = raw.baseAddress, !range.isEmpty, range.upperBound <= raw.count else { return 0 }
+        let bytes = UnsafeBufferPointer(
+            start: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
         var n = 0
-        for i in range where raw[i] == 0x0A { n += 1 }
+        for b in bytes { n &+= b == 0x0A ? 1 : 0 }  // no overflow check: the loop vectorises
         return n
     }
 
     // MARK: Channel
 
-    private static func readChannel(_ q: Queries, _ ctx: xmlXPathContextPtr, _ root: xmlNodePtr?, into c: inout Channel) {
-        if let title = HTMLText.plainText(q.first(q.channelTitle, ctx, root)) {
+    /// What one walk over a parsed chunk finds: the posts, and (when asked) the channel header's parts.
+    private struct Page {
+        var posts: [xmlNodePtr] = []
+        var title: xmlNodePtr?
+        /// The first `<meta property="og:title">` that has a `content` attribute.
+        var ogTitle: xmlNodePtr?
+        var username: xmlNodePtr?
+        var description: xmlNodePtr?
+        var counters: [xmlNodePtr] = []
+    }
+
+    /// Every element of the document in document order: `.tgme_widget_message`s, and with `channel` the header.
+    private static func scanDocument(_ doc: htmlDocPtr, channel: Bool) -> Page {
+        var page = Page()
+        let container = UnsafeMutableRawPointer(doc)
+        DOM.walkElements(from: doc.pointee.children, inside: container) { node in
+            let classes = DOM.classes(node)
+            if classes.contains(.message) { page.posts.append(node) }
+            if channel {
+                if page.title == nil, classes.contains(.channelTitle) { page.title = node }
+                if page.username == nil, classes.contains(.channelUsername) { page.username = node }
+                if page.description == nil, classes.contains(.channelDescription) { page.description = node }
+                if classes.contains(.channelCounter) { page.counters.append(node) }
+                if page.ogTitle == nil, DOM.nameIs(node, "meta"),
+                    DOM.withAttribute(node, "property", { $0.map { DOM.equal($0, "og:title") } ?? false }),
+                    DOM.hasAttribute(node, "content")
+                {
+                    page.ogTitle = node
+                }
+            }
+            return true
+        }
+        return page
+    }
+
+    private static func readChannel(_ page: Page, into c: inout Channel) {
+        if let title = HTMLText.plainText(page.title) {
             c.title = title
-        } else if let title = q.string(q.ogTitle, ctx, root) {
+        } else if let meta = page.ogTitle, let title = DOM.trimmedValue(meta, "content") {
             c.title = title
         }
-        if let user = q.first(q.channelUsername, ctx, root) {
+        if let user = page.username {
             if let name = HTMLText.plainText(user) {
                 let handle = name.hasPrefix("@") ? String(name.dropFirst()) : name
                 if !handle.isEmpty { c.handle = handle }
             }
-            if let href = q.string(q.anyHref, ctx, user), HTMLText.isWebURL(href) { c.url = href }
+            // The first `<a href>` of the username element, itself included.
+            let anchor =
+                DOM.nameIs(user, "a") && DOM.hasAttribute(user, "href")
+                ? user
+                : DOM.first(below: user) { DOM.nameIs($0, "a") && DOM.hasAttribute($0, "href") }
+            if let anchor, let href = DOM.trimmedValue(anchor, "href"), HTMLText.isWebURL(href) { c.url = href }
         }
-        if let description = q.first(q.channelDescription, ctx, root) {
+        if let description = page.description {
             let text = HTMLText.render(description).text
             if !text.isEmpty { c.description = text }
         }
-        for counter in q.nodes(q.channelCounters, ctx, root) {
-            guard let raw = HTMLText.plainText(q.first(q.counterValue, ctx, counter)),
+        for counter in page.counters {
+            guard let raw = HTMLText.plainText(DOM.first(below: counter, .counterValue)),
                 let value = TextScan.count(raw),
-                let type = HTMLText.plainText(q.first(q.counterType, ctx, counter))?.lowercased()
+                let type = HTMLText.plainText(DOM.first(below: counter, .counterType))?.lowercased()
             else { continue }
             if type.hasPrefix("subscriber") || type.hasPrefix("member") {
                 c.subscribers = value
@@ -151,40 +210,74 @@ enum TMeImporter: Importer {
 
     // MARK: Posts
 
-    private static func readPost(_ post: xmlNodePtr, _ q: Queries, _ ctx: xmlXPathContextPtr) -> Result<
-        Publication, FeedError
-    > {
-        guard let id = attribute(post, "data-post")?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty
+    /// The parts of one message, found in one walk over its subtree (the message element itself excluded).
+    private struct PostParts {
+        var text, views, meta, forwardedFrom, linkPreview: xmlNodePtr?
+        /// The first `<a class="…_reply" href>`.
+        var reply: xmlNodePtr?
+        /// The first `<time datetime>` below a `.tgme_widget_message_date`, and the first `<time datetime>` at all.
+        var dateTime, anyTime: xmlNodePtr?
+        var media: [xmlNodePtr] = []
+    }
+
+    private static func parts(of post: xmlNodePtr) -> PostParts {
+        var p = PostParts()
+        DOM.walkElements(from: post.pointee.children, inside: UnsafeMutableRawPointer(post)) { node in
+            let classes = DOM.classes(node)
+            if !classes.isEmpty {
+                if p.text == nil, classes.contains(.text) { p.text = node }
+                if p.views == nil, classes.contains(.views) { p.views = node }
+                if p.meta == nil, classes.contains(.meta) { p.meta = node }
+                if p.forwardedFrom == nil, classes.contains(.forwardedFromName) { p.forwardedFrom = node }
+                if p.linkPreview == nil, classes.contains(.linkPreview) { p.linkPreview = node }
+                if !classes.isDisjoint(with: .media) { p.media.append(node) }
+                if p.reply == nil, classes.contains(.reply), DOM.nameIs(node, "a"), DOM.hasAttribute(node, "href") {
+                    p.reply = node
+                }
+            }
+            if p.dateTime == nil, DOM.nameIs(node, "time"), DOM.hasAttribute(node, "datetime") {
+                if p.anyTime == nil { p.anyTime = node }
+                if DOM.hasAncestor(node, below: post, .date) { p.dateTime = node }
+            }
+            return true
+        }
+        return p
+    }
+
+    private static func readPost(_ post: xmlNodePtr) -> Result<Publication, FeedError> {
+        guard let id = attribute(post, "data-post").map(TextScan.trimmed), !id.isEmpty
         else { return .failure(FeedError("message without data-post id")) }
-        guard let rawDate = q.string(q.postDate, ctx, post) ?? q.string(q.anyDatetime, ctx, post) else {
+        let parts = parts(of: post)
+        // The date permalink's `<time>`; any `<time datetime>` only when that one is missing or blank.
+        let postDate = parts.dateTime.flatMap { DOM.trimmedValue($0, "datetime") }
+        guard let rawDate = postDate ?? parts.anyTime.flatMap({ DOM.trimmedValue($0, "datetime") }) else {
             return .failure(FeedError("missing date"))
         }
-        let trimmed = rawDate.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = TextScan.trimmed(rawDate)
         guard let (date, offset) = ISODate.parseWithOffset(trimmed) else {
             return .failure(FeedError("unreadable date \"\(trimmed.prefix(40))\""))
         }
         var p = Publication(id: id, date: date, utcOffset: offset)
-        let classes = " " + (attribute(post, "class") ?? "") + " "
-        p.isService = classes.contains(" service_message ")
+        p.isService = DOM.withAttribute(post, "class") { $0.map { DOM.hasSpaceSeparated($0, "service_message") } ?? false }
 
-        if let textNode = q.first(q.postText, ctx, post) {
+        if let textNode = parts.text {
             let r = HTMLText.render(textNode)
             p.text = r.text
             p.links = r.links
         }
-        if let raw = HTMLText.plainText(q.first(q.postViews, ctx, post)) { p.views = TextScan.count(raw) }
-        if let meta = HTMLText.plainText(q.first(q.postMeta, ctx, post)), meta.lowercased().contains("edited") {
+        if let raw = HTMLText.plainText(parts.views) { p.views = TextScan.count(raw) }
+        if let meta = HTMLText.plainText(parts.meta), meta.lowercased().contains("edited") {
             p.edited = true
         }
-        p.forwardedFrom = HTMLText.plainText(q.first(q.forwardedFrom, ctx, post))
-        if let reply = q.string(q.replyHref, ctx, post) { p.replyTo = postPath(reply) ?? reply }
+        p.forwardedFrom = HTMLText.plainText(parts.forwardedFrom)
+        if let reply = parts.reply.flatMap({ DOM.trimmedValue($0, "href") }) { p.replyTo = postPath(reply) ?? reply }
 
-        if let preview = q.first(q.linkPreview, ctx, post) {
+        if let preview = parts.linkPreview {
             var lp = LinkPreview()
-            lp.site = HTMLText.plainText(q.first(q.previewSite, ctx, preview))
-            lp.title = HTMLText.plainText(q.first(q.previewTitle, ctx, preview))
-            lp.description = HTMLText.plainText(q.first(q.previewDescription, ctx, preview))
-            if let href = attribute(preview, "href")?.trimmingCharacters(in: .whitespacesAndNewlines),
+            lp.site = HTMLText.plainText(DOM.first(below: preview, .previewSiteName))
+            lp.title = HTMLText.plainText(DOM.first(below: preview, .previewTitle))
+            lp.description = HTMLText.plainText(DOM.first(below: preview, .previewDescription))
+            if let href = attribute(preview, "href").map(TextScan.trimmed),
                 HTMLText.isWebURL(href)
             {
                 lp.url = href
@@ -192,35 +285,49 @@ enum TMeImporter: Importer {
             }
             if lp != LinkPreview() { p.linkPreview = lp }
         }
-        p.media = readMedia(post, q, ctx)
+        p.media = parts.media.compactMap(readMedia)
         return .success(p)
     }
 
-    private static func readMedia(_ post: xmlNodePtr, _ q: Queries, _ ctx: xmlXPathContextPtr) -> [Media] {
-        var media: [Media] = []
-        for node in q.nodes(q.mediaNodes, ctx, post) {
-            let classes = " " + (attribute(node, "class") ?? "") + " "
-            if classes.contains(" tgme_widget_message_photo_wrap ") {
-                media.append(Media(kind: .photo, url: backgroundImage(attribute(node, "style"))))
-            } else if classes.contains(" tgme_widget_message_video_player ")
-                || classes.contains(" tgme_widget_message_roundvideo_player ")
+    /// One media element. Its kind is read from the class attribute split at spaces only (as it always was); an
+    /// element whose token is separated by other white space is found but yields nothing.
+    private static func readMedia(_ node: xmlNodePtr) -> Media? {
+        enum Kind { case photo, video, file, poll, voice, sticker, location }
+        let kind: Kind? = DOM.withAttribute(node, "class") { value in
+            guard let value else { return nil }
+            if DOM.hasSpaceSeparated(value, "tgme_widget_message_photo_wrap") { return .photo }
+            if DOM.hasSpaceSeparated(value, "tgme_widget_message_video_player")
+                || DOM.hasSpaceSeparated(value, "tgme_widget_message_roundvideo_player")
             {
-                let src = q.string(q.videoSource, ctx, node).flatMap { HTMLText.isWebURL($0) ? $0 : nil }
-                let duration = HTMLText.plainText(q.first(q.videoDuration, ctx, node)).flatMap(parseDuration)
-                media.append(Media(kind: .video, url: src, duration: duration))
-            } else if classes.contains(" tgme_widget_message_document ") {
-                media.append(Media(kind: .file, name: HTMLText.plainText(q.first(q.documentTitle, ctx, node))))
-            } else if classes.contains(" tgme_widget_message_poll ") {
-                media.append(Media(kind: .poll, name: HTMLText.plainText(q.first(q.pollQuestion, ctx, node))))
-            } else if classes.contains(" tgme_widget_message_voice_player ") {
-                media.append(Media(kind: .voice))
-            } else if classes.contains(" tgme_widget_message_sticker_wrap ") {
-                media.append(Media(kind: .sticker))
-            } else if classes.contains(" tgme_widget_message_location_wrap ") {
-                media.append(Media(kind: .location))
+                return .video
             }
+            if DOM.hasSpaceSeparated(value, "tgme_widget_message_document") { return .file }
+            if DOM.hasSpaceSeparated(value, "tgme_widget_message_poll") { return .poll }
+            if DOM.hasSpaceSeparated(value, "tgme_widget_message_voice_player") { return .voice }
+            if DOM.hasSpaceSeparated(value, "tgme_widget_message_sticker_wrap") { return .sticker }
+            if DOM.hasSpaceSeparated(value, "tgme_widget_message_location_wrap") { return .location }
+            return nil
         }
-        return media
+        switch kind {
+        case .photo:
+            return Media(kind: .photo, url: backgroundImage(attribute(node, "style")))
+        case .video:
+            let video = DOM.first(below: node) { DOM.nameIs($0, "video") && DOM.hasAttribute($0, "src") }
+            let src = video.flatMap { DOM.trimmedValue($0, "src") }.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
+            let durationNode = DOM.first(below: node) {
+                !DOM.classes($0).isDisjoint(with: [.videoDuration, .roundvideoDuration])
+            }
+            let duration = HTMLText.plainText(durationNode).flatMap(parseDuration)
+            return Media(kind: .video, url: src, duration: duration)
+        case .file:
+            return Media(kind: .file, name: HTMLText.plainText(DOM.first(below: node, .documentTitle)))
+        case .poll:
+            return Media(kind: .poll, name: HTMLText.plainText(DOM.first(below: node, .pollQuestion)))
+        case .voice: return Media(kind: .voice)
+        case .sticker: return Media(kind: .sticker)
+        case .location: return Media(kind: .location)
+        case nil: return nil
+        }
     }
 
     /// `…;background-image:url('https://…')` → the URL, when it is http(s).
@@ -253,95 +360,241 @@ enum TMeImporter: Importer {
     }
 }
 
-/// Compiled XPath expressions, freed with the importer run.
-private final class Queries {
-    final class Compiled {
-        let expr: xmlXPathCompExprPtr
-        init(_ source: String) throws(FeedError) {
-            guard let e = source.withCString({ c in
-                c.withMemoryRebound(to: xmlChar.self, capacity: source.utf8.count + 1) { xmlXPathCompile($0) }
-            }) else { throw FeedError("internal error: bad XPath \(source)") }
-            expr = e
+
+/// The class tokens the t.me importer looks for.
+private struct TMeClasses: OptionSet {
+    let rawValue: UInt64
+
+    static let message = TMeClasses(rawValue: 1 << 0)
+    static let date = TMeClasses(rawValue: 1 << 1)
+    static let text = TMeClasses(rawValue: 1 << 2)
+    static let views = TMeClasses(rawValue: 1 << 3)
+    static let meta = TMeClasses(rawValue: 1 << 4)
+    static let forwardedFromName = TMeClasses(rawValue: 1 << 5)
+    static let reply = TMeClasses(rawValue: 1 << 6)
+    static let linkPreview = TMeClasses(rawValue: 1 << 7)
+    static let previewSiteName = TMeClasses(rawValue: 1 << 8)
+    static let previewTitle = TMeClasses(rawValue: 1 << 9)
+    static let previewDescription = TMeClasses(rawValue: 1 << 10)
+    static let photoWrap = TMeClasses(rawValue: 1 << 11)
+    static let videoPlayer = TMeClasses(rawValue: 1 << 12)
+    static let roundvideoPlayer = TMeClasses(rawValue: 1 << 13)
+    static let document = TMeClasses(rawValue: 1 << 14)
+    static let poll = TMeClasses(rawValue: 1 << 15)
+    static let voicePlayer = TMeClasses(rawValue: 1 << 16)
+    static let stickerWrap = TMeClasses(rawValue: 1 << 17)
+    static let locationWrap = TMeClasses(rawValue: 1 << 18)
+    static let videoDuration = TMeClasses(rawValue: 1 << 19)
+    static let roundvideoDuration = TMeClasses(rawValue: 1 << 20)
+    static let documentTitle = TMeClasses(rawValue: 1 << 21)
+    static let pollQuestion = TMeClasses(rawValue: 1 << 22)
+    static let channelTitle = TMeClasses(rawValue: 1 << 23)
+    static let channelUsername = TMeClasses(rawValue: 1 << 24)
+    static let channelDescription = TMeClasses(rawValue: 1 << 25)
+    static let channelCounter = TMeClasses(rawValue: 1 << 26)
+    static let counterValue = TMeClasses(rawValue: 1 << 27)
+    static let counterType = TMeClasses(rawValue: 1 << 28)
+
+    static let media: TMeClasses = [
+        .photoWrap, .videoPlayer, .roundvideoPlayer, .document, .poll, .voicePlayer, .stickerWrap, .locationWrap,
+    ]
+
+    /// Token → flag. Most tokens of the page share the `tgme_widget_message_` prefix: the table is searched by
+    /// length first.
+    static let names: [(StaticString, TMeClasses)] = [
+        ("tgme_widget_message", .message),
+        ("tgme_widget_message_date", .date),
+        ("tgme_widget_message_text", .text),
+        ("tgme_widget_message_views", .views),
+        ("tgme_widget_message_meta", .meta),
+        ("tgme_widget_message_forwarded_from_name", .forwardedFromName),
+        ("tgme_widget_message_reply", .reply),
+        ("tgme_widget_message_link_preview", .linkPreview),
+        ("link_preview_site_name", .previewSiteName),
+        ("link_preview_title", .previewTitle),
+        ("link_preview_description", .previewDescription),
+        ("tgme_widget_message_photo_wrap", .photoWrap),
+        ("tgme_widget_message_video_player", .videoPlayer),
+        ("tgme_widget_message_roundvideo_player", .roundvideoPlayer),
+        ("tgme_widget_message_document", .document),
+        ("tgme_widget_message_poll", .poll),
+        ("tgme_widget_message_voice_player", .voicePlayer),
+        ("tgme_widget_message_sticker_wrap", .stickerWrap),
+        ("tgme_widget_message_location_wrap", .locationWrap),
+        ("message_video_duration", .videoDuration),
+        ("tgme_widget_message_roundvideo_duration", .roundvideoDuration),
+        ("tgme_widget_message_document_title", .documentTitle),
+        ("tgme_widget_message_poll_question", .pollQuestion),
+        ("tgme_channel_info_header_title", .channelTitle),
+        ("tgme_channel_info_header_username", .channelUsername),
+        ("tgme_channel_info_description", .channelDescription),
+        ("tgme_channel_info_counter", .channelCounter),
+        ("counter_value", .counterValue),
+        ("counter_type", .counterType),
+    ]
+
+    /// The longest name in `names`: longer tokens are not looked up.
+    static let longest = names.map { $0.0.utf8CodeUnitCount }.max() ?? 0
+
+    /// The flag of one token, or [].
+    static func flag(_ token: UnsafeBufferPointer<UInt8>) -> TMeClasses {
+        let n = token.count
+        guard n <= longest, let base = token.baseAddress else { return [] }
+        for (name, flag) in names where name.utf8CodeUnitCount == n && memcmp(base, name.utf8Start, n) == 0 {
+            return flag
         }
-        deinit { xmlXPathFreeCompExpr(expr) }
+        return []
     }
+}
 
-    /// The class token test. The plain `contains` first (no allocation, short-circuits) keeps the exact but
-    /// allocating token test to the few candidate elements.
-    static func cls(_ name: String) -> String {
-        "(contains(@class, '\(name)') and contains(concat(' ', normalize-space(@class), ' '), ' \(name) '))"
-    }
-
-    let channelTitle, ogTitle, channelUsername, anyHref, channelDescription, channelCounters: Compiled
-    let counterValue, counterType, posts, postDate, anyDatetime, postText, postViews, postMeta: Compiled
-    let forwardedFrom, replyHref, linkPreview, previewSite, previewTitle, previewDescription: Compiled
-    let mediaNodes, videoSource, videoDuration, documentTitle, pollQuestion: Compiled
-
-    init() throws(FeedError) {
-        let c = Queries.cls
-        channelTitle = try Compiled("(//*[\(c("tgme_channel_info_header_title"))])[1]")
-        ogTitle = try Compiled("string((//meta[@property='og:title']/@content)[1])")
-        channelUsername = try Compiled("(//*[\(c("tgme_channel_info_header_username"))])[1]")
-        anyHref = try Compiled("string((descendant-or-self::a/@href)[1])")
-        channelDescription = try Compiled("(//*[\(c("tgme_channel_info_description"))])[1]")
-        channelCounters = try Compiled("//*[\(c("tgme_channel_info_counter"))]")
-        counterValue = try Compiled("(.//*[\(c("counter_value"))])[1]")
-        counterType = try Compiled("(.//*[\(c("counter_type"))])[1]")
-        posts = try Compiled("//*[\(c("tgme_widget_message"))]")
-        postDate = try Compiled("string((.//*[\(c("tgme_widget_message_date"))]//time/@datetime)[1])")
-        anyDatetime = try Compiled("string((.//time/@datetime)[1])")
-        postText = try Compiled("(.//*[\(c("tgme_widget_message_text"))])[1]")
-        postViews = try Compiled("(.//*[\(c("tgme_widget_message_views"))])[1]")
-        postMeta = try Compiled("(.//*[\(c("tgme_widget_message_meta"))])[1]")
-        forwardedFrom = try Compiled("(.//*[\(c("tgme_widget_message_forwarded_from_name"))])[1]")
-        replyHref = try Compiled("string((.//a[\(c("tgme_widget_message_reply"))]/@href)[1])")
-        linkPreview = try Compiled("(.//*[\(c("tgme_widget_message_link_preview"))])[1]")
-        previewSite = try Compiled("(.//*[\(c("link_preview_site_name"))])[1]")
-        previewTitle = try Compiled("(.//*[\(c("link_preview_title"))])[1]")
-        previewDescription = try Compiled("(.//*[\(c("link_preview_description"))])[1]")
-        mediaNodes = try Compiled(
-            ".//*[\(c("tgme_widget_message_photo_wrap")) or \(c("tgme_widget_message_video_player"))"
-                + " or \(c("tgme_widget_message_roundvideo_player")) or \(c("tgme_widget_message_document"))"
-                + " or \(c("tgme_widget_message_poll")) or \(c("tgme_widget_message_voice_player"))"
-                + " or \(c("tgme_widget_message_sticker_wrap")) or \(c("tgme_widget_message_location_wrap"))]")
-        videoSource = try Compiled("string((.//video/@src)[1])")
-        videoDuration = try Compiled(
-            "(.//*[\(c("message_video_duration")) or \(c("tgme_widget_message_roundvideo_duration"))])[1]")
-        documentTitle = try Compiled("(.//*[\(c("tgme_widget_message_document_title"))])[1]")
-        pollQuestion = try Compiled("(.//*[\(c("tgme_widget_message_poll_question"))])[1]")
-    }
-
-    private func eval(_ q: Compiled, _ ctx: xmlXPathContextPtr, _ node: xmlNodePtr?) -> xmlXPathObjectPtr? {
-        ctx.pointee.node = node
-        return xmlXPathCompiledEval(q.expr, ctx)
-    }
-
-    func nodes(_ q: Compiled, _ ctx: xmlXPathContextPtr, _ node: xmlNodePtr?) -> [xmlNodePtr] {
-        guard let obj = eval(q, ctx, node) else { return [] }
-        defer { xmlXPathFreeObject(obj) }
-        guard let set = obj.pointee.nodesetval, let tab = set.pointee.nodeTab else { return [] }
-        let n = Int(set.pointee.nodeNr)
-        var result: [xmlNodePtr] = []
-        result.reserveCapacity(n)
-        for i in 0..<n { if let p = tab[i] { result.append(p) } }
-        return result
-    }
-
-    func first(_ q: Compiled, _ ctx: xmlXPathContextPtr, _ node: xmlNodePtr?) -> xmlNodePtr? {
-        guard let obj = eval(q, ctx, node) else { return nil }
-        defer { xmlXPathFreeObject(obj) }
-        guard let set = obj.pointee.nodesetval, set.pointee.nodeNr > 0, let tab = set.pointee.nodeTab else {
-            return nil
+/// Reading libxml2 trees without XPath and without copying attribute values.
+private enum DOM {
+    /// Calls `visit` for every element below `first` and its following siblings, in document order, until the
+    /// walk climbs back to `container` (the parent of `first`). `visit` returns whether to walk the element's
+    /// children. Iterative: no recursion, so no stack overflow on absurdly deep documents.
+    @inline(__always)
+    static func walkElements(
+        from first: xmlNodePtr?, inside container: UnsafeMutableRawPointer, _ visit: (xmlNodePtr) -> Bool
+    ) {
+        guard var node = first else { return }
+        outer: while true {
+            if node.pointee.type == XML_ELEMENT_NODE, visit(node), let child = node.pointee.children {
+                node = child
+                continue
+            }
+            while true {
+                if let next = node.pointee.next {
+                    node = next
+                    continue outer
+                }
+                guard let parent = node.pointee.parent, UnsafeMutableRawPointer(parent) != container else { return }
+                node = parent
+            }
         }
-        return tab[0]
     }
 
-    /// A `string(…)` expression's value, trimmed; nil when empty.
-    func string(_ q: Compiled, _ ctx: xmlXPathContextPtr, _ node: xmlNodePtr?) -> String? {
-        guard let obj = eval(q, ctx, node) else { return nil }
-        defer { xmlXPathFreeObject(obj) }
-        guard let s = obj.pointee.stringval else { return nil }
-        let value = String(cString: s).trimmingCharacters(in: .whitespacesAndNewlines)
-        return value.isEmpty ? nil : value
+    /// The first element strictly inside `node`, in document order, for which `test` holds.
+    static func first(below node: xmlNodePtr, where test: (xmlNodePtr) -> Bool) -> xmlNodePtr? {
+        var found: xmlNodePtr?
+        walkElements(from: node.pointee.children, inside: UnsafeMutableRawPointer(node)) { e in
+            if found != nil { return false }
+            if test(e) {
+                found = e
+                return false
+            }
+            return true
+        }
+        return found
+    }
+
+    /// The first element strictly inside `node` with a class token of `classes`.
+    static func first(below node: xmlNodePtr, _ classes: TMeClasses) -> xmlNodePtr? {
+        first(below: node) { !DOM.classes($0).isDisjoint(with: classes) }
+    }
+
+    /// Whether an element between `node` (excluded) and `top` (excluded) has a class token of `classes`.
+    static func hasAncestor(_ node: xmlNodePtr, below top: xmlNodePtr, _ classes: TMeClasses) -> Bool {
+        var current = node.pointee.parent
+        while let p = current, p != top {
+            if p.pointee.type == XML_ELEMENT_NODE, !DOM.classes(p).isDisjoint(with: classes) { return true }
+            current = p.pointee.parent
+        }
+        return false
+    }
+
+    /// The known tokens of an element's class attribute, split at XML white space (as XPath's normalize-space).
+    static func classes(_ node: xmlNodePtr) -> TMeClasses {
+        withAttribute(node, "class") { value in
+            guard let value, let base = value.baseAddress else { return [] }
+            var result: TMeClasses = []
+            let n = value.count
+            var i = 0
+            while i < n {
+                while i < n, isXMLSpace(value[i]) { i += 1 }
+                let start = i
+                while i < n, !isXMLSpace(value[i]) { i += 1 }
+                if i > start { result.formUnion(TMeClasses.flag(UnsafeBufferPointer(start: base + start, count: i - start))) }
+            }
+            return result
+        }
+    }
+
+    @inline(__always)
+    static func isXMLSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+    /// Whether `" " + value + " "` contains `" " + token + " "`: a token separated by spaces only.
+    static func hasSpaceSeparated(_ value: UnsafeBufferPointer<UInt8>, _ token: StaticString) -> Bool {
+        let n = token.utf8CodeUnitCount
+        guard n > 0, value.count >= n, let base = value.baseAddress else { return false }
+        var i = 0
+        while i + n <= value.count {
+            if (i == 0 || value[i - 1] == 0x20), i + n == value.count || value[i + n] == 0x20,
+                memcmp(base + i, token.utf8Start, n) == 0
+            {
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// Whether a NUL-terminated libxml2 string equals `s`.
+    static func equal(_ p: UnsafePointer<xmlChar>, _ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        let b = s.utf8Start
+        for i in 0..<n where p[i] != b[i] { return false }  // stops at p's NUL: b holds none
+        return p[n] == 0
+    }
+
+    static func equal(_ value: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+        guard value.count == s.utf8CodeUnitCount else { return false }
+        guard let base = value.baseAddress else { return value.count == 0 }
+        return memcmp(base, s.utf8Start, value.count) == 0
+    }
+
+    static func nameIs(_ node: xmlNodePtr, _ name: StaticString) -> Bool {
+        guard let n = node.pointee.name else { return false }
+        return equal(n, name)
+    }
+
+    /// The first attribute of that name (libxml2's HTML parser drops repeated ones).
+    static func property(_ node: xmlNodePtr, _ name: StaticString) -> xmlAttrPtr? {
+        var current = node.pointee.properties
+        while let attr = current {
+            if let n = attr.pointee.name, equal(n, name) { return attr }
+            current = attr.pointee.next
+        }
+        return nil
+    }
+
+    static func hasAttribute(_ node: xmlNodePtr, _ name: StaticString) -> Bool { property(node, name) != nil }
+
+    /// Calls `body` with an attribute's value (the bytes of `xmlGetProp`, without its copy in the usual case of one
+    /// text child), or with nil when the element has no such attribute.
+    static func withAttribute<R>(
+        _ node: xmlNodePtr, _ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>?) -> R
+    ) -> R {
+        guard let attr = property(node, name) else { return body(nil) }
+        guard let child = attr.pointee.children else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        if child.pointee.next == nil,
+            child.pointee.type == XML_TEXT_NODE || child.pointee.type == XML_CDATA_SECTION_NODE
+        {
+            guard let content = child.pointee.content else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+            return body(UnsafeBufferPointer(start: content, count: strlen(content)))
+        }
+        guard let joined = xmlNodeListGetString(attr.pointee.doc, child, 1) else {
+            return body(UnsafeBufferPointer(start: nil, count: 0))
+        }
+        defer { cx_free(joined) }
+        return body(UnsafeBufferPointer(start: joined, count: strlen(joined)))
+    }
+
+    /// An attribute's value trimmed of white space (as `string(@name)` was); nil when absent or blank.
+    static func trimmedValue(_ node: xmlNodePtr, _ name: StaticString) -> String? {
+        withAttribute(node, name) { value -> String? in
+            guard let value else { return nil }
+            let s = TextScan.trimmed(String(decoding: value, as: UTF8.self))
+            return s.isEmpty ? nil : s
+        }
     }
 }
