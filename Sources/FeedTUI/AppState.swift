@@ -153,6 +153,8 @@ struct AppState {
     var countPrefix: Int?
     /// A one-line message for the bottom row until the next key.
     var status: String?
+    /// First line of the help overlay shown (it scrolls on small terminals).
+    var helpTop = 0
     /// Cursor of the channel list (key c).
     var channelCursor = 0
     var quit = false

@@ -49,7 +49,16 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         if let prompt = state.prompt { return promptKey(&state, prompt, key) }
         switch state.mode {
         case .help:
-            state.mode = .browse  // Any key closes the help.
+            // j/k and paging scroll the help; any other key closes it.
+            let area = Layout(state).frame.inner
+            let page = max(1, HelpOverlay.box(in: area).inner.height - 1)
+            switch KeyTable.action(for: key) {
+            case .moveDown: state.helpTop = HelpOverlay.clampedTop(state.helpTop + 1, in: area)
+            case .moveUp: state.helpTop = HelpOverlay.clampedTop(state.helpTop - 1, in: area)
+            case .pageDown: state.helpTop = HelpOverlay.clampedTop(state.helpTop + page, in: area)
+            case .pageUp: state.helpTop = HelpOverlay.clampedTop(state.helpTop - page, in: area)
+            default: state.mode = .browse
+            }
             return []
         case .channels:
             return channelListKey(&state, key)
@@ -118,6 +127,7 @@ private func perform(_ state: inout AppState, _ action: Action, count: Int) -> [
         if !state.showStats && state.focus == .stats { state.focus = .list }
     case .help:
         state.mode = .help
+        state.helpTop = 0
     case .redraw:
         effects.append(.redraw)
     case .search:

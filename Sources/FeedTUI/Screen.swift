@@ -59,7 +59,7 @@ enum Screen {
         if let stats = layout.stats { StatsPane.render(state, in: stats, into: &grid, theme: theme) }
         HeaderBar.render(state, into: &grid, theme: theme)
         if !layout.singlePane || state.status != nil || state.prompt != nil { StatusBar.render(state, into: &grid, theme: theme) }
-        if state.mode == .help { HelpOverlay.render(in: layout.frame.inner, into: &grid, theme: theme) }
+        if state.mode == .help { HelpOverlay.render(top: state.helpTop, in: layout.frame.inner, into: &grid, theme: theme) }
         if state.mode == .channels { ChannelListOverlay.render(state, in: layout.frame.inner, into: &grid, theme: theme) }
         return grid
     }

@@ -33,6 +33,20 @@ final class KeyTableTests: XCTestCase {
         XCTAssertEqual(s.mode, .browse, "any key closes the help")
     }
 
+    func testHelpScrollsOnSmallTerminals() throws {
+        var s = Fixture.state(try Fixture.seed(), 60, 14, keys: "?")
+        XCTAssertFalse(Screen.render(s).lines.joined().contains("redraw the screen"), "the last key is below the fold")
+        _ = press(&s, "G")
+        XCTAssertEqual(s.mode, .browse, "G is not a scroll key: it closes")
+        _ = press(&s, "? PgDn PgDn PgDn j j")
+        XCTAssertEqual(s.mode, .help)
+        let screen = Screen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("redraw the screen"), screen)
+        XCTAssertTrue(screen.contains("j/k scroll · any other key closes this help"))
+        _ = press(&s, "k")
+        XCTAssertEqual(s.mode, .help)
+    }
+
     func testCommandHelpListsTheSameKeys() {
         let help = FeedTUI.helpMessage()
         for binding in KeyTable.bindings { XCTAssertTrue(help.contains(binding.help), binding.help) }

@@ -6,18 +6,29 @@ enum HelpOverlay {
         return ["Keys (a number first repeats: 5j)", ""]
             + rows.map { $0.0.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  " + $0.1 }
             + ["mouse".padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  wheel scrolls, click selects, a second click opens"]
-            + ["", "any key closes this help"]
+            + ["", "j/k scroll · any other key closes this help"]
     }
 
-    static func render(in area: Rect, into grid: inout Grid, theme: Theme) {
+    /// The box for the help in `area`: as large as the text, no larger than the area.
+    static func box(in area: Rect) -> Rect {
         let content = lines
         let width = min(area.width, (content.map(\.displayWidth).max() ?? 0) + 4)
         let height = min(area.height, content.count + 2)
-        let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+        return Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+    }
+
+    /// The first line shown, kept so that the last page is full.
+    static func clampedTop(_ top: Int, in area: Rect) -> Int {
+        max(0, min(top, lines.count - box(in: area).inner.height))
+    }
+
+    static func render(top: Int, in area: Rect, into grid: inout Grid, theme: Theme) {
+        let box = box(in: area)
         grid.fill(box)
         Frame.box(box, title: "Help", into: &grid, style: theme.focusedBorder)
-        for (i, line) in content.prefix(box.inner.height).enumerated() {
-            grid.put(line, x: box.x + 2, y: box.y + 1 + i, limit: box.width - 4, style: i == 0 ? theme.title : theme.text)
+        let first = clampedTop(top, in: area)
+        for (row, i) in (first..<min(lines.count, first + box.inner.height)).enumerated() {
+            grid.put(lines[i], x: box.x + 2, y: box.y + 1 + row, limit: box.width - 4, style: i == 0 ? theme.title : theme.text)
         }
     }
 }
