@@ -6,8 +6,9 @@ enum HeaderBar {
         let ch = state.channel.channel
         var line: StyledLine = [Span(text: " " + ch.title, style: theme.title)]
         if let handle = ch.handle { line.append(Span(text: " @" + handle, style: theme.muted)) }
-        if ch.counters.viewsPerWeek != nil || ch.subscribers == nil {
-            line.append(Span(text: " ─ \(Fmt.count(ch.counters.viewsPerWeek)) views/week", style: theme.text))
+        // Only what the source reported: an RSS feed has no weekly views to show.
+        if let views = ch.counters.viewsPerWeek {
+            line.append(Span(text: " ─ \(Fmt.count(views)) views/week", style: theme.text))
         }
         if let subs = ch.subscribers { line.append(Span(text: " ─ \(Fmt.count(subs)) subscribers", style: theme.text)) }
         line.append(Span(text: " ─ ", style: theme.border))
