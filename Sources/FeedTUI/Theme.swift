@@ -75,9 +75,9 @@ enum Fmt {
         let v = Double(n)
         switch n {
         case ..<1_000: return String(n)
-        case ..<1_000_000: return oneDecimal(v / 1_000) + "K"
-        case ..<1_000_000_000: return oneDecimal(v / 1_000_000) + "M"
-        default: return oneDecimal(v / 1_000_000_000) + "B"
+        case ..<999_950: return compactDecimal(v / 1_000) + "K"
+        case ..<999_950_000: return compactDecimal(v / 1_000_000) + "M"
+        default: return compactDecimal(v / 1_000_000_000) + "B"
         }
     }
 
@@ -86,6 +86,12 @@ enum Fmt {
         let full = count(c)
         guard let c, full.count > width else { return full }
         return compact(c.value)
+    }
+
+    /// `1.2K`, `109K` (a whole number loses its ".0").
+    static func compactDecimal(_ v: Double) -> String {
+        let s = oneDecimal(v)
+        return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
     }
 
     static func oneDecimal(_ v: Double) -> String {

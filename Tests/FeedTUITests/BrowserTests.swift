@@ -362,3 +362,16 @@ final class StatsOutputTests: XCTestCase {
         XCTAssertEqual(object["mentionsIn"] as? Int, 0)
     }
 }
+
+final class FormatTests: XCTestCase {
+    func testCounts() {
+        XCTAssertEqual(Fmt.count(Count(255_406)), "255 406")
+        XCTAssertEqual(Fmt.count(nil), "—")
+        XCTAssertEqual(Fmt.count(Count(0)), "0", "a reported zero is a zero")
+        XCTAssertEqual(Fmt.count(Count(28_000, approximate: true)), "28K")
+        XCTAssertEqual(Fmt.count(Count(1_200, approximate: true)), "1.2K")
+        XCTAssertEqual(Fmt.count(Count(999_999, approximate: true)), "1M", "never 1000.0K")
+        XCTAssertEqual(Fmt.count(Count(3_400_000)), "3 400 000")
+        XCTAssertEqual(Fmt.count(Count(12_345_678), width: 7), "12.3M")
+    }
+}
