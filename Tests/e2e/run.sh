@@ -83,6 +83,13 @@ check "help lists the sort key" wait_for "sort: newest, oldest, most viewed"
 keys x
 check "any key closes the help" wait_for "j/k move  Enter open"
 
+# The mouse (xterm mouse reports, as a terminal sends them): a click selects, the wheel scrolls.
+keys g
+keys -l $'\e[M +%'; keys -l $'\e[M#+%'
+check "a click on the fourth row selects it" wait_for "▶Apr 18 2017"
+keys -l $'\e[Ma+%'
+check "the wheel moves three posts" wait_for "▶Nov  9 2016"
+
 # Resizing never crashes and redraws at once.
 t resize-window -t e2e -x 60 -y 20
 check "60x20 shows one pane" wait_for "Posts · Tab switches"
