@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+
+@testable import FeedModel
+
+/// Hostile input: damaged copies of every real file either load or fail with one line — never a trap.
+final class RobustnessTests: XCTestCase {
+    private struct Rng {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(max(1, bound)))
+        }
+    }
+
+    private let files = [
+        "tme/statosphere-antichristone.html", "tme/any2feed-topwar-full.html", "rss/plaszeb-geopolitics-telethon.xml",
+        "rss/atom-rfc4287-extensive.xml", "tdesktop/pachum-guzel-channel.json", "tdesktop/chat-analyser-full-export-2019.json",
+    ]
+
+    private func inputs() -> [(String, Data)] {
+        var all = files.map { ($0, SampleFiles.fixture($0)) }
+        all.append(("seed", (try? Data(contentsOf: SampleFiles.seed)) ?? Data()))
+        all.append(("sampler", (try? Data(contentsOf: SampleFiles.url("unicode-sampler.json"))) ?? Data()))
+        return all
+    }
+
+    private func mutate(_ data: Data, _ rng: inout Rng) -> Data {
+        var bytes = [UInt8](data)
+        guard !bytes.isEmpty else { return data }
+        let hostile: [[UInt8]] = [[0x1B, 0x5B, 0x32, 0x4A], [0x00], [0xFF, 0xFE], [0xE2, 0x80, 0xAE], [0x3C], [0x22], [0x7B], [0x26]]
+        for _ in 0..<(1 + rng.next(8)) {
+            let at = rng.next(bytes.count)
+            switch rng.next(4) {
+            case 0: bytes[at] = UInt8(rng.next(256))
+            case 1: bytes.insert(contentsOf: hostile[rng.next(hostile.count)], at: at)
+            case 2: bytes.removeSubrange(at..<min(bytes.count, at + rng.next(64)))
+            default: bytes = Array(bytes[..<at])
+            }
+            if bytes.isEmpty { break }
+        }
+        return Data(bytes)
+    }
+
+    func testDamagedCopiesLoadOrFailWithOneLine() {
+        var rng = Rng(state: 0xFEED_7011)
+        for (name, data) in inputs() {
+            XCTAssertFalse(data.isEmpty, name)
+            for _ in 0..<200 {
+                let damaged = mutate(data, &rng)
+                do {
+                    let channels = try FeedLoader.load(data: damaged)
+                    XCTAssertFalse(channels.isEmpty, name)
+                    for ch in channels {
+                        _ = ChannelStatistics(ch)
+                        if let summary = ch.skipped.summary { XCTAssertFalse(summary.contains("\n"), name) }
+                    }
+                } catch {
+                    XCTAssertFalse(error.description.contains("\n"), "\(name): \(error.description)")
+                    XCTAssertFalse(error.description.isEmpty, name)
+                }
+            }
+        }
+    }
+
+    func testEveryFormatForcedOnEveryFileNeverTraps() {
+        for (name, data) in inputs() {
+            for format in Format.allCases {
+                do {
+                    _ = try FeedLoader.load(data: data, format: format)
+                } catch {
+                    XCTAssertFalse(error.description.contains("\n"), "\(name) as \(format): \(error.description)")
+                }
+            }
+        }
+    }
+}
