@@ -43,6 +43,8 @@ struct ChannelView {
     var listTop = 0
     /// First visible line of the post body (split pane or full-screen).
     var bodyTop = 0
+    /// First row of the statistics pane when it is one scrolling column.
+    var statsTop = 0
     var sort = SortOrder.newest
     var search: Search?
     /// The user's own vote (1–5) and the posts they opened, from the state database.

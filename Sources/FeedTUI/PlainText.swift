@@ -12,7 +12,8 @@ enum PlainText {
 
     static func statistics(_ ch: Channel) -> [String] {
         let header = ch.title + (ch.handle.map { " @\($0)" } ?? "")
-        return [Sanitize.line(header)] + Report(ch, ChannelStatistics(ch)).lines
+        let stats = ChannelStatistics(ch)
+        return [Sanitize.line(header)] + Report(ch, stats).lines(stats)
     }
 }
 
@@ -34,6 +35,8 @@ enum StatsJSON {
             "viewsMedian": value(s.viewsMedian), "mediaShare": value(s.mediaShare), "linkShare": value(s.linkShare),
             "engagementRate": value(s.engagementRate), "rating": rating, "postsByWeek": s.postsByWeek,
             "viewsByWeek": s.viewsByWeek.map(value), "topPostsByViews": s.topPosts.map(\.id),
+            "postsByMonth": s.postsByMonth, "viewsByMonth": s.viewsByMonth.map(value),
+            "postsByWeekdayHour": s.weekdayHour,
             "skipped": ch.skipped.count, "firstSkipped": value(ch.skipped.summary),
         ]
     }

@@ -89,6 +89,21 @@ private func perform(_ state: inout AppState, _ action: Action, count: Int) -> [
     let bodyRows = max(1, layout.body?.height ?? 1)
     let scrollsBody = state.mode == .post || state.focus == .body
     var effects: [Effect] = []
+    if state.mode == .browse, state.focus == .stats, let stats = layout.stats {
+        // The focused statistics pane scrolls (when it is one column; the renderer keeps the last page full).
+        let page = max(1, stats.height - 1) * count
+        switch action {
+        case .moveDown: state.channel.statsTop += count
+        case .moveUp: state.channel.statsTop -= count
+        case .pageDown: state.channel.statsTop += page
+        case .pageUp: state.channel.statsTop -= page
+        case .top: state.channel.statsTop = 0
+        case .bottom: state.channel.statsTop = Int.max / 2
+        default: break
+        }
+        state.channel.statsTop = max(0, min(StatsPane.maxTop(state.channel, in: stats), state.channel.statsTop))
+        if [.moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom].contains(action) { return [] }
+    }
     switch action {
     case .moveDown, .moveUp:
         let step = action == .moveDown ? count : -count

@@ -336,7 +336,17 @@ final class StatsOutputTests: XCTestCase {
             "engagement          —",
             "rating              no rating yet",
             "posts/week          █▁▁▁▁▃▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▃▃▁▁▃▁▁▁▁▁▁▁▁▁▁▁▃▃▃",
-        ])
+            "",
+            "posting rhythm (weekday × hour, the posts' own time zone or UTC)",
+            "hour 0     6     12    18",
+            "Mon  ························",
+            "Tue  ··················▒▒····",
+            "Wed  ················▒·······",
+            "Thu  ························",
+            "Fri  ························",
+            "Sat  ··········▒·············",
+            "Sun  ·▓··········▒·····█·····",
+        ], "three posts on Sunday 18h (Oct 9) are the busiest hour; Jul 30 12:25 and Jul 23 01:15 were Sundays too")
     }
 
     func testViewsSparklineAndTopThreeWhereViewsAreKnown() throws {

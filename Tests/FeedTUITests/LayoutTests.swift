@@ -16,6 +16,22 @@ final class LayoutTests: XCTestCase {
         assertGolden(Screen.render(Fixture.state(try Fixture.seed(), 40, 12, keys: "Tab Tab")), "seed-40x12-stats")
     }
 
+    func testNarrowStatisticsPaneScrolls() throws {
+        var s = Fixture.state(try Fixture.seed(), 40, 12, keys: "Tab Tab")
+        XCTAssertEqual(s.focus, .stats)
+        XCTAssertTrue(Screen.render(s).lines.contains { $0.contains("subscribers") })
+        for _ in 0..<100 { reduce(&s, .key(.char("j"))) }
+        let bottom = Screen.render(s).lines
+        XCTAssertTrue(bottom.contains { $0.contains("Sun  ·▓··········▒·····█·····") }, "the rhythm's last row is reachable")
+        XCTAssertFalse(bottom.contains { $0.contains("subscribers") })
+        let top = s.channel.statsTop
+        reduce(&s, .key(.char("k")))
+        XCTAssertEqual(s.channel.statsTop, top - 1, "scrolling back starts at once, however often j was pressed")
+        reduce(&s, .key(.char("g")))
+        XCTAssertEqual(s.channel.statsTop, 0)
+        XCTAssertEqual(s.channel.selected, 0, "the list did not move")
+    }
+
     func testSeedAt200x60() throws {
         assertGolden(Screen.render(Fixture.state(try Fixture.seed(), 200, 60)), "seed-200x60")
     }
