@@ -50,6 +50,7 @@ struct ChannelView {
     /// The user's own vote (1–5) and the posts they opened, from the state database.
     var userRating: Int?
     var read: Set<String> = []
+    var bookmarks: Set<String> = []
     /// Case- and diacritic-folded text of each publication, built on the first search.
     private var searchIndex: [String]?
 

@@ -61,7 +61,7 @@ enum Action: Equatable, Hashable {
     case open, back, quit
     case nextPane, toggleStats
     case search, searchNext, searchPrevious
-    case rate, openLink, sort
+    case rate, openLink, sort, bookmark, nextBookmark
     case channels, previousChannel, nextChannel
     case help, redraw
 }
@@ -94,6 +94,8 @@ enum KeyTable {
         KeyBinding(keys: [.char("N")], action: .searchPrevious, help: "previous search match"),
         KeyBinding(keys: [.char("S")], action: .sort, help: "sort: newest, oldest, most viewed"),
         KeyBinding(keys: [.char("r")], action: .rate, help: "rate the channel: r then 1–5, r 0 withdraws", hint: "rate"),
+        KeyBinding(keys: [.char("m")], action: .bookmark, help: "bookmark the post, or remove its bookmark"),
+        KeyBinding(keys: [.char("'")], action: .nextBookmark, help: "next bookmarked post"),
         KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first link (1–9 in a post: that link)", postHint: "open link"),
         KeyBinding(keys: [.char("c")], action: .channels, help: "list of open channels"),
         KeyBinding(keys: [.char("[")], action: .previousChannel, help: "previous channel"),

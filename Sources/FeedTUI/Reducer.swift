@@ -19,6 +19,7 @@ enum Effect: Equatable {
     case redraw
     case saveRating(channel: String, stars: Int?)
     case markRead(channel: String, post: String)
+    case saveBookmark(channel: String, post: String, marked: Bool)
     case saveLastSelected(channel: String, post: String)
     case openURL(String)
 }
@@ -40,6 +41,7 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
             guard let s = stored[state.channels[i].key] else { continue }
             state.channels[i].userRating = s.rating
             state.channels[i].read = s.readPosts
+            state.channels[i].bookmarks = s.bookmarks
             if let id = s.lastSelected { state.channels[i].select(id: id) }
         }
         clampScroll(&state)
@@ -158,6 +160,21 @@ private func perform(_ state: inout AppState, _ action: Action, count: Int) -> [
         state.prompt = .rate
     case .openLink:
         effects += openLink(&state, number: 1)
+    case .bookmark:
+        guard let post = state.channel.selectedPost else { break }
+        let marked = state.channel.bookmarks.insert(post.id).inserted
+        if !marked { state.channel.bookmarks.remove(post.id) }
+        state.status = marked ? "bookmarked — ' jumps between bookmarks" : "bookmark removed"
+        effects.append(.saveBookmark(channel: state.channel.key, post: post.id, marked: marked))
+    case .nextBookmark:
+        let view = state.channel
+        let marked = view.order.indices.filter { view.bookmarks.contains(view.channel.publications[view.order[$0]].id) }
+        guard let next = marked.first(where: { $0 > view.selected }) ?? marked.first else {
+            state.status = "no bookmarks — m bookmarks a post"
+            break
+        }
+        select(&state, next)
+        state.status = "bookmark \((marked.firstIndex(of: next) ?? 0) + 1)/\(marked.count)"
     case .channels:
         state.mode = .channels
         state.channelCursor = state.current
@@ -319,7 +336,9 @@ func clampScroll(_ state: inout AppState) {
         state.channel.listTop = max(0, min(top, max(0, state.channel.order.count - list.height)))
     }
     if let body = layout.body, let post = state.channel.selectedPost {
-        let lines = PostBodyPane.lines(for: post, width: body.width, full: state.mode == .post).count
+        let lines = PostBodyPane.lines(
+            for: post, width: body.width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id)
+        ).count
         state.channel.bodyTop = max(0, min(state.channel.bodyTop, lines - body.height))
     } else {
         state.channel.bodyTop = 0

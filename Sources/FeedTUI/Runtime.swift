@@ -76,6 +76,8 @@ enum Runtime {
                     try store?.setRating(stars, channel: channel)
                 case .markRead(let channel, let post):
                     try store?.markRead(post, channel: channel)
+                case .saveBookmark(let channel, let post, let marked):
+                    try store?.setBookmark(post, marked: marked, channel: channel)
                 case .saveLastSelected(let channel, let post):
                     try store?.setLastSelected(post, channel: channel)
                 case .openURL(let url):

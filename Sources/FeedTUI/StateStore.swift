@@ -9,6 +9,8 @@ struct StoredChannelState: Equatable, Sendable {
     var readPosts: Set<String> = []
     /// Id of the publication selected when the user left.
     var lastSelected: String? = nil
+    /// Ids of the publications the user bookmarked.
+    var bookmarks: Set<String> = []
 }
 
 /// A state-store failure, as one line meant for stderr or the status line.
@@ -104,6 +106,8 @@ final class StateStore {
                     state.lastSelected = row["lastSelected"]
                     if let postID: String = row["postID"] { state.readPosts.insert(postID) }
                 }
+                state.bookmarks = Set(
+                    try String.fetchAll(db, sql: "SELECT postID FROM bookmark WHERE channelKey = ?", arguments: [key]))
                 return state
             }
         } catch {
@@ -136,6 +140,22 @@ final class StateStore {
                     ON CONFLICT (channelKey, postID) DO NOTHING
                     """,
                 arguments: [key, postID, Date()])
+        }
+    }
+
+    /// Adds or removes a bookmark on a post.
+    func setBookmark(_ postID: String, marked: Bool, channel key: String) throws {
+        try write("save a bookmark in \(key)") { db in
+            if marked {
+                try db.execute(
+                    sql: """
+                        INSERT INTO bookmark (channelKey, postID, markedAt) VALUES (?, ?, ?)
+                        ON CONFLICT (channelKey, postID) DO NOTHING
+                        """,
+                    arguments: [key, postID, Date()])
+            } else {
+                try db.execute(sql: "DELETE FROM bookmark WHERE channelKey = ? AND postID = ?", arguments: [key, postID])
+            }
         }
     }
 
@@ -176,6 +196,17 @@ final class StateStore {
                         channelKey TEXT NOT NULL,
                         postID TEXT NOT NULL,
                         readAt DATETIME NOT NULL,
+                        PRIMARY KEY (channelKey, postID)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE bookmark (
+                        channelKey TEXT NOT NULL,
+                        postID TEXT NOT NULL,
+                        markedAt DATETIME NOT NULL,
                         PRIMARY KEY (channelKey, postID)
                     ) WITHOUT ROWID;
                     """)

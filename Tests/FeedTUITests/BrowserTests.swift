@@ -385,3 +385,30 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(Fmt.count(Count(12_345_678), width: 7), "12.3M")
     }
 }
+
+final class BookmarkTests: XCTestCase {
+    func testBookmarkToggleJumpAndMarker() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        let seed = try Fixture.seed()[0]
+        XCTAssertEqual(press(&s, "'"), [])
+        XCTAssertEqual(s.status, "no bookmarks — m bookmarks a post")
+        XCTAssertEqual(press(&s, "j j m"), [.saveBookmark(channel: "@durov", post: seed.publications[2].id, marked: true)])
+        XCTAssertTrue(Screen.render(s).lines[1].contains("views — · bookmarked"), "the body header says so")
+        _ = press(&s, "5 j m")
+        _ = press(&s, "g")
+        let grid = Screen.render(s).lines
+        XCTAssertTrue(grid[3].hasPrefix("┃•Jul 16 2017"), grid[3])
+        XCTAssertTrue(grid[8].hasPrefix("┃•Oct  9 2016"), grid[8])
+        _ = press(&s, "'")
+        XCTAssertEqual(s.channel.selected, 2)
+        XCTAssertEqual(s.status, "bookmark 1/2")
+        _ = press(&s, "'")
+        XCTAssertEqual(s.channel.selected, 7)
+        _ = press(&s, "'")
+        XCTAssertEqual(s.channel.selected, 2, "wraps around")
+        XCTAssertEqual(press(&s, "m"), [.saveBookmark(channel: "@durov", post: seed.publications[2].id, marked: false)])
+        XCTAssertEqual(s.status, "bookmark removed")
+        reduce(&s, .restored(["@durov": StoredChannelState(bookmarks: [seed.publications[0].id])]))
+        XCTAssertEqual(s.channel.bookmarks, [seed.publications[0].id])
+    }
+}

@@ -36,6 +36,37 @@ final class StateStoreTests: XCTestCase {
 
     // MARK: - Round trips
 
+    func testBookmarksSurviveAReopenAndCanBeRemoved() throws {
+        do {
+            let store = try StateStore(path: path)
+            try store.setBookmark("p1", marked: true, channel: "@a")
+            try store.setBookmark("p2", marked: true, channel: "@a")
+            try store.setBookmark("p1", marked: true, channel: "@b")
+            try store.setBookmark("p2", marked: false, channel: "@a")
+        }
+        let again = try StateStore(path: path)
+        XCTAssertEqual(again.load(channel: "@a").bookmarks, ["p1"])
+        XCTAssertEqual(again.load(channel: "@b").bookmarks, ["p1"])
+        XCTAssertNil(again.notice)
+    }
+
+    func testAVersionOneDatabaseIsMigratedKeepingItsData() throws {
+        // A database as the first release wrote it: only the "v1" migration applied.
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try StateStore.migrator.migrate(queue, upTo: "v1")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO channel (key, rating) VALUES ('@a', 3)")
+            }
+        }
+        let store = try StateStore(path: path)
+        XCTAssertNil(store.notice, "an older database is upgraded, not set aside")
+        XCTAssertEqual(store.load(channel: "@a").rating, 3)
+        try store.setBookmark("p", marked: true, channel: "@a")
+        XCTAssertEqual(store.load(channel: "@a").bookmarks, ["p"])
+    }
+
     func testNewStoreIsEmptyAndHasNoNotice() throws {
         let store = try StateStore(path: path)
         XCTAssertNil(store.notice)
@@ -228,7 +259,7 @@ final class StateStoreTests: XCTestCase {
         let oldQueue = try DatabaseQueue(path: old)
         try oldQueue.read { db in
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT rating FROM channel WHERE key = 'durov'"), 5)
-            XCTAssertEqual(try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1", "v99"])
+            XCTAssertEqual(try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1", "v2", "v99"])
         }
     }
 

@@ -63,6 +63,8 @@ keys q
 # Rating, read marks and position survive a restart (state in XDG_STATE_HOME).
 run_feedtui "$BIN $SEED"
 keys g; keys j; keys j; keys Enter; keys q
+keys m
+check "m bookmarks the post" wait_for "bookmarked — ' jumps between bookmarks"
 keys r; keys 4
 check "r 4 rates the channel" wait_for "★★★★☆ 4.0 \(1 vote, yours: 4\)"
 keys q
@@ -70,6 +72,8 @@ check "quit after rating" wait_for "^EXIT=0"
 run_feedtui "$BIN $SEED"
 check "the rating survives a restart" wait_for "yours: 4"
 check "the last selected post is selected again" wait_for "▶Jul 16 2017"
+keys g
+check "the bookmark survives a restart" wait_for "•Jul 16 2017"
 keys r; keys 0
 check "r 0 withdraws the vote" wait_for "no rating yet — r to rate"
 keys q

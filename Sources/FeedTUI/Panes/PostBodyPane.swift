@@ -5,7 +5,9 @@ import FeedModel
 enum PostBodyPane {
     static func render(_ state: AppState, in area: Rect, into grid: inout Grid, theme: Theme) {
         guard let post = state.channel.selectedPost else { return }
-        let lines = lines(for: post, width: area.width, full: state.mode == .post, theme: theme)
+        let lines = lines(
+            for: post, width: area.width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id),
+            theme: theme)
         let top = state.channel.bodyTop
         let query = state.channel.search?.query ?? ""
         for row in 0..<area.height where top + row < lines.count {
@@ -20,15 +22,18 @@ enum PostBodyPane {
         return links
     }
 
-    static func header(_ post: Publication) -> String {
+    static func header(_ post: Publication, bookmarked: Bool = false) -> String {
         var parts = [Fmt.date(post).long, "views \(Fmt.count(post.views))"]
         if let f = post.forwards { parts.append("forwards \(Fmt.count(f))") }
         if let r = post.reactions { parts.append("reactions \(Fmt.count(r))") }
         if post.edited { parts.append("edited") }
+        if bookmarked { parts.append("bookmarked") }
         return parts.joined(separator: " · ")
     }
 
-    static func lines(for post: Publication, width: Int, full: Bool, theme: Theme = Theme(useColor: false))
+    static func lines(
+        for post: Publication, width: Int, full: Bool, bookmarked: Bool = false, theme: Theme = Theme(useColor: false)
+    )
         -> [StyledLine]
     {
         guard width > 0 else { return [] }
@@ -36,7 +41,7 @@ enum PostBodyPane {
         func add(_ text: String, _ style: Style) {
             for l in Sanitize.forDisplay(text).wrapped(toWidth: width) { out.append([Span(text: l, style: style)]) }
         }
-        add(header(post), theme.date)
+        add(header(post, bookmarked: bookmarked), theme.date)
         if let from = post.forwardedFrom { add("forwarded from \(from)", theme.muted) }
         if !post.media.isEmpty {
             add(post.media.map { m in "[\(m.kind.rawValue)\(m.name.map { ": \($0)" } ?? "")]" }.joined(separator: " "), theme.muted)

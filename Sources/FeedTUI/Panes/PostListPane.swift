@@ -18,20 +18,23 @@ enum PostListPane {
             let post = view.channel.publications[view.order[position]]
             let y = area.y + row
             let selected = position == view.selected
-            var row = line(post, selected: selected, unread: !view.read.contains(post.id), theme: theme)
+            var row = line(
+                post, selected: selected, unread: !view.read.contains(post.id), bookmarked: view.bookmarks.contains(post.id),
+                theme: theme)
             if let query = view.search?.query { row = Highlight.matches(of: query, in: row, style: theme.match) }
             grid.put(row, x: area.x, y: y, limit: area.width)
             if selected { grid.restyle(Rect(x: area.x, y: y, width: area.width, height: 1)) { $0 = mergeSelection($0, theme.selection(focused: focused)) } }
         }
     }
 
-    static func line(_ post: Publication, selected: Bool, unread: Bool, theme: Theme) -> StyledLine {
+    static func line(_ post: Publication, selected: Bool, unread: Bool, bookmarked: Bool, theme: Theme) -> StyledLine {
         let views = Fmt.count(post.views, width: viewsWidth)
         // One column more than the widest count, so the count never touches the date.
         let pad = String(repeating: " ", count: max(1, viewsWidth + 1 - views.count))
         let textStyle = post.isService ? theme.service : unread ? theme.unread : theme.text
         return [
-            Span(text: selected ? "▶" : " ", style: theme.title),
+            // The marker column: the selection, else a bookmark.
+            Span(text: selected ? "▶" : bookmarked ? "•" : " ", style: bookmarked && !selected ? theme.star : theme.title),
             Span(text: Fmt.date(post).short, style: theme.date),
             Span(text: pad + views + "  ", style: theme.muted),
             Span(text: title(of: post), style: textStyle),
