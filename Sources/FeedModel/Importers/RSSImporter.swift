@@ -338,8 +338,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             case "title", "atom|title":
                 current.title = text
                 current.titleIsHTML = kind != .text
-            case "link": if current.link == nil { current.link = text.trimmingCharacters(in: .whitespacesAndNewlines) }
-            case "guid", "atom|id": current.id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            case "link": if current.link == nil { current.link = TextScan.trimmed(text) }
+            case "guid", "atom|id": current.id = TextScan.trimmed(text)
             case "pubDate", "atom|published", "atom|issued": current.published = text
             case "dc|date": if current.published == nil { current.published = text }
             case "atom|updated", "atom|modified": current.updated = text
@@ -360,7 +360,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 if !d.isEmpty { channel.description = d }
             }
         case "link":
-            let url = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let url = TextScan.trimmed(text)
             if channel.url == nil, HTMLText.isWebURL(url) { channel.url = url }
         default: break
         }
@@ -369,7 +369,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     func finishItem() {
         guard let it = item else { return }
         item = nil
-        guard let rawDate = (it.published ?? it.updated)?.trimmingCharacters(in: .whitespacesAndNewlines),
+        guard let rawDate = (it.published ?? it.updated).map(TextScan.trimmed),
             !rawDate.isEmpty
         else {
             channel.skipped.record(line: it.line, "missing date")
@@ -515,8 +515,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                     spaces.removeAll(keepingCapacity: true)  // indentation at a line start goes too
                 }
                 newlines = 0
-                out.append(contentsOf: spaces)
-                spaces.removeAll(keepingCapacity: true)
+                if !spaces.isEmpty {
+                    out.append(contentsOf: spaces)
+                    spaces.removeAll(keepingCapacity: true)
+                }
                 out.append(b)
             }
             lastCR = false
