@@ -367,3 +367,16 @@ struct JSONReader {
         return v
     }
 }
+
+extension JSONReader {
+    /// Runs `body` with a reader over the bytes of `data`; an empty file is refused before any reading.
+    static func reading<T>(_ data: Data, _ body: (JSONReader) -> Result<T, FeedError>) throws(FeedError) -> T {
+        let outcome: Result<T, FeedError> = data.withUnsafeBytes { raw in
+            guard let base = raw.bindMemory(to: UInt8.self).baseAddress, raw.count > 0 else {
+                return .failure(FeedError("empty file"))
+            }
+            return body(JSONReader(p: base, n: raw.count))
+        }
+        return try outcome.get()
+    }
+}

@@ -136,15 +136,22 @@ struct Browse: ParsableCommand {
     }
 }
 
+/// The one source `stats` and `export` read, with the format option.
+struct OneSource: ParsableArguments {
+    @Argument(help: "A file, an http(s) URL, or - for standard input.") var source: String
+    @OptionGroup var options: SourceOptions
+
+    func load() throws -> [Channel] { try options.load([source]) }
+}
+
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the channel statistics and exit.")
 
-    @Argument(help: "A file, an http(s) URL, or - for standard input.") var source: String
-    @OptionGroup var options: SourceOptions
+    @OptionGroup var input: OneSource
     @Flag(help: "Print JSON instead of aligned text.") var json = false
 
     func run() throws {
-        let channels = try options.load([source])
+        let channels = try input.load()
         if json {
             print(StatsJSON.encode(channels))
         } else {
@@ -159,12 +166,11 @@ struct Stats: ParsableCommand {
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the channel in feedtui's native JSON format.")
 
-    @Argument(help: "A file, an http(s) URL, or - for standard input.") var source: String
-    @OptionGroup var options: SourceOptions
+    @OptionGroup var input: OneSource
     @Flag(help: "Native JSON (the only export format, and the default).") var json = false
 
     func run() throws {
-        let channels = try options.load([source])
+        let channels = try input.load()
         FileHandle.standardOutput.write(NativeJSON.encode(channels))
     }
 }

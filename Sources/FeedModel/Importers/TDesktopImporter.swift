@@ -27,14 +27,10 @@ enum TDesktopImporter: Importer {
     }
 
     static func load(_ data: Data) throws(FeedError) -> [Channel] {
-        let outcome: Result<[Channel], FeedError> = data.withUnsafeBytes { raw in
-            guard let base = raw.bindMemory(to: UInt8.self).baseAddress, raw.count > 0 else {
-                return .failure(FeedError("empty file"))
-            }
-            var walker = Walker(reader: JSONReader(p: base, n: raw.count))
+        try JSONReader.reading(data) { reader in
+            var walker = Walker(reader: reader)
             return walker.run()
         }
-        return try outcome.get()
     }
 }
 
