@@ -17,6 +17,11 @@ final class CursesBackend {
 
     init(useColor: Bool) {
         setlocale(LC_ALL, "")
+        // Without a UTF-8 locale (a bare root shell has none) curses would draw every non-ASCII character as
+        // escapes; the text is UTF-8 whatever the locale says, so ask for C.UTF-8's character handling.
+        if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) != "UTF-8" {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
         if isatty(STDIN_FILENO) == 1 {
             initscr()
         } else {

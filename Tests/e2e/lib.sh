@@ -4,7 +4,8 @@ FAILS=0
 TMP=$(mktemp -d)
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; sleep 0.2; rm -rf "$TMP" 2>/dev/null' EXIT
 
-t() { tmux -L "$SOCK" "$@"; }
+# -u: tmux itself must not depend on the caller's locale either.
+t() { tmux -u -L "$SOCK" "$@"; }
 
 # start W H: a shell in a fresh pane of W x H with a pinned locale, zone and terminal.
 start() {

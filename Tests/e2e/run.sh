@@ -55,7 +55,7 @@ check "Esc cancels the search" wait_for "j/k move  Enter open"
 keys S
 check "S sorts oldest first" wait_for "sorted by oldest"
 check "the selected post stays selected across sorts" wait_for "▶Mar 21 2017"
-check "oldest first starts in 2016" sh -c "tmux -L $SOCK capture-pane -p -t e2e | sed -n 2p | grep -q 'Oct  9 2016'"
+check "oldest first starts in 2016" sh -c "tmux -u -L $SOCK capture-pane -p -t e2e | sed -n 2p | grep -q 'Oct  9 2016'"
 keys S
 check "S again: most viewed" wait_for "sorted by most viewed"
 keys q
@@ -133,12 +133,12 @@ check "quit after links" wait_for "^EXIT=0"
 
 # Colours on the default background; NO_COLOR and --no-color turn them off (selection in reverse video).
 run_feedtui "$BIN $SEED"
-check "colours are used" sh -c "tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
+check "colours are used" sh -c "tmux -u -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
 check "no background colour is set" sh -c "! tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?4[0-7](;[0-9;]*)?m'"
 keys q
 run_feedtui "NO_COLOR=1 $BIN $SEED"
 check "NO_COLOR: no colours" sh -c "! tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
-check "NO_COLOR: selection in reverse video" sh -c "tmux -L $SOCK capture-pane -e -p -t e2e | grep -E '\[([0-9;]*;)?7(;[0-9;]*)?m' | grep -q '▶'"
+check "NO_COLOR: selection in reverse video" sh -c "tmux -u -L $SOCK capture-pane -e -p -t e2e | grep -E '\[([0-9;]*;)?7(;[0-9;]*)?m' | grep -q '▶'"
 keys q
 run_feedtui "$BIN --no-color $SEED"
 check "--no-color: no colours" sh -c "! tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
@@ -173,6 +173,12 @@ keys q
 check "quit with four channels" wait_for "^EXIT=0"
 check "stats reports what was skipped" sh -c "'$BIN' stats '$RES/tdesktop/truncated.json' | grep -q '^skipped .*1 post skipped — first at line 167'"
 check "--format overrides detection" sh -c "! '$BIN' stats --format rss '$SEED' 2>/dev/null"
+
+# No locale at all (a bare root shell): Unicode is still drawn as itself, not as escapes.
+keys "clear; env -u LANG -u LC_ALL $BIN $SEED; echo EXIT=\$?" Enter
+check "without a locale 🤡 is still drawn" wait_for "Happy April Fools' Day! 🤡"
+keys q
+check "quit without a locale" wait_for "^EXIT=0"
 
 # A feed on standard input: keys are read from the terminal.
 keys "clear; cat $ROOT/Samples/unicode-sampler.json | $BIN -; echo EXIT=\$?" Enter
