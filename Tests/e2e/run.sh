@@ -134,14 +134,14 @@ check "quit after links" wait_for "^EXIT=0"
 # Colours on the default background; NO_COLOR and --no-color turn them off (selection in reverse video).
 run_feedtui "$BIN $SEED"
 check "colours are used" sh -c "tmux -u -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
-check "no background colour is set" sh -c "! tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?4[0-7](;[0-9;]*)?m'"
+check "no background colour is set" sh -c "! tmux -u -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?4[0-7](;[0-9;]*)?m'"
 keys q
 run_feedtui "NO_COLOR=1 $BIN $SEED"
-check "NO_COLOR: no colours" sh -c "! tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
+check "NO_COLOR: no colours" sh -c "! tmux -u -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
 check "NO_COLOR: selection in reverse video" sh -c "tmux -u -L $SOCK capture-pane -e -p -t e2e | grep -E '\[([0-9;]*;)?7(;[0-9;]*)?m' | grep -q '▶'"
 keys q
 run_feedtui "$BIN --no-color $SEED"
-check "--no-color: no colours" sh -c "! tmux -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
+check "--no-color: no colours" sh -c "! tmux -u -L $SOCK capture-pane -e -p -t e2e | grep -qE '\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
 keys q
 
 # A slow source (a FIFO nobody writes) shows progress, and q cancels with the terminal restored.
