@@ -30,7 +30,7 @@ test: unit e2e
 
 unit: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 e2e: build
 	bash Tests/e2e/run.sh $(BIN)
