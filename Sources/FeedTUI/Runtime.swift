@@ -14,13 +14,12 @@ enum Runtime {
         if case .failure(let e) = loading.wait(upTo: 0.3) { return .failed(e.description) }
         let backend = CursesBackend(useColor: useColor)
         defer { backend.end() }
-        var channels: [Channel]
+        let channels: [Channel]
         switch waitForLoad(loading, backend: backend) {
         case .success(let loaded): channels = loaded
         case .failure(let stop): return stop.outcome
         }
         var state = AppState(channels: channels, size: backend.size, useColor: useColor)
-        channels = []
         if let store {
             var stored: [String: StoredChannelState] = [:]
             for view in state.channels { stored[view.key] = store.load(channel: view.key) }
