@@ -25,7 +25,8 @@ enum Runtime {
             for view in state.channels { stored[view.key] = store.load(channel: view.key) }
             reduce(&state, .restored(stored))
         }
-        if let notice { state.status = notice }
+        // A database that was set aside, or one that could not be read, is said at once, never swallowed.
+        if let message = notice ?? store?.lastError { state.status = message }
         backend.draw(Screen.render(state), force: true)
         while !state.quit {
             if let signal = backend.pendingSignal() {
