@@ -29,20 +29,44 @@ public struct ChannelStatistics: Equatable, Sendable {
     public var engagementRate: Double?
 
     public init(_ channel: Channel) {
-        // Indexes, not copies: archives can hold a million publications.
+        // Indexes, not copies: archives can hold a million publications. One pass gathers what needs no
+        // first date; the series need it, so they take a second.
         let all = channel.publications
         let posts = all.indices.lazy.filter { !all[$0].isService }.map { all[$0] }
-        postCount = posts.count
-        let dates = posts.map(\.date)
-        firstDate = dates.min()
-        lastDate = dates.max()
-        if let first = firstDate, let last = lastDate, last > first {
+        var count = 0
+        var first: Date?
+        var last: Date?
+        var views: [Int64] = []
+        var approximate = false
+        var withMedia = 0
+        var withLinks = 0
+        // The three most viewed (more views first, then the newer post).
+        var top: [Publication] = []
+        let rank = { (q: Publication) in ((q.views?.value ?? 0), q.date) }
+        for p in posts {
+            count += 1
+            if first.map({ p.date < $0 }) ?? true { first = p.date }
+            if last.map({ p.date > $0 }) ?? true { last = p.date }
+            if !p.media.isEmpty { withMedia += 1 }
+            if !p.links.isEmpty || p.linkPreview != nil { withLinks += 1 }
+            guard let v = p.views else { continue }
+            views.append(v.value)
+            approximate = approximate || v.approximate
+            if top.count == 3, let lowest = top.last, rank(lowest) >= (v.value, p.date) { continue }
+            top.append(p)
+            top.sort { rank($0) > rank($1) }
+            if top.count > 3 { top.removeLast() }
+        }
+        postCount = count
+        firstDate = first
+        lastDate = last
+        if let first, let last, last > first {
             postsPerWeek = Double(postCount) / (last.timeIntervalSince(first) / (7 * 86_400))
         }
-
-        let views = posts.compactMap(\.views?.value).sorted()
+        views.sort()
         postsWithViews = views.count
-        viewsApproximate = posts.contains { $0.views?.approximate == true }
+        viewsApproximate = approximate
+        topPosts = top
         if !views.isEmpty {
             let total = views.reduce(Int64(0), &+)
             viewsTotal = total
@@ -50,18 +74,6 @@ public struct ChannelStatistics: Equatable, Sendable {
             let mid = views.count / 2
             viewsMedian = views.count % 2 == 1 ? Double(views[mid]) : Double(views[mid - 1] + views[mid]) / 2
         }
-        // The three most viewed in one pass (more views first, then the newer post).
-        var top: [Publication] = []
-        for p in posts {
-            guard let v = p.views?.value else { continue }
-            let rank = { (q: Publication) in ((q.views?.value ?? 0), q.date) }
-            if top.count == 3, let last = top.last, rank(last) >= (v, p.date) { continue }
-            top.append(p)
-            top.sort { rank($0) > rank($1) }
-            if top.count > 3 { top.removeLast() }
-        }
-        topPosts = top
-
         weekdayHour = Array(repeating: Array(repeating: 0, count: 24), count: 7)
         postsByWeek = []
         viewsByWeek = []
@@ -79,8 +91,8 @@ public struct ChannelStatistics: Equatable, Sendable {
         }
 
         if postCount > 0 {
-            mediaShare = Double(posts.count { !$0.media.isEmpty }) / Double(postCount)
-            linkShare = Double(posts.count { !$0.links.isEmpty || $0.linkPreview != nil }) / Double(postCount)
+            mediaShare = Double(withMedia) / Double(postCount)
+            linkShare = Double(withLinks) / Double(postCount)
         }
         if let mean = viewsMean, let subs = channel.subscribers?.value, subs > 0 {
             engagementRate = mean / Double(subs)
