@@ -22,24 +22,33 @@ let package = Package(
         .target(
             name: "FeedModel",
             dependencies: ["CLibXML2"]),
+        // The only code that talks to the database or the network.
+        .target(
+            name: "FeedLibrary",
+            dependencies: [
+                "FeedModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .executableTarget(
             name: "FeedTUI",
             dependencies: [
-                "FeedModel", "CNcurses",
+                "FeedModel", "FeedLibrary", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "FeedModelTests",
             dependencies: ["FeedModel"],
             resources: [.copy("Resources")]),
         .testTarget(
-            name: "FeedTUITests",
+            name: "FeedLibraryTests",
             dependencies: [
-                "FeedTUI", "FeedModel",
-                // StateStoreTests forge newer and damaged databases.
+                "FeedLibrary", "FeedModel",
+                // The tests forge newer and damaged databases.
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ],
+            ]),
+        .testTarget(
+            name: "FeedTUITests",
+            dependencies: ["FeedTUI", "FeedModel", "FeedLibrary"],
             exclude: ["Goldens"]),
     ]
 )

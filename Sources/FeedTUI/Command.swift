@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeedLibrary
 import FeedModel
 import Foundation
 
@@ -49,7 +50,7 @@ struct SourceOptions: ParsableArguments {
             for path in paths {
                 if Fetch.isURL(path) {
                     do throws(FeedError) {
-                        channels += try FeedLoader.load(data: try Fetch.data(from: path), format: format)
+                        channels += try FeedLoader.load(data: try Fetch.data(from: path, userAgent: "feedtui/\(FeedTUI.version)"), format: format)
                     } catch {
                         throw error.at(path)
                     }

@@ -2,22 +2,29 @@ import Foundation
 import GRDB
 
 /// What the user keeps about one channel: their rating, the posts they opened and where they left off.
-struct StoredChannelState: Equatable, Sendable {
+public struct StoredChannelState: Equatable, Sendable {
     /// 1...5, nil = not rated.
-    var rating: Int? = nil
+    public var rating: Int? = nil
     /// Ids of the publications the user opened.
-    var readPosts: Set<String> = []
+    public var readPosts: Set<String> = []
     /// Id of the publication selected when the user left.
-    var lastSelected: String? = nil
+    public var lastSelected: String? = nil
     /// Ids of the publications the user bookmarked.
-    var bookmarks: Set<String> = []
+    public var bookmarks: Set<String> = []
+
+    public init(rating: Int? = nil, readPosts: Set<String> = [], lastSelected: String? = nil, bookmarks: Set<String> = []) {
+        self.rating = rating
+        self.readPosts = readPosts
+        self.lastSelected = lastSelected
+        self.bookmarks = bookmarks
+    }
 }
 
 /// A state-store failure, as one line meant for stderr or the status line.
-struct StateStoreError: Error, Equatable, CustomStringConvertible, Sendable {
-    var message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
+public struct StateStoreError: Error, Equatable, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// The user's local state in SQLite (the only file that knows about GRDB).
@@ -25,12 +32,12 @@ struct StateStoreError: Error, Equatable, CustomStringConvertible, Sendable {
 /// Every write is one transaction in SQLite's default rollback journal, so a crash leaves the old or the new
 /// state, never a damaged file. A damaged file, or one written by a newer feedtui, is never reset in place: it
 /// is renamed aside, a fresh database is created, and `notice` says where the old one went.
-final class StateStore {
-    let path: String
+public final class StateStore {
+    public let path: String
     /// One line to show the user when the database had to be set aside; nil when it opened normally.
-    let notice: String?
+    public let notice: String?
     /// The last error `load` swallowed (it cannot throw); nil when every load succeeded.
-    private(set) var lastError: String?
+    public private(set) var lastError: String?
 
     private let dbQueue: DatabaseQueue
 
@@ -38,7 +45,7 @@ final class StateStore {
     /// (unknown migrations), is renamed aside to "<path>.damaged-<yyyyMMdd-HHmmss>" / "<path>.newer-<…>" and a
     /// fresh database is created; `notice` then says so in one line, naming where the old file went.
     /// Throws (a `StateStoreError` with a one-line message) only when no database can be opened or created.
-    init(path: String, now: Date = Date()) throws {
+    public init(path: String, now: Date = Date()) throws {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
         if let blocker = Self.nonFolderAncestor(of: folder) {
@@ -77,7 +84,7 @@ final class StateStore {
 
     /// `$XDG_STATE_HOME/feedtui/state.sqlite`, else `$HOME/.local/state/feedtui/state.sqlite`.
     /// A relative or empty XDG_STATE_HOME is ignored, as the XDG base directory specification asks.
-    static func defaultPath(environment: [String: String]) -> String {
+    public static func defaultPath(environment: [String: String]) -> String {
         if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
             return (xdg as NSString).appendingPathComponent("feedtui/state.sqlite")
         }
@@ -87,7 +94,7 @@ final class StateStore {
 
     /// The stored state of one channel, in one query; an empty state when nothing is stored (or on a read error,
     /// which is kept in `lastError`).
-    func load(channel key: String) -> StoredChannelState {
+    public func load(channel key: String) -> StoredChannelState {
         do {
             return try dbQueue.read { db in
                 var state = StoredChannelState()
@@ -117,7 +124,7 @@ final class StateStore {
     }
 
     /// Rates the channel 1...5 stars, or withdraws the rating with nil.
-    func setRating(_ stars: Int?, channel key: String) throws {
+    public func setRating(_ stars: Int?, channel key: String) throws {
         if let stars, !(1...5).contains(stars) {
             throw StateStoreError("a rating is 1 to 5 stars, not \(stars)")
         }
@@ -132,7 +139,7 @@ final class StateStore {
     }
 
     /// Marks a post as read; marking it again keeps the first time it was read.
-    func markRead(_ postID: String, channel key: String) throws {
+    public func markRead(_ postID: String, channel key: String) throws {
         try write("save a read mark in \(key)") { db in
             try db.execute(
                 sql: """
@@ -144,7 +151,7 @@ final class StateStore {
     }
 
     /// Adds or removes a bookmark on a post.
-    func setBookmark(_ postID: String, marked: Bool, channel key: String) throws {
+    public func setBookmark(_ postID: String, marked: Bool, channel key: String) throws {
         try write("save a bookmark in \(key)") { db in
             if marked {
                 try db.execute(
@@ -159,7 +166,7 @@ final class StateStore {
         }
     }
 
-    func setLastSelected(_ postID: String, channel key: String) throws {
+    public func setLastSelected(_ postID: String, channel key: String) throws {
         try write("save the position in \(key)") { db in
             try db.execute(
                 sql: """

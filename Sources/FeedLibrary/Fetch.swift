@@ -8,17 +8,17 @@ import Synchronization
 
 /// Sources given as http(s) URLs are downloaded here (the model stays free of I/O). A download runs on the
 /// loading thread, so the screen shows progress and q cancels it like any long load.
-enum Fetch {
-    static func isURL(_ source: String) -> Bool {
+public enum Fetch {
+    public static func isURL(_ source: String) -> Bool {
         let lower = source.prefix(8).lowercased()
         return lower.hasPrefix("http://") || lower.hasPrefix("https://")
     }
 
     /// The body of a successful GET, or a one-line error. Larger than `limit` bytes is refused.
-    static func data(from source: String, timeout: TimeInterval = 60, limit: Int = 1 << 30) throws(FeedError) -> Data {
+    public static func data(from source: String, userAgent: String, timeout: TimeInterval = 60, limit: Int = 1 << 30) throws(FeedError) -> Data {
         guard let url = URL(string: source), url.host?.isEmpty == false else { throw FeedError("not a valid URL", source: source) }
         var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.setValue("feedtui/\(FeedTUI.version)", forHTTPHeaderField: "User-Agent")
+        request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
         let outcome = Mutex<Result<Data, FeedError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let task = URLSession.shared.dataTask(with: request) { data, response, error in

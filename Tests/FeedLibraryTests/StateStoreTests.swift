@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 
-@testable import FeedTUI
+@testable import FeedLibrary
 
 final class StateStoreTests: XCTestCase {
     private var folder = ""
