@@ -130,6 +130,8 @@ struct ChannelView {
 
 enum ScreenMode: Equatable {
     case browse, post, help, channels
+    /// Every link of the selected post, numbered (key L); back returns to `AppState.linksFrom`.
+    case links
 }
 
 /// A one-line prompt on the bottom row that takes the keys until it is done.
@@ -160,6 +162,9 @@ struct AppState {
     var helpTop = 0
     /// Cursor of the channel list (key c).
     var channelCursor = 0
+    /// Cursor of the link list (key L) and the screen it was opened from.
+    var linkCursor = 0
+    var linksFrom = ScreenMode.browse
     var quit = false
 
     init(channels: [Channel], size: Size, useColor: Bool = true) {

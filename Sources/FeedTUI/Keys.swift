@@ -58,10 +58,11 @@ enum Key: Hashable {
 /// What the user can ask for, apart from the keys that ask for it (tests call actions directly).
 enum Action: Equatable, Hashable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
-    case open, back, quit
+    case open, back, backOrQuit, quit
+    case nextPost, previousPost
     case nextPane, toggleStats
     case search, searchNext, searchPrevious
-    case rate, openLink, sort, bookmark, nextBookmark
+    case rate, openLink, linkList, sort, bookmark, nextBookmark
     case channels, previousChannel, nextChannel
     case help, redraw
 }
@@ -83,10 +84,14 @@ enum KeyTable {
         KeyBinding(keys: [.char("k"), .up], action: .moveUp, help: "previous post (or scroll up)"),
         KeyBinding(keys: [.pageDown, .char(" ")], action: .pageDown, help: "page down", postHint: "page"),
         KeyBinding(keys: [.pageUp, .char("b")], action: .pageUp, help: "page up"),
-        KeyBinding(keys: [.char("g"), .home], action: .top, help: "first post / top"),
-        KeyBinding(keys: [.char("G"), .end], action: .bottom, help: "last post / bottom"),
+        KeyBinding(keys: [.char("g"), .home], action: .top, help: "first post / top (5g: the 5th post)"),
+        KeyBinding(keys: [.char("G"), .end], action: .bottom, help: "last post / bottom (5G: the 5th post)"),
+        KeyBinding(keys: [.char("J")], action: .nextPost, help: "next post, also from a full-screen post", postHint: "post"),
+        KeyBinding(keys: [.char("K")], action: .previousPost, help: "previous post, also from a full-screen post"),
         KeyBinding(keys: [.enter, .char("l"), .right], action: .open, help: "open the post full-screen", hint: "open"),
-        KeyBinding(keys: [.char("q"), .escape, .char("h"), .left], action: .back, help: "back; quit from the list", hint: "quit", postHint: "back"),
+        KeyBinding(keys: [.char("q")], action: .backOrQuit, help: "back one level; on the list: quit", hint: "quit", postHint: "back"),
+        KeyBinding(keys: [.escape, .char("h"), .left], action: .back, help: "back one level: post, pane or kept search to the list"),
+        KeyBinding(keys: [.char("Q")], action: .quit, help: "quit from anywhere"),
         KeyBinding(keys: [.tab], action: .nextPane, help: "focus the next pane", hint: "pane"),
         KeyBinding(keys: [.char("s")], action: .toggleStats, help: "show or hide the statistics pane", hint: "stats"),
         KeyBinding(keys: [.char("/")], action: .search, help: "search text, previews and links", hint: "search", postHint: "search"),
@@ -96,7 +101,8 @@ enum KeyTable {
         KeyBinding(keys: [.char("r")], action: .rate, help: "rate the channel: r then 1–5, r 0 withdraws", hint: "rate"),
         KeyBinding(keys: [.char("m")], action: .bookmark, help: "bookmark the post, or remove its bookmark"),
         KeyBinding(keys: [.char("'")], action: .nextBookmark, help: "next bookmarked post"),
-        KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first link (1–9 in a post: that link)", postHint: "open link"),
+        KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first http(s) link; 3o opens link 3", postHint: "open link"),
+        KeyBinding(keys: [.char("L")], action: .linkList, help: "list the post's links to open one", postHint: "links"),
         KeyBinding(keys: [.char("c")], action: .channels, help: "list of open channels"),
         KeyBinding(keys: [.char("[")], action: .previousChannel, help: "previous channel"),
         KeyBinding(keys: [.char("]")], action: .nextChannel, help: "next channel"),
@@ -119,7 +125,8 @@ enum KeyTable {
             let keys =
                 switch b.action {
                 case .moveDown: "j/k"
-                case .openLink: "o/1–9"
+                case .openLink: "[n]o"
+                case .nextPost: "J/K"
                 default: b.keys[0].label
                 }
             return "\(keys) \(hint)"

@@ -13,7 +13,7 @@ struct Layout: Equatable {
     static let minimum = Size(width: 20, height: 6)
 
     init(_ state: AppState) {
-        self.init(size: state.size, showStats: state.showStats, focus: state.focus, mode: state.mode)
+        self.init(size: state.size, showStats: state.showStats, focus: state.focus, mode: state.mode == .links ? state.linksFrom : state.mode)
     }
 
     init(size: Size, showStats: Bool, focus: PaneID, mode: ScreenMode) {

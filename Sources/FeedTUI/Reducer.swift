@@ -34,7 +34,7 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         clampScroll(&state)
         return []
     case .action(let action):
-        return perform(&state, action, count: 1)
+        return perform(&state, action, count: nil)
     case .mouse(let m):
         return mouse(&state, m)
     case .restored(let stored):
@@ -52,7 +52,7 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         if let prompt = state.prompt { return promptKey(&state, prompt, key) }
         switch state.mode {
         case .help:
-            // j/k and paging scroll the help; any other key closes it.
+            // j/k and paging scroll the help; Q quits; any other key closes it.
             let area = Layout(state).frame.inner
             let page = max(1, HelpOverlay.box(in: area).inner.height - 1)
             switch KeyTable.action(for: key) {
@@ -60,39 +60,40 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
             case .moveUp: state.helpTop = HelpOverlay.clampedTop(state.helpTop - 1, in: area)
             case .pageDown: state.helpTop = HelpOverlay.clampedTop(state.helpTop + page, in: area)
             case .pageUp: state.helpTop = HelpOverlay.clampedTop(state.helpTop - page, in: area)
+            case .quit: return quit(&state)
             default: state.mode = .browse
             }
             return []
-        case .channels:
-            return channelListKey(&state, key)
-        case .post:
-            // In a post, digits open its numbered links.
-            if case .char(let c) = key, let n = c.wholeNumberValue, (1...9).contains(n), state.countPrefix == nil {
-                return openLink(&state, number: n)
-            }
-        case .browse:
+        case .browse, .post, .channels, .links:
             break
         }
+        // A number first repeats the key (20j), or picks the item (5G, 3o, 2 Enter in a list).
         if case .char(let c) = key, let digit = c.wholeNumberValue, digit <= 9, c.isASCII,
             digit > 0 || state.countPrefix != nil
         {
             state.countPrefix = min(99_999, (state.countPrefix ?? 0) * 10 + digit)
             return []
         }
-        let count = state.countPrefix ?? 1
+        let count = state.countPrefix
         state.countPrefix = nil
         guard let action = KeyTable.action(for: key) else { return [] }
-        return perform(&state, action, count: count)
+        switch state.mode {
+        case .channels: return channelListKey(&state, action, count: count)
+        case .links: return linkListKey(&state, action, count: count)
+        default: return perform(&state, action, count: count)
+        }
     }
 }
 
-private func perform(_ state: inout AppState, _ action: Action, count: Int) -> [Effect] {
+/// `typed` is the number typed before the key, if any; most actions repeat that many times.
+private func perform(_ state: inout AppState, _ action: Action, count typed: Int?) -> [Effect] {
+    let count = typed ?? 1
     let layout = Layout(state)
     let listRows = max(1, layout.list?.height ?? 1)
     let bodyRows = max(1, layout.body?.height ?? 1)
     let scrollsBody = state.mode == .post || state.focus == .body
     var effects: [Effect] = []
-    if state.mode == .browse, state.focus == .stats, let stats = layout.stats {
+    if state.mode == .browse, state.focus == .stats, let stats = layout.stats, typed == nil || ![.top, .bottom].contains(action) {
         // The focused statistics pane scrolls (when it is one column; the renderer keeps the last page full).
         let page = max(1, stats.height - 1) * count
         switch action {
@@ -115,24 +116,35 @@ private func perform(_ state: inout AppState, _ action: Action, count: Int) -> [
         let page = (scrollsBody ? bodyRows : listRows) * count
         let step = action == .pageDown ? page : -page
         if scrollsBody { state.channel.bodyTop += step } else { select(&state, state.channel.selected + step) }
-    case .top:
-        if scrollsBody { state.channel.bodyTop = 0 } else { select(&state, 0) }
-    case .bottom:
-        if scrollsBody { state.channel.bodyTop = Int.max / 2 } else { select(&state, state.channel.order.count - 1) }
+    case .top, .bottom:
+        if let n = typed {
+            // 5G: the 5th post, shown full-screen when a post is.
+            select(&state, n - 1)
+            effects += markReadInPost(&state)
+        } else if scrollsBody {
+            state.channel.bodyTop = action == .top ? 0 : Int.max / 2
+        } else {
+            select(&state, action == .top ? 0 : state.channel.order.count - 1)
+        }
+    case .nextPost, .previousPost:
+        select(&state, state.channel.selected + (action == .nextPost ? count : -count))
+        effects += markReadInPost(&state)
     case .open:
-        guard state.mode == .browse, let post = state.channel.selectedPost else { break }
+        guard state.mode == .browse, state.channel.selectedPost != nil else { break }
         state.mode = .post
         state.channel.bodyTop = 0
-        if state.channel.read.insert(post.id).inserted { effects.append(.markRead(channel: state.channel.key, post: post.id)) }
-    case .back:
-        switch state.mode {
-        case .post, .help, .channels: state.mode = .browse
-        case .browse:
-            if state.channel.search != nil {
-                state.channel.search = nil
-            } else {
-                return quit(&state)
-            }
+        effects += markReadInPost(&state)
+    case .back, .backOrQuit:
+        if state.mode != .browse {
+            state.mode = .browse
+        } else if state.focus != .list {
+            state.focus = .list
+        } else if state.channel.search != nil {
+            state.channel.search = nil
+        } else if action == .backOrQuit {
+            return quit(&state)
+        } else {
+            state.status = "q quits"
         }
     case .quit:
         return quit(&state)
@@ -160,7 +172,16 @@ private func perform(_ state: inout AppState, _ action: Action, count: Int) -> [
     case .rate:
         state.prompt = .rate
     case .openLink:
-        effects += openLink(&state, number: 1)
+        effects += openLink(&state, number: typed)
+    case .linkList:
+        guard let post = state.channel.selectedPost else { break }
+        guard !PostBodyPane.numberedLinks(post).isEmpty else {
+            state.status = "this post has no links"
+            break
+        }
+        state.linksFrom = state.mode
+        state.mode = .links
+        state.linkCursor = 0
     case .bookmark:
         guard let post = state.channel.selectedPost else { break }
         let marked = state.channel.bookmarks.insert(post.id).inserted
@@ -185,6 +206,12 @@ private func perform(_ state: inout AppState, _ action: Action, count: Int) -> [
     }
     clampScroll(&state)
     return effects
+}
+
+/// A post shown full-screen counts as read.
+private func markReadInPost(_ state: inout AppState) -> [Effect] {
+    guard state.mode == .post, let post = state.channel.selectedPost, state.channel.read.insert(post.id).inserted else { return [] }
+    return [.markRead(channel: state.channel.key, post: post.id)]
 }
 
 private func quit(_ state: inout AppState) -> [Effect] {
@@ -286,35 +313,72 @@ private func jumpToMatch(_ state: inout AppState, forward: Bool, count: Int) {
     if let s = state.channel.search { state.status = "/\(s.query)  \(s.counter)" }
 }
 
-/// Opens link `number` of the selected post (links, then the preview's URL): http and https only.
-private func openLink(_ state: inout AppState, number: Int) -> [Effect] {
+/// Opens link `number` of the selected post (links, then the preview's URL), or without a number the first
+/// link that may open: http and https only.
+private func openLink(_ state: inout AppState, number: Int?) -> [Effect] {
     guard let post = state.channel.selectedPost else { return [] }
     let links = PostBodyPane.numberedLinks(post)
-    guard links.indices.contains(number - 1) else {
-        state.status = links.isEmpty ? "this post has no links" : "no link \(number) (the post has \(links.count))"
+    guard !links.isEmpty else {
+        state.status = "this post has no links"
         return []
     }
-    let url = links[number - 1]
+    let index: Int
+    if let number {
+        guard links.indices.contains(number - 1) else {
+            state.status = "no link \(number) (the post has \(links.count))"
+            return []
+        }
+        index = number - 1
+    } else {
+        guard let first = links.firstIndex(where: LinkOpener.isAllowed) else {
+            state.status = "not opened: only http and https links open, and this post has none"
+            return []
+        }
+        index = first
+    }
+    let url = links[index]
     guard LinkOpener.isAllowed(url) else {
         state.status = "not opened: only http and https links open"
         return []
     }
-    state.status = "opening \(url)"
+    state.status = (number == nil && index > 0 ? "skipped \(index) link\(index == 1 ? "" : "s") that are not http(s); " : "") + "opening \(url)"
     return [.openURL(url)]
 }
 
-private func channelListKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-    switch KeyTable.action(for: key) {
-    case .moveDown: state.channelCursor = min(state.channels.count - 1, state.channelCursor + 1)
+/// Keys in the channel list: a number picks the channel (2 Enter), j/k move, Enter switches.
+private func channelListKey(_ state: inout AppState, _ action: Action, count: Int?) -> [Effect] {
+    let last = state.channels.count - 1
+    if let n = count { state.channelCursor = max(0, min(last, n - 1)) }
+    switch action {
+    case .moveDown: state.channelCursor = min(last, state.channelCursor + 1)
     case .moveUp: state.channelCursor = max(0, state.channelCursor - 1)
-    case .top: state.channelCursor = 0
-    case .bottom: state.channelCursor = state.channels.count - 1
+    case .top where count == nil: state.channelCursor = 0
+    case .bottom where count == nil: state.channelCursor = last
     case .open: switchChannel(&state, to: state.channelCursor)
-    case .back, .channels: state.mode = .browse
+    case .back, .backOrQuit, .channels: state.mode = .browse
     case .quit: return quit(&state)
     default: break
     }
     clampScroll(&state)
+    return []
+}
+
+/// Keys in the link list: j/k move, Enter or o opens the link under the cursor (or the numbered one: 12 Enter).
+private func linkListKey(_ state: inout AppState, _ action: Action, count: Int?) -> [Effect] {
+    let total = state.channel.selectedPost.map { PostBodyPane.numberedLinks($0).count } ?? 0
+    switch action {
+    case .moveDown: state.linkCursor = min(total - 1, state.linkCursor + (count ?? 1))
+    case .moveUp: state.linkCursor = max(0, state.linkCursor - (count ?? 1))
+    case .top: state.linkCursor = 0
+    case .bottom: state.linkCursor = max(0, total - 1)
+    case .open, .openLink:
+        let number = count ?? state.linkCursor + 1
+        if (1...max(1, total)).contains(number) { state.linkCursor = number - 1 }
+        return openLink(&state, number: number)
+    case .back, .backOrQuit, .linkList: state.mode = state.linksFrom
+    case .quit: return quit(&state)
+    default: break
+    }
     return []
 }
 
@@ -358,7 +422,7 @@ private func mouse(_ state: inout AppState, _ m: MouseEvent) -> [Effect] {
             let position = state.channel.listTop + (y - list.y)
             guard position < state.channel.order.count else { return [] }
             state.focus = .list
-            if position == state.channel.selected { return perform(&state, .open, count: 1) }
+            if position == state.channel.selected { return perform(&state, .open, count: nil) }
             select(&state, position)
         } else if let body = layout.body, body.contains(x: x, y: y) {
             state.focus = .body

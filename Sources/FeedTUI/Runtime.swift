@@ -58,7 +58,7 @@ enum Runtime {
             if let signal = backend.pendingSignal() { return .failure(Stop(outcome: .exit(128 + signal))) }
             let seconds = Date().timeIntervalSince(loading.started)
             backend.draw(Screen.loading(size: backend.size, seconds: seconds))
-            if case .key(let key) = backend.nextEvent(timeoutMs: 100), KeyTable.action(for: key) == .back {
+            if case .key(let key) = backend.nextEvent(timeoutMs: 100), [.back, .backOrQuit, .quit].contains(KeyTable.action(for: key)) {
                 return .failure(Stop(outcome: .failed("loading cancelled")))
             }
         }

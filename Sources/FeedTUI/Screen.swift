@@ -22,6 +22,14 @@ enum Frame {
 /// Renders the whole state into a grid: the frame, the panes of the layout, overlays. No terminal involved.
 enum Screen {
     static func render(_ state: AppState) -> Grid {
+        if state.mode == .links {
+            // The link list floats over the screen it was opened from.
+            var under = state
+            under.mode = state.linksFrom
+            var grid = render(under)
+            LinkListOverlay.render(state, in: Layout(under).frame.inner, into: &grid, theme: Theme(useColor: state.useColor))
+            return grid
+        }
         var grid = Grid(width: state.size.width, height: state.size.height)
         let theme = Theme(useColor: state.useColor)
         let layout = Layout(state)

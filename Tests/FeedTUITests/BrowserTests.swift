@@ -59,7 +59,7 @@ final class KeyTableTests: XCTestCase {
             for key in binding.keys { XCTAssertEqual(KeyTable.action(for: key), binding.action) }
         }
         XCTAssertEqual(KeyTable.hintLine(), "j/k move  Enter open  Tab pane  s stats  / search  r rate  ? help  q quit")
-        XCTAssertEqual(KeyTable.hintLine(inPost: true), "j/k scroll  PgDn page  / search  o/1–9 open link  ? help  q back")
+        XCTAssertEqual(KeyTable.hintLine(inPost: true), "j/k scroll  PgDn page  J/K post  / search  [n]o open link  L links  ? help  q back")
     }
 
     func testTabCyclesPanesAndSHidesStats() throws {
@@ -263,9 +263,9 @@ final class RatingAndMarksTests: XCTestCase {
 final class LinkTests: XCTestCase {
     func testNumbersAndOOpenLinksAsEffects() throws {
         var s = Fixture.state(try Fixture.seed(), 120, 40, keys: "j j j Enter")
-        XCTAssertEqual(press(&s, "2"), [.openURL("http://telegra.ph/whatsapp-backdoor-01-16")])
+        XCTAssertEqual(press(&s, "2 o"), [.openURL("http://telegra.ph/whatsapp-backdoor-01-16")])
         XCTAssertEqual(press(&s, "o"), [.openURL("http://telegra.ph/Telegram-Calls-in-Iran-NEWS")])
-        XCTAssertEqual(press(&s, "7"), [])
+        XCTAssertEqual(press(&s, "7 o"), [])
         XCTAssertEqual(s.status, "no link 7 (the post has 2)")
         _ = press(&s, "G")
         let screen = Screen.render(s).lines.joined(separator: "\n")
@@ -276,10 +276,12 @@ final class LinkTests: XCTestCase {
     func testOnlyHttpAndHttpsOpen() throws {
         let post = Publication(id: "1", date: Date(timeIntervalSince1970: 0), text: "x", links: ["javascript:alert(1)", "file:///etc/passwd", "https://ok.example/"])
         var s = Fixture.state([Channel(title: "T", publications: [post])], 80, 24, keys: "Enter")
-        XCTAssertEqual(press(&s, "1"), [])
+        XCTAssertEqual(press(&s, "1 o"), [])
         XCTAssertEqual(s.status, "not opened: only http and https links open")
-        XCTAssertEqual(press(&s, "2"), [])
-        XCTAssertEqual(press(&s, "3"), [.openURL("https://ok.example/")])
+        XCTAssertEqual(press(&s, "2 o"), [])
+        XCTAssertEqual(press(&s, "3 o"), [.openURL("https://ok.example/")])
+        XCTAssertEqual(press(&s, "o"), [.openURL("https://ok.example/")], "o skips the links that may not open")
+        XCTAssertEqual(s.status, "skipped 2 links that are not http(s); opening https://ok.example/")
         XCTAssertFalse(LinkOpener.isAllowed("http://"))
         XCTAssertTrue(LinkOpener.isAllowed("HTTPS://Example.org/a?b=c;d"))
     }

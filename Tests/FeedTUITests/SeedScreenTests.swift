@@ -73,6 +73,8 @@ final class ReducerTests: XCTestCase {
         reduce(&s, .key(.enter))
         reduce(&s, .key(.escape))
         XCTAssertEqual(s.mode, .browse)
+        reduce(&s, .key(.escape))
+        XCTAssertFalse(s.quit, "only q quits from the list")
         reduce(&s, .key(.char("q")))
         XCTAssertTrue(s.quit)
     }

@@ -125,11 +125,11 @@ cat > "$TMP/links.json" <<JSON
 JSON
 rm -f /tmp/feedtui-pwned
 run_feedtui "BROWSER=$TMP/browser BROWSER_LOG=$TMP/argv $BIN $TMP/links.json"
-keys Enter; keys 1
+keys Enter; keys 1; keys o
 check "the fake browser ran" wait_for "opened https://example.org"
 check "it got the URL as exactly one argument" sh -c "[ \"\$(cat '$TMP/argv')\" = '$URL' ]"
 check "nothing in the URL ran" test ! -e /tmp/feedtui-pwned
-keys 2
+keys 2; keys o
 check "a javascript: link is refused" wait_for "only http and https links open"
 keys q; keys q
 check "quit after links" wait_for "^EXIT=0"

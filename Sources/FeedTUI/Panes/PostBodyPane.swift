@@ -55,10 +55,12 @@ enum PostBodyPane {
         let links = numberedLinks(post)
         if full, !links.isEmpty {
             out.append([])
-            add("Links (o or 1–9 opens)", theme.title)
+            add("Links (o opens the first, 3o link 3, L lists them)", theme.title)
+            let digits = String(links.count).count
             for (i, link) in links.enumerated() {
-                let number = i < 9 ? "\(i + 1)" : " "
-                out.append([Span(text: " \(number) ", style: theme.muted), Span(text: link, style: theme.link)])
+                let number = String(i + 1)
+                let pad = String(repeating: " ", count: digits - number.count)
+                out.append([Span(text: " \(pad)\(number) ", style: theme.muted), Span(text: link, style: theme.link)])
             }
         }
         while out.last?.isEmpty == true { out.removeLast() }

@@ -1,0 +1,123 @@
+import FeedLibrary
+import FeedModel
+import XCTest
+
+@testable import FeedTUI
+
+/// Issue 10: the reader as a new user meets it.
+private func press(_ s: inout AppState, _ keys: String) -> [Effect] {
+    var effects: [Effect] = []
+    for name in keys.split(separator: " ") {
+        guard let key = Key(name: String(name)) else {
+            XCTFail("unknown key \(name)")
+            continue
+        }
+        effects += reduce(&s, .key(key))
+    }
+    return effects
+}
+
+/// One post with `n` links, the first two not http(s).
+private func linkChannel(_ n: Int) -> [Channel] {
+    let links = ["mailto:a@b.example", "ftp://files.example/x"] + (3...n).map { "https://example.org/link-\($0)" }
+    return [Channel(title: "Links", publications: [Publication(id: "1", date: Date(timeIntervalSince1970: 0), text: "many links", links: links)])]
+}
+
+final class KeySemanticsTests: XCTestCase {
+    func testACountScrollsAFullScreenPostAndNeverOpensALink() throws {
+        var s = Fixture.state(try Fixture.seed(), 60, 12, keys: "j Enter")
+        XCTAssertEqual(press(&s, "3 j"), [])
+        XCTAssertEqual(s.channel.bodyTop, 3)
+        XCTAssertEqual(press(&s, "2 0 j"), [], "20j scrolls; it never starts a browser")
+        let lines = PostBodyPane.lines(for: try XCTUnwrap(s.channel.selectedPost), width: 56, full: true).count
+        XCTAssertEqual(s.channel.bodyTop, min(23, lines - 10))
+        XCTAssertEqual(s.mode, .post)
+        XCTAssertEqual(press(&s, "2 k"), [])
+        XCTAssertEqual(s.channel.bodyTop, min(23, lines - 10) - 2)
+    }
+
+    func testOTakesTheCountAsTheLinkNumberAndTheLinkListGoesBeyondNine() throws {
+        var s = Fixture.state(linkChannel(12), 100, 30, keys: "Enter")
+        XCTAssertEqual(press(&s, "o"), [.openURL("https://example.org/link-3")], "the first link that may open")
+        XCTAssertEqual(press(&s, "1 1 o"), [.openURL("https://example.org/link-11")])
+        XCTAssertEqual(press(&s, "1 o"), [])
+        XCTAssertEqual(s.status, "not opened: only http and https links open")
+        XCTAssertEqual(press(&s, "L"), [])
+        XCTAssertEqual(s.mode, .links)
+        let screen = Screen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("┌ Links "), screen)
+        XCTAssertTrue(screen.contains(" 1  mailto:a@b.example"), screen)
+        XCTAssertTrue(screen.contains("12  https://example.org/link-12"), screen)
+        XCTAssertEqual(press(&s, "1 2 Enter"), [.openURL("https://example.org/link-12")])
+        XCTAssertEqual(s.linkCursor, 11)
+        XCTAssertEqual(press(&s, "g j j Enter"), [.openURL("https://example.org/link-3")])
+        _ = press(&s, "q")
+        XCTAssertEqual(s.mode, .post, "back to the post the list was opened from")
+        _ = press(&s, "q")
+        XCTAssertEqual(s.mode, .browse)
+        XCTAssertFalse(s.quit)
+    }
+
+    func testBackGoesOneLevelAndOnlyQOnTheListQuits() throws {
+        for back in ["q", "Esc", "h", "Left"] {
+            var s = Fixture.state(try Fixture.seed(), 120, 40)
+            _ = press(&s, "Enter \(back)")
+            XCTAssertEqual(s.mode, .browse, "\(back): post → list")
+            _ = press(&s, "Tab \(back)")
+            XCTAssertEqual(s.focus, .list, "\(back): body pane → list pane")
+            XCTAssertFalse(s.quit)
+            _ = press(&s, "Tab Tab \(back)")
+            XCTAssertEqual(s.focus, .list, "\(back): statistics pane → list pane")
+            XCTAssertFalse(s.quit)
+            _ = press(&s, "/ w h a t s a p p Enter \(back)")
+            XCTAssertNil(s.channel.search, "\(back): a kept search → no search")
+            XCTAssertFalse(s.quit)
+            _ = press(&s, back)
+            XCTAssertEqual(s.quit, back == "q", "\(back) on the list")
+        }
+        var narrow = Fixture.state(try Fixture.seed(), 60, 20, keys: "Tab Esc")
+        XCTAssertEqual(narrow.focus, .list, "under 80 columns too")
+        XCTAssertFalse(narrow.quit)
+        _ = press(&narrow, "Tab Tab q")
+        XCTAssertEqual(narrow.focus, .list)
+        XCTAssertFalse(narrow.quit)
+        for place in ["Enter", "Tab", "c", "?", "Enter L"] {
+            var s = Fixture.state(try Fixture.seed(), 120, 40, keys: "j j j \(place)")
+            _ = press(&s, "Q")
+            XCTAssertTrue(s.quit, "Q quits from \(place)")
+        }
+    }
+
+    func testCountedGGoesToThatPostAndJKMoveBetweenPosts() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        _ = press(&s, "5 G")
+        XCTAssertEqual(s.channel.selected, 4)
+        _ = press(&s, "G")
+        XCTAssertEqual(s.channel.selected, 9)
+        _ = press(&s, "2 g")
+        XCTAssertEqual(s.channel.selected, 1)
+        let seed = try Fixture.seed()[0]
+        let ids = s.channel.order.map { seed.publications[$0].id }
+        _ = press(&s, "Enter")
+        XCTAssertEqual(press(&s, "J"), [.markRead(channel: "@durov", post: ids[2])], "J shows the next post and marks it read")
+        XCTAssertEqual(s.mode, .post)
+        XCTAssertEqual(s.channel.selected, 2)
+        XCTAssertEqual(press(&s, "K"), [], "already read")
+        XCTAssertEqual(s.channel.selected, 1)
+        XCTAssertEqual(press(&s, "7 G"), [.markRead(channel: "@durov", post: ids[6])])
+        XCTAssertEqual(s.mode, .post)
+        XCTAssertTrue(Screen.render(s).lines.joined().contains(Fmt.date(seed.publications[s.channel.order[6]]).long))
+        _ = press(&s, "3 K")
+        XCTAssertEqual(s.channel.selected, 3)
+    }
+
+    func testNoKeyIsBoundTwice() {
+        var seen: [Key: Action] = [:]
+        for b in KeyTable.bindings {
+            for k in b.keys {
+                XCTAssertNil(seen[k], "\(k.label) is bound to \(seen[k].map { "\($0)" } ?? "") and \(b.action)")
+                seen[k] = b.action
+            }
+        }
+    }
+}
