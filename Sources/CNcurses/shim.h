@@ -24,3 +24,16 @@ static inline mmask_t cn_button5_pressed(void) { return BUTTON5_PRESSED; }
 static inline int cn_key_mouse(void) { return KEY_MOUSE; }
 static inline int cn_key_resize(void) { return KEY_RESIZE; }
 
+
+#include <ncursesw/term.h>
+
+// Whether the terminal named by $TERM can place the cursor: 1 yes, 0 no (dumb), -1 not in terminfo.
+// Reads terminfo only; nothing is written to the terminal.
+static inline int cn_terminal_can_address(void) {
+    int err = 0;
+    if (setupterm(NULL, 1, &err) != OK) return -1;
+    char *cup = tigetstr("cup");
+    int ok = cup != NULL && cup != (char *)-1;
+    del_curterm(cur_term);
+    return ok;
+}

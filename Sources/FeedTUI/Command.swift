@@ -115,6 +115,7 @@ struct Browse: ParsableCommand {
             return
         }
         let env = ProcessInfo.processInfo.environment
+        if let problem = CursesBackend.unusableTerminal(named: env["TERM"]) { fail(problem) }
         let useColor = !noColor && (env["NO_COLOR"] ?? "").isEmpty
         // Without a usable state database feedtui still browses; the status line says why nothing is kept.
         let path = state ?? StateStore.defaultPath(environment: env)

@@ -57,6 +57,17 @@ final class CursesBackend {
         }
     }
 
+    /// Why the terminal cannot show the screen (no cursor addressing, or unknown to terminfo), or nil. Checked
+    /// before anything is drawn, so such a terminal gets one line instead of a garbled screen.
+    static func unusableTerminal(named term: String?) -> String? {
+        let name = term.map { "\"\($0)\"" } ?? "(TERM is not set)"
+        switch cn_terminal_can_address() {
+        case 1: return nil
+        case 0: return "the terminal \(name) cannot place the cursor; pipe the output (feedtui SOURCE | less) for the plain post list"
+        default: return "the terminal \(name) is not in the terminfo database; set TERM, or pipe the output (feedtui SOURCE | less) for the plain post list"
+        }
+    }
+
     func end() {
         endwin()
     }
@@ -117,8 +128,8 @@ final class CursesBackend {
     private func mouse() -> Event? {
         var m = MEVENT()
         guard getmouse(&m) == OK else { return nil }
-        if m.bstate & cn_button4_pressed() != 0 { return .mouse(.wheelUp) }
-        if m.bstate & cn_button5_pressed() != 0 { return .mouse(.wheelDown) }
+        if m.bstate & cn_button4_pressed() != 0 { return .mouse(.wheel(up: true, x: Int(m.x), y: Int(m.y))) }
+        if m.bstate & cn_button5_pressed() != 0 { return .mouse(.wheel(up: false, x: Int(m.x), y: Int(m.y))) }
         if m.bstate & (cn_button1_pressed() | cn_button1_clicked()) != 0 {
             return .mouse(.click(x: Int(m.x), y: Int(m.y)))
         }

@@ -11,7 +11,7 @@ enum Event: Equatable {
 }
 
 enum MouseEvent: Equatable {
-    case wheelUp, wheelDown
+    case wheel(up: Bool, x: Int, y: Int)
     case click(x: Int, y: Int)
 }
 
@@ -414,8 +414,22 @@ func clampScroll(_ state: inout AppState) {
 private func mouse(_ state: inout AppState, _ m: MouseEvent) -> [Effect] {
     let layout = Layout(state)
     switch m {
-    case .wheelUp, .wheelDown:
-        return perform(&state, m == .wheelUp ? .moveUp : .moveDown, count: 3)
+    case .wheel(let up, let x, let y):
+        // The pane under the pointer scrolls, whichever has the focus; the focus stays where it was.
+        guard state.prompt == nil, [.browse, .post].contains(state.mode) else { return [] }
+        let focus = state.focus
+        if state.mode == .browse {
+            if let list = layout.list, list.contains(x: x, y: y) {
+                state.focus = .list
+            } else if let body = layout.body, body.contains(x: x, y: y) {
+                state.focus = .body
+            } else if let stats = layout.stats, stats.contains(x: x, y: y) {
+                state.focus = .stats
+            }
+        }
+        let effects = perform(&state, up ? .moveUp : .moveDown, count: 3)
+        state.focus = focus
+        return effects
     case .click(let x, let y):
         guard state.mode == .browse, state.prompt == nil else { return [] }
         if let list = layout.list, list.contains(x: x, y: y) {

@@ -58,15 +58,11 @@ enum Screen {
             grid.put(" Statistics ", x: 1, y: y, style: style)
             if let list = layout.list { grid.put("┴", x: list.maxX, y: y, style: theme.border) }
         }
-        if layout.singlePane {
-            let name = switch state.focus { case .list: "Posts"; case .body: "Post"; case .stats: "Statistics" }
-            grid.put(" \(name) · Tab switches ", x: 1, y: grid.height - 1, style: theme.muted)
-        }
         if let list = layout.list { PostListPane.render(state, in: list, into: &grid, theme: theme) }
         if let body = layout.body { PostBodyPane.render(state, in: body, into: &grid, theme: theme) }
         if let stats = layout.stats { StatsPane.render(state, in: stats, into: &grid, theme: theme) }
         HeaderBar.render(state, into: &grid, theme: theme)
-        if !layout.singlePane || state.status != nil || state.prompt != nil { StatusBar.render(state, into: &grid, theme: theme) }
+        StatusBar.render(state, singlePane: layout.singlePane, into: &grid, theme: theme)
         if state.mode == .help { HelpOverlay.render(top: state.helpTop, in: layout.frame.inner, into: &grid, theme: theme) }
         if state.mode == .channels { ChannelListOverlay.render(state, in: layout.frame.inner, into: &grid, theme: theme) }
         return grid

@@ -367,3 +367,25 @@ final class NativeJSONReaderTests: XCTestCase {
             "line 2: a channel without a \"title\"")
     }
 }
+
+final class NativeJSONKeyOrderTests: XCTestCase {
+    /// `json.dump` keeps the writer's key order: {"format": …, "version": 1, "channels": …} is still ours.
+    func testEnvelopeKeysInAnyOrderAreRecognised() throws {
+        let seed = try FeedLoader.load(path: SampleFiles.seed.path)
+        let exported = try XCTUnwrap(JSONSerialization.jsonObject(with: NativeJSON.encode(seed)) as? [String: Any])
+        let channels = String(decoding: try JSONSerialization.data(withJSONObject: try XCTUnwrap(exported["channels"])), as: UTF8.self)
+        for text in [
+            "{\"format\": \"feedtui\", \"version\": 1, \"channels\": \(channels)}",
+            "{\"version\": 1, \"channels\": \(channels), \"format\": \"feedtui\"}",
+            "\u{FEFF} {\n  \"format\":\"feedtui\",\"channels\": \(channels), \"version\": 1}",
+        ] {
+            let data = Data(text.utf8)
+            XCTAssertEqual(Format.detect(data), .json, String(text.prefix(40)))
+            XCTAssertEqual(try FeedLoader.load(data: data), seed)
+        }
+        let other = Data("{\"format\": \"something-else\", \"version\": 1, \"channels\": []}".utf8)
+        XCTAssertThrowsError(try FeedLoader.load(data: other)) { error in
+            XCTAssertEqual((error as? FeedError)?.description, "not a feedtui file (format \"something-else\")")
+        }
+    }
+}

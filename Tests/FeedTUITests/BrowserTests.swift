@@ -105,7 +105,7 @@ final class KeyTableTests: XCTestCase {
         reduce(&s, .mouse(.click(x: 10, y: 4)))
         XCTAssertEqual(s.mode, .post, "a second click opens")
         _ = press(&s, "q")
-        reduce(&s, .mouse(.wheelDown))
+        reduce(&s, .mouse(.wheel(up: false, x: 10, y: 4)))
         XCTAssertEqual(s.channel.selected, 6)
         reduce(&s, .mouse(.click(x: 80, y: 5)))
         XCTAssertEqual(s.focus, .body)

@@ -121,3 +121,41 @@ final class KeySemanticsTests: XCTestCase {
         }
     }
 }
+
+final class BottomLineTests: XCTestCase {
+    func testUnder80ColumnsTheBottomLineIsRedrawnWhole() throws {
+        var s = Fixture.state(try Fixture.seed(), 60, 20)
+        XCTAssertTrue(Screen.render(s).lines[19].hasPrefix("└ Posts · Tab switches ─"))
+        _ = press(&s, "S")
+        let sorted = Screen.render(s).lines[19]
+        XCTAssertEqual(sorted, "└ sorted by oldest " + String(repeating: "─", count: 40) + "┘", "nothing of the pane label stays behind")
+        _ = press(&s, "/ w h a t s a p p")
+        XCTAssertEqual(Screen.render(s).lines[19], "└ /whatsapp▏  1/2 " + String(repeating: "─", count: 41) + "┘")
+        _ = press(&s, "Enter")
+        XCTAssertEqual(Screen.render(s).lines[19], "└ Posts · /whatsapp 1/2 · n/N · Tab switches " + String(repeating: "─", count: 14) + "┘",
+                       "a kept search shows its query and counter under 80 columns too")
+        _ = press(&s, "Tab")
+        XCTAssertTrue(Screen.render(s).lines[19].hasPrefix("└ Post · /whatsapp 1/2 · n/N · Tab switches ─"))
+    }
+}
+
+final class MouseTests: XCTestCase {
+    func testTheWheelScrollsThePaneUnderThePointer() throws {
+        // At 100x14 the Apr 18 post (4th) is longer than the body pane.
+        var s = Fixture.state(try Fixture.seed(), 100, 14, keys: "j j j")
+        let layout = Layout(s)
+        let body = try XCTUnwrap(layout.body)
+        let list = try XCTUnwrap(layout.list)
+        XCTAssertEqual(s.focus, .list)
+        reduce(&s, .mouse(.wheel(up: false, x: body.x + 3, y: body.y + 1)))
+        XCTAssertEqual(s.channel.selected, 3, "the list under the focus did not move")
+        XCTAssertEqual(s.channel.bodyTop, 3, "the body under the pointer scrolled")
+        XCTAssertEqual(s.focus, .list, "the focus stays")
+        _ = press(&s, "Tab")
+        reduce(&s, .mouse(.wheel(up: false, x: list.x + 3, y: list.y + 1)))
+        XCTAssertEqual(s.channel.selected, 6, "the list under the pointer moved, though the body has the focus")
+        XCTAssertEqual(s.focus, .body)
+        reduce(&s, .mouse(.wheel(up: true, x: list.x + 3, y: list.y + 1)))
+        XCTAssertEqual(s.channel.selected, 3)
+    }
+}

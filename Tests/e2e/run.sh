@@ -214,6 +214,19 @@ bad "empty file" "feedtui: $TMP/empty.txt: empty file" stats "$TMP/empty.txt"
 bad "unknown format" "feedtui: $TMP/notes.txt: not a feed in any known format (tried json, tdesktop, tme, rss, page)" stats "$TMP/notes.txt"
 bad "browse missing file" "feedtui: $TMP/none.txt: no such file" "$TMP/none.txt"
 
+# A terminal that cannot place the cursor gets one line before anything is drawn, never a garbled screen.
+keys "clear; TERM=dumb $BIN $SEED; echo EXIT=\$?" Enter
+check "TERM=dumb: one line naming the terminal" wait_for '^feedtui: the terminal "dumb" cannot place the cursor; pipe the output'
+check "TERM=dumb: exit 1" wait_for "^EXIT=1"
+check "TERM=dumb: nothing else was drawn" sh -c "[ \"\$(tmux -u -L $SOCK capture-pane -p -t e2e | grep -c .)\" = 3 ]"
+keys "clear; TERM=no-such-terminal $BIN $SEED; echo EXIT=\$?" Enter
+check "an unknown TERM: one line" wait_for '^feedtui: the terminal "no-such-terminal" is not in the terminfo database'
+
+# A native file written by another tool (Python's json.dump keeps its own key order) is still recognised.
+"$BIN" export "$SEED" > "$TMP/sorted.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); json.dump({"format": d["format"], "version": d["version"], "channels": d["channels"]}, open(sys.argv[2], "w"))' "$TMP/sorted.json" "$TMP/python.json"
+check "json.dump's key order is read" sh -c "head -c 40 '$TMP/python.json' | grep -q '^{\"format\": \"feedtui\"' && '$BIN' stats '$TMP/python.json' | grep -qE '^views per week +255 406$'"
+
 # An http(s) URL is downloaded (a local server stands in for the web).
 PORT=$((20000 + $$ % 20000))
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$ROOT/Samples" >/dev/null 2>&1 &

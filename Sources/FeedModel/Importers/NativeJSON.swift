@@ -27,11 +27,14 @@ public enum NativeJSON: Importer {
         return data + Data("\n".utf8)
     }
 
+    /// An object whose first key is one of the envelope's: export writes "channels" first (sorted keys), other
+    /// writers (Python's `json.dump`) keep their own order, such as "format" first. No other JSON format here
+    /// starts with any of the three.
     static func recognizes(_ data: Data) -> Bool {
-        // Sorted keys put "channels" first; no other JSON format here starts that way.
         let head = String(decoding: data.prefix(64), as: UTF8.self).drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         guard head.first == "{" else { return false }
-        return head.dropFirst().drop(while: \.isWhitespace).hasPrefix("\"channels\"")
+        let key = head.dropFirst().drop(while: \.isWhitespace)
+        return ["\"channels\"", "\"format\"", "\"version\""].contains { key.hasPrefix($0) }
     }
 
     static func load(_ data: Data) throws(FeedError) -> [Channel] {

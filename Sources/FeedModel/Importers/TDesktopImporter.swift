@@ -11,8 +11,8 @@ enum TDesktopImporter: Importer {
     static func recognizes(_ data: Data) -> Bool {
         let head = String(decoding: data.prefix(4096), as: UTF8.self).drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         guard head.first == "{" else { return false }
-        // feedtui's own format starts with "channels" (sorted keys): never claim it.
-        if head.dropFirst().drop(while: \.isWhitespace).hasPrefix("\"channels\"") { return false }
+        // feedtui's own format: never claim it.
+        if NativeJSON.recognizes(data) { return false }
         func hasKey(_ key: String) -> Bool {
             var rest = head[...]
             while let r = rest.range(of: "\"\(key)\"") {

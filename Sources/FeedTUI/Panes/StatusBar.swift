@@ -1,10 +1,13 @@
 import FeedModel
 
-/// The bottom row: the open prompt (search, rating), else a status message, else the key hints.
+/// The bottom row: the open prompt (search, rating), else a status message, else the key hints (under 80
+/// columns: the pane shown). The row is redrawn whole, so nothing of a longer earlier text stays behind.
 enum StatusBar {
-    static func render(_ state: AppState, into grid: inout Grid, theme: Theme) {
+    static func render(_ state: AppState, singlePane: Bool, into grid: inout Grid, theme: Theme) {
         let y = grid.height - 1
         let limit = grid.width - 2
+        guard limit > 0 else { return }
+        grid.put("└" + String(repeating: "─", count: limit) + "┘", x: 0, y: y, style: theme.border)
         switch state.prompt {
         case .search:
             let s = state.channel.search
@@ -18,10 +21,20 @@ enum StatusBar {
         case .rate:
             grid.put(" rate this channel: 1–5 stars, 0 withdraws your vote, any other key cancels ", x: 1, y: y, limit: limit, style: theme.star)
         case nil:
-            var text = state.status ?? KeyTable.hintLine(inPost: state.mode == .post)
+            var text: String
+            if let status = state.status {
+                text = status
+            } else if singlePane {
+                text = switch state.focus { case .list: "Posts"; case .body: "Post"; case .stats: "Statistics" }
+                if let s = state.channel.search { text += " · /\(s.query) \(s.counter) · n/N" }
+                text += " · Tab switches"
+            } else {
+                text = KeyTable.hintLine(inPost: state.mode == .post)
+                if let s = state.channel.search { text = "/\(s.query) \(s.counter) · n/N  " + text }
+            }
             if let n = state.countPrefix { text = "\(n)  " + text }
-            if state.status == nil, let s = state.channel.search { text = "/\(s.query) \(s.counter) · n/N  " + text }
-            grid.put(" " + text + " ", x: 1, y: y, limit: limit, style: state.status == nil ? theme.muted : theme.warning)
+            let style = state.status == nil ? theme.muted : theme.warning
+            grid.put(" " + text + " ", x: 1, y: y, limit: limit, style: style)
         }
     }
 }
