@@ -6,8 +6,10 @@ public struct ChannelStatistics: Equatable, Sendable {
     public var postCount: Int
     public var firstDate: Date?
     public var lastDate: Date?
-    /// Posts per week over the span from the first to the last post; nil with fewer than two distinct dates.
-    public var postsPerWeek: Double?
+    /// How often the channel posts, in the largest unit its span supports; nil with fewer than two distinct dates.
+    public var postRate: PostRate?
+    /// Posts the source gave no date for: counted as posts, left out of every rate, series and histogram.
+    public var undatedPosts: Int
     public var postsWithViews: Int
     /// Some view counts were rounded by the source ("1.2K"), so totals and means are approximate too.
     public var viewsApproximate: Bool
@@ -34,6 +36,7 @@ public struct ChannelStatistics: Equatable, Sendable {
         let all = channel.publications
         let posts = all.indices.lazy.filter { !all[$0].isService }.map { all[$0] }
         var count = 0
+        var dated = 0
         var first: Date?
         var last: Date?
         var views: [Int64] = []
@@ -42,17 +45,20 @@ public struct ChannelStatistics: Equatable, Sendable {
         var withLinks = 0
         // The three most viewed (more views first, then the newer post).
         var top: [Publication] = []
-        let rank = { (q: Publication) in ((q.views?.value ?? 0), q.date) }
+        let rank = { (q: Publication) in ((q.views?.value ?? 0), q.date ?? .distantPast) }
         for p in posts {
             count += 1
-            if first.map({ p.date < $0 }) ?? true { first = p.date }
-            if last.map({ p.date > $0 }) ?? true { last = p.date }
+            if let date = p.date {
+                dated += 1
+                if first.map({ date < $0 }) ?? true { first = date }
+                if last.map({ date > $0 }) ?? true { last = date }
+            }
             if !p.media.isEmpty { withMedia += 1 }
             if !p.links.isEmpty || p.linkPreview != nil { withLinks += 1 }
             guard let v = p.views else { continue }
             views.append(v.value)
             approximate = approximate || v.approximate
-            if top.count == 3, let lowest = top.last, rank(lowest) >= (v.value, p.date) { continue }
+            if top.count == 3, let lowest = top.last, rank(lowest) >= rank(p) { continue }
             top.append(p)
             top.sort { rank($0) > rank($1) }
             if top.count > 3 { top.removeLast() }
@@ -60,9 +66,8 @@ public struct ChannelStatistics: Equatable, Sendable {
         postCount = count
         firstDate = first
         lastDate = last
-        if let first, let last, last > first {
-            postsPerWeek = Double(postCount) / (last.timeIntervalSince(first) / (7 * 86_400))
-        }
+        undatedPosts = count - dated
+        postRate = first.flatMap { f in last.flatMap { l in PostRate(posts: dated, span: l.timeIntervalSince(f)) } }
         views.sort()
         postsWithViews = views.count
         viewsApproximate = approximate
@@ -83,10 +88,11 @@ public struct ChannelStatistics: Equatable, Sendable {
             let firstWeek = Self.week(of: first)
             let firstMonth = Self.month(of: first)
             for p in posts {
-                let t = CivilTime(p.date, utcOffset: p.utcOffset ?? 0)
+                guard let date = p.date else { continue }
+                let t = CivilTime(date, utcOffset: p.utcOffset ?? 0)
                 weekdayHour[t.weekday][t.hour] += 1
-                Self.add(p, at: Self.week(of: p.date) - firstWeek, posts: &postsByWeek, views: &viewsByWeek)
-                Self.add(p, at: Self.month(of: p.date) - firstMonth, posts: &postsByMonth, views: &viewsByMonth)
+                Self.add(p, at: Self.week(of: date) - firstWeek, posts: &postsByWeek, views: &viewsByWeek)
+                Self.add(p, at: Self.month(of: date) - firstMonth, posts: &postsByMonth, views: &viewsByMonth)
             }
         }
 
@@ -98,6 +104,9 @@ public struct ChannelStatistics: Equatable, Sendable {
             engagementRate = mean / Double(subs)
         }
     }
+
+    /// Posts per week only over a span of at least a week: a weekly rate from minutes of posts would be invented.
+    public var postsPerWeek: Double? { postRate?.unit == .week ? postRate?.value : nil }
 
     private static func add(_ p: Publication, at index: Int, posts: inout [Int], views: inout [Int64?]) {
         guard index >= 0 else { return }
@@ -117,5 +126,30 @@ public struct ChannelStatistics: Equatable, Sendable {
     private static func month(of date: Date) -> Int {
         let t = CivilTime(date)
         return t.year * 12 + t.month - 1
+    }
+}
+
+/// A posting rate in the largest unit the span between the first and the last post supports: per week over a
+/// week or more, per day over a day or more, per hour over an hour or more; under an hour, the count over the span.
+public struct PostRate: Equatable, Sendable {
+    public enum Unit: String, Sendable { case week, day, hour }
+    /// Posts per `unit`; with no unit, the number of posts within `span`.
+    public var value: Double
+    public var unit: Unit?
+    /// Seconds from the first post to the last.
+    public var span: TimeInterval
+
+    /// Nil for an empty span (one post, or every post at the same instant).
+    public init?(posts: Int, span: TimeInterval) {
+        guard span > 0, posts > 1 else { return nil }
+        self.span = span
+        let units: [(Unit, TimeInterval)] = [(.week, 7 * 86_400), (.day, 86_400), (.hour, 3600)]
+        if let (unit, seconds) = units.first(where: { span >= $0.1 }) {
+            self.unit = unit
+            value = Double(posts) / (span / seconds)
+        } else {
+            unit = nil
+            value = Double(posts)
+        }
     }
 }

@@ -16,6 +16,8 @@ public struct Channel: Encodable, Equatable, Sendable {
     public var publications: [Publication]
     /// What the importer could not read. Not part of the native format: it describes one import.
     public var skipped: SkipReport
+    /// Something the user should know about this import ("the posts are at t.me/s/NAME"); not in the native format.
+    public var notice: String?
 
     public init(
         title: String, handle: String? = nil, language: String? = nil, description: String? = nil,
@@ -109,16 +111,26 @@ public struct Rating: Encodable, Equatable, Sendable {
 
 public struct Publication: Encodable, Equatable, Sendable, Identifiable {
     public var id: String
-    public var date: Date
+    /// When it was posted; nil when the source gave no date (shown as `—`, kept in the source's order).
+    public var date: Date?
     /// Seconds east of UTC the source gave with the date; `nil` when it gave none (the date is then shown as UTC).
     public var utcOffset: Int?
+    /// The source gave a wall-clock time without a zone (Telegram Desktop exports without `date_unixtime`):
+    /// `date` then holds that wall-clock time as if it were UTC, and it is never presented as UTC.
+    public var wallClock: Bool
+    /// The post's own address at the source (an RSS item's link, a t.me post's URL); not one of its `links`.
+    public var permalink: String?
+    public var author: String?
     public var text: String
     public var media: [Media]
     public var linkPreview: LinkPreview?
+    /// The links in the text (and the preview's), in order; the permalink is not among them.
     public var links: [String]
     public var views: Count?
     public var forwards: Count?
+    /// The sum of `reactionsByEmoji` when the source listed them.
     public var reactions: Count?
+    public var reactionsByEmoji: [Reaction]
     public var forwardedFrom: String?
     public var replyTo: String?
     /// When the post was edited; `Date.distantPast` is never used — unknown edit times are `editedAt == nil`.
@@ -128,14 +140,18 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
     public var isService: Bool
 
     public init(
-        id: String, date: Date, utcOffset: Int? = nil, text: String = "", media: [Media] = [],
-        linkPreview: LinkPreview? = nil, links: [String] = [], views: Count? = nil, forwards: Count? = nil,
-        reactions: Count? = nil, forwardedFrom: String? = nil, replyTo: String? = nil, edited: Bool = false,
+        id: String, date: Date?, utcOffset: Int? = nil, wallClock: Bool = false, permalink: String? = nil,
+        author: String? = nil, text: String = "", media: [Media] = [], linkPreview: LinkPreview? = nil,
+        links: [String] = [], views: Count? = nil, forwards: Count? = nil, reactions: Count? = nil,
+        reactionsByEmoji: [Reaction] = [], forwardedFrom: String? = nil, replyTo: String? = nil, edited: Bool = false,
         editedAt: Date? = nil, isService: Bool = false
     ) {
         self.id = id
         self.date = date
         self.utcOffset = utcOffset
+        self.wallClock = wallClock
+        self.permalink = permalink
+        self.author = author
         self.text = text
         self.media = media
         self.linkPreview = linkPreview
@@ -143,6 +159,7 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
         self.views = views
         self.forwards = forwards
         self.reactions = reactions
+        self.reactionsByEmoji = reactionsByEmoji
         self.forwardedFrom = forwardedFrom
         self.replyTo = replyTo
         self.edited = edited
@@ -151,16 +168,19 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, date, utcOffset, text, media, linkPreview, links, views, forwards, reactions
-        case forwardedFrom, replyTo, edited, editedAt, isService
+        case id, date, utcOffset, permalink, author, text, media, linkPreview, links, views, forwards, reactions
+        case reactionsByEmoji, forwardedFrom, replyTo, edited, editedAt, isService
     }
 
     public func encode(to encoder: Encoder) throws {
         // Empty and default values are left out so the native files stay small and readable.
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
-        try c.encode(date, forKey: .date)
+        // A wall-clock time is written without a zone ("2019-03-01T18:05:00"), an instant in UTC with "Z".
+        if let date { try c.encode(wallClock ? ISODate.formatWallClock(date) : ISODate.format(date), forKey: .date) }
         try c.encodeIfPresent(utcOffset, forKey: .utcOffset)
+        try c.encodeIfPresent(permalink, forKey: .permalink)
+        try c.encodeIfPresent(author, forKey: .author)
         try c.encode(text, forKey: .text)
         if !media.isEmpty { try c.encode(media, forKey: .media) }
         try c.encodeIfPresent(linkPreview, forKey: .linkPreview)
@@ -168,6 +188,7 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
         try c.encodeIfPresent(views, forKey: .views)
         try c.encodeIfPresent(forwards, forKey: .forwards)
         try c.encodeIfPresent(reactions, forKey: .reactions)
+        if !reactionsByEmoji.isEmpty { try c.encode(reactionsByEmoji, forKey: .reactionsByEmoji) }
         try c.encodeIfPresent(forwardedFrom, forKey: .forwardedFrom)
         try c.encodeIfPresent(replyTo, forKey: .replyTo)
         if edited { try c.encode(true, forKey: .edited) }
@@ -176,24 +197,97 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
     }
 }
 
+extension Publication {
+    /// The date each post sorts by: its own, or for a post without one, that of the nearest dated post before it
+    /// in the source's order, so that an undated post keeps its place (all undated: the source's order).
+    public static func placeDates(_ posts: [Publication]) -> [Date] {
+        var last = Date.distantPast
+        return posts.map { p in
+            if let d = p.date { last = d }
+            return last
+        }
+    }
+}
+
+/// One kind of reaction under a post: an emoji (or a custom one's name) and how many chose it.
+public struct Reaction: Encodable, Equatable, Sendable {
+    public var emoji: String
+    public var count: Count
+
+    public init(emoji: String, count: Count) {
+        self.emoji = emoji
+        self.count = count
+    }
+
+    /// The total of a list of reactions: approximate when any count is; nil for an empty list.
+    public static func total(_ list: [Reaction]) -> Count? {
+        guard !list.isEmpty else { return nil }
+        var sum: Int64 = 0
+        for r in list {
+            let (s, overflow) = sum.addingReportingOverflow(max(0, r.count.value))
+            sum = overflow ? Int64.max : s
+        }
+        return Count(sum, approximate: list.contains { $0.count.approximate })
+    }
+}
+
 public enum MediaKind: String, Encodable, Sendable, CaseIterable {
     case photo, video, file, audio, voice, sticker, animation, poll, location, contact, other
 }
 
 /// A media attachment marker. The bytes are never loaded; only what the source says about them.
+/// A poll keeps its question in `name`, its answers in `options` and the number of people who voted in `voters`.
 public struct Media: Encodable, Equatable, Sendable {
     public var kind: MediaKind
     public var name: String?
     public var url: String?
+    /// Bytes; `sizeApproximate` when the source gave a rounded figure such as "25.2 MB".
     public var size: Int64?
+    public var sizeApproximate: Bool
+    /// Seconds.
     public var duration: Int?
+    public var options: [PollOption]
+    public var voters: Count?
 
-    public init(kind: MediaKind, name: String? = nil, url: String? = nil, size: Int64? = nil, duration: Int? = nil) {
+    public init(
+        kind: MediaKind, name: String? = nil, url: String? = nil, size: Int64? = nil, sizeApproximate: Bool = false,
+        duration: Int? = nil, options: [PollOption] = [], voters: Count? = nil
+    ) {
         self.kind = kind
         self.name = name
         self.url = url
         self.size = size
+        self.sizeApproximate = sizeApproximate
         self.duration = duration
+        self.options = options
+        self.voters = voters
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, name, url, size, sizeApproximate, duration, options, voters }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeIfPresent(name, forKey: .name)
+        try c.encodeIfPresent(url, forKey: .url)
+        try c.encodeIfPresent(size, forKey: .size)
+        if sizeApproximate { try c.encode(true, forKey: .sizeApproximate) }
+        try c.encodeIfPresent(duration, forKey: .duration)
+        if !options.isEmpty { try c.encode(options, forKey: .options) }
+        try c.encodeIfPresent(voters, forKey: .voters)
+    }
+}
+
+/// One answer of a poll: its text, the share of votes it got (percent) and its vote count, as far as known.
+public struct PollOption: Encodable, Equatable, Sendable {
+    public var text: String
+    public var percent: Int?
+    public var votes: Int64?
+
+    public init(text: String, percent: Int? = nil, votes: Int64? = nil) {
+        self.text = text
+        self.percent = percent
+        self.votes = votes
     }
 }
 

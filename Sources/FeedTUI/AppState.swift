@@ -76,15 +76,16 @@ struct ChannelView {
     mutating func applySort() {
         let keep = order.indices.contains(selected) ? order[selected] : nil
         let posts = channel.publications
+        let dates = Publication.placeDates(posts)
         switch sort {
-        case .newest: order.sort { (posts[$0].date, $1) > (posts[$1].date, $0) }
-        case .oldest: order.sort { (posts[$0].date, $0) < (posts[$1].date, $1) }
+        case .newest: order.sort { (dates[$0], $1) > (dates[$1], $0) }
+        case .oldest: order.sort { (dates[$0], $0) < (dates[$1], $1) }
         case .mostViewed:
             // Unknown views sort last.
             order.sort {
                 let a = posts[$0].views?.value ?? -1
                 let b = posts[$1].views?.value ?? -1
-                return a != b ? a > b : (posts[$0].date, $1) > (posts[$1].date, $0)
+                return a != b ? a > b : (dates[$0], $1) > (dates[$1], $0)
             }
         }
         if let keep, let i = order.firstIndex(of: keep) { selected = i }

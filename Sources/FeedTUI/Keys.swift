@@ -62,7 +62,7 @@ enum Action: Equatable, Hashable {
     case nextPost, previousPost
     case nextPane, toggleStats
     case search, searchNext, searchPrevious
-    case rate, openLink, linkList, sort, bookmark, nextBookmark
+    case rate, openLink, linkList, openPermalink, sort, bookmark, nextBookmark
     case channels, previousChannel, nextChannel
     case help, redraw
 }
@@ -103,6 +103,7 @@ enum KeyTable {
         KeyBinding(keys: [.char("'")], action: .nextBookmark, help: "next bookmarked post"),
         KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first http(s) link; 3o opens link 3", postHint: "open link"),
         KeyBinding(keys: [.char("L")], action: .linkList, help: "list the post's links to open one", postHint: "links"),
+        KeyBinding(keys: [.char("p")], action: .openPermalink, help: "open the post's own page at its source"),
         KeyBinding(keys: [.char("c")], action: .channels, help: "list of open channels"),
         KeyBinding(keys: [.char("[")], action: .previousChannel, help: "previous channel"),
         KeyBinding(keys: [.char("]")], action: .nextChannel, help: "next channel"),

@@ -6,7 +6,7 @@ enum PlainText {
     static func postList(_ ch: Channel) -> [String] {
         ChannelView(ch).order.map { i in
             let p = ch.publications[i]
-            return "\(Fmt.date(p).iso)  \(Fmt.count(p.views, width: 7))  \(Sanitize.line(PostListPane.title(of: p)))"
+            return "\(Fmt.date(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  \(Fmt.count(p.views, width: 7))  \(Sanitize.line(PostListPane.title(of: p)))"
         }
     }
 
@@ -31,7 +31,8 @@ enum StatsJSON {
             "mentionsIn": value(c.mentionsIn?.value), "mentionsFrom": value(c.mentionsFrom?.value),
             "forwardedChannels": value(c.forwardedChannels?.value), "posts": s.postCount,
             "firstPost": value(s.firstDate.map(ISODate.format)), "lastPost": value(s.lastDate.map(ISODate.format)),
-            "postsPerWeek": value(s.postsPerWeek), "viewsTotal": value(s.viewsTotal), "viewsMean": value(s.viewsMean),
+            "postsPerWeek": value(s.postsPerWeek), "postRate": value(s.postRate.map(rate)),
+            "undatedPosts": s.undatedPosts, "viewsTotal": value(s.viewsTotal), "viewsMean": value(s.viewsMean),
             "viewsMedian": value(s.viewsMedian), "mediaShare": value(s.mediaShare), "linkShare": value(s.linkShare),
             "engagementRate": value(s.engagementRate), "rating": rating, "postsByWeek": s.postsByWeek,
             "viewsByWeek": s.viewsByWeek.map(value), "topPostsByViews": s.topPosts.map(\.id),
@@ -39,6 +40,11 @@ enum StatsJSON {
             "postsByWeekdayHour": s.weekdayHour,
             "skipped": ch.skipped.count, "firstSkipped": value(ch.skipped.summary),
         ]
+    }
+
+    /// `{"value": 3.5, "per": "day", "spanSeconds": 200000}`; `per` is null under an hour (value = the count).
+    static func rate(_ r: PostRate) -> [String: Any] {
+        ["value": r.value, "per": r.unit?.rawValue ?? NSNull(), "spanSeconds": r.span]
     }
 
     /// One object for one channel, an array for several.

@@ -182,6 +182,8 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         state.linksFrom = state.mode
         state.mode = .links
         state.linkCursor = 0
+    case .openPermalink:
+        effects += openPermalink(&state)
     case .bookmark:
         guard let post = state.channel.selectedPost else { break }
         let marked = state.channel.bookmarks.insert(post.id).inserted
@@ -351,6 +353,8 @@ private func channelListKey(_ state: inout AppState, _ action: Action, count: In
     if let n = count { state.channelCursor = max(0, min(last, n - 1)) }
     switch action {
     case .moveDown: state.channelCursor = min(last, state.channelCursor + 1)
+    case .openPermalink:
+        effects += openPermalink(&state)
     case .moveUp: state.channelCursor = max(0, state.channelCursor - 1)
     case .top where count == nil: state.channelCursor = 0
     case .bottom where count == nil: state.channelCursor = last

@@ -104,13 +104,46 @@ enum Fmt {
         return "\(Int((share * 100).rounded()))%"
     }
 
+    /// "0.2/week", "3.5/day", "4.0/hour"; under an hour the count over the span: "5 in 36 s", "7 in 12 min".
+    static func rate(_ r: PostRate?) -> String {
+        guard let r else { return unknown + "/week" }
+        if let unit = r.unit { return "\(oneDecimal(r.value))/\(unit.rawValue)" }
+        let seconds = Int(r.span.rounded())
+        let span = seconds < 60 ? "\(seconds) s" : "\(seconds / 60) min"
+        return "\(Int(r.value)) in \(span)"
+    }
+
+    /// `25.2 MB`, `812 KB`, `640 B`, in units of 1024 as Telegram writes them.
+    static func bytes(_ n: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(n) B" : "\(compactDecimal(value)) \(units[unit])"
+    }
+
+    /// `0:21`, `2:57`, `1:02:03`.
+    static func duration(_ seconds: Int) -> String {
+        let h = seconds / 3600, m = seconds % 3600 / 60, s = seconds % 60
+        return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%d:%02d", m, s)
+    }
+
     static func decimal(_ v: Double?) -> String {
         guard let v else { return unknown }
         return oneDecimal(v)
     }
 
-    static func date(_ p: Publication) -> CivilTime {
-        CivilTime(p.date, utcOffset: p.utcOffset ?? 0)
+    /// The post's date in the zone it was written in (a wall-clock time as the source gave it); nil when unknown.
+    static func date(_ p: Publication) -> CivilTime? {
+        p.date.map { CivilTime($0, utcOffset: p.utcOffset ?? 0) }
+    }
+
+    /// `Jul 30 2017`, or `—` padded to the same width.
+    static func shortDate(_ p: Publication) -> String {
+        date(p)?.short ?? unknown.padding(toLength: 11, withPad: " ", startingAt: 0)
     }
 
     /// Unicode block sparkline of a series; nil values draw as spaces.

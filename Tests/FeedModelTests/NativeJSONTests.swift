@@ -42,9 +42,11 @@ final class NativeJSONTests: XCTestCase {
             ]}], "format": "feedtui", "version": 1}
             """
         let ch = try XCTUnwrap(FeedLoader.load(data: Data(text.utf8)).first)
-        XCTAssertEqual(ch.publications.map(\.id), ["1"])
-        XCTAssertEqual(ch.skipped.count, 2)
-        XCTAssertEqual(ch.skipped.summary, "2 posts skipped — first at line 3: missing \"date\"")
+        // No date is a post the source gave no date for (kept, shown as —); an unreadable one is an error.
+        XCTAssertEqual(ch.publications.map(\.id), ["1", "2"])
+        XCTAssertNil(ch.publications[1].date)
+        XCTAssertEqual(ch.skipped.count, 1)
+        XCTAssertEqual(ch.skipped.summary, "1 post skipped — first at line 4: \"date\" is not an ISO 8601 date: \"not a date\"")
     }
 
     func testNewerVersionIsRefused() {

@@ -43,7 +43,7 @@ final class PageImporterTests: XCTestCase {
     }
 
     func testPublicationDates() {
-        let dates = channel.publications.map { CivilTime($0.date).iso }
+        let dates = channel.publications.map { $0.date.map { CivilTime($0).iso } }
         XCTAssertEqual(dates, [
             "2017-07-30 12:25", "2017-07-23 01:15", "2017-07-16 01:04", "2017-04-18 19:13", "2017-04-01 10:16",
             "2017-03-21 18:45", "2016-11-09 16:34", "2016-10-09 18:55", "2016-10-09 18:55", "2016-10-09 18:53",
@@ -53,13 +53,13 @@ final class PageImporterTests: XCTestCase {
     }
 
     func testPhotoMarkers() {
-        let withPhoto = channel.publications.filter { $0.media == [Media(kind: .photo)] }.map { CivilTime($0.date).iso }
+        let withPhoto = channel.publications.filter { $0.media == [Media(kind: .photo)] }.map { $0.date.map { CivilTime($0).iso } }
         XCTAssertEqual(withPhoto, ["2017-04-01 10:16", "2016-10-09 18:55", "2016-10-09 18:55", "2016-10-09 18:53"])
         XCTAssertFalse(channel.publications.contains { $0.text.contains("This publication contains an image") })
     }
 
     func testLinkPreviewsKeptApartFromText() throws {
-        let withPreview = channel.publications.filter { $0.linkPreview != nil }.map { CivilTime($0.date).iso }
+        let withPreview = channel.publications.filter { $0.linkPreview != nil }.map { $0.date.map { CivilTime($0).iso } }
         XCTAssertEqual(withPreview, ["2017-07-30 12:25", "2017-04-18 19:13", "2017-03-21 18:45", "2016-11-09 16:34"])
         let july = try XCTUnwrap(channel.publications[0].linkPreview?.description)
         XCTAssertTrue(july.hasPrefix("On Rumors About Telegram Servers in Weird Places"))

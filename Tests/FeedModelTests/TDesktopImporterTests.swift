@@ -285,10 +285,16 @@ final class TDesktopImporterTests: XCTestCase {
 
     func testMissingOrUnreadableDatesAndIds() throws {
         let channel = try XCTUnwrap(load("missing-date.json").first)
-        XCTAssertEqual(channel.publications.map(\.id), ["1", "5"])
-        XCTAssertEqual(channel.publications[1].date, try utc("2024-01-01T10:04:00Z"))
-        XCTAssertEqual(channel.skipped.count, 3)
-        XCTAssertEqual(channel.skipped.summary, "3 posts skipped — first at line 7: missing \"date\"")
+        // The message without an id is kept, named by its place in the chat (the 4th message).
+        XCTAssertEqual(channel.publications.map(\.id), ["1", "#4", "5"])
+        XCTAssertEqual(channel.publications[1].text, "no id")
+        // No date_unixtime and no zone: the exporter's wall clock, kept as such and never called UTC.
+        XCTAssertEqual(channel.publications[2].date, try utc("2024-01-01T10:04:00Z"))
+        XCTAssertTrue(channel.publications[2].wallClock)
+        XCTAssertEqual(channel.publications[2].utcOffset, nil)
+        XCTAssertFalse(channel.publications[0].wallClock)
+        XCTAssertEqual(channel.skipped.count, 2)
+        XCTAssertEqual(channel.skipped.summary, "2 posts skipped — first at line 7: missing \"date\"")
     }
 
     func testInvalidUTF8BecomesReplacementCharacter() throws {

@@ -117,7 +117,8 @@ final class TMeImporterTests: XCTestCase {
         // Re-indented markup: `<time` and `datetime=` on different lines; video players hold `<time>0:16</time>`
         // durations. Every date must be the post's own, on 28 Feb 2023.
         for p in c.publications {
-            let t = CivilTime(p.date)
+            guard let date = p.date else { return XCTFail("no date: \(p.id)") }
+            let t = CivilTime(date)
             XCTAssertEqual([t.year, t.month, t.day], [2023, 2, 28], p.id)
             XCTAssertEqual(p.utcOffset, 0)
         }

@@ -221,17 +221,18 @@ final class RatingAndMarksTests: XCTestCase {
         XCTAssertEqual(press(&s, "r 4"), [.saveRating(channel: "@durov", stars: 4)])
         XCTAssertEqual(s.channel.userRating, 4)
         let header = Screen.render(s).lines[0]
-        XCTAssertTrue(header.contains("★★★★☆ 4.0 (1 vote, yours: 4)"), header)
+        // The source has no rating: the user's vote shows beside it, not as the channel's average.
+        XCTAssertTrue(header.contains("★ no rating yet · yours: 4 ─"), header)
         let stats = Screen.render(s).lines.joined(separator: "\n")
-        XCTAssertTrue(stats.contains("rating             ★★★★☆ 4.0 (1 vote, yours: 4)"))
+        XCTAssertTrue(stats.contains("rating             no rating yet · yours: 4"), stats)
         XCTAssertEqual(press(&s, "r 0"), [.saveRating(channel: "@durov", stars: nil)])
         XCTAssertTrue(Screen.render(s).lines[0].contains("★ no rating yet — r to rate"))
         XCTAssertEqual(press(&s, "r x"), [])
         XCTAssertEqual(s.status, "rating cancelled")
     }
 
-    func testRatingCombinesWithTheSourceVotes() {
-        XCTAssertEqual(RatingText.text(Rating(votes: 3, average: 4.0), mine: 2), "★★★★☆ 3.5 (4 votes, yours: 2)")
+    func testTheUserVoteIsShownBesideTheSourceRatingNotBlendedIn() {
+        XCTAssertEqual(RatingText.text(Rating(votes: 3, average: 4.0), mine: 2), "★★★★☆ 4.0 (3 votes) · yours: 2")
         XCTAssertEqual(RatingText.text(Rating(votes: 3, average: 4.0), mine: nil), "★★★★☆ 4.0 (3 votes)")
         XCTAssertEqual(RatingText.text(nil, mine: nil), "no rating yet")
     }
@@ -330,7 +331,7 @@ final class StatsOutputTests: XCTestCase {
             "posts               10",
             "first post          2016-10-09 18:53",
             "last post           2017-07-30 12:25",
-            "posts per week      0.2",
+            "post rate           0.2/week",
             "views total         —",
             "views mean          —",
             "views median        —",

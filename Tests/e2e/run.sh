@@ -69,7 +69,7 @@ keys g; keys j; keys j; keys Enter; keys q
 keys m
 check "m bookmarks the post" wait_for "bookmarked — ' jumps between bookmarks"
 keys r; keys 4
-check "r 4 rates the channel" wait_for "★★★★☆ 4.0 \(1 vote, yours: 4\)"
+check "r 4 rates the channel, beside the source's rating" wait_for "no rating yet · yours: 4"
 keys q
 check "quit after rating" wait_for "^EXIT=0"
 run_feedtui "$BIN $SEED"

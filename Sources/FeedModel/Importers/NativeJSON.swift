@@ -299,7 +299,7 @@ private enum NativeFields {
         // One pass over the keys present (a handful) rather than a hashed lookup for each of the 15 the schema
         // has; the checks below still run in a fixed order, so the reason given for a bad post is stable.
         var idValue, dateValue, utcOffset, text, mediaValue, linkPreview, links, views, forwards, reactions: JSON?
-        var forwardedFrom, replyTo, edited, editedAt, isService: JSON?
+        var forwardedFrom, replyTo, edited, editedAt, isService, permalink, author, reactionsByEmoji: JSON?
         for (key, value) in m {
             switch key {
             case "date": dateValue = value
@@ -317,6 +317,9 @@ private enum NativeFields {
             case "edited": edited = value
             case "editedAt": editedAt = value
             case "isService": isService = value
+            case "permalink": permalink = value
+            case "author": author = value
+            case "reactionsByEmoji": reactionsByEmoji = value
             default: break  // unknown keys are ignored
             }
         }
@@ -330,9 +333,12 @@ private enum NativeFields {
             throw FieldError("\"id\" \(raw.prefix(40)) is \(isWhole(raw) ? "too large" : "not a whole number")")
         default: throw FieldError("\"id\" is not a string")
         }
-        guard let posted = try date(dateValue, "date") else { throw FieldError("missing \"date\"") }
-        var p = Publication(id: id, date: posted)
+        // An absent date is a post the source gave no date for; a zone-less one is a wall-clock time.
+        let posted = try dateWithZone(dateValue, "date")
+        var p = Publication(id: id, date: posted?.date, wallClock: posted.map { $0.offset == nil } ?? false)
         p.utcOffset = try int(utcOffset, "utcOffset")
+        p.permalink = try string(permalink, "permalink")
+        p.author = try string(author, "author")
         p.text = try string(text, "text") ?? ""
         switch mediaValue {
         case nil, .null?: break
@@ -369,6 +375,17 @@ private enum NativeFields {
         p.views = try count(views, "views")
         p.forwards = try count(forwards, "forwards")
         p.reactions = try count(reactions, "reactions")
+        switch reactionsByEmoji {
+        case nil, .null?: break
+        case .array(let items)?:
+            for item in items {
+                guard case .object(let o) = item, let emoji = try string(o["emoji"], "reactionsByEmoji.emoji"),
+                    let n = try count(o["count"], "reactionsByEmoji.count")
+                else { throw FieldError("\"reactionsByEmoji\" holds something other than {emoji, count}") }
+                p.reactionsByEmoji.append(Reaction(emoji: emoji, count: n))
+            }
+        default: throw FieldError("\"reactionsByEmoji\" is not a list")
+        }
         p.forwardedFrom = try string(forwardedFrom, "forwardedFrom")
         p.replyTo = try string(replyTo, "replyTo")
         p.edited = try bool(edited, "edited") ?? false
@@ -385,7 +402,23 @@ private enum NativeFields {
         m.name = try string(o["name"], "name")
         m.url = try string(o["url"], "url")
         m.size = try int64(o["size"], "size")
+        m.sizeApproximate = try bool(o["sizeApproximate"], "sizeApproximate") ?? false
         m.duration = try int(o["duration"], "duration")
+        switch o["options"] {
+        case nil, .null?: break
+        case .array(let items)?:
+            for item in items {
+                guard case .object(let option) = item, let text = try string(option["text"], "options.text") else {
+                    throw FieldError("\"options\" holds something other than {text, …}")
+                }
+                m.options.append(
+                    PollOption(
+                        text: text, percent: try int(option["percent"], "options.percent"),
+                        votes: try int64(option["votes"], "options.votes")))
+            }
+        default: throw FieldError("\"options\" is not a list")
+        }
+        m.voters = try count(o["voters"], "voters")
         return m
     }
 
@@ -456,10 +489,17 @@ private enum NativeFields {
     }
 
     static func date(_ value: JSON?, _ key: StaticString) throws(FieldError) -> Date? {
+        try dateWithZone(value, key)?.date
+    }
+
+    /// The instant, and the offset it was written with (nil for a wall-clock time without zone).
+    static func dateWithZone(_ value: JSON?, _ key: StaticString) throws(FieldError) -> (date: Date, offset: Int?)? {
         switch value {
         case nil, .null?: return nil
         case .string(let s)?:
-            guard let d = ISODate.parse(s) else { throw FieldError("\"\(key)\" is not an ISO 8601 date: \"\(s.prefix(40))\"") }
+            guard let d = ISODate.parseWithOffset(s) else {
+                throw FieldError("\"\(key)\" is not an ISO 8601 date: \"\(s.prefix(40))\"")
+            }
             return d
         default: throw FieldError("\"\(key)\" is not a date string")
         }
@@ -469,11 +509,16 @@ private enum NativeFields {
 /// ISO 8601 / RFC 3339 timestamps in UTC, with fractional seconds only when there are some.
 public enum ISODate {
     public static func format(_ date: Date) -> String {
+        formatWallClock(date) + "Z"
+    }
+
+    /// The same without the zone: a wall-clock time whose zone the source did not give.
+    public static func formatWallClock(_ date: Date) -> String {
         let t = CivilTime(date)
         var s = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", t.year, t.month, t.day, t.hour, t.minute, t.second)
         let frac = date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)
         if frac > 0.0005 { s += String(format: ".%03d", Int((frac * 1000).rounded())).prefix(4) }
-        return s + "Z"
+        return s
     }
 
     /// `2017-07-30T12:25:00Z`, `2017-07-30T12:25:00.123+03:00`, `2017-07-30 12:25:00`; returns nil otherwise.

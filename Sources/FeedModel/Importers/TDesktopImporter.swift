@@ -190,7 +190,9 @@ private struct Walker {
         }
         reader.i += 1
         var first = true
+        var position = 0
         while try reader.nextItem(first: &first) {
+            position += 1
             let line = reader.line
             messageLine = line
             let value = try reader.value()
@@ -200,7 +202,7 @@ private struct Walker {
                 continue
             }
             do throws(MessageError) {
-                chats[active].publications.append(try MessageReader.publication(fields))
+                chats[active].publications.append(try MessageReader.publication(fields, position: position))
             } catch {
                 chats[active].skipped.record(line: line, error.reason)
             }
@@ -219,10 +221,13 @@ private enum MessageReader {
     /// Edit dates before 1971 are the exporters' placeholder for "never edited" (1970-01-01 in local time).
     static let editPlaceholderLimit: TimeInterval = 365 * 86_400
 
-    static func publication(_ m: [String: JSON]) throws(MessageError) -> Publication {
-        let id = try messageID(m["id"])
+    /// `position` is the message's place in its chat (1 for the first), which names a message without an `id`.
+    static func publication(_ m: [String: JSON], position: Int) throws(MessageError) -> Publication {
+        let id = try messageID(m["id"], position: position)
         let when = try date(m)
-        var p = Publication(id: id, date: when.date, utcOffset: when.offset)
+        // Without `date_unixtime` and without a zone, `date` is the exporter's wall clock, not UTC.
+        var p = Publication(id: id, date: when.date, utcOffset: when.offset, wallClock: when.wallClock)
+        p.author = m["author"]?.string.flatMap { $0.isEmpty ? nil : $0 }
         p.isService = m["type"]?.string == "service"
 
         var text = ""
@@ -251,11 +256,15 @@ private enum MessageReader {
         p.views = m["views"]?.int.flatMap { $0 >= 0 ? Count($0) : nil }
         p.forwards = m["forwards"]?.int.flatMap { $0 >= 0 ? Count($0) : nil }
         if case .array(let reactions)? = m["reactions"] {
-            var sum: Int64 = 0
-            for r in reactions {
-                if let n = r["count"]?.int, n > 0 { sum = sum.addingReportingOverflow(n).overflow ? sum : sum + n }
+            p.reactionsByEmoji = reactions.compactMap { r in
+                guard let n = r["count"]?.int, n >= 0 else { return nil }
+                // A custom emoji is a sticker document with no character of its own; paid stars are "⭐".
+                let emoji =
+                    r["emoji"]?.string
+                    ?? (r["type"]?.string == "paid" ? "⭐" : r["type"]?.string == "custom_emoji" ? "custom" : "?")
+                return Reaction(emoji: emoji, count: Count(n))
             }
-            p.reactions = Count(sum)
+            p.reactions = Reaction.total(p.reactionsByEmoji) ?? Count(0)
         }
 
         var editedAt: Date?
@@ -272,10 +281,11 @@ private enum MessageReader {
         return p
     }
 
-    /// Ids are numbers; a numeric string ("12") is accepted too, as some converters write them so.
-    static func messageID(_ value: JSON?) throws(MessageError) -> String {
+    /// Ids are numbers; a numeric string ("12") is accepted too, as some converters write them so. Trimmed exports
+    /// leave ids out: such a message is named by its place in the chat ("#17"), which no numeric id can be.
+    static func messageID(_ value: JSON?, position: Int) throws(MessageError) -> String {
         switch value {
-        case nil, .null?: throw MessageError("missing \"id\"")
+        case nil, .null?: return "#\(position)"
         case .int(let n)?: return String(n)
         case .number(let raw)?:
             if raw.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
@@ -311,7 +321,7 @@ private enum MessageReader {
     }
 
     /// `date_unixtime` is the instant; `date` the exporter's wall clock, whose difference gives the zone offset.
-    static func date(_ m: [String: JSON]) throws(MessageError) -> (date: Date, offset: Int?) {
+    static func date(_ m: [String: JSON]) throws(MessageError) -> (date: Date, offset: Int?, wallClock: Bool) {
         let wall = m["date"]?.string.flatMap(ISODate.parseWithOffset)
         if let unix = m["date_unixtime"].flatMap(unixTime) {
             var offset: Int?
@@ -321,9 +331,9 @@ private enum MessageReader {
             } else if let wall {
                 offset = wall.offset
             }
-            return (unix, offset)
+            return (unix, offset, false)
         }
-        if let wall { return (wall.date, wall.offset) }
+        if let wall { return (wall.date, wall.offset, wall.offset == nil) }
         switch m["date"] {
         case nil, .null?:
             throw MessageError(m["date_unixtime"] == nil ? "missing \"date\"" : "unreadable \"date_unixtime\"")
@@ -400,7 +410,17 @@ private enum MessageReader {
             out.append(Media(kind: kind, name: name, size: m["file_size"]?.int, duration: duration))
         }
         if case .object(let poll)? = m["poll"] {
-            out.append(Media(kind: .poll, name: poll["question"]?.string))
+            let total = poll["total_voters"]?.int.flatMap { $0 >= 0 ? $0 : nil }
+            var options: [PollOption] = []
+            if case .array(let answers)? = poll["answers"] {
+                options = answers.compactMap { a in
+                    guard let text = a["text"]?.string else { return nil }
+                    let votes = a["voters"]?.int.flatMap { $0 >= 0 ? $0 : nil }
+                    let percent = votes.flatMap { v in total.flatMap { $0 > 0 ? Int((Double(v) * 100 / Double($0)).rounded()) : nil } }
+                    return PollOption(text: text, percent: percent, votes: votes)
+                }
+            }
+            out.append(Media(kind: .poll, name: poll["question"]?.string, options: options, voters: total.map { Count($0) }))
         }
         if case .object(let place)? = m["location_information"] {
             let name =

@@ -28,27 +28,23 @@ enum RatingText {
         return String(repeating: "★", count: full) + String(repeating: "☆", count: 5 - full)
     }
 
-    /// The source's votes with the user's own vote counted in.
-    static func combined(_ rating: Rating?, mine: Int?) -> Rating? {
-        let votes = rating?.votes ?? 0
-        let average = rating?.average
-        guard let mine else { return votes > 0 && average != nil ? rating : nil }
-        let total = (average ?? 0) * Double(votes) + Double(mine)
-        return Rating(votes: votes + 1, average: total / Double(votes + 1))
+    /// The source's rating: "★★★★☆ 4.0 (12 votes)", or nil when no one has rated there.
+    static func source(_ rating: Rating?) -> String? {
+        guard let r = rating, r.votes > 0, let average = r.average else { return nil }
+        let votes = r.votes == 1 ? "1 vote" : "\(Fmt.grouped(Int64(r.votes))) votes"
+        return "\(stars(average)) \(Fmt.oneDecimal(average)) (\(votes))"
     }
 
-    /// "★★★★☆ 4.0 (1 vote, yours: 4)", or "no rating yet".
+    /// The source's rating and, beside it and never blended into its average or votes, the user's own vote:
+    /// "★★★★☆ 4.0 (12 votes) · yours: 5", "no rating yet · yours: 4".
     static func text(_ rating: Rating?, mine: Int?) -> String {
-        guard let r = combined(rating, mine: mine), let average = r.average else { return "no rating yet" }
-        let votes = r.votes == 1 ? "1 vote" : "\(Fmt.grouped(Int64(r.votes))) votes"
-        let yours = mine.map { ", yours: \($0)" } ?? ""
-        return "\(stars(average)) \(Fmt.oneDecimal(average)) (\(votes)\(yours))"
+        (source(rating) ?? "no rating yet") + (mine.map { " · yours: \($0)" } ?? "")
     }
 
     static func header(_ rating: Rating?, mine: Int?, theme: Theme) -> StyledLine {
         let words = text(rating, mine: mine)
-        guard let space = words.firstIndex(of: " "), combined(rating, mine: mine) != nil else {
-            return [Span(text: "★ " + words + " — r to rate", style: theme.muted)]
+        guard source(rating) != nil, let space = words.firstIndex(of: " ") else {
+            return [Span(text: "★ " + words + (mine == nil ? " — r to rate" : ""), style: theme.muted)]
         }
         return [Span(text: String(words[..<space]), style: theme.star), Span(text: String(words[space...]), style: theme.text)]
     }

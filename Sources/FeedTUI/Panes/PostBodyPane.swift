@@ -23,9 +23,15 @@ enum PostBodyPane {
     }
 
     static func header(_ post: Publication, bookmarked: Bool = false) -> String {
-        var parts = [Fmt.date(post).long, "views \(Fmt.count(post.views))"]
+        var parts = [Fmt.date(post)?.long ?? "date \(Fmt.unknown)"]
+        if let author = post.author { parts.append("by \(author)") }
+        parts.append("views \(Fmt.count(post.views))")
         if let f = post.forwards { parts.append("forwards \(Fmt.count(f))") }
-        if let r = post.reactions { parts.append("reactions \(Fmt.count(r))") }
+        if !post.reactionsByEmoji.isEmpty {
+            parts.append(post.reactionsByEmoji.map { "\($0.emoji) \(Fmt.count($0.count))" }.joined(separator: " "))
+        } else if let r = post.reactions {
+            parts.append("reactions \(Fmt.count(r))")
+        }
         if post.edited { parts.append("edited") }
         if bookmarked { parts.append("bookmarked") }
         return parts.joined(separator: " · ")
@@ -43,8 +49,9 @@ enum PostBodyPane {
         }
         add(header(post, bookmarked: bookmarked), theme.date)
         if let from = post.forwardedFrom { add("forwarded from \(from)", theme.muted) }
-        if !post.media.isEmpty {
-            add(post.media.map { m in "[\(m.kind.rawValue)\(m.name.map { ": \($0)" } ?? "")]" }.joined(separator: " "), theme.muted)
+        for m in post.media {
+            add(mediaLine(m), theme.muted)
+            for option in m.options { add("• " + pollOptionLine(option), theme.muted) }
         }
         out.append([])
         if let preview = post.linkPreview {
@@ -52,6 +59,10 @@ enum PostBodyPane {
             out.append([])
         }
         if !post.text.isEmpty { add(post.text, post.isService ? theme.service : theme.text) }
+        if full, let permalink = post.permalink {
+            out.append([])
+            out.append([Span(text: "p opens this post at its source: ", style: theme.muted), Span(text: permalink, style: theme.link)])
+        }
         let links = numberedLinks(post)
         if full, !links.isEmpty {
             out.append([])
@@ -65,6 +76,20 @@ enum PostBodyPane {
         }
         while out.last?.isEmpty == true { out.removeLast() }
         return out
+    }
+
+    /// `[video: clip.mp4 · 25.2 MB · 2:57]`, `[poll: Which one? · 1.2K voters]`: what the source said about it.
+    static func mediaLine(_ m: Media) -> String {
+        var parts = [m.kind.rawValue + (m.name.map { ": \($0)" } ?? "")]
+        if let size = m.size { parts.append(Fmt.bytes(size)) }
+        if let d = m.duration { parts.append(Fmt.duration(d)) }
+        if let voters = m.voters { parts.append("\(Fmt.count(voters)) voters") }
+        return "[" + parts.joined(separator: " · ") + "]"
+    }
+
+    /// `42% Yes (1 204 votes)`, `—% Yes` when the source gave no share.
+    static func pollOptionLine(_ o: PollOption) -> String {
+        "\(o.percent.map(String.init) ?? Fmt.unknown)% " + o.text + (o.votes.map { " (\(Fmt.grouped($0)) votes)" } ?? "")
     }
 
     /// The link preview: in a box when full-screen, behind a bar beside the list.

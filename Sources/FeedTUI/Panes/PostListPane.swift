@@ -35,7 +35,7 @@ enum PostListPane {
         return [
             // The marker column: the selection, else a bookmark.
             Span(text: selected ? "▶" : bookmarked ? "•" : " ", style: bookmarked && !selected ? theme.star : theme.title),
-            Span(text: Fmt.date(post).short, style: theme.date),
+            Span(text: Fmt.shortDate(post), style: theme.date),
             Span(text: pad + views + "  ", style: theme.muted),
             Span(text: title(of: post), style: textStyle),
         ]

@@ -78,7 +78,7 @@ enum StatsPane {
     /// The labels of the rows whose values the summary line shows.
     static func summaryLabels(_ ch: Channel) -> Set<String> {
         let c = ch.counters
-        var labels: Set<String> = ["posts", "posts per week"]
+        var labels: Set<String> = ["posts", "post rate"]
         if ch.subscribers != nil { labels.insert("subscribers") }
         if c.viewsPerWeek != nil || c.viewsPerMonth != nil { labels.formUnion(["views per week", "views per month"]) }
         if c.mentionsIn != nil || c.mentionsFrom != nil || c.forwardedChannels != nil {
@@ -95,7 +95,7 @@ enum StatsPane {
             parts.append("views/week \(Fmt.count(c.viewsPerWeek))")
             parts.append("views/month \(Fmt.count(c.viewsPerMonth))")
         }
-        parts += ["posts \(s.postCount)", "\(Fmt.decimal(s.postsPerWeek))/week"]
+        parts += ["posts \(s.postCount)", Fmt.rate(s.postRate)]
         if c.mentionsIn != nil || c.mentionsFrom != nil || c.forwardedChannels != nil {
             parts.append("mentions \(Fmt.count(c.mentionsIn)) · \(Fmt.count(c.mentionsFrom)) · \(Fmt.count(c.forwardedChannels))")
         }
@@ -139,10 +139,10 @@ struct Report {
             Row(label: "mentions in", value: Fmt.count(c.mentionsIn)),
             Row(label: "mentions from", value: Fmt.count(c.mentionsFrom)),
             Row(label: "forwarded channels", value: Fmt.count(c.forwardedChannels)),
-            Row(label: "posts", value: String(s.postCount)),
+            Row(label: "posts", value: String(s.postCount) + (s.undatedPosts > 0 ? " (\(s.undatedPosts) without date)" : "")),
             Row(label: "first post", value: s.firstDate.map { CivilTime($0).iso } ?? Fmt.unknown),
             Row(label: "last post", value: s.lastDate.map { CivilTime($0).iso } ?? Fmt.unknown),
-            Row(label: "posts per week", value: Fmt.decimal(s.postsPerWeek)),
+            Row(label: "post rate", value: Fmt.rate(s.postRate)),
             Row(label: "views total", value: s.viewsTotal.map { about + Fmt.grouped($0) } ?? Fmt.unknown),
             Row(label: "views mean", value: s.viewsMean.map { about + Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
             Row(label: "views median", value: s.viewsMedian.map { about + Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
@@ -150,7 +150,7 @@ struct Report {
             Row(label: "with links", value: Fmt.percent(s.linkShare)),
             Row(label: "engagement", value: s.engagementRate.map { about + Fmt.percent($0) } ?? Fmt.unknown),
         ]
-        // The rating's text is long ("★★★★☆ 4.0 (12 votes, yours: 4)"): it gets a full-width row.
+        // The rating's text is long ("★★★★☆ 4.0 (12 votes) · yours: 4"): it gets a full-width row.
         series = [
             Row(label: "rating", value: RatingText.text(ch.rating, mine: mine)),
             Row(label: "posts/week", value: Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: sparkWidth)))
@@ -161,7 +161,7 @@ struct Report {
         for (i, p) in s.topPosts.enumerated() {
             series.append(Row(
                 label: i == 0 ? "top by views" : "",
-                value: "\(Fmt.count(p.views)) · \(Fmt.date(p).short) · \(PostListPane.title(of: p))"))
+                value: "\(Fmt.count(p.views)) · \(Fmt.shortDate(p)) · \(PostListPane.title(of: p))"))
         }
         if let skipped = ch.skipped.summary { series.append(Row(label: "skipped", value: skipped)) }
     }

@@ -1,0 +1,116 @@
+import Foundation
+import XCTest
+
+@testable import FeedModel
+
+/// Shapes real files have that the first importers lost or misstated (issue 13), each on a real file or a small
+/// file written in the real shape (Tests/FeedModelTests/Resources/realworld).
+final class RealWorldTests: XCTestCase {
+    private func load(_ path: String) throws -> Channel {
+        try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture(path)).first)
+    }
+
+    private func wallClock(_ s: String) throws -> Date {
+        try XCTUnwrap(ISODate.parse(s + "Z"))
+    }
+
+    // MARK: 1. Telegram Desktop
+
+    func testTrimmedExportKeepsMessagesWithoutIdByPosition() throws {
+        let ch = try load("realworld/tdesktop-trimmed-2018.json")
+        XCTAssertEqual(ch.publications.map(\.id), ["#1", "12", "13", "#4"])
+        XCTAssertEqual(ch.skipped.count, 0)
+        XCTAssertEqual(ch.publications[0].text, "A message from a trimmed export: it has no id.")
+        // The same file gives the same ids every time: bookmarks and read marks stay on their post.
+        XCTAssertEqual(try load("realworld/tdesktop-trimmed-2018.json").publications.map(\.id), ch.publications.map(\.id))
+    }
+
+    func testZonelessExportTimesStayWallClock() throws {
+        let ch = try load("realworld/tdesktop-trimmed-2018.json")
+        for p in ch.publications {
+            XCTAssertTrue(p.wallClock, p.id)
+            XCTAssertNil(p.utcOffset, p.id)
+        }
+        XCTAssertEqual(ch.publications[0].date, try wallClock("2018-03-01T18:05:00"))
+        // Written back without a zone: the native file does not claim UTC either.
+        let text = String(decoding: NativeJSON.encode([ch]), as: UTF8.self)
+        XCTAssertTrue(text.contains("\"date\" : \"2018-03-01T18:05:00\","), text)
+        XCTAssertFalse(text.contains("2018-03-01T18:05:00Z"))
+        // A real 2019 export without date_unixtime: the same.
+        let real = try load("tdesktop/chat-analyser-full-export-2019.json")
+        XCTAssertTrue(real.publications.allSatisfy(\.wallClock))
+    }
+
+    func testVideoAndFileKeepSizeAndDuration() throws {
+        let ch = try load("realworld/tdesktop-trimmed-2018.json")
+        XCTAssertEqual(ch.publications[1].media, [Media(kind: .video, name: "harbour.mp4", size: 26_424_115, duration: 177)])
+        XCTAssertEqual(ch.publications[3].media, [Media(kind: .file, name: "report.pdf", size: 3_145_728)])
+        // A real export's photo and its size.
+        let real = try load("tdesktop/pachum-guzel-channel.json")
+        XCTAssertEqual(real.publications[0].media.first?.size, 198_074)
+    }
+
+    func testReactionsPerEmojiAuthorAndPoll() throws {
+        let ch = try load("realworld/tdesktop-trimmed-2018.json")
+        let video = ch.publications[1]
+        XCTAssertEqual(video.author, "Anna K.")
+        XCTAssertEqual(
+            video.reactionsByEmoji,
+            [Reaction(emoji: "👍", count: Count(41)), Reaction(emoji: "❤", count: Count(7)), Reaction(emoji: "custom", count: Count(2))])
+        XCTAssertEqual(video.reactions, Count(50))
+        let poll = try XCTUnwrap(ch.publications[2].media.first)
+        XCTAssertEqual(poll.kind, .poll)
+        XCTAssertEqual(poll.name, "Next trip?")
+        XCTAssertEqual(poll.voters, Count(80))
+        XCTAssertEqual(poll.options, [PollOption(text: "Mountains", percent: 63, votes: 50), PollOption(text: "Sea", percent: 38, votes: 30)])
+    }
+
+    // MARK: The native format keeps all of it
+
+    func testNativeFormatRoundTripsEveryNewField() throws {
+        var ch = try load("realworld/tdesktop-trimmed-2018.json")
+        ch.publications[0].permalink = "https://t.me/fieldnotes/1"
+        ch.publications[0].date = nil
+        ch.publications[0].wallClock = false
+        ch.publications[3].media[0].sizeApproximate = true
+        ch.publications[1].reactionsByEmoji[0].count = Count(1200, approximate: true)
+        ch.publications[1].reactions = Reaction.total(ch.publications[1].reactionsByEmoji)
+        let data = NativeJSON.encode([ch])
+        let back = try XCTUnwrap(FeedLoader.load(data: data).first)
+        XCTAssertEqual(back.publications, ch.publications)
+        XCTAssertEqual(NativeJSON.encode([back]), data)
+        XCTAssertNil(back.publications[0].date)
+        XCTAssertEqual(back.publications[1].reactions, Count(1209, approximate: true))
+    }
+
+    // MARK: 6. Statistics mean what they say
+
+    func testRateOverSecondsIsACountNotAWeeklyRate() throws {
+        // The real 2019 export: 5 messages within 36 seconds. A weekly rate from that would be 84 000/week.
+        let ch = try load("tdesktop/chat-analyser-full-export-2019.json")
+        let s = ChannelStatistics(ch)
+        XCTAssertEqual(s.postCount, 5)
+        XCTAssertNil(s.postsPerWeek)
+        let rate = try XCTUnwrap(s.postRate)
+        XCTAssertNil(rate.unit)
+        XCTAssertEqual(rate.value, 5)
+        XCTAssertEqual(rate.span, 36)
+    }
+
+    func testRateUnitFollowsTheSpan() throws {
+        func rate(_ spanSeconds: TimeInterval, posts: Int = 10) -> PostRate? { PostRate(posts: posts, span: spanSeconds) }
+        XCTAssertEqual(rate(14 * 86_400)?.unit, .week)
+        XCTAssertEqual(rate(14 * 86_400)?.value, 5)
+        XCTAssertEqual(rate(2 * 86_400)?.unit, .day)
+        XCTAssertEqual(rate(2 * 86_400)?.value, 5)
+        XCTAssertEqual(rate(5 * 3600)?.unit, .hour)
+        XCTAssertEqual(rate(5 * 3600)?.value, 2)
+        XCTAssertNil(rate(59 * 60)?.unit)
+        XCTAssertNil(rate(0))
+        XCTAssertNil(rate(100, posts: 1))
+        // The real RSS feed spans about a day and a quarter: per day, not per week.
+        let rss = ChannelStatistics(try load("rss/plaszeb-geopolitics-telethon.xml"))
+        XCTAssertEqual(rss.postRate?.unit, .day)
+        XCTAssertNil(rss.postsPerWeek)
+    }
+}

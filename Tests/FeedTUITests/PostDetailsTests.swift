@@ -1,0 +1,65 @@
+import FeedModel
+import Foundation
+import XCTest
+
+@testable import FeedTUI
+
+/// What a post shows of its source: author, reactions per emoji, media sizes and durations, polls, its own page.
+final class PostDetailsTests: XCTestCase {
+    private func trimmedExport() throws -> Channel {
+        let path = Fixture.root.appendingPathComponent("Tests/FeedModelTests/Resources/realworld/tdesktop-trimmed-2018.json").path
+        return try XCTUnwrap(FeedLoader.load(path: path).first)
+    }
+
+    private func text(_ post: Publication, width: Int = 80, full: Bool = true) -> [String] {
+        PostBodyPane.lines(for: post, width: width, full: full).map { $0.map(\.text).joined() }
+    }
+
+    func testHeaderShowsAuthorAndReactionsPerEmoji() throws {
+        let lines = text(try trimmedExport().publications[1])
+        XCTAssertEqual(lines[0], "March 1, 2018 18:07 · by Anna K. · views — · 👍 41 ❤ 7 custom 2")
+        XCTAssertEqual(lines[1], "[video: harbour.mp4 · 25.2 MB · 2:57]")
+    }
+
+    func testPollShowsItsOptionsSharesAndVoters() throws {
+        let lines = text(try trimmedExport().publications[2])
+        XCTAssertEqual(Array(lines[1...3]), ["[poll: Next trip? · 80 voters]", "• 63% Mountains (50 votes)", "• 38% Sea (30 votes)"])
+    }
+
+    func testFileSize() throws {
+        XCTAssertEqual(text(try trimmedExport().publications[3])[1], "[file: report.pdf · 3 MB]")
+    }
+
+    func testUndatedPostShowsADash() throws {
+        var ch = try trimmedExport()
+        ch.publications[0].date = nil
+        ch.publications[0].wallClock = false
+        XCTAssertTrue(text(ch.publications[0])[0].hasPrefix("date — · views —"))
+        XCTAssertTrue(PostListPane.line(ch.publications[0], selected: false, unread: false, bookmarked: false, theme: Theme(useColor: false))
+            .map(\.text).joined().hasPrefix(" —           "))
+    }
+
+    func testPermalinkOpensWithItsOwnKey() throws {
+        var ch = try trimmedExport()
+        ch.publications[1].permalink = "https://t.me/fieldnotes/12"
+        var s = Fixture.state([ch], 100, 30, keys: "S g")  // oldest first: the video is the second post
+        reduce(&s, .key(.char("j")))
+        XCTAssertEqual(s.channel.selectedPost?.id, "12")
+        XCTAssertEqual(reduce(&s, .key(.char("p"))), [.openURL("https://t.me/fieldnotes/12")])
+        // Not one of the numbered links of the text.
+        XCTAssertEqual(PostBodyPane.numberedLinks(ch.publications[1]), [])
+        reduce(&s, .key(.enter))
+        let screen = Screen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("p opens this post at its source: https://t.me/fieldnotes/12"), screen)
+        reduce(&s, .key(.char("q")))
+        reduce(&s, .key(.char("j")))
+        XCTAssertEqual(reduce(&s, .key(.char("p"))), [])
+        XCTAssertEqual(s.status, "this post has no address of its own")
+    }
+
+    func testThePermalinkKeyIsInTheHelpAndClashesWithNoOtherKey() {
+        let keys = KeyTable.bindings.flatMap(\.keys)
+        XCTAssertEqual(keys.count, Set(keys).count)
+        XCTAssertEqual(KeyTable.action(for: .char("p")), .openPermalink)
+    }
+}
