@@ -347,14 +347,27 @@ private func openLink(_ state: inout AppState, number: Int?) -> [Effect] {
     return [.openURL(url)]
 }
 
+/// Opens the selected post's own page at its source.
+private func openPermalink(_ state: inout AppState) -> [Effect] {
+    guard let post = state.channel.selectedPost else { return [] }
+    guard let url = post.permalink else {
+        state.status = "this post has no address of its own"
+        return []
+    }
+    guard LinkOpener.isAllowed(url) else {
+        state.status = "not opened: only http and https links open"
+        return []
+    }
+    state.status = "opening \(url)"
+    return [.openURL(url)]
+}
+
 /// Keys in the channel list: a number picks the channel (2 Enter), j/k move, Enter switches.
 private func channelListKey(_ state: inout AppState, _ action: Action, count: Int?) -> [Effect] {
     let last = state.channels.count - 1
     if let n = count { state.channelCursor = max(0, min(last, n - 1)) }
     switch action {
     case .moveDown: state.channelCursor = min(last, state.channelCursor + 1)
-    case .openPermalink:
-        effects += openPermalink(&state)
     case .moveUp: state.channelCursor = max(0, state.channelCursor - 1)
     case .top where count == nil: state.channelCursor = 0
     case .bottom where count == nil: state.channelCursor = last
