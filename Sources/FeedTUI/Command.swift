@@ -6,13 +6,17 @@ import Foundation
 @main
 struct FeedTUI: ParsableCommand {
     static let version = "0.1.0"
+    /// Every download goes through this one fetcher, so its limits (4 at once, 1 per host) hold program-wide.
+    static let fetcher = Fetcher(userAgent: "feedtui/\(version)")
 
     static let configuration = CommandConfiguration(
         commandName: "feedtui",
         abstract: "Browse Telegram-style channels and RSS/Atom feeds in the terminal.",
         discussion: HelpOverlay.lines.dropLast(2).joined(separator: "\n"),
         version: version,
-        subcommands: [Browse.self, Stats.self, Export.self, ScreenCommand.self],
+        subcommands: [
+            Browse.self, Stats.self, Export.self, ScreenCommand.self, Add.self, Remove.self, ImportOPML.self, ExportOPML.self,
+        ],
         defaultSubcommand: Browse.self)
 }
 
@@ -48,9 +52,11 @@ struct SourceOptions: ParsableArguments {
         return { () throws(FeedError) -> [Channel] in
             var channels: [Channel] = []
             for path in paths {
-                if Fetch.isURL(path) {
+                let source = Source(path)
+                if let url = source.url() {
                     do throws(FeedError) {
-                        channels += try FeedLoader.load(data: try Fetch.data(from: path, userAgent: "feedtui/\(FeedTUI.version)"), format: format)
+                        guard case .fetched(let data, _) = try FeedTUI.fetcher.fetch(url) else { continue }
+                        channels += try FeedLoader.load(data: data, format: format)
                     } catch {
                         throw error.at(path)
                     }

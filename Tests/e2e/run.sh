@@ -233,7 +233,7 @@ python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$ROOT/Samples" >/de
 HTTP_PID=$!
 for _ in $(seq 50); do "$BIN" stats "http://127.0.0.1:$PORT/durov-channel-page.txt" >/dev/null 2>&1 && break; sleep 0.1; done
 check "a URL source loads" sh -c "'$BIN' stats 'http://127.0.0.1:$PORT/durov-channel-page.txt' | grep -qE '^views per week +255 406$'"
-bad "an HTTP error is one line" "feedtui: http://127.0.0.1:$PORT/none.txt: HTTP 404" stats "http://127.0.0.1:$PORT/none.txt"
+bad "an HTTP error is one line" "feedtui: http://127.0.0.1:$PORT/none.txt: HTTP 404 Not Found" stats "http://127.0.0.1:$PORT/none.txt"
 kill $HTTP_PID
 
 # stats, export, pipes.
@@ -244,5 +244,7 @@ check "stats --json gives null for unknown" sh -c "'$BIN' stats '$SEED' --json |
 "$BIN" export "$TMP/a.json" --json > "$TMP/b.json"
 check "export -> import -> export is byte-identical" cmp -s "$TMP/a.json" "$TMP/b.json"
 check "not a terminal: plain post list" sh -c "'$BIN' '$SEED' | head -1 | grep -q '^2017-07-30 12:25 .*Since some journalists'"
+
+. "$ROOT/Tests/e2e/live.sh"
 
 finish

@@ -1,0 +1,71 @@
+import FeedModel
+import Foundation
+
+/// What a SOURCE argument (or a line of the subscriptions file) names.
+public enum Source: Hashable, Sendable {
+    /// A public Telegram channel, read through its web preview `https://t.me/s/NAME`.
+    case telegram(String)
+    /// An RSS or Atom feed (or any page in a known format) at an http(s) URL.
+    case feed(String)
+    /// A file, or `-` for standard input.
+    case file(String)
+
+    /// `@NAME`, `t.me/NAME`, `t.me/s/NAME`, `https://t.me/s/NAME` (and `telegram.me`) name a channel; other
+    /// http(s) URLs a feed; anything else a file.
+    public init(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("@"), let name = Self.channelName(trimmed.dropFirst()) {
+            self = .telegram(name)
+            return
+        }
+        var rest = Substring(trimmed)
+        for scheme in ["https://", "http://"] where rest.lowercased().hasPrefix(scheme) {
+            rest = rest.dropFirst(scheme.count)
+        }
+        for host in ["www.t.me/", "t.me/", "telegram.me/"] where rest.lowercased().hasPrefix(host) {
+            var path = rest.dropFirst(host.count)
+            if path.hasPrefix("s/") { path = path.dropFirst(2) }
+            // A post link (t.me/NAME/123) or a page (?before=…) still names the channel.
+            let name = path.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            if let name = Self.channelName(name) {
+                self = .telegram(name)
+                return
+            }
+        }
+        self = Fetcher.isURL(trimmed) ? .feed(trimmed) : .file(text)
+    }
+
+    /// Telegram usernames: letters, digits and underscores. Case does not matter to Telegram; the lower-case
+    /// form is the one kept.
+    private static func channelName(_ s: Substring) -> String? {
+        guard !s.isEmpty, s.count <= 64, s.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" })
+        else { return nil }
+        return s.lowercased()
+    }
+
+    /// The form written to the subscriptions file and shown to the user: `@name`, the URL, the path.
+    public var text: String {
+        switch self {
+        case .telegram(let name): "@" + name
+        case .feed(let url): url
+        case .file(let path): path
+        }
+    }
+
+    /// The URL of the newest page (or of the page before post `before` for a channel).
+    public func url(before: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        switch self {
+        case .telegram(let name):
+            var base = environment["FEEDTUI_TME_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://t.me"
+            while base.hasSuffix("/") { base.removeLast() }
+            return "\(base)/s/\(name)" + (before.map { "?before=\($0)" } ?? "")
+        case .feed(let url): return url
+        case .file: return nil
+        }
+    }
+
+    /// The public address, as written to OPML: `https://t.me/s/NAME` whatever FEEDTUI_TME_URL says.
+    public var publicURL: String? {
+        url(environment: [:])
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// Subscription lists in OPML, as newsboat, Feedly, Thunderbird and most readers write them: every `outline` with
+/// an `xmlUrl` is a feed; the titles of the outlines around it (folders) and its `category` attribute (newsboat's
+/// tags, comma-separated; `/` paths as in OPML 2.0) are its tags.
+public enum OPML {
+    public struct Feed: Equatable, Sendable {
+        public var url: String
+        public var title: String?
+        public var tags: [String]
+
+        public init(url: String, title: String? = nil, tags: [String] = []) {
+            self.url = url
+            self.title = title
+            self.tags = tags
+        }
+    }
+
+    public static func parse(_ data: Data) throws(FeedError) -> [Feed] {
+        try RSSImporter.refuseEntityDeclarations(data)
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        let reader = Reader()
+        parser.delegate = reader
+        guard parser.parse() else {
+            let line = parser.lineNumber
+            throw FeedError("not readable OPML: \(parser.parserError?.localizedDescription ?? "XML error")", line: line)
+        }
+        guard reader.sawOPML else { throw FeedError("not an OPML file (no <opml> element)") }
+        guard reader.closedOPML else { throw FeedError("not readable OPML: the file ends before </opml>", line: parser.lineNumber) }
+        return reader.feeds
+    }
+
+    /// OPML 2.0 with newsboat's `category` attribute for tags.
+    public static func write(_ feeds: [Feed], title: String = "feedtui subscriptions") -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n"
+        out += "    <title>\(escape(title))</title>\n  </head>\n  <body>\n"
+        for f in feeds {
+            out += "    <outline type=\"rss\" text=\"\(escape(f.title ?? f.url))\""
+            if let t = f.title { out += " title=\"\(escape(t))\"" }
+            out += " xmlUrl=\"\(escape(f.url))\""
+            if !f.tags.isEmpty { out += " category=\"\(escape(f.tags.joined(separator: ",")))\"" }
+            out += "/>\n"
+        }
+        return out + "  </body>\n</opml>\n"
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in Sanitize.line(s) {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    private final class Reader: NSObject, XMLParserDelegate {
+        var feeds: [Feed] = []
+        var sawOPML = false
+        var closedOPML = false
+        /// The folder titles of the open outlines (nil for an outline that is a feed).
+        var folders: [String?] = []
+
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
+            if name == "opml" { sawOPML = true }
+            guard name == "outline" else { return }
+            // Attribute names vary in case between writers (xmlUrl, xmlurl).
+            var attrs: [String: String] = [:]
+            for (k, v) in attributes { attrs[k.lowercased()] = v.trimmingCharacters(in: .whitespacesAndNewlines) }
+            let url = attrs["xmlurl"] ?? attrs["url"] ?? ""
+            // Writers that have no title repeat the URL as the text.
+            let title = [attrs["title"], attrs["text"]].compactMap { $0 }.first { !$0.isEmpty && $0 != url }
+            guard !url.isEmpty else {
+                folders.append(title)
+                return
+            }
+            folders.append(nil)
+            var tags = folders.compactMap { $0 }
+            for category in (attrs["category"] ?? "").split(separator: ",") {
+                let tag = category.trimmingCharacters(in: .whitespaces)
+                if !tag.isEmpty, !tags.contains(tag) { tags.append(tag) }
+            }
+            feeds.append(Feed(url: url, title: title, tags: tags))
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "outline", !folders.isEmpty { folders.removeLast() }
+            if name == "opml" { closedOPML = true }
+        }
+    }
+}

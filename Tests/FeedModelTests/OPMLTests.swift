@@ -1,0 +1,43 @@
+import FeedModel
+import XCTest
+
+/// OPML as newsboat writes and reads it (test files from newsboat's own test data).
+final class OPMLTests: XCTestCase {
+    func testNewsboatFoldersBecomeTags() throws {
+        let feeds = try OPML.parse(SampleFiles.fixture("opml/newsboat-example.opml"))
+        XCTAssertEqual(feeds.map(\.url), [
+            "https://example.com/feed.xml", "https://example.com/mirrors/distrowatch.rss", "https://example.com/feed.atom",
+            "https://example.com/feed.rss09", "https://blogs.example.com/~john/posts.rss",
+            "https://blogs.example.com/~mike/.rss", "https://fred.example.com/writing/index.php?type=rss",
+        ])
+        XCTAssertEqual(feeds.map(\.tags), [[], [], [], [], ["Blogs"], ["Blogs", "friends"], ["eloquent"]])
+        XCTAssertEqual(feeds[5].title, "Notes by Mike")
+    }
+
+    func testNewsboatCategoryAttributeIsTags() throws {
+        let feeds = try OPML.parse(SampleFiles.fixture("opml/newsboat-category.opml"))
+        XCTAssertEqual(feeds, [OPML.Feed(url: "http://feeds.bbci.co.uk/news/business/rss.xml?edition=int", tags: ["tag one", "tag_two", "tag/three"])])
+    }
+
+    func testWriteThenParseRoundTrips() throws {
+        for name in ["newsboat-example.opml", "newsboat-category.opml"] {
+            let feeds = try OPML.parse(SampleFiles.fixture("opml/\(name)"))
+            let written = OPML.write(feeds)
+            XCTAssertEqual(try OPML.parse(Data(written.utf8)), feeds, name)
+            XCTAssertEqual(OPML.write(try OPML.parse(Data(written.utf8))), written, name)
+        }
+        let odd = [OPML.Feed(url: "https://x.example/?a=1&b=<2>", title: "Tom & \"Jerry\"", tags: ["a b"])]
+        XCTAssertEqual(try OPML.parse(Data(OPML.write(odd).utf8)), odd)
+    }
+
+    func testBadFilesAreRefusedInOneLine() {
+        XCTAssertThrowsError(try OPML.parse(Data("<rss><channel/></rss>".utf8))) {
+            XCTAssertEqual(($0 as? FeedError)?.description, "not an OPML file (no <opml> element)")
+        }
+        XCTAssertThrowsError(try OPML.parse(Data("<opml><body><outline xmlUrl='x'".utf8))) {
+            XCTAssertTrue(($0 as? FeedError)?.description.hasPrefix("line 1: not readable OPML") == true, "\($0)")
+        }
+        let bomb = "<?xml version=\"1.0\"?><!DOCTYPE opml [<!ENTITY a \"aaaa\">]><opml><body/></opml>"
+        XCTAssertThrowsError(try OPML.parse(Data(bomb.utf8)))
+    }
+}

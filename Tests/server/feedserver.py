@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""A local stand-in for t.me and for feed servers, for feedtui's tests (unit and end-to-end).
+
+Serves the real t.me web-preview pages in tme/ as https://t.me/s/NAME does: the newest --page-size posts, older
+pages at ?before=ID, built by cutting the real page into its messages. The real RSS file(s) in rss/ are served at
+/rss/NAME.xml. The newest --hold posts of every channel and feed are held back until /_admin/publish?name=NAME
+releases one, so a test can watch a channel gain a post between two refreshes. Feeds answer conditional GETs
+(ETag, Last-Modified: 304) and gzip when asked.
+
+Faults: /status/CODE, /slow?seconds=S (then a feed), /stall (never answers), /trickle (a byte, then silence),
+/truncated (Content-Length larger than the body), /loop (redirects to itself), /redirect/N (N redirects, then a
+feed), /big (50 MB; ?length=1 announces it). /_admin/log returns every request as JSON with the highest number of
+requests in flight at once, overall and per host; /_admin/reset clears it.
+
+Listens on 127.0.0.1 and, when the machine allows, on 127.0.0.2 to 127.0.0.6 at the same port (five hosts, for
+the download limits). Prints the port on stdout once listening (and writes it to --port-file).
+"""
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import re
+import sys
+import threading
+import time
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIG = 50 * 1024 * 1024
+WRAP = '<div class="tgme_widget_message_wrap'
+MORE = re.compile(r'<div class="tgme_widget_message_centered js-messages_more_wrap">.*?</div>', re.S)
+POST_ID = re.compile(r'data-post="[^"/]+/(\d+)"')
+
+
+class TMePage:
+    """A real t.me page cut into its header, its messages (oldest first, with their ids) and its footer."""
+
+    def __init__(self, path):
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            text = f.read()
+        first = text.index(WRAP)
+        end = text.rindex("</section>")
+        self.head = MORE.sub("", text[:first])
+        self.tail = text[end:]
+        self.posts = []
+        for chunk in text[first:end].split(WRAP)[1:]:
+            m = POST_ID.search(chunk)
+            if m:  # a message without data-post is not a post the importer reads
+                self.posts.append((int(m.group(1)), WRAP + chunk))
+
+    def render(self, name, visible, before, page_size):
+        posts = [p for p in self.posts[:visible] if before is None or p[0] < before]
+        page = posts[-page_size:]
+        more = ""
+        if page and len(posts) > len(page):
+            oldest = page[0][0]
+            more = ('<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="/s/%s?before=%d" '
+                    'class="tme_messages_more js-messages_more" data-before="%d"></a></div>' % (name, oldest, oldest))
+        body = self.head + more + "".join(chunk for _, chunk in page) + "\n    " + self.tail
+        return body.encode("utf-8", errors="surrogateescape")
+
+
+class RSSFeed:
+    def __init__(self, path):
+        with open(path, "rb") as f:
+            data = f.read()
+        first = data.index(b"<item>")
+        end = data.rindex(b"</item>") + len(b"</item>")
+        self.head, self.tail = data[:first], data[end:]
+        self.items = [b"<item>" + i for i in data[first:end].split(b"<item>")[1:]]  # newest first
+
+    def render(self, held):
+        return self.head + b"".join(self.items[held:]) + self.tail
+
+
+class State:
+    def __init__(self, hold, page_size):
+        self.lock = threading.Lock()
+        self.hold = hold
+        self.page_size = page_size
+        self.pages = {os.path.splitext(n)[0]: TMePage(os.path.join(HERE, "tme", n))
+                      for n in sorted(os.listdir(os.path.join(HERE, "tme")))}
+        self.feeds = {os.path.splitext(n)[0]: RSSFeed(os.path.join(HERE, "rss", n))
+                      for n in sorted(os.listdir(os.path.join(HERE, "rss")))}
+        self.published = {}  # name -> posts released since start
+        self.reset()
+
+    def reset(self):
+        self.log = []
+        self.active = 0
+        self.max_active = 0
+        self.active_hosts = {}
+        self.max_per_host = {}
+
+    def held(self, name):
+        return max(0, self.hold - self.published.get(name, 0))
+
+
+STATE = None
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "feedserver"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        if url.path.startswith("/_admin/"):
+            return self.admin(url.path[len("/_admin/"):], query)
+        host = self.headers.get("Host", "")
+        entry = {"path": self.path, "host": host, "userAgent": self.headers.get("User-Agent"),
+                 "ifNoneMatch": self.headers.get("If-None-Match"),
+                 "ifModifiedSince": self.headers.get("If-Modified-Since"),
+                 "acceptEncoding": self.headers.get("Accept-Encoding"), "status": None, "sent": 0, "gzip": False}
+        with STATE.lock:
+            STATE.log.append(entry)
+            STATE.active += 1
+            STATE.max_active = max(STATE.max_active, STATE.active)
+            n = STATE.active_hosts.get(host, 0) + 1
+            STATE.active_hosts[host] = n
+            STATE.max_per_host[host] = max(STATE.max_per_host.get(host, 0), n)
+        try:
+            self.route(url.path, query, entry)
+        except (BrokenPipeError, ConnectionResetError):
+            entry["aborted"] = True
+        finally:
+            with STATE.lock:
+                STATE.active -= 1
+                STATE.active_hosts[host] -= 1
+
+    def admin(self, what, query):
+        with STATE.lock:
+            if what == "log":
+                body = json.dumps({"requests": STATE.log, "maxActive": STATE.max_active,
+                                   "maxPerHost": STATE.max_per_host}).encode()
+            elif what == "reset":
+                STATE.reset()
+                body = b"{}"
+            elif what == "publish":
+                name = query.get("name", "")
+                STATE.published[name] = STATE.published.get(name, 0) + 1
+                body = json.dumps({"held": STATE.held(name)}).encode()
+            else:
+                return self.send_error(404)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def route(self, path, query, entry):
+        m = re.fullmatch(r"/s/([A-Za-z0-9_]+)", path)
+        if m and m.group(1) in STATE.pages:
+            name = m.group(1)
+            page = STATE.pages[name]
+            before = int(query["before"]) if query.get("before", "").isdigit() else None
+            with STATE.lock:
+                visible = len(page.posts) - STATE.held(name)
+                version = STATE.published.get(name, 0)
+            return self.feed(page.render(name, visible, before, STATE.page_size), "text/html; charset=utf-8",
+                             version, entry)
+        m = re.fullmatch(r"/rss/([A-Za-z0-9_]+)\.xml", path)
+        if m and m.group(1) in STATE.feeds:
+            name = m.group(1)
+            with STATE.lock:
+                held, version = STATE.held(name), STATE.published.get(name, 0)
+            return self.feed(STATE.feeds[name].render(held), "application/rss+xml", version, entry)
+        m = re.fullmatch(r"/status/(\d{3})", path)
+        if m:
+            return self.plain(int(m.group(1)), b"status page\n", entry)
+        if path == "/slow":
+            time.sleep(float(query.get("seconds", "2")))
+            return self.route("/rss/geopolitics.xml", {}, entry)
+        if path == "/stall":
+            time.sleep(60)
+            return
+        if path == "/trickle":
+            entry["status"] = 200
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            self.wfile.write(b"<")
+            self.wfile.flush()
+            time.sleep(60)
+            return
+        if path == "/truncated":
+            body = STATE.feeds["geopolitics"].render(0)
+            entry["status"] = 200
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 3])
+            entry["sent"] = len(body) // 3
+            return
+        if path == "/loop":
+            return self.redirect("/loop", entry)
+        m = re.fullmatch(r"/redirect/(\d+)", path)
+        if m:
+            n = int(m.group(1))
+            return self.redirect("/redirect/%d" % (n - 1), entry) if n > 0 else self.route("/rss/geopolitics.xml", {}, entry)
+        if path == "/big":
+            entry["status"] = 200
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            if query.get("length"):
+                self.send_header("Content-Length", str(BIG))
+            self.end_headers()
+            chunk = b"<!-- padding -->" * 4096
+            while entry["sent"] < BIG:
+                self.wfile.write(chunk)
+                entry["sent"] += len(chunk)
+                time.sleep(0.002)  # 50 MB in about 2 s: a client that stops reading is seen to stop
+            return
+        return self.plain(404, b"not found\n", entry)
+
+    def feed(self, body, content_type, version, entry):
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+        modified = formatdate(1700000000 + 3600 * version, usegmt=True)
+        if self.headers.get("If-None-Match") == etag or (
+                self.headers.get("If-None-Match") is None and self.headers.get("If-Modified-Since") == modified):
+            entry["status"] = 304
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        if "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            body = gzip.compress(body)
+            entry["gzip"] = True
+        entry["status"] = 200
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", modified)
+        if entry["gzip"]:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        entry["sent"] = len(body)
+
+    def plain(self, status, body, entry):
+        entry["status"] = status
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def redirect(self, location, entry):
+        entry["status"] = 302
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def main():
+    global STATE
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    ap.add_argument("--page-size", type=int, default=5)
+    ap.add_argument("--hold", type=int, default=0)
+    args = ap.parse_args()
+    STATE = State(args.hold, args.page_size)
+    ThreadingHTTPServer.daemon_threads = True
+    servers = [ThreadingHTTPServer(("127.0.0.1", args.port), Handler)]
+    port = servers[0].server_address[1]
+    for i in range(2, 7):
+        try:
+            servers.append(ThreadingHTTPServer(("127.0.0.%d" % i, port), Handler))
+        except OSError:
+            break
+    for s in servers[1:]:
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as f:
+            f.write("%d\n" % port)
+        os.rename(args.port_file + ".tmp", args.port_file)
+    print(port, flush=True)
+    parent = os.getppid()
+
+    def watch_parent():  # a test process that dies (even killed) takes its server with it
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    try:
+        servers[0].serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
