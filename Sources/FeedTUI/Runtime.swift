@@ -82,9 +82,10 @@ enum Runtime {
                 case .saveLastSelected(let channel, let post):
                     try store?.setLastSelected(post, channel: channel)
                 case .openURL(let url):
-                    let problem = backend.suspended { LinkOpener.open(url) }
-                    state.status = problem ?? "opened \(url)"
-                    force = true
+                    state.status = LinkOpener.open(url, environment: ProcessInfo.processInfo.environment) { run in
+                        force = true
+                        return backend.suspended(run)
+                    }
                 }
             } catch {
                 state.status = "state not saved: \(error)"

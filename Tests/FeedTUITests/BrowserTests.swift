@@ -289,9 +289,17 @@ final class LinkTests: XCTestCase {
 
     func testBrowserCommandNeverUsesAShell() {
         let url = "https://e.example/a;rm -rf ~&b=$(x)"
-        XCTAssertEqual(LinkOpener.command(for: url, environment: [:]), ["xdg-open", url])
-        XCTAssertEqual(LinkOpener.command(for: url, environment: ["BROWSER": "firefox --new-tab"]), ["firefox", "--new-tab", url])
-        XCTAssertEqual(LinkOpener.command(for: url, environment: ["BROWSER": "lynx %s -dump:w3m"]), ["lynx", url, "-dump"])
+        XCTAssertEqual(LinkOpener.commands(for: url, browser: nil), [["xdg-open", url]])
+        XCTAssertEqual(LinkOpener.commands(for: url, browser: "firefox --new-tab"), [["firefox", "--new-tab", url]])
+        XCTAssertEqual(LinkOpener.commands(for: url, browser: "lynx %s -dump:w3m"), [["lynx", url, "-dump"], ["w3m", url]],
+                       "a colon-separated list, tried in turn")
+        XCTAssertEqual(LinkOpener.commands(for: url, browser: "chromium --app=%s"), [["chromium", "--app=" + url]],
+                       "%s wherever it stands")
+        XCTAssertEqual(LinkOpener.commands(for: url, browser: "'/opt/My Browser/run' --title \"a:b\" '%s' 100%%"),
+                       [["/opt/My Browser/run", "--title", "a:b", url, "100%"]], "quoted arguments; a colon inside quotes")
+        XCTAssertEqual(LinkOpener.commands(for: url, browser: ":: "), [["xdg-open", url]])
+        XCTAssertTrue(LinkOpener.isTerminal(["/usr/bin/w3m", url]))
+        XCTAssertFalse(LinkOpener.isTerminal(["firefox", url]))
     }
 }
 

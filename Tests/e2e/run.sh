@@ -12,9 +12,10 @@ keys "stty -g > $TMP/stty.before" Enter
 keys "cd $ROOT && $BIN; echo EXIT=\$?" Enter
 check "header shows the channel" wait_for "Durov's Channel" 15
 check "header shows views per week" wait_for "255 406 views/week"
-keys j; keys j; keys Enter
+keys j; keys j
 check "’ is drawn as itself" wait_for "There’s a weird rumor"
 check "🤡 is drawn as itself" wait_for "Happy April Fools' Day! 🤡"
+keys Enter
 check "j j Enter opens Indonesia full-screen" wait_for "^│ Some thoughts on Indonesia"
 check "full-screen shows the post date" wait_for "July 16, 2017 01:04"
 keys q
@@ -133,6 +134,48 @@ keys 2; keys o
 check "a javascript: link is refused" wait_for "only http and https links open"
 keys q; keys q
 check "quit after links" wait_for "^EXIT=0"
+
+# A terminal browser takes over the terminal: curses suspended, the browser in the foreground process group
+# (it must read a key from the terminal), feedtui redrawn when it exits. $BROWSER is a list tried in turn.
+mkdir -p "$TMP/bin"
+cat > "$TMP/bin/w3m" <<'SH'
+#!/bin/sh
+read -r _ _ _ _ pgrp _ _ tpgid _ < /proc/$$/stat
+echo "fake w3m on $1 — press a key"
+read -r answer
+printf 'url=%s answer=%s foreground=%s\n' "$1" "$answer" "$([ "$pgrp" = "$tpgid" ] && echo yes || echo no)" > "$BROWSER_LOG"
+SH
+chmod +x "$TMP/bin/w3m"
+run_feedtui "BROWSER=\"no-such-browser --x:$TMP/bin/w3m --url=%s\" BROWSER_LOG=$TMP/tty.log $BIN $TMP/links.json"
+keys o
+check "the terminal browser has the screen" wait_for "^fake w3m on --url=https://example.org/a.* press a key"
+check "feedtui's screen is put away meanwhile" sh -c "! tmux -u -L $SOCK capture-pane -p -t e2e | grep -q '┌ Links'"
+keys y Enter
+check "feedtui is redrawn when the browser exits" wait_for "opened https://example.org/a"
+check "feedtui's frame is back" wait_for "┌ Links"
+check "the browser read the key in the foreground process group" grep -q "answer=y foreground=yes" "$TMP/tty.log"
+check "the second entry of the list ran, with --url=%s" grep -qF "url=--url=$URL " "$TMP/tty.log"
+keys j
+check "keys work again after the browser" wait_for "j/k move"
+keys q
+check "quit after the terminal browser" wait_for "^EXIT=0"
+# A graphical browser runs beside feedtui: it does not block.
+cat > "$TMP/bin/firefox" <<'SH'
+#!/bin/sh
+sleep 3
+printf '%s\n' "$1" > "$BROWSER_LOG"
+SH
+chmod +x "$TMP/bin/firefox"
+rm -f "$TMP/gui.log"
+run_feedtui "BROWSER=$TMP/bin/firefox BROWSER_LOG=$TMP/gui.log $BIN $TMP/links.json"
+keys o
+check "a graphical browser does not block" wait_for "opened https://example.org/a.* in .*firefox" 2
+check "it is still running meanwhile" test ! -e "$TMP/gui.log"
+keys j
+check "feedtui takes keys while it runs" wait_for "j/k move" 2
+check "the graphical browser got the URL" sh -c "for i in \$(seq 50); do [ -s '$TMP/gui.log' ] && break; sleep 0.1; done; [ \"\$(cat '$TMP/gui.log')\" = '$URL' ]"
+keys q
+check "quit after the graphical browser" wait_for "^EXIT=0"
 
 # Colours on the default background; NO_COLOR and --no-color turn them off (selection in reverse video).
 run_feedtui "$BIN $SEED"
