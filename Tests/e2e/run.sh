@@ -140,9 +140,9 @@ check "quit after links" wait_for "^EXIT=0"
 mkdir -p "$TMP/bin"
 cat > "$TMP/bin/w3m" <<'SH'
 #!/bin/sh
-read -r _ _ _ _ pgrp _ _ tpgid _ < /proc/$$/stat
 echo "fake w3m on $1 — press a key"
 read -r answer
+read -r _ _ _ _ pgrp _ _ tpgid _ < /proc/$$/stat
 printf 'url=%s answer=%s foreground=%s\n' "$1" "$answer" "$([ "$pgrp" = "$tpgid" ] && echo yes || echo no)" > "$BROWSER_LOG"
 SH
 chmod +x "$TMP/bin/w3m"
