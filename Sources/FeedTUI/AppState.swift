@@ -54,10 +54,11 @@ struct ChannelView {
     /// Case- and diacritic-folded text of each publication, built on the first search.
     private var searchIndex: [String]?
 
-    init(_ channel: Channel) {
+    init(_ channel: Channel, sort: SortOrder = .newest) {
         self.channel = channel
         stats = ChannelStatistics(channel)
         order = Array(channel.publications.indices)
+        self.sort = sort
         applySort()
         selected = 0
     }
@@ -74,7 +75,7 @@ struct ChannelView {
 
     /// Re-sorts, keeping the selected post selected.
     mutating func applySort() {
-        let keep = order.indices.contains(selected) ? order[selected] : nil
+        let keep: Int? = order.indices.contains(selected) ? order[selected] : nil
         let posts = channel.publications
         let dates = Publication.placeDates(posts)
         switch sort {
@@ -156,6 +157,8 @@ struct AppState {
     var focus = PaneID.list
     var showStats = true
     var useColor = true
+    /// The user's keys, theme and settings.
+    var config: Config
     var countPrefix: Int?
     /// A one-line message for the bottom row until the next key.
     var status: String?
@@ -168,10 +171,11 @@ struct AppState {
     var linksFrom = ScreenMode.browse
     var quit = false
 
-    init(channels: [Channel], size: Size, useColor: Bool = true) {
-        self.channels = channels.map(ChannelView.init)
+    init(channels: [Channel], size: Size, useColor: Bool = true, config: Config = Config()) {
+        self.channels = channels.map { ChannelView($0, sort: config.sort) }
         self.size = size
         self.useColor = useColor
+        self.config = config
         status = Self.skipNotice(channels)
     }
 

@@ -12,12 +12,23 @@ struct FeedTUI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedtui",
         abstract: "Browse Telegram-style channels and RSS/Atom feeds in the terminal.",
-        discussion: HelpOverlay.lines.dropLast(2).joined(separator: "\n"),
+        // The user's keys when their configuration file reads (the defaults otherwise: help must always work).
+        discussion: HelpText.discussion(keys: ((try? Config.load(path: Config.defaultPath(environment: ProcessInfo.processInfo.environment))) ?? Config()).keys),
         version: version,
         subcommands: [
             Browse.self, Stats.self, Export.self, ScreenCommand.self, Add.self, Remove.self, ImportOPML.self, ExportOPML.self,
+            ConfigCommand.self, ManualSections.self,
         ],
         defaultSubcommand: Browse.self)
+}
+
+/// The configuration file feedtui reads; an error in it ends the program with one line naming file, line, setting.
+func loadConfig() -> Config {
+    do {
+        return try Config.load(path: Config.defaultPath(environment: ProcessInfo.processInfo.environment))
+    } catch {
+        fail(error.description)
+    }
 }
 
 extension Format: ExpressibleByArgument {}
@@ -108,8 +119,14 @@ struct Browse: ParsableCommand {
     @OptionGroup var options: SourceOptions
     @Flag(help: "No colours (also when NO_COLOR is set).") var noColor = false
     @Option(help: "The state database (default $XDG_STATE_HOME/feedtui/state.sqlite).") var state: String?
+    @Flag(name: .customShort("v"), help: "Print the version, as --version does.") var version = false
 
     func run() throws {
+        if version {
+            print(FeedTUI.version)
+            return
+        }
+        let config = loadConfig()
         // Keys come from standard input, or from the terminal when standard input is the feed (`-`).
         let keyboard = isatty(STDIN_FILENO) == 1 || (sources.contains("-") && FileManager.default.isReadableFile(atPath: "/dev/tty"))
         guard isatty(STDOUT_FILENO) == 1, keyboard else {
@@ -136,7 +153,7 @@ struct Browse: ParsableCommand {
         }
         // Loading runs beside the event loop: a large file shows progress and q cancels it.
         let loading = BackgroundLoad(try options.loader(sources))
-        switch Runtime.run(loading: loading, useColor: useColor, store: store, notice: notice) {
+        switch Runtime.run(loading: loading, useColor: useColor, config: config, store: store, notice: notice) {
         case .exit(0): return
         case .exit(let code): throw ExitCode(code)
         case .failed(let message): fail(message)
@@ -202,8 +219,53 @@ struct ScreenCommand: ParsableCommand {
             guard let key = Key(name: String(name)) else { throw ValidationError("unknown key \"\(name)\"") }
             keyList.append(key)
         }
-        var state = AppState(channels: try options.load(sources), size: Size(width: parts[0], height: parts[1]), useColor: false)
+        let config = loadConfig()
+        var state = AppState(
+            channels: try options.load(sources), size: Size(width: parts[0], height: parts[1]), useColor: false, config: config)
         for key in keyList { reduce(&state, .key(key)) }
         print(Screen.render(state).lines.joined(separator: "\n"))
+    }
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Print the default configuration file, or check one.")
+
+    @Flag(name: .customLong("default"), help: "Print the whole default file, with a comment on every setting.") var printDefault = false
+    @Flag(help: "Check a configuration file: \"FILE: ok\", or one line with the file, line, setting and problem.") var check = false
+    @Argument(help: "The file to check (default $XDG_CONFIG_HOME/feedtui/config.toml).") var file: String?
+
+    func validate() throws {
+        guard printDefault != check else { throw ValidationError("give --default or --check") }
+        if printDefault, file != nil { throw ValidationError("--default takes no file") }
+    }
+
+    func run() throws {
+        if printDefault {
+            print(Config.defaultFile, terminator: "")
+            return
+        }
+        let path = file ?? Config.defaultPath(environment: ProcessInfo.processInfo.environment)
+        guard FileManager.default.fileExists(atPath: path) else {
+            if file != nil { fail("\(path): no such file") }
+            print("\(path): no such file; feedtui uses the defaults")
+            return
+        }
+        do {
+            _ = try Config.load(path: path)
+        } catch {
+            fail(error.description)
+        }
+        print("\(path): ok")
+    }
+}
+
+/// The man page's KEYS, ENVIRONMENT and FILES sections in mdoc, which `make install` adds to the page the argument
+/// parser generates (`swift package generate-manual`). Not for users, so hidden.
+struct ManualSections: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "manual-sections", shouldDisplay: false)
+
+    func run() throws {
+        print(HelpText.manualSections(keys: KeyTable.standard), terminator: "")
     }
 }

@@ -14,6 +14,8 @@ private let receivedSignal = Atomic<Int32>(0)
 final class CursesBackend {
     private var previous: Grid?
     private let colorPairs: Bool
+    /// Colour pairs made so far, by (foreground, background) as the terminal can show them; -1 is its default.
+    private var pairs: [[Int16]: Int16] = [:]
 
     init(useColor: Bool) {
         setlocale(LC_ALL, "")
@@ -36,19 +38,14 @@ final class CursesBackend {
         set_escdelay(25)
         mousemask(cn_all_mouse_events(), nil)
         mouseinterval(0)
-        var pairs = false
+        var colors = false
         if useColor, has_colors() {
             start_color()
+            // The terminal's own background stays wherever a style does not set one.
             use_default_colors()
-            // Pair n is Color(rawValue: n) on the default background (-1).
-            let fg: [Color: Int16] = [
-                .accent: Int16(COLOR_CYAN), .dim: Int16(COLOR_BLUE), .highlight: Int16(COLOR_YELLOW),
-                .warning: Int16(COLOR_RED), .star: Int16(COLOR_YELLOW), .link: Int16(COLOR_GREEN),
-            ]
-            for (color, f) in fg { init_pair(Int16(color.rawValue), f, -1) }
-            pairs = true
+            colors = true
         }
-        colorPairs = pairs
+        colorPairs = colors
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { receivedSignal.store($0, ordering: .relaxed) }
@@ -165,7 +162,7 @@ final class CursesBackend {
         if style.dim { attrs |= cn_a_dim() }
         if style.reverse { attrs |= cn_a_reverse() }
         if style.underline { attrs |= cn_a_underline() }
-        let pair: Int16 = colorPairs && style.color != .plain ? Int16(style.color.rawValue) : 0
+        let pair = colorPairs ? self.pair(style) : 0
         var wchars = Self.drawable(c).map { wchar_t(bitPattern: $0.value) } + [0]
         var cc = cchar_t()
         if setcchar(&cc, &wchars, attrs, pair, nil) != OK {
@@ -173,6 +170,18 @@ final class CursesBackend {
             setcchar(&cc, &fallback, attrs, pair, nil)
         }
         mvwadd_wch(cn_stdscr(), Int32(y), Int32(x), &cc)
+    }
+
+    /// The pair for a style's colours, made on first use; pair 0 (the terminal's colours) when they run out.
+    private func pair(_ style: Style) -> Int16 {
+        guard style.foreground != nil || style.background != nil else { return 0 }
+        let fg = style.foreground.map { Palette.fit($0, colors: Int(cn_colors())) } ?? -1
+        let bg = style.background.map { Palette.fit($0, colors: Int(cn_colors())) } ?? -1
+        if let p = pairs[[fg, bg]] { return p }
+        let next = Int16(pairs.count + 1)
+        guard Int(next) < cn_color_pairs(), init_pair(next, fg, bg) == OK else { return 0 }
+        pairs[[fg, bg]] = next
+        return next
     }
 
     /// Curses holds one spacing character plus a few combining marks per cell, so emoji ZWJ sequences are

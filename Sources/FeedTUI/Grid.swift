@@ -1,12 +1,10 @@
 import FeedModel
 
-/// Colours are roles, not numbers: the backend maps them to curses pairs on the terminal's default background.
-enum Color: UInt8, CaseIterable {
-    case plain, accent, dim, highlight, warning, star, link
-}
-
+/// How a cell looks. Colours are indexes of the 256-colour palette (0–15 the terminal's basic ones); nil keeps
+/// the terminal's own foreground or background. The theme chooses them; the backend fits them to the terminal.
 struct Style: Equatable, Hashable {
-    var color: Color = .plain
+    var foreground: UInt8?
+    var background: UInt8?
     var bold = false
     var dim = false
     var reverse = false

@@ -10,7 +10,8 @@ enum Highlight {
             while let r = rest.range(of: query, options: [.caseInsensitive, .diacriticInsensitive]), !r.isEmpty {
                 if r.lowerBound > rest.startIndex { out.append(Span(text: String(rest[..<r.lowerBound]), style: span.style)) }
                 var marked = span.style
-                marked.color = style.color
+                marked.foreground = style.foreground
+                marked.background = style.background
                 marked.reverse = style.reverse
                 marked.underline = marked.underline || style.underline
                 marked.bold = marked.bold || style.bold

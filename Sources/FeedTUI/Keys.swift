@@ -33,6 +33,28 @@ enum Key: Hashable {
         }
     }
 
+    /// The name the configuration file and `feedtui screen --keys` use: the inverse of `init(name:)`.
+    var name: String {
+        switch self {
+        case .char(" "): "Space"
+        case .char(let c): String(c)
+        case .ctrl(let c): "C-\(c)"
+        case .up: "Up"
+        case .down: "Down"
+        case .left: "Left"
+        case .right: "Right"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        case .home: "Home"
+        case .end: "End"
+        case .enter: "Enter"
+        case .escape: "Esc"
+        case .tab: "Tab"
+        case .backTab: "S-Tab"
+        case .backspace: "BSpace"
+        }
+    }
+
     var label: String {
         switch self {
         case .char(" "): "Space"
@@ -65,11 +87,21 @@ enum Action: Equatable, Hashable {
     case rate, openLink, linkList, openPermalink, sort, bookmark, nextBookmark
     case channels, previousChannel, nextChannel
     case help, redraw
+
+    /// The action's name in the configuration file: the case name in kebab case (`moveDown` is `move-down`), so
+    /// a new action is configurable without more code.
+    var configName: String {
+        var name = ""
+        for c in String(describing: self) {
+            if c.isUppercase { name += "-" + c.lowercased() } else { name.append(c) }
+        }
+        return name
+    }
 }
 
-/// One row of the key table: the keys, the action, and the help text. The reducer, the help overlay and the
-/// hint line all read this table, so they cannot drift apart.
-struct KeyBinding {
+/// One row of the key table: the keys, the action, and the help text. The reducer, the help overlay, the hint
+/// line and `--help` all read this table, so they cannot drift apart.
+struct KeyBinding: Equatable {
     var keys: [Key]
     var action: Action
     var help: String
@@ -78,8 +110,17 @@ struct KeyBinding {
     var postHint: String?
 }
 
-enum KeyTable {
-    static let bindings: [KeyBinding] = [
+/// The keys in force: the standard table, or the one the configuration file made from it.
+struct KeyTable: Equatable {
+    private(set) var bindings: [KeyBinding]
+    private var byKey: [Key: Action] = [:]
+
+    init(bindings: [KeyBinding]) {
+        self.bindings = bindings
+        for b in bindings { for k in b.keys { byKey[k] = b.action } }
+    }
+
+    static let standard = KeyTable(bindings: [
         KeyBinding(keys: [.char("j"), .down], action: .moveDown, help: "next post (or scroll down)", hint: "move", postHint: "scroll"),
         KeyBinding(keys: [.char("k"), .up], action: .moveUp, help: "previous post (or scroll up)"),
         KeyBinding(keys: [.pageDown, .char(" ")], action: .pageDown, help: "page down", postHint: "page"),
@@ -109,31 +150,36 @@ enum KeyTable {
         KeyBinding(keys: [.char("]")], action: .nextChannel, help: "next channel"),
         KeyBinding(keys: [.char("?")], action: .help, help: "this help", hint: "help", postHint: "help"),
         KeyBinding(keys: [.ctrl("l")], action: .redraw, help: "redraw the screen"),
-    ]
+    ])
 
-    private static let byKey: [Key: Action] = {
-        var map: [Key: Action] = [:]
-        for b in bindings { for k in b.keys { map[k] = b.action } }
-        return map
-    }()
+    func action(for key: Key) -> Action? { byKey[key] }
 
-    static func action(for key: Key) -> Action? { byKey[key] }
+    func keys(for action: Action) -> [Key] { bindings.first { $0.action == action }?.keys ?? [] }
+
+    /// A copy with these actions bound to these keys instead (an empty list unbinds the action).
+    func rebinding(_ keys: [Action: [Key]]) -> KeyTable {
+        KeyTable(bindings: bindings.map { b in
+            var b = b
+            if let k = keys[b.action] { b.keys = k }
+            return b
+        })
+    }
 
     /// "j/k move  Enter open  Tab pane  / search  s stats  r rate  ? help  q quit"; in a post, its own keys.
-    static func hintLine(inPost: Bool = false) -> String {
-        var parts = bindings.compactMap { b -> String? in
-            guard let hint = inPost ? b.postHint : b.hint else { return nil }
+    func hintLine(inPost: Bool = false) -> String {
+        // Leaving is the hint users look for last; keep it at the end as in the spec's screen.
+        let ordered = bindings.filter { $0.action != .backOrQuit } + bindings.filter { $0.action == .backOrQuit }
+        return ordered.compactMap { b -> String? in
+            // An unbound action has no hint.
+            guard let hint = inPost ? b.postHint : b.hint, let first = b.keys.first else { return nil }
             let keys =
                 switch b.action {
-                case .moveDown: "j/k"
-                case .openLink: "[n]o"
-                case .nextPost: "J/K"
-                default: b.keys[0].label
+                case .moveDown: first.label + (self.keys(for: .moveUp).first.map { "/" + $0.label } ?? "")
+                case .openLink: "[n]" + first.label
+                case .nextPost: first.label + (self.keys(for: .previousPost).first.map { "/" + $0.label } ?? "")
+                default: first.label
                 }
             return "\(keys) \(hint)"
-        }
-        // Leaving is the hint users look for last; keep it at the end as in the spec's screen.
-        if let q = parts.firstIndex(where: { $0.hasPrefix("q ") }) { parts.append(parts.remove(at: q)) }
-        return parts.joined(separator: "  ")
+        }.joined(separator: "  ")
     }
 }

@@ -54,12 +54,12 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         case .help:
             // j/k and paging scroll the help; Q quits; any other key closes it.
             let area = Layout(state).frame.inner
-            let page = max(1, HelpOverlay.box(in: area).inner.height - 1)
-            switch KeyTable.action(for: key) {
-            case .moveDown: state.helpTop = HelpOverlay.clampedTop(state.helpTop + 1, in: area)
-            case .moveUp: state.helpTop = HelpOverlay.clampedTop(state.helpTop - 1, in: area)
-            case .pageDown: state.helpTop = HelpOverlay.clampedTop(state.helpTop + page, in: area)
-            case .pageUp: state.helpTop = HelpOverlay.clampedTop(state.helpTop - page, in: area)
+            let page = max(1, HelpOverlay.box(in: area, keys: state.config.keys).inner.height - 1)
+            switch state.config.keys.action(for: key) {
+            case .moveDown: state.helpTop = HelpOverlay.clampedTop(state.helpTop + 1, in: area, keys: state.config.keys)
+            case .moveUp: state.helpTop = HelpOverlay.clampedTop(state.helpTop - 1, in: area, keys: state.config.keys)
+            case .pageDown: state.helpTop = HelpOverlay.clampedTop(state.helpTop + page, in: area, keys: state.config.keys)
+            case .pageUp: state.helpTop = HelpOverlay.clampedTop(state.helpTop - page, in: area, keys: state.config.keys)
             case .quit: return quit(&state)
             default: state.mode = .browse
             }
@@ -76,7 +76,7 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         }
         let count = state.countPrefix
         state.countPrefix = nil
-        guard let action = KeyTable.action(for: key) else { return [] }
+        guard let action = state.config.keys.action(for: key) else { return [] }
         switch state.mode {
         case .channels: return channelListKey(&state, action, count: count)
         case .links: return linkListKey(&state, action, count: count)

@@ -10,17 +10,17 @@ enum RunOutcome: Equatable {
 
 /// The event loop: backend events become reducer events; effects are carried out here.
 enum Runtime {
-    static func run(loading: BackgroundLoad, useColor: Bool, store: StateStore?, notice: String?) -> RunOutcome {
+    static func run(loading: BackgroundLoad, useColor: Bool, config: Config, store: StateStore?, notice: String?) -> RunOutcome {
         // A fast load (the usual case) fails before the terminal is touched, like any other error.
         if case .failure(let e) = loading.wait(upTo: 0.3) { return .failed(e.description) }
         let backend = CursesBackend(useColor: useColor)
         defer { backend.end() }
         let channels: [Channel]
-        switch waitForLoad(loading, backend: backend) {
+        switch waitForLoad(loading, keys: config.keys, backend: backend) {
         case .success(let loaded): channels = loaded
         case .failure(let stop): return stop.outcome
         }
-        var state = AppState(channels: channels, size: backend.size, useColor: useColor)
+        var state = AppState(channels: channels, size: backend.size, useColor: useColor, config: config)
         if let store {
             var stored: [String: StoredChannelState] = [:]
             for view in state.channels { stored[view.key] = store.load(channel: view.key) }
@@ -48,7 +48,7 @@ enum Runtime {
     }
 
     /// Shows progress until the sources are loaded; q, Esc or a signal cancels.
-    private static func waitForLoad(_ loading: BackgroundLoad, backend: CursesBackend) -> Result<[Channel], Stop> {
+    private static func waitForLoad(_ loading: BackgroundLoad, keys: KeyTable, backend: CursesBackend) -> Result<[Channel], Stop> {
         while true {
             switch loading.result {
             case .success(let channels): return .success(channels)
@@ -58,7 +58,7 @@ enum Runtime {
             if let signal = backend.pendingSignal() { return .failure(Stop(outcome: .exit(128 + signal))) }
             let seconds = Date().timeIntervalSince(loading.started)
             backend.draw(Screen.loading(size: backend.size, seconds: seconds))
-            if case .key(let key) = backend.nextEvent(timeoutMs: 100), [.back, .backOrQuit, .quit].contains(KeyTable.action(for: key)) {
+            if case .key(let key) = backend.nextEvent(timeoutMs: 100), [.back, .backOrQuit, .quit].contains(keys.action(for: key)) {
                 return .failure(Stop(outcome: .failed("loading cancelled")))
             }
         }
@@ -82,7 +82,10 @@ enum Runtime {
                 case .saveLastSelected(let channel, let post):
                     try store?.setLastSelected(post, channel: channel)
                 case .openURL(let url):
-                    state.status = LinkOpener.open(url, environment: ProcessInfo.processInfo.environment) { run in
+                    // The configuration file's browser comes before $BROWSER (same form: a list, %s for the URL).
+                    var environment = ProcessInfo.processInfo.environment
+                    if let browser = state.config.browser { environment["BROWSER"] = browser }
+                    state.status = LinkOpener.open(url, environment: environment) { run in
                         force = true
                         return backend.suspended(run)
                     }

@@ -27,11 +27,11 @@ enum Screen {
             var under = state
             under.mode = state.linksFrom
             var grid = render(under)
-            LinkListOverlay.render(state, in: Layout(under).frame.inner, into: &grid, theme: Theme(useColor: state.useColor))
+            LinkListOverlay.render(state, in: Layout(under).frame.inner, into: &grid, theme: state.useColor ? state.config.theme : .monochrome)
             return grid
         }
         var grid = Grid(width: state.size.width, height: state.size.height)
-        let theme = Theme(useColor: state.useColor)
+        let theme = state.useColor ? state.config.theme : .monochrome
         let layout = Layout(state)
         if layout.tooSmall {
             let need = "\(Layout.minimum.width)x\(Layout.minimum.height)"
@@ -63,7 +63,7 @@ enum Screen {
         if let stats = layout.stats { StatsPane.render(state, in: stats, into: &grid, theme: theme) }
         HeaderBar.render(state, into: &grid, theme: theme)
         StatusBar.render(state, singlePane: layout.singlePane, into: &grid, theme: theme)
-        if state.mode == .help { HelpOverlay.render(top: state.helpTop, in: layout.frame.inner, into: &grid, theme: theme) }
+        if state.mode == .help { HelpOverlay.render(top: state.helpTop, in: layout.frame.inner, keys: state.config.keys, into: &grid, theme: theme) }
         if state.mode == .channels { ChannelListOverlay.render(state, in: layout.frame.inner, into: &grid, theme: theme) }
         return grid
     }

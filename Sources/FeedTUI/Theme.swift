@@ -1,32 +1,171 @@
 import FeedModel
 
-/// The one place styles are chosen. Without colour, only attributes remain (selection in reverse video).
-struct Theme {
-    var useColor: Bool
+/// What the screen colours: one style per element, from a theme table.
+enum ThemeElement: String, CaseIterable {
+    case text, border, focusedBorder = "focused-border", title, date, muted, unread, service, link, star, warning
+    case match, selection
 
-    private func tint(_ color: Color, _ base: Style = .plain) -> Style {
-        var s = base
-        s.color = useColor ? color : .plain
+    /// What the element is, for the configuration file's comments.
+    var meaning: String {
+        switch self {
+        case .text: "post text"
+        case .border: "frames and separators"
+        case .focusedBorder: "the edge of the focused pane, overlay frames"
+        case .title: "channel title, selection marker, headings"
+        case .date: "dates in the list and the post header"
+        case .muted: "counts, hints and secondary text"
+        case .unread: "posts not opened yet"
+        case .service: "service messages (pinned, joined…)"
+        case .link: "links in a post"
+        case .star: "rating stars and bookmarks"
+        case .warning: "errors and status messages"
+        case .match: "search matches"
+        case .selection: "the selected row (the unfocused pane's is not bold)"
+        }
+    }
+}
+
+/// The one place styles are chosen: a table of styles per screen element. Without colour, only attributes remain
+/// (selection in reverse video).
+struct Theme: Equatable {
+    var styles: [ThemeElement: Style]
+
+    subscript(_ element: ThemeElement) -> Style { styles[element] ?? .plain }
+
+    var text: Style { self[.text] }
+    var border: Style { self[.border] }
+    var focusedBorder: Style { self[.focusedBorder] }
+    var title: Style { self[.title] }
+    var date: Style { self[.date] }
+    var muted: Style { self[.muted] }
+    var unread: Style { self[.unread] }
+    var service: Style { self[.service] }
+    var link: Style { self[.link] }
+    var star: Style { self[.star] }
+    var warning: Style { self[.warning] }
+    /// Search matches must show inside the selection bar: coloured, or underlined without colour.
+    var match: Style { self[.match] }
+
+    /// The selected row; not bold when its pane is not focused.
+    func selection(focused: Bool) -> Style {
+        var s = self[.selection]
+        s.bold = s.bold && focused
         return s
     }
 
-    var text: Style { .plain }
-    var border: Style { tint(.dim) }
-    var focusedBorder: Style { tint(.accent, Style(bold: true)) }
-    var title: Style { tint(.accent, Style(bold: true)) }
-    var date: Style { tint(.accent) }
-    var muted: Style { useColor ? tint(.dim) : Style(dim: true) }
-    var unread: Style { Style(bold: true) }
-    var service: Style { Style(dim: true) }
-    var link: Style { tint(.link, Style(underline: true)) }
-    var star: Style { tint(.star, Style(bold: true)) }
-    var warning: Style { tint(.warning, Style(bold: true)) }
-    /// Search matches: coloured where colour is on, underlined otherwise (they must show inside the selection bar).
-    var match: Style { useColor ? tint(.highlight, Style(reverse: true)) : Style(bold: true, underline: true) }
+    /// Today's look: the terminal's basic colours on its own background.
+    static let standard = Theme(styles: [
+        .text: .plain,
+        .border: Style(foreground: 4),
+        .focusedBorder: Style(foreground: 6, bold: true),
+        .title: Style(foreground: 6, bold: true),
+        .date: Style(foreground: 6),
+        .muted: Style(foreground: 4),
+        .unread: Style(bold: true),
+        .service: Style(dim: true),
+        .link: Style(foreground: 2, underline: true),
+        .star: Style(foreground: 3, bold: true),
+        .warning: Style(foreground: 1, bold: true),
+        .match: Style(foreground: 3, reverse: true),
+        .selection: Style(bold: true, reverse: true),
+    ])
 
-    /// The selected row: reverse video; dimmer when its pane is not focused.
-    func selection(focused: Bool) -> Style {
-        Style(bold: focused, reverse: true)
+    /// For light backgrounds: dark 256-colour tones (fitted to the basic colours on smaller terminals).
+    static let light = Theme(styles: [
+        .text: .plain,
+        .border: Style(foreground: 247),
+        .focusedBorder: Style(foreground: 25, bold: true),
+        .title: Style(foreground: 25, bold: true),
+        .date: Style(foreground: 24),
+        .muted: Style(foreground: 242),
+        .unread: Style(bold: true),
+        .service: Style(foreground: 244),
+        .link: Style(foreground: 28, underline: true),
+        .star: Style(foreground: 130, bold: true),
+        .warning: Style(foreground: 124, bold: true),
+        .match: Style(foreground: 0, background: 222),
+        .selection: Style(bold: true, reverse: true),
+    ])
+
+    /// Nothing dim, nothing faint: the terminal's own foreground in bold and underline, bright colours for alarms.
+    static let highContrast = Theme(styles: [
+        .text: .plain,
+        .border: .plain,
+        .focusedBorder: Style(bold: true),
+        .title: Style(bold: true, underline: true),
+        .date: Style(bold: true),
+        .muted: .plain,
+        .unread: Style(bold: true, underline: true),
+        .service: .plain,
+        .link: Style(foreground: 14, bold: true, underline: true),
+        .star: Style(foreground: 11, bold: true),
+        .warning: Style(foreground: 9, bold: true),
+        .match: Style(foreground: 11, bold: true, reverse: true),
+        .selection: Style(bold: true, reverse: true),
+    ])
+
+    /// Without colour (`NO_COLOR`, `--no-color`): attributes only, whatever the theme.
+    static let monochrome = Theme(styles: [
+        .text: .plain,
+        .border: .plain,
+        .focusedBorder: Style(bold: true),
+        .title: Style(bold: true),
+        .date: .plain,
+        .muted: Style(dim: true),
+        .unread: Style(bold: true),
+        .service: Style(dim: true),
+        .link: Style(underline: true),
+        .star: Style(bold: true),
+        .warning: Style(bold: true),
+        .match: Style(bold: true, underline: true),
+        .selection: Style(bold: true, reverse: true),
+    ])
+
+    /// The themes feedtui ships, by the name the configuration file uses.
+    static let shipped: [(name: String, theme: Theme)] = [
+        ("default", standard), ("light", light), ("high-contrast", highContrast),
+    ]
+}
+
+/// The 256-colour palette's colours on a terminal that has fewer.
+enum Palette {
+    /// Colour names the configuration file accepts for 0–15.
+    static let names = [
+        "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+        "bright-black", "bright-red", "bright-green", "bright-yellow", "bright-blue", "bright-magenta", "bright-cyan",
+        "bright-white",
+    ]
+
+    /// The colour to ask for on a terminal with `count` colours: itself when it has it, else the nearest basic one
+    /// (by xterm's palette), a bright basic colour becoming its normal one.
+    static func fit(_ index: UInt8, colors count: Int) -> Int16 {
+        if Int(index) < count { return Int16(index) }
+        if index < 16 { return Int16(index - 8) }
+        let basics = min(max(count, 8), 16)
+        let target = rgb(index)
+        var best = 0
+        var bestDistance = Int.max
+        for candidate in 0..<basics {
+            let c = rgb(UInt8(candidate))
+            let d = (0..<3).map { (c[$0] - target[$0]) * (c[$0] - target[$0]) }.reduce(0, +)
+            if d < bestDistance { (best, bestDistance) = (candidate, d) }
+        }
+        return Int16(best)
+    }
+
+    /// xterm's default red, green, blue for a palette index.
+    static func rgb(_ index: UInt8) -> [Int] {
+        let basic = [
+            [0, 0, 0], [205, 0, 0], [0, 205, 0], [205, 205, 0], [0, 0, 238], [205, 0, 205], [0, 205, 205], [229, 229, 229],
+            [127, 127, 127], [255, 0, 0], [0, 255, 0], [255, 255, 0], [92, 92, 255], [255, 0, 255], [0, 255, 255],
+            [255, 255, 255],
+        ]
+        let i = Int(index)
+        if i < 16 { return basic[i] }
+        if i >= 232 { return Array(repeating: 8 + (i - 232) * 10, count: 3) }
+        let steps = [0, 95, 135, 175, 215, 255]
+        let n = i - 16
+        return [steps[n / 36], steps[n / 6 % 6], steps[n % 6]]
     }
 }
 

@@ -24,7 +24,7 @@ final class KeyTableTests: XCTestCase {
     func testHelpOverlayListsEveryBinding() throws {
         let grid = Screen.render(Fixture.state(try Fixture.seed(), 120, 40, keys: "?"))
         let screen = grid.lines.joined(separator: "\n")
-        for binding in KeyTable.bindings {
+        for binding in KeyTable.standard.bindings {
             XCTAssertTrue(screen.contains(binding.help), binding.help)
             XCTAssertTrue(screen.contains(binding.keys.map(\.label).joined(separator: " ")), "\(binding.keys)")
         }
@@ -50,16 +50,16 @@ final class KeyTableTests: XCTestCase {
 
     func testCommandHelpListsTheSameKeys() {
         let help = FeedTUI.helpMessage()
-        for binding in KeyTable.bindings { XCTAssertTrue(help.contains(binding.help), binding.help) }
+        for binding in KeyTable.standard.bindings { XCTAssertTrue(help.contains(binding.help), binding.help) }
         XCTAssertTrue(help.contains("USAGE: feedtui <subcommand>"))
     }
 
     func testEveryBoundKeyReachesItsAction() {
-        for binding in KeyTable.bindings {
-            for key in binding.keys { XCTAssertEqual(KeyTable.action(for: key), binding.action) }
+        for binding in KeyTable.standard.bindings {
+            for key in binding.keys { XCTAssertEqual(KeyTable.standard.action(for: key), binding.action) }
         }
-        XCTAssertEqual(KeyTable.hintLine(), "j/k move  Enter open  Tab pane  s stats  / search  r rate  ? help  q quit")
-        XCTAssertEqual(KeyTable.hintLine(inPost: true), "j/k scroll  PgDn page  J/K post  / search  [n]o open link  L links  ? help  q back")
+        XCTAssertEqual(KeyTable.standard.hintLine(), "j/k move  Enter open  Tab pane  s stats  / search  r rate  ? help  q quit")
+        XCTAssertEqual(KeyTable.standard.hintLine(inPost: true), "j/k scroll  PgDn page  J/K post  / search  [n]o open link  L links  ? help  q back")
     }
 
     func testTabCyclesPanesAndSHidesStats() throws {

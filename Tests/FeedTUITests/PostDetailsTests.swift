@@ -35,7 +35,7 @@ final class PostDetailsTests: XCTestCase {
         ch.publications[0].date = nil
         ch.publications[0].wallClock = false
         XCTAssertTrue(text(ch.publications[0])[0].hasPrefix("date — · views —"))
-        XCTAssertTrue(PostListPane.line(ch.publications[0], selected: false, unread: false, bookmarked: false, theme: Theme(useColor: false))
+        XCTAssertTrue(PostListPane.line(ch.publications[0], selected: false, unread: false, bookmarked: false, theme: .monochrome)
             .map(\.text).joined().hasPrefix(" —           "))
     }
 
@@ -58,8 +58,8 @@ final class PostDetailsTests: XCTestCase {
     }
 
     func testThePermalinkKeyIsInTheHelpAndClashesWithNoOtherKey() {
-        let keys = KeyTable.bindings.flatMap(\.keys)
+        let keys = KeyTable.standard.bindings.flatMap(\.keys)
         XCTAssertEqual(keys.count, Set(keys).count)
-        XCTAssertEqual(KeyTable.action(for: .char("p")), .openPermalink)
+        XCTAssertEqual(KeyTable.standard.action(for: .char("p")), .openPermalink)
     }
 }

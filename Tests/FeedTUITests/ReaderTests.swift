@@ -113,7 +113,7 @@ final class KeySemanticsTests: XCTestCase {
 
     func testNoKeyIsBoundTwice() {
         var seen: [Key: Action] = [:]
-        for b in KeyTable.bindings {
+        for b in KeyTable.standard.bindings {
             for k in b.keys {
                 XCTAssertNil(seen[k], "\(k.label) is bound to \(seen[k].map { "\($0)" } ?? "") and \(b.action)")
                 seen[k] = b.action

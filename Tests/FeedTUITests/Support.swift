@@ -14,8 +14,10 @@ enum Fixture {
         try FeedLoader.load(path: seedPath)
     }
 
-    static func state(_ channels: [Channel], _ width: Int, _ height: Int, keys: String = "") -> AppState {
-        var state = AppState(channels: channels, size: Size(width: width, height: height), useColor: false)
+    static func state(
+        _ channels: [Channel], _ width: Int, _ height: Int, keys: String = "", useColor: Bool = false, config: Config = Config()
+    ) -> AppState {
+        var state = AppState(channels: channels, size: Size(width: width, height: height), useColor: useColor, config: config)
         clampScroll(&state)
         for name in keys.split(separator: " ") {
             guard let key = Key(name: String(name)) else {

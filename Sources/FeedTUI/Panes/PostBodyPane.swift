@@ -38,7 +38,7 @@ enum PostBodyPane {
     }
 
     static func lines(
-        for post: Publication, width: Int, full: Bool, bookmarked: Bool = false, theme: Theme = Theme(useColor: false)
+        for post: Publication, width: Int, full: Bool, bookmarked: Bool = false, theme: Theme = .monochrome
     )
         -> [StyledLine]
     {

@@ -50,11 +50,16 @@ enum PostListPane {
         return Fmt.unknown
     }
 
-    /// The selection bar keeps each cell's own emphasis but is always reverse video.
+    /// The selection bar keeps each cell's own emphasis; it is reverse video, or the theme's background.
     private static func mergeSelection(_ s: Style, _ bar: Style) -> Style {
         var out = s
-        // Inside the bar a match is shown by its colour; without colour by its underline.
-        out.reverse = !(s.reverse && s.color != .plain)
+        if bar.reverse {
+            // Inside the bar a match is shown by its colour; without colour by its underline.
+            out.reverse = !(s.reverse && (s.foreground != nil || s.background != nil))
+        } else {
+            out.background = s.background ?? bar.background
+            if let fg = bar.foreground { out.foreground = fg }
+        }
         out.bold = s.bold || bar.bold
         return out
     }

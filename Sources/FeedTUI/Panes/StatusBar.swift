@@ -29,7 +29,7 @@ enum StatusBar {
                 if let s = state.channel.search { text += " · /\(s.query) \(s.counter) · n/N" }
                 text += " · Tab switches"
             } else {
-                text = KeyTable.hintLine(inPost: state.mode == .post)
+                text = state.config.keys.hintLine(inPost: state.mode == .post)
                 if let s = state.channel.search { text = "/\(s.query) \(s.counter) · n/N  " + text }
             }
             if let n = state.countPrefix { text = "\(n)  " + text }

@@ -1,0 +1,486 @@
+import FeedModel
+import Foundation
+import TOMLKit
+
+/// A configuration file feedtui will not start with, as one line: `file:line: setting: problem`.
+struct ConfigError: Error, Equatable, CustomStringConvertible {
+    var file: String
+    var line: Int?
+    var setting: String?
+    var problem: String
+
+    var description: String {
+        file + (line.map { ":\($0)" } ?? "") + ": " + (setting.map { "\($0): " } ?? "") + problem
+    }
+}
+
+/// The user's settings, from `$XDG_CONFIG_HOME/feedtui/config.toml`; a missing file means the defaults.
+struct Config: Equatable {
+    var keys = KeyTable.standard
+    var themeName = "default"
+    /// The chosen theme with the user's styles for its elements.
+    var theme = Theme.standard
+    /// The command that opens links; nil leaves it to `$BROWSER`, then xdg-open.
+    var browser: String?
+    /// The order of the post list when a channel opens.
+    var sort = SortOrder.newest
+    /// Fetch followed channels in the background at start (the refresh itself is the library's).
+    var refreshAtStart = true
+
+    static func defaultPath(environment: [String: String]) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/feedtui/config.toml" }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.config/feedtui/config.toml"
+    }
+
+    /// The file at `path`, or the defaults when there is none.
+    static func load(path: String) throws(ConfigError) -> Config {
+        guard FileManager.default.fileExists(atPath: path) else { return Config() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, problem: "cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw ConfigError(file: path, problem: "is not UTF-8 text") }
+        return try parse(text, file: path)
+    }
+
+    /// Reads a configuration text; the first problem (by line) is thrown, so the user fixes them top down.
+    static func parse(_ text: String, file: String) throws(ConfigError) -> Config {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(file: file, line: error.source.begin.line, problem: error.description)
+        } catch {
+            throw ConfigError(file: file, problem: "\(error)")
+        }
+        var reader = ConfigReader(file: file, lines: SettingLines(text))
+        let config = reader.read(root)
+        if let first = reader.problems.min(by: { ($0.line ?? 0) < ($1.line ?? 0) }) { throw first }
+        return config
+    }
+
+    /// The whole default file, a comment on every setting; reading it back gives the defaults.
+    static var defaultFile: String {
+        let standard = Config()
+        var out = """
+            # feedtui configuration: $XDG_CONFIG_HOME/feedtui/config.toml (else ~/.config/feedtui/config.toml).
+            # Every setting may be left out: it then keeps the value shown here. `feedtui config --check` checks
+            # this file; feedtui does not start with a file that has an error, and says where the error is.
+
+            # Colours: \(Theme.shipped.map(\.name).joined(separator: ", ")), or the NAME of a [colors.NAME] table of your own.
+            theme = \(quoted(standard.themeName))
+
+            # The command that opens links, run directly (never through a shell): words split on spaces, %s replaced
+            # by the URL (else the URL comes last). Empty: $BROWSER, then xdg-open.
+            browser = ""
+
+            # The order of the post list when a channel opens: \(SortOrder.allCases.map(\.configName).joined(separator: ", ")).
+            sort = \(quoted(standard.sort.configName))
+
+            # Refresh the followed channels in the background when feedtui starts.
+            refresh-at-start = \(standard.refreshAtStart)
+
+            # Keys: action = [keys]. A key is a character (j, G, /), C-x for Control-x, Enter, Esc, Tab, S-Tab, BSpace,
+            # Space, Up, Down, Left, Right, PgUp, PgDn, Home or End. [] unbinds the action; a key does one thing only.
+            # Digits are counts (5j) and cannot be bound.
+            [keys]
+
+            """
+        let rows = standard.keys.bindings.map { b in
+            ("\(b.action.configName) = [" + b.keys.map { quoted($0.name) }.joined(separator: ", ") + "]", b.help)
+        }
+        out += aligned(rows)
+        out += """
+
+            # Colours of each screen element, per theme. A style is { fg = COLOUR, bg = COLOUR, bold = true, dim = true,
+            # underline = true, reverse = true }, or just a COLOUR for fg. A COLOUR is "default" (the terminal's own),
+            # a name (\(Palette.names.prefix(8).joined(separator: ", ")), bright-black … bright-white) or a number
+            # 0–255, fitted to the terminal's colours. A style set here replaces the theme's style for that element;
+            # a [colors.NAME] table with a new NAME is a theme of your own, starting from default.
+
+            """
+        for (name, theme) in Theme.shipped {
+            out += "\n[colors.\(name)]\n"
+            out += aligned(ThemeElement.allCases.map { ("\($0.configName) = \(tomlStyle(theme[$0]))", $0.meaning) })
+        }
+        return out
+    }
+
+    private static func quoted(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// Lines with their comments in one column.
+    private static func aligned(_ rows: [(String, String)]) -> String {
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  # " + $0.1 + "\n" }.joined()
+    }
+
+    private static func tomlStyle(_ s: Style) -> String {
+        var parts: [String] = []
+        if let fg = s.foreground { parts.append("fg = \(colorValue(fg))") }
+        if let bg = s.background { parts.append("bg = \(colorValue(bg))") }
+        for (name, on) in [("bold", s.bold), ("dim", s.dim), ("underline", s.underline), ("reverse", s.reverse)] where on {
+            parts.append("\(name) = true")
+        }
+        return parts.isEmpty ? "{}" : "{ " + parts.joined(separator: ", ") + " }"
+    }
+
+    private static func colorValue(_ index: UInt8) -> String {
+        Int(index) < Palette.names.count ? quoted(Palette.names[Int(index)]) : String(index)
+    }
+}
+
+extension SortOrder {
+    /// The name in the configuration file: `most-viewed` for "most viewed".
+    var configName: String { rawValue.replacingOccurrences(of: " ", with: "-") }
+}
+
+extension ThemeElement {
+    var configName: String { rawValue }
+}
+
+/// Turns the parsed TOML into a Config, collecting every problem with its line.
+private struct ConfigReader {
+    let file: String
+    let lines: SettingLines
+    var problems: [ConfigError] = []
+
+    mutating func problem(_ setting: String, _ text: String) {
+        problems.append(ConfigError(file: file, line: lines[setting], setting: setting, problem: text))
+    }
+
+    mutating func read(_ root: TOMLTable) -> Config {
+        var config = Config()
+        var themeName: String?
+        var colors: TOMLTable?
+        for key in root.keys {
+            guard let value = root[key] else { continue }
+            switch key {
+            case "theme": themeName = string(value, key)
+            case "browser":
+                if let s = string(value, key) {
+                    let words = s.split(separator: " ")
+                    config.browser = words.isEmpty ? nil : s
+                }
+            case "sort":
+                if let s = string(value, key) {
+                    if let order = SortOrder.allCases.first(where: { $0.configName == s }) {
+                        config.sort = order
+                    } else {
+                        problem(key, "unknown order \(Self.quote(s)) (\(SortOrder.allCases.map(\.configName).joined(separator: ", ")))")
+                    }
+                }
+            case "refresh-at-start":
+                if let b = value.bool { config.refreshAtStart = b } else { problem(key, "expected true or false, found \(Self.kind(value))") }
+            case "keys":
+                if let t = table(value, key) { config.keys = readKeys(t) }
+            case "colors":
+                colors = table(value, key)
+            default:
+                problem(key, "unknown setting (feedtui config --default lists them all)")
+            }
+        }
+        var themes = Dictionary(uniqueKeysWithValues: Theme.shipped.map { ($0.name, $0.theme) })
+        if let colors {
+            for name in colors.keys {
+                guard let value = colors[name], let t = table(value, "colors.\(name)") else { continue }
+                themes[name] = readTheme(t, base: themes[name] ?? .standard, path: "colors.\(name)")
+            }
+        }
+        if let themeName {
+            if let theme = themes[themeName] {
+                config.themeName = themeName
+                config.theme = theme
+            } else {
+                problem("theme", "unknown theme \(Self.quote(themeName)) (\(Theme.shipped.map(\.name).joined(separator: ", ")), or a [colors.NAME] table)")
+            }
+        }
+        return config
+    }
+
+    mutating func readKeys(_ table: TOMLTable) -> KeyTable {
+        let standard = KeyTable.standard
+        var chosen: [Action: [Key]] = [:]
+        var settingOf: [Action: String] = [:]
+        for name in table.keys {
+            let setting = "keys.\(name)"
+            guard let value = table[name] else { continue }
+            guard let action = standard.bindings.first(where: { $0.action.configName == name })?.action else {
+                problem(setting, "unknown action (feedtui config --default lists them all)")
+                continue
+            }
+            let names: [String]
+            if let s = value.string {
+                names = [s]
+            } else if let array = value.array, array.allSatisfy({ $0.string != nil }) {
+                names = array.compactMap(\.string)
+            } else {
+                problem(setting, "expected a key name or a list of them, found \(Self.kind(value))")
+                continue
+            }
+            var keys: [Key] = []
+            for n in names {
+                guard let key = Key(name: n) else {
+                    problem(setting, "unknown key \(Self.quote(n)) (a character, C-x, Enter, Esc, Tab, Space, PgDn, Up…)")
+                    continue
+                }
+                if case .char(let c) = key, c.isASCII, c.isNumber {
+                    problem(setting, "\(Self.quote(n)) cannot be bound: digits are counts (5j)")
+                    continue
+                }
+                if !keys.contains(key) { keys.append(key) }
+            }
+            chosen[action] = keys
+            settingOf[action] = setting
+        }
+        let result = standard.rebinding(chosen)
+        // A key bound to two actions: said at the user's setting that made it so (the later one when both are).
+        var owner: [Key: Action] = [:]
+        for b in result.bindings {
+            for key in b.keys {
+                guard let other = owner[key] else {
+                    owner[key] = b.action
+                    continue
+                }
+                let candidates = [b.action, other].compactMap { a in settingOf[a].map { (a, $0) } }
+                guard let (action, setting) = candidates.max(by: { (lines[$0.1] ?? 0) < (lines[$1.1] ?? 0) }) else { continue }
+                let rival = action == b.action ? other : b.action
+                problem(setting, "\(Self.quote(key.name)) is also bound to \(rival.configName) (unbind it there: \(rival.configName) = [])")
+            }
+        }
+        return result
+    }
+
+    mutating func readTheme(_ table: TOMLTable, base: Theme, path: String) -> Theme {
+        var theme = base
+        for name in table.keys {
+            let setting = "\(path).\(name)"
+            guard let value = table[name] else { continue }
+            guard let element = ThemeElement.allCases.first(where: { $0.configName == name }) else {
+                problem(setting, "unknown element (\(ThemeElement.allCases.map(\.configName).joined(separator: ", ")))")
+                continue
+            }
+            if let style = readStyle(value, setting) { theme.styles[element] = style }
+        }
+        return theme
+    }
+
+    mutating func readStyle(_ value: TOMLValueConvertible, _ setting: String) -> Style? {
+        guard let t = value.table else {
+            // A bare colour is the foreground.
+            guard value.string != nil || value.int != nil else {
+                problem(setting, "expected a style { fg = …, bold = true } or a colour, found \(Self.kind(value))")
+                return nil
+            }
+            return color(value, setting).map { Style(foreground: $0) }
+        }
+        var style = Style()
+        for name in t.keys {
+            guard let v = t[name] else { continue }
+            let s = "\(setting).\(name)"
+            switch name {
+            case "fg": style.foreground = color(v, s) ?? nil
+            case "bg": style.background = color(v, s) ?? nil
+            case "bold", "dim", "underline", "reverse":
+                guard let on = v.bool else {
+                    problem(s, "expected true or false, found \(Self.kind(v))")
+                    continue
+                }
+                switch name {
+                case "bold": style.bold = on
+                case "dim": style.dim = on
+                case "underline": style.underline = on
+                default: style.reverse = on
+                }
+            default:
+                problem(s, "unknown style attribute (fg, bg, bold, dim, underline, reverse)")
+            }
+        }
+        return style
+    }
+
+    /// A colour: .some(nil) is the terminal's own, nil a problem already reported.
+    mutating func color(_ value: TOMLValueConvertible, _ setting: String) -> UInt8?? {
+        if let n = value.int {
+            guard (0...255).contains(n) else {
+                problem(setting, "colour \(n) is not in 0–255")
+                return nil
+            }
+            return .some(UInt8(n))
+        }
+        if let s = value.string {
+            if s == "default" { return .some(nil) }
+            if let i = Palette.names.firstIndex(of: s) { return .some(UInt8(i)) }
+            problem(setting, "unknown colour \(Self.quote(s)) (default, a name such as red or bright-blue, or 0–255)")
+            return nil
+        }
+        problem(setting, "expected a colour name or 0–255, found \(Self.kind(value))")
+        return nil
+    }
+
+    mutating func string(_ value: TOMLValueConvertible, _ setting: String) -> String? {
+        if let s = value.string { return s }
+        problem(setting, "expected a string, found \(Self.kind(value))")
+        return nil
+    }
+
+    mutating func table(_ value: TOMLValueConvertible, _ setting: String) -> TOMLTable? {
+        if let t = value.table { return t }
+        problem(setting, "expected a table, found \(Self.kind(value))")
+        return nil
+    }
+
+    static func kind(_ value: TOMLValueConvertible) -> String {
+        switch value.type {
+        case .table: "a table"
+        case .array: "a list"
+        case .string: "a string"
+        case .int: "an integer"
+        case .double: "a number"
+        case .bool: "a boolean"
+        case .date, .time, .dateTime: "a date"
+        }
+    }
+
+    static func quote(_ s: String) -> String { "\"\(Sanitize.line(s))\"" }
+}
+
+/// Where each setting of a TOML text stands, by its dotted path (`keys.move-down`, `colors.light.title.fg`):
+/// TOMLKit gives a line for syntax errors only, so the lines of settings are found in the text itself.
+struct SettingLines {
+    private var lines: [String: Int] = [:]
+
+    subscript(_ path: String) -> Int? { lines[path] }
+
+    init(_ text: String) {
+        let s = Array(text.unicodeScalars)
+        var i = 0
+        var line = 1
+        var table: [String] = []
+        // Open inline tables ({) and arrays ([) of the value being read, with the path they belong to.
+        var open: [(brace: Bool, path: [String])] = []
+        var current: [String] = []
+        var expectKey = true
+
+        func skipBlanks() { while i < s.count, s[i] == " " || s[i] == "\t" { i += 1 } }
+        // A dotted key (bare or quoted parts) ending before `end`; nil when the text is not one.
+        func dottedKey(until end: Unicode.Scalar) -> [String]? {
+            var parts: [String] = []
+            var j = i
+            while true {
+                while j < s.count, s[j] == " " || s[j] == "\t" { j += 1 }
+                guard j < s.count else { return nil }
+                var part = ""
+                if s[j] == "\"" || s[j] == "'" {
+                    let q = s[j]
+                    j += 1
+                    while j < s.count, s[j] != q, s[j] != "\n" {
+                        if q == "\"", s[j] == "\\", j + 1 < s.count { j += 1 }
+                        part.unicodeScalars.append(s[j])
+                        j += 1
+                    }
+                    guard j < s.count, s[j] == q else { return nil }
+                    j += 1
+                } else {
+                    while j < s.count, s[j].properties.isAlphabetic || ("0"..."9").contains(s[j]) || s[j] == "_" || s[j] == "-" {
+                        part.unicodeScalars.append(s[j])
+                        j += 1
+                    }
+                    if part.isEmpty { return nil }
+                }
+                parts.append(part)
+                while j < s.count, s[j] == " " || s[j] == "\t" { j += 1 }
+                guard j < s.count else { return nil }
+                if s[j] == "." {
+                    j += 1
+                    continue
+                }
+                guard s[j] == end else { return nil }
+                i = j + 1
+                return parts
+            }
+        }
+        func skipString() {
+            let q = s[i]
+            let triple = i + 2 < s.count && s[i + 1] == q && s[i + 2] == q
+            i += triple ? 3 : 1
+            while i < s.count {
+                if q == "\"", s[i] == "\\" {
+                    i += 2
+                    continue
+                }
+                if s[i] == "\n" {
+                    if !triple { return }
+                    line += 1
+                }
+                if s[i] == q {
+                    if !triple {
+                        i += 1
+                        return
+                    }
+                    if i + 2 < s.count, s[i + 1] == q, s[i + 2] == q {
+                        i += 3
+                        return
+                    }
+                }
+                i += 1
+            }
+        }
+
+        while i < s.count {
+            let c = s[i]
+            if c == "\n" {
+                line += 1
+                i += 1
+                if open.isEmpty { expectKey = true }
+                continue
+            }
+            if c == " " || c == "\t" || c == "\r" {
+                i += 1
+                continue
+            }
+            if c == "#" {
+                while i < s.count, s[i] != "\n" { i += 1 }
+                continue
+            }
+            if expectKey {
+                expectKey = false
+                if open.isEmpty, c == "[" {
+                    let array = i + 1 < s.count && s[i + 1] == "["
+                    i += array ? 2 : 1
+                    if let header = dottedKey(until: "]") {
+                        table = header
+                        let path = header.joined(separator: ".")
+                        if lines[path] == nil { lines[path] = line }
+                        if array, i < s.count, s[i] == "]" { i += 1 }
+                    }
+                    continue
+                }
+                if let key = dottedKey(until: "=") {
+                    current = (open.last?.path ?? table) + key
+                    let path = current.joined(separator: ".")
+                    if lines[path] == nil { lines[path] = line }
+                    continue
+                }
+            }
+            switch c {
+            case "\"", "'":
+                skipString()
+                continue
+            case "{":
+                open.append((true, current))
+                expectKey = true
+            case "[":
+                open.append((false, current))
+            case "}", "]":
+                if !open.isEmpty { open.removeLast() }
+            case ",":
+                if open.last?.brace == true { expectKey = true }
+            default:
+                break
+            }
+            i += 1
+        }
+    }
+}

@@ -1,0 +1,250 @@
+import FeedModel
+import Foundation
+import XCTest
+
+@testable import FeedTUI
+
+/// Parses a configuration text as the file `config.toml`; a problem is returned as its one line.
+private func parse(_ text: String) -> Result<Config, ConfigError> {
+    Result { () throws(ConfigError) in try Config.parse(text, file: "config.toml") }
+}
+
+private func problem(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> String? {
+    switch parse(text) {
+    case .success: XCTFail("accepted:\n\(text)", file: file, line: line); return nil
+    case .failure(let e): return e.description
+    }
+}
+
+final class ConfigTests: XCTestCase {
+    func testTheDefaultFileReadsBackAsTheDefaults() throws {
+        let text = Config.defaultFile
+        XCTAssertEqual(try parse(text).get(), Config())
+        // A comment on every setting: every line that sets something has one, or the comment line above it.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (i, line) in lines.enumerated() where line.contains(" = ") && !line.hasPrefix("#") {
+            XCTAssertTrue(line.contains("  # ") || (i > 0 && lines[i - 1].hasPrefix("#")), "no comment: \(line)")
+        }
+        for b in KeyTable.standard.bindings { XCTAssertTrue(text.contains("\n\(b.action.configName) = ["), "\(b.action)") }
+        for (name, _) in Theme.shipped {
+            XCTAssertTrue(text.contains("[colors.\(name)]"))
+            XCTAssertEqual(try parse(text.replacingOccurrences(of: "theme = \"default\"", with: "theme = \"\(name)\"")).get().theme, Theme.shipped.first { $0.name == name }?.theme)
+        }
+        for element in ThemeElement.allCases { XCTAssertTrue(text.contains("\n\(element.configName) = "), element.rawValue) }
+    }
+
+    func testAMissingFileMeansTheDefaults() throws {
+        XCTAssertEqual(try Config.load(path: "/nonexistent/feedtui/config.toml"), Config())
+        XCTAssertEqual(Config.defaultPath(environment: ["XDG_CONFIG_HOME": "/x", "HOME": "/h"]), "/x/feedtui/config.toml")
+        XCTAssertEqual(Config.defaultPath(environment: ["XDG_CONFIG_HOME": "rel", "HOME": "/h"]), "/h/.config/feedtui/config.toml")
+    }
+
+    func testSettingsAreRead() throws {
+        let c = try parse(
+            """
+            theme = "light"
+            browser = "firefox --new-tab %s"
+            sort = "most-viewed"
+            refresh-at-start = false
+
+            [keys]
+            move-down = ["e", "Down"]
+            move-up = "y"
+            help = []
+
+            [colors.light]
+            title = { fg = 196, bg = "default", underline = true }
+            link = "magenta"
+            """
+        ).get()
+        XCTAssertEqual(c.themeName, "light")
+        XCTAssertEqual(c.browser, "firefox --new-tab %s")
+        XCTAssertEqual(c.sort, .mostViewed)
+        XCTAssertFalse(c.refreshAtStart)
+        XCTAssertEqual(c.keys.keys(for: .moveDown), [.char("e"), .down])
+        XCTAssertEqual(c.keys.keys(for: .moveUp), [.char("y")])
+        XCTAssertEqual(c.keys.keys(for: .help), [])
+        XCTAssertNil(c.keys.action(for: .char("j")), "j is no longer bound")
+        XCTAssertNil(c.keys.action(for: .char("?")), "help is unbound")
+        XCTAssertEqual(c.theme.title, Style(foreground: 196, underline: true))
+        XCTAssertEqual(c.theme.link, Style(foreground: 5))
+        XCTAssertEqual(c.theme.date, Theme.light.date, "elements not set keep the theme's style")
+        // A theme of one's own starts from default.
+        let mine = try parse("theme = \"mine\"\n[colors.mine]\nborder = 240\n").get()
+        XCTAssertEqual(mine.theme.border, Style(foreground: 240))
+        XCTAssertEqual(mine.theme.title, Theme.standard.title)
+        XCTAssertNil(try parse("browser = \"\"").get().browser, "empty leaves it to $BROWSER")
+    }
+
+    func testEveryProblemIsOneLineWithFileLineAndSetting() {
+        XCTAssertEqual(
+            problem("theme = \"light\"\n\n[keys]\nmove-down = [\"n\"]\n"),
+            "config.toml:4: keys.move-down: \"n\" is also bound to search-next (unbind it there: search-next = [])")
+        XCTAssertEqual(
+            problem("[keys]\nmove-down = \"e\"\nmove-up = [\"e\"]\n"),
+            "config.toml:3: keys.move-up: \"e\" is also bound to move-down (unbind it there: move-down = [])")
+        XCTAssertEqual(
+            problem("theme = \"ligth\"\n"),
+            "config.toml:1: theme: unknown theme \"ligth\" (default, light, high-contrast, or a [colors.NAME] table)")
+        XCTAssertEqual(problem("# mine\ncolour = 1\n"), "config.toml:2: colour: unknown setting (feedtui config --default lists them all)")
+        XCTAssertEqual(
+            problem("[keys]\nopen = [\n  \"Enter\",\n  \"Foo\",\n]\n"),
+            "config.toml:2: keys.open: unknown key \"Foo\" (a character, C-x, Enter, Esc, Tab, Space, PgDn, Up…)")
+        XCTAssertEqual(problem("[keys]\nfly = [\"f\"]\n"), "config.toml:2: keys.fly: unknown action (feedtui config --default lists them all)")
+        XCTAssertEqual(problem("[keys]\nhelp = [\"5\"]\n"), "config.toml:2: keys.help: \"5\" cannot be bound: digits are counts (5j)")
+        XCTAssertEqual(problem("[keys]\nhelp = 3\n"), "config.toml:2: keys.help: expected a key name or a list of them, found an integer")
+        XCTAssertEqual(
+            problem("[colors.light]\n\ntitle = { fg = \"purple\", bold = true }\n"),
+            "config.toml:3: colors.light.title.fg: unknown colour \"purple\" (default, a name such as red or bright-blue, or 0–255)")
+        XCTAssertEqual(problem("[colors.light]\ntitle = { fg = 300 }\n"), "config.toml:2: colors.light.title.fg: colour 300 is not in 0–255")
+        XCTAssertEqual(
+            problem("[colors.light]\ntitel = \"red\"\n"),
+            "config.toml:2: colors.light.titel: unknown element (text, border, focused-border, title, date, muted, unread, service, link, star, warning, match, selection)")
+        XCTAssertEqual(problem("[colors.light]\ntitle = { blink = true }\n"), "config.toml:2: colors.light.title.blink: unknown style attribute (fg, bg, bold, dim, underline, reverse)")
+        XCTAssertEqual(problem("sort = \"newest\"\nrefresh-at-start = \"yes\"\n"), "config.toml:2: refresh-at-start: expected true or false, found a string")
+        XCTAssertEqual(problem("sort = \"random\"\n"), "config.toml:1: sort: unknown order \"random\" (newest, oldest, most-viewed)")
+        XCTAssertEqual(problem("browser = 1\n"), "config.toml:1: browser: expected a string, found an integer")
+        XCTAssertEqual(problem("keys = 1\n"), "config.toml:1: keys: expected a table, found an integer")
+        // TOML syntax errors come with TOMLKit's line.
+        XCTAssertEqual(problem("sort = \"newest\"\nx = = 1\n")?.hasPrefix("config.toml:2: "), true)
+        // Several problems: the first by line.
+        XCTAssertEqual(problem("zeta = 1\n[keys]\nfly = \"f\"\n")?.hasPrefix("config.toml:1: zeta:"), true)
+    }
+
+    func testAFileThatIsNotUTF8IsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-config-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("config.toml")
+        try Data([0x74, 0x68, 0x65, 0x6D, 0x65, 0x20, 0x3D, 0x20, 0x22, 0xFF, 0x22]).write(to: file)
+        XCTAssertThrowsError(try Config.load(path: file.path)) { XCTAssertEqual("\($0)", "\(file.path): is not UTF-8 text") }
+        try Data("theme = \"light\"\n".utf8).write(to: file)
+        XCTAssertEqual(try Config.load(path: file.path).themeName, "light")
+    }
+
+    func testSettingLinesFollowTablesInlineTablesAndMultiLineValues() {
+        let lines = SettingLines(
+            """
+            # comment = 1
+            theme = "x" # trailing = 2
+            note = \"\"\"
+            fake = 3
+            \"\"\"
+            [keys]
+            open = [
+              "a = b",
+            ]
+            "quoted key" = 1
+            [ colors . light ]
+            title = { fg = 1,
+              bold = true }
+            a.b = 2
+            """)
+        XCTAssertEqual(lines["theme"], 2)
+        XCTAssertNil(lines["comment"])
+        XCTAssertNil(lines["fake"])
+        XCTAssertNil(lines["trailing"])
+        XCTAssertEqual(lines["keys"], 6)
+        XCTAssertEqual(lines["keys.open"], 7)
+        XCTAssertEqual(lines["keys.quoted key"], 10)
+        XCTAssertEqual(lines["colors.light"], 11)
+        XCTAssertEqual(lines["colors.light.title"], 12)
+        XCTAssertEqual(lines["colors.light.title.fg"], 12)
+        XCTAssertEqual(lines["colors.light.title.bold"], 13)
+        XCTAssertEqual(lines["colors.light.a.b"], 14)
+    }
+
+    func testUserKeysDriveTheReducerHelpAndHints() throws {
+        let config = try parse("[keys]\nmove-down = [\"e\"]\nmove-up = [\"y\"]\nhelp = [\"F\"]\n").get()
+        var s = Fixture.state(try Fixture.seed(), 120, 40, config: config)
+        reduce(&s, .key(.char("e")))
+        reduce(&s, .key(.char("e")))
+        XCTAssertEqual(s.channel.selected, 2)
+        reduce(&s, .key(.char("j")))
+        XCTAssertEqual(s.channel.selected, 2, "j is no longer bound")
+        reduce(&s, .key(.char("y")))
+        XCTAssertEqual(s.channel.selected, 1)
+        XCTAssertEqual(s.config.keys.hintLine(), "e/y move  Enter open  Tab pane  s stats  / search  r rate  F help  q quit")
+        XCTAssertTrue(Screen.render(s).lines.last?.contains("e/y move") == true)
+        reduce(&s, .key(.char("?")))
+        XCTAssertEqual(s.mode, .browse, "? is no longer help")
+        reduce(&s, .key(.char("F")))
+        let help = Screen.render(s).lines.joined(separator: "\n")
+        XCTAssertNotNil(help.range(of: "│ e +next post \\(or scroll down\\)", options: .regularExpression), help)
+        XCTAssertNotNil(help.range(of: "│ y +previous post \\(or scroll up\\)", options: .regularExpression), help)
+        XCTAssertTrue(help.contains("e/y scroll · any other key closes this help"), help)
+        XCTAssertNotNil(HelpText.discussion(keys: config.keys).range(of: "\nF +this help", options: .regularExpression))
+    }
+
+    func testDefaultSortComesFromTheConfig() throws {
+        var config = Config()
+        config.sort = .oldest
+        let s = Fixture.state(try Fixture.seed(), 120, 40, config: config)
+        XCTAssertEqual(s.channel.sort, .oldest)
+        XCTAssertTrue(Screen.render(s).lines[1].contains("Oct  9 2016"), Screen.render(s).lines[1])
+    }
+
+    func testThemesColourTheScreenAndNoColourKeepsOnlyAttributes() throws {
+        let light = try parse("theme = \"light\"\n").get()
+        let grid = Screen.render(Fixture.state(try Fixture.seed(), 120, 40, useColor: true, config: light))
+        let titleCell = (0..<grid.width).map { grid[$0, 0] }.first { $0.char == "D" }
+        XCTAssertEqual(titleCell?.style, Theme.light.title)
+        XCTAssertTrue(grid.cells.contains { $0.char == "T" && $0.style.foreground == nil }, "the terminal's own colour for text")
+        XCTAssertFalse(grid.cells.contains { $0.style.background != nil }, "the terminal's background everywhere")
+        let mono = Screen.render(Fixture.state(try Fixture.seed(), 120, 40, useColor: false, config: light))
+        XCTAssertFalse(mono.cells.contains { $0.style.foreground != nil || $0.style.background != nil })
+    }
+
+    func testColoursAreFittedToTheTerminal() {
+        XCTAssertEqual(Palette.fit(25, colors: 256), 25)
+        XCTAssertEqual(Palette.fit(9, colors: 16), 9)
+        XCTAssertEqual(Palette.fit(9, colors: 8), 1, "bright red is red on 8 colours")
+        XCTAssertEqual(Palette.fit(196, colors: 8), 1, "pure red")
+        XCTAssertEqual(Palette.fit(28, colors: 8), 2, "dark green")
+        XCTAssertEqual(Palette.fit(247, colors: 8), 7, "light grey is white")
+        XCTAssertEqual(Palette.fit(236, colors: 8), 0, "dark grey is black")
+        XCTAssertEqual(Palette.rgb(16), [0, 0, 0])
+        XCTAssertEqual(Palette.rgb(231), [255, 255, 255])
+        XCTAssertEqual(Palette.rgb(232), [8, 8, 8])
+    }
+
+    func testActionNamesAreKebabCase() {
+        XCTAssertEqual(Action.moveDown.configName, "move-down")
+        XCTAssertEqual(Action.searchPrevious.configName, "search-previous")
+        XCTAssertEqual(Action.help.configName, "help")
+        XCTAssertEqual(Set(KeyTable.standard.bindings.map(\.action.configName)).count, KeyTable.standard.bindings.count)
+        for b in KeyTable.standard.bindings { for k in b.keys { XCTAssertEqual(Key(name: k.name), k) } }
+    }
+}
+
+final class CommandHelpTests: XCTestCase {
+    /// Every FEEDTUI_ variable the code reads is in `--help` (and so in the man page).
+    func testHelpListsFilesAndEveryEnvironmentVariable() throws {
+        let help = FeedTUI.helpMessage()
+        for name in ["NO_COLOR", "BROWSER", "TZ", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "config.toml", "state.sqlite"] {
+            XCTAssertTrue(help.contains(name), name)
+        }
+        let sources = Fixture.root.appendingPathComponent("Sources")
+        var variables: Set<String> = []
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
+        while let url = files?.nextObject() as? URL {
+            guard url.pathExtension == "swift", let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+            let regex = try NSRegularExpression(pattern: "FEEDTUI_[A-Z_]+")
+            for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                if let r = Range(m.range, in: text) { variables.insert(String(text[r])) }
+            }
+        }
+        XCTAssertFalse(variables.isEmpty, "the sources read FEEDTUI_SAMPLES at least")
+        for v in variables { XCTAssertTrue(help.contains(v), "--help does not list \(v)") }
+        for line in help.split(separator: "\n") { XCTAssertLessThanOrEqual(line.count, 80, String(line)) }
+    }
+
+    func testManualSectionsAreMdoc() {
+        let man = HelpText.manualSections(keys: .standard)
+        XCTAssertTrue(man.hasPrefix(".Sh KEYS\n"))
+        XCTAssertTrue(man.contains("\n.Sh ENVIRONMENT\n"))
+        XCTAssertTrue(man.contains("\n.Sh FILES\n"))
+        XCTAssertTrue(man.contains("\n.It Ev FEEDTUI_SAMPLES\n"))
+        XCTAssertTrue(man.contains("\n.It j , Down\nnext post (or scroll down)\n"), man)
+    }
+}
