@@ -46,6 +46,10 @@ enum Screen {
             let heavy = theme.focusedBorder
             if state.focus == .list { Frame.vertical(x: 0, from: 1, to: (layout.list?.maxY ?? 1), "┃", into: &grid, style: heavy) }
             if state.focus == .body { Frame.vertical(x: grid.width - 1, from: 1, to: (layout.body?.maxY ?? 1), "┃", into: &grid, style: heavy) }
+            if state.focus == .stats, let stats = layout.stats {
+                Frame.vertical(x: 0, from: stats.y, to: stats.maxY, "┃", into: &grid, style: heavy)
+                Frame.vertical(x: grid.width - 1, from: stats.y, to: stats.maxY, "┃", into: &grid, style: heavy)
+            }
         }
         if let list = layout.list, !layout.singlePane {
             Frame.vertical(x: list.maxX, from: list.y, to: list.maxY, "│", into: &grid, style: theme.border)

@@ -159,3 +159,57 @@ final class MouseTests: XCTestCase {
         XCTAssertEqual(s.channel.selected, 3)
     }
 }
+
+final class StatisticsPaneTests: XCTestCase {
+    private func sampler() throws -> [Channel] {
+        try FeedLoader.load(path: Fixture.root.appendingPathComponent("Samples/unicode-sampler.json").path)
+    }
+
+    /// Scrolls the focused statistics pane from top to bottom with j, collecting every row it shows.
+    private func everyRow(_ s: inout AppState) -> [String] {
+        var seen: [String] = []
+        for _ in 0..<40 {
+            let grid = Screen.render(s)
+            let stats = Layout(s).stats!
+            seen += (stats.y..<stats.maxY).map { grid.lines[$0] }
+            _ = press(&s, "j")
+        }
+        return seen
+    }
+
+    func testAt80ColumnsAndMoreEveryRowCanBeScrolledTo() throws {
+        let tme = try FeedLoader.load(path: Fixture.root.appendingPathComponent("Tests/FeedModelTests/Resources/tme/statosphere-antichristone.html").path)
+        for (channels, size) in [(try sampler(), Size(width: 120, height: 30)), (try sampler(), Size(width: 80, height: 24)),
+                                 (tme, Size(width: 160, height: 30)), (try Fixture.seed(), Size(width: 200, height: 24))] {
+            var s = Fixture.state(channels, size.width, size.height, keys: "Tab Tab")
+            XCTAssertEqual(s.focus, .stats)
+            let stats = try XCTUnwrap(Layout(s).stats)
+            let first = Screen.render(s)
+            XCTAssertEqual(first.lines[stats.y].first, "┃", "the focused statistics pane has the heavy edge")
+            XCTAssertEqual(first.lines[stats.maxY - 1].last, "┃")
+            let mark = first.lines[stats.maxY - 1]
+            XCTAssertTrue(mark.contains("more row"), "\(size): a mark says more rows are below: \(mark)")
+            let rows = everyRow(&s).joined(separator: "\n")
+            let report = Report(s.channel.channel, s.channel.stats, mine: nil)
+            for label in report.series.map(\.label) where !label.isEmpty {
+                XCTAssertTrue(rows.contains(label), "\(size) \(s.channel.channel.title): \(label) reachable")
+            }
+            let end = Screen.render(s)
+            XCTAssertFalse(end.lines[stats.maxY - 1].contains("more row"), "no mark at the bottom")
+            _ = press(&s, "g")
+            XCTAssertEqual(s.channel.statsTop, 0)
+            _ = press(&s, "G")
+            XCTAssertEqual(s.channel.statsTop, StatsPane.maxTop(s.channel, in: stats))
+            XCTAssertGreaterThan(s.channel.statsTop, 0)
+            _ = press(&s, "PgUp")
+            XCTAssertEqual(s.channel.statsTop, max(0, StatsPane.maxTop(s.channel, in: stats) - (stats.height - 1)))
+        }
+        let sampled = try sampler()
+        var s = Fixture.state(sampled, 120, 30, keys: "Tab Tab G")
+        let screen = Screen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("views/week         ▅█"), screen)
+        XCTAssertTrue(screen.contains("top by views       120 000 · Mar  8 2024"), screen)
+        _ = press(&s, "q")
+        XCTAssertEqual(s.focus, .list)
+    }
+}

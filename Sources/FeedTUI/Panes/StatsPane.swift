@@ -3,76 +3,80 @@ import FeedModel
 /// The statistics pane: a summary line, then the labelled values in columns, then sparklines and the top posts.
 /// `feedtui stats` prints the same rows (`Report`), so the two always agree.
 enum StatsPane {
+    /// The summary line stays; below it every row scrolls (j/k, PgDn/PgUp, g/G when the pane has the focus),
+    /// at every size, with a mark while more rows are below.
     static func render(_ state: AppState, in area: Rect, into grid: inout Grid, theme: Theme) {
         guard area.height > 0, area.width > 2 else { return }
         let view = state.channel
         let x = area.x + 1
-        var width = area.width - 2
-        let summaryLine = summary(view.channel, view.stats)
-        grid.put(summaryLine, x: x, y: area.y, limit: width)
-        var y = area.y + 1
-        let free = area.maxY - y
-        // The posting rhythm (weekday × hour) takes the right-hand side when the pane is large enough.
-        let rhythm = Report.rhythmLines(view.stats)
-        let rhythmWidth = (rhythm.map(\.displayWidth).max() ?? 0) + 2
-        if view.stats.postCount > 0, free >= rhythm.count, width - rhythmWidth >= 80 {
-            width -= rhythmWidth
-            for (i, line) in rhythm.enumerated() {
-                grid.put(line, x: x + width + 2, y: y + i, style: i == 0 ? theme.muted : theme.date)
-            }
-        }
-        let report = Report(view.channel, view.stats, mine: view.userRating, sparkWidth: max(8, width - 20))
-        // Values the summary line already shows in full are not repeated; full-width rows (sparklines, top posts)
-        // get the rows the columns leave.
-        let shown = summaryLine.displayWidth <= area.width - 2 ? summaryLabels(view.channel) : []
-        let values = report.values.filter { !shown.contains($0.label) }
-        let columns = max(1, min(4, width / 40))
-        if columns == 1 {
-            // A narrow pane is one scrolling column (j/k when it has the focus) of everything.
-            let lines = narrowLines(report, view.stats)
-            let top = max(0, min(view.statsTop, lines.count - free))
-            for (row, line) in lines.dropFirst(top).prefix(free).enumerated() {
-                grid.put(line, x: x, y: y + row, limit: width)
-            }
-            return
-        }
-        let columnRows = min(free, (values.count + columns - 1) / columns)
-        let wide = Array(report.series.prefix(max(0, free - columnRows)))
-        let perColumn = max(1, columnRows)
-        let labelWidth = report.values.map(\.label.count).max() ?? 0
-        let columnWidth = width / columns
-        for (i, row) in values.enumerated() {
-            let col = i / perColumn
-            let r = i % perColumn
-            guard col < columns, r < columnRows else { continue }
-            let cx = x + col * columnWidth
-            grid.put(row.label, x: cx, y: y + r, limit: labelWidth, style: theme.muted)
-            grid.put(row.value, x: cx + labelWidth + 1, y: y + r, limit: columnWidth - labelWidth - 2)
-        }
-        y += columnRows
-        for row in wide {
-            grid.put(row.label, x: x, y: y, limit: labelWidth, style: theme.muted)
-            grid.put(row.value, x: x + labelWidth + 1, y: y, limit: width - labelWidth - 1, style: theme.date)
-            y += 1
-        }
-    }
-
-    /// The one line a small pane shows: the reported counters the source has (a group shows when any of its
-    /// values is known), then the posting rhythm.
-    /// How far a one-column pane in `area` can scroll (0 when everything fits or the pane has columns).
-    static func maxTop(_ view: ChannelView, in area: Rect) -> Int {
         let width = area.width - 2
-        guard width / 40 <= 1 else { return 0 }
-        let lines = narrowLines(Report(view.channel, view.stats, mine: view.userRating), view.stats)
-        return max(0, lines.count - (area.height - 1))
+        grid.put(summary(view.channel, view.stats), x: x, y: area.y, limit: width)
+        let lines = lines(view, width: width, theme: theme)
+        let rows = area.height - 1
+        let top = max(0, min(view.statsTop, lines.count - rows))
+        // While rows are below, the last row says how many (and never hides a value).
+        let more = rows > 1 && lines.count - top > rows
+        let shown = more ? rows - 1 : rows
+        for (row, line) in lines.dropFirst(top).prefix(shown).enumerated() {
+            grid.put(line, x: x, y: area.y + 1 + row, limit: width)
+        }
+        if more {
+            let below = lines.count - top - shown
+            grid.put("↓ \(below) more row\(below == 1 ? "" : "s")", x: x, y: area.maxY - 1, limit: width, style: theme.title)
+        }
     }
 
-    /// Every row of a one-column pane: values, series, then the posting rhythm.
-    static func narrowLines(_ report: Report, _ s: ChannelStatistics) -> [String] {
-        let rows = report.values + report.series
-        let labelWidth = rows.map(\.label.count).max() ?? 0
-        let aligned = rows.map { $0.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " " + $0.value }
-        return s.postCount > 0 ? aligned + [""] + Report.rhythmLines(s) : aligned
+    /// How far the pane in `area` can scroll.
+    static func maxTop(_ view: ChannelView, in area: Rect) -> Int {
+        max(0, lines(view, width: area.width - 2, theme: Theme(useColor: false)).count - (area.height - 1))
+    }
+
+    /// Every row under the summary line for a pane `width` wide: the values in as many columns as fit, then the
+    /// full-width rows (rating, sparklines, top posts, skipped), with the posting rhythm on the right when there is
+    /// room for it beside 80 columns, else below.
+    static func lines(_ view: ChannelView, width fullWidth: Int, theme: Theme) -> [StyledLine] {
+        var width = fullWidth
+        let rhythm = view.stats.postCount > 0 ? Report.rhythmLines(view.stats) : []
+        let rhythmWidth = (rhythm.map(\.displayWidth).max() ?? 0) + 2
+        let rhythmBeside = !rhythm.isEmpty && width - rhythmWidth >= 80
+        if rhythmBeside { width -= rhythmWidth }
+        let report = Report(view.channel, view.stats, mine: view.userRating, sparkWidth: max(8, width - 20))
+        let columns = max(1, min(4, width / 40))
+        // Values the summary line already shows in full are not repeated in columns.
+        let summaryLine = summary(view.channel, view.stats)
+        let shown = columns > 1 && summaryLine.displayWidth <= fullWidth ? summaryLabels(view.channel) : []
+        let values = report.values.filter { !shown.contains($0.label) }
+        let labelWidth = (report.values + report.series).map(\.label.displayWidth).max() ?? 0
+        func pad(_ text: String, _ w: Int) -> String {
+            let t = text.truncated(toWidth: w)
+            return t + String(repeating: " ", count: max(0, w - t.displayWidth))
+        }
+        func cell(_ row: Report.Row, _ w: Int, _ style: Style) -> StyledLine {
+            [Span(text: pad(row.label, labelWidth) + " ", style: theme.muted), Span(text: pad(row.value, max(0, w - labelWidth - 1)), style: style)]
+        }
+        var out: [StyledLine] = []
+        let perColumn = (values.count + columns - 1) / columns
+        let columnWidth = width / columns
+        for r in 0..<perColumn {
+            var line: StyledLine = []
+            for col in 0..<columns where col * perColumn + r < values.count {
+                line += cell(values[col * perColumn + r], col == columns - 1 ? columnWidth : columnWidth - 1, theme.text)
+                if col < columns - 1 { line.append(Span(text: " ", style: theme.text)) }
+            }
+            out.append(line)
+        }
+        out += report.series.map { cell($0, width, theme.date) }
+        guard !rhythm.isEmpty else { return out }
+        if rhythmBeside {
+            while out.count < rhythm.count { out.append([]) }
+            for (i, r) in rhythm.enumerated() {
+                let used = out[i].reduce(0) { $0 + $1.text.displayWidth }
+                out[i] += [Span(text: String(repeating: " ", count: max(0, width + 2 - used)), style: theme.text),
+                           Span(text: r, style: i == 0 ? theme.muted : theme.date)]
+            }
+            return out
+        }
+        return out + [[]] + rhythm.enumerated().map { i, r in [Span(text: r, style: i == 0 ? theme.muted : theme.date)] }
     }
 
     /// The labels of the rows whose values the summary line shows.
