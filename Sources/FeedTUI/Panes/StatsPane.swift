@@ -28,7 +28,7 @@ enum StatsPane {
 
     /// How far the pane in `area` can scroll.
     static func maxTop(_ view: ChannelView, in area: Rect) -> Int {
-        max(0, lines(view, width: area.width - 2, theme: Theme(useColor: false)).count - (area.height - 1))
+        max(0, lines(view, width: area.width - 2, theme: .monochrome).count - (area.height - 1))
     }
 
     /// Every row under the summary line for a pane `width` wide: the values in as many columns as fit, then the
