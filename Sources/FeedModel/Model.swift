@@ -198,13 +198,24 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
 }
 
 extension Publication {
-    /// The date each post sorts by: its own, or for a post without one, that of the nearest dated post before it
-    /// in the source's order, so that an undated post keeps its place (all undated: the source's order).
+    /// The date each post sorts by: its own, or for a post without one, just after the nearest dated post before
+    /// it in the source's order (after in time when the source runs oldest first, before when newest first), so
+    /// that an undated post keeps its place among its neighbours. Without two dates to tell the direction, a source
+    /// runs newest first, as feeds do: newest first then shows it in the source's order.
     public static func placeDates(_ posts: [Publication]) -> [Date] {
+        let firstDated = posts.first { $0.date != nil }?.date
+        let lastDated = posts.last { $0.date != nil }?.date
+        let step: TimeInterval = firstDated.flatMap { f in lastDated.map { f < $0 } } == true ? 0.001 : -0.001
         var last = Date.distantPast
+        var run = 0.0
         return posts.map { p in
-            if let d = p.date { last = d }
-            return last
+            if let d = p.date {
+                last = d
+                run = 0
+                return d
+            }
+            run += 1
+            return last.addingTimeInterval(step * run)
         }
     }
 }

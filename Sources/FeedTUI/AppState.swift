@@ -176,7 +176,7 @@ struct AppState {
         self.size = size
         self.useColor = useColor
         self.config = config
-        status = Self.skipNotice(channels)
+        status = Self.skipNotice(channels) ?? channels.lazy.compactMap(\.notice).first
     }
 
     /// What the importers skipped, for the status line at start: the first channel with skips, named when

@@ -114,3 +114,92 @@ final class RealWorldTests: XCTestCase {
         XCTAssertNil(rss.postsPerWeek)
     }
 }
+
+// MARK: 2–3. t.me pages
+
+final class TMeRealWorldTests: XCTestCase {
+    private func load(_ path: String) throws -> Channel {
+        try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture(path)).first)
+    }
+
+    private func post(_ ch: Channel, _ id: String) throws -> Publication {
+        try XCTUnwrap(ch.publications.first { $0.id == id }, "no post \(id)")
+    }
+
+    func testEveryMessageBlockIsKept() throws {
+        let ch = try load("realworld/tme-fieldnotes.html")
+        XCTAssertEqual(ch.publications.map(\.id), (101...107).map { "fieldnotes/\($0)" })
+        XCTAssertEqual(ch.skipped.count, 0)
+    }
+
+    func testBlockWithoutDataPostTakesItsIdFromTheDateLink() throws {
+        let p = try post(try load("realworld/tme-fieldnotes.html"), "fieldnotes/102")
+        XCTAssertEqual(p.text, "A block without data-post: its id comes from the date link.")
+        XCTAssertEqual(p.permalink, "https://t.me/fieldnotes/102")
+    }
+
+    func testEmptyDatetimeIsAnUnknownDateInItsPlace() throws {
+        let ch = try load("realworld/tme-fieldnotes.html")
+        let p = try post(ch, "fieldnotes/103")
+        XCTAssertNil(p.date)
+        XCTAssertEqual(p.views, Count(1900, approximate: true))
+        // Sorted by date, it stays between its neighbours 102 and 104, in either direction.
+        let places = Publication.placeDates(ch.publications)
+        let newest = ch.publications.indices.sorted { (places[$0], $1) > (places[$1], $0) }.map { ch.publications[$0].id }
+        XCTAssertEqual(Array(newest[3...5]), ["fieldnotes/104", "fieldnotes/103", "fieldnotes/102"])
+        XCTAssertEqual(ChannelStatistics(ch).undatedPosts, 1)
+    }
+
+    func testReactionsPerEmojiAndTheirApproximateSum() throws {
+        let p = try post(try load("realworld/tme-fieldnotes.html"), "fieldnotes/101")
+        XCTAssertEqual(
+            p.reactionsByEmoji,
+            [Reaction(emoji: "👍", count: Count(1200, approximate: true)), Reaction(emoji: "❤", count: Count(56)), Reaction(emoji: "⭐", count: Count(15))])
+        XCTAssertEqual(p.reactions, Count(1271, approximate: true))
+        XCTAssertEqual(p.author, "Anna K.")
+        XCTAssertEqual(p.text, "The harbour at dawn.\nMore tomorrow.")
+        XCTAssertEqual(p.links, [], "the permalink is not a link of the text")
+    }
+
+    func testPollKeepsQuestionOptionsSharesAndVoters() throws {
+        let poll = try XCTUnwrap(try post(try load("realworld/tme-fieldnotes.html"), "fieldnotes/104").media.first)
+        XCTAssertEqual(poll.kind, .poll)
+        XCTAssertEqual(poll.name, "Next trip?")
+        XCTAssertEqual(poll.options, [PollOption(text: "Mountains", percent: 63), PollOption(text: "Sea", percent: 37)])
+        XCTAssertEqual(poll.voters, Count(1500, approximate: true))
+        // The real page's poll: "3.0K" voters, 92% and 8%.
+        let real = try load("tme/statosphere-antichristone.html")
+        let realPoll = try XCTUnwrap(try post(real, "antichristone/500").media.first)
+        XCTAssertEqual(realPoll.voters, Count(3000, approximate: true))
+        XCTAssertEqual(realPoll.options.map(\.percent), [92, 8])
+        XCTAssertEqual(realPoll.options.first?.text, "1: завтра, но 150+ сервисов")
+    }
+
+    func testDocumentSizeAndDurations() throws {
+        let ch = try load("realworld/tme-fieldnotes.html")
+        XCTAssertEqual(
+            try post(ch, "fieldnotes/105").media,
+            [Media(kind: .file, name: "report-2024.pdf", size: 26_424_115, sizeApproximate: true)])
+        XCTAssertEqual(
+            try post(ch, "fieldnotes/107").media,
+            [Media(kind: .voice, duration: 42), Media(kind: .file, name: "Harbour sounds", duration: 205)])
+    }
+
+    func testUnsupportedMediaIsAVisibleMarker() throws {
+        let p = try post(try load("realworld/tme-fieldnotes.html"), "fieldnotes/106")
+        XCTAssertEqual(p.text, "")
+        XCTAssertEqual(
+            p.media, [Media(kind: .other, name: "Please open Telegram to view this post", url: "https://t.me/fieldnotes/106?single")])
+    }
+
+    func testContactPageIsAChannelWithoutPostsThatSaysWhereThePostsAre() throws {
+        let ch = try load("realworld/tme-contact-page.html")
+        XCTAssertEqual(ch.title, "Field Notes")
+        XCTAssertEqual(ch.handle, "fieldnotes")
+        XCTAssertEqual(ch.description, "Notes from the field.\nPhotos, sounds and reports.")
+        XCTAssertEqual(ch.subscribers, Count(82_932))
+        XCTAssertEqual(ch.publications, [])
+        XCTAssertEqual(ch.notice, "this is the channel's contact page; its posts are at t.me/s/fieldnotes")
+        XCTAssertEqual(ch.url, "https://t.me/s/fieldnotes")
+    }
+}

@@ -68,14 +68,17 @@ final class TMeImporterWalkTests: XCTestCase {
 
     func testPostsAndSkips() throws {
         let c = try XCTUnwrap(TMeImporter.load(Data(Self.html.utf8)).first)
-        // The message nested in edgechan/3 is a post of its own; edgechan/1 (blank datetime), 5 (unreadable date),
-        // one without data-post and edgechan/6 (no date) are skipped.
-        XCTAssertEqual(c.publications.map(\.id), ["edgechan/2", "edgechan/3", "edgechan/4", "edgechan/7"])
-        XCTAssertEqual(c.skipped.count, 4)
-        XCTAssertEqual(c.skipped.firstLine, 12)
-        XCTAssertEqual(c.skipped.firstReason, "missing date")
+        // The message nested in edgechan/3 is a post of its own; edgechan/1 (a blank datetime in its date link) is
+        // kept with an unknown date; 5 (unreadable date), one without data-post whose date link has no address, and
+        // edgechan/6 (cut short: no date link, no time) are skipped.
+        XCTAssertEqual(c.publications.map(\.id), ["edgechan/1", "edgechan/2", "edgechan/3", "edgechan/4", "edgechan/7"])
+        XCTAssertEqual(c.skipped.count, 3)
+        XCTAssertEqual(c.skipped.firstLine, 37)
+        XCTAssertEqual(c.skipped.firstReason, "unreadable date \"yesterday\"")
+        XCTAssertNil(c.publications[0].date)
+        XCTAssertEqual(c.publications[0].text, "Service one")
 
-        let p2 = c.publications[0]
+        let p2 = c.publications[1]
         // The <time> inside the date permalink, not the video player's earlier <time datetime>.
         XCTAssertEqual(p2.date, utc("2024-04-04T15:30:00Z"))
         XCTAssertEqual(p2.utcOffset, -19_800)
@@ -98,11 +101,11 @@ final class TMeImporterWalkTests: XCTestCase {
             Media(kind: .voice), Media(kind: .sticker), Media(kind: .location),
         ])
 
-        let p3 = c.publications[1]
+        let p3 = c.publications[2]
         XCTAssertEqual(p3.text, "Nested text")
         XCTAssertEqual(p3.date, utc("2024-05-05T05:05:05Z"))  // the nested message's permalink comes first
         XCTAssertEqual(p3.views, Count(7))
-        XCTAssertEqual(c.publications[2].text, "")
-        XCTAssertEqual(c.publications[3].text, "Pre:\n\n  a\n  b  \n\n1. x\n2. y\n  • z\n\nc1 c2")
+        XCTAssertEqual(c.publications[3].text, "")
+        XCTAssertEqual(c.publications[4].text, "Pre:\n\n  a\n  b  \n\n1. x\n2. y\n  • z\n\nc1 c2")
     }
 }

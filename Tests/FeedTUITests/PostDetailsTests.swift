@@ -57,6 +57,26 @@ final class PostDetailsTests: XCTestCase {
         XCTAssertEqual(s.status, "this post has no address of its own")
     }
 
+    private func realworld(_ name: String) throws -> Channel {
+        let path = Fixture.root.appendingPathComponent("Tests/FeedModelTests/Resources/realworld/\(name)").path
+        return try XCTUnwrap(FeedLoader.load(path: path).first)
+    }
+
+    func testTMePostShowsSignatureReactionsAndUnsupportedMedia() throws {
+        let ch = try realworld("tme-fieldnotes.html")
+        XCTAssertEqual(text(ch.publications[0])[0], "May 1, 2024 06:10 · by Anna K. · views 3.4K · 👍 1.2K ❤ 56 ⭐ 15")
+        XCTAssertEqual(text(ch.publications[4])[1], "[file: report-2024.pdf · 25.2 MB]")
+        XCTAssertEqual(text(ch.publications[5])[1], "[Please open Telegram to view this post]")
+        XCTAssertEqual(PostListPane.title(of: ch.publications[5]), "[Please open Telegram to view this post]")
+    }
+
+    func testContactPageSaysWhereThePostsAre() throws {
+        let s = Fixture.state([try realworld("tme-contact-page.html")], 100, 24)
+        let screen = Screen.render(s).lines
+        XCTAssertTrue(screen[0].contains("Field Notes @fieldnotes ─ 82 932 subscribers"), screen[0])
+        XCTAssertTrue(screen.last?.contains("this is the channel's contact page; its posts are at t.me/s/fieldnotes") == true, screen.joined(separator: "\n"))
+    }
+
     func testThePermalinkKeyIsInTheHelpAndClashesWithNoOtherKey() {
         let keys = KeyTable.standard.bindings.flatMap(\.keys)
         XCTAssertEqual(keys.count, Set(keys).count)

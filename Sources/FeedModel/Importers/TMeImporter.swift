@@ -141,6 +141,10 @@ enum TMeImporter: Importer {
         var username: xmlNodePtr?
         var description: xmlNodePtr?
         var counters: [xmlNodePtr] = []
+        /// The contact page (`t.me/NAME`): its title, "82 932 subscribers" line, description, and the first
+        /// `tg://resolve?domain=NAME` or `/s/NAME` link, which names the channel.
+        var pageTitle, pageExtra, pageDescription: xmlNodePtr?
+        var handleLink: String?
     }
 
     /// Every element of the document in document order: `.tgme_widget_message`s, and with `channel` the header.
@@ -155,6 +159,14 @@ enum TMeImporter: Importer {
                 if page.username == nil, classes.contains(.channelUsername) { page.username = node }
                 if page.description == nil, classes.contains(.channelDescription) { page.description = node }
                 if classes.contains(.channelCounter) { page.counters.append(node) }
+                if page.pageTitle == nil, classes.contains(.pageTitle) { page.pageTitle = node }
+                if page.pageExtra == nil, classes.contains(.pageExtra) { page.pageExtra = node }
+                if page.pageDescription == nil, classes.contains(.pageDescription) { page.pageDescription = node }
+                if page.handleLink == nil, DOM.nameIs(node, "a"), let href = DOM.trimmedValue(node, "href"),
+                    let name = contactHandle(href)
+                {
+                    page.handleLink = name
+                }
                 if page.ogTitle == nil, DOM.nameIs(node, "meta"),
                     DOM.withAttribute(node, "property", { $0.map { DOM.equal($0, "og:title") } ?? false }),
                     DOM.hasAttribute(node, "content")
@@ -167,7 +179,47 @@ enum TMeImporter: Importer {
         return page
     }
 
+    /// `tg://resolve?domain=NAME` or `/s/NAME` (`https://t.me/s/NAME`) → NAME.
+    static func contactHandle(_ href: String) -> String? {
+        var name: Substring?
+        if let r = href.range(of: "tg://resolve?domain=") {
+            name = href[r.upperBound...]
+        } else if href.hasPrefix("/s/") {
+            name = href.dropFirst(3)
+        } else if let r = href.range(of: "t.me/s/") {
+            name = href[r.upperBound...]
+        }
+        let handle = name.map { String($0.prefix { $0.isLetter || $0.isNumber || $0 == "_" }) } ?? ""
+        return handle.isEmpty ? nil : handle
+    }
+
+    /// The contact page of a channel (`t.me/NAME`): title, handle, description and the exact subscriber count.
+    private static func readContactPage(_ page: Page, into c: inout Channel) {
+        if let title = HTMLText.plainText(page.pageTitle) { c.title = title }
+        c.handle = c.handle ?? page.handleLink
+        if let extra = HTMLText.plainText(page.pageExtra) {
+            // "82 932 subscribers", "1 204 members": the number is everything before the word.
+            let number = extra.prefix { !$0.isLetter }
+            if extra.dropFirst(number.count).lowercased().hasPrefix("subscriber")
+                || extra.dropFirst(number.count).lowercased().hasPrefix("member")
+            {
+                c.subscribers = TextScan.count(TextScan.trimmed(String(number)))
+            }
+        }
+        if c.description == nil, let description = page.pageDescription {
+            let text = HTMLText.render(description).text
+            if !text.isEmpty { c.description = text }
+        }
+        // The contact page shows no posts: say where they are rather than show an empty channel unexplained.
+        c.notice = "this is the channel's contact page; its posts are at t.me/s/" + (c.handle ?? "NAME")
+        if let handle = c.handle { c.url = "https://t.me/s/" + handle }
+    }
+
     private static func readChannel(_ page: Page, into c: inout Channel) {
+        if page.title == nil, page.pageTitle != nil {
+            readContactPage(page, into: &c)
+            return
+        }
         if let title = HTMLText.plainText(page.title) {
             c.title = title
         } else if let meta = page.ogTitle, let title = DOM.trimmedValue(meta, "content") {
@@ -217,7 +269,11 @@ enum TMeImporter: Importer {
         var reply: xmlNodePtr?
         /// The first `<time datetime>` below a `.tgme_widget_message_date`, and the first `<time datetime>` at all.
         var dateTime, anyTime: xmlNodePtr?
+        /// The `.tgme_widget_message_date` link: the post's own address.
+        var dateLink: xmlNodePtr?
+        var author, voters: xmlNodePtr?
         var media: [xmlNodePtr] = []
+        var reactions: [xmlNodePtr] = []
     }
 
     private static func parts(of post: xmlNodePtr) -> PostParts {
@@ -230,7 +286,16 @@ enum TMeImporter: Importer {
                 if p.meta == nil, classes.contains(.meta) { p.meta = node }
                 if p.forwardedFrom == nil, classes.contains(.forwardedFromName) { p.forwardedFrom = node }
                 if p.linkPreview == nil, classes.contains(.linkPreview) { p.linkPreview = node }
-                if !classes.isDisjoint(with: .media) { p.media.append(node) }
+                // A video player's own "not supported in your browser" fallback is no media of its own.
+                if !classes.isDisjoint(with: .media),
+                    !classes.contains(.notSupported) || !DOM.hasAncestor(node, below: post, TMeClasses.media.subtracting(.notSupported))
+                {
+                    p.media.append(node)
+                }
+                if classes.contains(.reaction) { p.reactions.append(node) }
+                if p.author == nil, classes.contains(.fromAuthor) { p.author = node }
+                if p.voters == nil, classes.contains(.voters) { p.voters = node }
+                if p.dateLink == nil, classes.contains(.date) { p.dateLink = node }
                 if p.reply == nil, classes.contains(.reply), DOM.nameIs(node, "a"), DOM.hasAttribute(node, "href") {
                     p.reply = node
                 }
@@ -245,19 +310,29 @@ enum TMeImporter: Importer {
     }
 
     private static func readPost(_ post: xmlNodePtr) -> Result<Publication, FeedError> {
-        guard let id = attribute(post, "data-post").map(TextScan.trimmed), !id.isEmpty
-        else { return .failure(FeedError("message without data-post id")) }
         let parts = parts(of: post)
-        // The date permalink's `<time>`; any `<time datetime>` only when that one is missing or blank.
-        let postDate = parts.dateTime.flatMap { DOM.trimmedValue($0, "datetime") }
-        guard let rawDate = postDate ?? parts.anyTime.flatMap({ DOM.trimmedValue($0, "datetime") }) else {
-            return .failure(FeedError("missing date"))
-        }
-        let trimmed = TextScan.trimmed(rawDate)
-        guard let (date, offset) = ISODate.parseWithOffset(trimmed) else {
-            return .failure(FeedError("unreadable date \"\(trimmed.prefix(40))\""))
+        let permalink = parts.dateLink.flatMap { DOM.trimmedValue($0, "href") }.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
+            .flatMap { postPath($0) == nil ? nil : $0 }
+        // `data-post="name/123"`; pages that leave it out still link the date to `https://t.me/name/123`.
+        guard let id = attribute(post, "data-post").map(TextScan.trimmed).flatMap({ $0.isEmpty ? nil : $0 })
+            ?? permalink.flatMap(postPath)
+        else { return .failure(FeedError("message without data-post id and without a date link")) }
+        // The date permalink's `<time>`; any `<time datetime>` only when the link has none. A date link with a blank
+        // or no `datetime` is a post whose date the page does not give: kept, with an unknown date. Without date
+        // link and without any `<time>` the message is cut short (a truncated page): skipped.
+        let timeNode = parts.dateTime ?? parts.anyTime
+        guard timeNode != nil || parts.dateLink != nil else { return .failure(FeedError("missing date")) }
+        var date: Date?
+        var offset: Int?
+        if let rawDate = timeNode.flatMap({ DOM.trimmedValue($0, "datetime") }) {
+            guard let parsed = ISODate.parseWithOffset(rawDate) else {
+                return .failure(FeedError("unreadable date \"\(rawDate.prefix(40))\""))
+            }
+            (date, offset) = parsed
         }
         var p = Publication(id: id, date: date, utcOffset: offset)
+        p.permalink = permalink ?? "https://t.me/" + id
+        p.author = HTMLText.plainText(parts.author)
         p.isService = DOM.withAttribute(post, "class") { $0.map { DOM.hasSpaceSeparated($0, "service_message") } ?? false }
 
         if let textNode = parts.text {
@@ -286,13 +361,41 @@ enum TMeImporter: Importer {
             if lp != LinkPreview() { p.linkPreview = lp }
         }
         p.media = parts.media.compactMap(readMedia)
+        if let pollIndex = p.media.firstIndex(where: { $0.kind == .poll }),
+            let voters = HTMLText.plainText(parts.voters).flatMap(TextScan.count)
+        {
+            p.media[pollIndex].voters = voters
+        }
+        p.reactionsByEmoji = parts.reactions.compactMap(readReaction)
+        p.reactions = Reaction.total(p.reactionsByEmoji)
         return .success(p)
+    }
+
+    /// `<span class="tgme_reaction"><i class="emoji"><b>👍</b></i>1.2K</span>`: the emoji, then its count.
+    private static func readReaction(_ node: xmlNodePtr) -> Reaction? {
+        guard let text = HTMLText.plainText(node) else { return nil }
+        let digits = text.reversed().prefix { $0.isASCII && ($0.isNumber || ".,KMBkmb".contains($0)) || $0.isWhitespace }
+        let countText = String(digits.reversed())
+        guard let count = TextScan.count(TextScan.trimmed(countText)) else { return nil }
+        let emoji = TextScan.trimmed(String(text.dropLast(countText.count)))
+        // A paid reaction is a star without a character of its own in some pages.
+        let paid = DOM.withAttribute(node, "class") { $0.map { DOM.hasSpaceSeparated($0, "tgme_reaction_paid") } ?? false }
+        return Reaction(emoji: emoji.isEmpty ? (paid ? "⭐" : "?") : emoji, count: count)
+    }
+
+    /// "25.2 MB", "812 KB", "1.1 GB" → bytes (approximate: the page rounds them).
+    static func parseSize(_ s: String) -> Int64? {
+        let parts = s.split(separator: " ")
+        guard parts.count == 2, let n = Double(parts[0].replacingOccurrences(of: ",", with: ".")), n >= 0 else { return nil }
+        let units: [String: Double] = ["B": 1, "KB": 1024, "MB": 1024 * 1024, "GB": 1024 * 1024 * 1024]
+        guard let unit = units[parts[1].uppercased()], n * unit < 9e18 else { return nil }
+        return Int64((n * unit).rounded())
     }
 
     /// One media element. Its kind is read from the class attribute split at spaces only (as it always was); an
     /// element whose token is separated by other white space is found but yields nothing.
     private static func readMedia(_ node: xmlNodePtr) -> Media? {
-        enum Kind { case photo, video, file, poll, voice, sticker, location }
+        enum Kind { case photo, video, file, poll, voice, sticker, location, notSupported }
         let kind: Kind? = DOM.withAttribute(node, "class") { value in
             guard let value else { return nil }
             if DOM.hasSpaceSeparated(value, "tgme_widget_message_photo_wrap") { return .photo }
@@ -306,6 +409,7 @@ enum TMeImporter: Importer {
             if DOM.hasSpaceSeparated(value, "tgme_widget_message_voice_player") { return .voice }
             if DOM.hasSpaceSeparated(value, "tgme_widget_message_sticker_wrap") { return .sticker }
             if DOM.hasSpaceSeparated(value, "tgme_widget_message_location_wrap") { return .location }
+            if DOM.hasSpaceSeparated(value, "message_media_not_supported") { return .notSupported }
             return nil
         }
         switch kind {
@@ -320,10 +424,39 @@ enum TMeImporter: Importer {
             let duration = HTMLText.plainText(durationNode).flatMap(parseDuration)
             return Media(kind: .video, url: src, duration: duration)
         case .file:
-            return Media(kind: .file, name: HTMLText.plainText(DOM.first(below: node, .documentTitle)))
+            var m = Media(kind: .file, name: HTMLText.plainText(DOM.first(below: node, .documentTitle)))
+            // The line under the name: a size ("25.2 MB") for files, a duration ("3:25") for audio.
+            if let extra = HTMLText.plainText(DOM.first(below: node, .documentExtra)) {
+                if let size = parseSize(extra) {
+                    m.size = size
+                    m.sizeApproximate = true
+                } else {
+                    m.duration = parseDuration(extra)
+                }
+            }
+            return m
         case .poll:
-            return Media(kind: .poll, name: HTMLText.plainText(DOM.first(below: node, .pollQuestion)))
-        case .voice: return Media(kind: .voice)
+            var m = Media(kind: .poll, name: HTMLText.plainText(DOM.first(below: node, .pollQuestion)))
+            var options: [xmlNodePtr] = []
+            DOM.walkElements(from: node.pointee.children, inside: UnsafeMutableRawPointer(node)) { e in
+                if DOM.classes(e).contains(.pollOption) { options.append(e) }
+                return true
+            }
+            m.options = options.compactMap { option in
+                guard let text = HTMLText.plainText(DOM.first(below: option, .pollOptionText)) else { return nil }
+                let percent = HTMLText.plainText(DOM.first(below: option, .pollOptionPercent))
+                    .flatMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "% "))) }
+                return PollOption(text: text, percent: percent)
+            }
+            return m
+        case .voice:
+            return Media(kind: .voice, duration: HTMLText.plainText(DOM.first(below: node, .voiceDuration)).flatMap(parseDuration))
+        case .notSupported:
+            // "Please open Telegram to view this post": the page does not show this media; say so.
+            let label = HTMLText.plainText(DOM.first(below: node, .notSupportedLabel)) ?? HTMLText.plainText(node)
+            let link = DOM.first(below: node) { DOM.nameIs($0, "a") && DOM.hasAttribute($0, "href") }
+                .flatMap { DOM.trimmedValue($0, "href") }.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
+            return Media(kind: .other, name: label, url: link)
         case .sticker: return Media(kind: .sticker)
         case .location: return Media(kind: .location)
         case nil: return nil
@@ -394,9 +527,23 @@ private struct TMeClasses: OptionSet {
     static let channelCounter = TMeClasses(rawValue: 1 << 26)
     static let counterValue = TMeClasses(rawValue: 1 << 27)
     static let counterType = TMeClasses(rawValue: 1 << 28)
+    static let reaction = TMeClasses(rawValue: 1 << 29)
+    static let fromAuthor = TMeClasses(rawValue: 1 << 30)
+    static let voters = TMeClasses(rawValue: 1 << 31)
+    static let pollOption = TMeClasses(rawValue: 1 << 32)
+    static let pollOptionPercent = TMeClasses(rawValue: 1 << 33)
+    static let pollOptionText = TMeClasses(rawValue: 1 << 34)
+    static let documentExtra = TMeClasses(rawValue: 1 << 35)
+    static let notSupported = TMeClasses(rawValue: 1 << 36)
+    static let notSupportedLabel = TMeClasses(rawValue: 1 << 37)
+    static let voiceDuration = TMeClasses(rawValue: 1 << 38)
+    static let pageTitle = TMeClasses(rawValue: 1 << 39)
+    static let pageExtra = TMeClasses(rawValue: 1 << 40)
+    static let pageDescription = TMeClasses(rawValue: 1 << 41)
 
     static let media: TMeClasses = [
         .photoWrap, .videoPlayer, .roundvideoPlayer, .document, .poll, .voicePlayer, .stickerWrap, .locationWrap,
+        .notSupported,
     ]
 
     /// Token → flag. Most tokens of the page share the `tgme_widget_message_` prefix: the table is searched by
@@ -431,6 +578,19 @@ private struct TMeClasses: OptionSet {
         ("tgme_channel_info_counter", .channelCounter),
         ("counter_value", .counterValue),
         ("counter_type", .counterType),
+        ("tgme_reaction", .reaction),
+        ("tgme_widget_message_from_author", .fromAuthor),
+        ("tgme_widget_message_voters", .voters),
+        ("tgme_widget_message_poll_option", .pollOption),
+        ("tgme_widget_message_poll_option_percent", .pollOptionPercent),
+        ("tgme_widget_message_poll_option_text", .pollOptionText),
+        ("tgme_widget_message_document_extra", .documentExtra),
+        ("message_media_not_supported", .notSupported),
+        ("message_media_not_supported_label", .notSupportedLabel),
+        ("tgme_widget_message_voice_duration", .voiceDuration),
+        ("tgme_page_title", .pageTitle),
+        ("tgme_page_extra", .pageExtra),
+        ("tgme_page_description", .pageDescription),
     ]
 
     /// The longest name in `names`: longer tokens are not looked up.

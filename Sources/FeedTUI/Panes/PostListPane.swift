@@ -46,7 +46,7 @@ enum PostListPane {
         let firstLine = post.text.split(separator: "\n").first { !$0.allSatisfy(\.isWhitespace) }
         if let firstLine { return String(firstLine) }
         if let preview = post.linkPreview, let t = preview.title ?? preview.description { return t }
-        if let m = post.media.first { return "[\(m.kind.rawValue)]" }
+        if let m = post.media.first { return "[\(PostBodyPane.kindLabel(m))]" }
         return Fmt.unknown
     }
 

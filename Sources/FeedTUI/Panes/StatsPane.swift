@@ -168,6 +168,7 @@ struct Report {
                 value: "\(Fmt.count(p.views)) · \(Fmt.shortDate(p)) · \(PostListPane.title(of: p))"))
         }
         if let skipped = ch.skipped.summary { series.append(Row(label: "skipped", value: skipped)) }
+        if let notice = ch.notice { series.append(Row(label: "note", value: notice)) }
     }
 
     /// Aligned `label  value` lines, for `feedtui stats`, then the posting rhythm.
