@@ -47,7 +47,8 @@ let package = Package(
                 "FeedLibrary", "FeedModel",
                 // The tests forge newer and damaged databases.
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]),
+            ],
+            exclude: ["Resources"]),
         .testTarget(
             name: "FeedTUITests",
             dependencies: ["FeedTUI", "FeedModel", "FeedLibrary"],

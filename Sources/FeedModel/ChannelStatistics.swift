@@ -16,8 +16,8 @@ public struct ChannelStatistics: Equatable, Sendable {
     public var viewsTotal: Int64?
     public var viewsMean: Double?
     public var viewsMedian: Double?
-    /// Up to three posts with the most views, most first.
-    public var topPosts: [Publication]
+    /// Up to three posts with the most views, most first. Not encoded: the library keeps their ids.
+    public var topPosts: [Publication] = []
     /// Weekly and monthly series from the first post's week/month to the last's; views only where known.
     public var postsByWeek: [Int]
     public var viewsByWeek: [Int64?]
@@ -131,8 +131,8 @@ public struct ChannelStatistics: Equatable, Sendable {
 
 /// A posting rate in the largest unit the span between the first and the last post supports: per week over a
 /// week or more, per day over a day or more, per hour over an hour or more; under an hour, the count over the span.
-public struct PostRate: Equatable, Sendable {
-    public enum Unit: String, Sendable { case week, day, hour }
+public struct PostRate: Equatable, Sendable, Codable {
+    public enum Unit: String, Sendable, Codable { case week, day, hour }
     /// Posts per `unit`; with no unit, the number of posts within `span`.
     public var value: Double
     public var unit: Unit?
@@ -151,5 +151,14 @@ public struct PostRate: Equatable, Sendable {
             unit = nil
             value = Double(posts)
         }
+    }
+}
+
+/// The library stores the statistics it computed on import, so that opening a channel does not scan its posts.
+extension ChannelStatistics: Codable {
+    enum CodingKeys: String, CodingKey {
+        case postCount, firstDate, lastDate, postRate, undatedPosts, postsWithViews, viewsApproximate, viewsTotal
+        case viewsMean, viewsMedian, postsByWeek, viewsByWeek, postsByMonth, viewsByMonth, weekdayHour, mediaShare
+        case linkShare, engagementRate
     }
 }

@@ -56,3 +56,14 @@ public struct SearchText {
         }
     }
 }
+
+extension Publication {
+    /// Text, link preview, links and forwarded-from: everything a search looks through.
+    public var searchableText: String {
+        var parts = [text]
+        if let lp = linkPreview { parts += [lp.site, lp.title, lp.description, lp.url].compactMap { $0 } }
+        parts += links
+        if let from = forwardedFrom { parts.append(from) }
+        return parts.joined(separator: "\n")
+    }
+}

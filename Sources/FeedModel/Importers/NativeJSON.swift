@@ -583,3 +583,72 @@ public enum ISODate {
         return (civil.date.addingTimeInterval(frac - Double(offset ?? 0)), offset)
     }
 }
+
+// MARK: - One record at a time (the library keeps each publication, and each channel without them, this way)
+
+/// Encodes publications and channel headers as compact native-JSON objects, so that a field added to the model
+/// and to the native format is kept by the library too. One coder serves a whole batch (JSONEncoder is costly to make).
+public struct NativeRecordCoder {
+    private let encoder: JSONEncoder
+
+    public init() {
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(ISODate.format(date))
+        }
+    }
+
+    /// Plain value types fail to encode only with non-finite doubles, which no importer produces.
+    public func record(_ publication: Publication) -> Data {
+        (try? encoder.encode(publication)) ?? Data("{}".utf8)
+    }
+
+    /// The channel's own fields; its publications are stored one by one.
+    public func record(channel: Channel) -> Data {
+        var header = channel
+        header.publications = []
+        return (try? encoder.encode(header)) ?? Data("{}".utf8)
+    }
+
+    /// A publication stored by `record(_:)`; nil when the bytes are not one.
+    public static func publication(_ record: Data) -> Publication? {
+        try? JSONReader.reading(record) { reader in
+            var reader = reader
+            let value: JSON
+            do throws(ParseFailure) {
+                value = try reader.value()
+            } catch {
+                return .failure(FeedError(error.message))
+            }
+            do throws(FieldError) {
+                return .success(try NativeFields.publication(value))
+            } catch {
+                return .failure(FeedError(error.reason))
+            }
+        }
+    }
+
+    /// A channel stored by `record(channel:)`, without publications; nil when the bytes are not one.
+    public static func channel(_ record: Data) -> Channel? {
+        try? JSONReader.reading(record) { reader in
+            var reader = reader
+            guard reader.peek == UInt8(ascii: "{") else { return .failure(FeedError("not a channel record")) }
+            reader.i += 1
+            var builder = ChannelBuilder(line: 1)
+            var first = true
+            do throws(ParseFailure) {
+                while let key = try reader.nextKey(first: &first) {
+                    let value = try reader.value()
+                    try? NativeFields.channelField(key, value, into: &builder)
+                }
+            } catch {
+                return .failure(FeedError(error.message))
+            }
+            guard let title = builder.title else { return .failure(FeedError("a channel record without a title")) }
+            builder.channel.title = title
+            return .success(builder.channel)
+        }
+    }
+}

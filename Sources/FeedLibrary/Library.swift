@@ -1,0 +1,304 @@
+import FeedModel
+import Foundation
+import GRDB
+
+/// A library failure, as one line meant for stderr or the status line.
+public struct LibraryError: Error, Equatable, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The library: one SQLite database holding every channel feedtui opened, its posts, a full-text index over
+/// them, and what the user keeps (ratings, read marks, bookmarks, last positions). The only code that talks to it.
+///
+/// WAL mode: readers never wait for the writer, and two feedtui processes can share one file (a writer waits up
+/// to 10 s for the other). Every write is a transaction, so a crash leaves the old or the new content.
+/// A damaged file, or one from a newer feedtui, is renamed aside and reported in `notice`; an SQLite file that is
+/// not a feedtui library, or a file that is not SQLite at all, is refused and never written into.
+public final class Library: Sendable {
+    public let path: String
+    /// One line to show the user when the library had to be set aside, or when an old state database was
+    /// imported; nil when it opened normally.
+    public let notice: String?
+
+    let pool: DatabasePool
+
+    /// "FEED" — marks the file as feedtui's, so that another program's SQLite file is never taken for one.
+    static let applicationID: Int32 = 0x4645_4544
+
+    /// Opens (creating folders and the file) and migrates. Throws a one-line `LibraryError` when the file is not
+    /// feedtui's, or when no library can be opened or created.
+    public init(path: String, now: Date = Date()) throws(LibraryError) {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if let blocker = Self.nonFolderAncestor(of: folder) {
+            throw LibraryError("cannot create the library \(path): \(blocker) is a file, not a folder")
+        }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw LibraryError("cannot open the library \(path): it is a folder")
+        }
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw LibraryError("cannot create the library \(path): the folder \(folder) cannot be created (\(Self.reason(error)))")
+            }
+        }
+        var notice: String?
+        if let problem = try Self.inspect(path) {
+            let aside = try Self.moveAside(path, kind: problem.kind, why: problem.why, now: now)
+            notice = "the library \(path) \(problem.why); it was moved to \(aside) and a fresh one was started"
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: Self.configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw LibraryError("cannot open the library \(path): \(Self.reason(error))")
+        }
+        self.notice = notice
+    }
+
+    /// `$XDG_DATA_HOME/feedtui/library.sqlite`, else `$HOME/.local/share/feedtui/library.sqlite`.
+    /// A relative or empty XDG_DATA_HOME is ignored, as the XDG base directory specification asks.
+    public static func defaultPath(environment: [String: String]) -> String {
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            return (xdg as NSString).appendingPathComponent("feedtui/library.sqlite")
+        }
+        return (home(environment) as NSString).appendingPathComponent(".local/share/feedtui/library.sqlite")
+    }
+
+    /// Where feedtui 0.1 kept ratings, read marks and bookmarks: `$XDG_STATE_HOME/feedtui/state.sqlite`, else
+    /// `$HOME/.local/state/feedtui/state.sqlite`. `importState` reads it once into the library.
+    public static func oldStatePath(environment: [String: String]) -> String {
+        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
+            return (xdg as NSString).appendingPathComponent("feedtui/state.sqlite")
+        }
+        return (home(environment) as NSString).appendingPathComponent(".local/state/feedtui/state.sqlite")
+    }
+
+    private static func home(_ environment: [String: String]) -> String {
+        environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    }
+
+    // MARK: - Schema
+
+    /// The schema. Migrations are frozen once released: change the schema only by registering new ones after
+    /// these, in this list.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("library-v1") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            try db.execute(
+                sql: """
+                    -- A channel: its own fields as a native-JSON record and the statistics computed on import.
+                    -- key is what the user's marks are filed under ("@handle", the feed's URL, or the title); it
+                    -- is set only while status is 'live'. An import fills a channel of its own ('importing') and
+                    -- swaps it for the live one in one transaction; the replaced copy ('old') is deleted later.
+                    CREATE TABLE channel (
+                        id INTEGER PRIMARY KEY,
+                        key TEXT UNIQUE,
+                        status TEXT NOT NULL CHECK (status IN ('live', 'importing', 'old')),
+                        record BLOB NOT NULL,
+                        statistics BLOB,
+                        topPosts TEXT,
+                        postCount INTEGER NOT NULL DEFAULT 0,
+                        skippedCount INTEGER NOT NULL DEFAULT 0,
+                        skippedLine INTEGER,
+                        skippedReason TEXT,
+                        -- The last time an import wrote to it: an import that stopped writing long ago was killed.
+                        touchedAt DOUBLE NOT NULL
+                    );
+                    CREATE INDEX channel_status ON channel (status);
+                    -- A publication: indexed columns for ordering, the whole post as a native-JSON record.
+                    -- date is the one it sorts by (Publication.placeDates: an undated post keeps its place).
+                    -- newest/oldest/viewed are its positions (0…postCount-1) in each display order, so a window
+                    -- of the list is a range lookup at any size.
+                    CREATE TABLE post (
+                        channel INTEGER NOT NULL REFERENCES channel(id),
+                        id TEXT NOT NULL,
+                        date DOUBLE NOT NULL,
+                        views INTEGER,
+                        seq INTEGER NOT NULL,
+                        newest INTEGER NOT NULL,
+                        oldest INTEGER NOT NULL,
+                        viewed INTEGER NOT NULL,
+                        record BLOB NOT NULL,
+                        UNIQUE (channel, id)
+                    );
+                    CREATE INDEX post_newest ON post (channel, newest);
+                    CREATE INDEX post_oldest ON post (channel, oldest);
+                    CREATE INDEX post_viewed ON post (channel, viewed);
+                    -- The searchable text of each post (rowid = post.rowid), folded the way FeedModel's search
+                    -- folds it; the trigram index finds a folded query anywhere inside it.
+                    CREATE VIRTUAL TABLE postText USING fts5 (text, tokenize = 'trigram case_sensitive 1', detail = none);
+                    -- A file opened before: how it looked when it was imported, and the channels it gave.
+                    CREATE TABLE source (
+                        path TEXT NOT NULL PRIMARY KEY,
+                        size INTEGER NOT NULL,
+                        modified DOUBLE NOT NULL,
+                        sample INTEGER NOT NULL,
+                        channels TEXT NOT NULL
+                    );
+                    -- What the user keeps, by channel key and post id (it outlives re-imports of the channel).
+                    CREATE TABLE userChannel (
+                        key TEXT NOT NULL PRIMARY KEY,
+                        rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+                        lastSelected TEXT
+                    );
+                    CREATE TABLE readMark (
+                        channelKey TEXT NOT NULL,
+                        postID TEXT NOT NULL,
+                        readAt DATETIME NOT NULL,
+                        PRIMARY KEY (channelKey, postID)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE bookmark (
+                        channelKey TEXT NOT NULL,
+                        postID TEXT NOT NULL,
+                        markedAt DATETIME NOT NULL,
+                        PRIMARY KEY (channelKey, postID)
+                    ) WITHOUT ROWID;
+                    -- Old state databases already imported, so that each is read once.
+                    CREATE TABLE importedState (path TEXT NOT NULL PRIMARY KEY, importedAt DATETIME NOT NULL);
+                    """)
+        }
+        return migrator
+    }()
+
+    private static var configuration: Configuration {
+        var config = Configuration()
+        // Another feedtui may be writing at the same moment: wait for it rather than fail.
+        config.busyMode = .timeout(10)
+        return config
+    }
+
+    // MARK: - Opening
+
+    private struct Problem {
+        /// "damaged" or "newer": the suffix of the name the file is moved to.
+        var kind: String
+        /// The middle of the notice: "was damaged (…)".
+        var why: String
+    }
+
+    /// Looks at an existing file without writing to it: nil when it is absent, empty or a usable library;
+    /// a problem when it must be set aside; throws when it is not feedtui's and must be left alone.
+    private static func inspect(_ path: String) throws(LibraryError) -> Problem? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        let head = (try? handle.read(upToCount: 100)) ?? Data()
+        try? handle.close()
+        if head.isEmpty { return nil }
+        guard head.starts(with: Data("SQLite format 3\0".utf8)) else {
+            throw LibraryError("\(path) is not a feedtui library (not an SQLite database); it was left untouched — choose another file with --library")
+        }
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db -> Problem? in
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                // A file of another program is never opened for writing.
+                if try Int32.fetchOne(db, sql: "PRAGMA application_id") != applicationID {
+                    if tables == 0 { return nil }
+                    throw LibraryError("\(path) is an SQLite database of another program, not a feedtui library; it was left untouched — choose another file with --library")
+                }
+                let problems = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                if problems != ["ok"] {
+                    return Problem(kind: "damaged", why: "was damaged (\(oneLine(problems.first ?? "integrity check failed")))")
+                }
+                let unknown = try migrator.appliedIdentifiers(db).subtracting(Set(migrator.migrations)).sorted()
+                if !unknown.isEmpty {
+                    return Problem(
+                        kind: "newer", why: "was written by a newer feedtui (unknown migrations \(unknown.joined(separator: ", ")))")
+                }
+                return nil
+            }
+        } catch let error as LibraryError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            return Problem(kind: "damaged", why: "was damaged (\(reason(error)))")
+        } catch {
+            throw LibraryError("cannot read the library \(path): \(reason(error))")
+        }
+    }
+
+    /// The first existing ancestor of `folder` (or `folder` itself) that is not a folder, if any.
+    private static func nonFolderAncestor(of folder: String) -> String? {
+        var candidate = folder
+        while !candidate.isEmpty, candidate != "/" {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder) {
+                return isFolder.boolValue ? nil : candidate
+            }
+            candidate = (candidate as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
+    /// Renames the file (and its WAL and shared-memory files, which belong to it) to "<path>.<kind>-<timestamp>".
+    private static func moveAside(_ path: String, kind: String, why: String, now: Date) throws(LibraryError) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let base = "\(path).\(kind)-\(formatter.string(from: now))"
+        let files = FileManager.default
+        var aside = base
+        var n = 2
+        while files.fileExists(atPath: aside) {
+            aside = "\(base)-\(n)"
+            n += 1
+        }
+        do {
+            try files.moveItem(atPath: path, toPath: aside)
+        } catch {
+            throw LibraryError("the library \(path) \(why), and it cannot be moved aside to \(aside): \(reason(error))")
+        }
+        for suffix in ["-journal", "-wal", "-shm"] where files.fileExists(atPath: path + suffix) {
+            // A leftover journal or WAL must not be replayed into the fresh database.
+            do {
+                try files.moveItem(atPath: path + suffix, toPath: aside + suffix)
+            } catch {
+                throw LibraryError(
+                    "the library \(path) was moved to \(aside), but its \(suffix) file cannot be moved with it: \(reason(error))")
+            }
+        }
+        return aside
+    }
+
+    /// A short one-line reason for an error, without GRDB's "while executing" SQL tail.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return oneLine(error.message ?? "SQLite error \(error.resultCode.rawValue)")
+        }
+        if let error = error as? LibraryError { return error.message }
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return oneLine(String(cString: strerror(Int32(underlying.code))))
+        }
+        return oneLine(ns.localizedDescription)
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// One transaction; any failure becomes a one-line `LibraryError` saying what could not be done.
+    func write<T>(_ what: String, _ body: (Database) throws -> T) throws(LibraryError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw LibraryError("cannot \(what) in the library \(path): \(Self.reason(error))")
+        }
+    }
+
+    func read<T>(_ what: String, _ body: (Database) throws -> T) throws(LibraryError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw LibraryError("cannot \(what) from the library \(path): \(Self.reason(error))")
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import FeedModel
+import Foundation
+import GRDB
+
+/// A channel as the library holds it: its own fields, the statistics computed on import, how many posts it has.
+public struct LibraryChannel: Equatable, Sendable {
+    public var id: Int64
+    /// What the user's marks are filed under; see `Library.key(of:)`.
+    public var key: String
+    /// The channel's fields and what its import skipped; `publications` is empty (they are read by window).
+    public var channel: Channel
+    public var statistics: ChannelStatistics
+    /// Every stored post, service messages included (the list shows them; the statistics do not count them).
+    public var postCount: Int
+    /// Posts the user has not opened.
+    public var unread: Int
+    /// False while the channel is still being imported: the numbers are not final.
+    public var complete: Bool
+}
+
+/// A run of consecutive posts of one channel in one display order: what the list shows.
+public struct PostWindow: Equatable, Sendable {
+    public var order: PostOrder
+    /// Position of `posts[0]` in the order.
+    public var offset: Int
+    public var posts: [Publication]
+
+    public init(order: PostOrder, offset: Int, posts: [Publication]) {
+        self.order = order
+        self.offset = offset
+        self.posts = posts
+    }
+
+    public func post(at position: Int) -> Publication? {
+        posts.indices.contains(position - offset) ? posts[position - offset] : nil
+    }
+}
+
+/// A post found by a search over the whole library.
+public struct LibraryMatch: Equatable, Sendable {
+    public var channel: Int64
+    public var channelTitle: String
+    public var post: Publication
+}
+
+extension Library {
+    /// Every channel of the library (complete ones), by title.
+    public func channels() throws(LibraryError) -> [LibraryChannel] {
+        try read("list the channels") { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM channel WHERE status = 'live'").compactMap { try Self.channel(db, id: $0) }
+                .sorted { $0.channel.title.localizedStandardCompare($1.channel.title) == .orderedAscending }
+        }
+    }
+
+    /// One channel, also while it is being imported; nil when there is no such channel.
+    public func channel(_ id: Int64) throws(LibraryError) -> LibraryChannel? {
+        try read("read a channel") { db in try Self.channel(db, id: id) }
+    }
+
+    private static func channel(_ db: Database, id: Int64) throws -> LibraryChannel? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT key, status, record, statistics, topPosts, postCount, skippedCount, skippedLine, skippedReason,
+                        (SELECT count(*) FROM readMark r JOIN post p ON p.channel = c.id AND p.id = r.postID
+                         WHERE r.channelKey = c.key) AS readCount
+                    FROM channel c WHERE id = ?
+                    """,
+                arguments: [id]),
+            var channel = NativeRecordCoder.channel(row["record"])
+        else { return nil }
+        channel.skipped.count = row["skippedCount"]
+        channel.skipped.firstLine = row["skippedLine"]
+        channel.skipped.firstReason = row["skippedReason"]
+        var statistics: ChannelStatistics
+        if let data: Data = row["statistics"], let stored = try? JSONDecoder().decode(ChannelStatistics.self, from: data) {
+            statistics = stored
+            let ids = (try? JSONDecoder().decode([String].self, from: Data(((row["topPosts"] as String?) ?? "[]").utf8))) ?? []
+            statistics.topPosts = try ids.compactMap { postID in
+                try Data.fetchOne(db, sql: "SELECT record FROM post WHERE channel = ? AND id = ?", arguments: [id, postID])
+                    .flatMap(NativeRecordCoder.publication)
+            }
+        } else {
+            // Statistics stored by another version of feedtui: computed again from the posts, once per open.
+            var all = channel
+            all.publications = try Data.fetchAll(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY seq", arguments: [id])
+                .compactMap(NativeRecordCoder.publication)
+            statistics = ChannelStatistics(all)
+        }
+        let postCount: Int = row["postCount"]
+        let key: String? = row["key"]
+        return LibraryChannel(
+            id: id, key: key ?? Library.key(of: channel), channel: channel, statistics: statistics, postCount: postCount,
+            unread: postCount - (row["readCount"] as Int), complete: (row["status"] as String) == "live")
+    }
+
+    /// The posts at positions offset..<offset+limit of a channel in an order: a range lookup on an index, as
+    /// fast at the end of a million posts as at the start.
+    public func window(channel: Int64, order: PostOrder, offset: Int, limit: Int) throws(LibraryError) -> PostWindow {
+        let column = Self.column(order)
+        let start = max(0, offset)
+        let records = try read("read posts") { db in
+            try Data.fetchAll(
+                db,
+                sql: "SELECT record FROM post WHERE channel = ? AND \(column) >= ? AND \(column) < ? ORDER BY \(column)",
+                arguments: [channel, start, start + max(0, limit)])
+        }
+        return PostWindow(order: order, offset: start, posts: records.compactMap(NativeRecordCoder.publication))
+    }
+
+    /// Positions of these posts in an order (those the channel does not have are left out), ascending.
+    public func positions(of postIDs: Set<String>, channel: Int64, order: PostOrder) throws(LibraryError) -> [Int] {
+        guard !postIDs.isEmpty else { return [] }
+        let column = Self.column(order)
+        return try read("find posts") { db in
+            try postIDs.compactMap { id in
+                try Int.fetchOne(db, sql: "SELECT \(column) FROM post WHERE channel = ? AND id = ?", arguments: [channel, id])
+            }.sorted()
+        }
+    }
+
+    /// Positions, ascending, of the posts whose text, link preview, links or forwarded-from contain `query`,
+    /// ignoring case and diacritics: the same posts, in the same order, as folding every post and looking in it.
+    public func search(channel: Int64, query: String, order: PostOrder) throws(LibraryError) -> [Int] {
+        let needle = SearchText.fold(query)
+        guard !needle.isEmpty else { return [] }
+        let (condition, pattern) = Self.textCondition(needle)
+        let column = Self.column(order)
+        return try read("search") { db in
+            try Int.fetchAll(
+                db,
+                sql: """
+                    SELECT p.\(column) FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
+                    WHERE \(condition) AND p.channel = ? ORDER BY p.\(column)
+                    """,
+                arguments: [pattern, channel])
+        }
+    }
+
+    /// Posts of every channel that contain `query` (as `search` matches), newest first: the first `limit`, and how
+    /// many there are in all.
+    public func searchAll(query: String, limit: Int) throws(LibraryError) -> (matches: [LibraryMatch], total: Int) {
+        let needle = SearchText.fold(query)
+        guard !needle.isEmpty else { return ([], 0) }
+        let (condition, pattern) = Self.textCondition(needle)
+        return try read("search the library") { db in
+            let total =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) FROM postText t CROSS JOIN post p ON p.rowid = t.rowid JOIN channel c ON c.id = p.channel
+                        WHERE \(condition) AND c.status = 'live'
+                        """,
+                    arguments: [pattern]) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.channel, c.record AS channelRecord, p.record FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
+                    JOIN channel c ON c.id = p.channel
+                    WHERE \(condition) AND c.status = 'live' ORDER BY p.date DESC, p.channel, p.newest LIMIT ?
+                    """,
+                arguments: [pattern, limit])
+            let matches = rows.compactMap { row -> LibraryMatch? in
+                guard let post = NativeRecordCoder.publication(row["record"]),
+                    let channel = NativeRecordCoder.channel(row["channelRecord"])
+                else { return nil }
+                return LibraryMatch(channel: row["channel"], channelTitle: channel.title, post: post)
+            }
+            return (matches, total)
+        }
+    }
+
+    /// The trigram index answers queries of three characters or more; shorter ones (two-character CJK words are
+    /// common) are looked for in the stored folded text, which the index cannot do for them.
+    private static func textCondition(_ needle: String) -> (String, String) {
+        if needle.unicodeScalars.count < 3 { return ("instr(t.text, ?) > 0", needle) }
+        // GLOB is case-sensitive (the text is folded already); its wildcards are matched literally in brackets.
+        var pattern = "*"
+        for c in needle.unicodeScalars {
+            switch c {
+            case "*", "?", "[": pattern += "[\(c)]"
+            default: pattern.unicodeScalars.append(c)
+            }
+        }
+        return ("t.text GLOB ?", pattern + "*")
+    }
+
+    private static func column(_ order: PostOrder) -> String {
+        switch order {
+        case .newest: "newest"
+        case .oldest: "oldest"
+        case .mostViewed: "viewed"
+        }
+    }
+}

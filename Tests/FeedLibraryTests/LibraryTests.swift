@@ -1,0 +1,431 @@
+import FeedModel
+import Foundation
+import GRDB
+import XCTest
+
+@testable import FeedLibrary
+
+/// The library on real SQLite files in a temporary folder.
+final class LibraryTests: XCTestCase {
+    private var folder = ""
+    private var path = ""
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let seedPath = root.appendingPathComponent("Samples/durov-channel-page.txt").path
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-library-\(UUID().uuidString)").path
+        // A folder that does not exist yet: the library must create it.
+        path = folder + "/nested/library.sqlite"
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    private func asides(_ kind: String) throws -> [String] {
+        let dir = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        return try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("\(name).\(kind)-") }.sorted()
+            .map { dir + "/" + $0 }
+    }
+
+    private func assertOneLine(_ text: String?, file: StaticString = #filePath, line: UInt = #line) {
+        guard let text else { return XCTFail("no message", file: file, line: line) }
+        XCTAssertFalse(text.isEmpty, file: file, line: line)
+        XCTAssertFalse(text.contains("\n"), "not one line: \(text)", file: file, line: line)
+    }
+
+    private func post(_ id: String, _ day: Int, _ text: String, views: Int64? = nil) -> Publication {
+        Publication(id: id, date: Date(timeIntervalSince1970: 1_600_000_000 + Double(day) * 86_400), text: text, views: views.map { Count($0) })
+    }
+
+    // MARK: - Opening
+
+    func testNewLibraryIsWALWithOurApplicationID() throws {
+        let library = try Library(path: path)
+        XCTAssertNil(library.notice)
+        try library.pool.read { db in
+            XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
+            XCTAssertEqual(try Int32.fetchOne(db, sql: "PRAGMA application_id"), Library.applicationID)
+        }
+        XCTAssertEqual(try library.channels(), [])
+    }
+
+    func testDefaultPaths() {
+        XCTAssertEqual(Library.defaultPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/home/u"]), "/x/data/feedtui/library.sqlite")
+        XCTAssertEqual(Library.defaultPath(environment: ["XDG_DATA_HOME": "rel", "HOME": "/home/u"]), "/home/u/.local/share/feedtui/library.sqlite")
+        XCTAssertEqual(Library.oldStatePath(environment: ["XDG_STATE_HOME": "/s", "HOME": "/home/u"]), "/s/feedtui/state.sqlite")
+        XCTAssertEqual(Library.oldStatePath(environment: ["HOME": "/home/u"]), "/home/u/.local/state/feedtui/state.sqlite")
+    }
+
+    func testCorruptPagesAreSetAsideAndReported() throws {
+        do {
+            let library = try Library(path: path)
+            for i in 0..<300 { try library.markRead("a-rather-long-post-identifier-\(i)", channel: "@durov") }
+            try library.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        }
+        // Scribble over the second page onwards, keeping the header page (and our application id) intact.
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        XCTAssertGreaterThan(size, 8192)
+        try handle.seek(toOffset: 4096)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size) - 4096))
+        try handle.close()
+        let damaged = try Data(contentsOf: URL(fileURLWithPath: path))
+
+        let library = try Library(path: path)
+        let old = try XCTUnwrap(try asides("damaged").first)
+        XCTAssertNotNil(old.range(of: #"\.damaged-\d{8}-\d{6}$"#, options: .regularExpression), old)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: old)), damaged)
+        assertOneLine(library.notice)
+        XCTAssertTrue(library.notice?.contains(old) ?? false, library.notice ?? "")
+        XCTAssertEqual(try library.marks(channel: "@durov"), UserMarks())
+        try library.markRead("x", channel: "@durov")
+        XCTAssertEqual(try library.marks(channel: "@durov").read, ["x"])
+        XCTAssertNil(try Library(path: path).notice)
+    }
+
+    func testNewerLibraryIsSetAsideUntouched() throws {
+        do {
+            let library = try Library(path: path)
+            try library.setRating(5, channel: "@durov")
+            try library.pool.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99')") }
+        }
+        let library = try Library(path: path)
+        XCTAssertEqual(try asides("damaged"), [])
+        let old = try XCTUnwrap(try asides("newer").first)
+        assertOneLine(library.notice)
+        XCTAssertTrue(library.notice?.contains("newer") ?? false, library.notice ?? "")
+        XCTAssertTrue(library.notice?.contains("v99") ?? false, library.notice ?? "")
+        XCTAssertNil(try library.marks(channel: "@durov").rating)
+        let oldQueue = try DatabaseQueue(path: old)
+        try oldQueue.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT rating FROM userChannel WHERE key = '@durov'"), 5)
+        }
+    }
+
+    func testAnotherProgramsSQLiteFileIsRefusedAndNeverWritten() throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in try db.execute(sql: "CREATE TABLE channel (whatever BLOB); INSERT INTO channel VALUES (x'00')") }
+            try queue.close()
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try Library(path: path)) { error in
+            assertOneLine("\(error)")
+            XCTAssertTrue("\(error)".contains("not a feedtui library"), "\(error)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"))
+        XCTAssertEqual(try asides("damaged"), [])
+    }
+
+    func testAFileThatIsNotSQLiteIsRefusedAndNeverWritten() throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let text = Data("my notes, not a database\n".utf8)
+        try text.write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try Library(path: path)) { error in
+            assertOneLine("\(error)")
+            XCTAssertTrue("\(error)".contains("not an SQLite database"), "\(error)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), text)
+    }
+
+    func testUnusableLocationsThrowOneLine() throws {
+        XCTAssertThrowsError(try Library(path: "/etc/passwd/x.sqlite")) { error in
+            assertOneLine("\(error)")
+            XCTAssertTrue("\(error)".contains("/etc/passwd is a file"), "\(error)")
+        }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        XCTAssertThrowsError(try Library(path: path)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("it is a folder"), "\(error)")
+        }
+    }
+
+    // MARK: - The user's marks
+
+    func testMarksSurviveReopen() throws {
+        do {
+            let library = try Library(path: path)
+            try library.setRating(4, channel: "@durov")
+            try library.markRead("p1", channel: "@durov")
+            try library.markRead("p1", channel: "@durov")
+            try library.setBookmark("p2", marked: true, channel: "@durov")
+            try library.setBookmark("p3", marked: true, channel: "@durov")
+            try library.setBookmark("p3", marked: false, channel: "@durov")
+            try library.setLastSelected("p2", channel: "@durov")
+            try library.setRating(2, channel: "https://example.org/feed")
+            XCTAssertThrowsError(try library.setRating(6, channel: "@durov"))
+        }
+        let library = try Library(path: path)
+        XCTAssertEqual(try library.marks(channel: "@durov"), UserMarks(rating: 4, read: ["p1"], lastSelected: "p2", bookmarks: ["p2"]))
+        XCTAssertEqual(try library.marks(channel: "https://example.org/feed"), UserMarks(rating: 2))
+        try library.setRating(nil, channel: "@durov")
+        XCTAssertNil(try library.marks(channel: "@durov").rating)
+    }
+
+    /// `state-v2.sqlite` was written by feedtui 0.1's StateStore (ratings, read marks, bookmarks, positions).
+    func testImportsTheStateDatabaseOfTheLastRelease() throws {
+        let fixture = Self.root.appendingPathComponent("Tests/FeedLibraryTests/Resources/state-v2.sqlite").path
+        let statePath = folder + "/state.sqlite"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixture, toPath: statePath)
+        let before = try Data(contentsOf: URL(fileURLWithPath: statePath))
+        let library = try Library(path: path)
+        try library.setRating(1, channel: "Plain Title")  // already in the library: kept over the old file's
+        let said = try library.importState(from: statePath)
+        XCTAssertEqual(said, "imported 2 ratings, 3 read marks and 2 bookmarks from \(statePath)")
+        XCTAssertEqual(
+            try library.marks(channel: "@durov"),
+            UserMarks(
+                rating: 4, read: ["page-201707301225", "page-201707230115"], lastSelected: "page-201707230115",
+                bookmarks: ["page-201707160104"]))
+        XCTAssertEqual(try library.marks(channel: "https://example.org/feed"), UserMarks(rating: 2, read: ["item-1"]))
+        XCTAssertEqual(try library.marks(channel: "Plain Title"), UserMarks(rating: 1, lastSelected: "item-3", bookmarks: ["item-2"]))
+        // Once only, and the old file is left as it was.
+        XCTAssertNil(try library.importState(from: statePath))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: statePath)), before)
+        XCTAssertNil(try library.importState(from: folder + "/absent.sqlite"))
+    }
+
+    // MARK: - Import
+
+    func testReopeningAnUnchangedFileNeedsNoParsingAndAChangedOneIsImportedAgain() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/seed.txt"
+        try FileManager.default.copyItem(atPath: Self.seedPath, toPath: file)
+        let library = try Library(path: path)
+        let stamp = try XCTUnwrap(SourceStamp(path: file))
+        XCTAssertNil(try library.channels(unchanged: stamp))
+        let ids = try library.importChannels(try FeedLoader.load(path: file), from: stamp)
+        XCTAssertEqual(try library.channels(unchanged: try XCTUnwrap(SourceStamp(path: file))), ids)
+        XCTAssertEqual(try Library(path: path).channels(unchanged: stamp), ids)
+
+        // Same size and time, different bytes: the sampled hash tells.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        let modified = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date)
+        bytes[bytes.count - 2] = bytes[bytes.count - 2] == 0x41 ? 0x42 : 0x41
+        try bytes.write(to: URL(fileURLWithPath: file))
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: file)
+        XCTAssertNil(try library.channels(unchanged: try XCTUnwrap(SourceStamp(path: file))))
+        XCTAssertNil(SourceStamp(path: "-"))
+        XCTAssertNil(SourceStamp(path: folder))
+    }
+
+    func testReimportUpdatesChangedPostsKeepsVanishedOnesAndNeverDuplicates() throws {
+        let library = try Library(path: path)
+        let first = Channel(
+            title: "Feed", url: "https://example.org/feed",
+            publications: [post("a", 1, "alpha one", views: 10), post("b", 2, "bravo two", views: 20), post("c", 3, "charlie three", views: 30)])
+        let id1 = try XCTUnwrap(try library.importChannels([first]).first)
+        var second = first
+        second.publications = [post("a", 1, "alpha one", views: 10), post("b", 2, "bravo edited", views: 99), post("d", 4, "delta four")]
+        let id2 = try XCTUnwrap(try library.importChannels([second]).first)
+        XCTAssertNotEqual(id1, id2)
+        XCTAssertNil(try library.channel(id1), "the replaced copy is deleted")
+        let stored = try XCTUnwrap(try library.channel(id2))
+        XCTAssertEqual(stored.postCount, 4)
+        XCTAssertEqual(stored.key, "https://example.org/feed")
+        XCTAssertEqual(try library.channels().map(\.id), [id2])
+        let newest = try library.window(channel: id2, order: .newest, offset: 0, limit: 10).posts
+        XCTAssertEqual(newest.map(\.id), ["d", "c", "b", "a"])
+        XCTAssertEqual(newest.first { $0.id == "b" }?.text, "bravo edited")
+        XCTAssertEqual(newest.first { $0.id == "b" }?.views, Count(99))
+        XCTAssertEqual(try library.window(channel: id2, order: .mostViewed, offset: 0, limit: 10).posts.map(\.id), ["b", "c", "a", "d"])
+        XCTAssertEqual(try library.search(channel: id2, query: "bravo", order: .newest), [2])
+        XCTAssertEqual(try library.search(channel: id2, query: "two", order: .newest), [])
+        // The statistics count the kept post too.
+        XCTAssertEqual(stored.statistics.postCount, 4)
+        try library.pool.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 4)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 4)
+        }
+    }
+
+    func testCancellingAnImportKeepsTheOldContent() throws {
+        let library = try Library(path: path)
+        let old = Channel(title: "Big", handle: "big", publications: (0..<10).map { post("p\($0)", $0, "old \($0)") })
+        let oldID = try XCTUnwrap(try library.importChannels([old]).first)
+        let big = Channel(title: "Big", handle: "big", publications: (0..<(Library.firstBatch + 50)).map { post("p\($0)", $0, "new \($0)") })
+        var seen: [ImportProgress] = []
+        XCTAssertThrowsError(try library.importChannels([big]) { seen.append($0); return false }) { error in
+            XCTAssertEqual("\(error)", "import cancelled")
+        }
+        XCTAssertEqual(seen.map(\.imported), [Library.firstBatch])
+        XCTAssertEqual(seen.first?.total, Library.firstBatch + 50)
+        XCTAssertEqual(try library.channels().map(\.id), [oldID])
+        XCTAssertEqual(try library.window(channel: oldID, order: .newest, offset: 0, limit: 1).posts.first?.text, "old 9")
+        try library.pool.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM channel"), 1)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 10)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 10)
+        }
+    }
+
+    func testProgressComesAfterEachBatchAndTheFirstBatchIsShowable() throws {
+        let library = try Library(path: path)
+        let n = Library.firstBatch + Library.batch + 7
+        let ch = Channel(title: "Many", publications: (0..<n).map { post("p\($0)", $0 / 3, "post \($0)") })
+        var seen: [Int] = []
+        let ids = try library.importChannels([ch]) { progress in
+            if seen.isEmpty {
+                // The first batch is committed: the first screenful (newest first) can be read already.
+                let first = try? library.window(channel: progress.channel, order: .newest, offset: 0, limit: 30)
+                XCTAssertEqual(first?.posts.map(\.id), Array(PostOrder.newest.arrange(ch.publications).prefix(30)).map { "p\($0)" })
+                XCTAssertEqual((try? library.channel(progress.channel))?.complete, false)
+            }
+            seen.append(progress.imported)
+            return true
+        }
+        XCTAssertEqual(seen, [Library.firstBatch, Library.firstBatch + Library.batch, n])
+        XCTAssertEqual(try library.channel(ids[0])?.complete, true)
+    }
+
+    // MARK: - Windows, statistics, search
+
+    /// A deterministic channel of `count` posts in several scripts, with repeated dates and views (ties).
+    static func generated(_ count: Int) -> Channel {
+        let words = [
+            "Tiếng Việt có dấu", "Ελληνικά ΚΕΊΜΕΝΟ", "русский текст Ёлка", "新闻联播今天晚上", "中文搜索测试", "日本語のテキスト",
+            "ภาษาไทยง่ายมาก", "한국어 문장", "العربية نص", "עברית טקסט", "Crème Brûlée façade", "STRASSE straße", "emoji 🎉 party",
+            "a*b?c[d] glob", "naïve coöperate", "plain ascii words",
+        ]
+        var rng: UInt64 = 42
+        func next() -> Int {
+            rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: rng >> 33)
+        }
+        var posts: [Publication] = []
+        for i in 0..<count {
+            let text = (0..<(1 + next() % 3)).map { _ in words[next() % words.count] }.joined(separator: next() % 2 == 0 ? " " : "")
+            var p = Publication(
+                id: "g\(i)", date: Date(timeIntervalSince1970: 1_500_000_000 + Double(next() % 500) * 3600), text: text,
+                views: next() % 4 == 0 ? nil : Count(Int64(next() % 50)))
+            if next() % 5 == 0 { p.linkPreview = LinkPreview(site: "Site Ünïcode", title: "Prévisualisation \(i)", url: "https://example.org/\(i)") }
+            if next() % 7 == 0 { p.links = ["https://t.me/link\(i)"] }
+            if next() % 11 == 0 { p.forwardedFrom = "Канал Пересылки" }
+            posts.append(p)
+        }
+        return Channel(title: "Generated", handle: "generated", publications: posts)
+    }
+
+    func testWindowsFollowTheOrdersOfTheListAtEveryOffset() throws {
+        let library = try Library(path: path)
+        let ch = Self.generated(700)
+        let id = try XCTUnwrap(try library.importChannels([ch]).first)
+        for order in PostOrder.allCases {
+            let expected = order.arrange(ch.publications).map { ch.publications[$0].id }
+            var got: [String] = []
+            var offset = 0
+            while offset < ch.publications.count {
+                got += try library.window(channel: id, order: order, offset: offset, limit: 37).posts.map(\.id)
+                offset += 37
+            }
+            XCTAssertEqual(got, expected, "\(order)")
+            XCTAssertEqual(try library.window(channel: id, order: order, offset: 695, limit: 30).posts.map(\.id), Array(expected.suffix(5)))
+        }
+        XCTAssertEqual(try library.positions(of: ["g0", "nope"], channel: id, order: .newest), [PostOrder.newest.arrange(ch.publications).firstIndex(of: 0)!])
+    }
+
+    /// Search through the index gives the same posts in the same order as folding every post and looking in it.
+    func testSearchEqualsABruteForceScanOf10000PostsInSeveralScripts() throws {
+        let library = try Library(path: path)
+        let ch = Self.generated(10_000)
+        let id = try XCTUnwrap(try library.importChannels([ch]).first)
+        var folder = SearchText()
+        let folded = ch.publications.map { folder.fold($0.searchableText) }
+        let queries = [
+            "viet", "TIENG", "ế", "кеймено", "ЁЛКА", "елка", "新闻", "闻", "搜索测试", "ไทย", "ง่", "한국", "نص", "טקסט", "creme brulee",
+            "FACADE", "strasse", "ß", "🎉", "*", "a*b", "?c[", "[d]", "naive", "e", "ae", "nothing-like-this", "g\u{0301}", " ",
+            "https://t.me/link7", "preview", "prevISUALISATION 12", "site unicode", "канал пере", "wordsplain", "日本語のテ",
+        ]
+        for order in PostOrder.allCases {
+            let arranged = order.arrange(ch.publications)
+            for q in queries {
+                let needle = SearchText.fold(q)
+                let expected = needle.isEmpty ? [] : arranged.indices.filter { SearchText.contains(folded[arranged[$0]], needle) }
+                XCTAssertEqual(try library.search(channel: id, query: q, order: order), expected, "\(q) in \(order)")
+            }
+        }
+        XCTAssertGreaterThan(try library.search(channel: id, query: "新闻", order: .newest).count, 100)
+    }
+
+    func testSearchAllLooksInEveryChannel() throws {
+        let library = try Library(path: path)
+        let a = Channel(title: "A", handle: "a", publications: [post("1", 1, "Москва зимой"), post("2", 2, "other")])
+        let b = Channel(title: "B", handle: "b", publications: [post("1", 3, "москва летом"), post("2", 4, "Moskva")])
+        let ids = try library.importChannels([a, b])
+        let (matches, total) = try library.searchAll(query: "МОСКВА", limit: 10)
+        XCTAssertEqual(total, 2)
+        XCTAssertEqual(matches.map(\.channel), [ids[1], ids[0]])
+        XCTAssertEqual(matches.map(\.channelTitle), ["B", "A"])
+        XCTAssertEqual(matches.map(\.post.text), ["москва летом", "Москва зимой"])
+        XCTAssertEqual(try library.searchAll(query: "москва", limit: 1).matches.count, 1)
+    }
+
+    /// The statistics kept on import equal those computed from the parsed file, for the seed and every test file.
+    func testStoredStatisticsEqualTheComputedOnes() throws {
+        let library = try Library(path: path)
+        let resources = Self.root.appendingPathComponent("Tests/FeedModelTests/Resources")
+        var files = [Self.seedPath]
+        let walker = FileManager.default.enumerator(atPath: resources.path)
+        while let name = walker?.nextObject() as? String {
+            var isDir: ObjCBool = false
+            let full = resources.appendingPathComponent(name).path
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue { files.append(full) }
+        }
+        var checked = 0
+        for file in files {
+            guard let channels = try? FeedLoader.load(path: file) else { continue }
+            let ids = try library.importChannels(channels)
+            for (ch, id) in zip(channels, ids) {
+                let stored = try XCTUnwrap(try library.channel(id))
+                // Duplicate ids are stored once; compare with the channel the library holds.
+                var unique: [String: Int] = [:]
+                var posts: [Publication] = []
+                for p in ch.publications {
+                    if let i = unique[p.id] { posts[i] = p } else {
+                        unique[p.id] = posts.count
+                        posts.append(p)
+                    }
+                }
+                var expected = ch
+                expected.publications = posts
+                // A channel key shared by two files of the set keeps posts of both; compare only fresh ones.
+                guard stored.postCount == posts.count else { continue }
+                XCTAssertEqual(stored.statistics, ChannelStatistics(expected), file)
+                XCTAssertEqual(stored.channel.title, ch.title, file)
+                XCTAssertEqual(stored.channel.skipped, ch.skipped, file)
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 12)
+    }
+
+    func testTwoLibrariesOnOneFileBothWork() throws {
+        let writer = try Library(path: path)
+        let reader = try Library(path: path)
+        let ch = Self.generated(3_000)
+        let done = expectation(description: "import")
+        DispatchQueue.global().async {
+            do {
+                try writer.importChannels([ch])
+            } catch {
+                XCTFail("\(error)")
+            }
+            done.fulfill()
+        }
+        // Meanwhile the other process reads and writes its marks.
+        for i in 0..<50 {
+            try reader.markRead("g\(i)", channel: "@generated")
+            _ = try reader.channels()
+        }
+        wait(for: [done], timeout: 60)
+        let stored = try XCTUnwrap(try reader.channels().first)
+        XCTAssertEqual(stored.postCount, 3_000)
+        XCTAssertEqual(stored.unread, 2_950)
+        XCTAssertEqual(try writer.marks(channel: "@generated").read.count, 50)
+    }
+}
