@@ -285,7 +285,7 @@ final class LibraryTests: XCTestCase {
 
     // MARK: - Windows, statistics, search
 
-    /// A deterministic channel of `count` posts in several scripts, with repeated dates and views (ties).
+    /// A deterministic channel of `count` posts in several scripts, with repeated dates and views (ties) and undated posts.
     static func generated(_ count: Int) -> Channel {
         let words = [
             "Tiếng Việt có dấu", "Ελληνικά ΚΕΊΜΕΝΟ", "русский текст Ёлка", "新闻联播今天晚上", "中文搜索测试", "日本語のテキスト",
@@ -301,7 +301,7 @@ final class LibraryTests: XCTestCase {
         for i in 0..<count {
             let text = (0..<(1 + next() % 3)).map { _ in words[next() % words.count] }.joined(separator: next() % 2 == 0 ? " " : "")
             var p = Publication(
-                id: "g\(i)", date: Date(timeIntervalSince1970: 1_500_000_000 + Double(next() % 500) * 3600), text: text,
+                id: "g\(i)", date: next() % 13 == 0 ? nil : Date(timeIntervalSince1970: 1_500_000_000 + Double(next() % 500) * 3600), text: text,
                 views: next() % 4 == 0 ? nil : Count(Int64(next() % 50)))
             if next() % 5 == 0 { p.linkPreview = LinkPreview(site: "Site Ünïcode", title: "Prévisualisation \(i)", url: "https://example.org/\(i)") }
             if next() % 7 == 0 { p.links = ["https://t.me/link\(i)"] }
