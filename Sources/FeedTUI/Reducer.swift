@@ -419,7 +419,7 @@ func clampScroll(_ state: inout AppState) {
     }
     if let body = layout.body, let post = state.channel.selectedPost {
         let lines = PostBodyPane.lines(
-            for: post, width: body.width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id)
+            for: post, width: PostBodyPane.textArea(state, in: body).width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id)
         ).count
         state.channel.bodyTop = max(0, min(state.channel.bodyTop, lines - body.height))
     } else {

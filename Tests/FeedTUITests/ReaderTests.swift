@@ -213,3 +213,49 @@ final class StatisticsPaneTests: XCTestCase {
         XCTAssertEqual(s.focus, .list)
     }
 }
+
+final class ReadingComfortTests: XCTestCase {
+    func testThePostTextIsAtMost80ColumnsWide() throws {
+        let s = Fixture.state(try Fixture.seed(), 200, 60, keys: "j j Enter")
+        let grid = Screen.render(s)
+        let body = try XCTUnwrap(Layout(s).body)
+        let text = PostBodyPane.textArea(s, in: body)
+        XCTAssertEqual(text.width, 80)
+        XCTAssertEqual(text.x, body.x + (body.width - 80) / 2, "centred")
+        for y in 1..<59 {
+            let inner = grid.lines[y].dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+            XCTAssertLessThanOrEqual(inner.displayWidth, 80, grid.lines[y])
+        }
+        let row = try XCTUnwrap(grid.lines.first { $0.contains("Some thoughts on Indonesia") })
+        XCTAssertEqual(row.prefix { $0 != "S" }.count, text.x)
+        var narrow = s
+        narrow.bodyWidth = 40
+        XCTAssertEqual(PostBodyPane.textArea(narrow, in: body).width, 40, "one plain value a setting can change")
+    }
+
+    func testTheListDropsAViewsColumnNoPostNeeds() throws {
+        let seed = Screen.render(Fixture.state(try Fixture.seed(), 120, 40)).lines
+        XCTAssertTrue(seed[1].hasPrefix("┃▶Jul 30 2017  Since some journalists"), seed[1])
+        let sampler = try FeedLoader.load(path: Fixture.root.appendingPathComponent("Samples/unicode-sampler.json").path)
+        let withViews = Screen.render(Fixture.state(sampler, 120, 40)).lines
+        XCTAssertTrue(withViews[1].hasPrefix("┃▶Mar  8 2024 120 000  "), withViews[1])
+    }
+
+    func testPositionBookmarkOnTheSelectedRowAndLongMessages() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        XCTAssertTrue(Screen.render(s).lines[0].hasSuffix("─ 1/10 ┐"))
+        _ = press(&s, "5 G m")
+        var lines = Screen.render(s).lines
+        XCTAssertTrue(lines[0].hasSuffix("─ 5/10 ┐"))
+        XCTAssertTrue(lines[5].hasPrefix("┃•Apr  1 2017"), "the bookmark shows on the selected row: \(lines[5])")
+        let message = "state not saved: " + String(repeating: "the database is locked by another program ", count: 4) + "— end"
+        s.status = message
+        s.size = Size(width: 60, height: 20)
+        lines = Screen.render(s).lines
+        let shown = lines.suffix(5).map { $0.dropFirst(2).dropLast(2).trimmingCharacters(in: CharacterSet(charactersIn: " ─")) }
+        XCTAssertTrue(shown.joined(separator: " ").contains(message), "the whole message can be read:\n\(lines.suffix(5).joined(separator: "\n"))")
+        XCTAssertTrue(lines[19].hasPrefix("└ "))
+        _ = press(&s, "j")
+        XCTAssertFalse(Screen.render(s).lines.joined().contains("— end"), "gone at the next key")
+    }
+}

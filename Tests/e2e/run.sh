@@ -75,7 +75,8 @@ keys q
 check "quit after rating" wait_for "^EXIT=0"
 run_feedtui "$BIN $SEED"
 check "the rating survives a restart" wait_for "yours: 4"
-check "the last selected post is selected again" wait_for "▶Jul 16 2017"
+check "the last selected post is selected again" wait_for "│ July 16, 2017 01:04 · views —"
+check "the list says where the selection is" wait_for " 3/10 ┐"
 keys g
 check "the bookmark survives a restart" wait_for "•Jul 16 2017"
 keys r; keys 0

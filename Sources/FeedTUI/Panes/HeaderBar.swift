@@ -17,7 +17,12 @@ enum HeaderBar {
             line.append(Span(text: " ─ \(state.current + 1)/\(state.channels.count)", style: theme.muted))
         }
         line.append(Span(text: " ", style: theme.text))
-        grid.put(line, x: 1, y: 0, limit: grid.width - 2)
+        // Where the selected post is in the list, at the right end: " 12/240 ".
+        let view = state.channel
+        let position = view.order.isEmpty ? "" : " \(view.selected + 1)/\(view.order.count) "
+        let room = grid.width - 2 - position.displayWidth - 1
+        grid.put(line, x: 1, y: 0, limit: room > 20 ? room : grid.width - 2)
+        if room > 20 { grid.put(position, x: grid.width - 1 - position.displayWidth, y: 0, style: theme.muted) }
     }
 }
 

@@ -3,8 +3,9 @@ import FeedModel
 /// One post: a header (date, views, forwards, reactions), media, the link preview, the text wrapped at word
 /// boundaries by display width, and its numbered links. Used beside the list and full-screen.
 enum PostBodyPane {
-    static func render(_ state: AppState, in area: Rect, into grid: inout Grid, theme: Theme) {
+    static func render(_ state: AppState, in pane: Rect, into grid: inout Grid, theme: Theme) {
         guard let post = state.channel.selectedPost else { return }
+        let area = textArea(state, in: pane)
         let lines = lines(
             for: post, width: area.width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id),
             theme: theme)
@@ -13,6 +14,13 @@ enum PostBodyPane {
         for row in 0..<area.height where top + row < lines.count {
             grid.put(Highlight.matches(of: query, in: lines[top + row], style: theme.match), x: area.x, y: area.y + row, limit: area.width)
         }
+    }
+
+    /// Where the text goes in the pane: at most `bodyWidth` columns, centred in a full-screen post.
+    static func textArea(_ state: AppState, in pane: Rect) -> Rect {
+        let width = min(pane.width, max(20, state.bodyWidth))
+        let x = state.mode == .post ? pane.x + (pane.width - width) / 2 : pane.x
+        return Rect(x: x, y: pane.y, width: width, height: pane.height)
     }
 
     /// The links a post's numbers open: its own links, then the preview's URL.

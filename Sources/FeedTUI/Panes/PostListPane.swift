@@ -18,25 +18,28 @@ enum PostListPane {
             let post = view.channel.publications[view.order[position]]
             let y = area.y + row
             let selected = position == view.selected
+            // A views column where no post of the channel has views would only take room from the text.
             var row = line(
                 post, selected: selected, unread: !view.read.contains(post.id), bookmarked: view.bookmarks.contains(post.id),
-                theme: theme)
+                showViews: view.stats.postsWithViews > 0, theme: theme)
             if let query = view.search?.query { row = Highlight.matches(of: query, in: row, style: theme.match) }
             grid.put(row, x: area.x, y: y, limit: area.width)
             if selected { grid.restyle(Rect(x: area.x, y: y, width: area.width, height: 1)) { $0 = mergeSelection($0, theme.selection(focused: focused)) } }
         }
     }
 
-    static func line(_ post: Publication, selected: Bool, unread: Bool, bookmarked: Bool, theme: Theme) -> StyledLine {
+    static func line(
+        _ post: Publication, selected: Bool, unread: Bool, bookmarked: Bool, showViews: Bool = true, theme: Theme
+    ) -> StyledLine {
         let views = Fmt.count(post.views, width: viewsWidth)
         // One column more than the widest count, so the count never touches the date.
         let pad = String(repeating: " ", count: max(1, viewsWidth + 1 - views.count))
         let textStyle = post.isService ? theme.service : unread ? theme.unread : theme.text
         return [
-            // The marker column: the selection, else a bookmark.
-            Span(text: selected ? "▶" : bookmarked ? "•" : " ", style: bookmarked && !selected ? theme.star : theme.title),
+            // The marker column: a bookmark (also on the selected row, which the bar shows), else the selection.
+            Span(text: bookmarked ? "•" : selected ? "▶" : " ", style: bookmarked ? theme.star : theme.title),
             Span(text: Fmt.shortDate(post), style: theme.date),
-            Span(text: pad + views + "  ", style: theme.muted),
+            Span(text: showViews ? pad + views + "  " : "  ", style: theme.muted),
             Span(text: title(of: post), style: textStyle),
         ]
     }

@@ -34,7 +34,14 @@ enum StatusBar {
             }
             if let n = state.countPrefix { text = "\(n)  " + text }
             let style = state.status == nil ? theme.muted : theme.warning
-            grid.put(" " + text + " ", x: 1, y: y, limit: limit, style: style)
+            // A message longer than the line wraps upwards over the screen until the next key, so it is read whole.
+            let lines = state.status == nil ? [text] : text.wrapped(toWidth: max(1, limit - 2))
+            let rows = Array(lines.suffix(max(1, grid.height - 1)))
+            for (i, line) in rows.enumerated() {
+                let row = y - (rows.count - 1 - i)
+                if row < y { grid.fill(Rect(x: 1, y: row, width: limit, height: 1)) }
+                grid.put(" " + line + " ", x: 1, y: row, limit: limit, style: style)
+            }
         }
     }
 }
