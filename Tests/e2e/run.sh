@@ -16,7 +16,7 @@ keys j; keys j
 check "’ is drawn as itself" wait_for "There’s a weird rumor"
 check "🤡 is drawn as itself" wait_for "Happy April Fools' Day! 🤡"
 keys Enter
-check "j j Enter opens Indonesia full-screen" wait_for "^│ Some thoughts on Indonesia"
+check "j j Enter opens Indonesia full-screen" wait_for "^│ +Some thoughts on Indonesia"
 check "full-screen shows the post date" wait_for "July 16, 2017 01:04"
 keys q
 check "q goes back to the list" wait_for "▶Jul 16 2017"
