@@ -5,7 +5,7 @@ DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev libcurl4 pkg-confi
 BIN = .build/debug/feedtui
 RELEASE_BIN = .build/release/feedtui
 
-.PHONY: deps build release run test unit e2e bench install clean
+.PHONY: deps build release run test unit e2e bench bench-importers install clean
 
 # Installs the Debian packages the build and the tests need, only those missing (root, or through sudo).
 deps:
@@ -35,9 +35,19 @@ unit: deps
 e2e: build
 	bash Tests/e2e/run.sh $(BIN)
 
+# The library against newsboat in tmux (BENCHMARKS.md); SIZES="10000 100000" for a quicker run. newsboat is
+# needed here only, not by the tests or CI.
+BENCH_PACKAGES = tmux python3 newsboat
+SIZES ?= 10000 100000 1000000
+RUNS ?= 5
 bench: release
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(BENCH_PACKAGES)"
+	BENCH_SIZES="$(SIZES)" BENCH_RUNS="$(RUNS)" bash scripts/bench.sh $(RELEASE_BIN)
+
+# Each importer on a ~100 MB file of its format.
+bench-importers: release
 	@command -v python3 >/dev/null && [ -x /usr/bin/time ] || $(MAKE) deps DEBIAN_PACKAGES="python3 time"
-	bash scripts/bench.sh $(RELEASE_BIN)
+	bash scripts/bench-importers.sh $(RELEASE_BIN)
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/feedtui/Samples

@@ -1,161 +1,49 @@
 #!/usr/bin/env bash
-# make bench: how long `feedtui stats FILE` takes and how much memory it peaks at on ~100 MB files of every
-# format (median of 5 runs), and how fast the post list draws at 1,000,000 posts. Prints a markdown table to
-# paste; writes nothing but the generated data (bench-data/, gitignored).
+# make bench: feedtui's library against newsboat on generated channels of 10 000, 100 000 and 1 000 000 posts
+# (RSS, and native JSON at 1M), in tmux, medians of 5 runs; writes BENCHMARKS.md. ~30 minutes in all, most of
+# it newsboat at 1M posts; the generated files are cached in bench-data/ (gitignored, ~3 GB).
 #
-#   scripts/bench.sh BIN                      # BIN: the feedtui binary (make bench passes .build/release/feedtui)
-#   BENCH_SIZE_MB=10 scripts/bench.sh BIN     # quick run on 10 MB files (kept apart in bench-data/10mb/)
-#   BENCH_RUNS=3 BENCH_LIST_POSTS=100000 BENCH_TIMEOUT=300 BENCH_FORMATS="page.txt rss.xml"   # other knobs
+#   scripts/bench.sh BIN                                  # BIN: the release binary (make bench passes it)
+#   BENCH_SIZES="10000 100000" scripts/bench.sh BIN       # quicker; prints, and writes BENCHMARKS.md only
+#                                                          # for the full set of sizes
+#   BENCH_RUNS=3 BENCH_NATIVE="" BENCH_OUT=/tmp/b.md       # other knobs (no native JSON; another output file)
 #
-# Exit status: 1 if any feedtui run failed or timed out (its stderr is printed), else 0.
-set -uo pipefail
+# Exit status: 1 if a program failed, timed out or drew something else than expected (it says which), else 0.
+set -euo pipefail
 
 BIN=${1:?usage: scripts/bench.sh BIN}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 [ -x "$BIN" ] || { echo "bench: $BIN is not an executable (run swift build -c release)" >&2; exit 2; }
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SIZE_MB=${BENCH_SIZE_MB:-100}
+FULL="10000 100000 1000000"
+SIZES=${BENCH_SIZES:-$FULL}
+NATIVE=${BENCH_NATIVE-1000000}
 RUNS=${BENCH_RUNS:-5}
-LIST_POSTS=${BENCH_LIST_POSTS:-1000000}
-TIMEOUT=${BENCH_TIMEOUT:-900}   # per run; a runaway (quadratic) importer must not hang the bench forever
-FORMATS=${BENCH_FORMATS:-"page.txt native.json tdesktop.json tme.html rss.xml atom.xml"}
-GEN=$ROOT/scripts/gen-bench.py
+OUT=${BENCH_OUT-}
+[ -n "$OUT" ] || { [ "$SIZES" = "$FULL" ] && [ "$RUNS" -ge 5 ] && OUT=$ROOT/BENCHMARKS.md; } || true
 DATA=$ROOT/bench-data
-[ "$SIZE_MB" = 100 ] || DATA=$ROOT/bench-data/${SIZE_MB}mb
-LIST_FILE=$ROOT/bench-data/native-$LIST_POSTS.json
+GEN=$ROOT/scripts/gen-bench.py
 
-[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
-command -v python3 >/dev/null || { echo "bench: python3 is needed to generate the data" >&2; exit 2; }
-
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failed=0
-
-# --- data: regenerate when a file is missing or the generator changed since it was written ----------------
-gen_hash=$(sha256sum "$GEN" | cut -c1-16)
-ensure() {  # ensure STAMPFILE ARGS... : run the generator with ARGS unless STAMPFILE says it already did
-    local stamp=$1; shift
-    local want="$gen_hash $*"
-    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-        echo "generating bench data: gen-bench.py $* (once; ~1 min at 100 MB)" >&2
-        python3 "$GEN" "$@" >&2 || { echo "bench: gen-bench.py failed" >&2; exit 2; }
-        echo "$want" >"$stamp"
-    fi
-}
-mkdir -p "$DATA"
-ensure "$DATA/.stamp" --size-mb "$SIZE_MB" --out "$DATA"
-for f in $FORMATS; do [ -f "$DATA/$f" ] || { rm -f "$DATA/.stamp"; ensure "$DATA/.stamp" --size-mb "$SIZE_MB" --out "$DATA"; }; done
-ensure "$ROOT/bench-data/.stamp-posts-$LIST_POSTS" --posts "$LIST_POSTS" --out "$ROOT/bench-data"
-
-# --- the machine: the numbers mean nothing without it -----------------------------------------------------
-cpu=$(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')
-[ -n "$cpu" ] || cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
-mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-echo "## feedtui bench"
-echo
-echo "- machine: ${cpu:-unknown CPU}, $(nproc) cores, $mem RAM, Linux $(uname -r) ($(uname -m))"
-echo "- toolchain: $(swift --version 2>&1 | head -1)"
-echo "- feedtui: $("$BIN" --version 2>/dev/null) at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo '+dirty')"
-echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- method: median of $RUNS runs of \`feedtui stats FILE\` under /usr/bin/time (wall s, peak RSS); one untimed warm-up run first (page cache)"
-echo
-
-# --- helpers ---------------------------------------------------------------------------------------------
-minmax() { sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "–" hi}'; }
-median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-
-# timed NAME CMD... : one run under /usr/bin/time, appends "seconds KiB" to $TMP/NAME.t; returns the exit code
-# and keeps stdout/stderr in $TMP/NAME.out / .err for the caller.
-timed() {
-    local name=$1; shift
-    /usr/bin/time -f '%e %M' -o "$TMP/$name.time" timeout "$TIMEOUT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
-    local rc=$?
-    # /usr/bin/time writes "Command exited with non-zero status N" before the numbers on failure.
-    tail -1 "$TMP/$name.time" >>"$TMP/$name.t"
-    return $rc
-}
-
-report_failure() {  # report_failure WHAT RC ERRFILE
-    failed=1
-    local why="exit $2"
-    [ "$2" = 124 ] && why="timed out after ${TIMEOUT}s"
-    echo "bench: $1 failed ($why):" >&2
-    sed 's/^/    /' "$3" | head -20 >&2
-}
-
-# posts_in JSONFILE: the "posts" of `feedtui stats --json` (summed when it lists several channels)
-posts_in() {
-    python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-items = d if isinstance(d, list) else d.get("channels", [d]) if isinstance(d, dict) else []
-print(sum(int(c.get("posts", 0)) for c in items))' "$1" 2>/dev/null || echo "?"
-}
-
-# --- importers: stats on each file -------------------------------------------------------------------------
-echo "| format | file MB | posts written | posts loaded | median s | min–max s | median peak MiB |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
-for f in $FORMATS; do
-    file=$DATA/$f
-    mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN {printf "%.1f", b / 1e6}')
-    name=${f%%.*}
-    # Items the generator wrote, less service messages (which are not counted as posts).
-    written=$(awk -F"\t" -v f="$f" '$1 == f {print $3 - $4}' "$DATA/manifest.tsv" 2>/dev/null)
-    rm -f "$TMP/$name".*
-    # Warm-up, untimed: also the one --json run that says how many posts were loaded.
-    "$BIN" stats "$file" --json >"$TMP/$name.json" 2>"$TMP/$name.err"
-    rc=$?
-    if [ $rc != 0 ]; then
-        report_failure "feedtui stats $f --json" $rc "$TMP/$name.err"
-        echo "| $name | $mb | ${written:-?} | — | FAILED: $(head -1 "$TMP/$name.err" | sed "s|$DATA/||" | cut -c1-90) | | |"
-        continue
-    fi
-    posts=$(posts_in "$TMP/$name.json")
-    ok=1
-    for _ in $(seq "$RUNS"); do
-        timed "$name" "$BIN" stats "$file" || { report_failure "feedtui stats $f" $? "$TMP/$name.err"; ok=0; break; }
-    done
-    if [ $ok = 0 ]; then
-        echo "| $name | $mb | ${written:-?} | $posts | FAILED | | |"
-        continue
-    fi
-    med=$(cut -d' ' -f1 "$TMP/$name.t" | median)
-    range=$(cut -d' ' -f1 "$TMP/$name.t" | minmax)
-    rss=$(cut -d' ' -f2 "$TMP/$name.t" | median | awk '{printf "%.0f", $1 / 1024}')
-    echo "| $name | $mb | ${written:-?} | $posts | $med | $range | $rss |"
+for tool in tmux python3 newsboat; do
+    command -v $tool >/dev/null || { echo "bench: $tool is missing (make bench installs it: apt-get install $tool)" >&2; exit 2; }
 done
 
-# --- the post list at 1M posts: first screen and after G (jump to the end) -------------------------------
-echo
-lmb=$(awk -v b="$(stat -c %s "$LIST_FILE")" 'BEGIN {printf "%.1f", b / 1e6}')
-echo "List at $LIST_POSTS posts (\`$(basename "$LIST_FILE")\`, $lmb MB; each run loads the file, then draws 120x40):"
-echo
-echo "| command | median s | min–max s | median peak MiB |"
-echo "|---|---:|---:|---:|"
-list_row() {  # list_row LABEL NAME ARGS...
-    local label=$1 name=$2; shift 2
-    rm -f "$TMP/$name".*
-    for _ in $(seq "$RUNS"); do
-        timed "$name" "$BIN" "$@" || { report_failure "feedtui $*" $? "$TMP/$name.err"; echo "| $label | FAILED | | |"; return; }
-    done
-    local med range rss
-    med=$(cut -d' ' -f1 "$TMP/$name.t" | median)
-    range=$(cut -d' ' -f1 "$TMP/$name.t" | minmax)
-    rss=$(cut -d' ' -f2 "$TMP/$name.t" | median | awk '{printf "%.0f", $1 / 1024}')
-    echo "| $label | $med | $range | $rss |"
+# Data: each file is regenerated when it is missing or the generator changed since it was written.
+mkdir -p "$DATA"
+gen_hash=$(sha256sum "$GEN" | cut -c1-16)
+ensure() {  # ensure KIND N FILE
+    local stamp=$DATA/.stamp-$3
+    if [ ! -f "$DATA/$3" ] || [ ! -f "$DATA/$3.meta.json" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$gen_hash" ]; then
+        echo "generating $3 (once; ~40 s per million posts)" >&2
+        python3 "$GEN" --posts "$2" --kind "$1" --out "$DATA" >&2
+        echo "$gen_hash" >"$stamp"
+    fi
 }
-"$BIN" stats "$LIST_FILE" --json >"$TMP/list.json" 2>"$TMP/list.err" || report_failure "feedtui stats $(basename "$LIST_FILE")" $? "$TMP/list.err"
-list_posts=$(posts_in "$TMP/list.json")
-[ "$list_posts" = "$LIST_POSTS" ] || { echo "bench: the list file loaded $list_posts posts, expected $LIST_POSTS" >&2; failed=1; }
-list_row "\`stats\` (load only, baseline)" lstats stats "$LIST_FILE"
-list_row "\`screen --size 120x40\` (first screen)" lfirst screen "$LIST_FILE" --size 120x40
-list_row "\`screen --size 120x40 --keys G\` (end)" llast screen "$LIST_FILE" --size 120x40 --keys G
-# G must move the selection: the screen after it cannot be the first screen again.
-if [ -s "$TMP/llast.out" ] && cmp -s "$TMP/lfirst.out" "$TMP/llast.out"; then
-    echo "bench: the screen after G is the same as the first screen; G did not reach the end" >&2
-    failed=1
-fi
-echo
-echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-exit $failed
+for n in $SIZES; do ensure rss "$n" "rss-$n.xml"; done
+for n in $NATIVE; do
+    case " $SIZES " in *" $n "*) ensure native "$n" "native-$n.json" ;; esac
+done
+
+exec python3 "$ROOT/scripts/bench.py" --bin "$BIN" --data "$DATA" --sizes "$SIZES" --native "$NATIVE" --runs "$RUNS" \
+    ${OUT:+--out "$OUT"}

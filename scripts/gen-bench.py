@@ -3,7 +3,12 @@
 
     python3 scripts/gen-bench.py                  # bench-data/{page.txt,native.json,tdesktop.json,tme.html,rss.xml,atom.xml}
     python3 scripts/gen-bench.py --size-mb 10     # smaller files, for a quick run
-    python3 scripts/gen-bench.py --posts 1000000  # bench-data/native-1000000.json: exactly N short posts
+    python3 scripts/gen-bench.py --posts 100000 --kind rss     # bench-data/rss-100000.xml: exactly N posts
+    python3 scripts/gen-bench.py --posts 1000000 --kind native # bench-data/native-1000000.json
+
+A file of N posts comes with N.meta.json (what the library bench checks the screen against: the newest and
+oldest post's list date, the search needle and how many posts hold it). The posts of a smaller file are the
+first posts of a larger one of the same kind.
 
 Deterministic: every format has its own fixed seed and nothing depends on the clock, the locale, hash
 ordering or the Python version (random.Random's integer seeding and randrange/random are stable since 3.2),
@@ -46,6 +51,10 @@ SITES = ["Boing Boing", "The Verge", "Habr", "Медуза", "BBC News", "Ars Te
          "GitHub", "Wikipedia"]
 DOMAINS = ["telegra.ph", "example.com", "news.example.org", "habr.com", "t.me", "github.com", "bbc.co.uk",
            "nhk.or.jp", "meduza.io", "boingboing.net"]
+
+# The search needle of the N-post files: a word no vocabulary holds, planted in every NEEDLE_EVERY-th post with
+# a capital and an accent, so that finding `xylographe` also checks case and diacritic folding.
+NEEDLE, NEEDLE_PLANTED, NEEDLE_EVERY = "xylographe", "Xylographé", 997
 
 
 class Text:
@@ -199,13 +208,9 @@ def dump(obj, indent):
     return s.replace("\n", "\n" + " " * indent)
 
 
-def native_publication(rng, tx, t, n, short=False):
+def native_publication(rng, tx, t, n, needle=False):
     p = {"id": "bench-%d" % n, "date": iso_z(t)}
-    if short:  # the 1M-post list check: small posts, so the file stays ~200 MB
-        p["text"] = tx.short(80)
-        p["views"] = views(rng)
-        return p
-    p["text"] = "\n\n".join(tx.paragraphs(1, 5))
+    p["text"] = "\n\n".join(tx.paragraphs(1, 5) + ([NEEDLE_PLANTED + " " + tx.short(60)] if needle else []))
     r = rng.random()
     if r < 0.3:
         p["media"] = [{"kind": "photo"}]
@@ -235,7 +240,31 @@ def native_publication(rng, tx, t, n, short=False):
     return p
 
 
-def gen_native(path, target, posts=None):
+def list_date(t, offset_s=0):
+    """The date the post list shows (`Jul 30 2017`), in the zone the source gave."""
+    lt = t + dt.timedelta(seconds=offset_s)
+    return "%s %2d %04d" % (MONTHS[lt.month - 1][:3], lt.day, lt.year)
+
+
+class Counted:
+    """What an N-post file holds, for N.meta.json: first and last post's list dates, needle posts."""
+
+    def __init__(self):
+        self.posts = self.needles = 0
+        self.newest = self.oldest = None
+
+    def add(self, shown_date, needle):
+        self.posts += 1
+        self.needles += needle
+        self.newest = self.newest or shown_date
+        self.oldest = shown_date
+
+    def meta(self, path):
+        return {"file": os.path.basename(path), "bytes": os.path.getsize(path), "posts": self.posts,
+                "newest": self.newest, "oldest": self.oldest, "needle": NEEDLE, "needlePosts": self.needles}
+
+
+def gen_native(path, target, posts=None, counted=None):
     rng = random.Random(1002)
     tx = Text(rng)
     out = Sink(path)
@@ -251,13 +280,18 @@ def gen_native(path, target, posts=None):
     # Split the envelope around the placeholder and stream the publications into the gap.
     head, tail = envelope.split('"@PUBLICATIONS@"')
     out.write(head.rstrip() + "\n")
-    step = (1, 30) if posts else (5, 110)
+    step = (1, 30) if posts else (5, 110)  # N posts: ~90 a day, so 1M posts span 30 years, not 100
     dates = descending_dates(rng, dt.datetime(2025, 6, 30, 23, 50, tzinfo=UTC), *step)
     n = 0
     while (n < posts) if posts else (out.size < target - len(tail)):
         n += 1
         sep = "" if n == 1 else ",\n"
-        out.write(sep + " " * 8 + dump(native_publication(rng, tx, next(dates), n, short=bool(posts)), 8))
+        needle = bool(posts) and n % NEEDLE_EVERY == 0
+        p = native_publication(rng, tx, next(dates), n, needle)
+        if counted:
+            counted.add(list_date(dt.datetime.fromisoformat(p["date"].replace("Z", "+00:00")), p.get("utcOffset", 0)),
+                        needle)
+        out.write(sep + " " * 8 + dump(p, 8))
     out.write("\n" + " " * 6 + tail.lstrip() + "\n")
     out.close()
     return n
@@ -531,9 +565,9 @@ def rfc822(t, offset_h):
                                                 lt.hour, lt.minute, lt.second, zone)
 
 
-def html_body(rng, tx):
+def html_body(rng, tx, paragraphs=None):
     parts = []
-    for p in tx.paragraphs(1, 5):
+    for p in paragraphs or tx.paragraphs(1, 5):
         p = html.escape(p, quote=False)
         r = rng.random()
         if r < 0.2:
@@ -549,7 +583,7 @@ def html_body(rng, tx):
     return "".join(parts)
 
 
-def gen_rss(path, target):
+def gen_rss(path, target, posts=None, counted=None):
     rng = random.Random(1005)
     tx = Text(rng)
     out = Sink(path)
@@ -557,23 +591,31 @@ def gen_rss(path, target):
               "bench_rss 🐼</title><link>https://t.me/bench_rss</link><description>Generated for feedtui's "
               "benchmark — Тестовая лента</description><language>en</language>")
     tail = "</channel></rss>"
-    dates = descending_dates(rng, dt.datetime(2025, 8, 4, 14, 58, 1, tzinfo=UTC), 5, 110)
+    step = (1, 30) if posts else (5, 110)
+    dates = descending_dates(rng, dt.datetime(2025, 8, 4, 14, 58, 1, tzinfo=UTC), *step)
     n = 0
-    while out.size < target - len(tail):
+    while (n < posts) if posts else (out.size < target - len(tail)):
         n += 1
         t = next(dates)
         first = tx.short(200)
         title = first[:50] + "..." if len(first) > 50 else first
-        link = "https://t.me/bench_rss/%d" % (10**6 - n)
+        link = "https://t.me/bench_rss/%d" % (10**7 - n)
+        needle = bool(posts) and n % NEEDLE_EVERY == 0
         r = rng.random()
+        paragraphs = [first] + tx.paragraphs(0, 4) if r < 0.4 else tx.paragraphs(1, 5)
+        if needle:
+            paragraphs.append(NEEDLE_PLANTED + " " + tx.short(60))
         if r < 0.4:  # plain text with CRLF paragraph breaks, as the Telethon feed has it
-            desc = html.escape("\r\n\r\n".join([first] + tx.paragraphs(0, 4)), quote=False)
+            desc = html.escape("\r\n\r\n".join(paragraphs), quote=False)
         elif r < 0.7:  # HTML escaped as text
-            desc = html.escape(html_body(rng, tx), quote=False)
+            desc = html.escape(html_body(rng, tx, paragraphs), quote=False)
         else:  # HTML in CDATA
-            desc = "<![CDATA[" + html_body(rng, tx) + "]]>"
+            desc = "<![CDATA[" + html_body(rng, tx, paragraphs) + "]]>"
+        zone = rng.choice([0, 0, 0, 3, -5])
+        if counted:
+            counted.add(list_date(t, zone * 3600), needle)
         item = ["<item><title>%s</title><link>%s</link><description>%s</description><pubDate>%s</pubDate>"
-                % (html.escape(title, quote=False), link, desc, rfc822(t, rng.choice([0, 0, 0, 3, -5])))]
+                % (html.escape(title, quote=False), link, desc, rfc822(t, zone))]
         if rng.random() < 0.5:
             item.append('<guid isPermaLink="false">bench-rss-%d</guid>' % n)
         if rng.random() < 0.1:
@@ -650,15 +692,21 @@ def main():
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench-data"),
                     help="output folder (default: bench-data/ in the repository)")
     ap.add_argument("--only", action="append", choices=sorted(GENERATORS), help="generate only this file (repeatable)")
-    ap.add_argument("--posts", type=int, help="instead: write native-N.json with exactly N short posts")
+    ap.add_argument("--posts", type=int, help="instead: write KIND-N.xml/.json with exactly N posts, and N.meta.json")
+    ap.add_argument("--kind", choices=["rss", "native"], default="native", help="the format of --posts (default native)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if args.posts is not None:
         if args.posts < 1:
             ap.error("--posts takes a positive number")
-        path = os.path.join(args.out, "native-%d.json" % args.posts)
-        n = gen_native(path, 0, posts=args.posts)
-        print("%-22s %8.1f MB %9d posts" % (os.path.basename(path), os.path.getsize(path) / 1e6, n))
+        name = "rss-%d.xml" % args.posts if args.kind == "rss" else "native-%d.json" % args.posts
+        path = os.path.join(args.out, name)
+        counted = Counted()
+        (gen_rss if args.kind == "rss" else gen_native)(path, 0, posts=args.posts, counted=counted)
+        meta = counted.meta(path)
+        with open(path + ".meta.json", "w", encoding="utf-8") as f:
+            json.dump(meta, f, ensure_ascii=False, indent=1)
+        print("%-22s %8.1f MB %9d posts" % (name, meta["bytes"] / 1e6, meta["posts"]))
         return
     target = int(args.size_mb * 1_000_000)
     # manifest.tsv: what each file holds, so the bench can compare posts loaded with posts written.
