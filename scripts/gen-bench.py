@@ -599,7 +599,7 @@ def gen_rss(path, target, posts=None, counted=None):
         t = next(dates)
         first = tx.short(200)
         title = first[:50] + "..." if len(first) > 50 else first
-        link = "https://t.me/bench_rss/%d" % (10**7 - n)
+        link = "https://t.me/bench_rss/%d" % (10**6 - n)
         needle = bool(posts) and n % NEEDLE_EVERY == 0
         r = rng.random()
         paragraphs = [first] + tx.paragraphs(0, 4) if r < 0.4 else tx.paragraphs(1, 5)
