@@ -387,8 +387,9 @@ def targets(res, sets):
         if value <= limit:
             lines.append("- %s: **met** — %.1f %s (target ≤ %g %s)" % (what, v, unit, l, unit))
         else:
-            lines.append("- %s: **missed** by %.1f %s (%.0f%% over) — %.1f %s (target ≤ %g %s)"
-                         % (what, v - l, unit, (value / limit - 1) * 100, v, unit, l, unit))
+            over = "%.0f× the target" % (value / limit) if value >= 2 * limit else "%.0f%% over" % ((value / limit - 1) * 100)
+            lines.append("- %s: **missed** by %.1f %s (%s) — %.1f %s (target ≤ %g %s)"
+                         % (what, v - l, unit, over, v, unit, l, unit))
 
     g = lambda ds, k: res.get("feedtui", ds, k)
     for ds in ("rss-100000", "rss-1000000", "native-1000000"):
