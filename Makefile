@@ -1,11 +1,22 @@
 # feedtui — make run, make test, make bench, make install. Each installs what it needs first.
 SWIFT ?= swift
 PREFIX ?= /usr/local
-DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev libcurl4 pkg-config tmux python3
+DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev libcurl4 pkg-config tmux python3 man-db groff-base bash-completion
 BIN = .build/debug/feedtui
 RELEASE_BIN = .build/release/feedtui
+# What `make install` installs: the release build (the install test uses CONFIGURATION=debug, already built).
+CONFIGURATION ?= release
+INSTALL_BIN = .build/$(CONFIGURATION)/feedtui
+GENERATED = .build/generated
+# Where each shell and man look, under PREFIX.
+MANDIR = $(PREFIX)/share/man/man1
+BASH_COMPLETIONS = $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETIONS = $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETIONS = $(PREFIX)/share/fish/vendor_completions.d
+# The page's date is the last commit's, so the same sources give the same page.
+MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date +%Y-%m-%d)
 
-.PHONY: deps build release run test unit e2e bench bench-importers install clean
+.PHONY: deps build release run test unit e2e install-test bench bench-importers generated install uninstall clean
 
 # Installs the Debian packages the build and the tests need, only those missing (root, or through sudo).
 deps:
@@ -26,7 +37,7 @@ release: deps
 run: release
 	$(RELEASE_BIN) $(ARGS)
 
-test: unit e2e
+test: unit e2e install-test
 
 unit: deps
 	$(SWIFT) build --build-tests
@@ -34,6 +45,10 @@ unit: deps
 
 e2e: build
 	bash Tests/e2e/run.sh $(BIN)
+
+# Installs into a temporary DESTDIR, checks every file, the man page and bash completion, then uninstalls.
+install-test: build
+	bash Tests/e2e/install.sh
 
 # The library against newsboat in tmux (BENCHMARKS.md); SIZES="10000 100000" for a quicker run. newsboat is
 # needed here only, not by the tests or CI.
@@ -49,10 +64,31 @@ bench-importers: release
 	@command -v python3 >/dev/null && [ -x /usr/bin/time ] || $(MAKE) deps DEBIAN_PACKAGES="python3 time"
 	bash scripts/bench-importers.sh $(RELEASE_BIN)
 
-install: release
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/feedtui/Samples
-	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/feedtui
+# The man page comes from the command definitions (swift-argument-parser's generate-manual plugin), with KEYS,
+# ENVIRONMENT and FILES sections from the key table and the help tables; the completions from the same definitions.
+generated: deps
+	$(SWIFT) build -c $(CONFIGURATION)
+	$(SWIFT) package generate-manual --configuration $(CONFIGURATION) --date $(MAN_DATE)
+	mkdir -p $(GENERATED)
+	$(INSTALL_BIN) --finish-manual < .build/plugins/GenerateManual/outputs/FeedTUI/feedtui.1 > $(GENERATED)/feedtui.1
+	for shell in bash zsh fish; do $(INSTALL_BIN) --generate-completion-script $$shell > $(GENERATED)/feedtui.$$shell || exit 1; done
+
+install: generated
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/feedtui/Samples $(DESTDIR)$(MANDIR) \
+	  $(DESTDIR)$(BASH_COMPLETIONS) $(DESTDIR)$(ZSH_COMPLETIONS) $(DESTDIR)$(FISH_COMPLETIONS)
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/feedtui
 	install -m 644 Samples/* $(DESTDIR)$(PREFIX)/share/feedtui/Samples/
+	install -m 644 $(GENERATED)/feedtui.1 $(DESTDIR)$(MANDIR)/feedtui.1
+	install -m 644 $(GENERATED)/feedtui.bash $(DESTDIR)$(BASH_COMPLETIONS)/feedtui
+	install -m 644 $(GENERATED)/feedtui.zsh $(DESTDIR)$(ZSH_COMPLETIONS)/_feedtui
+	install -m 644 $(GENERATED)/feedtui.fish $(DESTDIR)$(FISH_COMPLETIONS)/feedtui.fish
+
+# Removes exactly what install put there, and the samples' folder when it is left empty.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/feedtui $(DESTDIR)$(MANDIR)/feedtui.1 $(DESTDIR)$(BASH_COMPLETIONS)/feedtui \
+	  $(DESTDIR)$(ZSH_COMPLETIONS)/_feedtui $(DESTDIR)$(FISH_COMPLETIONS)/feedtui.fish \
+	  $(addprefix $(DESTDIR)$(PREFIX)/share/feedtui/Samples/,$(notdir $(wildcard Samples/*)))
+	-rmdir $(DESTDIR)$(PREFIX)/share/feedtui/Samples $(DESTDIR)$(PREFIX)/share/feedtui 2>/dev/null
 
 clean:
 	rm -rf .build

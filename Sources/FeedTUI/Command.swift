@@ -17,7 +17,7 @@ struct FeedTUI: ParsableCommand {
         version: version,
         subcommands: [
             Browse.self, Stats.self, Export.self, ScreenCommand.self, Add.self, Remove.self, ImportOPML.self, ExportOPML.self,
-            ConfigCommand.self, ManualSections.self,
+            ConfigCommand.self,
         ],
         defaultSubcommand: Browse.self)
 }
@@ -120,10 +120,18 @@ struct Browse: ParsableCommand {
     @Flag(help: "No colours (also when NO_COLOR is set).") var noColor = false
     @Option(help: "The state database (default $XDG_STATE_HOME/feedtui/state.sqlite).") var state: String?
     @Flag(name: .customShort("v"), help: "Print the version, as --version does.") var version = false
+    /// For `make install`: reads the page `swift package generate-manual` made from these command definitions and
+    /// prints it with the KEYS, ENVIRONMENT and FILES sections. Not for users, so in no help.
+    @Flag(help: .private) var finishManual = false
 
     func run() throws {
         if version {
             print(FeedTUI.version)
+            return
+        }
+        if finishManual {
+            let generated = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            print(HelpText.manual(from: generated, keys: .standard), terminator: "")
             return
         }
         let config = loadConfig()
@@ -257,15 +265,5 @@ struct ConfigCommand: ParsableCommand {
             fail(error.description)
         }
         print("\(path): ok")
-    }
-}
-
-/// The man page's KEYS, ENVIRONMENT and FILES sections in mdoc, which `make install` adds to the page the argument
-/// parser generates (`swift package generate-manual`). Not for users, so hidden.
-struct ManualSections: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "manual-sections", shouldDisplay: false)
-
-    func run() throws {
-        print(HelpText.manualSections(keys: KeyTable.standard), terminator: "")
     }
 }

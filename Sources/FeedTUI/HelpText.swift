@@ -35,27 +35,62 @@ enum HelpText {
         }
     }
 
-    /// KEYS, FILES and ENVIRONMENT sections in mdoc, for the man page the argument parser generates.
-    static func manualSections(keys: KeyTable) -> String {
-        var out = [".Sh KEYS", "A number first repeats the key (5j); every key can be rebound in config.toml.", ".Bl -tag -width Ds"]
+    /// The man page: the one the argument parser generated from the command definitions, with a DESCRIPTION
+    /// written for a page (instead of `--help`'s discussion) and KEYS, ENVIRONMENT and FILES sections before EXIT
+    /// STATUS (at the end when there is none).
+    static func manual(from generated: String, keys: KeyTable) -> String {
+        var lines = generated.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let start = lines.firstIndex(of: ".Sh DESCRIPTION") {
+            // The discussion runs up to the list of options.
+            let end = lines[(start + 1)...].firstIndex { $0.hasPrefix(".Bl") } ?? lines.count
+            lines.replaceSubrange((start + 1)..<end, with: description)
+        }
+        let sections = manualSections(keys: keys)
+        let at = lines.firstIndex { $0.hasPrefix(".Sh \"EXIT STATUS\"") || $0.hasPrefix(".Sh EXIT") }
+        lines.insert(contentsOf: sections, at: at ?? (lines.last == "" ? lines.count - 1 : lines.count))
+        return lines.joined(separator: "\n")
+    }
+
+    private static let description = [
+        ".Nm",
+        "shows public channels of the Telegram kind and RSS or Atom feeds in the terminal: the posts, each post",
+        "full-screen, and the channel's statistics. A",
+        ".Ar SOURCE",
+        "is a file, an http(s) URL, a Telegram channel (@NAME, t.me/NAME) or - for standard input. The commands",
+        "and their options follow (browse is the default command); the keys, the environment and the files after",
+        "them.",
+        ".Pp",
+        "Settings, keys and colours are read from",
+        ".Pa config.toml",
+        "(see FILES);",
+        ".Nm",
+        "does not start with a file that has an error, and names its line.",
+        ".Ql feedtui config --default",
+        "prints the whole default file with a comment on every setting.",
+    ]
+
+    /// KEYS, ENVIRONMENT and FILES sections in mdoc.
+    static func manualSections(keys: KeyTable) -> [String] {
+        var out = [".Sh KEYS", "A number first repeats the key (5j). Every key can be rebound in config.toml.", ".Bl -tag -width Ds"]
         for b in keys.bindings {
-            out += [".It " + (b.keys.isEmpty ? "(unbound)" : b.keys.map { escaped($0.name) }.joined(separator: " , ")), escaped(b.help)]
+            out += [".It " + (b.keys.isEmpty ? "(unbound)" : b.keys.map { "Sy " + argument($0.name) }.joined(separator: " , ")), escaped(b.help)]
         }
         out += [".El", ".Sh ENVIRONMENT", ".Bl -tag -width Ds"]
         for e in environment { out += [".It Ev \(e.name)", escaped(e.meaning)] }
         out += [".El", ".Sh FILES", ".Bl -tag -width Ds"]
-        for f in files { out += [".It Pa \(escaped(f.name))", escaped(f.meaning)] }
+        for f in files { out += [".It Pa " + argument(f.name), escaped(f.meaning)] }
         out += [".El"]
-        return out.joined(separator: "\n") + "\n"
+        return out
     }
 
-    /// Text safe on an mdoc line: no leading dot or quote, backslashes doubled, macro names as words quoted.
+    /// Text safe on a text line of mdoc: backslashes written as \e, no leading dot or quote.
     private static func escaped(_ s: String) -> String {
-        var t = s.replacingOccurrences(of: "\\", with: "\\e")
-        if t.hasPrefix(".") || t.hasPrefix("'") { t = "\\&" + t }
-        return t.split(separator: " ", omittingEmptySubsequences: false).map { word in
-            // A word such as "Ev" or "It" would be read as a macro on a macro line; "\&" keeps it a word.
-            word.count == 2 && word.first?.isUppercase == true && word.last?.isLowercase == true ? "\\&" + String(word) : String(word)
-        }.joined(separator: " ")
+        let t = s.replacingOccurrences(of: "\\", with: "\\e")
+        return t.hasPrefix(".") || t.hasPrefix("'") ? "\\&" + t : t
+    }
+
+    /// A macro argument taken literally (`[`, `]` or `|` would otherwise be read as delimiters).
+    private static func argument(_ s: String) -> String {
+        "\\&" + s.replacingOccurrences(of: "\\", with: "\\e").replacingOccurrences(of: "\"", with: "\\(dq")
     }
 }

@@ -239,12 +239,39 @@ final class CommandHelpTests: XCTestCase {
         for line in help.split(separator: "\n") { XCTAssertLessThanOrEqual(line.count, 80, String(line)) }
     }
 
-    func testManualSectionsAreMdoc() {
-        let man = HelpText.manualSections(keys: .standard)
-        XCTAssertTrue(man.hasPrefix(".Sh KEYS\n"))
+    func testTheManualGetsADescriptionAndKeysEnvironmentFilesSections() {
+        let generated = """
+            .Dt FEEDTUI 1
+            .Sh DESCRIPTION
+            Keys (a number first repeats: 5j)
+            'j  next post
+            .Bl -tag -width 6n
+            .It Fl -version
+            Show the version.
+            .El
+            .Sh "EXIT STATUS"
+            .Ex -std
+
+            """
+        let man = HelpText.manual(from: generated, keys: .standard)
+        XCTAssertFalse(man.contains("'j  next post"), "the --help discussion is replaced")
+        XCTAssertTrue(man.contains(".Sh DESCRIPTION\n.Nm\nshows public channels"), man)
+        XCTAssertTrue(man.contains(".It Fl -version\nShow the version."), "the generated options stay")
+        let keys = man.range(of: ".Sh KEYS")?.lowerBound
+        let exit = man.range(of: ".Sh \"EXIT STATUS\"")?.lowerBound
+        XCTAssertNotNil(keys)
+        XCTAssertLessThan(keys ?? man.endIndex, exit ?? man.startIndex, "KEYS comes before EXIT STATUS")
+        XCTAssertTrue(man.contains("\n.It Sy \\&j , Sy \\&Down\nnext post (or scroll down)\n"), man)
+        XCTAssertTrue(man.contains("\n.It Sy \\&[\nprevious channel\n"), man)
         XCTAssertTrue(man.contains("\n.Sh ENVIRONMENT\n"))
-        XCTAssertTrue(man.contains("\n.Sh FILES\n"))
-        XCTAssertTrue(man.contains("\n.It Ev FEEDTUI_SAMPLES\n"))
-        XCTAssertTrue(man.contains("\n.It j , Down\nnext post (or scroll down)\n"), man)
+        for v in HelpText.environment { XCTAssertTrue(man.contains("\n.It Ev \(v.name)\n"), v.name) }
+        XCTAssertTrue(man.contains("\n.Sh FILES\n.Bl -tag -width Ds\n.It Pa \\&$XDG_CONFIG_HOME/feedtui/config.toml\n"), man)
+        XCTAssertTrue(man.hasSuffix(".Ex -std\n"))
+        // User keys, for a page made from a configuration.
+        var rebound = KeyTable.standard.rebinding([.help: []])
+        rebound = rebound.rebinding([.moveDown: [.char("e")]])
+        let mine = HelpText.manual(from: generated, keys: rebound)
+        XCTAssertTrue(mine.contains("\n.It (unbound)\nthis help\n"))
+        XCTAssertTrue(mine.contains("\n.It Sy \\&e\nnext post"))
     }
 }
