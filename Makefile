@@ -45,6 +45,7 @@ unit: deps
 
 e2e: build
 	bash Tests/e2e/run.sh $(BIN)
+	bash Tests/e2e/config.sh $(BIN)
 
 # Installs into a temporary DESTDIR, checks every file, the man page and bash completion, then uninstalls.
 install-test: build
