@@ -160,8 +160,6 @@ struct AppState {
     /// The user's keys, theme and settings.
     var config: Config
     var countPrefix: Int?
-    /// The widest the post text runs (long lines at 200 columns are hard to read); a setting can change it.
-    var bodyWidth = 80
     /// A one-line message for the bottom row until the next key.
     var status: String?
     /// First line of the help overlay shown (it scrolls on small terminals).

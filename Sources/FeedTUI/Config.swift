@@ -24,6 +24,9 @@ struct Config: Equatable {
     var browser: String?
     /// The order of the post list when a channel opens.
     var sort = SortOrder.newest
+    /// The widest the post text runs, in columns (long lines at 200 columns are hard to read).
+    var postWidth = 80
+    static let postWidths = 20...1000
     /// Fetch followed channels in the background at start (the refresh itself is the library's).
     var refreshAtStart = true
 
@@ -76,6 +79,9 @@ struct Config: Equatable {
 
             # The order of the post list when a channel opens: \(SortOrder.allCases.map(\.configName).joined(separator: ", ")).
             sort = \(quoted(standard.sort.configName))
+
+            # The widest a post's text runs, in columns (\(postWidths.lowerBound)–\(postWidths.upperBound)); a wider pane centres it.
+            post-width = \(standard.postWidth)
 
             # Refresh the followed channels in the background when feedtui starts.
             refresh-at-start = \(standard.refreshAtStart)
@@ -170,6 +176,12 @@ private struct ConfigReader {
                     } else {
                         problem(key, "unknown order \(Self.quote(s)) (\(SortOrder.allCases.map(\.configName).joined(separator: ", ")))")
                     }
+                }
+            case "post-width":
+                if let n = value.int, Config.postWidths.contains(n) {
+                    config.postWidth = n
+                } else {
+                    problem(key, "expected a number of columns from \(Config.postWidths.lowerBound) to \(Config.postWidths.upperBound), found \(value.int.map(String.init) ?? Self.kind(value))")
                 }
             case "refresh-at-start":
                 if let b = value.bool { config.refreshAtStart = b } else { problem(key, "expected true or false, found \(Self.kind(value))") }

@@ -45,6 +45,7 @@ final class ConfigTests: XCTestCase {
             theme = "light"
             browser = "firefox --new-tab %s"
             sort = "most-viewed"
+            post-width = 100
             refresh-at-start = false
 
             [keys]
@@ -61,6 +62,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.browser, "firefox --new-tab %s")
         XCTAssertEqual(c.sort, .mostViewed)
         XCTAssertFalse(c.refreshAtStart)
+        XCTAssertEqual(c.postWidth, 100)
         XCTAssertEqual(c.keys.keys(for: .moveDown), [.char("e"), .down])
         XCTAssertEqual(c.keys.keys(for: .moveUp), [.char("y")])
         XCTAssertEqual(c.keys.keys(for: .help), [])
@@ -103,6 +105,8 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(problem("[colors.light]\ntitle = { blink = true }\n"), "config.toml:2: colors.light.title.blink: unknown style attribute (fg, bg, bold, dim, underline, reverse)")
         XCTAssertEqual(problem("sort = \"newest\"\nrefresh-at-start = \"yes\"\n"), "config.toml:2: refresh-at-start: expected true or false, found a string")
         XCTAssertEqual(problem("sort = \"random\"\n"), "config.toml:1: sort: unknown order \"random\" (newest, oldest, most-viewed)")
+        XCTAssertEqual(problem("post-width = 5\n"), "config.toml:1: post-width: expected a number of columns from 20 to 1000, found 5")
+        XCTAssertEqual(problem("post-width = \"wide\"\n"), "config.toml:1: post-width: expected a number of columns from 20 to 1000, found a string")
         XCTAssertEqual(problem("browser = 1\n"), "config.toml:1: browser: expected a string, found an integer")
         XCTAssertEqual(problem("keys = 1\n"), "config.toml:1: keys: expected a table, found an integer")
         // TOML syntax errors come with TOMLKit's line.
@@ -174,6 +178,18 @@ final class ConfigTests: XCTestCase {
         XCTAssertNotNil(help.range(of: "│ y +previous post \\(or scroll up\\)", options: .regularExpression), help)
         XCTAssertTrue(help.contains("e/y scroll · any other key closes this help"), help)
         XCTAssertNotNil(HelpText.discussion(keys: config.keys).range(of: "\nF +this help", options: .regularExpression))
+    }
+
+    func testPostWidthComesFromTheConfig() throws {
+        let config = try parse("post-width = 60\n").get()
+        let grid = Screen.render(Fixture.state(try Fixture.seed(), 160, 40, keys: "Enter", config: config))
+        // The first post's text, wrapped at 60 columns and centred.
+        let body = grid.lines.dropFirst(3).dropLast().map { $0.dropFirst().dropLast().trimmingCharacters(in: .whitespaces) }
+        let widths = body.filter { !$0.isEmpty && !$0.contains("│") && !$0.contains("─") }.map(\.displayWidth)
+        XCTAssertLessThanOrEqual(widths.max() ?? 0, 60)
+        XCTAssertGreaterThan(widths.max() ?? 0, 50, "wrapped at 60, not narrower")
+        let standard = Screen.render(Fixture.state(try Fixture.seed(), 160, 40, keys: "Enter"))
+        XCTAssertNotEqual(standard.lines, grid.lines, "80 columns by default")
     }
 
     func testDefaultSortComesFromTheConfig() throws {

@@ -229,7 +229,7 @@ final class ReadingComfortTests: XCTestCase {
         let row = try XCTUnwrap(grid.lines.first { $0.contains("Some thoughts on Indonesia") })
         XCTAssertEqual(row.prefix { $0 != "S" }.count, text.x)
         var narrow = s
-        narrow.bodyWidth = 40
+        narrow.config.postWidth = 40
         XCTAssertEqual(PostBodyPane.textArea(narrow, in: body).width, 40, "one plain value a setting can change")
     }
 

@@ -16,9 +16,9 @@ enum PostBodyPane {
         }
     }
 
-    /// Where the text goes in the pane: at most `bodyWidth` columns, centred in a full-screen post.
+    /// Where the text goes in the pane: at most `post-width` columns, centred in a full-screen post.
     static func textArea(_ state: AppState, in pane: Rect) -> Rect {
-        let width = min(pane.width, max(20, state.bodyWidth))
+        let width = min(pane.width, max(20, state.config.postWidth))
         let x = state.mode == .post ? pane.x + (pane.width - width) / 2 : pane.x
         return Rect(x: x, y: pane.y, width: width, height: pane.height)
     }
