@@ -241,6 +241,17 @@ private struct ConfigReader {
                     problem(setting, "\(Self.quote(n)) cannot be bound: digits are counts (5j)")
                     continue
                 }
+                if case .ctrl(let c) = key {
+                    // The terminal sends these as other keys; a binding to them would never fire.
+                    if let same = Self.controlAliases[c] {
+                        problem(setting, "\(Self.quote(n)) reaches feedtui as \(same.name): bind \(same.name)")
+                        continue
+                    }
+                    guard ("a"..."z").contains(c) else {
+                        problem(setting, "\(Self.quote(n)) is not a control key: C-a to C-z")
+                        continue
+                    }
+                }
                 if !keys.contains(key) { keys.append(key) }
             }
             chosen[action] = keys
@@ -354,6 +365,8 @@ private struct ConfigReader {
         case .date, .time, .dateTime: "a date"
         }
     }
+
+    static let controlAliases: [Character: Key] = ["h": .backspace, "i": .tab, "j": .enter, "m": .enter]
 
     static func quote(_ s: String) -> String { "\"\(Sanitize.line(s))\"" }
 }

@@ -94,6 +94,8 @@ final class ConfigTests: XCTestCase {
             "config.toml:2: keys.open: unknown key \"Foo\" (a character, C-x, Enter, Esc, Tab, Space, PgDn, Up…)")
         XCTAssertEqual(problem("[keys]\nfly = [\"f\"]\n"), "config.toml:2: keys.fly: unknown action (feedtui config --default lists them all)")
         XCTAssertEqual(problem("[keys]\nhelp = [\"5\"]\n"), "config.toml:2: keys.help: \"5\" cannot be bound: digits are counts (5j)")
+        XCTAssertEqual(problem("[keys]\nhelp = [\"C-i\"]\n"), "config.toml:2: keys.help: \"C-i\" reaches feedtui as Tab: bind Tab")
+        XCTAssertEqual(problem("[keys]\nhelp = [\"C-N\"]\n"), "config.toml:2: keys.help: \"C-N\" is not a control key: C-a to C-z")
         XCTAssertEqual(problem("[keys]\nhelp = 3\n"), "config.toml:2: keys.help: expected a key name or a list of them, found an integer")
         XCTAssertEqual(
             problem("[colors.light]\n\ntitle = { fg = \"purple\", bold = true }\n"),

@@ -56,6 +56,14 @@ check "no background colour is set" sh -c "! tmux -u -L $SOCK capture-pane -e -p
 keys q
 check "quit with the configuration" wait_for "^EXIT=0"
 
+# On a terminal with 8 colours the light theme's 256-colour values are fitted to the nearest basic ones.
+keys "clear; TERM=xterm $BIN $SEED; echo EXIT=\$?" Enter
+check "8 colours: feedtui starts" wait_for "Durov's Channel" 15
+check "8 colours: the title is basic blue (34), the nearest to colour 25" sh -c "tmux -u -L $SOCK capture-pane -e -p -t e2e | grep \"Durov's Channel\" | grep -qE '\[([0-9;]*;)?34(;[0-9;]*)?m'"
+check "8 colours: no 256-colour value is sent" sh -c "! tmux -u -L $SOCK capture-pane -e -p -t e2e | grep -q '38;5;'"
+keys q
+check "8 colours: quit" wait_for "^EXIT=0"
+
 # The configuration's browser is used, before $BROWSER.
 rm -f "$TMP/argv"
 keys "clear; BROWSER=/bin/false BROWSER_LOG=$TMP/argv $BIN $TMP/links.json; echo EXIT=\$?" Enter
