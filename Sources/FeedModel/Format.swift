@@ -92,7 +92,8 @@ public enum FeedLoader {
         }
     }
 
-    public static func load(data: Data, format: Format? = nil) throws(FeedError) -> [Channel] {
+    public static func load(data raw: Data, format: Format? = nil) throws(FeedError) -> [Channel] {
+        let data = utf8(raw)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw FeedError("empty file")
         }
@@ -103,5 +104,25 @@ public enum FeedLoader {
         let channels = try format.importer.load(data)
         guard !channels.isEmpty else { throw FeedError("no channel found in this \(format.rawValue) file") }
         return channels
+    }
+
+    /// UTF-16 text (with its byte order mark, as Windows tools write feeds) as UTF-8, its XML declaration saying so;
+    /// anything else as it is. Every importer reads UTF-8.
+    static func utf8(_ data: Data) -> Data {
+        guard data.count >= 2 else { return data }
+        let (a, b) = (data[data.startIndex], data[data.startIndex + 1])
+        let encoding: String.Encoding
+        switch (a, b) {
+        case (0xFF, 0xFE): encoding = .utf16LittleEndian
+        case (0xFE, 0xFF): encoding = .utf16BigEndian
+        default: return data
+        }
+        guard var text = String(data: data.dropFirst(2), encoding: encoding) else { return data }
+        if text.hasPrefix("<?xml"), let end = text.range(of: "?>"),
+            let declared = text[..<end.lowerBound].range(of: #"encoding\s*=\s*["'][Uu][Tt][Ff]-?16(LE|BE|le|be)?["']"#, options: .regularExpression)
+        {
+            text.replaceSubrange(declared, with: "encoding=\"UTF-8\"")
+        }
+        return Data(text.utf8)
     }
 }

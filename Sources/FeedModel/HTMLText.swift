@@ -23,7 +23,8 @@ public enum HTMLText {
             | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_COMPACT.rawValue)
 
     /// Converts an HTML fragment (or a whole document). Never throws: what libxml2 cannot make sense of is text.
-    public static func convert(_ html: String) -> Result {
+    /// Relative `href`s are resolved against `base` when one is given.
+    public static func convert(_ html: String, base: URL? = nil) -> Result {
         let utf8 = html.utf8
         // Plain text needs no parser: only white space to collapse.
         if !utf8.contains(UInt8(ascii: "<")) && !utf8.contains(UInt8(ascii: "&")) {
@@ -34,6 +35,11 @@ public enum HTMLText {
         }
         var bytes = Array(utf8)
         guard !bytes.isEmpty, bytes.count < Int(Int32.max) else { return Result(text: "", links: []) }
+        // libxml2 reports HTML errors on the thread's global error channel, where the XML parser of an RSS file
+        // that this HTML sits in listens: a stray `</div>` or a `&#27;` in one description stopped the whole feed.
+        let (handler, context) = (cx_structured_error(), cx_structured_error_context())
+        cx_silence_structured_errors()
+        defer { xmlSetStructuredErrorFunc(context, handler) }
         let doc: htmlDocPtr? = bytes.withUnsafeMutableBufferPointer { buf in
             buf.baseAddress.flatMap { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
@@ -44,7 +50,10 @@ public enum HTMLText {
         guard let doc else { return Result(text: "", links: []) }
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc) else { return Result(text: "", links: []) }
-        return render(root)
+        var r = Renderer()
+        r.base = base
+        r.walk(root)
+        return r.finish()
     }
 
     /// Converts the subtree of an already parsed node (the node itself included).
@@ -95,6 +104,8 @@ private struct Renderer {
     var lists: [Int?] = []
     var links: [String] = []
     var seen = Set<String>()
+    /// What relative `href`s are resolved against; nil leaves them out.
+    var base: URL?
 
     enum Kind { case skip, paragraph, line, item, lineBreak, pre, list, orderedList, anchor, cell, inline }
 
@@ -211,7 +222,10 @@ private struct Renderer {
             literal(indent + marker)
         case .anchor:
             if let href = attribute(node, "href") {
-                let url = TextScan.trimmed(href)
+                var url = TextScan.trimmed(href)
+                if !HTMLText.isWebURL(url), let base, let absolute = URL(string: url, relativeTo: base)?.absoluteString {
+                    url = absolute
+                }
                 if HTMLText.isWebURL(url), seen.insert(url).inserted { links.append(url) }
             }
         case .cell:

@@ -29,7 +29,9 @@ final class RSSImporterTests: XCTestCase {
         let p = c.publications[0]
         XCTAssertEqual(p.id, "https://t.me/geopolitics_prime/54605")
         XCTAssertEqual(p.date, utc("2025-08-04T14:58:01Z"))
-        XCTAssertEqual(p.links.first, "https://t.me/geopolitics_prime/54605")
+        // The item's link is its permalink, not a link of its text.
+        XCTAssertEqual(p.permalink, "https://t.me/geopolitics_prime/54605")
+        XCTAssertFalse(p.links.contains("https://t.me/geopolitics_prime/54605"))
         // The title is the description's start cut with "...": not repeated.
         XCTAssertTrue(
             p.text.hasPrefix(
@@ -63,7 +65,8 @@ final class RSSImporterTests: XCTestCase {
         XCTAssertEqual(p.date, utc("2003-12-13T18:30:02Z"))
         XCTAssertEqual(p.utcOffset, 0)
         XCTAssertEqual(p.text, "Atom-Powered Robots Run Amok\n\nSome text.")
-        XCTAssertEqual(p.links, ["http://example.org/2003/12/13/atom03"])
+        XCTAssertEqual(p.permalink, "http://example.org/2003/12/13/atom03")
+        XCTAssertEqual(p.links, [])
     }
 
     func testAtomExtensive() throws {
@@ -77,25 +80,29 @@ final class RSSImporterTests: XCTestCase {
         XCTAssertEqual(p.date, utc("2003-12-13T12:29:29Z"))
         XCTAssertEqual(p.utcOffset, -4 * 3600)
         XCTAssertEqual(p.text, "Atom draft-07 snapshot\n\n[Update: The Atom draft is finished.]")
-        XCTAssertEqual(p.links, ["http://example.org/2005/04/02/atom"])
+        XCTAssertEqual(p.permalink, "http://example.org/2005/04/02/atom")
+        XCTAssertEqual(p.links, [])
         XCTAssertEqual(
             p.media, [Media(kind: .audio, url: "http://example.org/audio/ph34r_my_podcast.mp3", size: 1337)])
     }
 
     func testAtomDatesWithAndWithoutZone() throws {
         let c = try Self.load(Self.fixture("atom-dates.xml"))
-        XCTAssertEqual(c.publications.map(\.id), ["tag:example.org,2024:1", "tag:example.org,2024:3"])
+        XCTAssertEqual(c.publications.map(\.id), ["tag:example.org,2024:1", "tag:example.org,2024:2", "tag:example.org,2024:3"])
         let zoned = c.publications[0]
         XCTAssertEqual(zoned.date, utc("2024-02-29T20:15:00.250Z"))
         XCTAssertEqual(zoned.utcOffset, 3 * 3600)
         XCTAssertEqual(zoned.text, "With zone\n\nFirst & second\n\nThird")
         XCTAssertEqual(zoned.links, ["https://example.org/a"])
         XCTAssertEqual(zoned.media, [Media(kind: .video, url: "https://example.org/v.mp4", size: 2048, duration: 12)])
-        let bare = c.publications[1]
+        // No date at all: kept, its date unknown.
+        XCTAssertNil(c.publications[1].date)
+        XCTAssertEqual(c.publications[1].text, "No date\n\nKept, with an unknown date.")
+        let bare = c.publications[2]
         XCTAssertEqual(bare.date, utc("2024-03-01T08:00:00Z"))
         XCTAssertNil(bare.utcOffset)
         XCTAssertEqual(bare.text, "Without zone\n\nPlain 1 < 2, kept as text")
-        XCTAssertEqual(c.skipped.summary, "1 post skipped — first at line 12: missing date")
+        XCTAssertEqual(c.skipped.count, 0)
     }
 
     // MARK: Dates
@@ -123,7 +130,7 @@ final class RSSImporterTests: XCTestCase {
 
     // MARK: Bad input
 
-    func testItemWithoutDateIsSkipped() throws {
+    func testItemWithoutDateIsKept() throws {
         let xml = """
             <?xml version="1.0" encoding="UTF-8"?>
             <rss version="2.0">
@@ -141,9 +148,11 @@ final class RSSImporterTests: XCTestCase {
             </rss>
             """
         let c = try Self.load(Data(xml.utf8))
-        XCTAssertEqual(c.publications.map(\.text), ["Dated"])
-        XCTAssertEqual(c.publications.first?.id, "item-1")
-        XCTAssertEqual(c.skipped.summary, "1 post skipped — first at line 9: missing date")
+        // An item without a date is kept, with an unknown date, in the feed's order.
+        XCTAssertEqual(c.publications.map(\.text), ["Dated", "Undated"])
+        XCTAssertEqual(c.publications.map(\.id), ["item-1", "u-1"])
+        XCTAssertNil(c.publications[1].date)
+        XCTAssertEqual(c.skipped.count, 0)
     }
 
     func testTruncatedRSSKeepsCompleteItems() throws {
@@ -261,7 +270,8 @@ final class RSSImporterTests: XCTestCase {
             """
         let p = try XCTUnwrap(Self.load(Data(rss.utf8)).publications.first)
         XCTAssertEqual(p.text, "Headline\n\nFirst paragraph with a link.\n\nSecond\u{00A0}one\nnext line")
-        XCTAssertEqual(p.links, ["https://example.com/item", "https://example.com/x?a=1&b=2"])
+        XCTAssertEqual(p.links, ["https://example.com/x?a=1&b=2"])
+        XCTAssertEqual(p.permalink, "https://example.com/item")
         XCTAssertEqual(p.id, "https://example.com/item")
         XCTAssertEqual(p.date, utc("2002-10-02T13:00:00Z"))
         XCTAssertEqual(p.utcOffset, -5 * 3600)

@@ -203,3 +203,197 @@ final class TMeRealWorldTests: XCTestCase {
         XCTAssertEqual(ch.url, "https://t.me/s/fieldnotes")
     }
 }
+
+// MARK: 4–5. RSS and Atom as they exist in the wild
+
+final class FeedRealWorldTests: XCTestCase {
+    private func load(_ path: String) throws -> Channel {
+        try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture(path)).first)
+    }
+
+    func testSharedGuidsStillGiveUniqueIds() throws {
+        let ch = try load("realworld/rss-wild.xml")
+        XCTAssertEqual(ch.publications.map(\.id).prefix(2), ["shared-guid", "shared-guid#2"])
+        XCTAssertEqual(Set(ch.publications.map(\.id)).count, ch.publications.count)
+    }
+
+    func testTheItemLinkIsThePermalinkAndLinksAreThoseOfTheText() throws {
+        let ch = try load("realworld/rss-wild.xml")
+        XCTAssertEqual(ch.publications[0].permalink, "https://wild.example.net/news/1")
+        XCTAssertEqual(ch.publications[0].links, ["https://ext.example.com/a"])
+        XCTAssertEqual(ch.publications[1].links, [])
+        // Two of five items link somewhere in their text: not 100 % as when the item link counted.
+        XCTAssertEqual(ChannelStatistics(ch).linkShare, 0.4)
+        // The real Telegram bridge feed: its items' links are t.me permalinks, not links of the text.
+        let real = try load("rss/plaszeb-geopolitics-telethon.xml")
+        XCTAssertTrue(real.publications.allSatisfy { $0.permalink?.hasPrefix("https://t.me/geopolitics_prime/") == true })
+        XCTAssertLessThan(ChannelStatistics(real).linkShare ?? 1, 1)
+    }
+
+    func testPlainTextKeepsLineBreaksLeadingSpacesAndBlankLines() throws {
+        let p = try load("realworld/rss-wild.xml").publications[1]
+        XCTAssertEqual(p.text, "Second\n\nA poem, as written:\n\n  roses are red,\n    violets are blue\n\nSigned.")
+    }
+
+    func testControlCharacterReferencesAndBrokenHTMLDoNotStopTheFeed() throws {
+        let ch = try load("realworld/rss-wild.xml")
+        XCTAssertEqual(ch.publications.map(\.permalink).last, "https://wild.example.net/news/5")
+        XCTAssertEqual(ch.publications.count, 5)
+        XCTAssertEqual(ch.skipped.count, 0)
+        XCTAssertFalse(ch.publications[2].text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        XCTAssertEqual(ch.publications[3].text, "Broken markup\n\nstray close\nmisnested relative")
+    }
+
+    func testUTF16WithByteOrderMarkIsDecoded() throws {
+        let data = SampleFiles.fixture("realworld/rss-utf16-bom.xml")
+        XCTAssertEqual(Array(data.prefix(2)), [0xFF, 0xFE])
+        let ch = try load("realworld/rss-utf16-bom.xml")
+        XCTAssertEqual(ch.publications.map(\.text), try load("realworld/rss-wild.xml").publications.map(\.text))
+    }
+
+    func testEntityExpansionIsRefusedForWhatItIs() {
+        XCTAssertThrowsError(try FeedLoader.load(data: SampleFiles.fixture("realworld/rss-entity-bomb.xml"))) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "line 3: DOCTYPE declares entities; refused (entity expansion and external entities are never processed)")
+        }
+    }
+
+    func testDeepNestingIsRefusedKeepingWhatCameBefore() throws {
+        let ch = try load("realworld/rss-deep-nesting.xml")
+        XCTAssertEqual(ch.publications.map(\.id), ["deep-0", "deep-1", "deep-2"])
+        XCTAssertEqual(ch.skipped.count, 1)
+        XCTAssertTrue(ch.skipped.firstReason?.contains("elements nested deeper than 100 levels; refused from here on") == true, ch.skipped.summary ?? "")
+    }
+
+    func testRSS091And092ItemsHaveNoDateAndAreKeptInFeedOrder() throws {
+        let v091 = try load("realworld/rss-0.91.xml")
+        XCTAssertEqual(v091.publications.count, 3)
+        XCTAssertTrue(v091.publications.allSatisfy { $0.date == nil })
+        XCTAssertEqual(v091.publications[0].permalink, "http://writetheweb.com/read.php?item=24")
+        // Newest first, undated items keep the feed's order.
+        let places = Publication.placeDates(v091.publications)
+        let newest = v091.publications.indices.sorted { (places[$0], $1) > (places[$1], $0) }
+        XCTAssertEqual(newest, [0, 1, 2])
+        let v092 = try load("realworld/rss-0.92.xml")
+        XCTAssertEqual(v092.publications.count, 3)
+        XCTAssertEqual(v092.publications[0].media, [Media(kind: .audio, url: "http://www.scripting.com/mp3s/weatherReportDicksPicsVol7.mp3", size: 6_182_912)])
+        XCTAssertEqual(v092.publications[1].links, ["http://deadend.editthispage.com/", "http://deadend.editthispage.com/directory/61"])
+    }
+
+    func testRSS10DatesAndCreators() throws {
+        let ch = try load("realworld/rss-1.0.rdf")
+        XCTAssertEqual(ch.publications.map(\.author), ["Simon St.Laurent (mailto:simonstl@simonstl.com)", "Dan Brickley"])
+        XCTAssertEqual(ch.publications[1].utcOffset, 3600)
+    }
+
+    func testAtomWithoutUpdatedUsesPublishedAndResolvesXMLBase() throws {
+        let ch = try load("realworld/atom-published-only.xml")
+        XCTAssertEqual(ch.url, "https://blog.example.org/")
+        let notes = ch.publications[0]
+        XCTAssertEqual(notes.date, ISODate.parse("2024-06-01T10:00:00Z"))
+        XCTAssertEqual(notes.author, "Maria Lopez")
+        XCTAssertEqual(notes.permalink, "https://blog.example.org/posts/release-notes.html")
+        XCTAssertEqual(notes.links, ["https://blog.example.org/docs/changes", "https://other.example.com/x"])
+        let podcast = ch.publications[1]
+        XCTAssertEqual(podcast.permalink, "https://cdn.example.org/media/ep12")
+        XCTAssertEqual(podcast.media, [Media(kind: .audio, url: "https://cdn.example.org/media/ep12.mp3", size: 5_000_000)])
+    }
+
+    func testRelativeLinksResolveAgainstTheChannelLink() throws {
+        let ch = try load("realworld/rss-wild.xml")
+        XCTAssertEqual(ch.publications[2].permalink, "https://wild.example.net/news/3")
+        XCTAssertEqual(ch.publications[3].links, ["https://wild.example.net/rel/page"])
+    }
+
+    func testAuthorsFromRSSAndDublinCore() throws {
+        let ch = try load("realworld/rss-wild.xml")
+        XCTAssertEqual(ch.publications[0].author, "Ed Itor")
+        XCTAssertEqual(ch.publications[1].author, "Jo Writer")
+        XCTAssertNil(ch.publications[2].author)
+    }
+
+    func testMediaRSSAsYouTubeWritesIt() throws {
+        let ch = try load("realworld/youtube-channel.xml")
+        let p = ch.publications[0]
+        XCTAssertEqual(p.permalink, "https://www.youtube.com/watch?v=AbCdEfGhIjK")
+        XCTAssertEqual(p.author, "Field Notes Video")
+        XCTAssertEqual(
+            p.text,
+            "The harbour at dawn\n\nBoats leaving at first light.\nRecorded on the north pier.\n\nMore: https://fieldnotes.example.org/harbour")
+        XCTAssertEqual(p.links, ["https://fieldnotes.example.org/harbour"])
+        XCTAssertEqual(p.media, [
+            Media(kind: .video, url: "https://www.youtube.com/v/AbCdEfGhIjK?version=3"),
+            Media(kind: .photo, url: "https://i2.ytimg.com/vi/AbCdEfGhIjK/hqdefault.jpg"),
+        ])
+        XCTAssertEqual(ch.publications[1].text, "Sounds of the market")
+    }
+}
+
+// MARK: 7. No post dropped silently
+
+/// Every real and realistic file of the test resources: the posts each importer keeps, compared with a count made
+/// here from the file's own markup or JSON, independently of the importers.
+final class PostCountTests: XCTestCase {
+    private static let resources = SampleFiles.root.appendingPathComponent("Tests/FeedModelTests/Resources")
+
+    /// Occurrences of a byte pattern.
+    private func occurrences(_ needle: String, in data: Data) -> Int {
+        let n = Array(needle.utf8)
+        var count = 0
+        var from = data.startIndex
+        while let r = data[from...].firstRange(of: n) {
+            count += 1
+            from = r.upperBound
+        }
+        return count
+    }
+
+    /// Objects of type "message" or "service" in every `messages` list, walked with JSONSerialization.
+    private func tdesktopMessages(_ data: Data) throws -> Int {
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var chats: [[String: Any]] = [root]
+        for section in ["chats", "left_chats"] {
+            chats += ((root[section] as? [String: Any])?["list"] as? [[String: Any]]) ?? []
+        }
+        return chats.reduce(0) { sum, chat in
+            sum + ((chat["messages"] as? [[String: Any]]) ?? []).filter { ["message", "service"].contains($0["type"] as? String) }.count
+        }
+    }
+
+    /// Whole files only: damaged ones (cut, invalid on purpose) have tests of their own.
+    private static let damaged: Set<String> = [
+        "tdesktop/truncated.json", "tdesktop/bad-id-string.json", "tdesktop/bad-id-too-large.json",
+        "tdesktop/missing-date.json", "tdesktop/invalid-utf8.json", "tdesktop/lone-surrogate.json", "tdesktop/empty.json",
+        "realworld/rss-entity-bomb.xml", "realworld/rss-deep-nesting.xml",
+    ]
+
+    func testEveryImporterKeepsEveryPostOfEveryRealFile() throws {
+        // The folders of the importers' files (others hold OPML, configuration…).
+        let files = try ["tdesktop", "tme", "rss", "realworld"].flatMap { folder in
+            try FileManager.default.contentsOfDirectory(atPath: Self.resources.appendingPathComponent(folder).path)
+                .map { "\(folder)/\($0)" }
+        }.filter { !Self.damaged.contains($0) }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 15)
+        for file in files {
+            let data = try Data(contentsOf: Self.resources.appendingPathComponent(file))
+            let utf8 = FeedLoader.utf8(data)
+            let expected: Int
+            switch (file as NSString).pathExtension {
+            case "json": expected = try tdesktopMessages(data)
+            case "html": expected = occurrences("class=\"tgme_widget_message ", in: utf8)
+            default: expected = occurrences("<item>", in: utf8) + occurrences("<item ", in: utf8) + occurrences("<entry>", in: utf8) + occurrences("<entry ", in: utf8)
+            }
+            let channels: [Channel]
+            do {
+                channels = try FeedLoader.load(data: data)
+            } catch {
+                XCTFail("\(file): \(error)")
+                continue
+            }
+            let kept = channels.reduce(0) { $0 + $1.publications.count }
+            XCTAssertEqual(kept, expected, "\(file): \(kept) posts kept, the file has \(expected)")
+            XCTAssertEqual(channels.reduce(0) { $0 + $1.skipped.count }, 0, file)
+        }
+    }
+}

@@ -7,15 +7,19 @@ import Foundation
 /// RSS 2.0 (and 0.9x), RSS 1.0 (`rdf:RDF`) and Atom (RFC 4287), read with a SAX parser.
 ///
 /// Each item becomes a publication: its title, then a blank line, then the body (`content:encoded`, Atom
-/// `content`, `description` or `summary`, HTML turned into text) — the title is left out when the body already
-/// starts with it. The item link comes first in `links`. Enclosures, Atom `link rel="enclosure"` and
-/// `media:content` become media by MIME type. Items without a date are skipped, never dated by guess.
+/// `content`, `description`, `summary` or `media:description`, HTML turned into text) — the title is left out when
+/// the body already starts with it. The item's link is its permalink, not one of its `links` (those of the text).
+/// Enclosures, Atom `link rel="enclosure"`, `media:content`, `media:player` and `media:thumbnail` become media.
+/// Items without a date keep an unknown date (RSS 0.91/0.92 items have none), never a guessed one. Relative
+/// addresses are resolved against `xml:base` or the channel's link.
 ///
 /// Safety: external entities are never resolved, and a DOCTYPE that declares entities is refused outright, so
 /// neither `SYSTEM "file:///…"` nor an exponential entity bomb can reach the parser.
 enum RSSImporter: Importer {
     static func recognizes(_ data: Data) -> Bool {
-        guard let (name, head) = MarkupHead.rootElement(data, limit: 16_384) else { return false }
+        // A prolog too long to find the root in (an entity bomb's DOCTYPE) is claimed so that `load` refuses it
+        // for what it is.
+        guard let (name, head) = MarkupHead.rootElement(data, limit: 16_384) else { return entityLine(data) != nil }
         switch name {
         case "rss": return true
         case "feed": return head.contains("http://www.w3.org/2005/Atom")
@@ -41,7 +45,16 @@ enum RSSImporter: Importer {
     /// Entity declarations are refused before parsing: the only safe amount of entity expansion is none.
     /// Only the prolog is read (XML declaration, comments, processing instructions, DOCTYPE), however long it is.
     static func refuseEntityDeclarations(_ data: Data) throws(FeedError) {
-        let entityLine: Int? = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
+        if let line = entityLine(data) {
+            throw FeedError(
+                "DOCTYPE declares entities; refused (entity expansion and external entities are never processed)",
+                line: line, column: nil)
+        }
+    }
+
+    /// The line of the first `<!ENTITY` in the prolog's DOCTYPE, if any.
+    static func entityLine(_ data: Data) -> Int? {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
             let b = raw.bindMemory(to: UInt8.self)
             let n = b.count
             func starts(_ s: StaticString, at i: Int) -> Bool {
@@ -99,11 +112,6 @@ enum RSSImporter: Importer {
                 }
             }
             return nil
-        }
-        if let line = entityLine {
-            throw FeedError(
-                "DOCTYPE declares entities; refused (entity expansion and external entities are never processed)",
-                line: line, column: nil)
         }
     }
 
@@ -167,6 +175,12 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 
     /// The path of open elements (namespace-qualified local names as "ns|name", plain for no namespace).
     var stack: [String] = []
+    /// The `xml:base` in effect inside each open element.
+    var bases: [URL?] = []
+    /// Ids given so far: two items sharing a guid or link still get ids of their own.
+    var usedIDs = Set<String>()
+    /// Deeper nesting than this is refused: no feed needs it, and libxml2 gives up at 256 with a cryptic error.
+    static let maxDepth = 100
 
     struct Item {
         var line: Int
@@ -178,7 +192,11 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var body: [(rank: Int, text: String, kind: BodyKind)] = []
         var published: String?
         var updated: String?
+        var author: String?
+        var mediaTitle: String?
         var media: [Media] = []
+        /// The `xml:base` in effect at the item, for its relative addresses.
+        var base: URL?
     }
     enum BodyKind { case html, text, xhtml }
     var item: Item?
@@ -216,6 +234,13 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     ) {
         let key = FeedReader.key(elementName, namespaceURI)
         stack.append(key)
+        let inherited = bases.last ?? nil
+        bases.append(attributes["xml:base"].flatMap { URL(string: TextScan.trimmed($0), relativeTo: inherited)?.absoluteURL } ?? inherited)
+        if stack.count > FeedReader.maxDepth, error == nil {
+            error = ("elements nested deeper than \(FeedReader.maxDepth) levels; refused from here on", parser.lineNumber, parser.columnNumber)
+            parser.abortParsing()
+            return
+        }
         if !sawRoot {
             sawRoot = true
             rootName = key
@@ -231,7 +256,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         let inItem = item != nil
         if !inItem, key == "item" || key == "atom|entry" || key == "entry" {
             itemCount += 1
-            item = Item(line: parser.lineNumber, index: itemCount)
+            item = Item(line: parser.lineNumber, index: itemCount, base: bases.last ?? nil)
             itemDepth = stack.count
             return
         }
@@ -245,7 +270,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 begin(kind: .text)
             case "atom|link":
                 let rel = attributes["rel"] ?? "alternate"
-                if rel == "alternate", channel.url == nil, let href = attributes["href"], HTMLText.isWebURL(href) {
+                if rel == "alternate", channel.url == nil, let href = attributes["href"].flatMap(resolve) {
                     channel.url = href
                 }
             default: break
@@ -268,11 +293,21 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             guard direct else { return }
             begin(kind: attributes["type"].map(FeedReader.kind) ?? .text)
         case "link", "guid", "atom|id", "pubDate", "dc|date", "atom|published", "atom|updated", "atom|issued",
-            "atom|modified":
+            "atom|modified", "author", "dc|creator":
             if direct { begin(kind: .text) }
+        case "atom|name":
+            if parent == "atom|author", stack.count == itemDepth + 2 { begin(kind: .text) }
+        case "media|title":
+            begin(kind: attributes["type"] == "html" ? .html : .text)
+        case "media|description":
+            begin(kind: attributes["type"] == "html" ? .html : .text)
+        case "media|thumbnail":
+            if let url = attributes["url"].flatMap(resolve) { current.media.append(Media(kind: .photo, url: url)) }
+        case "media|player":
+            if let url = attributes["url"].flatMap(resolve) { current.media.append(Media(kind: .video, url: url)) }
         case "description", "atom|summary", "content|encoded", "atom|content":
             guard direct else { return }
-            if key == "atom|content", let src = attributes["src"], HTMLText.isWebURL(src) {
+            if key == "atom|content", let src = attributes["src"].flatMap(resolve) {
                 current.media.append(Media(kind: FeedReader.mediaKind(attributes["type"], nil), url: src))
                 return
             }
@@ -283,7 +318,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 }
             begin(kind: kind)
         case "atom|link":
-            guard direct, let href = attributes["href"], HTMLText.isWebURL(href) else { return }
+            guard direct, let href = attributes["href"].flatMap(resolve) else { return }
             let rel = attributes["rel"] ?? "alternate"
             if rel == "enclosure" {
                 current.media.append(
@@ -294,13 +329,13 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 current.link = href
             }
         case "enclosure":
-            guard let url = attributes["url"], HTMLText.isWebURL(url) else { return }
+            guard let url = attributes["url"].flatMap(resolve) else { return }
             current.media.append(
                 Media(
                     kind: FeedReader.mediaKind(attributes["type"], nil), url: url,
                     size: FeedReader.size(attributes["length"])))
         case "media|content":
-            guard let url = attributes["url"], HTMLText.isWebURL(url) else { return }
+            guard let url = attributes["url"].flatMap(resolve) else { return }
             current.media.append(
                 Media(
                     kind: FeedReader.mediaKind(attributes["type"], attributes["medium"]), url: url,
@@ -310,6 +345,16 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         }
     }
 
+    /// An address made absolute against the `xml:base` in effect, else the channel's link; nil unless http(s).
+    func resolve(_ raw: String) -> String? {
+        let s = TextScan.trimmed(raw)
+        if HTMLText.isWebURL(s) { return s }
+        guard !s.isEmpty, let base = (bases.last ?? nil) ?? channel.url.flatMap({ URL(string: $0) }),
+            let url = URL(string: s, relativeTo: base)?.absoluteString, HTMLText.isWebURL(url)
+        else { return nil }
+        return url
+    }
+
     func begin(kind: BodyKind) {
         capture = ""
         captureDepth = stack.count
@@ -317,7 +362,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        defer { if !stack.isEmpty { stack.removeLast() } }
+        defer {
+            if !stack.isEmpty { stack.removeLast() }
+            if !bases.isEmpty { bases.removeLast() }
+        }
         if let text = capture {
             if stack.count > captureDepth {
                 capture? += "</" + elementName + ">"
@@ -338,7 +386,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             case "title", "atom|title":
                 current.title = text
                 current.titleIsHTML = kind != .text
-            case "link": if current.link == nil { current.link = TextScan.trimmed(text) }
+            case "link": if current.link == nil { current.link = resolve(text) }
             case "guid", "atom|id": current.id = TextScan.trimmed(text)
             case "pubDate", "atom|published", "atom|issued": current.published = text
             case "dc|date": if current.published == nil { current.published = text }
@@ -346,6 +394,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             case "content|encoded", "atom|content": current.body.append((0, text, kind))
             case "description": current.body.append((1, text, kind))
             case "atom|summary": current.body.append((2, text, kind))
+            case "media|description": current.body.append((3, text, kind))
+            case "media|title": if current.mediaTitle == nil { current.mediaTitle = text }
+            case "author", "dc|creator", "atom|name":
+                if current.author == nil { current.author = FeedReader.authorName(text) }
             default: break
             }
             item = current
@@ -369,22 +421,32 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     func finishItem() {
         guard let it = item else { return }
         item = nil
-        guard let rawDate = (it.published ?? it.updated).map(TextScan.trimmed),
-            !rawDate.isEmpty
-        else {
-            channel.skipped.record(line: it.line, "missing date")
-            return
+        // No date (RSS 0.91/0.92 items have none): kept with an unknown date, in the feed's order.
+        var date: Date?
+        var offset: Int?
+        if let rawDate = (it.published ?? it.updated).map(TextScan.trimmed), !rawDate.isEmpty {
+            guard let parsed = FeedDate.parse(rawDate) else {
+                channel.skipped.record(line: it.line, "unreadable date \"\(rawDate.prefix(40))\"")
+                return
+            }
+            (date, offset) = parsed
         }
-        guard let (date, offset) = FeedDate.parse(rawDate) else {
-            channel.skipped.record(line: it.line, "unreadable date \"\(rawDate.prefix(40))\"")
-            return
-        }
-        let link = it.link.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
         var p = Publication(id: "", date: date, utcOffset: offset)
-        p.id = it.id.flatMap { $0.isEmpty ? nil : $0 } ?? link ?? "item-\(it.index)"
+        p.permalink = it.link
+        p.author = it.author
+        // A guid or link two items share names only the first; the next ones get "#2", "#3".
+        let given = it.id.flatMap { $0.isEmpty ? nil : $0 } ?? it.link ?? "item-\(it.index)"
+        var id = given
+        var n = 1
+        while !usedIDs.insert(id).inserted {
+            n += 1
+            id = "\(given)#\(n)"
+        }
+        p.id = id
 
-        let title = it.title.map { FeedReader.render($0, it.titleIsHTML ? .html : .text).text } ?? ""
-        let body = it.body.min { $0.rank < $1.rank }.map { FeedReader.render($0.text, $0.kind) }
+        let base = it.base ?? channel.url.flatMap { URL(string: $0) }
+        let title = (it.title ?? it.mediaTitle).map { FeedReader.render($0, it.titleIsHTML ? .html : .text).text } ?? ""
+        let body = it.body.min { $0.rank < $1.rank }.map { FeedReader.render($0.text, $0.kind, base: base) }
             ?? HTMLText.Result(text: "", links: [])
         if title.isEmpty {
             p.text = body.text
@@ -395,10 +457,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         } else {
             p.text = title + "\n\n" + body.text
         }
-        var links: [String] = []
-        if let link { links.append(link) }
-        for l in body.links where !links.contains(l) { links.append(l) }
-        p.links = links
+        p.links = body.links
         var seen = Set<String>()
         p.media = it.media.filter { $0.url.map { seen.insert($0).inserted } ?? true }
         channel.publications.append(p)
@@ -439,13 +498,13 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 
     /// A field's text: markup goes through HTMLText; plain text keeps its line breaks. RSS descriptions are
     /// declared HTML but often are plain text with newlines (Telegram bridges): only real markup is parsed.
-    static func render(_ raw: String, _ kind: BodyKind) -> HTMLText.Result {
+    static func render(_ raw: String, _ kind: BodyKind, base: URL? = nil) -> HTMLText.Result {
         if kind == .xhtml || (kind == .html && looksLikeMarkup(raw)) {
-            var r = HTMLText.convert(raw)
+            var r = HTMLText.convert(raw, base: base)
             // Escaped twice (`&amp;lt;p&amp;gt;`): the first pass leaves markup as text. One more pass, only when
             // that text has closing tags, so that prose such as "a < b" stays as it is.
             if kind == .html, hasClosingTag(r.text) {
-                let again = HTMLText.convert(r.text)
+                let again = HTMLText.convert(r.text, base: base)
                 r.text = again.text
                 for l in again.links where !r.links.contains(l) { r.links.append(l) }
             }
@@ -487,43 +546,24 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         return false
     }
 
-    /// Plain text: CRLF and CR become LF, spaces at line ends go, at most one blank line in a row, trimmed.
+    /// Plain text as written: CRLF and CR become LF, spaces at line ends go, blank lines and leading spaces stay
+    /// (poems, code, ASCII tables); only the indentation every line shares (the XML's own) and the blank lines
+    /// around the text are removed.
     static func plain(_ raw: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.utf8.count)
-        var newlines = 0  // pending line breaks
-        var spaces: [UInt8] = []  // pending spaces/tabs, dropped at line ends
-        var lastCR = false
-        for b in raw.utf8 {
-            switch b {
-            case 0x0D:
-                newlines += 1
-                spaces.removeAll(keepingCapacity: true)
-                lastCR = true
-                continue
-            case 0x0A:
-                if !lastCR { newlines += 1 }
-                spaces.removeAll(keepingCapacity: true)
-            case 0x20, 0x09:
-                if !out.isEmpty { spaces.append(b) }
-            default:
-                if !out.isEmpty, newlines > 0 {
-                    out.append(0x0A)
-                    if newlines > 1 { out.append(0x0A) }
+        var lines: [Substring] = []
+        for line in raw.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+            for part in line.split(separator: "\r", omittingEmptySubsequences: false) {
+                var end = part.endIndex
+                while end > part.startIndex, part[part.index(before: end)] == " " || part[part.index(before: end)] == "\t" {
+                    end = part.index(before: end)
                 }
-                if newlines > 0 || out.isEmpty {
-                    spaces.removeAll(keepingCapacity: true)  // indentation at a line start goes too
-                }
-                newlines = 0
-                if !spaces.isEmpty {
-                    out.append(contentsOf: spaces)
-                    spaces.removeAll(keepingCapacity: true)
-                }
-                out.append(b)
+                lines.append(part[..<end])
             }
-            lastCR = false
         }
-        return String(decoding: out, as: UTF8.self)
+        while lines.first?.isEmpty == true { lines.removeFirst() }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        let indent = lines.filter { !$0.isEmpty }.map { $0.prefix { $0 == " " || $0 == "\t" }.count }.min() ?? 0
+        return lines.map { $0.dropFirst(min(indent, $0.count)) }.joined(separator: "\n")
     }
 
     /// Whether the body already begins with the title (titles cut with "..." or "…" count by their start).
@@ -554,9 +594,22 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     static func mediaKind(_ type: String?, _ medium: String?) -> MediaKind {
         let t = (type ?? medium ?? "").lowercased()
         if t.hasPrefix("image") { return .photo }
-        if t.hasPrefix("video") { return .video }
+        // YouTube's media:content is its flash player: a video.
+        if t.hasPrefix("video") || t.contains("shockwave-flash") { return .video }
         if t.hasPrefix("audio") { return .audio }
         return .file
+    }
+
+    /// RSS writes `author` as an address with the name in parentheses ("jo@example.org (Jo Doe)"): the name.
+    static func authorName(_ raw: String) -> String? {
+        let s = oneLine(raw)
+        if let open = s.firstIndex(of: "("), s.hasSuffix(")"),
+            case let address = TextScan.trimmed(String(s[..<open])), address.contains("@"), !address.contains(" ")
+        {
+            let name = TextScan.trimmed(String(s[s.index(after: open)..<s.index(before: s.endIndex)]))
+            if !name.isEmpty { return name }
+        }
+        return s.isEmpty ? nil : s
     }
 
     static func size(_ s: String?) -> Int64? {
