@@ -163,6 +163,10 @@ public final class Library: Sendable {
                     CREATE TABLE importedState (path TEXT NOT NULL PRIMARY KEY, importedAt DATETIME NOT NULL);
                     """)
         }
+        migrator.registerMigration("library-v2") { db in
+            // What the importer says about the source as a whole (a contact page rather than a channel's posts).
+            try db.execute(sql: "ALTER TABLE channel ADD COLUMN notice TEXT")
+        }
         return migrator
     }()
 

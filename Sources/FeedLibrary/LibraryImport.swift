@@ -151,13 +151,13 @@ extension Library {
         let staging = try write("start importing \(channel.title)") { db -> Int64 in
             try db.execute(
                 sql: """
-                    INSERT INTO channel (status, record, statistics, topPosts, skippedCount, skippedLine, skippedReason, touchedAt)
-                    VALUES ('importing', ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO channel (status, record, statistics, topPosts, skippedCount, skippedLine, skippedReason, notice, touchedAt)
+                    VALUES ('importing', ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     coder.record(channel: channel), try? JSONEncoder().encode(statistics),
                     Self.list(statistics.topPosts.map(\.id)), channel.skipped.count, channel.skipped.firstLine,
-                    channel.skipped.firstReason, Date().timeIntervalSince1970,
+                    channel.skipped.firstReason, channel.notice, Date().timeIntervalSince1970,
                 ])
             return db.lastInsertedRowID
         }

@@ -7,7 +7,7 @@ public struct LibraryChannel: Equatable, Sendable {
     public var id: Int64
     /// What the user's marks are filed under; see `Library.key(of:)`.
     public var key: String
-    /// The channel's fields and what its import skipped; `publications` is empty (they are read by window).
+    /// The channel's fields, what its import skipped and its notice; `publications` is empty (they are read by window).
     public var channel: Channel
     public var statistics: ChannelStatistics
     /// Every stored post, service messages included (the list shows them; the statistics do not count them).
@@ -62,7 +62,7 @@ extension Library {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT key, status, record, statistics, topPosts, postCount, skippedCount, skippedLine, skippedReason,
+                    SELECT key, status, record, statistics, topPosts, postCount, skippedCount, skippedLine, skippedReason, notice,
                         (SELECT count(*) FROM readMark r JOIN post p ON p.channel = c.id AND p.id = r.postID
                          WHERE r.channelKey = c.key) AS readCount
                     FROM channel c WHERE id = ?
@@ -73,6 +73,7 @@ extension Library {
         channel.skipped.count = row["skippedCount"]
         channel.skipped.firstLine = row["skippedLine"]
         channel.skipped.firstReason = row["skippedReason"]
+        channel.notice = row["notice"]
         var statistics: ChannelStatistics
         if let data: Data = row["statistics"], let stored = try? JSONDecoder().decode(ChannelStatistics.self, from: data) {
             statistics = stored

@@ -1,43 +1,40 @@
+import FeedLibrary
 import FeedModel
 
 enum PaneID: CaseIterable {
     case list, body, stats
 }
 
-enum SortOrder: String, CaseIterable {
-    case newest, oldest, mostViewed = "most viewed"
-
-    var next: SortOrder {
-        let all = SortOrder.allCases
-        return all[((all.firstIndex(of: self) ?? 0) + 1) % all.count]
-    }
-}
-
-/// An incremental search: matches are positions in the display order, recomputed as the query changes.
+/// An incremental search: matches are positions in the display order, as the library found them.
 struct Search: Equatable {
     var query: String
-    var matches: [Int] = []
+    /// Positions of the matching posts, ascending; nil until the library answers for `query` in the current order.
+    var matches: [Int]? = nil
     /// Index into `matches` of the match the selection is on.
     var current: Int?
     /// Where the selection was when the search began, to go back on Esc.
     var origin: Int
-    /// The folded query and the sort order `matches` were computed for.
-    var matchedNeedle: String?
-    var matchedOrder: SortOrder?
 
     var counter: String {
+        guard let matches else { return "searching…" }
         guard !matches.isEmpty else { return "no match" }
         return "\((current ?? 0) + 1)/\(matches.count)"
     }
 }
 
-/// Everything the screen shows about one open channel, with its own selection, scroll and the user's marks.
-struct ChannelView {
-    var channel: Channel
-    var stats: ChannelStatistics
-    /// Indexes into `channel.publications`, in display order.
-    var order: [Int]
-    /// Position in `order`.
+/// Everything the screen shows about one open channel: a window of its posts in the library (the rows on screen
+/// and a page either side, never the whole channel), its selection and scroll, and the user's marks.
+struct ImportCount: Equatable {
+    var done: Int
+    var total: Int
+}
+
+struct ChannelView: Equatable {
+    /// The channel in the library, with its statistics; `channel.publications` is empty.
+    var stored: LibraryChannel
+    /// The posts around the screen, in `sort` order; when it does not cover the screen, the reducer asks for another.
+    var window: PostWindow
+    /// Position of the selected post in the order.
     var selected = 0
     /// First visible row of the list.
     var listTop = 0
@@ -45,89 +42,43 @@ struct ChannelView {
     var bodyTop = 0
     /// First row of the statistics pane when it is one scrolling column.
     var statsTop = 0
-    var sort = SortOrder.newest
+    var sort: PostOrder
     var search: Search?
-    /// The user's own vote (1–5) and the posts they opened, from the state database.
+    /// The user's own vote (1–5), the posts they opened and bookmarked, from the library.
     var userRating: Int?
     var read: Set<String> = []
     var bookmarks: Set<String> = []
-    /// Case- and diacritic-folded text of each publication, built on the first search.
-    private var searchIndex: [String]?
+    /// While the channel's first import goes on: posts imported so far, and in all; nil once it is complete.
+    var importing: ImportCount?
 
-    init(_ channel: Channel, sort: SortOrder = .newest) {
-        self.channel = channel
-        stats = ChannelStatistics(channel)
-        order = Array(channel.publications.indices)
+    init(_ stored: LibraryChannel, marks: UserMarks = UserMarks(), sort: PostOrder = .newest, selected: Int = 0, window: PostWindow? = nil) {
+        self.stored = stored
         self.sort = sort
-        applySort()
-        selected = 0
-    }
-
-    /// The key the state database files this channel under.
-    var key: String {
-        if let handle = channel.handle { return "@" + handle }
-        return channel.url ?? channel.title
-    }
-
-    var selectedPost: Publication? {
-        order.indices.contains(selected) ? channel.publications[order[selected]] : nil
-    }
-
-    /// Re-sorts, keeping the selected post selected.
-    mutating func applySort() {
-        let keep: Int? = order.indices.contains(selected) ? order[selected] : nil
-        let posts = channel.publications
-        let dates = Publication.placeDates(posts)
-        switch sort {
-        case .newest: order.sort { (dates[$0], $1) > (dates[$1], $0) }
-        case .oldest: order.sort { (dates[$0], $0) < (dates[$1], $1) }
-        case .mostViewed:
-            // Unknown views sort last.
-            order.sort {
-                let a = posts[$0].views?.value ?? -1
-                let b = posts[$1].views?.value ?? -1
-                return a != b ? a > b : (dates[$0], $1) > (dates[$1], $0)
-            }
+        self.selected = max(0, min(stored.postCount - 1, selected))
+        self.window = window ?? PostWindow(order: sort, offset: 0, posts: [])
+        userRating = marks.rating
+        read = marks.read
+        bookmarks = marks.bookmarks
+        if !stored.complete {
+            importing = ImportCount(done: stored.postCount, total: stored.postCount)
+            // Until the import ends only the newest-first positions are final.
+            self.sort = .newest
+            self.window.order = .newest
         }
-        if let keep, let i = order.firstIndex(of: keep) { selected = i }
-        if search != nil { findMatches() }
     }
 
-    /// Selects the post with this id, if present (the last position from the state database).
-    mutating func select(id: String) {
-        if let i = order.firstIndex(where: { channel.publications[$0].id == id }) { selected = i }
+    var channel: Channel { stored.channel }
+    var stats: ChannelStatistics { stored.statistics }
+    /// How many posts the list has.
+    var total: Int { stored.postCount }
+    /// The key the library files the user's marks under.
+    var key: String { stored.key }
+
+    func post(at position: Int) -> Publication? {
+        window.order == sort ? window.post(at: position) : nil
     }
 
-    /// Text, link preview and links: everything a search looks through.
-    static func searchable(_ p: Publication) -> String {
-        var parts = [p.text]
-        if let lp = p.linkPreview { parts += [lp.site, lp.title, lp.description, lp.url].compactMap { $0 } }
-        parts += p.links
-        if let from = p.forwardedFrom { parts.append(from) }
-        return parts.joined(separator: "\n")
-    }
-
-    /// Recomputes the matches. When the query only grew (typing), only the previous matches are looked at again.
-    mutating func findMatches() {
-        guard var s = search else { return }
-        let needle = SearchText.fold(s.query)
-        if searchIndex == nil {
-            var folder = SearchText()
-            searchIndex = channel.publications.map { folder.fold(Self.searchable($0)) }
-        }
-        let index = searchIndex ?? []
-        if needle.isEmpty {
-            s.matches = []
-        } else if let previous = s.matchedNeedle, !previous.isEmpty, needle.hasPrefix(previous), s.matchedOrder == sort {
-            s.matches = s.matches.filter { SearchText.contains(index[order[$0]], needle) }
-        } else {
-            s.matches = order.indices.filter { SearchText.contains(index[order[$0]], needle) }
-        }
-        s.matchedNeedle = needle
-        s.matchedOrder = sort
-        s.current = s.matches.firstIndex(of: selected)
-        search = s
-    }
+    var selectedPost: Publication? { post(at: selected) }
 }
 
 enum ScreenMode: Equatable {
@@ -171,12 +122,14 @@ struct AppState {
     var linksFrom = ScreenMode.browse
     var quit = false
 
-    init(channels: [Channel], size: Size, useColor: Bool = true, config: Config = Config()) {
-        self.channels = channels.map { ChannelView($0, sort: config.sort) }
+    /// `channels` come from the library (see `LibraryEffects.open`), at least one.
+    init(channels: [ChannelView], size: Size, useColor: Bool = true, config: Config = Config()) {
+        self.channels = channels
         self.size = size
         self.useColor = useColor
         self.config = config
-        status = Self.skipNotice(channels) ?? channels.lazy.compactMap(\.notice).first
+        let plain = channels.map(\.channel)
+        status = Self.skipNotice(plain) ?? plain.lazy.compactMap(\.notice).first
     }
 
     /// What the importers skipped, for the status line at start: the first channel with skips, named when

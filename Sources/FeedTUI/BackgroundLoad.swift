@@ -1,30 +1,83 @@
+import FeedLibrary
 import FeedModel
 import Foundation
 import Synchronization
 
-/// Loads sources on a thread of its own so the terminal stays responsive; the event loop polls `result`.
+/// Brings the sources into the library on a thread of its own, so the terminal stays responsive: a file that
+/// has not changed since its last import is taken from the library at once; any other source is read and
+/// imported in batches, and its channel can be shown from the first committed batch. The event loop polls
+/// `progress`; `cancel` stops an import between two batches (what it wrote is deleted).
 final class BackgroundLoad: Sendable {
-    private let outcome = Mutex<Result<[Channel], FeedError>?>(nil)
+    struct Progress: Equatable {
+        /// Channels whose import is complete (or that needed none), in the sources' order.
+        var ready: [Int64] = []
+        /// The channel being imported, once its first batch is in.
+        var importing: ImportProgress?
+        /// The source being read (parsed) before its import starts.
+        var reading: String?
+        var finished = false
+        var failure: String?
+    }
+
+    private let state = Mutex(Progress())
+    private let stop = Atomic<Bool>(false)
     let started = Date()
 
-    init(_ work: @escaping @Sendable () throws(FeedError) -> [Channel]) {
-        let thread = Thread {
-            let r = Result<[Channel], FeedError> { () throws(FeedError) in try work() }
-            self.outcome.withLock { $0 = r }
+    /// `parse` reads one source (a file, `-` or a URL) into channels.
+    init(sources: [String], library: Library, parse: @escaping @Sendable (String) throws(FeedError) -> [Channel]) {
+        let thread = Thread { [self] in
+            for source in sources {
+                do throws(LibraryError) {
+                    let stamp = SourceStamp(path: source)
+                    if let stamp, let ids = try library.channels(unchanged: stamp) {
+                        state.withLock { $0.ready += ids }
+                        continue
+                    }
+                    state.withLock { $0.reading = source }
+                    let channels: [Channel]
+                    do throws(FeedError) {
+                        channels = try parse(source)
+                    } catch {
+                        state.withLock { $0.failure = error.description }
+                        break
+                    }
+                    let ids = try library.importChannels(channels, from: stamp) { progress in
+                        state.withLock {
+                            $0.reading = nil
+                            $0.importing = progress
+                        }
+                        return !stop.load(ordering: .relaxed)
+                    }
+                    state.withLock {
+                        $0.ready += ids
+                        $0.importing = nil
+                    }
+                } catch {
+                    state.withLock { $0.failure = error.description }
+                    break
+                }
+            }
+            state.withLock {
+                $0.reading = nil
+                $0.finished = true
+            }
         }
         thread.stackSize = 8 << 20
         thread.start()
     }
 
-    var result: Result<[Channel], FeedError>? { outcome.withLock { $0 } }
+    var progress: Progress { state.withLock { $0 } }
 
-    /// Waits a little for a fast load, so small files open without a progress screen.
-    func wait(upTo seconds: Double) -> Result<[Channel], FeedError>? {
+    /// Asks the import to stop after its current batch; `progress.finished` tells when it has.
+    func cancel() { stop.store(true, ordering: .relaxed) }
+
+    /// Waits until something can be shown, the load ended, or `seconds` passed.
+    func wait(upTo seconds: Double) -> Progress {
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let r = result { return r }
+        while true {
+            let p = progress
+            if p.finished || !p.ready.isEmpty || p.importing != nil || Date() >= deadline { return p }
             usleep(5_000)
         }
-        return result
     }
 }

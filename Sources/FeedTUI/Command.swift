@@ -48,35 +48,82 @@ struct SourceOptions: ParsableArguments {
 
     /// Loads every source (or the bundled sample); a bad source ends the program with one line on stderr.
     func load(_ sources: [String]) throws -> [Channel] {
-        let load = try loader(sources)
+        let parse = try parser()
+        var channels: [Channel] = []
+        for path in try paths(sources) {
+            do {
+                channels += try parse(path)
+            } catch {
+                fail(error.description)
+            }
+        }
+        return channels
+    }
+
+    /// The sources given, or the bundled sample.
+    func paths(_ sources: [String]) throws -> [String] {
+        sources.isEmpty ? [try Samples.defaultPath()] : sources
+    }
+
+    /// Reads one source (a file, `-`, or a URL, downloaded) into channels; to run now or on a background thread.
+    func parser() throws -> @Sendable (String) throws(FeedError) -> [Channel] {
+        let format = try resolvedFormat()
+        return { (path: String) throws(FeedError) -> [Channel] in
+            guard let url = Source(path).url() else { return try FeedLoader.load(path: path, format: format) }
+            do throws(FeedError) {
+                guard case .fetched(let data, _) = try FeedTUI.fetcher.fetch(url) else { return [] }
+                return try FeedLoader.load(data: data, format: format)
+            } catch {
+                throw error.at(path)
+            }
+        }
+    }
+}
+
+/// The library the browser reads: `--library`, else the default one. When it cannot be used, a temporary one
+/// (deleted on exit) lets feedtui browse anyway, and `notice` says why nothing is kept.
+struct OpenedLibrary {
+    var library: Library
+    var notice: String?
+    /// The temporary file to delete on exit, if that is what was opened.
+    var temporary: String?
+
+    init(path: String?, oldState: String?) {
+        let env = ProcessInfo.processInfo.environment
+        do throws(LibraryError) {
+            library = try Library(path: path ?? Library.defaultPath(environment: env))
+            notice = library.notice
+            // Marks kept by feedtui 0.1 move into the library, once.
+            do throws(LibraryError) {
+                if let said = try library.importState(from: oldState ?? Library.oldStatePath(environment: env)) { notice = notice ?? said }
+            } catch {
+                notice = notice ?? error.description
+            }
+        } catch {
+            let opened = Self.temporary()
+            library = opened.library
+            temporary = opened.path
+            notice = "library not kept: \(error)"
+        }
+    }
+
+    /// A library of its own in the temporary folder, for `screen` and as the fallback above.
+    static func temporary() -> (library: Library, path: String) {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("feedtui-\(getpid())-\(UUID().uuidString).sqlite")
         do {
-            return try load()
+            return (try Library(path: path), path)
         } catch {
             fail(error.description)
         }
     }
 
-    /// The work of loading, to run now or on a background thread.
-    func loader(_ sources: [String]) throws -> @Sendable () throws(FeedError) -> [Channel] {
-        let format = try resolvedFormat()
-        let paths = sources.isEmpty ? [try Samples.defaultPath()] : sources
-        return { () throws(FeedError) -> [Channel] in
-            var channels: [Channel] = []
-            for path in paths {
-                let source = Source(path)
-                if let url = source.url() {
-                    do throws(FeedError) {
-                        guard case .fetched(let data, _) = try FeedTUI.fetcher.fetch(url) else { continue }
-                        channels += try FeedLoader.load(data: data, format: format)
-                    } catch {
-                        throw error.at(path)
-                    }
-                } else {
-                    channels += try FeedLoader.load(path: path, format: format)
-                }
-            }
-            return channels
-        }
+    func close() {
+        if let temporary { Self.remove(temporary) }
+    }
+
+    /// Deletes a temporary library with its WAL files.
+    static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }
 
@@ -118,7 +165,9 @@ struct Browse: ParsableCommand {
     @Argument(help: "Files, http(s) URLs, - for standard input.") var sources: [String] = []
     @OptionGroup var options: SourceOptions
     @Flag(help: "No colours (also when NO_COLOR is set).") var noColor = false
-    @Option(help: "The state database (default $XDG_STATE_HOME/feedtui/state.sqlite).") var state: String?
+    @Option(help: "The library (default $XDG_DATA_HOME/feedtui/library.sqlite).") var library: String?
+    @Option(help: "A state database of feedtui 0.1 whose ratings, read marks and bookmarks the library takes in, once (default $XDG_STATE_HOME/feedtui/state.sqlite).")
+    var state: String?
     @Flag(name: .customShort("v"), help: "Print the version, as --version does.") var version = false
     /// For `make install`: reads the page `swift package generate-manual` made from these command definitions and
     /// prints it with the KEYS, ENVIRONMENT and FILES sections. Not for users, so in no help.
@@ -148,20 +197,12 @@ struct Browse: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         if let problem = CursesBackend.unusableTerminal(named: env["TERM"]) { fail(problem) }
         let useColor = !noColor && (env["NO_COLOR"] ?? "").isEmpty
-        // Without a usable state database feedtui still browses; the status line says why nothing is kept.
-        let path = state ?? StateStore.defaultPath(environment: env)
-        var store: StateStore?
-        var notice: String?
-        do {
-            let opened = try StateStore(path: path)
-            store = opened
-            notice = opened.notice
-        } catch {
-            notice = "state not kept: \(error)"
-        }
-        // Loading runs beside the event loop: a large file shows progress and q cancels it.
-        let loading = BackgroundLoad(try options.loader(sources))
-        switch Runtime.run(loading: loading, useColor: useColor, config: config, store: store, notice: notice) {
+        // Without a usable library feedtui still browses; the status line says why nothing is kept.
+        let opened = OpenedLibrary(path: library, oldState: state)
+        defer { opened.close() }
+        // Importing runs beside the event loop: a large file shows progress and q cancels it.
+        let loading = BackgroundLoad(sources: try options.paths(sources), library: opened.library, parse: try options.parser())
+        switch Runtime.run(loading: loading, library: opened.library, useColor: useColor, config: config, notice: opened.notice) {
         case .exit(0): return
         case .exit(let code): throw ExitCode(code)
         case .failed(let message): fail(message)
@@ -228,10 +269,20 @@ struct ScreenCommand: ParsableCommand {
             keyList.append(key)
         }
         let config = loadConfig()
+        // A library of its own: rendering a screen never touches the user's.
+        let (library, path) = OpenedLibrary.temporary()
+        defer { OpenedLibrary.remove(path) }
         var state = AppState(
-            channels: try options.load(sources), size: Size(width: parts[0], height: parts[1]), useColor: false, config: config)
-        for key in keyList { reduce(&state, .key(key)) }
+            channels: try ScreenCommand.views(try options.load(sources), library: library, sort: config.sort),
+            size: Size(width: parts[0], height: parts[1]), useColor: false, config: config)
+        LibraryEffects.drive(&state, .resize(state.size), library: library)
+        for key in keyList { LibraryEffects.drive(&state, .key(key), library: library) }
         print(Screen.render(state).lines.joined(separator: "\n"))
+    }
+
+    /// Imports channels into a library and opens them as the browser does.
+    static func views(_ channels: [Channel], library: Library, sort: PostOrder) throws -> [ChannelView] {
+        try library.importChannels(channels).compactMap { id throws(LibraryError) in try LibraryEffects.view(id, library: library, sort: sort) }
     }
 }
 

@@ -23,7 +23,7 @@ struct Config: Equatable {
     /// The command that opens links; nil leaves it to `$BROWSER`, then xdg-open.
     var browser: String?
     /// The order of the post list when a channel opens.
-    var sort = SortOrder.newest
+    var sort = PostOrder.newest
     /// The widest the post text runs, in columns (long lines at 200 columns are hard to read).
     var postWidth = 80
     static let postWidths = 20...1000
@@ -77,7 +77,7 @@ struct Config: Equatable {
             # by the URL (else the URL comes last). Empty: $BROWSER, then xdg-open.
             browser = ""
 
-            # The order of the post list when a channel opens: \(SortOrder.allCases.map(\.configName).joined(separator: ", ")).
+            # The order of the post list when a channel opens: \(PostOrder.allCases.map(\.configName).joined(separator: ", ")).
             sort = \(quoted(standard.sort.configName))
 
             # The widest a post's text runs, in columns (\(postWidths.lowerBound)–\(postWidths.upperBound)); a wider pane centres it.
@@ -137,7 +137,7 @@ struct Config: Equatable {
     }
 }
 
-extension SortOrder {
+extension PostOrder {
     /// The name in the configuration file: `most-viewed` for "most viewed".
     var configName: String { rawValue.replacingOccurrences(of: " ", with: "-") }
 }
@@ -171,10 +171,10 @@ private struct ConfigReader {
                 }
             case "sort":
                 if let s = string(value, key) {
-                    if let order = SortOrder.allCases.first(where: { $0.configName == s }) {
+                    if let order = PostOrder.allCases.first(where: { $0.configName == s }) {
                         config.sort = order
                     } else {
-                        problem(key, "unknown order \(Self.quote(s)) (\(SortOrder.allCases.map(\.configName).joined(separator: ", ")))")
+                        problem(key, "unknown order \(Self.quote(s)) (\(PostOrder.allCases.map(\.configName).joined(separator: ", ")))")
                     }
                 }
             case "post-width":

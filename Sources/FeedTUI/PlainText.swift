@@ -4,7 +4,7 @@ import Foundation
 /// Output for pipes and `feedtui stats`: the same words as the screen, without the frame.
 enum PlainText {
     static func postList(_ ch: Channel) -> [String] {
-        ChannelView(ch).order.map { i in
+        PostOrder.newest.arrange(ch.publications).map { i in
             let p = ch.publications[i]
             return "\(Fmt.date(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  \(Fmt.count(p.views, width: 7))  \(Sanitize.line(PostListPane.title(of: p)))"
         }

@@ -6,8 +6,24 @@ enum Event: Equatable {
     case resize(Size)
     case action(Action)
     case mouse(MouseEvent)
-    /// The state database's answer when the program starts: per channel key, what the user stored.
-    case restored([String: StoredChannelState])
+    /// The library's answers to the effects below.
+    case window(channel: Int64, PostWindow)
+    case searched(channel: Int64, query: String, order: PostOrder, matches: [Int])
+    case located(channel: Int64, order: PostOrder, goal: LocateGoal, positions: [Int])
+    /// A first import goes on in the background: posts committed so far.
+    case importProgress(channel: Int64, done: Int, total: Int)
+    /// The channel as the library now holds it (its import ended).
+    case channelChanged(LibraryChannel)
+    /// Another source's channel is ready.
+    case channelAdded(ChannelView)
+}
+
+/// Why posts are looked up by id.
+enum LocateGoal: Equatable {
+    /// Select the post (it stays selected when the order changes).
+    case select
+    /// Jump to the next of these posts after the selection (bookmarks).
+    case nextBookmark
 }
 
 enum MouseEvent: Equatable {
@@ -23,11 +39,43 @@ enum Effect: Equatable {
     case saveBookmark(channel: String, post: String, marked: Bool)
     case saveLastSelected(channel: String, post: String)
     case openURL(String)
+    /// Posts at positions offset..<offset+limit of a channel in an order (answered by `.window`).
+    case loadWindow(channel: Int64, order: PostOrder, offset: Int, limit: Int)
+    /// The positions of the posts matching a query (answered by `.searched`).
+    case search(channel: Int64, query: String, order: PostOrder)
+    /// The positions of posts by id (answered by `.located`).
+    case locate(channel: Int64, posts: [String], order: PostOrder, goal: LocateGoal)
 }
 
-/// The only place the state changes. Pure: no I/O, no curses; effects leave as values.
+/// The only place the state changes. Pure: no I/O, no curses; effects leave as values. When the list shows rows
+/// the current window does not hold, the last effect asks the library for them.
 @discardableResult
 func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
+    var effects = step(&state, event)
+    if let load = windowRequest(state) { effects.append(load) }
+    return effects
+}
+
+/// The window the screen needs, when the one held does not cover it: the list's rows and the selection, with a
+/// screenful either side so that j and k rarely wait.
+func windowRequest(_ state: AppState) -> Effect? {
+    let view = state.channel
+    guard view.total > 0 else { return nil }
+    let rows = max(1, Layout(state).list?.height ?? 1)
+    var low = min(view.listTop, view.selected)
+    var high = min(view.total, max(view.listTop + rows, view.selected + 1))
+    if high - low > 4 * rows {
+        // The list is not shown (one pane at a time): only the selection matters.
+        low = view.selected
+        high = view.selected + 1
+    }
+    let held = view.window.order == view.sort ? view.window.offset..<(view.window.offset + view.window.posts.count) : 0..<0
+    if held.lowerBound <= low, held.upperBound >= high { return nil }
+    let offset = max(0, low - rows)
+    return .loadWindow(channel: view.stored.id, order: view.sort, offset: offset, limit: high + rows - offset)
+}
+
+private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
     switch event {
     case .resize(let size):
         state.size = size
@@ -37,15 +85,58 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return perform(&state, action, count: nil)
     case .mouse(let m):
         return mouse(&state, m)
-    case .restored(let stored):
-        for i in state.channels.indices {
-            guard let s = stored[state.channels[i].key] else { continue }
-            state.channels[i].userRating = s.rating
-            state.channels[i].read = s.readPosts
-            state.channels[i].bookmarks = s.bookmarks
-            if let id = s.lastSelected { state.channels[i].select(id: id) }
+    case .window(let id, let window):
+        for i in state.channels.indices where state.channels[i].stored.id == id && state.channels[i].sort == window.order {
+            state.channels[i].window = window
         }
         clampScroll(&state)
+        return []
+    case .searched(let id, let query, let order, let matches):
+        guard state.channel.stored.id == id, state.channel.sort == order, var s = state.channel.search, s.query == query else { return [] }
+        s.matches = matches
+        state.channel.search = s
+        if state.prompt == .search {
+            // Typing: go to the first match at or after where the search began.
+            select(&state, matches.first(where: { $0 >= s.origin }) ?? matches.first ?? s.origin)
+        }
+        updateCurrentMatch(&state)
+        clampScroll(&state)
+        return []
+    case .located(let id, let order, let goal, let positions):
+        guard state.channel.stored.id == id, state.channel.sort == order else { return [] }
+        switch goal {
+        case .select:
+            if let p = positions.first { select(&state, p) }
+        case .nextBookmark:
+            guard let next = positions.first(where: { $0 > state.channel.selected }) ?? positions.first else {
+                state.status = "no bookmarks — m bookmarks a post"
+                return []
+            }
+            select(&state, next)
+            state.status = "bookmark \((positions.firstIndex(of: next) ?? 0) + 1)/\(positions.count)"
+        }
+        updateCurrentMatch(&state)
+        clampScroll(&state)
+        return []
+    case .importProgress(let id, let done, let total):
+        for i in state.channels.indices where state.channels[i].stored.id == id {
+            state.channels[i].importing = ImportCount(done: done, total: total)
+            state.channels[i].stored.postCount = done
+        }
+        return []
+    case .channelChanged(let stored):
+        var effects: [Effect] = []
+        for i in state.channels.indices where state.channels[i].stored.id == stored.id {
+            let keep = state.channels[i].selectedPost?.id
+            state.channels[i].stored = stored
+            state.channels[i].importing = stored.complete ? nil : state.channels[i].importing
+            // Positions may have moved (posts kept from an older copy): read the window again, keep the selection.
+            state.channels[i].window.posts = []
+            if let keep { effects.append(.locate(channel: stored.id, posts: [keep], order: state.channels[i].sort, goal: .select)) }
+        }
+        return effects
+    case .channelAdded(let view):
+        state.channels.append(view)
         return []
     case .key(let key):
         state.status = nil
@@ -124,7 +215,7 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         } else if scrollsBody {
             state.channel.bodyTop = action == .top ? 0 : Int.max / 2
         } else {
-            select(&state, action == .top ? 0 : state.channel.order.count - 1)
+            select(&state, action == .top ? 0 : state.channel.total - 1)
         }
     case .nextPost, .previousPost:
         select(&state, state.channel.selected + (action == .nextPost ? count : -count))
@@ -166,9 +257,21 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
     case .searchNext, .searchPrevious:
         jumpToMatch(&state, forward: action == .searchNext, count: count)
     case .sort:
+        guard state.channel.importing == nil else {
+            state.status = "sorting waits for the import to finish"
+            break
+        }
+        let keep = state.channel.selectedPost?.id
         state.channel.sort = state.channel.sort.next
-        state.channel.applySort()
         state.status = "sorted by \(state.channel.sort.rawValue)"
+        let view = state.channel
+        // The selected post stays selected; the matches are found again in the new order.
+        if let keep { effects.append(.locate(channel: view.stored.id, posts: [keep], order: view.sort, goal: .select)) }
+        if var s = view.search {
+            s.matches = nil
+            state.channel.search = s
+            effects += searchEffect(state.channel)
+        }
     case .rate:
         state.prompt = .rate
     case .openLink:
@@ -192,13 +295,11 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         effects.append(.saveBookmark(channel: state.channel.key, post: post.id, marked: marked))
     case .nextBookmark:
         let view = state.channel
-        let marked = view.order.indices.filter { view.bookmarks.contains(view.channel.publications[view.order[$0]].id) }
-        guard let next = marked.first(where: { $0 > view.selected }) ?? marked.first else {
+        guard !view.bookmarks.isEmpty else {
             state.status = "no bookmarks — m bookmarks a post"
             break
         }
-        select(&state, next)
-        state.status = "bookmark \((marked.firstIndex(of: next) ?? 0) + 1)/\(marked.count)"
+        effects.append(.locate(channel: view.stored.id, posts: view.bookmarks.sorted(), order: view.sort, goal: .nextBookmark))
     case .channels:
         state.mode = .channels
         state.channelCursor = state.current
@@ -263,14 +364,14 @@ private func promptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) ->
                 state.channel.search = nil
             } else {
                 search.query.removeLast()
-                updateSearch(&state, search)
+                return updateSearch(&state, search)
             }
         case .char(let c):
             search.query.append(c)
-            updateSearch(&state, search)
+            return updateSearch(&state, search)
         case .ctrl("u"):
             search.query = ""
-            updateSearch(&state, search)
+            return updateSearch(&state, search)
         default:
             break
         }
@@ -279,17 +380,28 @@ private func promptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) ->
     }
 }
 
-/// Re-runs the search and moves to the first match at or after where the search began.
-private func updateSearch(_ state: inout AppState, _ search: Search) {
-    state.channel.search = search
-    state.channel.findMatches()
-    guard let s = state.channel.search else { return }
-    if let first = s.matches.first(where: { $0 >= s.origin }) ?? s.matches.first {
-        select(&state, first)
-    } else {
-        select(&state, s.origin)
-    }
-    state.channel.findMatches()
+/// Asks the library for the matches of the edited query; the answer moves to the first match at or after where
+/// the search began. An empty query matches nothing and goes back there.
+private func updateSearch(_ state: inout AppState, _ search: Search) -> [Effect] {
+    var s = search
+    s.matches = SearchText.fold(s.query).isEmpty ? [] : nil
+    state.channel.search = s
+    if s.matches != nil { select(&state, s.origin) }
+    updateCurrentMatch(&state)
+    clampScroll(&state)
+    return searchEffect(state.channel)
+}
+
+private func searchEffect(_ view: ChannelView) -> [Effect] {
+    guard let s = view.search, s.matches == nil else { return [] }
+    return [.search(channel: view.stored.id, query: s.query, order: view.sort)]
+}
+
+/// Which match the selection is on, for the counter.
+private func updateCurrentMatch(_ state: inout AppState) {
+    guard var s = state.channel.search else { return }
+    s.current = s.matches?.firstIndex(of: state.channel.selected)
+    state.channel.search = s
 }
 
 private func jumpToMatch(_ state: inout AppState, forward: Bool, count: Int) {
@@ -297,7 +409,7 @@ private func jumpToMatch(_ state: inout AppState, forward: Bool, count: Int) {
         state.status = "no search — / to search"
         return
     }
-    guard !s.matches.isEmpty else {
+    guard let matches = s.matches, !matches.isEmpty else {
         state.status = "no match for “\(s.query)”"
         return
     }
@@ -305,13 +417,13 @@ private func jumpToMatch(_ state: inout AppState, forward: Bool, count: Int) {
     var target = sel
     for _ in 0..<count {
         if forward {
-            target = s.matches.first { $0 > target } ?? s.matches[0]
+            target = matches.first { $0 > target } ?? matches[0]
         } else {
-            target = s.matches.last { $0 < target } ?? s.matches[s.matches.count - 1]
+            target = matches.last { $0 < target } ?? matches[matches.count - 1]
         }
     }
     select(&state, target)
-    state.channel.findMatches()
+    updateCurrentMatch(&state)
     if let s = state.channel.search { state.status = "/\(s.query)  \(s.counter)" }
 }
 
@@ -401,7 +513,7 @@ private func linkListKey(_ state: inout AppState, _ action: Action, count: Int?)
 
 /// Selects a post by position (clamped) and resets the body to its top.
 private func select(_ state: inout AppState, _ position: Int) {
-    let last = state.channel.order.count - 1
+    let last = state.channel.total - 1
     let target = max(0, min(last, position))
     if target != state.channel.selected { state.channel.bodyTop = 0 }
     state.channel.selected = target
@@ -415,7 +527,7 @@ func clampScroll(_ state: inout AppState) {
         let sel = state.channel.selected
         if sel < top { top = sel }
         if sel >= top + list.height { top = sel - list.height + 1 }
-        state.channel.listTop = max(0, min(top, max(0, state.channel.order.count - list.height)))
+        state.channel.listTop = max(0, min(top, max(0, state.channel.total - list.height)))
     }
     if let body = layout.body, let post = state.channel.selectedPost {
         let lines = PostBodyPane.lines(
@@ -451,7 +563,7 @@ private func mouse(_ state: inout AppState, _ m: MouseEvent) -> [Effect] {
         guard state.mode == .browse, state.prompt == nil else { return [] }
         if let list = layout.list, list.contains(x: x, y: y) {
             let position = state.channel.listTop + (y - list.y)
-            guard position < state.channel.order.count else { return [] }
+            guard position < state.channel.total else { return [] }
             state.focus = .list
             if position == state.channel.selected { return perform(&state, .open, count: nil) }
             select(&state, position)

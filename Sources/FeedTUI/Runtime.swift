@@ -8,90 +8,134 @@ enum RunOutcome: Equatable {
     case failed(String)
 }
 
-/// The event loop: backend events become reducer events; effects are carried out here.
+/// The event loop: backend events become reducer events; effects are carried out here, the library's by
+/// `LibraryEffects`. Sources come into the library beside the loop (`BackgroundLoad`).
 enum Runtime {
-    static func run(loading: BackgroundLoad, useColor: Bool, config: Config, store: StateStore?, notice: String?) -> RunOutcome {
+    static func run(loading: BackgroundLoad, library: Library, useColor: Bool, config: Config, notice: String?) -> RunOutcome {
         // A fast load (the usual case) fails before the terminal is touched, like any other error.
-        if case .failure(let e) = loading.wait(upTo: 0.3) { return .failed(e.description) }
+        let early = loading.wait(upTo: 0.3)
+        if let failure = early.failure, early.ready.isEmpty, early.importing == nil { return .failed(failure) }
         let backend = CursesBackend(useColor: useColor)
         defer { backend.end() }
-        let channels: [Channel]
-        switch waitForLoad(loading, keys: config.keys, backend: backend) {
-        case .success(let loaded): channels = loaded
+        let first: BackgroundLoad.Progress
+        switch waitForFirstChannel(loading, keys: config.keys, backend: backend) {
+        case .success(let p): first = p
         case .failure(let stop): return stop.outcome
         }
-        var state = AppState(channels: channels, size: backend.size, useColor: useColor, config: config)
-        if let store {
-            var stored: [String: StoredChannelState] = [:]
-            for view in state.channels { stored[view.key] = store.load(channel: view.key) }
-            reduce(&state, .restored(stored))
+        var views: [ChannelView] = []
+        do throws(LibraryError) {
+            for id in first.ready + [first.importing?.channel].compactMap({ $0 }) {
+                if let view = try LibraryEffects.view(id, library: library, sort: config.sort) { views.append(view) }
+            }
+        } catch {
+            return .failed(error.description)
         }
-        // A database that was set aside, or one that could not be read, is said at once, never swallowed.
-        if let message = notice ?? store?.lastError { state.status = message }
+        guard !views.isEmpty else { return .failed(first.failure ?? "no channel to show") }
+        var state = AppState(channels: views, size: backend.size, useColor: useColor, config: config)
+        // A library that was set aside, or marks imported from an old state database, are said at once.
+        if let notice { state.status = notice }
+        LibraryEffects.drive(&state, .resize(backend.size), library: library)
+        var seen = first
         backend.draw(Screen.render(state), force: true)
         while !state.quit {
             if let signal = backend.pendingSignal() {
                 // Save what a normal quit saves, then leave with the conventional status.
-                perform(reduce(&state, .action(.quit)), store: store, backend: backend, state: &state)
+                LibraryEffects.drive(&state, .action(.quit), library: library)
+                finish(loading)
                 return .exit(128 + signal)
             }
-            guard let event = backend.nextEvent(timeoutMs: 100) else { continue }
-            var force = perform(reduce(&state, event), store: store, backend: backend, state: &state)
+            let changed = follow(loading, seen: &seen, state: &state, library: library)
+            guard let event = backend.nextEvent(timeoutMs: 100) else {
+                if changed { backend.draw(Screen.render(state)) }
+                continue
+            }
+            var force = perform(LibraryEffects.drive(&state, event, library: library), backend: backend, state: &state)
             if case .resize = event { force = true }
             if !state.quit { backend.draw(Screen.render(state), force: force) }
         }
+        finish(loading)
         return .exit(0)
+    }
+
+    /// Stops an import that is still going on (what it wrote for its unfinished channel is deleted), waiting a
+    /// little for it; an import killed outright is cleaned up by the next one.
+    private static func finish(_ loading: BackgroundLoad) {
+        guard !loading.progress.finished else { return }
+        loading.cancel()
+        let deadline = Date().addingTimeInterval(3)
+        while !loading.progress.finished, Date() < deadline { usleep(10_000) }
+    }
+
+    /// Turns what the background load did since `seen` into events: progress, a finished import, a new channel,
+    /// a failure. Returns whether anything changed.
+    private static func follow(_ loading: BackgroundLoad, seen: inout BackgroundLoad.Progress, state: inout AppState, library: Library) -> Bool {
+        let now = loading.progress
+        guard now != seen else { return false }
+        defer { seen = now }
+        let shown = Set(state.channels.map(\.stored.id))
+        do throws(LibraryError) {
+            for id in now.ready where !seen.ready.contains(id) {
+                if shown.contains(id) {
+                    if let stored = try library.channel(id) { LibraryEffects.drive(&state, .channelChanged(stored), library: library) }
+                } else if let view = try LibraryEffects.view(id, library: library, sort: state.config.sort) {
+                    LibraryEffects.drive(&state, .channelAdded(view), library: library)
+                }
+            }
+            if let p = now.importing, p != seen.importing {
+                if shown.contains(p.channel) {
+                    LibraryEffects.drive(&state, .importProgress(channel: p.channel, done: p.imported, total: p.total), library: library)
+                } else if let view = try LibraryEffects.view(p.channel, library: library, sort: state.config.sort) {
+                    LibraryEffects.drive(&state, .channelAdded(view), library: library)
+                }
+            }
+        } catch {
+            state.status = error.description
+        }
+        if let failure = now.failure, failure != seen.failure { state.status = failure }
+        return true
     }
 
     private struct Stop: Error {
         var outcome: RunOutcome
     }
 
-    /// Shows progress until the sources are loaded; q, Esc or a signal cancels.
-    private static func waitForLoad(_ loading: BackgroundLoad, keys: KeyTable, backend: CursesBackend) -> Result<[Channel], Stop> {
+    /// Shows progress until the first channel can be shown; q, Esc or a signal cancels.
+    private static func waitForFirstChannel(_ loading: BackgroundLoad, keys: KeyTable, backend: CursesBackend) -> Result<BackgroundLoad.Progress, Stop> {
         while true {
-            switch loading.result {
-            case .success(let channels): return .success(channels)
-            case .failure(let e): return .failure(Stop(outcome: .failed(e.description)))
-            case nil: break
+            let p = loading.progress
+            if !p.ready.isEmpty || p.importing != nil { return .success(p) }
+            if p.finished { return .failure(Stop(outcome: .failed(p.failure ?? "no channel to show"))) }
+            if let signal = backend.pendingSignal() {
+                finish(loading)
+                return .failure(Stop(outcome: .exit(128 + signal)))
             }
-            if let signal = backend.pendingSignal() { return .failure(Stop(outcome: .exit(128 + signal))) }
             let seconds = Date().timeIntervalSince(loading.started)
             backend.draw(Screen.loading(size: backend.size, seconds: seconds))
             if case .key(let key) = backend.nextEvent(timeoutMs: 100), [.back, .backOrQuit, .quit].contains(keys.action(for: key)) {
+                finish(loading)
                 return .failure(Stop(outcome: .failed("loading cancelled")))
             }
         }
     }
 
-    /// Carries out effects; returns whether the screen must be redrawn from scratch.
+    /// Carries out the effects the library does not; returns whether the screen must be redrawn from scratch.
     @discardableResult
-    private static func perform(_ effects: [Effect], store: StateStore?, backend: CursesBackend, state: inout AppState) -> Bool {
+    private static func perform(_ effects: [Effect], backend: CursesBackend, state: inout AppState) -> Bool {
         var force = false
         for effect in effects {
-            do {
-                switch effect {
-                case .redraw:
+            switch effect {
+            case .redraw:
+                force = true
+            case .openURL(let url):
+                // The configuration file's browser comes before $BROWSER (same form: a list, %s for the URL).
+                var environment = ProcessInfo.processInfo.environment
+                if let browser = state.config.browser { environment["BROWSER"] = browser }
+                state.status = LinkOpener.open(url, environment: environment) { run in
                     force = true
-                case .saveRating(let channel, let stars):
-                    try store?.setRating(stars, channel: channel)
-                case .markRead(let channel, let post):
-                    try store?.markRead(post, channel: channel)
-                case .saveBookmark(let channel, let post, let marked):
-                    try store?.setBookmark(post, marked: marked, channel: channel)
-                case .saveLastSelected(let channel, let post):
-                    try store?.setLastSelected(post, channel: channel)
-                case .openURL(let url):
-                    // The configuration file's browser comes before $BROWSER (same form: a list, %s for the URL).
-                    var environment = ProcessInfo.processInfo.environment
-                    if let browser = state.config.browser { environment["BROWSER"] = browser }
-                    state.status = LinkOpener.open(url, environment: environment) { run in
-                        force = true
-                        return backend.suspended(run)
-                    }
+                    return backend.suspended(run)
                 }
-            } catch {
-                state.status = "state not saved: \(error)"
+            default:
+                break
             }
         }
         return force

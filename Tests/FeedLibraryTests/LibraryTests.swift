@@ -398,6 +398,7 @@ final class LibraryTests: XCTestCase {
                 XCTAssertEqual(stored.statistics, ChannelStatistics(expected), file)
                 XCTAssertEqual(stored.channel.title, ch.title, file)
                 XCTAssertEqual(stored.channel.skipped, ch.skipped, file)
+                XCTAssertEqual(stored.channel.notice, ch.notice, file)
                 checked += 1
             }
         }

@@ -20,14 +20,14 @@ final class LayoutTests: XCTestCase {
         var s = Fixture.state(try Fixture.seed(), 40, 12, keys: "Tab Tab")
         XCTAssertEqual(s.focus, .stats)
         XCTAssertTrue(Screen.render(s).lines.contains { $0.contains("subscribers") })
-        for _ in 0..<100 { reduce(&s, .key(.char("j"))) }
+        for _ in 0..<100 { Fixture.send(&s, .key(.char("j"))) }
         let bottom = Screen.render(s).lines
         XCTAssertTrue(bottom.contains { $0.contains("Sun  ·▓··········▒·····█·····") }, "the rhythm's last row is reachable")
         XCTAssertFalse(bottom.contains { $0.contains("subscribers") })
         let top = s.channel.statsTop
-        reduce(&s, .key(.char("k")))
+        Fixture.send(&s, .key(.char("k")))
         XCTAssertEqual(s.channel.statsTop, top - 1, "scrolling back starts at once, however often j was pressed")
-        reduce(&s, .key(.char("g")))
+        Fixture.send(&s, .key(.char("g")))
         XCTAssertEqual(s.channel.statsTop, 0)
         XCTAssertEqual(s.channel.selected, 0, "the list did not move")
     }
@@ -53,13 +53,13 @@ final class LayoutTests: XCTestCase {
 
     func testTooSmallAndRecovers() throws {
         var s = Fixture.state(try Fixture.seed(), 120, 40, keys: "j j")
-        reduce(&s, .resize(Size(width: 19, height: 5)))
+        Fixture.send(&s, .resize(Size(width: 19, height: 5)))
         let small = Screen.render(s)
         XCTAssertEqual(small.lines.filter { !$0.isEmpty }.joined(separator: " "), "terminal too small — need 20x6")
-        _ = reduce(&s, .key(.char("j")))
-        reduce(&s, .resize(Size(width: 20, height: 6)))
+        _ = Fixture.send(&s, .key(.char("j")))
+        Fixture.send(&s, .resize(Size(width: 20, height: 6)))
         XCTAssertTrue(Screen.render(s).lines[0].hasPrefix("┌ Durov"))
-        reduce(&s, .resize(Size(width: 120, height: 40)))
+        Fixture.send(&s, .resize(Size(width: 120, height: 40)))
         XCTAssertEqual(s.channel.selected, 3, "keys still work while too small")
         XCTAssertEqual(Screen.render(s).lines, Screen.render(Fixture.state(try Fixture.seed(), 120, 40, keys: "j j j")).lines)
     }

@@ -43,17 +43,17 @@ final class PostDetailsTests: XCTestCase {
         var ch = try trimmedExport()
         ch.publications[1].permalink = "https://t.me/fieldnotes/12"
         var s = Fixture.state([ch], 100, 30, keys: "S g")  // oldest first: the video is the second post
-        reduce(&s, .key(.char("j")))
+        Fixture.send(&s, .key(.char("j")))
         XCTAssertEqual(s.channel.selectedPost?.id, "12")
-        XCTAssertEqual(reduce(&s, .key(.char("p"))), [.openURL("https://t.me/fieldnotes/12")])
+        XCTAssertEqual(Fixture.send(&s, .key(.char("p"))), [.openURL("https://t.me/fieldnotes/12")])
         // Not one of the numbered links of the text.
         XCTAssertEqual(PostBodyPane.numberedLinks(ch.publications[1]), [])
-        reduce(&s, .key(.enter))
+        Fixture.send(&s, .key(.enter))
         let screen = Screen.render(s).lines.joined(separator: "\n")
         XCTAssertTrue(screen.contains("p opens this post at its source: https://t.me/fieldnotes/12"), screen)
-        reduce(&s, .key(.char("q")))
-        reduce(&s, .key(.char("j")))
-        XCTAssertEqual(reduce(&s, .key(.char("p"))), [])
+        Fixture.send(&s, .key(.char("q")))
+        Fixture.send(&s, .key(.char("j")))
+        XCTAssertEqual(Fixture.send(&s, .key(.char("p"))), [])
         XCTAssertEqual(s.status, "this post has no address of its own")
     }
 

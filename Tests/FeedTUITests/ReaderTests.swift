@@ -12,7 +12,7 @@ private func press(_ s: inout AppState, _ keys: String) -> [Effect] {
             XCTFail("unknown key \(name)")
             continue
         }
-        effects += reduce(&s, .key(key))
+        effects += Fixture.send(&s, .key(key))
     }
     return effects
 }
@@ -97,7 +97,7 @@ final class KeySemanticsTests: XCTestCase {
         _ = press(&s, "2 g")
         XCTAssertEqual(s.channel.selected, 1)
         let seed = try Fixture.seed()[0]
-        let ids = s.channel.order.map { seed.publications[$0].id }
+        let ids = Fixture.posts(s).map(\.id)
         _ = press(&s, "Enter")
         XCTAssertEqual(press(&s, "J"), [.markRead(channel: "@durov", post: ids[2])], "J shows the next post and marks it read")
         XCTAssertEqual(s.mode, .post)
@@ -106,7 +106,7 @@ final class KeySemanticsTests: XCTestCase {
         XCTAssertEqual(s.channel.selected, 1)
         XCTAssertEqual(press(&s, "7 G"), [.markRead(channel: "@durov", post: ids[6])])
         XCTAssertEqual(s.mode, .post)
-        XCTAssertTrue(Screen.render(s).lines.joined().contains(Fmt.date(seed.publications[s.channel.order[6]])?.long ?? "no date"))
+        XCTAssertTrue(Screen.render(s).lines.joined().contains(Fmt.date(Fixture.posts(s)[6])?.long ?? "no date"))
         _ = press(&s, "3 K")
         XCTAssertEqual(s.channel.selected, 3)
     }
@@ -147,15 +147,15 @@ final class MouseTests: XCTestCase {
         let body = try XCTUnwrap(layout.body)
         let list = try XCTUnwrap(layout.list)
         XCTAssertEqual(s.focus, .list)
-        reduce(&s, .mouse(.wheel(up: false, x: body.x + 3, y: body.y + 1)))
+        Fixture.send(&s, .mouse(.wheel(up: false, x: body.x + 3, y: body.y + 1)))
         XCTAssertEqual(s.channel.selected, 3, "the list under the focus did not move")
         XCTAssertEqual(s.channel.bodyTop, 3, "the body under the pointer scrolled")
         XCTAssertEqual(s.focus, .list, "the focus stays")
         _ = press(&s, "Tab")
-        reduce(&s, .mouse(.wheel(up: false, x: list.x + 3, y: list.y + 1)))
+        Fixture.send(&s, .mouse(.wheel(up: false, x: list.x + 3, y: list.y + 1)))
         XCTAssertEqual(s.channel.selected, 6, "the list under the pointer moved, though the body has the focus")
         XCTAssertEqual(s.focus, .body)
-        reduce(&s, .mouse(.wheel(up: true, x: list.x + 3, y: list.y + 1)))
+        Fixture.send(&s, .mouse(.wheel(up: true, x: list.x + 3, y: list.y + 1)))
         XCTAssertEqual(s.channel.selected, 3)
     }
 }

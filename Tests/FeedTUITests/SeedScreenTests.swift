@@ -40,57 +40,57 @@ final class ReducerTests: XCTestCase {
     func testMoveFollowsWithBody() throws {
         var s = Fixture.state(try Fixture.seed(), 120, 40)
         XCTAssertEqual(s.channel.selected, 0)
-        reduce(&s, .key(.char("j")))
-        reduce(&s, .key(.down))
+        Fixture.send(&s, .key(.char("j")))
+        Fixture.send(&s, .key(.down))
         XCTAssertEqual(s.channel.selected, 2)
         XCTAssertTrue(s.channel.selectedPost?.text.hasPrefix("Some thoughts on Indonesia") == true)
-        reduce(&s, .key(.up))
+        Fixture.send(&s, .key(.up))
         XCTAssertEqual(s.channel.selected, 1)
-        reduce(&s, .key(.char("k")))
-        reduce(&s, .key(.char("k")))
+        Fixture.send(&s, .key(.char("k")))
+        Fixture.send(&s, .key(.char("k")))
         XCTAssertEqual(s.channel.selected, 0, "clamped at the top")
-        reduce(&s, .key(.char("G")))
+        Fixture.send(&s, .key(.char("G")))
         XCTAssertEqual(s.channel.selected, 9)
-        reduce(&s, .key(.char("j")))
+        Fixture.send(&s, .key(.char("j")))
         XCTAssertEqual(s.channel.selected, 9, "clamped at the bottom")
     }
 
     func testCountPrefix() throws {
         var s = Fixture.state(try Fixture.seed(), 120, 40)
-        for k in ["5", "j"] { reduce(&s, .key(Key(name: k)!)) }
+        for k in ["5", "j"] { Fixture.send(&s, .key(Key(name: k)!)) }
         XCTAssertEqual(s.channel.selected, 5)
-        for k in ["1", "2", "k"] { reduce(&s, .key(Key(name: k)!)) }
+        for k in ["1", "2", "k"] { Fixture.send(&s, .key(Key(name: k)!)) }
         XCTAssertEqual(s.channel.selected, 0)
     }
 
     func testOpenBackQuit() throws {
         var s = Fixture.state(try Fixture.seed(), 120, 40)
-        reduce(&s, .key(.enter))
+        Fixture.send(&s, .key(.enter))
         XCTAssertEqual(s.mode, .post)
-        reduce(&s, .key(.char("q")))
+        Fixture.send(&s, .key(.char("q")))
         XCTAssertEqual(s.mode, .browse)
         XCTAssertFalse(s.quit)
-        reduce(&s, .key(.enter))
-        reduce(&s, .key(.escape))
+        Fixture.send(&s, .key(.enter))
+        Fixture.send(&s, .key(.escape))
         XCTAssertEqual(s.mode, .browse)
-        reduce(&s, .key(.escape))
+        Fixture.send(&s, .key(.escape))
         XCTAssertFalse(s.quit, "only q quits from the list")
-        reduce(&s, .key(.char("q")))
+        Fixture.send(&s, .key(.char("q")))
         XCTAssertTrue(s.quit)
     }
 
     func testScrollingInFullScreenStaysInsideTheText() throws {
         var s = Fixture.state(try Fixture.seed(), 60, 12, keys: "j Enter")
-        for _ in 0..<200 { reduce(&s, .key(.char("j"))) }
+        for _ in 0..<200 { Fixture.send(&s, .key(.char("j"))) }
         let lines = PostBodyPane.lines(for: try XCTUnwrap(s.channel.selectedPost), width: 56, full: true).count
         XCTAssertEqual(s.channel.bodyTop, lines - 10)
-        reduce(&s, .key(.char("g")))
+        Fixture.send(&s, .key(.char("g")))
         XCTAssertEqual(s.channel.bodyTop, 0)
     }
 
     func testListScrollsToKeepSelectionVisible() throws {
         var s = Fixture.state(try Fixture.seed(), 100, 12)
-        reduce(&s, .key(.char("G")))
+        Fixture.send(&s, .key(.char("G")))
         let rows = try XCTUnwrap(Layout(size: s.size, showStats: s.showStats, focus: s.focus, mode: s.mode).list).height
         XCTAssertEqual(s.channel.listTop, 10 - rows)
         let grid = Screen.render(s)

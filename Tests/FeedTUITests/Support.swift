@@ -1,3 +1,4 @@
+import FeedLibrary
 import FeedModel
 import Foundation
 import XCTest
@@ -14,19 +15,59 @@ enum Fixture {
         try FeedLoader.load(path: seedPath)
     }
 
+    /// The library of the last `state`: each state gets a fresh one, a real SQLite file in a temporary folder.
+    nonisolated(unsafe) static var library: Library?
+
+    /// Imports the channels into a fresh library, opens them as the browser does (with the user's `marks` by
+    /// channel key), and presses the keys.
     static func state(
-        _ channels: [Channel], _ width: Int, _ height: Int, keys: String = "", useColor: Bool = false, config: Config = Config()
+        _ channels: [Channel], _ width: Int, _ height: Int, keys: String = "", useColor: Bool = false, config: Config = Config(),
+        marks: [String: UserMarks] = [:]
     ) -> AppState {
-        var state = AppState(channels: channels, size: Size(width: width, height: height), useColor: useColor, config: config)
-        clampScroll(&state)
-        for name in keys.split(separator: " ") {
-            guard let key = Key(name: String(name)) else {
-                XCTFail("unknown key \(name)")
-                continue
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-fixture-\(UUID().uuidString)").path
+        let size = Size(width: width, height: height)
+        do {
+            let opened = try Library(path: folder + "/library.sqlite")
+            library = opened
+            for (key, m) in marks {
+                try opened.setRating(m.rating, channel: key)
+                for id in m.read { try opened.markRead(id, channel: key) }
+                for id in m.bookmarks { try opened.setBookmark(id, marked: true, channel: key) }
+                if let last = m.lastSelected { try opened.setLastSelected(last, channel: key) }
             }
-            reduce(&state, .key(key))
+            var state = AppState(
+                channels: try ScreenCommand.views(channels, library: opened, sort: config.sort), size: size, useColor: useColor,
+                config: config)
+            send(&state, .resize(size))
+            for name in keys.split(separator: " ") {
+                guard let key = Key(name: String(name)) else {
+                    XCTFail("unknown key \(name)")
+                    continue
+                }
+                send(&state, .key(key))
+            }
+            return state
+        } catch {
+            XCTFail("the fixture library: \(error)")
+            return AppState(channels: [], size: size)
         }
-        return state
+    }
+
+    /// One event through the reducer, with the library answering its queries as the runtime does; returns the
+    /// other effects (saves, links, redraws).
+    @discardableResult
+    static func send(_ state: inout AppState, _ event: Event) -> [Effect] {
+        guard let library else {
+            XCTFail("no fixture library")
+            return []
+        }
+        return LibraryEffects.drive(&state, event, library: library)
+    }
+
+    /// Every post of the current channel in the list's order, read from the library.
+    static func posts(_ state: AppState) -> [Publication] {
+        let view = state.channel
+        return (try? library?.window(channel: view.stored.id, order: view.sort, offset: 0, limit: view.total).posts) ?? []
     }
 }
 

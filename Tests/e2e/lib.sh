@@ -11,7 +11,7 @@ t() { tmux -u -L "$SOCK" "$@"; }
 start() {
   t kill-server 2>/dev/null || true
   t -f /dev/null new-session -d -s e2e -x "$1" -y "$2" \
-    "env -i PATH=$PATH HOME=$TMP HISTFILE=/dev/null TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC XDG_STATE_HOME=$TMP/state PS1='$ ' bash --norc --noprofile"
+    "env -i PATH=$PATH HOME=$TMP HISTFILE=/dev/null TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC XDG_STATE_HOME=$TMP/state XDG_DATA_HOME=$TMP/data PS1='$ ' bash --norc --noprofile"
   t set-option -g status off >/dev/null
   wait_for '\$' 10
 }

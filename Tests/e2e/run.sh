@@ -64,7 +64,7 @@ keys S
 check "S again: most viewed" wait_for "sorted by most viewed"
 keys q
 
-# Rating, read marks and position survive a restart (state in XDG_STATE_HOME).
+# Rating, read marks and position survive a restart (kept in the library, in XDG_DATA_HOME).
 run_feedtui "$BIN $SEED"
 keys g; keys j; keys j; keys Enter; keys q
 keys m
@@ -82,7 +82,7 @@ check "the bookmark survives a restart" wait_for "•Jul 16 2017"
 keys r; keys 0
 check "r 0 withdraws the vote" wait_for "no rating yet — r to rate"
 keys q
-check "state database exists" test -s "$TMP/state/feedtui/state.sqlite"
+check "the library exists" test -s "$TMP/data/feedtui/library.sqlite"
 
 # Help overlay.
 run_feedtui "$BIN $SEED"

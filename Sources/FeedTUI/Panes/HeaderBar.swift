@@ -19,7 +19,7 @@ enum HeaderBar {
         line.append(Span(text: " ", style: theme.text))
         // Where the selected post is in the list, at the right end: " 12/240 ".
         let view = state.channel
-        let position = view.order.isEmpty ? "" : " \(view.selected + 1)/\(view.order.count) "
+        let position = view.total == 0 ? "" : " \(view.selected + 1)/\(view.total) "
         let room = grid.width - 2 - position.displayWidth - 1
         grid.put(line, x: 1, y: 0, limit: room > 20 ? room : grid.width - 2)
         if room > 20 { grid.put(position, x: grid.width - 1 - position.displayWidth, y: 0, style: theme.muted) }

@@ -1,21 +1,21 @@
 import FeedModel
 
-/// The list of posts: date, views, first line. Only the visible rows are looked at, so a million posts cost
-/// no more to draw than ten.
+/// The list of posts: date, views, first line. Only the visible rows are read from the library, so a million
+/// posts cost no more to draw than ten.
 enum PostListPane {
     static let viewsWidth = 7
 
     static func render(_ state: AppState, in area: Rect, into grid: inout Grid, theme: Theme) {
         let view = state.channel
         let focused = state.focus == .list
-        guard !view.order.isEmpty else {
+        guard view.total > 0 else {
             grid.put(" no posts", x: area.x, y: area.y, limit: area.width, style: theme.muted)
             return
         }
         for row in 0..<area.height {
             let position = view.listTop + row
-            guard position < view.order.count else { break }
-            let post = view.channel.publications[view.order[position]]
+            // Rows come from the window the reducer keeps around the screen.
+            guard let post = view.post(at: position) else { continue }
             let y = area.y + row
             let selected = position == view.selected
             // A views column where no post of the channel has views would only take room from the text.

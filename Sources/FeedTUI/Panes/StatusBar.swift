@@ -15,7 +15,7 @@ enum StatusBar {
             let counter = query.isEmpty ? "type to search · Enter keeps · Esc cancels" : (s?.counter ?? "")
             let line: StyledLine = [
                 Span(text: " /", style: theme.title), Span(text: query, style: theme.text),
-                Span(text: "▏", style: theme.title), Span(text: "  \(counter) ", style: s?.matches.isEmpty == false || query.isEmpty ? theme.muted : theme.warning),
+                Span(text: "▏", style: theme.title), Span(text: "  \(counter) ", style: s?.matches?.isEmpty == false || query.isEmpty ? theme.muted : theme.warning),
             ]
             grid.put(line, x: 1, y: y, limit: limit)
         case .rate:
@@ -24,6 +24,10 @@ enum StatusBar {
             var text: String
             if let status = state.status {
                 text = status
+            } else if let count = state.channel.importing {
+                // A first import is going on: the list holds what is in so far, never shown as complete.
+                let share = count.total > 0 ? " (\(count.done * 100 / count.total)%)" : ""
+                text = "importing \(Fmt.count(Count(Int64(count.done)))) of \(Fmt.count(Count(Int64(count.total)))) posts\(share) — q cancels"
             } else if singlePane {
                 text = switch state.focus { case .list: "Posts"; case .body: "Post"; case .stats: "Statistics" }
                 if let s = state.channel.search { text += " · /\(s.query) \(s.counter) · n/N" }

@@ -1,0 +1,65 @@
+import FeedLibrary
+import FeedModel
+
+/// Carries out the effects that read or write the library and feeds the answers back to the reducer. The
+/// queries are index lookups (well under a millisecond), so the runtime performs them at once.
+enum LibraryEffects {
+    /// Reduces `event`, then carries out its library effects (and those of the answers); returns every effect
+    /// but the queries: the runtime carries out the rest (redraw, open a link), tests look at the saves.
+    @discardableResult
+    static func drive(_ state: inout AppState, _ event: Event, library: Library) -> [Effect] {
+        var pending = reduce(&state, event)
+        var rest: [Effect] = []
+        // An answer that does not satisfy the reducer (a post that cannot be read) must not loop.
+        var answers = 0
+        while !pending.isEmpty {
+            let effect = pending.removeFirst()
+            do {
+                guard let answer = try perform(effect, library: library) else {
+                    rest.append(effect)
+                    continue
+                }
+                answers += 1
+                if answers <= 16 { pending += reduce(&state, answer) }
+            } catch {
+                state.status = error.description
+            }
+        }
+        return rest
+    }
+
+    /// Does one effect; returns the event that answers it, if it asks a question.
+    private static func perform(_ effect: Effect, library: Library) throws(LibraryError) -> Event? {
+        switch effect {
+        case .redraw, .openURL:
+            return nil
+        case .saveRating(let channel, let stars):
+            try library.setRating(stars, channel: channel)
+        case .markRead(let channel, let post):
+            try library.markRead(post, channel: channel)
+        case .saveBookmark(let channel, let post, let marked):
+            try library.setBookmark(post, marked: marked, channel: channel)
+        case .saveLastSelected(let channel, let post):
+            try library.setLastSelected(post, channel: channel)
+        case .loadWindow(let channel, let order, let offset, let limit):
+            return .window(channel: channel, try library.window(channel: channel, order: order, offset: offset, limit: limit))
+        case .search(let channel, let query, let order):
+            return .searched(channel: channel, query: query, order: order, matches: try library.search(channel: channel, query: query, order: order))
+        case .locate(let channel, let posts, let order, let goal):
+            return .located(channel: channel, order: order, goal: goal, positions: try library.positions(of: Set(posts), channel: channel, order: order))
+        }
+        return nil
+    }
+
+    /// A channel of the library as the browser opens it: the user's marks, the order from the settings (newest
+    /// first while it is still being imported), the last selected post selected.
+    static func view(_ id: Int64, library: Library, sort: PostOrder) throws(LibraryError) -> ChannelView? {
+        guard let stored = try library.channel(id) else { return nil }
+        let marks = try library.marks(channel: stored.key)
+        var view = ChannelView(stored, marks: marks, sort: sort)
+        if let last = marks.lastSelected, let position = try library.positions(of: [last], channel: id, order: view.sort).first {
+            view.selected = position
+        }
+        return view
+    }
+}
