@@ -6,7 +6,8 @@ enum HelpText {
     static let files: [(name: String, meaning: String)] = [
         ("$XDG_CONFIG_HOME/feedtui/config.toml", "settings, keys and colours (feedtui config --default prints one)"),
         ("$XDG_CONFIG_HOME/feedtui/channels", "the channels you follow, one a line (feedtui add, remove)"),
-        ("$XDG_STATE_HOME/feedtui/state.sqlite", "your votes, opened posts, bookmarks, positions (or --state)"),
+        ("$XDG_DATA_HOME/feedtui/library.sqlite", "the library: every channel opened, your votes, opened posts, bookmarks, positions (or --library)"),
+        ("$XDG_STATE_HOME/feedtui/state.sqlite", "feedtui 0.1's votes and marks, taken into the library once (or --state)"),
         ("PREFIX/share/feedtui/Samples", "the bundled sample channels; one opens when no SOURCE is given"),
     ]
 
@@ -15,7 +16,8 @@ enum HelpText {
         ("BROWSER", "opens links, unless config.toml sets browser; else xdg-open"),
         ("TZ", "the local time zone"),
         ("XDG_CONFIG_HOME", "where feedtui/config.toml is (default ~/.config)"),
-        ("XDG_STATE_HOME", "where feedtui/state.sqlite is (default ~/.local/state)"),
+        ("XDG_DATA_HOME", "where feedtui/library.sqlite is (default ~/.local/share)"),
+        ("XDG_STATE_HOME", "where feedtui 0.1's feedtui/state.sqlite is (default ~/.local/state)"),
         ("FEEDTUI_SAMPLES", "the folder of the bundled samples"),
         ("FEEDTUI_TME_URL", "replaces https://t.me for Telegram channels (tests, mirrors)"),
     ]

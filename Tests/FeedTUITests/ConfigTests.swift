@@ -239,7 +239,7 @@ final class CommandHelpTests: XCTestCase {
     /// Every FEEDTUI_ variable the code reads is in `--help` (and so in the man page).
     func testHelpListsFilesAndEveryEnvironmentVariable() throws {
         let help = FeedTUI.helpMessage()
-        for name in ["NO_COLOR", "BROWSER", "TZ", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "config.toml", "state.sqlite"] {
+        for name in ["NO_COLOR", "BROWSER", "TZ", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "config.toml", "library.sqlite", "state.sqlite"] {
             XCTAssertTrue(help.contains(name), name)
         }
         let sources = Fixture.root.appendingPathComponent("Sources")
