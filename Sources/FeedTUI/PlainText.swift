@@ -23,6 +23,10 @@ enum StatsJSON {
         let s = ChannelStatistics(ch)
         let c = ch.counters
         func value(_ v: Any?) -> Any { v ?? NSNull() }
+        // Wall-clock times without a zone (Telegram Desktop exports without date_unixtime) are written without
+        // one, never as UTC.
+        let wallClock = ch.publications.contains { $0.date != nil } && ch.publications.allSatisfy { $0.date == nil || $0.wallClock }
+        let dateText = wallClock ? ISODate.formatWallClock : ISODate.format
         var rating: Any = NSNull()
         if let r = ch.rating { rating = ["votes": r.votes, "average": value(r.average)] as [String: Any] }
         return [
@@ -30,7 +34,7 @@ enum StatsJSON {
             "viewsPerWeek": value(c.viewsPerWeek?.value), "viewsPerMonth": value(c.viewsPerMonth?.value),
             "mentionsIn": value(c.mentionsIn?.value), "mentionsFrom": value(c.mentionsFrom?.value),
             "forwardedChannels": value(c.forwardedChannels?.value), "posts": s.postCount,
-            "firstPost": value(s.firstDate.map(ISODate.format)), "lastPost": value(s.lastDate.map(ISODate.format)),
+            "firstPost": value(s.firstDate.map(dateText)), "lastPost": value(s.lastDate.map(dateText)),
             "postsPerWeek": value(s.postsPerWeek), "postRate": value(s.postRate.map(rate)),
             "undatedPosts": s.undatedPosts, "viewsTotal": value(s.viewsTotal), "viewsMean": value(s.viewsMean),
             "viewsMedian": value(s.viewsMedian), "mediaShare": value(s.mediaShare), "linkShare": value(s.linkShare),

@@ -83,3 +83,44 @@ final class PostDetailsTests: XCTestCase {
         XCTAssertEqual(KeyTable.standard.action(for: .char("p")), .openPermalink)
     }
 }
+
+/// `feedtui stats` and `--json` say the same about the posting rate, in the unit the span supports.
+final class StatsRateTests: XCTestCase {
+    private func realFile(_ path: String) throws -> Channel {
+        try XCTUnwrap(FeedLoader.load(path: Fixture.root.appendingPathComponent("Tests/FeedModelTests/Resources/\(path)").path).first)
+    }
+
+    func testFiveMessagesIn36SecondsAreACountInTextAndJSON() throws {
+        // The real 2019 export: 5 messages within 36 seconds, once shown as 84 000/week.
+        let ch = try realFile("tdesktop/chat-analyser-full-export-2019.json")
+        XCTAssertTrue(PlainText.statistics(ch).contains("post rate           5 in 36 s"), PlainText.statistics(ch).joined(separator: "\n"))
+        let object = StatsJSON.object(ch)
+        XCTAssertTrue(object["postsPerWeek"] is NSNull)
+        let rate = try XCTUnwrap(object["postRate"] as? [String: Any])
+        XCTAssertEqual(rate["value"] as? Double, 5)
+        XCTAssertTrue(rate["per"] is NSNull)
+        XCTAssertEqual(rate["spanSeconds"] as? Double, 36)
+        // Its times carry no zone: written without one.
+        XCTAssertEqual(object["firstPost"] as? String, "2019-02-11T21:49:13")  // the first message, at 18:39, is a service one
+    }
+
+    func testWeeklyRateOverWeeksAndDailyRateOverDays() throws {
+        let seed = try Fixture.seed()[0]
+        XCTAssertTrue(PlainText.statistics(seed).contains("post rate           0.2/week"))
+        let object = StatsJSON.object(seed)
+        XCTAssertEqual(try XCTUnwrap(object["postsPerWeek"] as? Double), 10 / (293.73 / 7), accuracy: 0.01)
+        XCTAssertEqual((object["postRate"] as? [String: Any])?["per"] as? String, "week")
+        XCTAssertEqual(object["firstPost"] as? String, "2016-10-09T18:53:00Z")
+        let rss = try realFile("rss/plaszeb-geopolitics-telethon.xml")
+        XCTAssertEqual((StatsJSON.object(rss)["postRate"] as? [String: Any])?["per"] as? String, "day")
+        XCTAssertTrue(StatsJSON.object(rss)["postsPerWeek"] is NSNull)
+        let line = try XCTUnwrap(PlainText.statistics(rss).first { $0.hasPrefix("post rate") })
+        XCTAssertTrue(line.hasSuffix("/day"), line)
+    }
+
+    func testUndatedPostsAreCountedAndSaidSo() throws {
+        let ch = try realFile("realworld/tme-fieldnotes.html")
+        XCTAssertTrue(PlainText.statistics(ch).contains("posts               7 (1 without date)"))
+        XCTAssertEqual(StatsJSON.object(ch)["undatedPosts"] as? Int, 1)
+    }
+}

@@ -122,7 +122,7 @@ chmod +x "$TMP/browser"
 URL='https://example.org/a?b=1&c=$(touch /tmp/feedtui-pwned);d`id`'
 cat > "$TMP/links.json" <<JSON
 {"channels": [{"title": "Links", "publications": [
-  {"id": "1", "date": "2024-01-01T00:00:00Z", "text": "two links", "links": ["$URL", "javascript:alert(1)"]}
+  {"id": "1", "date": "2024-01-01T00:00:00Z", "text": "two links", "links": ["$URL", "javascript:alert(1)"], "permalink": "https://example.org/posts/1"}
 ]}], "format": "feedtui", "version": 1}
 JSON
 rm -f /tmp/feedtui-pwned
@@ -133,6 +133,8 @@ check "it got the URL as exactly one argument" sh -c "[ \"\$(cat '$TMP/argv')\" 
 check "nothing in the URL ran" test ! -e /tmp/feedtui-pwned
 keys 2; keys o
 check "a javascript: link is refused" wait_for "only http and https links open"
+keys p
+check "p opens the post's own page" sh -c "for i in \$(seq 50); do [ \"\$(cat '$TMP/argv')\" = 'https://example.org/posts/1' ] && exit 0; sleep 0.1; done; exit 1"
 keys q; keys q
 check "quit after links" wait_for "^EXIT=0"
 
