@@ -296,6 +296,7 @@ final class FeedRealWorldTests: XCTestCase {
         XCTAssertEqual(notes.permalink, "https://blog.example.org/posts/release-notes.html")
         XCTAssertEqual(notes.links, ["https://blog.example.org/docs/changes", "https://other.example.com/x"])
         let podcast = ch.publications[1]
+        XCTAssertEqual(podcast.author, "Site Team", "an entry without author has the feed's")
         XCTAssertEqual(podcast.permalink, "https://cdn.example.org/media/ep12")
         XCTAssertEqual(podcast.media, [Media(kind: .audio, url: "https://cdn.example.org/media/ep12.mp3", size: 5_000_000)])
     }

@@ -177,6 +177,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var stack: [String] = []
     /// The `xml:base` in effect inside each open element.
     var bases: [URL?] = []
+    /// An Atom feed's own `<author><name>`.
+    var feedAuthor: String?
     /// Ids given so far: two items sharing a guid or link still get ids of their own.
     var usedIDs = Set<String>()
     /// Deeper nesting than this is refused: no feed needs it, and libxml2 gives up at 256 with a cryptic error.
@@ -262,6 +264,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         }
         if inItem {
             startItemField(key, attributes)
+        } else if key == "atom|name", parent == "atom|author", stack.count == 3, rootName == "atom|feed" {
+            begin(kind: .text)  // the feed's author: the author of every entry that names none (RFC 4287 4.2.1)
         } else if isChannelLevel {
             switch key {
             case "title", "atom|title", "description", "atom|subtitle":
@@ -414,6 +418,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         case "link":
             let url = TextScan.trimmed(text)
             if channel.url == nil, HTMLText.isWebURL(url) { channel.url = url }
+        case "atom|name":
+            if feedAuthor == nil { feedAuthor = FeedReader.authorName(text) }
         default: break
         }
     }
@@ -433,7 +439,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         }
         var p = Publication(id: "", date: date, utcOffset: offset)
         p.permalink = it.link
-        p.author = it.author
+        p.author = it.author ?? feedAuthor
         // A guid or link two items share names only the first; the next ones get "#2", "#3".
         let given = it.id.flatMap { $0.isEmpty ? nil : $0 } ?? it.link ?? "item-\(it.index)"
         var id = given
