@@ -301,9 +301,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             if direct { begin(kind: .text) }
         case "atom|name":
             if parent == "atom|author", stack.count == itemDepth + 2 { begin(kind: .text) }
-        case "media|title":
-            begin(kind: attributes["type"] == "html" ? .html : .text)
-        case "media|description":
+        case "media|title", "media|description":
             begin(kind: attributes["type"] == "html" ? .html : .text)
         case "media|thumbnail":
             if let url = attributes["url"].flatMap(resolve) { current.media.append(Media(kind: .photo, url: url)) }

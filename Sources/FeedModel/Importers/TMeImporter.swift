@@ -316,7 +316,7 @@ enum TMeImporter: Importer {
         // `data-post="name/123"`; pages that leave it out still link the date to `https://t.me/name/123`.
         guard let id = attribute(post, "data-post").map(TextScan.trimmed).flatMap({ $0.isEmpty ? nil : $0 })
             ?? permalink.flatMap(postPath)
-        else { return .failure(FeedError("message without data-post id and without a date link")) }
+        else { return .failure(FeedError("message without data-post id and without a date link to the post")) }
         // The date permalink's `<time>`; any `<time datetime>` only when the link has none. A date link with a blank
         // or no `datetime` is a post whose date the page does not give: kept, with an unknown date. Without date
         // link and without any `<time>` the message is cut short (a truncated page): skipped.
