@@ -23,14 +23,14 @@ public struct ChannelStatistics: Equatable, Sendable {
     public var viewsByWeek: [Int64?]
     public var postsByMonth: [Int]
     public var viewsByMonth: [Int64?]
-    /// [weekday 0 = Monday][hour 0…23], in the zone each post was written in (UTC when unknown).
+    /// [weekday 0 = Monday][hour 0…23], on the clock the statistics were computed with.
     public var weekdayHour: [[Int]]
     public var mediaShare: Double?
     public var linkShare: Double?
     /// Mean views ÷ subscribers, where both are known.
     public var engagementRate: Double?
 
-    public init(_ channel: Channel) {
+    public init(_ channel: Channel, clock: Clock = Clock()) {
         // Indexes, not copies: archives can hold a million publications. One pass gathers what needs no
         // first date; the series need it, so they take a second.
         let all = channel.publications
@@ -87,9 +87,10 @@ public struct ChannelStatistics: Equatable, Sendable {
         if let first = firstDate {
             let firstWeek = Self.week(of: first)
             let firstMonth = Self.month(of: first)
+            var civil = Clock.Cache(clock)
             for p in posts {
                 guard let date = p.date else { continue }
-                let t = CivilTime(date, utcOffset: p.utcOffset ?? 0)
+                let t = civil.civil(date, p)
                 weekdayHour[t.weekday][t.hour] += 1
                 Self.add(p, at: Self.week(of: date) - firstWeek, posts: &postsByWeek, views: &viewsByWeek)
                 Self.add(p, at: Self.month(of: date) - firstMonth, posts: &postsByMonth, views: &viewsByMonth)

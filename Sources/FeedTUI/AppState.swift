@@ -111,6 +111,8 @@ struct AppState {
     /// The user's keys, theme and settings.
     var config: Config
     var countPrefix: Int?
+    /// The one rule every date follows (local zone by default, or each post's own offset).
+    var clock: Clock
     /// A one-line message for the bottom row until the next key.
     var status: String?
     /// First line of the help overlay shown (it scrolls on small terminals).
@@ -123,8 +125,9 @@ struct AppState {
     var quit = false
 
     /// `channels` come from the library (see `LibraryEffects.open`), at least one.
-    init(channels: [ChannelView], size: Size, useColor: Bool = true, config: Config = Config()) {
+    init(channels: [ChannelView], size: Size, useColor: Bool = true, config: Config = Config(), clock: Clock = Clock()) {
         self.channels = channels
+        self.clock = clock
         self.size = size
         self.useColor = useColor
         self.config = config

@@ -158,12 +158,23 @@ enum Samples {
     }
 }
 
+extension Clock.Rule: ExpressibleByArgument {}
+
+/// How dates are shown, for every command that shows them.
+struct ClockOption: ParsableArguments {
+    @Option(help: "Dates in your local zone (TZ), or in each post's own offset: local or post.")
+    var dates: Clock.Rule = .local
+
+    var clock: Clock { Clock(rule: dates) }
+}
+
 struct Browse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "browse", abstract: "Browse sources (the default command); no SOURCE opens the bundled sample.")
 
     @Argument(help: "Files, http(s) URLs, - for standard input.") var sources: [String] = []
     @OptionGroup var options: SourceOptions
+    @OptionGroup var dates: ClockOption
     @Flag(help: "No colours (also when NO_COLOR is set).") var noColor = false
     @Option(help: "The library (default $XDG_DATA_HOME/feedtui/library.sqlite).") var library: String?
     @Option(help: "A state database of feedtui 0.1 whose ratings, read marks and bookmarks the library takes in, once (default $XDG_STATE_HOME/feedtui/state.sqlite).")
@@ -190,7 +201,7 @@ struct Browse: ParsableCommand {
             let channels = try options.load(sources)
             // Not a terminal: print the post list as plain text.
             for ch in channels {
-                for line in PlainText.postList(ch) { print(line) }
+                for line in PlainText.postList(ch, clock: dates.clock) { print(line) }
             }
             return
         }
@@ -202,7 +213,7 @@ struct Browse: ParsableCommand {
         defer { opened.close() }
         // Importing runs beside the event loop: a large file shows progress and q cancels it.
         let loading = BackgroundLoad(sources: try options.paths(sources), library: opened.library, parse: try options.parser())
-        switch Runtime.run(loading: loading, library: opened.library, useColor: useColor, config: config, notice: opened.notice) {
+        switch Runtime.run(loading: loading, library: opened.library, useColor: useColor, config: config, clock: dates.clock, notice: opened.notice) {
         case .exit(0): return
         case .exit(let code): throw ExitCode(code)
         case .failed(let message): fail(message)
@@ -222,16 +233,17 @@ struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the channel statistics and exit.")
 
     @OptionGroup var input: OneSource
+    @OptionGroup var dates: ClockOption
     @Flag(help: "Print JSON instead of aligned text.") var json = false
 
     func run() throws {
         let channels = try input.load()
         if json {
-            print(StatsJSON.encode(channels))
+            print(StatsJSON.encode(channels, clock: dates.clock))
         } else {
             for (i, ch) in channels.enumerated() {
                 if i > 0 { print("") }
-                print(PlainText.statistics(ch).joined(separator: "\n"))
+                print(PlainText.statistics(ch, clock: dates.clock).joined(separator: "\n"))
             }
         }
     }
@@ -255,6 +267,7 @@ struct ScreenCommand: ParsableCommand {
 
     @Argument(help: "Files, or - for standard input.") var sources: [String]
     @OptionGroup var options: SourceOptions
+    @OptionGroup var dates: ClockOption
     @Option(help: "Screen size as COLSxROWS.") var size: String = "120x40"
     @Option(help: "Keys to press first, separated by spaces: j k Enter Esc Tab PgDn C-l …") var keys: String = ""
 
@@ -274,7 +287,7 @@ struct ScreenCommand: ParsableCommand {
         defer { OpenedLibrary.remove(path) }
         var state = AppState(
             channels: try ScreenCommand.views(try options.load(sources), library: library, sort: config.sort),
-            size: Size(width: parts[0], height: parts[1]), useColor: false, config: config)
+            size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: dates.clock)
         LibraryEffects.drive(&state, .resize(state.size), library: library)
         for key in keyList { LibraryEffects.drive(&state, .key(key), library: library) }
         print(Screen.render(state).lines.joined(separator: "\n"))

@@ -3,24 +3,24 @@ import Foundation
 
 /// Output for pipes and `feedtui stats`: the same words as the screen, without the frame.
 enum PlainText {
-    static func postList(_ ch: Channel) -> [String] {
+    static func postList(_ ch: Channel, clock: Clock) -> [String] {
         PostOrder.newest.arrange(ch.publications).map { i in
             let p = ch.publications[i]
-            return "\(Fmt.date(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  \(Fmt.count(p.views, width: 7))  \(Sanitize.line(PostListPane.title(of: p)))"
+            return "\(clock.civil(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  \(Fmt.count(p.views, width: 7))  \(Sanitize.line(PostListPane.title(of: p)))"
         }
     }
 
-    static func statistics(_ ch: Channel) -> [String] {
+    static func statistics(_ ch: Channel, clock: Clock) -> [String] {
         let header = ch.title + (ch.handle.map { " @\($0)" } ?? "")
-        let stats = ChannelStatistics(ch)
-        return [Sanitize.line(header)] + Report(ch, stats).lines(stats)
+        let stats = ChannelStatistics(ch, clock: clock)
+        return [Sanitize.line(header)] + Report(ch, stats, clock: clock, sample: ch.publications.first { $0.date != nil }).lines(stats)
     }
 }
 
 /// `feedtui stats --json`: the same values; every key is written, unknown ones as null (never 0).
 enum StatsJSON {
-    static func object(_ ch: Channel) -> [String: Any] {
-        let s = ChannelStatistics(ch)
+    static func object(_ ch: Channel, clock: Clock) -> [String: Any] {
+        let s = ChannelStatistics(ch, clock: clock)
         let c = ch.counters
         func value(_ v: Any?) -> Any { v ?? NSNull() }
         // Wall-clock times without a zone (Telegram Desktop exports without date_unixtime) are written without
@@ -41,7 +41,7 @@ enum StatsJSON {
             "engagementRate": value(s.engagementRate), "rating": rating, "postsByWeek": s.postsByWeek,
             "viewsByWeek": s.viewsByWeek.map(value), "topPostsByViews": s.topPosts.map(\.id),
             "postsByMonth": s.postsByMonth, "viewsByMonth": s.viewsByMonth.map(value),
-            "postsByWeekdayHour": s.weekdayHour,
+            "postsByWeekdayHour": s.weekdayHour, "datesIn": clock.description,
             "skipped": ch.skipped.count, "firstSkipped": value(ch.skipped.summary),
         ]
     }
@@ -52,8 +52,8 @@ enum StatsJSON {
     }
 
     /// One object for one channel, an array for several.
-    static func encode(_ channels: [Channel]) -> String {
-        let objects = channels.map(object)
+    static func encode(_ channels: [Channel], clock: Clock) -> String {
+        let objects = channels.map { object($0, clock: clock) }
         let root: Any = objects.count == 1 ? objects[0] : objects
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)

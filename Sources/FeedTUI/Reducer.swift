@@ -196,7 +196,7 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         case .bottom: state.channel.statsTop = Int.max / 2
         default: break
         }
-        state.channel.statsTop = max(0, min(StatsPane.maxTop(state.channel, in: stats), state.channel.statsTop))
+        state.channel.statsTop = max(0, min(StatsPane.maxTop(state.channel, clock: state.clock, in: stats), state.channel.statsTop))
         if [.moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom].contains(action) { return [] }
     }
     switch action {
@@ -531,7 +531,8 @@ func clampScroll(_ state: inout AppState) {
     }
     if let body = layout.body, let post = state.channel.selectedPost {
         let lines = PostBodyPane.lines(
-            for: post, width: PostBodyPane.textArea(state, in: body).width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id)
+            for: post, width: PostBodyPane.textArea(state, in: body).width, full: state.mode == .post,
+            bookmarked: state.channel.bookmarks.contains(post.id), clock: state.clock
         ).count
         state.channel.bodyTop = max(0, min(state.channel.bodyTop, lines - body.height))
     } else {

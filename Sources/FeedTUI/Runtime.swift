@@ -11,7 +11,7 @@ enum RunOutcome: Equatable {
 /// The event loop: backend events become reducer events; effects are carried out here, the library's by
 /// `LibraryEffects`. Sources come into the library beside the loop (`BackgroundLoad`).
 enum Runtime {
-    static func run(loading: BackgroundLoad, library: Library, useColor: Bool, config: Config, notice: String?) -> RunOutcome {
+    static func run(loading: BackgroundLoad, library: Library, useColor: Bool, config: Config, clock: Clock, notice: String?) -> RunOutcome {
         // A fast load (the usual case) fails before the terminal is touched, like any other error.
         let early = loading.wait(upTo: 0.3)
         if let failure = early.failure, early.ready.isEmpty, early.importing == nil { return .failed(failure) }
@@ -31,7 +31,7 @@ enum Runtime {
             return .failed(error.description)
         }
         guard !views.isEmpty else { return .failed(first.failure ?? "no channel to show") }
-        var state = AppState(channels: views, size: backend.size, useColor: useColor, config: config)
+        var state = AppState(channels: views, size: backend.size, useColor: useColor, config: config, clock: clock)
         // A library that was set aside, or marks imported from an old state database, are said at once.
         if let notice { state.status = notice }
         LibraryEffects.drive(&state, .resize(backend.size), library: library)

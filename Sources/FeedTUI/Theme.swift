@@ -275,14 +275,9 @@ enum Fmt {
         return oneDecimal(v)
     }
 
-    /// The post's date in the zone it was written in (a wall-clock time as the source gave it); nil when unknown.
-    static func date(_ p: Publication) -> CivilTime? {
-        p.date.map { CivilTime($0, utcOffset: p.utcOffset ?? 0) }
-    }
-
-    /// `Jul 30 2017`, or `—` padded to the same width.
-    static func shortDate(_ p: Publication) -> String {
-        date(p)?.short ?? unknown.padding(toLength: 11, withPad: " ", startingAt: 0)
+    /// `Jul 30 2017` on the clock, or `—` padded to the same width.
+    static func shortDate(_ p: Publication, _ clock: Clock) -> String {
+        clock.civil(p)?.short ?? unknown.padding(toLength: 11, withPad: " ", startingAt: 0)
     }
 
     /// Unicode block sparkline of a series; nil values draw as spaces.

@@ -321,13 +321,13 @@ final class ChannelListTests: XCTestCase {
         _ = press(&s, "k Enter")
         XCTAssertEqual(s.current, 0)
         XCTAssertEqual(s.mode, .browse)
-        XCTAssertEqual(Report(s.channel.channel, s.channel.stats).values.first { $0.label == "posts" }?.value, "10", "statistics are per channel")
+        XCTAssertEqual(Report(s.channel.channel, s.channel.stats, clock: Fixture.utc, sample: s.channel.selectedPost).values.first { $0.label == "posts" }?.value, "10", "statistics are per channel")
     }
 }
 
 final class StatsOutputTests: XCTestCase {
     func testSeedStatisticsText() throws {
-        XCTAssertEqual(PlainText.statistics(try Fixture.seed()[0]), [
+        XCTAssertEqual(PlainText.statistics(try Fixture.seed()[0], clock: Fixture.utc), [
             "Durov's Channel @durov",
             "subscribers         —",
             "views per week      255 406",
@@ -345,10 +345,11 @@ final class StatsOutputTests: XCTestCase {
             "with media          40%",
             "with links          40%",
             "engagement          —",
+            "dates in            local time, GMT (now UTC+00:00)",
             "rating              no rating yet",
             "posts/week          █▁▁▁▁▃▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▃▃▁▁▃▁▁▁▁▁▁▁▁▁▁▁▃▃▃",
             "",
-            "posting rhythm (weekday × hour, the posts' own time zone or UTC)",
+            "posting rhythm (weekday × hour, on the clock of \"dates in\")",
             "hour 0     6     12    18",
             "Mon  ························",
             "Tue  ··················▒▒····",
@@ -361,7 +362,7 @@ final class StatsOutputTests: XCTestCase {
     }
 
     func testViewsSparklineAndTopThreeWhereViewsAreKnown() throws {
-        let lines = PlainText.statistics(try FeedLoader.load(path: Fixture.root.appendingPathComponent("Samples/unicode-sampler.json").path)[0])
+        let lines = PlainText.statistics(try FeedLoader.load(path: Fixture.root.appendingPathComponent("Samples/unicode-sampler.json").path)[0], clock: Fixture.utc)
         XCTAssertTrue(lines.contains("views/week          ▅█"))
         XCTAssertTrue(lines.contains("views total         187 825"))
         XCTAssertTrue(lines.contains("engagement          49%"), "mean views 26 832 ÷ 54 321 subscribers")
@@ -374,7 +375,7 @@ final class StatsOutputTests: XCTestCase {
     }
 
     func testStatsJSONWritesNullForUnknown() throws {
-        let json = StatsJSON.encode(try Fixture.seed())
+        let json = StatsJSON.encode(try Fixture.seed(), clock: Fixture.utc)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         XCTAssertEqual(object["viewsPerWeek"] as? Int, 255_406)
         XCTAssertTrue(object["viewsPerMonth"] is NSNull)

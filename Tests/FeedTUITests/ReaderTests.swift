@@ -106,7 +106,7 @@ final class KeySemanticsTests: XCTestCase {
         XCTAssertEqual(s.channel.selected, 1)
         XCTAssertEqual(press(&s, "7 G"), [.markRead(channel: "@durov", post: ids[6])])
         XCTAssertEqual(s.mode, .post)
-        XCTAssertTrue(Screen.render(s).lines.joined().contains(Fmt.date(Fixture.posts(s)[6])?.long ?? "no date"))
+        XCTAssertTrue(Screen.render(s).lines.joined().contains(Fixture.utc.civil(Fixture.posts(s)[6])?.long ?? "no date"))
         _ = press(&s, "3 K")
         XCTAssertEqual(s.channel.selected, 3)
     }
@@ -190,7 +190,7 @@ final class StatisticsPaneTests: XCTestCase {
             let mark = first.lines[stats.maxY - 1]
             XCTAssertTrue(mark.contains("more row"), "\(size): a mark says more rows are below: \(mark)")
             let rows = everyRow(&s).joined(separator: "\n")
-            let report = Report(s.channel.channel, s.channel.stats, mine: nil)
+            let report = Report(s.channel.channel, s.channel.stats, clock: Fixture.utc, sample: s.channel.selectedPost)
             for label in report.series.map(\.label) where !label.isEmpty {
                 XCTAssertTrue(rows.contains(label), "\(size) \(s.channel.channel.title): \(label) reachable")
             }
@@ -199,10 +199,10 @@ final class StatisticsPaneTests: XCTestCase {
             _ = press(&s, "g")
             XCTAssertEqual(s.channel.statsTop, 0)
             _ = press(&s, "G")
-            XCTAssertEqual(s.channel.statsTop, StatsPane.maxTop(s.channel, in: stats))
+            XCTAssertEqual(s.channel.statsTop, StatsPane.maxTop(s.channel, clock: Fixture.utc, in: stats))
             XCTAssertGreaterThan(s.channel.statsTop, 0)
             _ = press(&s, "PgUp")
-            XCTAssertEqual(s.channel.statsTop, max(0, StatsPane.maxTop(s.channel, in: stats) - (stats.height - 1)))
+            XCTAssertEqual(s.channel.statsTop, max(0, StatsPane.maxTop(s.channel, clock: Fixture.utc, in: stats) - (stats.height - 1)))
         }
         let sampled = try sampler()
         var s = Fixture.state(sampled, 120, 30, keys: "Tab Tab G")
@@ -257,5 +257,52 @@ final class ReadingComfortTests: XCTestCase {
         XCTAssertTrue(lines[19].hasPrefix("└ "))
         _ = press(&s, "j")
         XCTAssertFalse(Screen.render(s).lines.joined().contains("— end"), "gone at the next key")
+    }
+}
+
+final class OneClockTests: XCTestCase {
+    /// 2024-03-10 20:15 UTC, written at +03:00 (23:15 there).
+    private let instant = Date(timeIntervalSince1970: 1_710_101_700)
+
+    private func channel(wallClock: Bool = false) -> [Channel] {
+        let p = Publication(id: "1", date: instant, utcOffset: wallClock ? nil : 10_800, wallClock: wallClock, text: "one post")
+        return [Channel(title: "Clock", publications: [p])]
+    }
+
+    /// Every place a date shows: list row, post header, statistics (first/last post), `feedtui stats`, posting rhythm.
+    private func dates(_ channels: [Channel], _ clock: Clock) throws -> (screen: String, stats: [String]) {
+        let s = Fixture.state(channels, 120, 40, keys: "Tab Tab G", clock: clock)
+        return (Screen.render(s).lines.joined(separator: "\n"), PlainText.statistics(channels[0], clock: clock))
+    }
+
+    func testEveryDateFollowsTheOneRule() throws {
+        let tokyo = Clock(zone: try XCTUnwrap(TimeZone(identifier: "Asia/Tokyo")))
+        for (clock, long, iso, short, weekday, zone) in [
+            (Fixture.utc, "March 10, 2024 20:15", "2024-03-10 20:15", "Mar 10 2024", "Sun", "local time, GMT (now UTC+00:00)"),
+            (tokyo, "March 11, 2024 05:15", "2024-03-11 05:15", "Mar 11 2024", "Mon", "local time, Asia/Tokyo (now UTC+09:00)"),
+            (Clock(rule: .post), "March 10, 2024 23:15", "2024-03-10 23:15", "Mar 10 2024", "Sun", "each post's own offset (UTC where the source gave none)"),
+        ] {
+            let (screen, stats) = try dates(channel(), clock)
+            XCTAssertTrue(screen.contains("▶\(short)"), "list: \(short)\n\(screen)")
+            XCTAssertTrue(screen.contains(long), "post header: \(long)")
+            XCTAssertTrue(screen.contains("first post         \(iso)"), "statistics pane: \(iso)\n\(screen)")
+            XCTAssertTrue(screen.contains("dates in           \(zone)"), "the pane says which zone")
+            XCTAssertTrue(stats.contains("first post          \(iso)"), "feedtui stats: \(iso)")
+            XCTAssertTrue(stats.contains("dates in            \(zone)"))
+            let hour = Int(iso.suffix(5).prefix(2)) ?? -1
+            let row = try XCTUnwrap(stats.first { $0.hasPrefix(weekday + "  ") })
+            XCTAssertEqual(Array(row.dropFirst(5))[hour], "█", "the rhythm counts the post at \(weekday) \(hour)h")
+        }
+    }
+
+    func testATimeWithoutAZoneIsShownAsGivenAndNeverLabelledUTC() throws {
+        let tokyo = Clock(zone: try XCTUnwrap(TimeZone(identifier: "Asia/Tokyo")))
+        for clock in [Fixture.utc, tokyo, Clock(rule: .post)] {
+            let (screen, stats) = try dates(channel(wallClock: true), clock)
+            XCTAssertTrue(screen.contains("March 10, 2024 20:15"), screen)
+            XCTAssertTrue(stats.contains("first post          2024-03-10 20:15"))
+            XCTAssertTrue(stats.contains("dates in            the source's own wall-clock times (it gave no zone)"))
+            XCTAssertFalse((screen + stats.joined()).contains("UTC"), "never labelled UTC")
+        }
     }
 }

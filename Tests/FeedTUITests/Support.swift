@@ -20,9 +20,12 @@ enum Fixture {
 
     /// Imports the channels into a fresh library, opens them as the browser does (with the user's `marks` by
     /// channel key), and presses the keys.
+    /// Screens are compared in UTC whatever the machine's zone.
+    static let utc = Clock(zone: TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current)
+
     static func state(
         _ channels: [Channel], _ width: Int, _ height: Int, keys: String = "", useColor: Bool = false, config: Config = Config(),
-        marks: [String: UserMarks] = [:]
+        marks: [String: UserMarks] = [:], clock: Clock = utc
     ) -> AppState {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-fixture-\(UUID().uuidString)").path
         let size = Size(width: width, height: height)
@@ -37,7 +40,7 @@ enum Fixture {
             }
             var state = AppState(
                 channels: try ScreenCommand.views(channels, library: opened, sort: config.sort), size: size, useColor: useColor,
-                config: config)
+                config: config, clock: clock)
             send(&state, .resize(size))
             for name in keys.split(separator: " ") {
                 guard let key = Key(name: String(name)) else {

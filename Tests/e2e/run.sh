@@ -268,6 +268,16 @@ check "TERM=dumb: nothing else was drawn" sh -c "[ \"\$(tmux -u -L $SOCK capture
 keys "clear; TERM=no-such-terminal $BIN $SEED; echo EXIT=\$?" Enter
 check "an unknown TERM: one line" wait_for '^feedtui: the terminal "no-such-terminal" is not in the terminfo database'
 
+# One clock: the local zone (TZ) by default, each post's own offset with --dates post; the statistics say which.
+cat > "$TMP/clock.json" <<'JSON'
+{"format": "feedtui", "version": 1, "channels": [{"title": "Clock", "publications": [
+  {"id": "1", "date": "2024-03-10T20:15:00Z", "utcOffset": 10800, "text": "one post"}]}]}
+JSON
+check "TZ=Asia/Tokyo: stats in local time" sh -c "TZ=Asia/Tokyo '$BIN' stats '$TMP/clock.json' | grep -q '^first post  *2024-03-11 05:15$'"
+check "TZ=Asia/Tokyo: stats say the zone" sh -c "TZ=Asia/Tokyo '$BIN' stats '$TMP/clock.json' | grep -q '^dates in  *local time, Asia/Tokyo (now UTC+09:00)$'"
+check "TZ=Asia/Tokyo: the post header agrees" sh -c "TZ=Asia/Tokyo '$BIN' screen '$TMP/clock.json' | grep -q 'March 11, 2024 05:15'"
+check "--dates post: the post's own offset" sh -c "TZ=Asia/Tokyo '$BIN' stats --dates post '$TMP/clock.json' | grep -q '^first post  *2024-03-10 23:15$' && TZ=Asia/Tokyo '$BIN' screen --dates post '$TMP/clock.json' | grep -q 'March 10, 2024 23:15'"
+
 # A native file written by another tool (Python's json.dump keeps its own key order) is still recognised.
 "$BIN" export "$SEED" > "$TMP/sorted.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); json.dump({"format": d["format"], "version": d["version"], "channels": d["channels"]}, open(sys.argv[2], "w"))' "$TMP/sorted.json" "$TMP/python.json"

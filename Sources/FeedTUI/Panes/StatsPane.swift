@@ -11,7 +11,7 @@ enum StatsPane {
         let x = area.x + 1
         let width = area.width - 2
         grid.put(summary(view.channel, view.stats), x: x, y: area.y, limit: width)
-        let lines = lines(view, width: width, theme: theme)
+        let lines = lines(view, clock: state.clock, width: width, theme: theme)
         let rows = area.height - 1
         let top = max(0, min(view.statsTop, lines.count - rows))
         // While rows are below, the last row says how many (and never hides a value).
@@ -27,20 +27,21 @@ enum StatsPane {
     }
 
     /// How far the pane in `area` can scroll.
-    static func maxTop(_ view: ChannelView, in area: Rect) -> Int {
-        max(0, lines(view, width: area.width - 2, theme: .monochrome).count - (area.height - 1))
+    static func maxTop(_ view: ChannelView, clock: Clock, in area: Rect) -> Int {
+        max(0, lines(view, clock: clock, width: area.width - 2, theme: .monochrome).count - (area.height - 1))
     }
 
     /// Every row under the summary line for a pane `width` wide: the values in as many columns as fit, then the
     /// full-width rows (rating, sparklines, top posts, skipped), with the posting rhythm on the right when there is
     /// room for it beside 80 columns, else below.
-    static func lines(_ view: ChannelView, width fullWidth: Int, theme: Theme) -> [StyledLine] {
+    static func lines(_ view: ChannelView, clock: Clock, width fullWidth: Int, theme: Theme) -> [StyledLine] {
         var width = fullWidth
         let rhythm = view.stats.postCount > 0 ? Report.rhythmLines(view.stats) : []
         let rhythmWidth = (rhythm.map(\.displayWidth).max() ?? 0) + 2
         let rhythmBeside = !rhythm.isEmpty && width - rhythmWidth >= 80
         if rhythmBeside { width -= rhythmWidth }
-        let report = Report(view.channel, view.stats, mine: view.userRating, sparkWidth: max(8, width - 20))
+        let sample = view.window.posts.first { $0.date != nil }
+        let report = Report(view.channel, view.stats, clock: clock, sample: sample, mine: view.userRating, sparkWidth: max(8, width - 20))
         let columns = max(1, min(4, width / 40))
         // Values the summary line already shows in full are not repeated in columns.
         let summaryLine = summary(view.channel, view.stats)
@@ -133,7 +134,9 @@ struct Report {
         }
     }
 
-    init(_ ch: Channel, _ s: ChannelStatistics, mine: Int? = nil, sparkWidth: Int = 52) {
+    /// The statistics keep first and last as instants; a source gives its posts' times one way (zoned, or wall
+    /// clocks), so `sample`, a dated post of the channel, says how to show them.
+    init(_ ch: Channel, _ s: ChannelStatistics, clock: Clock, sample: Publication?, mine: Int? = nil, sparkWidth: Int = 52) {
         let c = ch.counters
         let about = s.viewsApproximate ? "≈" : ""
         values = [
@@ -144,8 +147,8 @@ struct Report {
             Row(label: "mentions from", value: Fmt.count(c.mentionsFrom)),
             Row(label: "forwarded channels", value: Fmt.count(c.forwardedChannels)),
             Row(label: "posts", value: String(s.postCount) + (s.undatedPosts > 0 ? " (\(s.undatedPosts) without date)" : "")),
-            Row(label: "first post", value: s.firstDate.map { CivilTime($0).iso } ?? Fmt.unknown),
-            Row(label: "last post", value: s.lastDate.map { CivilTime($0).iso } ?? Fmt.unknown),
+            Row(label: "first post", value: s.firstDate.map { clock.civil($0, like: sample).iso } ?? Fmt.unknown),
+            Row(label: "last post", value: s.lastDate.map { clock.civil($0, like: sample).iso } ?? Fmt.unknown),
             Row(label: "post rate", value: Fmt.rate(s.postRate)),
             Row(label: "views total", value: s.viewsTotal.map { about + Fmt.grouped($0) } ?? Fmt.unknown),
             Row(label: "views mean", value: s.viewsMean.map { about + Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
@@ -156,6 +159,7 @@ struct Report {
         ]
         // The rating's text is long ("★★★★☆ 4.0 (12 votes) · yours: 4"): it gets a full-width row.
         series = [
+            Row(label: "dates in", value: sample?.wallClock == true ? "the source's own wall-clock times (it gave no zone)" : clock.description),
             Row(label: "rating", value: RatingText.text(ch.rating, mine: mine)),
             Row(label: "posts/week", value: Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: sparkWidth)))
         ]
@@ -165,7 +169,7 @@ struct Report {
         for (i, p) in s.topPosts.enumerated() {
             series.append(Row(
                 label: i == 0 ? "top by views" : "",
-                value: "\(Fmt.count(p.views)) · \(Fmt.shortDate(p)) · \(PostListPane.title(of: p))"))
+                value: "\(Fmt.count(p.views)) · \(Fmt.shortDate(p, clock)) · \(PostListPane.title(of: p))"))
         }
         if let skipped = ch.skipped.summary { series.append(Row(label: "skipped", value: skipped)) }
         if let notice = ch.notice { series.append(Row(label: "note", value: notice)) }
@@ -179,6 +183,6 @@ struct Report {
             row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  " + Sanitize.line(row.value)
         }
         guard s.postCount > 0 else { return aligned }
-        return aligned + ["", "posting rhythm (weekday × hour, the posts' own time zone or UTC)"] + Self.rhythmLines(s)
+        return aligned + ["", "posting rhythm (weekday × hour, on the clock of \"dates in\")"] + Self.rhythmLines(s)
     }
 }
