@@ -93,8 +93,8 @@ final class StatsRateTests: XCTestCase {
     func testFiveMessagesIn36SecondsAreACountInTextAndJSON() throws {
         // The real 2019 export: 5 messages within 36 seconds, once shown as 84 000/week.
         let ch = try realFile("tdesktop/chat-analyser-full-export-2019.json")
-        XCTAssertTrue(PlainText.statistics(ch).contains("post rate           5 in 36 s"), PlainText.statistics(ch).joined(separator: "\n"))
-        let object = StatsJSON.object(ch)
+        XCTAssertTrue(PlainText.statistics(ch, clock: Fixture.utc).contains("post rate           5 in 36 s"), PlainText.statistics(ch, clock: Fixture.utc).joined(separator: "\n"))
+        let object = StatsJSON.object(ch, clock: Fixture.utc)
         XCTAssertTrue(object["postsPerWeek"] is NSNull)
         let rate = try XCTUnwrap(object["postRate"] as? [String: Any])
         XCTAssertEqual(rate["value"] as? Double, 5)
@@ -106,21 +106,21 @@ final class StatsRateTests: XCTestCase {
 
     func testWeeklyRateOverWeeksAndDailyRateOverDays() throws {
         let seed = try Fixture.seed()[0]
-        XCTAssertTrue(PlainText.statistics(seed).contains("post rate           0.2/week"))
-        let object = StatsJSON.object(seed)
+        XCTAssertTrue(PlainText.statistics(seed, clock: Fixture.utc).contains("post rate           0.2/week"))
+        let object = StatsJSON.object(seed, clock: Fixture.utc)
         XCTAssertEqual(try XCTUnwrap(object["postsPerWeek"] as? Double), 10 / (293.73 / 7), accuracy: 0.01)
         XCTAssertEqual((object["postRate"] as? [String: Any])?["per"] as? String, "week")
         XCTAssertEqual(object["firstPost"] as? String, "2016-10-09T18:53:00Z")
         let rss = try realFile("rss/plaszeb-geopolitics-telethon.xml")
-        XCTAssertEqual((StatsJSON.object(rss)["postRate"] as? [String: Any])?["per"] as? String, "day")
-        XCTAssertTrue(StatsJSON.object(rss)["postsPerWeek"] is NSNull)
-        let line = try XCTUnwrap(PlainText.statistics(rss).first { $0.hasPrefix("post rate") })
+        XCTAssertEqual((StatsJSON.object(rss, clock: Fixture.utc)["postRate"] as? [String: Any])?["per"] as? String, "day")
+        XCTAssertTrue(StatsJSON.object(rss, clock: Fixture.utc)["postsPerWeek"] is NSNull)
+        let line = try XCTUnwrap(PlainText.statistics(rss, clock: Fixture.utc).first { $0.hasPrefix("post rate") })
         XCTAssertTrue(line.hasSuffix("/day"), line)
     }
 
     func testUndatedPostsAreCountedAndSaidSo() throws {
         let ch = try realFile("realworld/tme-fieldnotes.html")
-        XCTAssertTrue(PlainText.statistics(ch).contains("posts               7 (1 without date)"))
-        XCTAssertEqual(StatsJSON.object(ch)["undatedPosts"] as? Int, 1)
+        XCTAssertTrue(PlainText.statistics(ch, clock: Fixture.utc).contains("posts               7 (1 without date)"))
+        XCTAssertEqual(StatsJSON.object(ch, clock: Fixture.utc)["undatedPosts"] as? Int, 1)
     }
 }
