@@ -362,6 +362,21 @@ final class PostCountTests: XCTestCase {
         }
     }
 
+    func testTheBundledSamplesKeepEveryPost() throws {
+        // The catalog page: one date line ("July 30, 2017 12:25") per publication.
+        let page = try String(contentsOf: SampleFiles.seed, encoding: .utf8)
+        let dateLines = page.split(separator: "\n").filter {
+            $0.range(of: #"^[A-Z][a-z]+ \d{1,2}, \d{4} \d{2}:\d{2}$"#, options: .regularExpression) != nil
+        }
+        XCTAssertEqual(try FeedLoader.load(path: SampleFiles.seed.path).first?.publications.count, dateLines.count)
+        XCTAssertEqual(dateLines.count, 10)
+        // The native sample: its publications, read with JSONSerialization.
+        let url = SampleFiles.url("unicode-sampler.json")
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let expected = ((root["channels"] as? [[String: Any]]) ?? []).reduce(0) { $0 + (($1["publications"] as? [Any])?.count ?? 0) }
+        XCTAssertEqual(try FeedLoader.load(path: url.path).reduce(0) { $0 + $1.publications.count }, expected)
+    }
+
     /// Whole files only: damaged ones (cut, invalid on purpose) have tests of their own.
     private static let damaged: Set<String> = [
         "tdesktop/truncated.json", "tdesktop/bad-id-string.json", "tdesktop/bad-id-too-large.json",

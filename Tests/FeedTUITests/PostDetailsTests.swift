@@ -70,6 +70,14 @@ final class PostDetailsTests: XCTestCase {
         XCTAssertEqual(PostListPane.title(of: ch.publications[5]), "[Please open Telegram to view this post]")
     }
 
+    /// The whole screen of a real-shaped t.me page: an undated post in its place in the list, markers for media
+    /// the page does not show, and a poll with its shares in the body.
+    func testTMePageScreens() throws {
+        let ch = try realworld("tme-fieldnotes.html")
+        assertGolden(Screen.render(Fixture.state([ch], 100, 24, keys: "3 j")), "tme-fieldnotes-poll-100x24")
+        assertGolden(Screen.render(Fixture.state([ch], 100, 24, keys: "G Enter")), "tme-fieldnotes-post-100x24")
+    }
+
     func testContactPageSaysWhereThePostsAre() throws {
         let s = Fixture.state([try realworld("tme-contact-page.html")], 100, 24)
         let screen = Screen.render(s).lines

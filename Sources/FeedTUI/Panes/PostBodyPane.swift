@@ -89,16 +89,16 @@ enum PostBodyPane {
 
     /// `[video: clip.mp4 · 25.2 MB · 2:57]`, `[poll: Which one? · 1.2K voters]`: what the source said about it.
     static func mediaLine(_ m: Media) -> String {
-        var parts = [kindLabel(m) + (m.kind == .other ? "" : m.name.map { ": \($0)" } ?? "")]
+        var parts = [name(m)]
         if let size = m.size { parts.append(Fmt.bytes(size)) }
         if let d = m.duration { parts.append(Fmt.duration(d)) }
         if let voters = m.voters { parts.append("\(Fmt.count(voters)) voters") }
         return "[" + parts.joined(separator: " · ") + "]"
     }
 
-    /// The kind's name; for `other`, the source's own words ("Please open Telegram to view this post").
-    static func kindLabel(_ m: Media) -> String {
-        m.kind == .other ? m.name ?? "other" : m.kind.rawValue
+    /// `poll: Next trip?`, `voice`; for `other`, the source's own words ("Please open Telegram to view this post").
+    static func name(_ m: Media) -> String {
+        m.kind == .other ? m.name ?? "other" : m.kind.rawValue + (m.name.map { ": \($0)" } ?? "")
     }
 
     /// `42% Yes (1 204 votes)`, `—% Yes` when the source gave no share.

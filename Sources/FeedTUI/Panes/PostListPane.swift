@@ -50,7 +50,7 @@ enum PostListPane {
         let firstLine = post.text.split(separator: "\n").first { !$0.allSatisfy(\.isWhitespace) }
         if let firstLine { return String(firstLine) }
         if let preview = post.linkPreview, let t = preview.title ?? preview.description { return t }
-        if let m = post.media.first { return "[\(PostBodyPane.kindLabel(m))]" }
+        if let m = post.media.first { return "[\(PostBodyPane.name(m))]" }
         return Fmt.unknown
     }
 
