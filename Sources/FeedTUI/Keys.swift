@@ -55,24 +55,14 @@ enum Key: Hashable {
         }
     }
 
+    /// The key as help shows it: its name, with arrows drawn.
     var label: String {
         switch self {
-        case .char(" "): "Space"
-        case .char(let c): String(c)
-        case .ctrl(let c): "C-\(c)"
         case .up: "↑"
         case .down: "↓"
         case .left: "←"
         case .right: "→"
-        case .pageUp: "PgUp"
-        case .pageDown: "PgDn"
-        case .home: "Home"
-        case .end: "End"
-        case .enter: "Enter"
-        case .escape: "Esc"
-        case .tab: "Tab"
-        case .backTab: "S-Tab"
-        case .backspace: "BSpace"
+        default: name
         }
     }
 }

@@ -79,38 +79,36 @@ final class ConfigTests: XCTestCase {
     }
 
     func testEveryProblemIsOneLineWithFileLineAndSetting() {
-        XCTAssertEqual(
-            problem("theme = \"light\"\n\n[keys]\nmove-down = [\"n\"]\n"),
-            "config.toml:4: keys.move-down: \"n\" is also bound to search-next (unbind it there: search-next = [])")
-        XCTAssertEqual(
-            problem("[keys]\nmove-down = \"e\"\nmove-up = [\"e\"]\n"),
-            "config.toml:3: keys.move-up: \"e\" is also bound to move-down (unbind it there: move-down = [])")
-        XCTAssertEqual(
-            problem("theme = \"ligth\"\n"),
-            "config.toml:1: theme: unknown theme \"ligth\" (default, light, high-contrast, or a [colors.NAME] table)")
-        XCTAssertEqual(problem("# mine\ncolour = 1\n"), "config.toml:2: colour: unknown setting (feedtui config --default lists them all)")
-        XCTAssertEqual(
-            problem("[keys]\nopen = [\n  \"Enter\",\n  \"Foo\",\n]\n"),
-            "config.toml:2: keys.open: unknown key \"Foo\" (a character, C-x, Enter, Esc, Tab, Space, PgDn, Up…)")
-        XCTAssertEqual(problem("[keys]\nfly = [\"f\"]\n"), "config.toml:2: keys.fly: unknown action (feedtui config --default lists them all)")
-        XCTAssertEqual(problem("[keys]\nhelp = [\"5\"]\n"), "config.toml:2: keys.help: \"5\" cannot be bound: digits are counts (5j)")
-        XCTAssertEqual(problem("[keys]\nhelp = [\"C-i\"]\n"), "config.toml:2: keys.help: \"C-i\" reaches feedtui as Tab: bind Tab")
-        XCTAssertEqual(problem("[keys]\nhelp = [\"C-N\"]\n"), "config.toml:2: keys.help: \"C-N\" is not a control key: C-a to C-z")
-        XCTAssertEqual(problem("[keys]\nhelp = 3\n"), "config.toml:2: keys.help: expected a key name or a list of them, found an integer")
-        XCTAssertEqual(
-            problem("[colors.light]\n\ntitle = { fg = \"purple\", bold = true }\n"),
-            "config.toml:3: colors.light.title.fg: unknown colour \"purple\" (default, a name such as red or bright-blue, or 0–255)")
-        XCTAssertEqual(problem("[colors.light]\ntitle = { fg = 300 }\n"), "config.toml:2: colors.light.title.fg: colour 300 is not in 0–255")
-        XCTAssertEqual(
-            problem("[colors.light]\ntitel = \"red\"\n"),
-            "config.toml:2: colors.light.titel: unknown element (text, border, focused-border, title, date, muted, unread, service, link, star, warning, match, selection)")
-        XCTAssertEqual(problem("[colors.light]\ntitle = { blink = true }\n"), "config.toml:2: colors.light.title.blink: unknown style attribute (fg, bg, bold, dim, underline, reverse)")
-        XCTAssertEqual(problem("sort = \"newest\"\nrefresh-at-start = \"yes\"\n"), "config.toml:2: refresh-at-start: expected true or false, found a string")
-        XCTAssertEqual(problem("sort = \"random\"\n"), "config.toml:1: sort: unknown order \"random\" (newest, oldest, most-viewed)")
-        XCTAssertEqual(problem("post-width = 5\n"), "config.toml:1: post-width: expected a number of columns from 20 to 1000, found 5")
-        XCTAssertEqual(problem("post-width = \"wide\"\n"), "config.toml:1: post-width: expected a number of columns from 20 to 1000, found a string")
-        XCTAssertEqual(problem("browser = 1\n"), "config.toml:1: browser: expected a string, found an integer")
-        XCTAssertEqual(problem("keys = 1\n"), "config.toml:1: keys: expected a table, found an integer")
+        let cases: [(text: String, line: String)] = [
+            ("theme = \"light\"\n\n[keys]\nmove-down = [\"n\"]\n",
+             "config.toml:4: keys.move-down: \"n\" is also bound to search-next (unbind it there: search-next = [])"),
+            ("[keys]\nmove-down = \"e\"\nmove-up = [\"e\"]\n",
+             "config.toml:3: keys.move-up: \"e\" is also bound to move-down (unbind it there: move-down = [])"),
+            ("theme = \"ligth\"\n",
+             "config.toml:1: theme: unknown theme \"ligth\" (default, light, high-contrast, or a [colors.NAME] table)"),
+            ("# mine\ncolour = 1\n", "config.toml:2: colour: unknown setting (feedtui config --default lists them all)"),
+            ("[keys]\nopen = [\n  \"Enter\",\n  \"Foo\",\n]\n",
+             "config.toml:2: keys.open: unknown key \"Foo\" (a character, C-x, Enter, Esc, Tab, Space, PgDn, Up…)"),
+            ("[keys]\nfly = [\"f\"]\n", "config.toml:2: keys.fly: unknown action (feedtui config --default lists them all)"),
+            ("[keys]\nhelp = [\"5\"]\n", "config.toml:2: keys.help: \"5\" cannot be bound: digits are counts (5j)"),
+            ("[keys]\nhelp = [\"C-i\"]\n", "config.toml:2: keys.help: \"C-i\" reaches feedtui as Tab: bind Tab"),
+            ("[keys]\nhelp = [\"C-N\"]\n", "config.toml:2: keys.help: \"C-N\" is not a control key: C-a to C-z"),
+            ("[keys]\nhelp = 3\n", "config.toml:2: keys.help: expected a key name or a list of them, found an integer"),
+            ("[colors.light]\n\ntitle = { fg = \"purple\", bold = true }\n",
+             "config.toml:3: colors.light.title.fg: unknown colour \"purple\" (default, a name such as red or bright-blue, or 0–255)"),
+            ("[colors.light]\ntitle = { fg = 300 }\n", "config.toml:2: colors.light.title.fg: colour 300 is not in 0–255"),
+            ("[colors.light]\ntitel = \"red\"\n",
+             "config.toml:2: colors.light.titel: unknown element (text, border, focused-border, title, date, muted, unread, service, link, star, warning, match, selection)"),
+            ("[colors.light]\ntitle = { blink = true }\n",
+             "config.toml:2: colors.light.title.blink: unknown style attribute (fg, bg, bold, dim, underline, reverse)"),
+            ("sort = \"newest\"\nrefresh-at-start = \"yes\"\n", "config.toml:2: refresh-at-start: expected true or false, found a string"),
+            ("sort = \"random\"\n", "config.toml:1: sort: unknown order \"random\" (newest, oldest, most-viewed)"),
+            ("post-width = 5\n", "config.toml:1: post-width: expected a number of columns from 20 to 1000, found 5"),
+            ("post-width = \"wide\"\n", "config.toml:1: post-width: expected a number of columns from 20 to 1000, found a string"),
+            ("browser = 1\n", "config.toml:1: browser: expected a string, found an integer"),
+            ("keys = 1\n", "config.toml:1: keys: expected a table, found an integer"),
+        ]
+        for c in cases { XCTAssertEqual(problem(c.text), c.line) }
         // TOML syntax errors come with TOMLKit's line.
         XCTAssertEqual(problem("sort = \"newest\"\nx = = 1\n")?.hasPrefix("config.toml:2: "), true)
         // Several problems: the first by line.
