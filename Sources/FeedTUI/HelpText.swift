@@ -33,7 +33,18 @@ enum HelpText {
         let width = rows.map(\.name.count).max() ?? 0
         return rows.map { row in
             let line = "  " + row.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + row.meaning
-            return line.count <= 80 ? line : "  \(row.name)\n      \(row.meaning)"
+            guard line.count > 80 else { return line }
+            // Wrapped here, indented, so that the argument parser (which wraps at 80) has nothing left to wrap.
+            var out = "  " + row.name
+            var current = "     "
+            for word in row.meaning.split(separator: " ") {
+                if current.count + 1 + word.count > 80 {
+                    out += "\n" + current
+                    current = "     "
+                }
+                current += " " + word
+            }
+            return out + "\n" + current
         }
     }
 
