@@ -115,6 +115,8 @@ struct AppState {
     var clock: Clock
     /// A one-line message for the bottom row until the next key.
     var status: String?
+    /// Why the last save failed; shown (when no other message is) until a save succeeds.
+    var saveProblem: String?
     /// First line of the help overlay shown (it scrolls on small terminals).
     var helpTop = 0
     /// Cursor of the channel list (key c).

@@ -216,7 +216,7 @@ struct Browse: ParsableCommand {
         switch Runtime.run(loading: loading, library: opened.library, useColor: useColor, config: config, clock: dates.clock, notice: opened.notice) {
         case .exit(0): return
         case .exit(let code): throw ExitCode(code)
-        case .failed(let message): fail(message)
+        case .failed(let message), .unsaved(let message): fail(message)
         }
     }
 }

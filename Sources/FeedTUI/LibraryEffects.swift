@@ -16,13 +16,18 @@ enum LibraryEffects {
             let effect = pending.removeFirst()
             do {
                 guard let answer = try perform(effect, library: library) else {
+                    if effect.savedChannel != nil, state.saveProblem != nil { pending += reduce(&state, .saved) }
                     rest.append(effect)
                     continue
                 }
                 answers += 1
                 if answers <= 16 { pending += reduce(&state, answer) }
             } catch {
-                state.status = error.description
+                if let key = effect.savedChannel {
+                    pending += reduce(&state, .saveFailed(channel: key, problem: error.description, kept: try? library.marks(channel: key)))
+                } else {
+                    state.status = error.description
+                }
             }
         }
         return rest
@@ -61,5 +66,15 @@ enum LibraryEffects {
             view.selected = position
         }
         return view
+    }
+}
+
+extension Effect {
+    /// The channel key a save writes under; nil for every other effect.
+    var savedChannel: String? {
+        switch self {
+        case .saveRating(let key, _), .markRead(let key, _), .saveBookmark(let key, _, _), .saveLastSelected(let key, _): key
+        default: nil
+        }
     }
 }

@@ -16,6 +16,10 @@ enum Event: Equatable {
     case channelChanged(LibraryChannel)
     /// Another source's channel is ready.
     case channelAdded(ChannelView)
+    /// A save (vote, read mark, bookmark, position) failed; `kept` is what the library really holds for the channel.
+    case saveFailed(channel: String, problem: String, kept: UserMarks?)
+    /// A save succeeded.
+    case saved
 }
 
 /// Why posts are looked up by id.
@@ -83,6 +87,22 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .action(let action):
         return perform(&state, action, count: nil)
+    case .saveFailed(let key, let problem, let kept):
+        state.saveProblem = problem
+        // "bookmarked", "you rated…" said what was asked; the failure replaces it.
+        state.status = nil
+        // The screen shows what is kept, not what was asked for.
+        if let kept {
+            for i in state.channels.indices where state.channels[i].key == key {
+                state.channels[i].userRating = kept.rating
+                state.channels[i].read = kept.read
+                state.channels[i].bookmarks = kept.bookmarks
+            }
+        }
+        return []
+    case .saved:
+        state.saveProblem = nil
+        return []
     case .mouse(let m):
         return mouse(&state, m)
     case .window(let id, let window):

@@ -6,6 +6,8 @@ enum RunOutcome: Equatable {
     case exit(Int32)
     /// Loading failed: the message is printed after the terminal is restored.
     case failed(String)
+    /// What the user did was not all kept (the position on quit, say): said on stderr, exit status 1.
+    case unsaved(String)
 }
 
 /// The event loop: backend events become reducer events; effects are carried out here, the library's by
@@ -42,7 +44,7 @@ enum Runtime {
                 // Save what a normal quit saves, then leave with the conventional status.
                 LibraryEffects.drive(&state, .action(.quit), library: library)
                 finish(loading)
-                return .exit(128 + signal)
+                return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(128 + signal)
             }
             let changed = follow(loading, seen: &seen, state: &state, library: library)
             guard let event = backend.nextEvent(timeoutMs: 100) else {
@@ -54,7 +56,7 @@ enum Runtime {
             if !state.quit { backend.draw(Screen.render(state), force: force) }
         }
         finish(loading)
-        return .exit(0)
+        return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(0)
     }
 
     /// Stops an import that is still going on (what it wrote for its unfinished channel is deleted), waiting a

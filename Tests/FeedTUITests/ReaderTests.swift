@@ -306,3 +306,23 @@ final class OneClockTests: XCTestCase {
         }
     }
 }
+
+final class FailedSaveTests: XCTestCase {
+    func testAFailedSaveStaysAndTheScreenShowsWhatIsKept() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        _ = press(&s, "m r 4")
+        XCTAssertEqual(s.channel.userRating, 4)
+        XCTAssertFalse(s.channel.bookmarks.isEmpty)
+        reduce(&s, .saveFailed(channel: "@durov", problem: "cannot save the rating of @durov: database or disk is full", kept: UserMarks()))
+        XCTAssertNil(s.channel.userRating, "the vote that was not saved is not shown")
+        XCTAssertTrue(s.channel.bookmarks.isEmpty)
+        var screen = Screen.render(s).lines
+        XCTAssertTrue(screen[0].contains("no rating yet"), screen[0])
+        XCTAssertTrue(screen[39].contains("cannot save the rating of @durov"), screen[39])
+        _ = press(&s, "j j")
+        screen = Screen.render(s).lines
+        XCTAssertTrue(screen[39].contains("cannot save the rating"), "it stays after other keys: \(screen[39])")
+        reduce(&s, .saved)
+        XCTAssertFalse(Screen.render(s).lines[39].contains("cannot save"), "until a save succeeds")
+    }
+}

@@ -84,6 +84,29 @@ check "r 0 withdraws the vote" wait_for "no rating yet — r to rate"
 keys q
 check "the library exists" test -s "$TMP/data/feedtui/library.sqlite"
 
+# A save the library refuses (a trigger stands in for a full disk) stays in the status line until a save succeeds,
+# the screen shows what is really kept, and a position not saved on quit is said on stderr.
+run_feedtui "XDG_DATA_HOME=$TMP/faildata $BIN $SEED"
+keys q
+check "quit after filling the fault library" wait_for "^EXIT=0"
+refuse() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()' "$TMP/faildata/feedtui/library.sqlite" "$1"; }
+refuse "CREATE TRIGGER full_bm BEFORE INSERT ON bookmark BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+run_feedtui "XDG_DATA_HOME=$TMP/faildata $BIN $SEED"
+keys m
+check "a failed bookmark is said" wait_for "cannot save a bookmark in @durov"
+check "and not shown as kept" sh -c "tmux -u -L $SOCK capture-pane -p -t e2e | grep -q '^┃▶Jul 30 2017' && ! tmux -u -L $SOCK capture-pane -p -t e2e | grep -q 'bookmarked'"
+keys j
+check "the failure stays after other keys" wait_for "cannot save a bookmark in @durov"
+keys Enter; keys q
+check "a save that succeeds (a read mark) clears it" wait_for "j/k move  Enter open"
+refuse "CREATE TRIGGER full_uc BEFORE INSERT ON userChannel BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END; CREATE TRIGGER full_uc2 BEFORE UPDATE ON userChannel BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+keys r; keys 4
+check "a failed vote is said" wait_for "cannot save the rating of @durov"
+check "and the header shows the vote that is kept (none)" wait_for "no rating yet — r to rate"
+keys q
+check "a position not saved on quit is said on stderr" wait_for "^feedtui: cannot save the position in @durov"
+check "with exit status 1" wait_for "^EXIT=1"
+
 # Help overlay.
 run_feedtui "$BIN $SEED"
 keys '?'

@@ -22,7 +22,7 @@ enum StatusBar {
             grid.put(" rate this channel: 1–5 stars, 0 withdraws your vote, any other key cancels ", x: 1, y: y, limit: limit, style: theme.star)
         case nil:
             var text: String
-            if let status = state.status {
+            if let status = state.status ?? state.saveProblem {
                 text = status
             } else if let count = state.channel.importing {
                 // A first import is going on: the list holds what is in so far, never shown as complete.
@@ -37,9 +37,10 @@ enum StatusBar {
                 if let s = state.channel.search { text = "/\(s.query) \(s.counter) · n/N  " + text }
             }
             if let n = state.countPrefix { text = "\(n)  " + text }
-            let style = state.status == nil ? theme.muted : theme.warning
+            let message = state.status != nil || state.saveProblem != nil
+            let style = message ? theme.warning : theme.muted
             // A message longer than the line wraps upwards over the screen until the next key, so it is read whole.
-            let lines = state.status == nil ? [text] : text.wrapped(toWidth: max(1, limit - 2))
+            let lines = message ? text.wrapped(toWidth: max(1, limit - 2)) : [text]
             let rows = Array(lines.suffix(max(1, grid.height - 1)))
             for (i, line) in rows.enumerated() {
                 let row = y - (rows.count - 1 - i)
