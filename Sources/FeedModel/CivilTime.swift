@@ -59,15 +59,10 @@ public struct CivilTime: Equatable, Sendable {
         String(format: "%04d%02d%02d%02d%02d", year, month, day, hour, minute)
     }
 
-    static let monthNames = [
+    public static let monthNames = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
         "November", "December",
     ]
-
-    /// `July 30, 2017 12:25`
-    public var long: String {
-        "\(CivilTime.monthNames[month - 1]) \(day), \(year) " + String(format: "%02d:%02d", hour, minute)
-    }
 
     /// `Jul 30 2017`
     public var short: String {

@@ -162,10 +162,11 @@ extension Clock.Rule: ExpressibleByArgument {}
 
 /// How dates are shown, for every command that shows them.
 struct ClockOption: ParsableArguments {
-    @Option(help: "Dates in your local zone (TZ), or in each post's own offset: local or post.")
-    var dates: Clock.Rule = .local
+    @Option(help: "Dates in your local zone (TZ), or in each post's own offset: local or post (default: config.toml's dates, else local).")
+    var dates: Clock.Rule?
 
-    var clock: Clock { Clock(rule: dates) }
+    /// The option's rule, else the configuration file's.
+    func clock(_ config: Config) -> Clock { Clock(rule: dates ?? config.dates) }
 }
 
 struct Browse: ParsableCommand {
@@ -201,7 +202,7 @@ struct Browse: ParsableCommand {
             let channels = try options.load(sources)
             // Not a terminal: print the post list as plain text.
             for ch in channels {
-                for line in PlainText.postList(ch, clock: dates.clock) { print(line) }
+                for line in PlainText.postList(ch, clock: dates.clock(config)) { print(line) }
             }
             return
         }
@@ -213,7 +214,7 @@ struct Browse: ParsableCommand {
         defer { opened.close() }
         // Importing runs beside the event loop: a large file shows progress and q cancels it.
         let loading = BackgroundLoad(sources: try options.paths(sources), library: opened.library, parse: try options.parser())
-        switch Runtime.run(loading: loading, library: opened.library, useColor: useColor, config: config, clock: dates.clock, notice: opened.notice) {
+        switch Runtime.run(loading: loading, library: opened.library, useColor: useColor, config: config, clock: dates.clock(config), notice: opened.notice) {
         case .exit(0): return
         case .exit(let code): throw ExitCode(code)
         case .failed(let message), .unsaved(let message): fail(message)
@@ -237,13 +238,14 @@ struct Stats: ParsableCommand {
     @Flag(help: "Print JSON instead of aligned text.") var json = false
 
     func run() throws {
+        let clock = dates.clock(loadConfig())
         let channels = try input.load()
         if json {
-            print(StatsJSON.encode(channels, clock: dates.clock))
+            print(StatsJSON.encode(channels, clock: clock))
         } else {
             for (i, ch) in channels.enumerated() {
                 if i > 0 { print("") }
-                print(PlainText.statistics(ch, clock: dates.clock).joined(separator: "\n"))
+                print(PlainText.statistics(ch, clock: clock).joined(separator: "\n"))
             }
         }
     }
@@ -287,7 +289,7 @@ struct ScreenCommand: ParsableCommand {
         defer { OpenedLibrary.remove(path) }
         var state = AppState(
             channels: try ScreenCommand.views(try options.load(sources), library: library, sort: config.sort),
-            size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: dates.clock)
+            size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: dates.clock(config))
         LibraryEffects.drive(&state, .resize(state.size), library: library)
         for key in keyList { LibraryEffects.drive(&state, .key(key), library: library) }
         print(Screen.render(state).lines.joined(separator: "\n"))

@@ -24,6 +24,10 @@ struct Config: Equatable {
     var browser: String?
     /// The order of the post list when a channel opens.
     var sort = PostOrder.newest
+    /// The clock dates are shown on when `--dates` does not say: the local zone, or each post's own offset.
+    var dates = Clock.Rule.local
+    /// How a post's full date is written (its header).
+    var dateFormat = DatePattern.standard
     /// The widest the post text runs, in columns (long lines at 200 columns are hard to read).
     var postWidth = 80
     static let postWidths = 20...1000
@@ -73,12 +77,20 @@ struct Config: Equatable {
             # Colours: \(Theme.shipped.map(\.name).joined(separator: ", ")), or the NAME of a [colors.NAME] table of your own.
             theme = \(quoted(standard.themeName))
 
-            # The command that opens links, run directly (never through a shell): words split on spaces, %s replaced
-            # by the URL (else the URL comes last). Empty: $BROWSER, then xdg-open.
+            # The command that opens links, written as $BROWSER is (a colon-separated list tried in turn, %s for the
+            # URL, else it comes last), run without a shell; it comes before $BROWSER. Empty: $BROWSER, then xdg-open.
             browser = ""
 
             # The order of the post list when a channel opens: \(PostOrder.allCases.map(\.configName).joined(separator: ", ")).
             sort = \(quoted(standard.sort.configName))
+
+            # Dates in your local zone (TZ), or in each post's own offset: \(Clock.Rule.allCases.map(\.rawValue).joined(separator: ", ")).
+            # --dates overrides it for one run.
+            dates = \(quoted(standard.dates.rawValue))
+
+            # A post's date in its header, in strftime's notation: \(DatePattern.directives.keys.sorted().map { "%\($0)" }.joined(separator: " ")),
+            # %-d (or %-H, %-m…) without padding, %% for %. The list keeps its compact "Jul 30 2017".
+            date-format = \(quoted(standard.dateFormat.source))
 
             # The widest a post's text runs, in columns (\(postWidths.lowerBound)–\(postWidths.upperBound)); a wider pane centres it.
             post-width = \(standard.postWidth)
@@ -175,6 +187,22 @@ private struct ConfigReader {
                         config.sort = order
                     } else {
                         problem(key, "unknown order \(Self.quote(s)) (\(PostOrder.allCases.map(\.configName).joined(separator: ", ")))")
+                    }
+                }
+            case "dates":
+                if let s = string(value, key) {
+                    if let rule = Clock.Rule(rawValue: s) {
+                        config.dates = rule
+                    } else {
+                        problem(key, "unknown rule \(Self.quote(s)) (\(Clock.Rule.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                }
+            case "date-format":
+                if let s = string(value, key) {
+                    do throws(DatePattern.Problem) {
+                        config.dateFormat = try DatePattern(s)
+                    } catch {
+                        problem(key, error.message)
                     }
                 }
             case "post-width":

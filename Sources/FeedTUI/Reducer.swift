@@ -552,7 +552,7 @@ func clampScroll(_ state: inout AppState) {
     if let body = layout.body, let post = state.channel.selectedPost {
         let lines = PostBodyPane.lines(
             for: post, width: PostBodyPane.textArea(state, in: body).width, full: state.mode == .post,
-            bookmarked: state.channel.bookmarks.contains(post.id), clock: state.clock
+            bookmarked: state.channel.bookmarks.contains(post.id), clock: state.clock, dateFormat: state.config.dateFormat
         ).count
         state.channel.bodyTop = max(0, min(state.channel.bodyTop, lines - body.height))
     } else {

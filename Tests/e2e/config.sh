@@ -24,6 +24,8 @@ cat > "$CONFIG" <<TOML
 # Emacs-style moving; j and k do nothing now.
 theme = "light"
 browser = "$TMP/browser --from-config %s"
+dates = "post"
+date-format = "%Y-%m-%d %H:%M"
 
 [keys]
 move-down = ["C-n"]
@@ -47,6 +49,10 @@ check "the help lists C-n for moving down" wait_for "C-n +next post \(or scroll 
 check "the help lists C-p for moving up" wait_for "C-p +previous post \(or scroll up\)"
 check "the help scrolls with the new keys" wait_for "C-n/C-p scroll"
 keys x
+keys Enter
+check "the post header uses date-format" wait_for "2017-07-23 [0-9]{2}:[0-9]{2} · views"
+keys q
+check "back to the list" wait_for "C-n/C-p move"
 # The light theme: its 256-colour title (25, bold) and dates (24) on the terminal's own background.
 capture() { t capture-pane -e -p -t e2e; }
 check "the light theme's title colour (38;5;25) is drawn" sh -c "tmux -u -L $SOCK capture-pane -e -p -t e2e | grep \"Durov's Channel\" | grep -qE '38;5;25(m|;)'"
@@ -63,6 +69,10 @@ check "8 colours: the title is basic blue (34), the nearest to colour 25" sh -c 
 check "8 colours: no 256-colour value is sent" sh -c "! tmux -u -L $SOCK capture-pane -e -p -t e2e | grep -q '38;5;'"
 keys q
 check "8 colours: quit" wait_for "^EXIT=0"
+
+# The dates rule of the configuration, unless --dates says otherwise.
+check "stats follows config.toml's dates" sh -c "env -u XDG_CONFIG_HOME HOME=$TMP '$BIN' stats '$SEED' | grep -q \"^dates in .*each post's own offset\""
+check "--dates overrides it" sh -c "env -u XDG_CONFIG_HOME HOME=$TMP '$BIN' stats --dates local '$SEED' | grep -q '^dates in .*local time'"
 
 # The configuration's browser is used, before $BROWSER.
 rm -f "$TMP/argv"

@@ -8,7 +8,7 @@ enum PostBodyPane {
         let area = textArea(state, in: pane)
         let lines = lines(
             for: post, width: area.width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id),
-            clock: state.clock, theme: theme)
+            clock: state.clock, dateFormat: state.config.dateFormat, theme: theme)
         let top = state.channel.bodyTop
         let query = state.channel.search?.query ?? ""
         for row in 0..<area.height where top + row < lines.count {
@@ -30,8 +30,10 @@ enum PostBodyPane {
         return links
     }
 
-    static func header(_ post: Publication, bookmarked: Bool = false, clock: Clock = Clock()) -> String {
-        var parts = [clock.civil(post)?.long ?? "date \(Fmt.unknown)"]
+    static func header(
+        _ post: Publication, bookmarked: Bool = false, clock: Clock = Clock(), dateFormat: DatePattern = .standard
+    ) -> String {
+        var parts = [clock.civil(post).map(dateFormat.format) ?? "date \(Fmt.unknown)"]
         if let author = post.author { parts.append("by \(author)") }
         parts.append("views \(Fmt.count(post.views))")
         if let f = post.forwards { parts.append("forwards \(Fmt.count(f))") }
@@ -47,7 +49,7 @@ enum PostBodyPane {
 
     static func lines(
         for post: Publication, width: Int, full: Bool, bookmarked: Bool = false, clock: Clock = Clock(),
-        theme: Theme = .monochrome
+        dateFormat: DatePattern = .standard, theme: Theme = .monochrome
     )
         -> [StyledLine]
     {
@@ -56,7 +58,7 @@ enum PostBodyPane {
         func add(_ text: String, _ style: Style) {
             for l in Sanitize.forDisplay(text).wrapped(toWidth: width) { out.append([Span(text: l, style: style)]) }
         }
-        add(header(post, bookmarked: bookmarked, clock: clock), theme.date)
+        add(header(post, bookmarked: bookmarked, clock: clock, dateFormat: dateFormat), theme.date)
         if let from = post.forwardedFrom { add("forwarded from \(from)", theme.muted) }
         for m in post.media {
             add(mediaLine(m), theme.muted)
