@@ -81,8 +81,21 @@ struct ChannelView: Equatable {
     var selectedPost: Publication? { post(at: selected) }
 }
 
+/// A search of every channel in the library (key F): the first matches, newest first, and how many there are.
+struct LibrarySearch: Equatable {
+    var query = ""
+    /// nil until the library answers for `query`.
+    var matches: [LibraryMatch]?
+    var total = 0
+    var cursor = 0
+    /// The most matches listed (the total counts them all).
+    static let limit = 200
+}
+
 enum ScreenMode: Equatable {
     case browse, post, help, channels
+    /// The matches of a library search (key F): Enter opens one in its channel.
+    case libraryMatches
     /// Every link of the selected post, numbered (key L); back returns to `AppState.linksFrom`.
     case links
 }
@@ -90,6 +103,7 @@ enum ScreenMode: Equatable {
 /// A one-line prompt on the bottom row that takes the keys until it is done.
 enum Prompt: Equatable {
     case search
+    case searchLibrary
     case rate
 }
 
@@ -119,6 +133,9 @@ struct AppState {
     var saveProblem: String?
     /// First line of the help overlay shown (it scrolls on small terminals).
     var helpTop = 0
+    var librarySearch: LibrarySearch?
+    /// A library match being opened in a channel that is not open yet: selected once the channel is added.
+    var pendingMatch: LibraryMatch?
     /// Cursor of the channel list (key c).
     var channelCursor = 0
     /// Cursor of the link list (key L) and the screen it was opened from.

@@ -73,7 +73,7 @@ enum Action: Equatable, Hashable {
     case open, back, backOrQuit, quit
     case nextPost, previousPost
     case nextPane, toggleStats
-    case search, searchNext, searchPrevious
+    case search, searchNext, searchPrevious, searchLibrary
     case rate, openLink, linkList, openPermalink, sort, bookmark, nextBookmark
     case channels, previousChannel, nextChannel
     case help, redraw
@@ -126,6 +126,7 @@ struct KeyTable: Equatable {
         KeyBinding(keys: [.tab], action: .nextPane, help: "focus the next pane", hint: "pane"),
         KeyBinding(keys: [.char("s")], action: .toggleStats, help: "show or hide the statistics pane", hint: "stats"),
         KeyBinding(keys: [.char("/")], action: .search, help: "search text, previews and links", hint: "search", postHint: "search"),
+        KeyBinding(keys: [.char("F")], action: .searchLibrary, help: "search every channel of the library"),
         KeyBinding(keys: [.char("n")], action: .searchNext, help: "next search match"),
         KeyBinding(keys: [.char("N")], action: .searchPrevious, help: "previous search match"),
         KeyBinding(keys: [.char("S")], action: .sort, help: "sort: newest, oldest, most viewed"),

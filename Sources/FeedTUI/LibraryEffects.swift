@@ -15,7 +15,7 @@ enum LibraryEffects {
         while !pending.isEmpty {
             let effect = pending.removeFirst()
             do {
-                guard let answer = try perform(effect, library: library) else {
+                guard let answer = try perform(effect, library: library, sort: state.config.sort) else {
                     if effect.savedChannel != nil, state.saveProblem != nil { pending += reduce(&state, .saved) }
                     rest.append(effect)
                     continue
@@ -34,7 +34,7 @@ enum LibraryEffects {
     }
 
     /// Does one effect; returns the event that answers it, if it asks a question.
-    private static func perform(_ effect: Effect, library: Library) throws(LibraryError) -> Event? {
+    private static func perform(_ effect: Effect, library: Library, sort: PostOrder) throws(LibraryError) -> Event? {
         switch effect {
         case .redraw, .openURL:
             return nil
@@ -52,6 +52,12 @@ enum LibraryEffects {
             return .searched(channel: channel, query: query, order: order, matches: try library.search(channel: channel, query: query, order: order))
         case .locate(let channel, let posts, let order, let goal):
             return .located(channel: channel, order: order, goal: goal, positions: try library.positions(of: Set(posts), channel: channel, order: order))
+        case .searchLibrary(let query, let limit):
+            let (matches, total) = try library.searchAll(query: query, limit: limit)
+            return .librarySearched(query: query, matches: matches, total: total)
+        case .openChannel(let id):
+            guard let view = try view(id, library: library, sort: sort) else { throw LibraryError("the channel is no longer in the library") }
+            return .channelAdded(view)
         }
         return nil
     }

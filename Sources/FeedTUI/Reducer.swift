@@ -14,12 +14,13 @@ enum Event: Equatable {
     case importProgress(channel: Int64, done: Int, total: Int)
     /// The channel as the library now holds it (its import ended).
     case channelChanged(LibraryChannel)
-    /// Another source's channel is ready.
+    /// Another source's channel is ready, or a channel of the library was opened.
     case channelAdded(ChannelView)
     /// A save (vote, read mark, bookmark, position) failed; `kept` is what the library really holds for the channel.
     case saveFailed(channel: String, problem: String, kept: UserMarks?)
     /// A save succeeded.
     case saved
+    case librarySearched(query: String, matches: [LibraryMatch], total: Int)
 }
 
 /// Why posts are looked up by id.
@@ -49,6 +50,10 @@ enum Effect: Equatable {
     case search(channel: Int64, query: String, order: PostOrder)
     /// The positions of posts by id (answered by `.located`).
     case locate(channel: Int64, posts: [String], order: PostOrder, goal: LocateGoal)
+    /// The posts of every channel matching a query (answered by `.librarySearched`).
+    case searchLibrary(query: String, limit: Int)
+    /// A channel of the library, to open (answered by `.channelAdded`).
+    case openChannel(Int64)
 }
 
 /// The only place the state changes. Pure: no I/O, no curses; effects leave as values. When the list shows rows
@@ -157,6 +162,15 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         return effects
     case .channelAdded(let view):
         state.channels.append(view)
+        guard let match = state.pendingMatch, match.channel == view.stored.id else { return [] }
+        state.pendingMatch = nil
+        return showMatch(&state, match)
+    case .librarySearched(let query, let matches, let total):
+        guard var search = state.librarySearch, search.query == query else { return [] }
+        search.matches = matches
+        search.total = total
+        search.cursor = 0
+        state.librarySearch = search
         return []
     case .key(let key):
         state.status = nil
@@ -175,7 +189,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
             default: state.mode = .browse
             }
             return []
-        case .browse, .post, .channels, .links:
+        case .browse, .post, .channels, .links, .libraryMatches:
             break
         }
         // A number first repeats the key (20j), or picks the item (5G, 3o, 2 Enter in a list).
@@ -190,6 +204,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         guard let action = state.config.keys.action(for: key) else { return [] }
         switch state.mode {
         case .channels: return channelListKey(&state, action, count: count)
+        case .libraryMatches: return libraryMatchesKey(&state, action, count: count)
         case .links: return linkListKey(&state, action, count: count)
         default: return perform(&state, action, count: count)
         }
@@ -276,6 +291,9 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         state.channel.search = Search(query: "", origin: state.channel.selected)
     case .searchNext, .searchPrevious:
         jumpToMatch(&state, forward: action == .searchNext, count: count)
+    case .searchLibrary:
+        state.prompt = .searchLibrary
+        state.librarySearch = LibrarySearch()
     case .sort:
         guard state.channel.importing == nil else {
             state.status = "sorting waits for the import to finish"
@@ -352,9 +370,46 @@ private func switchChannel(_ state: inout AppState, to index: Int) {
     if let summary = state.channel.channel.skipped.summary { state.status = summary }
 }
 
-/// Keys while a prompt is open: the search line edits live; the rating takes one digit.
+/// Keys while a prompt is open: the search lines edit live; the rating takes one digit.
 private func promptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) -> [Effect] {
     switch prompt {
+    case .searchLibrary:
+        guard var search = state.librarySearch else {
+            state.prompt = nil
+            return []
+        }
+        switch key {
+        case .escape:
+            state.prompt = nil
+            state.librarySearch = nil
+            return []
+        case .enter:
+            state.prompt = nil
+            guard search.matches?.isEmpty == false else {
+                if !search.query.isEmpty { state.status = "no match for “\(search.query)” in the library" }
+                state.librarySearch = nil
+                return []
+            }
+            state.mode = .libraryMatches
+            return []
+        case .backspace:
+            guard !search.query.isEmpty else {
+                state.prompt = nil
+                state.librarySearch = nil
+                return []
+            }
+            search.query.removeLast()
+        case .char(let c):
+            search.query.append(c)
+        case .ctrl("u"):
+            search.query = ""
+        default:
+            return []
+        }
+        search.matches = SearchText.fold(search.query).isEmpty ? [] : nil
+        search.total = 0
+        state.librarySearch = search
+        return search.matches == nil ? [.searchLibrary(query: search.query, limit: LibrarySearch.limit)] : []
     case .rate:
         state.prompt = nil
         guard case .char(let c) = key, let n = c.wholeNumberValue, (0...5).contains(n) else {
@@ -492,6 +547,46 @@ private func openPermalink(_ state: inout AppState) -> [Effect] {
     }
     state.status = "opening \(url)"
     return [.openURL(url)]
+}
+
+/// Keys in the list of library matches: j/k move, Enter opens the post in its channel, q/Esc closes.
+private func libraryMatchesKey(_ state: inout AppState, _ action: Action, count: Int?) -> [Effect] {
+    guard var search = state.librarySearch, let matches = search.matches, !matches.isEmpty else {
+        state.mode = .browse
+        return []
+    }
+    let last = matches.count - 1
+    if let n = count { search.cursor = max(0, min(last, n - 1)) }
+    switch action {
+    case .moveDown: search.cursor = min(last, search.cursor + 1)
+    case .moveUp: search.cursor = max(0, search.cursor - 1)
+    case .pageDown: search.cursor = min(last, search.cursor + 10)
+    case .pageUp: search.cursor = max(0, search.cursor - 10)
+    case .top: search.cursor = 0
+    case .bottom: search.cursor = last
+    case .open:
+        state.librarySearch = search
+        state.mode = .browse
+        let match = matches[search.cursor]
+        guard state.channels.contains(where: { $0.stored.id == match.channel }) else {
+            state.pendingMatch = match
+            return [.openChannel(match.channel)]
+        }
+        return showMatch(&state, match)
+    case .back, .backOrQuit, .searchLibrary: state.mode = .browse
+    case .quit: return quit(&state)
+    default: break
+    }
+    state.librarySearch = search
+    return []
+}
+
+/// Switches to the match's channel and selects its post.
+private func showMatch(_ state: inout AppState, _ match: LibraryMatch) -> [Effect] {
+    guard let index = state.channels.firstIndex(where: { $0.stored.id == match.channel }) else { return [] }
+    switchChannel(&state, to: index)
+    state.channel.search = nil
+    return [.locate(channel: match.channel, posts: [match.post.id], order: state.channel.sort, goal: .select)]
 }
 
 /// Keys in the channel list: a number picks the channel (2 Enter), j/k move, Enter switches.

@@ -69,6 +69,9 @@ enum Screen {
         StatusBar.render(state, singlePane: layout.singlePane, into: &grid, theme: theme)
         if state.mode == .help { HelpOverlay.render(top: state.helpTop, in: layout.frame.inner, keys: state.config.keys, into: &grid, theme: theme) }
         if state.mode == .channels { ChannelListOverlay.render(state, in: layout.frame.inner, into: &grid, theme: theme) }
+        if state.mode == .libraryMatches || state.prompt == .searchLibrary {
+            LibraryMatchesOverlay.render(state, in: layout.frame.inner, into: &grid, theme: theme)
+        }
         return grid
     }
 

@@ -18,6 +18,17 @@ enum StatusBar {
                 Span(text: "▏", style: theme.title), Span(text: "  \(counter) ", style: s?.matches?.isEmpty == false || query.isEmpty ? theme.muted : theme.warning),
             ]
             grid.put(line, x: 1, y: y, limit: limit)
+        case .searchLibrary:
+            let s = state.librarySearch
+            let query = s?.query ?? ""
+            let counter =
+                query.isEmpty ? "search every channel · Enter lists the matches · Esc cancels"
+                : s?.matches == nil ? "searching…" : s?.total == 0 ? "no match" : "\(s?.total ?? 0) in the library"
+            let line: StyledLine = [
+                Span(text: " F ", style: theme.title), Span(text: query, style: theme.text),
+                Span(text: "▏", style: theme.title), Span(text: "  \(counter) ", style: s?.total == 0 && !query.isEmpty ? theme.warning : theme.muted),
+            ]
+            grid.put(line, x: 1, y: y, limit: limit)
         case .rate:
             grid.put(" rate this channel: 1–5 stars, 0 withdraws your vote, any other key cancels ", x: 1, y: y, limit: limit, style: theme.star)
         case nil:

@@ -1,0 +1,103 @@
+import FeedLibrary
+import FeedModel
+import XCTest
+
+@testable import FeedTUI
+
+/// The browser over the library: the list is a window of the channel, whatever its size.
+final class LibraryBrowserTests: XCTestCase {
+    private func press(_ s: inout AppState, _ keys: String) {
+        for name in keys.split(separator: " ") {
+            guard let key = Key(name: String(name)) else { return XCTFail("unknown key \(name)") }
+            Fixture.send(&s, .key(key))
+        }
+    }
+
+    /// 5 000 posts with repeated dates and views, some undated, in two scripts.
+    private func big() -> Channel {
+        var posts: [Publication] = []
+        for i in 0..<5_000 {
+            let minutes = Double((i * 7919) % 3000) * 600
+            let date: Date? = i % 97 == 0 ? nil : Date(timeIntervalSince1970: 1_600_000_000 + minutes)
+            let text = i % 3 == 0 ? "Новость номер \(i)" : "post number \(i) — café"
+            let views: Count? = i % 5 == 0 ? nil : Count(Int64((i * 31) % 400))
+            posts.append(Publication(id: "b\(i)", date: date, text: text, views: views))
+        }
+        return Channel(title: "Big", handle: "big", publications: posts)
+    }
+
+    func testTheListHoldsAWindowNotTheChannel() throws {
+        let ch = big()
+        var s = Fixture.state([ch], 120, 40)
+        let rows = try XCTUnwrap(Layout(s).list).height
+        let newest = PostOrder.newest.arrange(ch.publications).map { ch.publications[$0].id }
+        XCTAssertEqual(s.channel.total, 5_000)
+        XCTAssertLessThanOrEqual(s.channel.window.posts.count, 3 * rows, "the first frame reads the first screenful and a page more")
+        XCTAssertEqual(s.channel.selectedPost?.id, newest[0])
+        press(&s, "G")
+        XCTAssertEqual(s.channel.selected, 4_999)
+        XCTAssertEqual(s.channel.selectedPost?.id, newest[4_999])
+        XCTAssertLessThanOrEqual(s.channel.window.posts.count, 3 * rows)
+        let last = try XCTUnwrap(ch.publications.first { $0.id == newest[4_999] })
+        XCTAssertTrue(Screen.render(s).lines.contains { $0.contains("▶") && $0.contains(PostListPane.title(of: last).prefix(20)) })
+        press(&s, "2 5 0 0 G")
+        XCTAssertEqual(s.channel.selectedPost?.id, newest[2_499])
+        press(&s, "PgDn PgDn k")
+        XCTAssertEqual(s.channel.selectedPost?.id, newest[2_499 + 2 * rows - 1])
+        for order in [PostOrder.oldest, .mostViewed, .newest] {
+            let id = s.channel.selectedPost?.id
+            press(&s, "S")
+            XCTAssertEqual(s.channel.sort, order)
+            XCTAssertEqual(s.channel.selectedPost?.id, id, "the selected post stays selected")
+            let expected = order.arrange(ch.publications).map { ch.publications[$0].id }
+            XCTAssertEqual(expected[s.channel.selected], id)
+            // Every row on screen is the post at its position in this order.
+            for row in 0..<rows {
+                XCTAssertEqual(s.channel.post(at: s.channel.listTop + row)?.id, expected[s.channel.listTop + row])
+            }
+        }
+    }
+
+    func testSearchInTheBrowserFindsWhatAScanFinds() throws {
+        let ch = big()
+        var s = Fixture.state([ch], 120, 40)
+        press(&s, "S / Н О В О С Т Ь Space Н О М Е Р Space 1 2")
+        let oldest = PostOrder.oldest.arrange(ch.publications)
+        let expected = oldest.indices.filter { SearchText.contains(SearchText.fold(ch.publications[oldest[$0]].searchableText), "новость номер 12") }
+        XCTAssertEqual(s.channel.search?.matches, expected)
+        XCTAssertEqual(s.channel.selected, expected.first)
+        XCTAssertEqual(s.channel.search?.counter, "1/\(expected.count)")
+        press(&s, "Enter n")
+        XCTAssertEqual(s.channel.selected, expected[1])
+        XCTAssertTrue(s.channel.selectedPost?.text.hasPrefix("Новость номер 12") ?? false)
+        press(&s, "Esc / c a")
+        XCTAssertEqual(s.channel.search?.matches?.count, 5_000 - 1_667, "a two-letter query (every café)")
+    }
+
+    func testFSearchesEveryChannelAndOpensTheMatch() throws {
+        var s = Fixture.state(try Fixture.seed(), 120, 40)
+        let library = try XCTUnwrap(Fixture.library)
+        // A channel of the library that is not open.
+        let other = Channel(
+            title: "Other", handle: "other",
+            publications: [Publication(id: "o1", date: Date(timeIntervalSince1970: 1_700_000_000), text: "Indonesia again, from elsewhere")])
+        try library.importChannels([other])
+        press(&s, "F i n d o n e s i a")
+        XCTAssertEqual(s.prompt, .searchLibrary)
+        XCTAssertEqual(s.librarySearch?.total, 2)
+        XCTAssertEqual(s.librarySearch?.matches?.map(\.channelTitle), ["Other", "Durov's Channel"])
+        XCTAssertTrue(Screen.render(s).lines.contains { $0.contains("“indonesia” in the library: 2") })
+        press(&s, "Enter")
+        XCTAssertEqual(s.mode, .libraryMatches)
+        press(&s, "Enter")
+        XCTAssertEqual(s.channels.count, 2, "the other channel was opened")
+        XCTAssertEqual(s.channel.channel.title, "Other")
+        XCTAssertEqual(s.channel.selectedPost?.id, "o1")
+        press(&s, "F i n d o n e s i a Enter j Enter")
+        XCTAssertEqual(s.channels.count, 2)
+        XCTAssertEqual(s.channel.channel.title, "Durov's Channel")
+        XCTAssertEqual(s.channel.selectedPost?.text.hasPrefix("Some thoughts on Indonesia"), true)
+        press(&s, "F z z q Enter")
+        XCTAssertEqual(s.status, "no match for “zzq” in the library")
+    }
+}
