@@ -1,4 +1,6 @@
 import FeedLibrary
+import Foundation
+import Synchronization
 import FeedModel
 import XCTest
 
@@ -99,5 +101,68 @@ final class LibraryBrowserTests: XCTestCase {
         XCTAssertEqual(s.channel.selectedPost?.text.hasPrefix("Some thoughts on Indonesia"), true)
         press(&s, "F z z q Enter")
         XCTAssertEqual(s.status, "no match for “zzq” in the library")
+    }
+}
+
+/// Sources come into the library beside the event loop; an unchanged file is not parsed again.
+final class BackgroundLoadTests: XCTestCase {
+    private func waitUntilFinished(_ load: BackgroundLoad) -> BackgroundLoad.Progress {
+        let deadline = Date().addingTimeInterval(60)
+        while !load.progress.finished, Date() < deadline { usleep(10_000) }
+        return load.progress
+    }
+
+    func testFirstOpenImportsReopenReadsTheLibraryOnlyAndAChangeImportsAgain() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-load-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/channel.json"
+        let posts = (0..<3_000).map { Publication(id: "p\($0)", date: Date(timeIntervalSince1970: 1_600_000_000 + Double($0) * 60), text: "post \($0)") }
+        try NativeJSON.encode([Channel(title: "Loaded", handle: "loaded", publications: posts)]).write(to: URL(fileURLWithPath: file))
+        let library = try Library(path: folder + "/library.sqlite")
+        let parsed = Mutex(0)
+        let parse: @Sendable (String) throws(FeedError) -> [Channel] = { path throws(FeedError) in
+            parsed.withLock { $0 += 1 }
+            return try FeedLoader.load(path: path)
+        }
+
+        let first = BackgroundLoad(sources: [file], library: library, parse: parse)
+        let done = waitUntilFinished(first)
+        XCTAssertNil(done.failure)
+        XCTAssertEqual(done.ready.count, 1)
+        XCTAssertEqual(parsed.withLock { $0 }, 1)
+        XCTAssertEqual(try library.channel(done.ready[0])?.postCount, 3_000)
+
+        let again = waitUntilFinished(BackgroundLoad(sources: [file], library: library, parse: parse))
+        XCTAssertEqual(again.ready, done.ready, "the same channel, from the library")
+        XCTAssertEqual(parsed.withLock { $0 }, 1, "an unchanged file is not parsed again")
+
+        try NativeJSON.encode([Channel(title: "Loaded", handle: "loaded", publications: Array(posts.prefix(10)))])
+            .write(to: URL(fileURLWithPath: file))
+        let changed = waitUntilFinished(BackgroundLoad(sources: [file], library: library, parse: parse))
+        XCTAssertEqual(parsed.withLock { $0 }, 2, "a changed file is imported again")
+        XCTAssertEqual(try library.channel(changed.ready[0])?.postCount, 3_000, "posts the file no longer has are kept")
+
+        let broken = waitUntilFinished(BackgroundLoad(sources: [folder + "/absent.json"], library: library, parse: parse))
+        XCTAssertEqual(broken.failure, "\(folder)/absent.json: no such file")
+    }
+
+    func testCancellingTheFirstImportLeavesNothingHalfImported() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-load-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let library = try Library(path: folder + "/library.sqlite")
+        let posts = (0..<20_000).map { Publication(id: "p\($0)", date: Date(timeIntervalSince1970: 1_600_000_000 + Double($0)), text: "post \($0)") }
+        let load = BackgroundLoad(sources: ["big"], library: library) { _ throws(FeedError) in [Channel(title: "Big", publications: posts)] }
+        let deadline = Date().addingTimeInterval(60)
+        while load.progress.importing == nil, !load.progress.finished, Date() < deadline { usleep(1_000) }
+        let shown = try XCTUnwrap(load.progress.importing, "the first batch is shown while the rest is imported")
+        XCTAssertLessThan(shown.imported, shown.total)
+        XCTAssertEqual(try library.channel(shown.channel)?.complete, false)
+        load.cancel()
+        let done = waitUntilFinished(load)
+        XCTAssertEqual(done.failure, "import cancelled")
+        XCTAssertEqual(done.ready, [])
+        XCTAssertEqual(try library.channels(), [], "nothing of the cancelled import is left")
+        XCTAssertNil(try library.channel(shown.channel))
     }
 }
