@@ -396,9 +396,9 @@ final class LibraryTests: XCTestCase {
                 // A channel key shared by two files of the set keeps posts of both; compare only fresh ones.
                 guard stored.postCount == posts.count else { continue }
                 XCTAssertEqual(stored.statistics, ChannelStatistics(expected), file)
-                XCTAssertEqual(stored.channel.title, ch.title, file)
-                XCTAssertEqual(stored.channel.skipped, ch.skipped, file)
-                XCTAssertEqual(stored.channel.notice, ch.notice, file)
+                var header = ch
+                header.publications = []
+                XCTAssertEqual(stored.channel, header, file)
                 checked += 1
             }
         }

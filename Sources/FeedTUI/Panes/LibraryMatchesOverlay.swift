@@ -14,7 +14,7 @@ enum LibraryMatchesOverlay {
             let y = box.y + 1 + row
             let m = matches[i]
             let line: StyledLine = [
-                Span(text: " " + Fmt.shortDate(m.post) + "  ", style: theme.date),
+                Span(text: " " + Fmt.shortDate(m.post, state.clock) + "  ", style: theme.date),
                 Span(text: m.channelTitle + " · ", style: theme.title),
                 Span(text: PostListPane.title(of: m.post), style: theme.text),
             ]
