@@ -165,7 +165,7 @@ final class ConfigTests: XCTestCase {
     }
 
     func testUserKeysDriveTheReducerHelpAndHints() throws {
-        let config = try parse("[keys]\nmove-down = [\"e\"]\nmove-up = [\"y\"]\nhelp = [\"F\"]\n").get()
+        let config = try parse("[keys]\nmove-down = [\"e\"]\nmove-up = [\"y\"]\nhelp = [\"H\"]\n").get()
         var s = Fixture.state(try Fixture.seed(), 120, 40, config: config)
         Fixture.send(&s, .key(.char("e")))
         Fixture.send(&s, .key(.char("e")))
@@ -174,16 +174,16 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(s.channel.selected, 2, "j is no longer bound")
         Fixture.send(&s, .key(.char("y")))
         XCTAssertEqual(s.channel.selected, 1)
-        XCTAssertEqual(s.config.keys.hintLine(), "e/y move  Enter open  Tab pane  s stats  / search  r rate  F help  q quit")
+        XCTAssertEqual(s.config.keys.hintLine(), "e/y move  Enter open  Tab pane  s stats  / search  r rate  H help  q quit")
         XCTAssertTrue(Screen.render(s).lines.last?.contains("e/y move") == true)
         Fixture.send(&s, .key(.char("?")))
         XCTAssertEqual(s.mode, .browse, "? is no longer help")
-        Fixture.send(&s, .key(.char("F")))
+        Fixture.send(&s, .key(.char("H")))
         let help = Screen.render(s).lines.joined(separator: "\n")
         XCTAssertNotNil(help.range(of: "│ e +next post \\(or scroll down\\)", options: .regularExpression), help)
         XCTAssertNotNil(help.range(of: "│ y +previous post \\(or scroll up\\)", options: .regularExpression), help)
         XCTAssertTrue(help.contains("e/y scroll · any other key closes this help"), help)
-        XCTAssertNotNil(HelpText.discussion(keys: config.keys).range(of: "\nF +this help", options: .regularExpression))
+        XCTAssertNotNil(HelpText.discussion(keys: config.keys).range(of: "\nH +this help", options: .regularExpression))
     }
 
     func testPostWidthComesFromTheConfig() throws {
