@@ -4,8 +4,8 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 FAILS=0
-for tool in man groff bash make; do
-  command -v $tool >/dev/null || { echo "FAIL $tool is missing (make deps installs man-db, groff-base)"; exit 1; }
+for tool in man groff bash zsh fish make; do
+  command -v $tool >/dev/null || { echo "FAIL $tool is missing (make deps installs man-db, groff-base, zsh, fish)"; exit 1; }
 done
 [ -f /usr/share/bash-completion/bash_completion ] || { echo "FAIL bash-completion is missing (make deps installs it)"; exit 1; }
 D=$(mktemp -d)
@@ -35,8 +35,6 @@ done
 # The installed binary finds the installed sample (no source tree above a DESTDIR in /tmp).
 check "the installed binary opens the installed sample" sh -c "'$P/bin/feedtui' </dev/null | grep -q 'Some thoughts on Indonesia'"
 check "man page and completions are not empty" test -s "$P/share/man/man1/feedtui.1" -a -s "$P/share/zsh/site-functions/_feedtui" -a -s "$P/share/fish/vendor_completions.d/feedtui.fish"
-check "zsh completion is for feedtui" grep -q '^#compdef feedtui' "$P/share/zsh/site-functions/_feedtui"
-check "fish completion is for feedtui" grep -q "complete -c 'feedtui'\|complete -c feedtui" "$P/share/fish/vendor_completions.d/feedtui.fish"
 
 # The page renders without warnings and has the generated synopsis and options and the added sections.
 page=$(LANG=C.UTF-8 MANWIDTH=100 MANPAGER=cat man --warnings -l "$P/share/man/man1/feedtui.1" 2>"$D.warn")
@@ -68,6 +66,15 @@ words=$(PATH="$P/bin:$PATH" XDG_DATA_DIRS="$P/share" BASH_COMPLETION_USER_DIR=/n
   "$fn" feedtui -- config
   printf "%s\n" "${COMPREPLY[@]}"' | sort | tr '\n' ' ')
 check "bash completion offers config's flags (got: $words)" grep -q -- "--check .*--default" <<<"$words"
+
+# zsh's compinit finds _feedtui in site-functions (on fpath) and binds it to feedtui.
+comp=$(HOME="$D" zsh -f -c "fpath=($P/share/zsh/site-functions \$fpath); autoload -U compinit; compinit -u -d $D/zcompdump; print -r -- \$_comps[feedtui]")
+rm -f "$D/zcompdump"
+check "zsh binds _feedtui to feedtui (got: $comp)" test "$comp" = _feedtui
+# fish finds feedtui.fish in vendor_completions.d (under XDG_DATA_DIRS) and completes `feedtui st` to `stats`.
+words=$(cd "$D" && PATH="$P/bin:$PATH" XDG_DATA_DIRS="$P/share" HOME="$D" XDG_CONFIG_HOME="$D/fish-config" fish -c 'complete -C "feedtui st"' | cut -f1)
+rm -rf "$D/fish-config" "$D/.local"
+check "fish completes 'feedtui st' to 'stats' (got: $(echo $words))" test "$words" = stats
 
 # A file of someone else's beside ours survives the uninstall; nothing of ours is left.
 echo "not feedtui's" > "$P/share/man/man1/other.1"
