@@ -50,6 +50,8 @@ struct ChannelView: Equatable {
     var bookmarks: Set<String> = []
     /// While the channel's first import goes on: posts imported so far, and in all; nil once it is complete.
     var importing: ImportCount?
+    /// The file, `-` or URL the channel came from, named in the channel list where titles repeat.
+    var source: String?
 
     init(_ stored: LibraryChannel, marks: UserMarks = UserMarks(), sort: PostOrder = .newest, selected: Int = 0, window: PostWindow? = nil) {
         self.stored = stored

@@ -16,7 +16,13 @@ final class BackgroundLoad: Sendable {
         /// The source being read (parsed) before its import starts.
         var reading: String?
         var finished = false
-        var failure: String?
+        /// The source (file, `-` or URL) each channel came from.
+        var sourceOf: [Int64: String] = [:]
+        /// One line per source that could not be read; the others are still read.
+        var failures: [String] = []
+
+        /// Every failure so far, for the status line (which wraps a long one).
+        var failure: String? { failures.isEmpty ? nil : failures.joined(separator: "; ") }
     }
 
     private let state = Mutex(Progress())
@@ -30,7 +36,10 @@ final class BackgroundLoad: Sendable {
                 do throws(LibraryError) {
                     let stamp = SourceStamp(path: source)
                     if let stamp, let ids = try library.channels(unchanged: stamp) {
-                        state.withLock { $0.ready += ids }
+                        state.withLock {
+                            $0.ready += ids
+                            for id in ids { $0.sourceOf[id] = source }
+                        }
                         continue
                     }
                     state.withLock { $0.reading = source }
@@ -38,23 +47,31 @@ final class BackgroundLoad: Sendable {
                     do throws(FeedError) {
                         channels = try parse(source)
                     } catch {
-                        state.withLock { $0.failure = error.description }
-                        break
+                        state.withLock {
+                            $0.failures.append(error.description)
+                            $0.reading = nil
+                        }
+                        continue
                     }
                     let ids = try library.importChannels(channels, from: stamp) { progress in
                         state.withLock {
                             $0.reading = nil
                             $0.importing = progress
+                            $0.sourceOf[progress.channel] = source
                         }
                         return !stop.load(ordering: .relaxed)
                     }
                     state.withLock {
                         $0.ready += ids
+                        for id in ids { $0.sourceOf[id] = source }
                         $0.importing = nil
                     }
                 } catch {
-                    state.withLock { $0.failure = error.description }
-                    break
+                    state.withLock {
+                        $0.failures.append(error.description)
+                        $0.importing = nil
+                    }
+                    continue
                 }
             }
             state.withLock {

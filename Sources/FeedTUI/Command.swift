@@ -46,17 +46,23 @@ struct SourceOptions: ParsableArguments {
         return f
     }
 
-    /// Loads every source (or the bundled sample); a bad source ends the program with one line on stderr.
+    /// Loads every source (or the bundled sample). A bad source is one line on stderr and the others still
+    /// load; when none does, the program ends with the (last) error.
     func load(_ sources: [String]) throws -> [Channel] {
         let parse = try parser()
         var channels: [Channel] = []
+        var failures: [String] = []
         for path in try paths(sources) {
             do {
                 channels += try parse(path)
             } catch {
-                fail(error.description)
+                failures.append(error.description)
             }
         }
+        for failure in failures.dropLast(channels.isEmpty ? 1 : 0) {
+            FileHandle.standardError.write(Data("feedtui: \(failure)\n".utf8))
+        }
+        if channels.isEmpty, let last = failures.last { fail(last) }
         return channels
     }
 
@@ -222,18 +228,22 @@ struct Browse: ParsableCommand {
     }
 }
 
-/// The one source `stats` and `export` read, with the format option.
-struct OneSource: ParsableArguments {
-    @Argument(help: "A file, an http(s) URL, or - for standard input.") var source: String
+/// The sources `stats` and `export` read, with the format option.
+struct SourceList: ParsableArguments {
+    @Argument(help: "Files, http(s) URLs, or - for standard input.") var sources: [String]
     @OptionGroup var options: SourceOptions
 
-    func load() throws -> [Channel] { try options.load([source]) }
+    func validate() throws {
+        if sources.isEmpty { throw ValidationError("give at least one source") }
+    }
+
+    func load() throws -> [Channel] { try options.load(sources) }
 }
 
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the channel statistics and exit.")
 
-    @OptionGroup var input: OneSource
+    @OptionGroup var input: SourceList
     @OptionGroup var dates: ClockOption
     @Flag(help: "Print JSON instead of aligned text.") var json = false
 
@@ -254,7 +264,7 @@ struct Stats: ParsableCommand {
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the channel in feedtui's native JSON format.")
 
-    @OptionGroup var input: OneSource
+    @OptionGroup var input: SourceList
     @Flag(help: "Native JSON (the only export format, and the default).") var json = false
 
     func run() throws {

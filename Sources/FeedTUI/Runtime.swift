@@ -16,7 +16,7 @@ enum Runtime {
     static func run(loading: BackgroundLoad, library: Library, useColor: Bool, config: Config, clock: Clock, notice: String?) -> RunOutcome {
         // A fast load (the usual case) fails before the terminal is touched, like any other error.
         let early = loading.wait(upTo: 0.3)
-        if let failure = early.failure, early.ready.isEmpty, early.importing == nil { return .failed(failure) }
+        if let failure = early.failure, early.finished, early.ready.isEmpty, early.importing == nil { return .failed(failure) }
         let backend = CursesBackend(useColor: useColor)
         defer { backend.end() }
         let first: BackgroundLoad.Progress
@@ -27,7 +27,10 @@ enum Runtime {
         var views: [ChannelView] = []
         do throws(LibraryError) {
             for id in first.ready + [first.importing?.channel].compactMap({ $0 }) {
-                if let view = try LibraryEffects.view(id, library: library, sort: config.sort) { views.append(view) }
+                if var view = try LibraryEffects.view(id, library: library, sort: config.sort) {
+                    view.source = first.sourceOf[id]
+                    views.append(view)
+                }
             }
         } catch {
             return .failed(error.description)
@@ -36,6 +39,8 @@ enum Runtime {
         var state = AppState(channels: views, size: backend.size, useColor: useColor, config: config, clock: clock)
         // A library that was set aside, or marks imported from an old state database, are said at once.
         if let notice { state.status = notice }
+        // Sources that could not be read beside those that opened.
+        if let failure = first.failure { state.status = failure }
         LibraryEffects.drive(&state, .resize(backend.size), library: library)
         var seen = first
         backend.draw(Screen.render(state), force: true)
@@ -79,14 +84,16 @@ enum Runtime {
             for id in now.ready where !seen.ready.contains(id) {
                 if shown.contains(id) {
                     if let stored = try library.channel(id) { LibraryEffects.drive(&state, .channelChanged(stored), library: library) }
-                } else if let view = try LibraryEffects.view(id, library: library, sort: state.config.sort) {
+                } else if var view = try LibraryEffects.view(id, library: library, sort: state.config.sort) {
+                    view.source = now.sourceOf[id]
                     LibraryEffects.drive(&state, .channelAdded(view), library: library)
                 }
             }
             if let p = now.importing, p != seen.importing {
                 if shown.contains(p.channel) {
                     LibraryEffects.drive(&state, .importProgress(channel: p.channel, done: p.imported, total: p.total), library: library)
-                } else if let view = try LibraryEffects.view(p.channel, library: library, sort: state.config.sort) {
+                } else if var view = try LibraryEffects.view(p.channel, library: library, sort: state.config.sort) {
+                    view.source = now.sourceOf[p.channel]
                     LibraryEffects.drive(&state, .channelAdded(view), library: library)
                 }
             }

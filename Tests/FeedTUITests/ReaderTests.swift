@@ -326,3 +326,26 @@ final class FailedSaveTests: XCTestCase {
         XCTAssertFalse(Screen.render(s).lines[39].contains("cannot save"), "until a save succeeds")
     }
 }
+
+final class ChannelListRowsTests: XCTestCase {
+    func testRepeatedTitlesNameTheirFileNumbersAlignOnePostIsSingular() throws {
+        // Distinct URLs: the library files channels by handle, else URL, else title.
+        let post = { (id: String) in Publication(id: id, date: Date(timeIntervalSince1970: 0), text: "only") }
+        let channels = (0..<10).map { i in
+            Channel(title: i < 2 ? "Same" : "Channel \(i + 1)", url: "https://e.example/\(i)", publications: i == 9 ? [post("1"), post("2")] : [post("1")])
+        }
+        var s = Fixture.state(channels, 120, 40)
+        for (i, source) in ["/a/first.json", "/b/second.json"].enumerated() { s.channels[i].source = source }
+        let rows = ChannelListOverlay.rows(s.channels)
+        XCTAssertEqual(rows.count, 10)
+        XCTAssertEqual(rows[0], " 1. Same (first.json) · 1 post")
+        XCTAssertEqual(rows[1], " 2. Same (second.json) · 1 post")
+        XCTAssertEqual(rows[9], "10. Channel 10 · 2 posts", "a title that does not repeat needs no file")
+        _ = press(&s, "c")
+        let screen = Screen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains(" 2. Same (second.json) · 1 post"), screen)
+        _ = press(&s, "1 0 Enter")
+        XCTAssertEqual(s.current, 9, "a count before Enter opens that channel")
+        XCTAssertEqual(s.mode, .browse)
+    }
+}

@@ -243,6 +243,17 @@ keys [
 check "[ goes back" wait_for "3/4"
 keys q
 check "quit with four channels" wait_for "^EXIT=0"
+# One bad source among good ones: the good ones open, the bad one is said; exit 0 when one channel opened.
+run_feedtui "$BIN $TMP/missing-source.json $SEED"
+check "a bad source beside a good one: the good one opens" wait_for "Durov's Channel @durov"
+check "and the bad one is said in the status line" wait_for "missing-source.json: no such file"
+keys c
+check "the channel list: one channel, 10 posts" wait_for "1\\. Durov's Channel @durov · 10 posts"
+keys q; keys q
+check "exit 0 when a channel opened" wait_for "^EXIT=0"
+check "stats: the good source's statistics, the bad one on stderr, exit 0" sh -c "'$BIN' stats '$TMP/missing-source.json' '$SEED' 2>'$TMP/stats.err' | grep -qE '^views per week +255 406$' && grep -qx 'feedtui: $TMP/missing-source.json: no such file' '$TMP/stats.err'"
+check "export: the good source exported, the bad one on stderr" sh -c "'$BIN' export '$SEED' '$TMP/missing-source.json' 2>'$TMP/export.err' | grep -q '\"handle\" : \"durov\"' && grep -qx 'feedtui: $TMP/missing-source.json: no such file' '$TMP/export.err'"
+check "stats: exit 1 when no source opened" sh -c "! '$BIN' stats '$TMP/missing-source.json' 2>/dev/null"
 check "stats reports what was skipped" sh -c "'$BIN' stats '$RES/tdesktop/truncated.json' | grep -q '^skipped .*1 post skipped — first at line 167'"
 check "--format overrides detection" sh -c "! '$BIN' stats --format rss '$SEED' 2>/dev/null"
 

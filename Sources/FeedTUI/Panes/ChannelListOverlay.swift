@@ -1,12 +1,10 @@
 import FeedModel
 
-/// The list of open channels (key c): title, handle, posts; Enter switches.
+/// The list of open channels (key c): number, title, handle (and the file where names repeat), posts; Enter
+/// switches, a number then Enter opens that channel.
 enum ChannelListOverlay {
     static func render(_ state: AppState, in area: Rect, into grid: inout Grid, theme: Theme) {
-        let rows = state.channels.enumerated().map { i, view in
-            let ch = view.channel
-            return "\(i + 1). \(ch.title)\(ch.handle.map { " @\($0)" } ?? "") · \(view.stats.postCount) posts"
-        }
+        let rows = rows(state.channels)
         let width = min(area.width, max(30, (rows.map(\.displayWidth).max() ?? 0) + 6))
         let height = min(area.height, rows.count + 2)
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
@@ -19,6 +17,20 @@ enum ChannelListOverlay {
             let marker = i == state.current ? "●" : " "
             grid.put("\(marker) " + rows[i], x: box.x + 1, y: y, limit: box.width - 2)
             if i == state.channelCursor { grid.restyle(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 1)) { $0.reverse = true } }
+        }
+    }
+
+    /// " 2. Title @handle (file.json) · 1 post", numbers right-aligned.
+    static func rows(_ channels: [ChannelView]) -> [String] {
+        let names = channels.map { view in Sanitize.line(view.channel.title + (view.channel.handle.map { " @\($0)" } ?? "")) }
+        let digits = String(channels.count).count
+        return channels.enumerated().map { i, view in
+            let number = String(i + 1)
+            let repeated = names.filter { $0 == names[i] }.count > 1
+            let file = repeated ? view.source.map { " (\(Sanitize.line($0.split(separator: "/").last.map(String.init) ?? $0)))" } ?? "" : ""
+            let count = view.stats.postCount
+            let posts = count == 1 ? "1 post" : "\(Fmt.grouped(Int64(count))) posts"
+            return String(repeating: " ", count: digits - number.count) + number + ". " + names[i] + file + " · " + posts
         }
     }
 }
