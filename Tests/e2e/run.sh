@@ -288,6 +288,13 @@ bad() { # bad NAME EXPECTED-STDERR ARGS...
 }
 : > "$TMP/empty.txt"
 printf 'hello\nworld\n' > "$TMP/notes.txt"
+usage() { local out code; out=$("$BIN" "$@" 2>&1 >/dev/null); code=$?; test "$code" = 64; }
+check "an unknown option is a usage error: exit 64" usage --no-such-option
+check "stats without a source: exit 64" usage stats
+check "a bad --size: exit 64" usage screen --size x "$SEED"
+check "a bad --dates: exit 64" usage stats --dates sideways "$SEED"
+mkdir -p "$TMP/samples" && cp "$ROOT/Samples/unicode-sampler.json" "$TMP/samples/durov-channel-page.txt"
+check "FEEDTUI_SAMPLES names the bundled sample's folder" sh -c "FEEDTUI_SAMPLES='$TMP/samples' '$BIN' | head -1 | grep -q '한국어 문장과'"
 bad "missing file" "feedtui: $TMP/none.txt: no such file" stats "$TMP/none.txt"
 bad "directory" "feedtui: $TMP: is a directory, not a feed file" stats "$TMP"
 bad "empty file" "feedtui: $TMP/empty.txt: empty file" stats "$TMP/empty.txt"
