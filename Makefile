@@ -1,7 +1,7 @@
 # feedtui — make run, make test, make bench, make install. Each installs what it needs first.
 SWIFT ?= swift
 PREFIX ?= /usr/local
-DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev libcurl4 pkg-config tmux python3 man-db groff-base bash-completion zsh fish
+DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev libfribidi-dev libcurl4 pkg-config tmux python3 man-db groff-base bash-completion zsh fish
 BIN = .build/debug/feedtui
 RELEASE_BIN = .build/release/feedtui
 # What `make install` installs: the release build (the install test uses CONFIGURATION=debug, already built).

@@ -20,9 +20,12 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CFriBidi", pkgConfig: "fribidi",
+            providers: [.apt(["libfribidi-dev"])]),
         .target(
             name: "FeedModel",
-            dependencies: ["CLibXML2"]),
+            dependencies: ["CLibXML2", "CFriBidi"]),
         // The only code that talks to the database or the network.
         .target(
             name: "FeedLibrary",

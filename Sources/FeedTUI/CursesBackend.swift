@@ -142,13 +142,7 @@ final class CursesBackend {
                 let cell = grid[x, y]
                 if let old, old[x, y] == cell { continue }
                 guard cell.width > 0 else { continue }
-                // A wide glyph covers the next cell; clear it first in case curses counts the glyph narrower.
-                if cell.width == 2, x + 1 < grid.width { put(" ", Style.plain, x + 1, y) }
-                if let letters = Self.flagLetters(cell.char) {
-                    for (i, l) in letters.enumerated() where x + i < grid.width { put(l, cell.style, x + i, y) }
-                } else {
-                    put(cell.char, cell.style, x, y)
-                }
+                put(cell, x, y)
             }
         }
         if force { clearok(cn_stdscr(), true) }
@@ -156,14 +150,17 @@ final class CursesBackend {
         previous = grid
     }
 
-    private func put(_ c: Character, _ style: Style, _ x: Int, _ y: Int) {
+    /// A cell is one spacing character and at most four zero-width ones (`DisplayWidth.glyphs`), all of which
+    /// curses keeps; it places them by `wcwidth`, whose widths the grid already used.
+    private func put(_ cell: Cell, _ x: Int, _ y: Int) {
+        let style = cell.style
         var attrs = cn_a_normal()
         if style.bold { attrs |= cn_a_bold() }
         if style.dim { attrs |= cn_a_dim() }
         if style.reverse { attrs |= cn_a_reverse() }
         if style.underline { attrs |= cn_a_underline() }
         let pair = colorPairs ? self.pair(style) : 0
-        var wchars = Self.drawable(c).map { wchar_t(bitPattern: $0.value) } + [0]
+        var wchars = cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
         var cc = cchar_t()
         if setcchar(&cc, &wchars, attrs, pair, nil) != OK {
             var fallback: [wchar_t] = [wchar_t(0xFFFD), 0]
@@ -182,23 +179,5 @@ final class CursesBackend {
         guard Int(next) < cn_color_pairs(), init_pair(next, fg, bg) == OK else { return 0 }
         pairs[[fg, bg]] = next
         return next
-    }
-
-    /// Curses holds one spacing character plus a few combining marks per cell, so emoji ZWJ sequences are
-    /// drawn as their first emoji (two columns, as the grid counted them).
-    static func drawable(_ c: Character) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        for s in c.unicodeScalars {
-            if (s.value == 0x200D && !out.isEmpty) || out.count >= 5 { break }
-            out.append(s)
-        }
-        return out
-    }
-
-    /// A flag (two regional indicators) shows as its two letters: curses cannot hold both in one cell.
-    static func flagLetters(_ c: Character) -> [Character]? {
-        let scalars = Array(c.unicodeScalars)
-        guard scalars.count == 2, scalars.allSatisfy({ (0x1F1E6...0x1F1FF).contains($0.value) }) else { return nil }
-        return scalars.compactMap { Unicode.Scalar($0.value - 0x1F1E6 + 65).map(Character.init) }
     }
 }

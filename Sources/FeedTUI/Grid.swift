@@ -13,9 +13,10 @@ struct Style: Equatable, Hashable {
     static let plain = Style()
 }
 
-/// One terminal cell. A wide glyph sits in its first cell with `width` 2; the cell after it has `width` 0.
+/// One terminal cell: a spacing character and the zero-width characters drawn on it (a `DisplayWidth.Glyph`),
+/// exactly what curses is handed. A wide glyph sits in its first cell with `width` 2; the cell after it has `width` 0.
 struct Cell: Equatable {
-    var char: Character = " "
+    var text: String = " "
     var width: UInt8 = 1
     var style: Style = .plain
 }
@@ -36,26 +37,69 @@ struct Grid {
         cells[y * width + x]
     }
 
-    /// Writes one line of text at (x, y), at most `limit` columns (and never past the right edge); text that does
-    /// not fit ends in "…". Text is sanitised here, so nothing from a source reaches the terminal raw.
-    /// Returns the number of columns written.
+    /// Writes one line of text at (x, y) in one style; see the `StyledLine` form.
     @discardableResult
     mutating func put(_ text: some StringProtocol, x: Int, y: Int, limit: Int? = nil, style: Style = .plain) -> Int {
+        put([Span(text: String(text), style: style)], x: x, y: y, limit: limit ?? width)
+    }
+
+    /// Draws one line at (x, y), at most `limit` columns (and never past the right edge), and returns the columns
+    /// used. Text is sanitised here, so nothing from a source reaches the terminal raw. What does not fit is cut
+    /// in logical order and ends in "…". Each run of spans of one direction is shown in visual order (`Bidi`), and
+    /// a line that ends in a right-to-left run is aligned to the right edge: that run is moved there.
+    @discardableResult
+    mutating func put(_ line: StyledLine, x: Int, y: Int, limit: Int) -> Int {
         guard y >= 0, y < height, x >= 0, x < width else { return 0 }
-        let room = min(limit ?? width, width - x)
+        let room = min(limit, width - x)
         guard room > 0 else { return 0 }
-        let safe = Sanitize.line(String(text))
-        let fitted = safe.displayWidth <= room ? safe : safe.truncated(toWidth: room)
-        var col = x
-        for c in fitted {
-            let w = DisplayWidth.of(c)
-            if w == 0 {
-                // A lone combining mark or format character: nothing to draw in a cell of its own.
-                continue
+        var chars: [Character] = []
+        var styles: [Style] = []
+        var widths: [Int] = []
+        var runs: [(direction: Direction, end: Int)] = []
+        for span in line where !span.text.isEmpty {
+            for c in Sanitize.line(span.text) {
+                chars.append(c)
+                styles.append(span.style)
+                widths.append(DisplayWidth.of(c))
             }
-            set(col, y, Cell(char: c, width: UInt8(w), style: style))
-            if w == 2 { set(col + 1, y, Cell(char: " ", width: 0, style: style)) }
-            col += w
+            if runs.last?.direction == span.direction { runs[runs.count - 1].end = chars.count } else { runs.append((span.direction, chars.count)) }
+        }
+        var used = widths.reduce(0, +)
+        if used > room {
+            // "…" takes the place (and the style and run) of the first cluster that does not fit.
+            var keep = 0
+            used = 0
+            while used + widths[keep] <= room - 1 {
+                used += widths[keep]
+                keep += 1
+            }
+            chars.replaceSubrange(keep..., with: ["…"])
+            styles.removeSubrange((keep + 1)...)
+            used += 1
+            var runStart = 0
+            runs = runs.compactMap { run in
+                defer { runStart = run.end }
+                return runStart > keep ? nil : (run.direction, min(run.end, keep + 1))
+            }
+        }
+        var col = x
+        var start = 0
+        for (i, run) in runs.enumerated() {
+            if i == runs.count - 1, run.direction == .rightToLeft {
+                for _ in 0..<(room - used) {
+                    set(col, y, Cell())
+                    col += 1
+                }
+            }
+            for (index, c) in Bidi.visual(Array(chars[start..<run.end]), base: run.direction) {
+                let style = styles[start + index]
+                for g in DisplayWidth.glyphs(c) {
+                    set(col, y, Cell(text: g.text, width: UInt8(g.width), style: style))
+                    if g.width == 2 { set(col + 1, y, Cell(text: "", width: 0, style: style)) }
+                    col += g.width
+                }
+            }
+            start = run.end
         }
         return col - x
     }
@@ -87,7 +131,7 @@ struct Grid {
     var lines: [String] {
         (0..<height).map { y in
             var s = ""
-            for x in 0..<width where self[x, y].width > 0 { s.append(self[x, y].char) }
+            for x in 0..<width where self[x, y].width > 0 { s += self[x, y].text }
             while s.last == " " { s.removeLast() }
             return s
         }

@@ -7,18 +7,20 @@ enum Highlight {
         var out: StyledLine = []
         for span in line {
             var rest = span.text[...]
+            // Pieces keep their span's direction, so the line is still laid out as one paragraph.
+            func piece(_ text: Substring, _ style: Style) -> Span { Span(text: String(text), style: style, direction: span.direction) }
             while let r = rest.range(of: query, options: [.caseInsensitive, .diacriticInsensitive]), !r.isEmpty {
-                if r.lowerBound > rest.startIndex { out.append(Span(text: String(rest[..<r.lowerBound]), style: span.style)) }
+                if r.lowerBound > rest.startIndex { out.append(piece(rest[..<r.lowerBound], span.style)) }
                 var marked = span.style
                 marked.foreground = style.foreground
                 marked.background = style.background
                 marked.reverse = style.reverse
                 marked.underline = marked.underline || style.underline
                 marked.bold = marked.bold || style.bold
-                out.append(Span(text: String(rest[r]), style: marked))
+                out.append(piece(rest[r], marked))
                 rest = rest[r.upperBound...]
             }
-            if !rest.isEmpty { out.append(Span(text: String(rest), style: span.style)) }
+            if !rest.isEmpty { out.append(piece(rest, span.style)) }
         }
         return out
     }

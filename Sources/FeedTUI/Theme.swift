@@ -169,25 +169,15 @@ enum Palette {
     }
 }
 
-/// A run of text in one style; a line is a list of them.
+/// A run of text in one style; a line is a list of them. Text from a source carries the base direction of its
+/// paragraph; the frame's own words are left to right.
 struct Span: Equatable {
     var text: String
     var style: Style
+    var direction: Direction = .leftToRight
 }
 
 typealias StyledLine = [Span]
-
-extension Grid {
-    /// Draws spans left to right inside `limit` columns; returns the columns used.
-    @discardableResult
-    mutating func put(_ line: StyledLine, x: Int, y: Int, limit: Int) -> Int {
-        var col = 0
-        for span in line where col < limit {
-            col += put(span.text, x: x + col, y: y, limit: limit - col, style: span.style)
-        }
-        return col
-    }
-}
 
 /// How numbers and dates look on screen. Unknown is always "—".
 enum Fmt {

@@ -11,9 +11,9 @@ final class DisplayWidthTests: XCTestCase {
         XCTAssertEqual("🤡".displayWidth, 2)
         XCTAssertEqual("’".displayWidth, 1)
         XCTAssertEqual("e\u{301}".displayWidth, 1, "combining acute takes no column")
-        XCTAssertEqual("👨‍👩‍👧".displayWidth, 2, "a ZWJ family is one cluster of two columns")
-        XCTAssertEqual("🇺🇦".displayWidth, 2, "a flag is one cluster")
-        XCTAssertEqual("❤️".displayWidth, 2, "VS16 makes an emoji presentation")
+        XCTAssertEqual("👨‍👩‍👧".displayWidth, 6, "a ZWJ family is drawn as its three emoji")
+        XCTAssertEqual("🇺🇦".displayWidth, 2, "a flag is two regional indicators of one column")
+        XCTAssertEqual("❤️".displayWidth, 1, "VS16 changes nothing in the terminal's table")
         XCTAssertEqual("한국어".displayWidth, 6)
     }
 

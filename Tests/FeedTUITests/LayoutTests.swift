@@ -116,7 +116,7 @@ final class UnicodeScreenTests: XCTestCase {
     func testHostileTextIsNeutralised() throws {
         let grid = Screen.render(Fixture.state(try sampler(), 120, 40, keys: "j Enter"))
         for cell in grid.cells {
-            for scalar in cell.char.unicodeScalars {
+            for scalar in cell.text.unicodeScalars {
                 XCTAssertFalse(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value),
                                "raw control U+\(String(scalar.value, radix: 16)) reached the grid")
             }

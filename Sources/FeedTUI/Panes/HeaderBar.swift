@@ -4,7 +4,7 @@ import FeedModel
 enum HeaderBar {
     static func render(_ state: AppState, into grid: inout Grid, theme: Theme) {
         let ch = state.channel.channel
-        var line: StyledLine = [Span(text: " " + ch.title, style: theme.title)]
+        var line: StyledLine = [Span(text: " ", style: theme.title), Span(text: ch.title, style: theme.title, direction: Bidi.direction(of: ch.title))]
         if let handle = ch.handle { line.append(Span(text: " @" + handle, style: theme.muted)) }
         // Only what the source reported: an RSS feed has no weekly views to show.
         if let views = ch.counters.viewsPerWeek {

@@ -55,9 +55,7 @@ enum PostBodyPane {
     {
         guard width > 0 else { return [] }
         var out: [StyledLine] = []
-        func add(_ text: String, _ style: Style) {
-            for l in Sanitize.forDisplay(text).wrapped(toWidth: width) { out.append([Span(text: l, style: style)]) }
-        }
+        func add(_ text: String, _ style: Style) { out += paragraphs(text, width: width, style: style) }
         add(header(post, bookmarked: bookmarked, clock: clock, dateFormat: dateFormat), theme.date)
         if let from = post.forwardedFrom { add("forwarded from \(from)", theme.muted) }
         for m in post.media {
@@ -108,14 +106,22 @@ enum PostBodyPane {
         "\(o.percent.map(String.init) ?? Fmt.unknown)% " + o.text + (o.votes.map { " (\(Fmt.grouped($0)) votes)" } ?? "")
     }
 
+    /// Source text wrapped to `width` in logical order, each line marked with its paragraph's direction.
+    static func paragraphs(_ text: String, width: Int, style: Style) -> [StyledLine] {
+        Sanitize.forDisplay(text).split(separator: "\n", omittingEmptySubsequences: false).flatMap { paragraph in
+            let direction = Bidi.direction(of: paragraph)
+            return paragraph.wrapped(toWidth: width).map { [Span(text: $0, style: style, direction: direction)] }
+        }
+    }
+
     /// The link preview: in a box when full-screen, behind a bar beside the list.
     static func previewLines(_ p: LinkPreview, width: Int, boxed: Bool, theme: Theme) -> [StyledLine] {
         let inner = boxed ? width - 4 : width - 2
         guard inner > 0 else { return [] }
         var body: [StyledLine] = []
-        if let site = p.site { body += Sanitize.forDisplay(site).wrapped(toWidth: inner).map { [Span(text: $0, style: theme.title)] } }
-        if let title = p.title { body += Sanitize.forDisplay(title).wrapped(toWidth: inner).map { [Span(text: $0, style: Style(bold: true))] } }
-        if let d = p.description { body += Sanitize.forDisplay(d).wrapped(toWidth: inner).map { [Span(text: $0, style: theme.muted)] } }
+        if let site = p.site { body += paragraphs(site, width: inner, style: theme.title) }
+        if let title = p.title { body += paragraphs(title, width: inner, style: Style(bold: true)) }
+        if let d = p.description { body += paragraphs(d, width: inner, style: theme.muted) }
         if let url = p.url { body.append([Span(text: url.truncated(toWidth: inner), style: theme.link)]) }
         guard boxed else { return body.map { [Span(text: "▌ ", style: theme.border)] + $0 } }
         let rule = String(repeating: "─", count: max(0, width - 2))
@@ -124,8 +130,10 @@ enum PostBodyPane {
         var lines = [out]
         for l in body {
             let used = l.reduce(0) { $0 + $1.text.displayWidth }
-            let pad = String(repeating: " ", count: max(0, inner - used))
-            lines.append([Span(text: "│ ", style: theme.border)] + l + [Span(text: pad + " │", style: theme.border)])
+            let pad = Span(text: String(repeating: " ", count: max(0, inner - used)), style: theme.border)
+            // Right-to-left text keeps to the right edge of the box.
+            let (left, right) = l.last?.direction == .rightToLeft ? ([pad], []) : ([], [pad])
+            lines.append([Span(text: "│ ", style: theme.border)] + left + l + right + [Span(text: " │", style: theme.border)])
         }
         lines.append([Span(text: "└" + rule + "┘", style: theme.border)])
         return lines

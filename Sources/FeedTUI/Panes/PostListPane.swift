@@ -41,7 +41,7 @@ enum PostListPane {
             Span(text: bookmarked ? "•" : selected ? "▶" : " ", style: bookmarked ? theme.star : theme.title),
             Span(text: Fmt.shortDate(post, clock), style: theme.date),
             Span(text: showViews ? pad + views + "  " : "  ", style: theme.muted),
-            Span(text: title(of: post), style: textStyle),
+            Span(text: title(of: post), style: textStyle, direction: Bidi.direction(of: title(of: post))),
         ]
     }
 
