@@ -343,5 +343,6 @@ check "export -> import -> export is byte-identical" cmp -s "$TMP/a.json" "$TMP/
 check "not a terminal: plain post list" sh -c "'$BIN' '$SEED' | head -1 | grep -q '^2017-07-30 12:25 .*Since some journalists'"
 
 . "$ROOT/Tests/e2e/live.sh"
+. "$ROOT/Tests/e2e/scripts.sh"
 
 finish

@@ -1,0 +1,57 @@
+import FeedModel
+import XCTest
+
+@testable import FeedTUI
+
+/// Samples/many-scripts.json: Persian, Arabic and Hebrew posts in visual order, right-aligned, beside and among
+/// left-to-right scripts.
+final class ScriptsScreenTests: XCTestCase {
+    private func scripts() throws -> [Channel] {
+        try FeedLoader.load(path: Fixture.root.appendingPathComponent("Samples/many-scripts.json").path)
+    }
+
+    func testPersianPostBesideTheList() throws {
+        assertGolden(Screen.render(Fixture.state(try scripts(), 80, 24)), "scripts-persian-80x24")
+    }
+
+    func testPersianPostFullScreen() throws {
+        assertGolden(Screen.render(Fixture.state(try scripts(), 120, 40, keys: "Enter")), "scripts-persian-post-120x40")
+    }
+
+    func testArabicPostFullScreen() throws {
+        assertGolden(Screen.render(Fixture.state(try scripts(), 80, 24, keys: "j Enter")), "scripts-arabic-post-80x24")
+    }
+
+    func testHebrewPostInTheBodyPane() throws {
+        assertGolden(Screen.render(Fixture.state(try scripts(), 40, 12, keys: "j j Tab")), "scripts-hebrew-body-40x12")
+    }
+
+    /// A right-to-left paragraph ends at the right edge of its pane, every line of it.
+    func testRightToLeftParagraphsAreAlignedRight() throws {
+        let grid = Screen.render(Fixture.state(try scripts(), 120, 40, keys: "Enter"))
+        let rows = grid.lines.filter { $0.contains("زورون") || $0.contains("تسرد") }
+        XCTAssertEqual(rows.count, 2)
+        for row in rows { XCTAssertTrue(row.hasSuffix(" │"), row) }
+        XCTAssertTrue(rows[0].hasSuffix("!کرابم ۱۴۰۴ زورون │"), "the first word is at the right edge")
+    }
+
+    /// Highlights are found in logical order and land on the same letters once they are reordered.
+    func testSearchHighlightLandsOnTheMatchedLetters() throws {
+        let grid = Screen.render(Fixture.state(try scripts(), 120, 40, keys: "/ م ب ا ر ک Enter Enter"))
+        let marked = (0..<grid.height).map { y in
+            (0..<grid.width).filter { grid[$0, y].style == Theme(useColor: false).match && grid[$0, y].width > 0 }.map { grid[$0, y].text }.joined()
+        }
+        XCTAssertEqual(marked.filter { !$0.isEmpty }, ["کرابم"], "the match, shown right to left")
+    }
+
+    /// A cut right-to-left title ends (on its left) in "…"; its first letter stays at the right edge of the list.
+    func testEllipsisOfACutRightToLeftRow() throws {
+        let grid = Screen.render(Fixture.state(try scripts(), 80, 24))
+        let layout = Layout(Fixture.state(try scripts(), 80, 24))
+        let list = try XCTUnwrap(layout.list)
+        let y = list.y + 1  // the Arabic post
+        let titleStart = list.x + 22  // marker, date, views
+        XCTAssertEqual(grid[titleStart, y].text, "…")
+        XCTAssertEqual(grid[list.maxX - 1, y].text, "بِ")
+    }
+}
