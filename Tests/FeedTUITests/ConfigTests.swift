@@ -225,9 +225,9 @@ final class ConfigTests: XCTestCase {
     func testThemesColourTheScreenAndNoColourKeepsOnlyAttributes() throws {
         let light = try parse("theme = \"light\"\n").get()
         let grid = Screen.render(Fixture.state(try Fixture.seed(), 120, 40, useColor: true, config: light))
-        let titleCell = (0..<grid.width).map { grid[$0, 0] }.first { $0.char == "D" }
+        let titleCell = (0..<grid.width).map { grid[$0, 0] }.first { $0.text == "D" }
         XCTAssertEqual(titleCell?.style, Theme.light.title)
-        XCTAssertTrue(grid.cells.contains { $0.char == "T" && $0.style.foreground == nil }, "the terminal's own colour for text")
+        XCTAssertTrue(grid.cells.contains { $0.text == "T" && $0.style.foreground == nil }, "the terminal's own colour for text")
         XCTAssertFalse(grid.cells.contains { $0.style.background != nil }, "the terminal's background everywhere")
         let mono = Screen.render(Fixture.state(try Fixture.seed(), 120, 40, useColor: false, config: light))
         XCTAssertFalse(mono.cells.contains { $0.style.foreground != nil || $0.style.background != nil })

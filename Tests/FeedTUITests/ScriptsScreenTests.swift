@@ -39,7 +39,7 @@ final class ScriptsScreenTests: XCTestCase {
     func testSearchHighlightLandsOnTheMatchedLetters() throws {
         let grid = Screen.render(Fixture.state(try scripts(), 120, 40, keys: "/ م ب ا ر ک Enter Enter"))
         let marked = (0..<grid.height).map { y in
-            (0..<grid.width).filter { grid[$0, y].style == Theme(useColor: false).match && grid[$0, y].width > 0 }.map { grid[$0, y].text }.joined()
+            (0..<grid.width).filter { grid[$0, y].style == Theme.monochrome.match && grid[$0, y].width > 0 }.map { grid[$0, y].text }.joined()
         }
         XCTAssertEqual(marked.filter { !$0.isEmpty }, ["کرابم"], "the match, shown right to left")
     }
