@@ -26,13 +26,17 @@ final class ScriptsScreenTests: XCTestCase {
         assertGolden(Screen.render(Fixture.state(try scripts(), 40, 12, keys: "j j Tab")), "scripts-hebrew-body-40x12")
     }
 
-    /// A right-to-left paragraph ends at the right edge of its pane, every line of it.
+    /// A right-to-left paragraph ends at the right edge of its text column (where the preview box ends), every line.
     func testRightToLeftParagraphsAreAlignedRight() throws {
         let grid = Screen.render(Fixture.state(try scripts(), 120, 40, keys: "Enter"))
-        let rows = grid.lines.filter { $0.contains("زورون") || $0.contains("تسرد") }
+        let lastDrawn = { (y: Int) in (1..<grid.width - 1).last { grid[$0, y].text != " " && grid[$0, y].width > 0 } }
+        let boxTop = try XCTUnwrap((0..<grid.height).first { grid.lines[$0].contains("┌──") })
+        let edge = try XCTUnwrap(lastDrawn(boxTop))
+        let rows = (0..<grid.height).filter { grid.lines[$0].contains("زورون") || grid.lines[$0].contains("تسرد") }
         XCTAssertEqual(rows.count, 2)
-        for row in rows { XCTAssertTrue(row.hasSuffix(" │"), row) }
-        XCTAssertTrue(rows[0].hasSuffix("!کرابم ۱۴۰۴ زورون │"), "the first word is at the right edge")
+        for y in rows { XCTAssertEqual(lastDrawn(y), edge, grid.lines[y]) }
+        XCTAssertEqual(grid[edge, rows[0]].text, "ن", "the first letter of the first word is at the right edge")
+        XCTAssertTrue(grid.lines[rows[0]].contains("!کرابم ۱۴۰۴ زورون"))
     }
 
     /// Highlights are found in logical order and land on the same letters once they are reordered.
