@@ -10,8 +10,13 @@ t() { tmux -u -L "$SOCK" "$@"; }
 # start W H: a shell in a fresh pane of W x H with a pinned locale, zone and terminal.
 start() {
   t kill-server 2>/dev/null || true
-  t -f /dev/null new-session -d -s e2e -x "$1" -y "$2" \
-    "env -i PATH=$PATH HOME=$TMP HISTFILE=/dev/null TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC XDG_STATE_HOME=$TMP/state XDG_DATA_HOME=$TMP/data PS1='$ ' bash --norc --noprofile"
+  # A server still shutting down on a loaded machine refuses the new session ("server exited unexpectedly").
+  for _ in 1 2 3 4 5; do
+    t -f /dev/null new-session -d -s e2e -x "$1" -y "$2" \
+      "env -i PATH=$PATH HOME=$TMP HISTFILE=/dev/null TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC XDG_STATE_HOME=$TMP/state XDG_DATA_HOME=$TMP/data PS1='$ ' bash --norc --noprofile" \
+      2>/dev/null && break
+    sleep 0.5
+  done
   t set-option -g status off >/dev/null
   wait_for '\$' 10
 }
