@@ -18,7 +18,7 @@ for size in 40x12 80x24 120x40 200x60; do
   w=${size%x*} h=${size#*x}
   # Without a pane every comparison would wait out its timeout: one failure instead.
   if ! start "$w" "$h"; then check "$size: tmux starts" false; continue; fi
-  keys "clear; $BIN --state $TMP/scripts-$size.sqlite $SCRIPTS; echo EXIT=\$?" Enter
+  keys "clear; $BIN --library $TMP/scripts-$size.sqlite $SCRIPTS; echo EXIT=\$?" Enter
   pressed=""
   check "$size: the list and the first post match feedtui screen" same_screen "$w" "$h" ""
   # Under 80 columns Tab shows the body pane, then the statistics, then the list again; Space pages a long post.
