@@ -6,7 +6,8 @@ SCRIPTS="$ROOT/Samples/many-scripts.json"
 # same_screen W H KEYS: polls the pane until it shows what `feedtui screen` renders after KEYS; then checks the rows.
 same_screen() {
   local deadline=$((SECONDS + 10))
-  "$BIN" screen "$SCRIPTS" --size "$1x$2" --keys "$3" > "$TMP/want" || return 1
+  # The pane's zone and locale (the statistics name the zone).
+  env TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" screen "$SCRIPTS" --size "$1x$2" --keys "$3" > "$TMP/want" || return 1
   until screen > "$TMP/got" && cmp -s "$TMP/want" "$TMP/got"; do
     if [ $SECONDS -ge $deadline ]; then diff "$TMP/want" "$TMP/got"; return 1; fi
     sleep 0.1
