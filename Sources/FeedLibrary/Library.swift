@@ -174,6 +174,10 @@ public final class Library: Sendable {
         var config = Configuration()
         // Another feedtui may be writing at the same moment: wait for it rather than fail.
         config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // In WAL mode NORMAL never damages the file: a power cut may lose the last transactions, not the rest.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         return config
     }
 

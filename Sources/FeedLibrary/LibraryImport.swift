@@ -161,29 +161,31 @@ extension Library {
                 ])
             return db.lastInsertedRowID
         }
-        // Newest first, so the first batch holds the first screenful of the default order.
-        var done = 0
-        var folder = SearchText()
-        while done < newestOrder.count {
-            let end = min(newestOrder.count, done + (done == 0 ? Self.firstBatch : Self.batch))
+        // Newest first, so the first batch holds the first screenful of the default order. Each batch's records
+        // and folded text are prepared on another thread while the batch before it is written.
+        let batches = Self.batches(count: newestOrder.count)
+        var next = batches.first.map { Self.prepare(posts, newestOrder[$0]) }
+        for (n, range) in batches.enumerated() {
+            guard let records = next?.wait() else { break }
+            next = n + 1 < batches.count ? Self.prepare(posts, newestOrder[batches[n + 1]]) : nil
             try write("import \(channel.title)") { db in
                 let insertPost = try db.cachedStatement(
                     sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 let insertText = try db.cachedStatement(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)")
-                for i in newestOrder[done..<end] {
+                for (i, record) in zip(newestOrder[range], records) {
                     let p = posts[i]
                     try insertPost.execute(arguments: [
                         staging, p.id, dates[i].timeIntervalSince1970, p.views?.value, i, position.newest[i], position.oldest[i],
-                        position.viewed[i], coder.record(p),
+                        position.viewed[i], record.json,
                     ])
-                    try insertText.execute(arguments: [db.lastInsertedRowID, folder.fold(p.searchableText)])
+                    try insertText.execute(arguments: [db.lastInsertedRowID, record.text])
                 }
                 try db.execute(
                     sql: "UPDATE channel SET postCount = ?, touchedAt = ? WHERE id = ?",
-                    arguments: [end, Date().timeIntervalSince1970, staging])
+                    arguments: [range.upperBound, Date().timeIntervalSince1970, staging])
             }
-            done = end
-            if !progress(done, posts.count, staging) {
+            if !progress(range.upperBound, posts.count, staging) {
+                _ = next?.wait()
                 try? write("cancel the import of \(channel.title)") { db in
                     try db.execute(sql: "UPDATE channel SET status = 'old' WHERE id = ?", arguments: [staging])
                 }
@@ -242,6 +244,34 @@ extension Library {
             arguments: [try? JSONEncoder().encode(statistics), Self.list(statistics.topPosts.map(\.id)), channel.publications.count, new])
     }
 
+    /// The ranges of positions each transaction writes: a small first one, then `batch` at a time.
+    static func batches(count: Int) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0
+        while start < count {
+            let end = min(count, start + (start == 0 ? firstBatch : batch))
+            out.append(start..<end)
+            start = end
+        }
+        return out
+    }
+
+    /// A post's stored record and its folded searchable text.
+    struct PreparedPost: Sendable {
+        var json: Data
+        var text: String
+    }
+
+    /// Encodes and folds these posts on a thread of its own; `wait()` gives them in order.
+    private static func prepare(_ posts: [Publication], _ indexes: ArraySlice<Int>) -> Pending<[PreparedPost]> {
+        let slice = Array(indexes)
+        return Pending {
+            let coder = NativeRecordCoder()
+            var folder = SearchText()
+            return slice.map { PreparedPost(json: coder.record(posts[$0]), text: folder.fold(posts[$0].searchableText)) }
+        }
+    }
+
     static func list(_ ids: [String]) -> String {
         String(decoding: (try? JSONEncoder().encode(ids)) ?? Data("[]".utf8), as: UTF8.self)
     }
@@ -269,5 +299,25 @@ extension Library {
             }
             if more != true { return }
         }
+    }
+}
+
+/// Work started on a thread of its own whose result is waited for later.
+final class Pending<T: Sendable>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () -> T) {
+        Thread.detachNewThread { [self] in
+            result = work()
+            done.signal()
+        }
+    }
+
+    /// The result; the semaphore orders the write before this read.
+    func wait() -> T? {
+        done.wait()
+        done.signal()
+        return result
     }
 }
