@@ -6,9 +6,14 @@ import FeedModel
 enum LibraryEffects {
     /// Reduces `event`, then carries out its library effects (and those of the answers); returns every effect
     /// but the queries: the runtime carries out the rest (redraw, open a link), tests look at the saves.
+    /// `typingOn`: the next event edits the query of an open search prompt, which asks again: this query's
+    /// search is skipped (the library would answer a query already gone).
     @discardableResult
-    static func drive(_ state: inout AppState, _ event: Event, library: Library) -> [Effect] {
+    static func drive(_ state: inout AppState, _ event: Event, library: Library, typingOn: Bool = false) -> [Effect] {
         var pending = reduce(&state, event)
+        if typingOn, state.prompt == .search || state.prompt == .searchLibrary {
+            pending.removeAll { if case .search = $0 { true } else if case .searchLibrary = $0 { true } else { false } }
+        }
         var rest: [Effect] = []
         // An answer that does not satisfy the reducer (a post that cannot be read) must not loop.
         var answers = 0
@@ -60,6 +65,14 @@ enum LibraryEffects {
             return .channelAdded(view)
         }
         return nil
+    }
+
+    /// Whether an event changes the text of an open search prompt.
+    static func editsQuery(_ event: Event) -> Bool {
+        switch event {
+        case .key(.char), .key(.backspace), .key(.ctrl("u")): true
+        default: false
+        }
     }
 
     /// A channel of the library as the browser opens it: the user's marks, the order from the settings (newest

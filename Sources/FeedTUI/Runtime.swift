@@ -56,8 +56,15 @@ enum Runtime {
                 if changed { backend.draw(Screen.render(state)) }
                 continue
             }
-            var force = perform(LibraryEffects.drive(&state, event, library: library), backend: backend, state: &state)
-            if case .resize = event { force = true }
+            // Keys typed faster than they are handled (a pasted query) are handled together, drawn once.
+            var events = [event]
+            while events.count < 256, let more = backend.nextEvent(timeoutMs: 0) { events.append(more) }
+            var force = false
+            for (i, e) in events.enumerated() where !state.quit {
+                let typing = i + 1 < events.count && LibraryEffects.editsQuery(events[i + 1])
+                force = perform(LibraryEffects.drive(&state, e, library: library, typingOn: typing), backend: backend, state: &state) || force
+                if case .resize = e { force = true }
+            }
             if !state.quit { backend.draw(Screen.render(state), force: force) }
         }
         finish(loading)

@@ -76,6 +76,21 @@ final class LibraryBrowserTests: XCTestCase {
         XCTAssertEqual(s.channel.search?.matches?.count, 5_000 - 1_667, "a two-letter query (every café)")
     }
 
+    func testAQueryTypedFasterThanHandledIsSearchedOnceWhole() throws {
+        var s = Fixture.state([big()], 120, 40)
+        let library = try XCTUnwrap(Fixture.library)
+        LibraryEffects.drive(&s, .key(.char("/")), library: library)
+        // "c" and "a" arrive together: the one-letter query is not searched (it would scan every post).
+        XCTAssertEqual(LibraryEffects.drive(&s, .key(.char("c")), library: library, typingOn: true), [])
+        XCTAssertNil(s.channel.search?.matches, "no search for “c”")
+        LibraryEffects.drive(&s, .key(.char("a")), library: library, typingOn: true)
+        LibraryEffects.drive(&s, .key(.char("f")), library: library, typingOn: false)
+        XCTAssertEqual(s.channel.search?.query, "caf")
+        XCTAssertEqual(s.channel.search?.matches?.count, 5_000 - 1_667)
+        XCTAssertTrue(LibraryEffects.editsQuery(.key(.backspace)))
+        XCTAssertFalse(LibraryEffects.editsQuery(.key(.enter)), "Enter keeps the query: its search must run")
+    }
+
     func testFSearchesEveryChannelAndOpensTheMatch() throws {
         var s = Fixture.state(try Fixture.seed(), 120, 40)
         let library = try XCTUnwrap(Fixture.library)
