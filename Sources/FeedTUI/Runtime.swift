@@ -42,6 +42,9 @@ enum Runtime {
         // Sources that could not be read beside those that opened.
         if let failure = first.failure { state.status = failure }
         LibraryEffects.drive(&state, .resize(backend.size), library: library)
+        if let p = first.importing {
+            LibraryEffects.drive(&state, .importProgress(channel: p.channel, done: p.imported, total: p.total), library: library)
+        }
         var seen = first
         backend.draw(Screen.render(state), force: true)
         while !state.quit {

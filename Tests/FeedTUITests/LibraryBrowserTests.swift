@@ -76,6 +76,42 @@ final class LibraryBrowserTests: XCTestCase {
         XCTAssertEqual(s.channel.search?.matches?.count, 5_000 - 1_667, "a two-letter query (every café)")
     }
 
+    /// While the first import goes on, the list shows what is in, the bottom line counts it, sorting waits; when
+    /// it ends, the channel is complete.
+    func testAChannelBeingImportedShowsProgressAndIsNeverShownComplete() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-progress-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let library = try Library(path: folder + "/library.sqlite")
+        Fixture.library = library
+        let ch = big()
+        var state: AppState?
+        let ids = try library.importChannels([ch]) { p in
+            guard state == nil, let view = try? LibraryEffects.view(p.channel, library: library, sort: .oldest) else { return true }
+            var s = AppState(channels: [view], size: Size(width: 120, height: 40), useColor: false)
+            Fixture.send(&s, .resize(s.size))
+            Fixture.send(&s, .importProgress(channel: p.channel, done: p.imported, total: p.total))
+            XCTAssertEqual(s.channel.sort, .newest, "newest first until the import ends")
+            XCTAssertEqual(s.channel.total, 200)
+            XCTAssertEqual(s.channel.selectedPost?.id, ch.publications[PostOrder.newest.arrange(ch.publications)[0]].id)
+            let bottom = Screen.render(s).lines[39]
+            XCTAssertTrue(bottom.contains("importing ░░░░░░░░░░░░░░░░░░░░ 4% · 200 of 5 000 posts — q cancels"), bottom)
+            Fixture.send(&s, .key(.char("S")))
+            XCTAssertEqual(s.status, "sorting waits for the import to finish")
+            Fixture.send(&s, .key(.char("G")))
+            XCTAssertEqual(s.channel.selected, 199, "G goes to the last post imported so far")
+            state = s
+            return true
+        }
+        var s = try XCTUnwrap(state)
+        Fixture.send(&s, .channelChanged(try XCTUnwrap(try library.channel(ids[0]))))
+        XCTAssertNil(s.channel.importing)
+        XCTAssertEqual(s.channel.total, 5_000)
+        XCTAssertEqual(s.channel.selected, 199, "the selected post stays selected")
+        XCTAssertTrue(Screen.render(s).lines[39].contains("j/k move"))
+        Fixture.send(&s, .key(.char("S")))
+        XCTAssertEqual(s.channel.sort, .oldest)
+    }
+
     func testAQueryTypedFasterThanHandledIsSearchedOnceWhole() throws {
         var s = Fixture.state([big()], 120, 40)
         let library = try XCTUnwrap(Fixture.library)

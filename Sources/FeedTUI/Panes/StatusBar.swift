@@ -37,8 +37,10 @@ enum StatusBar {
                 text = status
             } else if let count = state.channel.importing {
                 // A first import is going on: the list holds what is in so far, never shown as complete.
-                let share = count.total > 0 ? " (\(count.done * 100 / count.total)%)" : ""
-                text = "importing \(Fmt.count(Count(Int64(count.done)))) of \(Fmt.count(Count(Int64(count.total)))) posts\(share) — q cancels"
+                let filled = count.total > 0 ? count.done * 20 / count.total : 0
+                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 20 - filled)
+                let share = count.total > 0 ? " \(count.done * 100 / count.total)%" : ""
+                text = "importing \(bar)\(share) · \(Fmt.count(Count(Int64(count.done)))) of \(Fmt.count(Count(Int64(count.total)))) posts — q cancels"
             } else if singlePane {
                 text = switch state.focus { case .list: "Posts"; case .body: "Post"; case .stats: "Statistics" }
                 if let s = state.channel.search { text += " · /\(s.query) \(s.counter) · n/N" }
