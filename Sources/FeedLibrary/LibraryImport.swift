@@ -86,7 +86,8 @@ extension Library {
     ///
     /// `progress` is called after each committed batch; returning false cancels: what was written for the
     /// unfinished channel is deleted and `LibraryError("import cancelled")` is thrown (channels already swapped stay).
-    /// Returns the live channel ids, in the source's order.
+    /// Returns the live channel ids, in the source's order. The replaced copies are deleted by `collectGarbage`
+    /// (deleting a large one takes a while: the caller runs it once the new copies are shown).
     @discardableResult
     public func importChannels(
         _ channels: [Channel], from stamp: SourceStamp? = nil, progress: (ImportProgress) -> Bool = { _ in true }
@@ -114,7 +115,6 @@ extension Library {
                     arguments: [stamp.path, stamp.size, stamp.modified, stamp.sample, list])
             }
         }
-        collectGarbage()
         return ids
     }
 

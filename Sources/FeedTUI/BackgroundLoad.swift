@@ -66,6 +66,8 @@ final class BackgroundLoad: Sendable {
                         for id in ids { $0.sourceOf[id] = source }
                         $0.importing = nil
                     }
+                    // The copies just replaced go once the new ones are shown.
+                    library.collectGarbage()
                 } catch {
                     state.withLock {
                         $0.failures.append(error.description)

@@ -224,6 +224,8 @@ final class LibraryTests: XCTestCase {
         second.publications = [post("a", 1, "alpha one", views: 10), post("b", 2, "bravo edited", views: 99), post("d", 4, "delta four")]
         let id2 = try XCTUnwrap(try library.importChannels([second]).first)
         XCTAssertNotEqual(id1, id2)
+        XCTAssertEqual(try library.channel(id1)?.complete, false, "the replaced copy is no longer live")
+        library.collectGarbage()
         XCTAssertNil(try library.channel(id1), "the replaced copy is deleted")
         let stored = try XCTUnwrap(try library.channel(id2))
         XCTAssertEqual(stored.postCount, 4)
