@@ -336,7 +336,7 @@ final class ChannelListRowsTests: XCTestCase {
         }
         var s = Fixture.state(channels, 120, 40)
         for (i, source) in ["/a/first.json", "/b/second.json"].enumerated() { s.channels[i].source = source }
-        let rows = ChannelListOverlay.rows(s.channels)
+        let rows = ChannelListOverlay.rows(s.channels).map { $0.map(\.text).joined() }
         XCTAssertEqual(rows.count, 10)
         XCTAssertEqual(rows[0], " 1. Same (first.json) · 1 post")
         XCTAssertEqual(rows[1], " 2. Same (second.json) · 1 post")

@@ -58,4 +58,12 @@ final class ScriptsScreenTests: XCTestCase {
         XCTAssertEqual(grid[titleStart, y].text, "…")
         XCTAssertEqual(grid[list.maxX - 1, y].text, "بِ")
     }
+
+    /// The channel list (c) and the header show a right-to-left title in visual order: Persian first, on the right.
+    func testChannelTitlesInVisualOrder() throws {
+        let s = Fixture.state(try scripts() + Fixture.seed(), 100, 30, keys: "c")
+        let lines = Screen.render(s).lines
+        XCTAssertTrue(lines[0].hasPrefix("┌ Polyglot Wire هنابزدنچ هٔمانربخ @polyglot_wire"), lines[0])
+        XCTAssertTrue(lines.contains { $0.contains("● 1. Polyglot Wire هنابزدنچ هٔمانربخ @polyglot_wire · 12 posts") }, lines.joined(separator: "\n"))
+    }
 }

@@ -36,12 +36,13 @@ enum PostListPane {
         // One column more than the widest count, so the count never touches the date.
         let pad = String(repeating: " ", count: max(1, viewsWidth + 1 - views.count))
         let textStyle = post.isService ? theme.service : unread ? theme.unread : theme.text
+        let title = title(of: post)
         return [
             // The marker column: a bookmark (also on the selected row, which the bar shows), else the selection.
             Span(text: bookmarked ? "•" : selected ? "▶" : " ", style: bookmarked ? theme.star : theme.title),
             Span(text: Fmt.shortDate(post, clock), style: theme.date),
             Span(text: showViews ? pad + views + "  " : "  ", style: theme.muted),
-            Span(text: title(of: post), style: textStyle, direction: Bidi.direction(of: title(of: post))),
+            Span(text: title, style: textStyle, direction: Bidi.direction(of: title)),
         ]
     }
 
