@@ -167,6 +167,7 @@ public final class Library: Sendable {
             // What the importer says about the source as a whole (a contact page rather than a channel's posts).
             try db.execute(sql: "ALTER TABLE channel ADD COLUMN notice TEXT")
         }
+        registerLiveMigrations(&migrator)
         return migrator
     }()
 

@@ -187,7 +187,7 @@ extension Library {
         return ("t.text GLOB ?", pattern + "*")
     }
 
-    private static func column(_ order: PostOrder) -> String {
+    static func column(_ order: PostOrder) -> String {
         switch order {
         case .newest: "newest"
         case .oldest: "oldest"

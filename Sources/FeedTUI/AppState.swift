@@ -1,4 +1,5 @@
 import FeedLibrary
+import Foundation
 import FeedModel
 
 enum PaneID: CaseIterable {
@@ -50,8 +51,18 @@ struct ChannelView: Equatable {
     var bookmarks: Set<String> = []
     /// While the channel's first import goes on: posts imported so far, and in all; nil once it is complete.
     var importing: ImportCount?
-    /// The file, `-` or URL the channel came from, named in the channel list where titles repeat.
+    /// The file, `-`, URL or followed source (`@name`, as in the subscriptions file) the channel came from: named
+    /// in the channel list where titles repeat; refreshing and older pages use it.
     var source: String?
+    /// When the library last got this channel from the network: shown as "cached 2 d ago" when a refresh failed.
+    var cachedAt: Date?
+    /// Reach at 24 h / 48 h and ERR from the library's view history.
+    var reach: ViewReach?
+    /// The views over time of one post (the full-screen post draws them).
+    var curve: ViewCurve?
+    /// An older page is being fetched, or the first post was reached.
+    var loadingOlder = false
+    var reachedFirst = false
 
     init(_ stored: LibraryChannel, marks: UserMarks = UserMarks(), sort: PostOrder = .newest, selected: Int = 0, window: PostWindow? = nil) {
         self.stored = stored
@@ -98,6 +109,8 @@ enum ScreenMode: Equatable {
     case browse, post, help, channels
     /// The matches of a library search (key F): Enter opens one in its channel.
     case libraryMatches
+    /// The followed channels (when there are any and no source was named).
+    case home
     /// Every link of the selected post, numbered (key L); back returns to `AppState.linksFrom`.
     case links
 }
@@ -143,6 +156,12 @@ struct AppState {
     /// Cursor of the link list (key L) and the screen it was opened from.
     var linkCursor = 0
     var linksFrom = ScreenMode.browse
+    /// The home screen of followed channels; nil when feedtui was started on sources of its own.
+    var home: Home?
+    /// Help was opened from the home screen: closing it goes back there.
+    var helpFromHome = false
+    /// A refresh running in the background.
+    var refresh: RefreshProgress?
     var quit = false
 
     /// `channels` come from the library (see `LibraryEffects.open`), at least one.

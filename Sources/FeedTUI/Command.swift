@@ -16,7 +16,7 @@ struct FeedTUI: ParsableCommand {
         discussion: HelpText.discussion(keys: ((try? Config.load(path: Config.defaultPath(environment: ProcessInfo.processInfo.environment))) ?? Config()).keys),
         version: version,
         subcommands: [
-            Browse.self, Stats.self, Export.self, ScreenCommand.self, Add.self, Remove.self, ImportOPML.self, ExportOPML.self,
+            Browse.self, Stats.self, Export.self, ScreenCommand.self, Add.self, Remove.self, List.self, Refresh.self, ImportOPML.self, ExportOPML.self,
             ConfigCommand.self,
         ],
         defaultSubcommand: Browse.self)
@@ -202,9 +202,12 @@ struct Browse: ParsableCommand {
             return
         }
         let config = loadConfig()
+        // No source and followed channels: the home screen (or, not on a terminal, the list as text).
+        let followed = sources.isEmpty && !SubscriptionsPath.load().subscriptions.isEmpty
         // Keys come from standard input, or from the terminal when standard input is the feed (`-`).
         let keyboard = isatty(STDIN_FILENO) == 1 || (sources.contains("-") && FileManager.default.isReadableFile(atPath: "/dev/tty"))
         guard isatty(STDOUT_FILENO) == 1, keyboard else {
+            if followed { return List.print(LibraryOption.work(path: library)) }
             let channels = try options.load(sources)
             // Not a terminal: print the post list as plain text.
             for ch in channels {
@@ -218,6 +221,16 @@ struct Browse: ParsableCommand {
         // Without a usable library feedtui still browses; the status line says why nothing is kept.
         let opened = OpenedLibrary(path: library, oldState: state)
         defer { opened.close() }
+        if followed {
+            let live = LiveWork(
+                library: opened.library, refresher: Refresher(library: opened.library, fetcher: FeedTUI.fetcher),
+                subscriptionsPath: SubscriptionsPath.current, sort: config.sort)
+            switch Runtime.runHome(live: live, useColor: useColor, config: config, clock: dates.clock(config), notice: opened.notice) {
+            case .exit(0): return
+            case .exit(let code): throw ExitCode(code)
+            case .failed(let message), .unsaved(let message): fail(message)
+            }
+        }
         // Importing runs beside the event loop: a large file shows progress and q cancels it.
         let loading = BackgroundLoad(sources: try options.paths(sources), library: opened.library, parse: try options.parser())
         switch Runtime.run(loading: loading, library: opened.library, useColor: useColor, config: config, clock: dates.clock(config), notice: opened.notice) {
@@ -250,14 +263,22 @@ struct Stats: ParsableCommand {
     func run() throws {
         let clock = dates.clock(loadConfig())
         let channels = try input.load()
+        let reach = channels.map(Self.reach)
         if json {
-            print(StatsJSON.encode(channels, clock: clock))
+            print(StatsJSON.encode(channels, clock: clock, reach: reach))
         } else {
             for (i, ch) in channels.enumerated() {
                 if i > 0 { print("") }
-                print(PlainText.statistics(ch, clock: clock).joined(separator: "\n"))
+                print(PlainText.statistics(ch, clock: clock, reach: reach[i]).joined(separator: "\n"))
             }
         }
+    }
+
+    /// Reach and ERR from the library's view history of this channel, when the library exists and has one.
+    static func reach(_ ch: Channel) -> ViewReach? {
+        let path = Library.defaultPath(environment: ProcessInfo.processInfo.environment)
+        guard FileManager.default.fileExists(atPath: path), let library = try? Library(path: path) else { return nil }
+        return try? library.reach(channel: Library.key(of: ch), subscribers: ch.subscribers?.value)
     }
 }
 

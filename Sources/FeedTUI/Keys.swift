@@ -77,6 +77,7 @@ enum Action: Equatable, Hashable {
     case rate, openLink, linkList, openPermalink, sort, bookmark, nextBookmark
     case channels, previousChannel, nextChannel
     case help, redraw
+    case refreshAll, refreshCurrent, nextUnread, toggleRead, markChannelRead, nextTag
 
     /// The action's name in the configuration file: the case name in kebab case (`moveDown` is `move-down`), so
     /// a new action is configurable without more code.
@@ -139,6 +140,12 @@ struct KeyTable: Equatable {
         KeyBinding(keys: [.char("c")], action: .channels, help: "list of open channels"),
         KeyBinding(keys: [.char("[")], action: .previousChannel, help: "previous channel"),
         KeyBinding(keys: [.char("]")], action: .nextChannel, help: "next channel"),
+        KeyBinding(keys: [.char("R")], action: .refreshAll, help: "refresh every followed channel"),
+        KeyBinding(keys: [.ctrl("r")], action: .refreshCurrent, help: "refresh this channel"),
+        KeyBinding(keys: [.char("u")], action: .nextUnread, help: "next unread post"),
+        KeyBinding(keys: [.char("U")], action: .toggleRead, help: "mark the post read or unread"),
+        KeyBinding(keys: [.char("A")], action: .markChannelRead, help: "mark the whole channel read"),
+        KeyBinding(keys: [.char("T")], action: .nextTag, help: "home screen: show the next tag only (then all)"),
         KeyBinding(keys: [.char("?")], action: .help, help: "this help", hint: "help", postHint: "help"),
         KeyBinding(keys: [.ctrl("l")], action: .redraw, help: "redraw the screen"),
     ])

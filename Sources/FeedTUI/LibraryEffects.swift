@@ -41,8 +41,17 @@ enum LibraryEffects {
     /// Does one effect; returns the event that answers it, if it asks a question.
     private static func perform(_ effect: Effect, library: Library, sort: PostOrder) throws(LibraryError) -> Event? {
         switch effect {
-        case .redraw, .openURL:
+        case .redraw, .openURL, .loadHome, .openSubscription, .reloadChannel, .refresh, .loadOlder, .loadCurve:
+            // The runtime's, and the live channels' (`LiveWork`, beside the event loop).
             return nil
+        case .markAllRead(let channel, let key):
+            try library.markAllRead(channel: key, channelID: channel)
+            return .readMarks(key: key, read: try library.marks(channel: key).read)
+        case .markUnread(let channel, let post):
+            try library.markUnread(post, channel: channel)
+        case .findUnread(let channel, let key, let order):
+            return .located(
+                channel: channel, order: order, goal: .nextUnread, positions: try library.unreadPositions(channel: channel, key: key, order: order))
         case .saveRating(let channel, let stars):
             try library.setRating(stars, channel: channel)
         case .markRead(let channel, let post):

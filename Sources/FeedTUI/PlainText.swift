@@ -10,16 +10,16 @@ enum PlainText {
         }
     }
 
-    static func statistics(_ ch: Channel, clock: Clock) -> [String] {
+    static func statistics(_ ch: Channel, clock: Clock, reach: ViewReach? = nil) -> [String] {
         let header = ch.title + (ch.handle.map { " @\($0)" } ?? "")
         let stats = ChannelStatistics(ch, clock: clock)
-        return [Sanitize.line(header)] + Report(ch, stats, clock: clock, sample: ch.publications.first { $0.date != nil }).lines(stats)
+        return [Sanitize.line(header)] + Report(ch, stats, clock: clock, sample: ch.publications.first { $0.date != nil }, reach: reach).lines(stats)
     }
 }
 
 /// `feedtui stats --json`: the same values; every key is written, unknown ones as null (never 0).
 enum StatsJSON {
-    static func object(_ ch: Channel, clock: Clock) -> [String: Any] {
+    static func object(_ ch: Channel, clock: Clock, reach: ViewReach? = nil) -> [String: Any] {
         let s = ChannelStatistics(ch, clock: clock)
         let c = ch.counters
         func value(_ v: Any?) -> Any { v ?? NSNull() }
@@ -43,6 +43,7 @@ enum StatsJSON {
             "postsByMonth": s.postsByMonth, "viewsByMonth": s.viewsByMonth.map(value),
             "postsByWeekdayHour": s.weekdayHour, "datesIn": clock.description,
             "skipped": ch.skipped.count, "firstSkipped": value(ch.skipped.summary),
+            "reach24h": value(reach?.reach24), "reach48h": value(reach?.reach48), "err": value(reach?.err),
         ]
     }
 
@@ -52,8 +53,8 @@ enum StatsJSON {
     }
 
     /// One object for one channel, an array for several.
-    static func encode(_ channels: [Channel], clock: Clock) -> String {
-        let objects = channels.map { object($0, clock: clock) }
+    static func encode(_ channels: [Channel], clock: Clock, reach: [ViewReach?]? = nil) -> String {
+        let objects = channels.enumerated().map { object($1, clock: clock, reach: reach?[$0]) }
         let root: Any = objects.count == 1 ? objects[0] : objects
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)

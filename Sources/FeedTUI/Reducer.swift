@@ -1,5 +1,6 @@
 import FeedLibrary
 import FeedModel
+import Foundation
 
 enum Event: Equatable {
     case key(Key)
@@ -21,6 +22,19 @@ enum Event: Equatable {
     /// A save succeeded.
     case saved
     case librarySearched(query: String, matches: [LibraryMatch], total: Int)
+    /// The home screen's rows, read from the subscriptions file and the library.
+    case homeLoaded([HomeRow], now: Date)
+    /// A followed channel read from the library (after Enter on the home screen, or a refresh).
+    case channelOpened(OpenedChannel)
+    case notice(String)
+    /// One source's refresh finished in the background.
+    case refreshed(RefreshReport)
+    /// An older page of a channel was fetched (or failed); the channel is read again.
+    case olderLoaded(RefreshReport)
+    /// A post's views over time.
+    case curve(ViewCurve)
+    /// The posts of a channel now read (after the whole channel was marked read).
+    case readMarks(key: String, read: Set<String>)
 }
 
 /// Why posts are looked up by id.
@@ -29,6 +43,8 @@ enum LocateGoal: Equatable {
     case select
     /// Jump to the next of these posts after the selection (bookmarks).
     case nextBookmark
+    /// Jump to the next of these posts after the selection (unread posts).
+    case nextUnread
 }
 
 enum MouseEvent: Equatable {
@@ -54,6 +70,21 @@ enum Effect: Equatable {
     case searchLibrary(query: String, limit: Int)
     /// A channel of the library, to open (answered by `.channelAdded`).
     case openChannel(Int64)
+    /// Read the subscriptions and the library for the home screen.
+    case loadHome
+    /// Read a followed channel from the library (`reloadChannel` keeps the selection).
+    case openSubscription(String)
+    case reloadChannel(String)
+    /// Refresh these sources in the background; each result comes back as `.refreshed`.
+    case refresh([String])
+    /// Fetch the page before post number `before` of a channel.
+    case loadOlder(source: String, before: Int)
+    /// Mark every post of a channel read (answered by `.readMarks`).
+    case markAllRead(channel: Int64, key: String)
+    case markUnread(channel: String, post: String)
+    case loadCurve(channel: String, post: String)
+    /// The positions of the posts not read yet (answered by `.located` with `.nextUnread`).
+    case findUnread(channel: Int64, key: String, order: PostOrder)
 }
 
 /// The only place the state changes. Pure: no I/O, no curses; effects leave as values. When the list shows rows
@@ -68,6 +99,7 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
 /// The window the screen needs, when the one held does not cover it: the list's rows and the selection, with a
 /// screenful either side so that j and k rarely wait.
 func windowRequest(_ state: AppState) -> Effect? {
+    guard !state.channels.isEmpty else { return nil }
     let view = state.channel
     guard view.total > 0 else { return nil }
     let rows = max(1, Layout(state).list?.height ?? 1)
@@ -139,6 +171,13 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
             }
             select(&state, next)
             state.status = "bookmark \((positions.firstIndex(of: next) ?? 0) + 1)/\(positions.count)"
+        case .nextUnread:
+            guard let next = positions.first(where: { $0 > state.channel.selected }) ?? positions.first else {
+                state.status = "no unread posts"
+                return []
+            }
+            select(&state, next)
+            state.status = "\(positions.count) unread"
         }
         updateCurrentMatch(&state)
         clampScroll(&state)
@@ -172,6 +211,8 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         search.cursor = 0
         state.librarySearch = search
         return []
+    case .homeLoaded, .channelOpened, .notice, .refreshed, .olderLoaded, .curve, .readMarks:
+        return live(&state, event)
     case .key(let key):
         state.status = nil
         if let prompt = state.prompt { return promptKey(&state, prompt, key) }
@@ -186,10 +227,11 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
             case .pageDown: state.helpTop = HelpOverlay.clampedTop(state.helpTop + page, in: area, keys: state.config.keys)
             case .pageUp: state.helpTop = HelpOverlay.clampedTop(state.helpTop - page, in: area, keys: state.config.keys)
             case .quit: return quit(&state)
-            default: state.mode = .browse
+            default: state.mode = state.helpFromHome ? .home : .browse
             }
+            state.helpFromHome = false
             return []
-        case .browse, .post, .channels, .links, .libraryMatches:
+        case .browse, .post, .channels, .links, .libraryMatches, .home:
             break
         }
         // A number first repeats the key (20j), or picks the item (5G, 3o, 2 Enter in a list).
@@ -203,6 +245,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.countPrefix = nil
         guard let action = state.config.keys.action(for: key) else { return [] }
         switch state.mode {
+        case .home: return homeKey(&state, action, count: count ?? 1)
         case .channels: return channelListKey(&state, action, count: count)
         case .libraryMatches: return libraryMatchesKey(&state, action, count: count)
         case .links: return linkListKey(&state, action, count: count)
@@ -267,6 +310,10 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
             state.focus = .list
         } else if state.channel.search != nil {
             state.channel.search = nil
+        } else if action == .backOrQuit, state.home != nil {
+            // From a followed channel, q goes back to the home screen, whose counts are read again.
+            state.mode = .home
+            return (state.channel.selectedPost.map { [.saveLastSelected(channel: state.channel.key, post: $0.id)] } ?? []) + [.loadHome]
         } else if action == .backOrQuit {
             return quit(&state)
         } else {
@@ -274,6 +321,8 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         }
     case .quit:
         return quit(&state)
+    case .refreshAll, .refreshCurrent, .nextUnread, .toggleRead, .markChannelRead, .nextTag:
+        effects += liveAction(&state, action)
     case .nextPane:
         let panes: [PaneID] = layout.singlePane || state.showStats ? [.list, .body, .stats] : [.list, .body]
         let i = panes.firstIndex(of: state.focus) ?? 0
@@ -346,13 +395,17 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         switchChannel(&state, to: (state.current + (action == .nextChannel ? count : n - count % n)) % n)
     }
     clampScroll(&state)
+    if [.moveDown, .pageDown, .bottom, .nextPost].contains(action) { effects += loadOlderAtEnd(&state) }
     return effects
 }
 
 /// A post shown full-screen counts as read.
 private func markReadInPost(_ state: inout AppState) -> [Effect] {
-    guard state.mode == .post, let post = state.channel.selectedPost, state.channel.read.insert(post.id).inserted else { return [] }
-    return [.markRead(channel: state.channel.key, post: post.id)]
+    guard state.mode == .post, let post = state.channel.selectedPost else { return [] }
+    // The full-screen post draws the views curve from the library's history.
+    let curve: [Effect] = state.home == nil ? [] : [.loadCurve(channel: state.channel.key, post: post.id)]
+    guard state.channel.read.insert(post.id).inserted else { return curve }
+    return [.markRead(channel: state.channel.key, post: post.id)] + curve
 }
 
 private func quit(_ state: inout AppState) -> [Effect] {
@@ -636,6 +689,7 @@ private func select(_ state: inout AppState, _ position: Int) {
 
 /// Keeps the selection visible in the list and the body scroll inside the text.
 func clampScroll(_ state: inout AppState) {
+    guard !state.channels.isEmpty else { return }
     let layout = Layout(state)
     if let list = layout.list, list.height > 0 {
         var top = state.channel.listTop
@@ -647,7 +701,8 @@ func clampScroll(_ state: inout AppState) {
     if let body = layout.body, let post = state.channel.selectedPost {
         let lines = PostBodyPane.lines(
             for: post, width: PostBodyPane.textArea(state, in: body).width, full: state.mode == .post,
-            bookmarked: state.channel.bookmarks.contains(post.id), clock: state.clock, dateFormat: state.config.dateFormat
+            bookmarked: state.channel.bookmarks.contains(post.id), clock: state.clock, dateFormat: state.config.dateFormat,
+            curve: state.channel.curve(of: post)
         ).count
         state.channel.bodyTop = max(0, min(state.channel.bodyTop, lines - body.height))
     } else {

@@ -74,6 +74,39 @@ enum Runtime {
         return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(0)
     }
 
+    /// The home screen of followed channels: the first frame comes from the library at once; a refresh (unless the
+    /// configuration turns it off) runs in the background, its results coming back as events.
+    static func runHome(live: LiveWork, useColor: Bool, config: Config, clock: Clock, notice: String?) -> RunOutcome {
+        let backend = CursesBackend(useColor: useColor)
+        defer { backend.end() }
+        var state = AppState(channels: [], size: backend.size, useColor: useColor, config: config, clock: clock)
+        state.mode = .home
+        reduce(&state, live.homeRows())
+        if let notice { state.status = notice }
+        if config.refreshAtStart, let rows = state.home?.rows {
+            for effect in startRefresh(&state, rows.map(\.source)) { _ = live.start(effect) }
+        }
+        defer { live.finish() }
+        backend.draw(Screen.render(state), force: true)
+        while !state.quit {
+            if let signal = backend.pendingSignal() {
+                perform(LibraryEffects.drive(&state, .action(.quit), library: live.library), live: live, backend: backend, state: &state)
+                return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(128 + signal)
+            }
+            // Results of background work (refreshes, library reads) are events like keys.
+            var events = live.drain()
+            if let event = backend.nextEvent(timeoutMs: events.isEmpty ? 100 : 0) { events.append(event) }
+            guard !events.isEmpty else { continue }
+            var force = false
+            for event in events {
+                force = perform(LibraryEffects.drive(&state, event, library: live.library), live: live, backend: backend, state: &state) || force
+                if case .resize = event { force = true }
+            }
+            if !state.quit { backend.draw(Screen.render(state), force: force) }
+        }
+        return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(0)
+    }
+
     /// Stops an import that is still going on (what it wrote for its unfinished channel is deleted), waiting a
     /// little for it; an import killed outright is cleaned up by the next one.
     private static func finish(_ loading: BackgroundLoad) {
@@ -139,9 +172,10 @@ enum Runtime {
 
     /// Carries out the effects the library does not; returns whether the screen must be redrawn from scratch.
     @discardableResult
-    private static func perform(_ effects: [Effect], backend: CursesBackend, state: inout AppState) -> Bool {
+    private static func perform(_ effects: [Effect], live: LiveWork? = nil, backend: CursesBackend, state: inout AppState) -> Bool {
         var force = false
         for effect in effects {
+            if let live, live.start(effect) { continue }
             switch effect {
             case .redraw:
                 force = true
@@ -153,6 +187,9 @@ enum Runtime {
                     force = true
                     return backend.suspended(run)
                 }
+            case .loadHome, .openSubscription, .reloadChannel, .refresh, .loadOlder, .loadCurve:
+                // Sources named on the command line: nothing is followed in this session.
+                state.status = "nothing is followed here — feedtui with no source opens the followed channels"
             default:
                 break
             }

@@ -32,6 +32,13 @@ enum Screen {
         }
         var grid = Grid(width: state.size.width, height: state.size.height)
         let theme = state.useColor ? state.config.theme : .monochrome
+        if state.mode == .home || (state.mode == .help && state.helpFromHome) || state.channels.isEmpty {
+            HomePane.render(state, into: &grid, theme: theme)
+            if state.mode == .help {
+                HelpOverlay.render(top: state.helpTop, in: Rect(x: 0, y: 0, width: grid.width, height: grid.height).inner, keys: state.config.keys, into: &grid, theme: theme)
+            }
+            return grid
+        }
         let layout = Layout(state)
         if layout.tooSmall {
             let need = "\(Layout.minimum.width)x\(Layout.minimum.height)"

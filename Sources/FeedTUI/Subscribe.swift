@@ -66,7 +66,7 @@ struct Remove: ParsableCommand {
             if case .file(let path) = source { source = .file(URL(fileURLWithPath: path).standardizedFileURL.path) }
             if file.remove(source) { print("stopped following \(source.text)") } else { missing.append(text) }
         }
-        SubscriptionsPath.save(file)
+        if missing.count < sources.count { SubscriptionsPath.save(file) }
         if !missing.isEmpty { fail("not followed: \(missing.joined(separator: ", "))") }
     }
 }
@@ -109,6 +109,79 @@ struct ExportOPML: ParsableCommand {
         let files = subscriptions.count - feeds.count
         if files > 0 {
             FileHandle.standardError.write(Data("feedtui: \(files) file source\(files == 1 ? "" : "s") left out of the OPML\n".utf8))
+        }
+    }
+}
+
+/// `--library PATH`: the library database, for the commands that read or refresh followed channels.
+struct LibraryOption: ParsableArguments {
+    @Option(help: "The library database (default $XDG_DATA_HOME/feedtui/library.sqlite).") var library: String?
+
+    func open() -> Library { Self.open(path: library) }
+
+    static func open(path: String?) -> Library {
+        do {
+            return try Library(path: path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment))
+        } catch {
+            fail(error.description)
+        }
+    }
+
+    /// The library, with the refresher and the background worker of the home screen.
+    func work() -> LiveWork { Self.work(path: library) }
+
+    static func work(path: String?) -> LiveWork {
+        let library = open(path: path)
+        return LiveWork(
+            library: library, refresher: Refresher(library: library, fetcher: FeedTUI.fetcher),
+            subscriptionsPath: SubscriptionsPath.current)
+    }
+}
+
+struct Refresh: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch new posts of followed channels (all, or those named) into the library, for scripts and cron.",
+        discussion: "Prints one line per source that failed (the library keeps what it had) and exits with 1 when any did.")
+
+    @Argument(help: "Sources to refresh (default: every followed one).") var sources: [String] = []
+    @Flag(help: "Also walk t.me channels back to their first post (resumes where an interrupted walk stopped).")
+    var history = false
+    @OptionGroup var libraryOption: LibraryOption
+
+    func run() throws {
+        let followed = SubscriptionsPath.load().subscriptions.map(\.source)
+        let wanted = sources.isEmpty ? followed : sources.map(SubscriptionsPath.resolve)
+        guard !wanted.isEmpty else { fail("nothing is followed — feedtui add @NAME follows a channel") }
+        let refresher = Refresher(library: libraryOption.open(), fetcher: FeedTUI.fetcher)
+        // Ctrl-C stops the downloads; a history walk resumes where it stopped.
+        let cancel = Cancellation()
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        signal(SIGINT, SIG_IGN)
+        interrupt.setEventHandler { cancel.cancel() }
+        interrupt.resume()
+        let reports = refresher.refresh(wanted, history: history, cancel: cancel) { report in
+            if let e = report.error { FileHandle.standardError.write(Data("feedtui: \(report.source.text): \(e)\n".utf8)) }
+        }
+        let failed = reports.filter { $0.error != nil }.count
+        let new = reports.reduce(0) { $0 + $1.newPosts }
+        print("refreshed \(reports.count - failed) of \(reports.count): \(new) new post\(new == 1 ? "" : "s")")
+        if failed > 0 { throw ExitCode(1) }
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List followed channels: unread and total posts, last refresh, last error.")
+
+    @OptionGroup var libraryOption: LibraryOption
+
+    func run() throws { Self.print(libraryOption.work()) }
+
+    static func print(_ work: LiveWork) {
+        switch work.homeRows() {
+        case .homeLoaded(let rows, let now): Swift.print(PlainText.home(rows, now: now).joined(separator: "\n"))
+        case .notice(let message): fail(message)
+        default: fail("cannot read \(SubscriptionsPath.current)")
         }
     }
 }

@@ -15,4 +15,58 @@ live export-opml > "$TMP/out.opml"
 mkdir -p "$TMP/cfg2"
 env XDG_CONFIG_HOME="$TMP/cfg2" "$BIN" import-opml "$TMP/out.opml" >/dev/null
 check "export-opml then import-opml gives the same subscriptions" sh -c "grep -v '^#' '$LIVE_CFG/feedtui/channels' | sed 's/ *#.*//; s/  */ /g' > '$TMP/a.subs'; cmp -s '$TMP/a.subs' '$TMP/cfg2/feedtui/channels'"
-bad "remove of a source not followed" "feedtui: not followed: @nobody" remove @nobody
+XDG_CONFIG_HOME="$LIVE_CFG" bad "remove of a source not followed" "feedtui: not followed: @nobody" remove @nobody
+
+# Following channels end to end: a local stand-in for t.me (Tests/server/feedserver.py) holds back each
+# channel's newest post until asked to publish it; one more source answers slowly.
+python3 "$ROOT/Tests/server/feedserver.py" --hold 1 --port-file "$TMP/port" >/dev/null 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+check "the feed server started" test -s "$TMP/port"
+PORT=$(cat "$TMP/port" 2>/dev/null)
+publish() { python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/_admin/publish?name=$1')"; }
+LIVE_ENV="FEEDTUI_TME_URL=http://127.0.0.1:$PORT XDG_CONFIG_HOME=$TMP/follow XDG_DATA_HOME=$TMP/follow-data"
+env $LIVE_ENV "$BIN" add @antichristone https://t.me/s/topwar_official >/dev/null
+env $LIVE_ENV "$BIN" add "http://127.0.0.1:$PORT/slow?seconds=4" --tag slow >/dev/null
+start 120 30
+keys "stty -g > $TMP/stty.before" Enter
+run_feedtui "$LIVE_ENV $BIN"
+check "home screen at once, refreshing in the background" wait_for "refreshing [0-2]/3"
+keys j
+# both REGEX1 REGEX2: one capture of the screen shows both.
+both() {
+  local deadline=$((SECONDS + 10)) s
+  while [ $SECONDS -lt $deadline ]; do
+    s=$(screen); grep -qE -- "$1" <<<"$s" && grep -qE -- "$2" <<<"$s" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check "keys work during a refresh (the cursor moved while the slow source is fetched)" both "^│▶ .*(Военное обозрение|@topwar_official)" "refreshing [0-2]/3"
+check "refresh at start: done" wait_for "refreshed 3 sources: 57 new posts" 15
+check "unread and total counts on the home screen" wait_for "^│ +5 +5 +Antichrist Blog"
+check "last refresh shown" wait_for "just now"
+keys g Enter
+check "Enter opens the channel" wait_for "^┌ Antichrist Blog .*@antichristone"
+keys Enter
+check "a post opens full-screen" wait_for "views 10.9K"
+keys q q
+check "q goes back to the home screen, the count dropped" wait_for "^│▶ +4 +5 +Antichrist Blog"
+publish antichristone
+keys R
+check "R refreshes every channel" wait_for "refreshed 3 sources: 1 new post" 15
+check "the new post raised the count" wait_for "^│▶ +5 +6 +Antichrist Blog"
+keys T
+check "T filters by tag" wait_for "tag: slow \(1\)"
+keys T q
+quit_and_check_terminal "home screen" 0
+kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
+run_feedtui "$LIVE_ENV $BIN"
+check "offline: the channels are still there" wait_for "^│▶ +5 +6 +Antichrist Blog"
+check "offline: the failed refresh is said" wait_for "3 failed: @antichristone: download failed" 15
+keys Enter
+check "offline: the channel opens from the library, saying how old it is" wait_for "cached [0-9]+ min ago|cached just now"
+keys q q
+quit_and_check_terminal "offline" 0
+check "feedtui list: counts, time, error" sh -c "env $LIVE_ENV '$BIN' list | grep -qE '^ +5 +6 +Antichrist Blog .*just now +download failed'"
+check "feedtui refresh: one line per failure, exit 1" sh -c "env $LIVE_ENV '$BIN' refresh 2>&1 >/dev/null | grep -c '^feedtui: .*download failed' | grep -qx 3; env $LIVE_ENV '$BIN' refresh >/dev/null 2>&1; test \$? = 1"

@@ -7,7 +7,7 @@ pages at ?before=ID, built by cutting the real page into its messages. The real 
 releases one, so a test can watch a channel gain a post between two refreshes. Feeds answer conditional GETs
 (ETag, Last-Modified: 304) and gzip when asked.
 
-Faults: /status/CODE, /slow?seconds=S (then a feed), /stall (never answers), /trickle (a byte, then silence),
+Faults (also as /fault/KIND/… in front of a t.me path, a mirror that fails that way): /status/CODE, /slow?seconds=S (then a feed), /stall (never answers), /trickle (a byte, then silence),
 /truncated (Content-Length larger than the body), /loop (redirects to itself), /redirect/N (N redirects, then a
 feed), /big (50 MB; ?length=1 announces it). /_admin/log returns every request as JSON with the highest number of
 requests in flight at once, overall and per host; /_admin/reset clears it.
@@ -155,6 +155,15 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def route(self, path, query, entry):
+        # /fault/KIND/… stands for a mirror (FEEDTUI_TME_URL) that fails that way for every page.
+        m = re.fullmatch(r"/fault/([a-z0-9]+)(/.*)", path)
+        if m:
+            kind, rest = m.groups()
+            if kind == "slow":
+                time.sleep(float(query.get("seconds", "0.5")))
+                return self.route(rest, query, entry)
+            target = {"404": "/status/404", "500": "/status/500"}.get(kind, "/" + kind)
+            return self.route(target, {}, entry)
         m = re.fullmatch(r"/s/([A-Za-z0-9_]+)", path)
         if m and m.group(1) in STATE.pages:
             name = m.group(1)

@@ -8,7 +8,7 @@ enum PostBodyPane {
         let area = textArea(state, in: pane)
         let lines = lines(
             for: post, width: area.width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id),
-            clock: state.clock, dateFormat: state.config.dateFormat, theme: theme)
+            clock: state.clock, dateFormat: state.config.dateFormat, curve: state.channel.curve(of: post), theme: theme)
         let top = state.channel.bodyTop
         let query = state.channel.search?.query ?? ""
         for row in 0..<area.height where top + row < lines.count {
@@ -21,6 +21,16 @@ enum PostBodyPane {
         let width = min(pane.width, max(20, state.config.postWidth))
         let x = state.mode == .post ? pane.x + (pane.width - width) / 2 : pane.x
         return Rect(x: x, y: pane.y, width: width, height: pane.height)
+    }
+
+    /// "views ▁▂▄▇█ 1.2K → 5.9K in 36 h": the post's views at each refresh (one sample needs a second one).
+    static func curveLine(_ samples: [ViewSample], width: Int) -> String? {
+        guard let first = samples.first, let last = samples.last, samples.count >= 2 else { return nil }
+        let hours = last.at.timeIntervalSince(first.at) / 3600
+        let span = hours < 10 ? Fmt.oneDecimal(hours) : String(Int(hours.rounded()))
+        let tail = " \(Fmt.compact(first.views)) → \(Fmt.compact(last.views)) in \(span) h (\(samples.count) refreshes)"
+        let room = max(2, width - 6 - tail.displayWidth)
+        return "views " + Fmt.sparkline(Fmt.buckets(samples.map { Optional($0.views) }, width: room).map { $0 }) + tail
     }
 
     /// The links a post's numbers open: its own links, then the preview's URL.
@@ -49,7 +59,7 @@ enum PostBodyPane {
 
     static func lines(
         for post: Publication, width: Int, full: Bool, bookmarked: Bool = false, clock: Clock = Clock(),
-        dateFormat: DatePattern = .standard, theme: Theme = .monochrome
+        dateFormat: DatePattern = .standard, curve: [ViewSample]? = nil, theme: Theme = .monochrome
     )
         -> [StyledLine]
     {
@@ -57,6 +67,7 @@ enum PostBodyPane {
         var out: [StyledLine] = []
         func add(_ text: String, _ style: Style) { out += paragraphs(text, width: width, style: style) }
         add(header(post, bookmarked: bookmarked, clock: clock, dateFormat: dateFormat), theme.date)
+        if full, let curve, let line = curveLine(curve, width: width) { out.append([Span(text: line, style: theme.muted)]) }
         if let from = post.forwardedFrom { add("forwarded from \(from)", theme.muted) }
         for m in post.media {
             add(mediaLine(m), theme.muted)

@@ -41,7 +41,7 @@ enum StatsPane {
         let rhythmBeside = !rhythm.isEmpty && width - rhythmWidth >= 80
         if rhythmBeside { width -= rhythmWidth }
         let sample = view.window.posts.first { $0.date != nil }
-        let report = Report(view.channel, view.stats, clock: clock, sample: sample, mine: view.userRating, sparkWidth: max(8, width - 20))
+        let report = Report(view.channel, view.stats, clock: clock, sample: sample, mine: view.userRating, reach: view.reach, sparkWidth: max(8, width - 20))
         let columns = max(1, min(4, width / 40))
         // Values the summary line already shows in full are not repeated in columns.
         let summaryLine = summary(view.channel, view.stats)
@@ -136,7 +136,7 @@ struct Report {
 
     /// The statistics keep first and last as instants; a source gives its posts' times one way (zoned, or wall
     /// clocks), so `sample`, a dated post of the channel, says how to show them.
-    init(_ ch: Channel, _ s: ChannelStatistics, clock: Clock, sample: Publication?, mine: Int? = nil, sparkWidth: Int = 52) {
+    init(_ ch: Channel, _ s: ChannelStatistics, clock: Clock, sample: Publication?, mine: Int? = nil, reach: ViewReach? = nil, sparkWidth: Int = 52) {
         let c = ch.counters
         let about = s.viewsApproximate ? "≈" : ""
         values = [
@@ -156,6 +156,10 @@ struct Report {
             Row(label: "with media", value: Fmt.percent(s.mediaShare)),
             Row(label: "with links", value: Fmt.percent(s.linkShare)),
             Row(label: "engagement", value: s.engagementRate.map { about + Fmt.percent($0) } ?? Fmt.unknown),
+            // From the library's view history only: "—" until two refreshes bracket a post's 24th (48th) hour.
+            Row(label: "reach at 24 h", value: reach?.reach24.map { Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
+            Row(label: "reach at 48 h", value: reach?.reach48.map { Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
+            Row(label: "ERR", value: Fmt.percent(reach?.err)),
         ]
         // The rating's text is long ("★★★★☆ 4.0 (12 votes) · yours: 4"): it gets a full-width row.
         series = [

@@ -1,0 +1,181 @@
+import FeedModel
+import Foundation
+import GRDB
+
+/// Where a followed source stands: its last refresh, the validators for the next conditional GET, and how far
+/// `refresh --history` walked back.
+public struct RefreshState: Equatable, Sendable {
+    public var source: Source
+    /// The library channel the source fills ("@name", the feed's URL …); nil before its first successful refresh.
+    public var channelKey: String?
+    public var lastAttempt: Date?
+    public var lastSuccess: Date?
+    /// One line, nil after a successful refresh.
+    public var lastError: String?
+    public var validators = Validators()
+    /// The oldest post id the history walk has reached (it goes on before it); nil before the first walk.
+    public var historyBefore: Int?
+    public var historyComplete = false
+
+    public init(source: Source) { self.source = source }
+}
+
+extension Library {
+    /// The live-channels tables, migrated after the library's own.
+    static func registerLiveMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("live-v1") { db in
+            try db.execute(
+                sql: """
+                    -- One row per followed source (its text in the subscriptions file).
+                    CREATE TABLE refreshState (
+                        source TEXT NOT NULL PRIMARY KEY,
+                        channelKey TEXT,
+                        lastAttempt DOUBLE,
+                        lastSuccess DOUBLE,
+                        lastError TEXT,
+                        etag TEXT,
+                        lastModified TEXT,
+                        historyBefore INTEGER,
+                        historyComplete INTEGER NOT NULL DEFAULT 0
+                    );
+                    -- A post's counters as one refresh saw them; posted is kept so reach needs no join.
+                    CREATE TABLE viewSample (
+                        channelKey TEXT NOT NULL,
+                        postID TEXT NOT NULL,
+                        at DOUBLE NOT NULL,
+                        posted DOUBLE,
+                        views INTEGER NOT NULL,
+                        forwards INTEGER,
+                        reactions INTEGER,
+                        PRIMARY KEY (channelKey, postID, at)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+    }
+
+    public func refreshState(_ source: Source) throws(LibraryError) -> RefreshState {
+        try read("read the refresh state of \(source.text)") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM refreshState WHERE source = ?", arguments: [source.text])
+                .map { Self.refreshState($0) } ?? RefreshState(source: source)
+        }
+    }
+
+    /// Every source's state, by source text.
+    public func refreshStates() throws(LibraryError) -> [String: RefreshState] {
+        try read("read the refresh states") { db in
+            var out: [String: RefreshState] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM refreshState") {
+                let s = Self.refreshState(row)
+                out[s.source.text] = s
+            }
+            return out
+        }
+    }
+
+    private static func refreshState(_ row: Row) -> RefreshState {
+        var s = RefreshState(source: Source(row["source"] as String))
+        s.channelKey = row["channelKey"]
+        s.lastAttempt = (row["lastAttempt"] as Double?).map(Date.init(timeIntervalSince1970:))
+        s.lastSuccess = (row["lastSuccess"] as Double?).map(Date.init(timeIntervalSince1970:))
+        s.lastError = row["lastError"]
+        s.validators = Validators(etag: row["etag"], lastModified: row["lastModified"])
+        s.historyBefore = row["historyBefore"]
+        s.historyComplete = row["historyComplete"] as Bool
+        return s
+    }
+
+    public func saveRefreshState(_ s: RefreshState) throws(LibraryError) {
+        try write("save the refresh state of \(s.source.text)") { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO refreshState (source, channelKey, lastAttempt, lastSuccess, lastError, etag,
+                        lastModified, historyBefore, historyComplete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    s.source.text, s.channelKey, s.lastAttempt?.timeIntervalSince1970, s.lastSuccess?.timeIntervalSince1970,
+                    s.lastError, s.validators.etag, s.validators.lastModified, s.historyBefore, s.historyComplete,
+                ])
+        }
+    }
+
+    /// Records the counters of every post that reports views, as seen at `time`.
+    public func recordSamples(channel key: String, posts: [Publication], at time: Date) throws(LibraryError) {
+        try write("record view counts of \(key)") { db in
+            for p in posts {
+                guard let views = p.views?.value else { continue }
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO viewSample (channelKey, postID, at, posted, views, forwards, reactions)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        key, p.id, time.timeIntervalSince1970, p.date?.timeIntervalSince1970, views, p.forwards?.value,
+                        p.reactions?.value,
+                    ])
+            }
+        }
+    }
+
+    /// One post's samples, oldest first.
+    public func samples(channel key: String, post id: String) throws(LibraryError) -> [ViewSample] {
+        try read("read the view history of \(key)") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT at, views, forwards, reactions FROM viewSample WHERE channelKey = ? AND postID = ? ORDER BY at",
+                arguments: [key, id]
+            ).map(Self.sample)
+        }
+    }
+
+    /// Reach at 24 h and 48 h and ERR from every sample of the channel.
+    public func reach(channel key: String, subscribers: Int64?) throws(LibraryError) -> ViewReach {
+        try read("read the view history of \(key)") { db in
+            var posts: [String: (date: Date?, samples: [ViewSample])] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT postID, posted, at, views, forwards, reactions FROM viewSample WHERE channelKey = ? ORDER BY at",
+                arguments: [key])
+            while let row = try rows.next() {
+                let id: String = row["postID"]
+                posts[id, default: ((row["posted"] as Double?).map(Date.init(timeIntervalSince1970:)), [])].samples.append(Self.sample(row))
+            }
+            return ViewReach(posts: Array(posts.values), subscribers: subscribers)
+        }
+    }
+
+    private static func sample(_ row: Row) -> ViewSample {
+        ViewSample(
+            at: Date(timeIntervalSince1970: row["at"]), views: row["views"], forwards: row["forwards"], reactions: row["reactions"])
+    }
+
+    /// Marks every post of a channel read.
+    public func markAllRead(channel key: String, channelID: Int64, at time: Date = Date()) throws(LibraryError) {
+        try write("mark \(key) read") { db in
+            try db.execute(
+                sql: "INSERT INTO readMark (channelKey, postID, readAt) SELECT ?, id, ? FROM post WHERE channel = ? ON CONFLICT DO NOTHING",
+                arguments: [key, time, channelID])
+        }
+    }
+
+    /// Takes a post's read mark away: it is unread again.
+    public func markUnread(_ postID: String, channel key: String) throws(LibraryError) {
+        try write("mark a post unread in \(key)") { db in
+            try db.execute(sql: "DELETE FROM readMark WHERE channelKey = ? AND postID = ?", arguments: [key, postID])
+        }
+    }
+}
+
+extension Library {
+    /// Positions, ascending, of the channel's posts the user has not read (service messages are never unread).
+    public func unreadPositions(channel id: Int64, key: String, order: PostOrder) throws(LibraryError) -> [Int] {
+        let column = Self.column(order)
+        return try read("find unread posts") { db in
+            try Int.fetchAll(
+                db,
+                sql: """
+                    SELECT p.\(column) FROM post p
+                    WHERE p.channel = ? AND NOT EXISTS (SELECT 1 FROM readMark r WHERE r.channelKey = ? AND r.postID = p.id)
+                    ORDER BY p.\(column)
+                    """,
+                arguments: [id, key])
+        }
+    }
+}

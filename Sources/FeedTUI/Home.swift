@@ -1,0 +1,162 @@
+import FeedLibrary
+import FeedModel
+import Foundation
+
+/// One followed source on the home screen, as the library knows it.
+struct HomeRow: Equatable {
+    /// The line of the subscriptions file (`@name`, the URL, the path): what refreshing and opening use.
+    var source: String
+    var title: String
+    var tags: [String] = []
+    /// The library's channel, once a refresh filled it.
+    var channel: Int64?
+    var key: String?
+    /// Unknown (—) until the channel was refreshed once.
+    var unread: Int?
+    var total: Int?
+    var lastRefresh: Date?
+    var lastError: String?
+}
+
+/// The home screen: every followed channel, filtered by one tag or none.
+struct Home: Equatable {
+    var rows: [HomeRow] = []
+    /// Position in `visible`.
+    var cursor = 0
+    var top = 0
+    var tag: String?
+    /// The clock the "3 h ago" texts are measured against (set when the rows arrive).
+    var now = Date()
+
+    var visible: [HomeRow] {
+        guard let tag else { return rows }
+        return rows.filter { $0.tags.contains(tag) }
+    }
+
+    var selected: HomeRow? {
+        let v = visible
+        return v.indices.contains(cursor) ? v[cursor] : nil
+    }
+
+    /// Every tag, in the order they first appear.
+    var tags: [String] {
+        var seen: [String] = []
+        for r in rows { for t in r.tags where !seen.contains(t) { seen.append(t) } }
+        return seen
+    }
+
+    /// The next filter: no tag, then each tag in turn.
+    mutating func cycleTag() {
+        let all = tags
+        if let tag, let i = all.firstIndex(of: tag) {
+            self.tag = i + 1 < all.count ? all[i + 1] : nil
+        } else {
+            tag = all.first
+        }
+        cursor = 0
+        top = 0
+    }
+}
+
+/// A refresh in progress: how many sources are done, how many failed.
+struct RefreshProgress: Equatable {
+    var total: Int
+    var done = 0
+    var failed = 0
+    var newPosts = 0
+    /// The first failure, for the status line.
+    var firstError: String?
+
+    var text: String {
+        if done < total { return "refreshing \(done)/\(total)…" + (failed > 0 ? " \(failed) failed" : "") }
+        var t = "refreshed \(total) source\(total == 1 ? "" : "s"): \(newPosts) new post\(newPosts == 1 ? "" : "s")"
+        if failed > 0 { t += " · \(failed) failed" + (firstError.map { ": \($0)" } ?? "") }
+        return t
+    }
+}
+
+enum Ago {
+    /// "just now", "5 min ago", "3 h ago", "2 d ago"; "never" for nil.
+    static func text(_ date: Date?, now: Date) -> String {
+        guard let date else { return "never" }
+        let s = max(0, now.timeIntervalSince(date))
+        switch s {
+        case ..<60: return "just now"
+        case ..<3600: return "\(Int(s / 60)) min ago"
+        case ..<(48 * 3600): return "\(Int(s / 3600)) h ago"
+        default: return "\(Int(s / 86400)) d ago"
+        }
+    }
+}
+
+/// Keys on the home screen.
+func homeKey(_ state: inout AppState, _ action: Action?, count: Int) -> [Effect] {
+    guard var home = state.home else { return [] }
+    let n = home.visible.count
+    var effects: [Effect] = []
+    switch action {
+    case .moveDown: home.cursor += count
+    case .moveUp: home.cursor -= count
+    case .pageDown: home.cursor += max(1, HomePane.rows(state.size)) * count
+    case .pageUp: home.cursor -= max(1, HomePane.rows(state.size)) * count
+    case .top: home.cursor = 0
+    case .bottom: home.cursor = n - 1
+    case .open:
+        if let row = home.selected { effects.append(.openSubscription(row.source)) }
+    case .refreshAll:
+        effects += startRefresh(&state, home.rows.map(\.source))
+    case .refreshCurrent:
+        if let row = home.selected { effects += startRefresh(&state, [row.source]) }
+    case .markChannelRead:
+        if let row = home.selected, let id = row.channel, let key = row.key { effects.append(.markAllRead(channel: id, key: key)) }
+    case .nextTag:
+        home.cycleTag()
+        state.status = home.tag.map { "tag: \($0) (T: next tag)" } ?? "all channels"
+    case .backOrQuit, .quit, .back:
+        state.quit = true
+    case .help:
+        state.mode = .help
+        state.helpTop = 0
+        state.helpFromHome = true
+    case .redraw:
+        effects.append(.redraw)
+    default:
+        break
+    }
+    home.cursor = max(0, min(home.visible.count - 1, home.cursor))
+    let rows = HomePane.rows(state.size)
+    if home.cursor < home.top { home.top = home.cursor }
+    if home.cursor >= home.top + rows { home.top = home.cursor - rows + 1 }
+    state.home = home
+    return effects
+}
+
+/// Starts refreshing `sources` unless a refresh is already running.
+func startRefresh(_ state: inout AppState, _ sources: [String]) -> [Effect] {
+    guard !sources.isEmpty else { return [] }
+    if let p = state.refresh, p.done < p.total {
+        state.status = "a refresh is already running (\(p.done)/\(p.total))"
+        return []
+    }
+    state.refresh = RefreshProgress(total: sources.count)
+    return [.refresh(sources)]
+}
+
+/// A source's refresh finished (from the background).
+func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
+    guard var p = state.refresh else { return [] }
+    p.done += 1
+    p.newPosts += report.newPosts
+    if let e = report.error {
+        p.failed += 1
+        if p.firstError == nil { p.firstError = "\(report.source.text): \(e)" }
+    }
+    state.refresh = p
+    // The home screen's counts follow each source as it is done; an open channel is read again at the end.
+    var effects: [Effect] = [.loadHome]
+    guard p.done >= p.total else { return effects }
+    state.refresh = nil
+    state.status = p.text
+    if state.mode != .home, !state.channels.isEmpty, let source = state.channel.source { effects.append(.reloadChannel(source)) }
+    return effects
+}

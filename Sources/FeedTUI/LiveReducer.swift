@@ -1,0 +1,147 @@
+import FeedLibrary
+import FeedModel
+import Foundation
+
+/// A followed channel as the library gives it to the screen.
+struct OpenedChannel: Equatable {
+    var source: String
+    /// Opened as the browser opens any channel of the library (`LibraryEffects.view`).
+    var view: ChannelView
+    /// The last successful refresh (nil: never fetched — it came from an import).
+    var cachedAt: Date?
+    /// The last refresh's error, if it failed: the channel is then shown as cached.
+    var lastError: String?
+    var reach: ViewReach
+    var now: Date
+    /// Re-read after a refresh or an older page: keep the selection and the screen.
+    var keepPosition = false
+}
+
+/// One post's views as the refreshes saw them.
+struct ViewCurve: Equatable {
+    var channel: String
+    var post: String
+    var samples: [ViewSample]
+}
+
+extension ChannelView {
+    /// The views curve of `post`, when it is the one loaded.
+    func curve(of post: Publication) -> [ViewSample]? {
+        curve?.post == post.id ? curve?.samples : nil
+    }
+}
+
+/// The live-channel events: home rows, opened channels, refresh results, older pages, view curves.
+func live(_ state: inout AppState, _ event: Event) -> [Effect] {
+    switch event {
+    case .homeLoaded(let rows, let now):
+        var home = state.home ?? Home()
+        let keep = home.selected?.source
+        home.rows = rows
+        home.now = now
+        if let keep, let i = home.visible.firstIndex(where: { $0.source == keep }) { home.cursor = i }
+        home.cursor = max(0, min(home.visible.count - 1, home.cursor))
+        state.home = home
+    case .channelOpened(let opened):
+        var view = opened.view
+        view.source = opened.source
+        view.cachedAt = opened.cachedAt
+        view.reach = opened.reach
+        if opened.keepPosition, !state.channels.isEmpty, state.channel.source == opened.source {
+            // The same channel, read again: the selected post, the order and the screen stay.
+            let old = state.channel
+            view.sort = old.sort
+            view.window = PostWindow(order: old.sort, offset: 0, posts: [])
+            view.selected = min(old.selected, max(0, view.total - 1))
+            view.listTop = old.listTop
+            view.curve = old.curve
+            view.reachedFirst = old.reachedFirst
+            state.channel = view
+            clampScroll(&state)
+            guard let keep = old.selectedPost?.id else { return [] }
+            return [.locate(channel: view.stored.id, posts: [keep], order: view.sort, goal: .select)]
+        }
+        state.channels = [view]
+        state.current = 0
+        state.mode = .browse
+        state.focus = .list
+        if let error = opened.lastError {
+            state.status = "cached \(Ago.text(opened.cachedAt, now: opened.now)) — last refresh failed: \(error)"
+        } else if opened.cachedAt == nil {
+            state.status = "not refreshed yet — C-r refreshes it"
+        }
+        clampScroll(&state)
+    case .readMarks(let key, let read):
+        for i in state.channels.indices where state.channels[i].key == key { state.channels[i].read = read }
+        if state.mode == .home { return [.loadHome] }
+    case .notice(let message):
+        state.status = message
+    case .refreshed(let report):
+        return refreshed(&state, report)
+    case .olderLoaded(let report):
+        guard !state.channels.isEmpty, state.channel.source == report.source.text else { return [] }
+        state.channel.loadingOlder = false
+        if let e = report.error {
+            state.status = "older posts not loaded: \(e)"
+        } else if report.newPosts == 0 {
+            state.channel.reachedFirst = true
+            state.status = "this is the channel's first post"
+        } else {
+            state.status = "\(report.newPosts) older post\(report.newPosts == 1 ? "" : "s") loaded"
+            return [.reloadChannel(report.source.text)]
+        }
+    case .curve(let curve):
+        if !state.channels.isEmpty, state.channel.key == curve.channel { state.channel.curve = curve }
+    default:
+        break
+    }
+    return []
+}
+
+/// Refresh, unread and tag keys outside the home screen.
+func liveAction(_ state: inout AppState, _ action: Action) -> [Effect] {
+    switch action {
+    case .refreshAll:
+        guard let home = state.home else {
+            state.status = "nothing is followed — feedtui add @NAME"
+            return []
+        }
+        return startRefresh(&state, home.rows.map(\.source))
+    case .refreshCurrent:
+        guard state.home != nil, let source = state.channel.source else {
+            state.status = "this channel is not followed — feedtui add follows it"
+            return []
+        }
+        return startRefresh(&state, [source])
+    case .nextUnread:
+        return [.findUnread(channel: state.channel.stored.id, key: state.channel.key, order: state.channel.sort)]
+    case .toggleRead:
+        guard let post = state.channel.selectedPost else { return [] }
+        if state.channel.read.remove(post.id) != nil {
+            state.status = "marked unread"
+            return [.markUnread(channel: state.channel.key, post: post.id)]
+        }
+        state.channel.read.insert(post.id)
+        state.status = "marked read"
+        return [.markRead(channel: state.channel.key, post: post.id)]
+    case .markChannelRead:
+        state.status = "all posts of this channel marked read"
+        return [.markAllRead(channel: state.channel.stored.id, key: state.channel.key)]
+    default:
+        break
+    }
+    return []
+}
+
+/// Scrolling past the oldest post of a followed t.me channel fetches the page before it.
+func loadOlderAtEnd(_ state: inout AppState) -> [Effect] {
+    guard !state.channels.isEmpty else { return [] }
+    let view = state.channel
+    guard state.home != nil, let source = view.source, case .telegram = Source(source), view.sort == .newest, !view.loadingOlder,
+        !view.reachedFirst, view.total > 0, view.selected == view.total - 1,
+        let oldest = view.post(at: view.total - 1).flatMap({ Source.postNumber($0.id) })
+    else { return [] }
+    state.channel.loadingOlder = true
+    state.status = "loading older posts…"
+    return [.loadOlder(source: source, before: oldest)]
+}

@@ -1,0 +1,168 @@
+import FeedLibrary
+import FeedModel
+import Foundation
+import XCTest
+
+@testable import FeedTUI
+
+/// The home screen and the live-channel keys, as reducer steps and rendered screens (no terminal, no network).
+final class HomeTests: XCTestCase {
+    let now = Date(timeIntervalSince1970: 1_700_000_000)
+
+    func rows() -> [HomeRow] {
+        [
+            HomeRow(source: "@antichristone", title: "Antichrist One", tags: ["art"], unread: 12, total: 19, lastRefresh: now.addingTimeInterval(-3 * 3600)),
+            HomeRow(source: "@topwar_official", title: "Военное обозрение", tags: ["news"], unread: 0, total: 12, lastRefresh: now.addingTimeInterval(-2 * 86400), lastError: "HTTP 500 Internal Server Error"),
+            HomeRow(source: "https://example.com/feed.xml", title: "https://example.com/feed.xml"),
+        ]
+    }
+
+    func homeState(width: Int = 100, height: Int = 10) -> AppState {
+        var state = AppState(channels: [], size: Size(width: width, height: height), useColor: false)
+        state.mode = .home
+        reduce(&state, .homeLoaded(rows(), now: now))
+        return state
+    }
+
+    static func tmeChannel() throws -> Channel {
+        let path = Fixture.root.appendingPathComponent("Tests/server/tme/antichristone.html").path
+        return try XCTUnwrap(FeedLoader.load(path: path).first)
+    }
+
+    func testHomeScreenShowsCountsAgeAndErrors() {
+        let grid = Screen.render(homeState())
+        let text = grid.lines.joined(separator: "\n")
+        XCTAssertTrue(grid.lines[0].contains("feedtui ─ 3 followed · 12 unread"), grid.lines[0])
+        XCTAssertTrue(text.contains("▶    12     19  Antichrist One  @antichristone"), text)
+        XCTAssertTrue(text.contains("3 h ago"))
+        XCTAssertTrue(text.contains("2 d ago     HTTP 500 Internal Server Error"))
+        XCTAssertTrue(text.contains("     —      —  https://example.com/feed.xml"), "never refreshed: counts unknown, not 0")
+        XCTAssertTrue(text.contains("never"))
+        assertGolden(grid, "home-100x10")
+    }
+
+    func testTagsFilterAndEnterOpens() {
+        var state = homeState()
+        reduce(&state, .key(.char("T")))
+        XCTAssertEqual(state.home?.tag, "art")
+        XCTAssertEqual(state.home?.visible.map(\.source), ["@antichristone"])
+        reduce(&state, .key(.char("T")))
+        XCTAssertEqual(state.home?.visible.map(\.source), ["@topwar_official"])
+        XCTAssertEqual(reduce(&state, .key(.enter)), [.openSubscription("@topwar_official")])
+        reduce(&state, .key(.char("T")))
+        XCTAssertNil(state.home?.tag)
+        XCTAssertEqual(state.home?.visible.count, 3)
+        reduce(&state, .key(.char("j")))
+        reduce(&state, .key(.char("j")))
+        XCTAssertEqual(reduce(&state, .key(.enter)), [.openSubscription("https://example.com/feed.xml")])
+    }
+
+    func testRefreshShowsProgressAndKeysKeepWorking() {
+        var state = homeState()
+        XCTAssertEqual(reduce(&state, .key(.char("R"))), [.refresh(["@antichristone", "@topwar_official", "https://example.com/feed.xml"])])
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("refreshing 0/3…") == true)
+        XCTAssertEqual(reduce(&state, .key(.char("R"))), [], "one refresh at a time")
+        reduce(&state, .key(.char("j")))
+        XCTAssertEqual(state.home?.cursor, 1, "keys work during a refresh")
+        var ok = RefreshReport(source: Source("@antichristone"))
+        ok.newPosts = 1
+        reduce(&state, .refreshed(ok))
+        var failed = RefreshReport(source: Source("@topwar_official"))
+        failed.error = "HTTP 500 Internal Server Error"
+        reduce(&state, .refreshed(failed))
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("refreshing 2/3… 1 failed") == true)
+        XCTAssertEqual(reduce(&state, .refreshed(RefreshReport(source: Source("https://example.com/feed.xml")))), [.loadHome])
+        XCTAssertEqual(state.status, "refreshed 3 sources: 1 new post · 1 failed: @topwar_official: HTTP 500 Internal Server Error")
+    }
+
+    /// A t.me channel opened as a followed one, in a real library (the fixture's).
+    func followed(width: Int = 120, height: Int = 30) throws -> AppState {
+        var state = Fixture.state([try Self.tmeChannel()], width, height)
+        state.channel.source = "@antichristone"
+        state.home = Home()
+        return state
+    }
+
+    func testOpenReadAndComeBack() throws {
+        let view = try followed().channel
+        var state = homeState(width: 120, height: 30)
+        let opened = OpenedChannel(
+            source: "@antichristone", view: view, cachedAt: now.addingTimeInterval(-2 * 86400),
+            lastError: "download failed: Could not connect to the server.", reach: ViewReach(posts: [], subscribers: nil), now: now)
+        Fixture.send(&state, .channelOpened(opened))
+        XCTAssertEqual(state.mode, .browse)
+        XCTAssertEqual(state.status, "cached 2 d ago — last refresh failed: download failed: Could not connect to the server.")
+        let first = try XCTUnwrap(state.channel.selectedPost)
+        XCTAssertEqual(
+            Fixture.send(&state, .key(.enter)),
+            [.markRead(channel: "@antichristone", post: first.id), .loadCurve(channel: "@antichristone", post: first.id)])
+        XCTAssertTrue(state.channel.read.contains(first.id), "opening a post marks it read")
+        XCTAssertEqual(try Fixture.library?.marks(channel: "@antichristone").read, [first.id], "in the library too")
+        Fixture.send(&state, .key(.char("q")))
+        XCTAssertEqual(state.mode, .browse)
+        XCTAssertEqual(Fixture.send(&state, .key(.char("q"))), [.saveLastSelected(channel: "@antichristone", post: first.id), .loadHome])
+        XCTAssertEqual(state.mode, .home)
+        XCTAssertFalse(state.quit)
+        Fixture.send(&state, .key(.char("q")))
+        XCTAssertTrue(state.quit, "q on the home screen quits")
+    }
+
+    func testUnreadKeys() throws {
+        var state = try followed()
+        let library = try XCTUnwrap(Fixture.library)
+        let ids = Fixture.posts(state).map(\.id)
+        for id in ids.prefix(3) { try library.markRead(id, channel: "@antichristone") }
+        state.channel.read = Set(ids.prefix(3))
+        // u goes to the next unread post, as the library finds it.
+        Fixture.send(&state, .key(.char("u")))
+        XCTAssertEqual(state.channel.selected, 3)
+        XCTAssertEqual(state.status, "\(ids.count - 3) unread")
+        let post = try XCTUnwrap(state.channel.selectedPost)
+        Fixture.send(&state, .key(.char("U")))
+        XCTAssertTrue(try library.marks(channel: "@antichristone").read.contains(post.id))
+        Fixture.send(&state, .key(.char("U")))
+        XCTAssertFalse(try library.marks(channel: "@antichristone").read.contains(post.id), "U again: unread")
+        Fixture.send(&state, .key(.char("A")))
+        XCTAssertEqual(state.channel.read, Set(ids))
+        XCTAssertEqual(try library.marks(channel: "@antichristone").read, Set(ids))
+        XCTAssertEqual(try library.channels().first?.unread, 0)
+        Fixture.send(&state, .key(.char("u")))
+        XCTAssertEqual(state.status, "no unread posts")
+    }
+
+    func testScrollingPastTheOldestPostLoadsThePageBefore() throws {
+        var state = try followed()
+        XCTAssertEqual(Fixture.send(&state, .key(.char("G"))), [.loadOlder(source: "@antichristone", before: 483)])
+        XCTAssertEqual(Fixture.send(&state, .key(.char("j"))), [], "one page at a time")
+        reduce(&state, .olderLoaded(RefreshReport(source: Source("@antichristone"))))
+        XCTAssertEqual(state.status, "this is the channel's first post")
+        XCTAssertEqual(Fixture.send(&state, .key(.char("j"))), [], "the first post was reached")
+    }
+
+    func testViewsCurveInTheFullScreenPost() throws {
+        var state = try followed(width: 100, height: 20)
+        let effects = Fixture.send(&state, .key(.enter))
+        let post = try XCTUnwrap(state.channel.selectedPost)
+        XCTAssertEqual(effects, [.markRead(channel: "@antichristone", post: post.id), .loadCurve(channel: "@antichristone", post: post.id)])
+        let samples = [100, 900, 2_400, 3_100, 3_300].enumerated().map {
+            ViewSample(at: now.addingTimeInterval(Double($0.offset) * 9 * 3600), views: Int64($0.element))
+        }
+        reduce(&state, .curve(ViewCurve(channel: "@antichristone", post: post.id, samples: samples)))
+        let text = Screen.render(state).lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("views ▁▃▆██ 100 → 3.3K in 36 h (5 refreshes)"), text)
+    }
+
+    func testNoKeyIsBoundTwice() {
+        var seen: [Key: Action] = [:]
+        for b in KeyTable.standard.bindings {
+            for k in b.keys {
+                XCTAssertNil(seen[k], "\(k.label) is bound to both \(seen[k].map { "\($0)" } ?? "") and \(b.action)")
+                seen[k] = b.action
+            }
+        }
+        let help = HelpOverlay.lines(KeyTable.standard).joined(separator: "\n")
+        for word in ["refresh every followed channel", "next unread post", "mark the whole channel read", "mark the post read or unread"] {
+            XCTAssertTrue(help.contains(word), word)
+        }
+    }
+}
