@@ -164,20 +164,15 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         switch goal {
         case .select:
             if let p = positions.first { select(&state, p) }
-        case .nextBookmark:
+        case .nextBookmark, .nextUnread:
+            // The next of these posts after the selection, round to the first.
             guard let next = positions.first(where: { $0 > state.channel.selected }) ?? positions.first else {
-                state.status = "no bookmarks — m bookmarks a post"
+                state.status = goal == .nextBookmark ? "no bookmarks — m bookmarks a post" : "no unread posts"
                 return []
             }
             select(&state, next)
-            state.status = "bookmark \((positions.firstIndex(of: next) ?? 0) + 1)/\(positions.count)"
-        case .nextUnread:
-            guard let next = positions.first(where: { $0 > state.channel.selected }) ?? positions.first else {
-                state.status = "no unread posts"
-                return []
-            }
-            select(&state, next)
-            state.status = "\(positions.count) unread"
+            state.status = goal == .nextBookmark
+                ? "bookmark \((positions.firstIndex(of: next) ?? 0) + 1)/\(positions.count)" : "\(positions.count) unread"
         }
         updateCurrentMatch(&state)
         clampScroll(&state)

@@ -130,6 +130,18 @@ final class HomeTests: XCTestCase {
         XCTAssertEqual(state.status, "no unread posts")
     }
 
+    func testRefreshOfTheOpenChannel() throws {
+        var state = try followed()
+        XCTAssertEqual(Fixture.send(&state, .key(.ctrl("r"))), [.refresh(["@antichristone"])])
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("refreshing 0/1…") == true, "progress in the status line")
+        Fixture.send(&state, .key(.char("j")))
+        XCTAssertEqual(state.channel.selected, 1, "keys work during the refresh")
+        var report = RefreshReport(source: Source("@antichristone"))
+        report.newPosts = 1
+        XCTAssertEqual(reduce(&state, .refreshed(report)), [.loadHome, .reloadChannel("@antichristone")])
+        XCTAssertEqual(state.status, "refreshed 1 source: 1 new post")
+    }
+
     func testScrollingPastTheOldestPostLoadsThePageBefore() throws {
         var state = try followed()
         XCTAssertEqual(Fixture.send(&state, .key(.char("G"))), [.loadOlder(source: "@antichristone", before: 483)])

@@ -33,7 +33,7 @@ enum StatusBar {
             grid.put(" rate this channel: 1–5 stars, 0 withdraws your vote, any other key cancels ", x: 1, y: y, limit: limit, style: theme.star)
         case nil:
             var text: String
-            if let status = state.status ?? state.saveProblem {
+            if let status = state.status ?? state.saveProblem ?? state.refresh?.text {
                 text = status
             } else if let count = state.channel.importing {
                 // A first import is going on: the list holds what is in so far, never shown as complete.
