@@ -163,8 +163,24 @@ extension Library {
     }
 }
 
+extension Source {
+    /// The library key a source's channel has before any refresh recorded it (a t.me channel's handle).
+    public var expectedKey: String? {
+        if case .telegram(let name) = self { return "@" + name }
+        return nil
+    }
+}
+
 extension Library {
-    /// Positions, ascending, of the channel's posts the user has not read (service messages are never unread).
+    /// The library's channel of a followed source, with the source's refresh state; nil before it was refreshed.
+    public func followedChannel(_ source: Source) throws(LibraryError) -> (LibraryChannel, RefreshState)? {
+        let state = try refreshState(source)
+        guard let key = state.channelKey ?? source.expectedKey else { return nil }
+        guard let ch = try channels().first(where: { $0.key == key }) else { return nil }
+        return (ch, state)
+    }
+
+    /// Positions, ascending, of the channel's posts the user has not read.
     public func unreadPositions(channel id: Int64, key: String, order: PostOrder) throws(LibraryError) -> [Int] {
         let column = Self.column(order)
         return try read("find unread posts") { db in

@@ -259,11 +259,16 @@ struct Stats: ParsableCommand {
     @OptionGroup var input: SourceList
     @OptionGroup var dates: ClockOption
     @Flag(help: "Print JSON instead of aligned text.") var json = false
+    @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
         let clock = dates.clock(loadConfig())
-        let channels = try input.load()
-        let reach = channels.map(Self.reach)
+        let library = libraryOption.existing()
+        // Followed channels come from the library (every post it holds, their view history), with no download.
+        let channels = try library.flatMap { Self.followed(input.sources, in: $0) } ?? input.load()
+        let reach = channels.map { ch in
+            try? library?.reach(channel: Library.key(of: ch), subscribers: ch.subscribers?.value)
+        }
         if json {
             print(StatsJSON.encode(channels, clock: clock, reach: reach))
         } else {
@@ -274,11 +279,18 @@ struct Stats: ParsableCommand {
         }
     }
 
-    /// Reach and ERR from the library's view history of this channel, when the library exists and has one.
-    static func reach(_ ch: Channel) -> ViewReach? {
-        let path = Library.defaultPath(environment: ProcessInfo.processInfo.environment)
-        guard FileManager.default.fileExists(atPath: path), let library = try? Library(path: path) else { return nil }
-        return try? library.reach(channel: Library.key(of: ch), subscribers: ch.subscribers?.value)
+    /// The library's copies of these sources when every one is a followed channel the library holds; else nil.
+    static func followed(_ sources: [String], in library: Library) -> [Channel]? {
+        var out: [Channel] = []
+        for text in sources {
+            guard Source(text).url() != nil, let (lc, _) = try? library.followedChannel(Source(text)),
+                let posts = try? library.window(channel: lc.id, order: .newest, offset: 0, limit: lc.postCount).posts
+            else { return nil }
+            var ch = lc.channel
+            ch.publications = posts
+            out.append(ch)
+        }
+        return out
     }
 }
 

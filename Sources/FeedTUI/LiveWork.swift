@@ -80,7 +80,7 @@ final class LiveWork: Sendable {
         let channels = Dictionary(((try? library.channels()) ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let rows = subscriptions.map { s -> HomeRow in
             let state = states[s.source.text]
-            let ch = (state?.channelKey ?? Self.expectedKey(s.source)).flatMap { channels[$0] }
+            let ch = (state?.channelKey ?? s.source.expectedKey).flatMap { channels[$0] }
             return HomeRow(
                 source: s.source.text, title: ch.map { Sanitize.line($0.channel.title) } ?? s.source.text, tags: s.tags,
                 channel: ch?.id, key: ch?.key, unread: ch?.unread, total: ch?.postCount, lastRefresh: state?.lastSuccess,
@@ -89,23 +89,9 @@ final class LiveWork: Sendable {
         return .homeLoaded(rows, now: Date())
     }
 
-    /// The library key a source's channel will have before any refresh recorded it (a t.me channel's handle).
-    static func expectedKey(_ source: Source) -> String? {
-        if case .telegram(let name) = source { return "@" + name }
-        return nil
-    }
-
-    private func channel(for source: String) throws(LibraryError) -> (LibraryChannel, RefreshState)? {
-        let src = Source(source)
-        let state = try library.refreshState(src)
-        guard let key = state.channelKey ?? Self.expectedKey(src) else { return nil }
-        guard let ch = try library.channels().first(where: { $0.key == key }) else { return nil }
-        return (ch, state)
-    }
-
     func open(_ source: String, keepPosition: Bool) -> Event {
         do throws(LibraryError) {
-            guard let (lc, state) = try channel(for: source), let view = try LibraryEffects.view(lc.id, library: library, sort: sort) else {
+            guard let (lc, state) = try library.followedChannel(Source(source)), let view = try LibraryEffects.view(lc.id, library: library, sort: sort) else {
                 return .notice("\(source) is not in the library yet — R refreshes every channel, C-r this one")
             }
             let reach = try library.reach(channel: lc.key, subscribers: lc.channel.subscribers?.value)

@@ -119,6 +119,13 @@ struct LibraryOption: ParsableArguments {
 
     func open() -> Library { Self.open(path: library) }
 
+    /// The library when its file exists (nil otherwise: reading needs none, and none is created).
+    func existing() -> Library? {
+        let path = library ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try? Library(path: path)
+    }
+
     static func open(path: String?) -> Library {
         do {
             return try Library(path: path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment))
