@@ -39,3 +39,23 @@ for size in 40x12 80x24 120x40 200x60; do
   keys q
   check "$size: quits" wait_for "^EXIT=0"
 done
+
+# Search highlights land on the matched letters once they are reordered (NO_COLOR: a match is bold and underlined).
+# shows_sgr TEXT: polls the pane, captured with its attributes, until it shows TEXT.
+shows_sgr() {
+  local deadline=$((SECONDS + 10))
+  until t capture-pane -e -p -t e2e | grep -qF -- "$1"; do
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.1
+  done
+}
+if start 80 24; then
+  keys "clear; NO_COLOR=1 $BIN --library $TMP/scripts-search.sqlite $SCRIPTS; echo EXIT=\$?" Enter
+  wait_for "Polyglot" 15
+  keys /; keys -l "مبارک"; keys Enter
+  check "a Persian match is underlined on its letters, in visual order" shows_sgr "!$(printf '\e[1;4m')کرابم$(printf '\e[0m')"
+  keys q; keys q
+  check "quits after the search" wait_for "^EXIT=0"
+else
+  check "80x24: tmux starts for the search" false
+fi
