@@ -58,16 +58,22 @@ check "R refreshes every channel" wait_for "refreshed 3 sources: 1 new post" 15
 check "the new post raised the count" wait_for "^│▶ +5 +6 +Antichrist Blog"
 keys T
 check "T filters by tag" wait_for "tag: slow \(1\)"
-keys T q
+keys T Enter
+wait_for "^┌ Antichrist Blog .*@antichristone"
+keys G
+check "scrolling past the oldest post loads the page before it" wait_for "5 older posts loaded" 15
+keys q
+check "the older posts count on the home screen" wait_for "^│▶ +10 +11 +Antichrist Blog"
+keys q
 quit_and_check_terminal "home screen" 0
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
 run_feedtui "$LIVE_ENV $BIN"
-check "offline: the channels are still there" wait_for "^│▶ +5 +6 +Antichrist Blog"
+check "offline: the channels are still there" wait_for "^│▶ +10 +11 +Antichrist Blog"
 check "offline: the failed refresh is said" wait_for "3 failed: @antichristone: download failed" 15
 keys Enter
 check "offline: the channel opens from the library, saying how old it is" wait_for "cached [0-9]+ min ago|cached just now"
 keys q q
 quit_and_check_terminal "offline" 0
-check "feedtui list: counts, time, error" sh -c "env $LIVE_ENV '$BIN' list | grep -qE '^ +5 +6 +Antichrist Blog .*just now +download failed'"
+check "feedtui list: counts, time, error" sh -c "env $LIVE_ENV '$BIN' list | grep -qE '^ +10 +11 +Antichrist Blog .*just now +download failed'"
 check "feedtui refresh: one line per failure, exit 1" sh -c "env $LIVE_ENV '$BIN' refresh 2>&1 >/dev/null | grep -c '^feedtui: .*download failed' | grep -qx 3; env $LIVE_ENV '$BIN' refresh >/dev/null 2>&1; test \$? = 1"
 check "feedtui stats of a followed channel: from the library, offline, reach — until the history allows" sh -c "env $LIVE_ENV '$BIN' stats @antichristone > '$TMP/live-stats.txt' && grep -qE '^reach at 24 h +—$' '$TMP/live-stats.txt' && grep -qE '^ERR +—$' '$TMP/live-stats.txt' && grep -qE '^subscribers +78.6K' '$TMP/live-stats.txt'"
