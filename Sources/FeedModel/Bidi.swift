@@ -17,9 +17,9 @@ public enum Bidi {
     }
 
     /// The clusters of one line in the order they are shown, left to right, with brackets mirrored where the
-    /// line runs right to left.
-    public static func visual(_ line: [Character], base: Direction) -> [(index: Int, char: Character)] {
-        let identity = line.indices.map { ($0, line[$0]) }
+    /// line runs right to left (`rightToLeft`: the cluster is at an odd level).
+    public static func visual(_ line: [Character], base: Direction) -> [(index: Int, char: Character, rightToLeft: Bool)] {
+        let identity = line.indices.map { ($0, line[$0], false) }
         guard base == .rightToLeft || line.contains(where: { $0.unicodeScalars.contains(where: mayBeRightToLeft) })
         else { return identity }
         var chars: [FriBidiChar] = []
@@ -52,7 +52,7 @@ public enum Bidi {
             }
             level -= 1
         }
-        return order.map { i in (i, levels[i] % 2 == 1 ? mirrored(line[i]) : line[i]) }
+        return order.map { i in levels[i] % 2 == 1 ? (i, mirrored(line[i]), true) : (i, line[i], false) }
     }
 
     static func mirrored(_ c: Character) -> Character {
@@ -66,6 +66,12 @@ public enum Bidi {
         s.append(contentsOf: scalars)
         let text = String(s)
         return text.count == 1 ? Character(text) : c
+    }
+
+    /// A letter of a right-to-left script (its cells, when it needs several, read from the right too).
+    public static func isRightToLeftLetter(_ c: Character) -> Bool {
+        guard let first = c.unicodeScalars.first, mayBeRightToLeft(first) else { return false }
+        return cfb_first_strong([FriBidiChar(first.value)], 1) == 1
     }
 
     /// Blocks holding right-to-left letters or Arabic digits; text without any needs no reordering.

@@ -91,9 +91,11 @@ struct Grid {
                     col += 1
                 }
             }
-            for (index, c) in Bidi.visual(Array(chars[start..<run.end]), base: run.direction) {
+            for (index, c, rightToLeft) in Bidi.visual(Array(chars[start..<run.end]), base: run.direction) {
                 let style = styles[start + index]
-                for g in DisplayWidth.glyphs(c) {
+                let glyphs = DisplayWidth.glyphs(c)
+                // A right-to-left letter with more marks than a cell holds: the extra cell goes on its left.
+                for g in rightToLeft && glyphs.count > 1 && Bidi.isRightToLeftLetter(c) ? glyphs.reversed() : glyphs {
                     set(col, y, Cell(text: g.text, width: UInt8(g.width), style: style))
                     if g.width == 2 { set(col + 1, y, Cell(text: "", width: 0, style: style)) }
                     col += g.width

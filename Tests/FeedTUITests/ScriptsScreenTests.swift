@@ -66,4 +66,11 @@ final class ScriptsScreenTests: XCTestCase {
         XCTAssertTrue(lines[0].hasPrefix("┌ Polyglot Wire هنابزدنچ هٔمانربخ @polyglot_wire"), lines[0])
         XCTAssertTrue(lines.contains { $0.contains("● 1. Polyglot Wire هنابزدنچ هٔمانربخ @polyglot_wire · 12 posts") }, lines.joined(separator: "\n"))
     }
+
+    /// A Hebrew letter with six points: four on the letter, two on a no-break space that reads after it (on its left).
+    func testAnOverfullRightToLeftLetterKeepsItsExtraPointsOnItsLeft() {
+        var grid = Grid(width: 10, height: 1)
+        grid.put([Span(text: "ב\u{5B0}\u{5B1}\u{5B2}\u{5B3}\u{5B4}\u{5B5}א", style: .plain, direction: .rightToLeft)], x: 0, y: 0, limit: 10)
+        XCTAssertEqual(grid.lines[0], "       א\u{A0}\u{5B4}\u{5B5}ב\u{5B0}\u{5B1}\u{5B2}\u{5B3}")
+    }
 }
