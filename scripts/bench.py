@@ -471,6 +471,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=600, help="seconds one feedtui step may take")
     ap.add_argument("--newsboat-timeout", type=float, default=900, help="seconds one newsboat step may take")
     ap.add_argument("--out", help="write the results into this markdown file (BENCHMARKS.md)")
+    ap.add_argument("--reuse-newsboat", action="store_true",
+                    help="take newsboat's samples from the last run on the same files (DATA/results.json), and say so")
     args = ap.parse_args()
 
     sizes = [int(s) for s in args.sizes.split()]
@@ -486,61 +488,95 @@ def main():
 
     bench = Bench(args)
     FeedTUIHasLibrary = bench.ft.has_library
+    res = bench.res
+    saved = os.path.join(args.data, "results.json")
+    # Samples of earlier runs, per program and file: --reuse-newsboat takes newsboat's from there.
+    store = json.load(open(saved)) if os.path.exists(saved) else {}
     started = dt.datetime.now(dt.timezone.utc)
     load_before = open("/proc/loadavg").read().split()[:3]
     failed = []
+    steps = [("feedtui", ds) for ds in sets] + [("newsboat", ds) for ds in sets if ds.startswith("rss-")]
+    done = []
+
+    def report(latency):
+        body = ["## Machine and method", ""] + machine(bench) + [
+            "- run %s–%s UTC; load average before %s, after %s (2 cores shared: other work adds noise)" % (
+                started.strftime("%Y-%m-%d %H:%M"), dt.datetime.now(dt.timezone.utc).strftime("%H:%M"),
+                " ".join(load_before), " ".join(open("/proc/loadavg").read().split()[:3])),
+            "- each program runs in a fresh tmux window of %dx%d (private server, `tmux -L`), TERM=tmux-256color, "
+            "C.UTF-8; a key is timed from sending it through tmux's control mode to the first capture of the screen "
+            "that shows its effect (a capture follows every write of the program); a first frame from asking tmux "
+            "for the window, so it includes starting the process (sh, env, exec). The harness's own round trip — a "
+            "key to its echo by the terminal — is %.3f ms (median)." % (WIDTH, HEIGHT, latency * 1000),
+            "- medians of %d runs (min–max in brackets); newsboat %d run(s) above 100 000 posts. Peak RSS: the "
+            "kernel's ru_maxrss for the import and reload, /proc VmHWM at the end of the UI session." % (
+                args.runs, args.newsboat_large_runs),
+            "- feedtui's UI session: open, j, G, g, `/` then the needle (`%s`, in every 997th post) typed at once, "
+            "Esc, S (oldest), S (most viewed), S, g, q. newsboat's: start, Enter, Down, End, `/`, `%s` Enter, Q. RSS "
+            "has no view counts, so sorting the RSS channels by most viewed orders posts of unknown views; the "
+            "native file has them." % (next(iter(sets.values()))[1]["needle"] if sets else "", "xylograph"),
+            "",
+        ]
+        for ds, (path, meta) in sets.items():
+            body += ["## %s — %s, %.0f MB, %d posts" % (ds, os.path.basename(path), meta["bytes"] / 1e6,
+                                                        meta["posts"]), ""]
+            body += table(res, ds, meta["bytes"], ds.startswith("rss-"))
+            notes = res.notes.get(("newsboat", ds), []) + res.notes.get(("feedtui", ds), [])
+            notes += ["%s: not measured (yet)" % prog for prog, d in steps if d == ds and (prog, d) not in done]
+            body += [""] + ["- " + n for n in notes] if notes else []
+            body.append("")
+        body += ["## Targets (issue 8, point 8)", ""] + targets(res, sets)
+        if failed:
+            body += ["", "## Failed", ""] + ["- " + f.replace("\n", " ")[:400] for f in failed]
+        return body
+
+    def save(prog, ds, meta):
+        entry = {"when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "bytes": meta["bytes"],
+                 "version": bench.nb.version if prog == "newsboat" else None,
+                 "samples": {k[2]: v for k, v in res.samples.items() if k[:2] == (prog, ds)},
+                 "notes": res.notes.get((prog, ds), [])}
+        store.setdefault(prog, {})[ds] = entry
+        with open(saved, "w") as f:
+            json.dump(store, f, indent=1)
+
+    latency = 0.0
     try:
         latency = bench.tmux.echo_latency()
         log("harness: a key echoed by the terminal is seen after %.3f ms (median)" % (latency * 1000))
-        for ds, (path, meta) in sets.items():
-            log("%s: %s, %.0f MB, %d posts" % (ds, os.path.basename(path), meta["bytes"] / 1e6, meta["posts"]))
-            try:
-                bench.feedtui(ds, path, meta)
-            except (Timeout, RuntimeError) as e:
-                failed.append("feedtui on %s: %s" % (ds, e))
-                log("FAILED: feedtui on %s: %s" % (ds, e))
-            if ds.startswith("rss-"):
-                if not bench.nb.bin:
-                    failed.append("newsboat is not installed (apt-get install newsboat)")
-                    continue
-                runs = args.runs if meta["posts"] <= 100000 else args.newsboat_large_runs
+        for prog, ds in steps:
+            path, meta = sets[ds]
+            log("%s on %s: %s, %.0f MB, %d posts" % (prog, ds, os.path.basename(path), meta["bytes"] / 1e6,
+                                                    meta["posts"]))
+            old = store.get(prog, {}).get(ds)
+            if prog == "newsboat" and args.reuse_newsboat and old and old["bytes"] == meta["bytes"] \
+                    and old["version"] == bench.nb.version and old["samples"]:
+                for name, xs in old["samples"].items():
+                    for x in xs:
+                        res.add(prog, ds, name, x)
+                for n in old["notes"]:
+                    res.note(prog, ds, n)
+                res.note(prog, ds, "newsboat's numbers here are from an earlier run of make bench on the same file "
+                                   "(%s), taken again with --reuse-newsboat" % old["when"])
+                log("  reused newsboat's samples of %s" % old["when"])
+            else:
                 try:
-                    bench.newsboat(ds, path, meta, runs)
+                    if prog == "feedtui":
+                        bench.feedtui(ds, path, meta)
+                    elif not bench.nb.bin:
+                        raise RuntimeError("newsboat is not installed (apt-get install newsboat)")
+                    else:
+                        bench.newsboat(ds, path, meta, args.runs if meta["posts"] <= 100000 else args.newsboat_large_runs)
                 except (Timeout, RuntimeError) as e:
-                    failed.append("newsboat on %s: %s" % (ds, e))
-                    log("FAILED: newsboat on %s: %s" % (ds, e))
+                    failed.append("%s on %s: %s" % (prog, ds, e))
+                    log("FAILED: %s on %s: %s" % (prog, ds, e))
+                save(prog, ds, meta)
+            done.append((prog, ds))
+            if args.out:  # after every step, so that a run cut short still leaves what it measured
+                write_markdown(args.out, report(latency))
     finally:
         bench.close()
 
-    res = bench.res
-    body = ["## Machine and method", ""] + machine(bench) + [
-        "- run %s–%s UTC; load average before %s, after %s (2 cores shared: other work adds noise)" % (
-            started.strftime("%Y-%m-%d %H:%M"), dt.datetime.now(dt.timezone.utc).strftime("%H:%M"),
-            " ".join(load_before), " ".join(open("/proc/loadavg").read().split()[:3])),
-        "- each program runs in a fresh tmux window of %dx%d (private server, `tmux -L`), TERM=tmux-256color, "
-        "C.UTF-8; a key is timed from sending it through tmux's control mode to the first capture of the screen "
-        "that shows its effect (a capture follows every write of the program). The harness's own round trip — a "
-        "key to its echo by the terminal — is %.3f ms (median)." % (WIDTH, HEIGHT, latency * 1000),
-        "- medians of %d runs (min–max in brackets); newsboat %d run(s) above 100 000 posts. Peak RSS: the "
-        "kernel's ru_maxrss for the import and reload, /proc VmHWM at the end of the UI session." % (
-            args.runs, args.newsboat_large_runs),
-        "- feedtui's UI session: open, j, G, g, `/` then the needle (`%s`, in every 997th post) typed at once, Esc, "
-        "S (oldest), S (most viewed), S, g, q. newsboat's: start, Enter, Down, End, `/`, `%s` Enter, Q. RSS has no "
-        "view counts, so sorting the RSS channels by most viewed orders posts of unknown views; the native file "
-        "has them." % (next(iter(sets.values()))[1]["needle"] if sets else "", "xylograph"),
-        "",
-    ]
-    for ds, (path, meta) in sets.items():
-        body += ["## %s — %s, %.0f MB, %d posts" % (ds, os.path.basename(path), meta["bytes"] / 1e6, meta["posts"]),
-                 ""]
-        body += table(res, ds, meta["bytes"], ds.startswith("rss-"))
-        for n in res.notes.get(("newsboat", ds), []) + res.notes.get(("feedtui", ds), []):
-            body.append("")
-            body.append("- " + n)
-        body.append("")
-    body += ["## Targets (issue 8, point 8)", ""] + targets(res, sets)
-    if failed:
-        body += ["", "## Failed", ""] + ["- " + f.replace("\n", " ")[:400] for f in failed]
+    body = report(latency)
     print("\n".join(body))
     if args.out:
         write_markdown(args.out, body)

@@ -7,6 +7,8 @@
 #   BENCH_SIZES="10000 100000" scripts/bench.sh BIN       # quicker; prints, and writes BENCHMARKS.md only
 #                                                          # for the full set of sizes
 #   BENCH_RUNS=3 BENCH_NATIVE="" BENCH_OUT=/tmp/b.md       # other knobs (no native JSON; another output file)
+#   BENCH_REUSE_NEWSBOAT=1                                 # newsboat's samples from the last run on the same
+#                                                          # files (bench-data/results.json), said so in the output
 #
 # Exit status: 1 if a program failed, timed out or drew something else than expected (it says which), else 0.
 set -euo pipefail
@@ -46,4 +48,4 @@ for n in $NATIVE; do
 done
 
 exec python3 "$ROOT/scripts/bench.py" --bin "$BIN" --data "$DATA" --sizes "$SIZES" --native "$NATIVE" --runs "$RUNS" \
-    ${OUT:+--out "$OUT"}
+    ${OUT:+--out "$OUT"} ${BENCH_REUSE_NEWSBOAT:+--reuse-newsboat}
