@@ -471,6 +471,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=600, help="seconds one feedtui step may take")
     ap.add_argument("--newsboat-timeout", type=float, default=900, help="seconds one newsboat step may take")
     ap.add_argument("--out", help="write the results into this markdown file (BENCHMARKS.md)")
+    ap.add_argument("--only", choices=["feedtui", "newsboat"], help="measure one program only")
     ap.add_argument("--reuse-newsboat", action="store_true",
                     help="take newsboat's samples from the last run on the same files (DATA/results.json), and say so")
     args = ap.parse_args()
@@ -496,6 +497,7 @@ def main():
     load_before = open("/proc/loadavg").read().split()[:3]
     failed = []
     steps = [("feedtui", ds) for ds in sets] + [("newsboat", ds) for ds in sets if ds.startswith("rss-")]
+    steps = [(prog, ds) for prog, ds in steps if args.only in (None, prog)]
     done = []
 
     def report(latency):

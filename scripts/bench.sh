@@ -7,6 +7,7 @@
 #   BENCH_SIZES="10000 100000" scripts/bench.sh BIN       # quicker; prints, and writes BENCHMARKS.md only
 #                                                          # for the full set of sizes
 #   BENCH_RUNS=3 BENCH_NATIVE="" BENCH_OUT=/tmp/b.md       # other knobs (no native JSON; another output file)
+#   BENCH_ONLY=newsboat                                    # one program only (feedtui or newsboat)
 #   BENCH_REUSE_NEWSBOAT=1                                 # newsboat's samples from the last run on the same
 #                                                          # files (bench-data/results.json), said so in the output
 #
@@ -48,4 +49,5 @@ for n in $NATIVE; do
 done
 
 exec python3 "$ROOT/scripts/bench.py" --bin "$BIN" --data "$DATA" --sizes "$SIZES" --native "$NATIVE" --runs "$RUNS" \
-    ${OUT:+--out "$OUT"} ${BENCH_REUSE_NEWSBOAT:+--reuse-newsboat}
+    ${OUT:+--out "$OUT"} ${BENCH_REUSE_NEWSBOAT:+--reuse-newsboat} \
+    ${BENCH_ONLY:+--only "$BENCH_ONLY"}
