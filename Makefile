@@ -2,6 +2,8 @@
 SWIFT ?= swift
 PREFIX ?= /usr/local
 DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev libfribidi-dev libcurl4 pkg-config tmux python3 man-db groff-base bash-completion zsh fish
+# The fault tests read the library back with sqlite3.
+DEBIAN_PACKAGES += sqlite3
 BIN = .build/debug/feedtui
 RELEASE_BIN = .build/release/feedtui
 # What `make install` installs: the release build (the install test uses CONFIGURATION=debug, already built).
@@ -46,6 +48,7 @@ unit: deps
 e2e: build
 	bash Tests/e2e/run.sh $(BIN)
 	bash Tests/e2e/config.sh $(BIN)
+	bash Tests/e2e/faults.sh $(BIN)
 
 # Installs into a temporary DESTDIR, checks every file, the man page and bash completion, then uninstalls.
 install-test: build
