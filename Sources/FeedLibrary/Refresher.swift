@@ -110,6 +110,7 @@ public final class Refresher: Sendable {
         throws(FeedError)
     {
         let channels: [Channel]
+        var stamp: SourceStamp?
         if let url = source.url(environment: environment) {
             switch try fetcher.fetch(url, validators: state.validators, cancel: cancel) {
             case .notModified:
@@ -125,13 +126,15 @@ public final class Refresher: Sendable {
             }
         } else {
             guard case .file(let path) = source else { return }
-            if let stamp = SourceStamp(path: path), (try? library.channels(unchanged: stamp)) != nil {
+            // A file is imported again only when it changed (size, time, sampled hash: the library's stamp).
+            stamp = SourceStamp(path: path)
+            if let stamp, (try? library.channels(unchanged: stamp)) != nil {
                 report.notModified = true
                 return
             }
             channels = try FeedLoader.load(path: path)
         }
-        report.newPosts += try store(channels, &report)
+        report.newPosts += try store(channels, &report, from: stamp)
         state.channelKey = report.channelKey
     }
 
@@ -167,11 +170,11 @@ public final class Refresher: Sendable {
     }
 
     /// Imports the channels and records their posts' counters; returns how many posts are new to the library.
-    private func store(_ channels: [Channel], _ report: inout RefreshReport) throws(FeedError) -> Int {
+    private func store(_ channels: [Channel], _ report: inout RefreshReport, from stamp: SourceStamp? = nil) throws(FeedError) -> Int {
         do {
             let before = try counts()
             let now = clock()
-            try library.importChannels(channels)
+            try library.importChannels(channels, from: stamp)
             for ch in channels {
                 try library.recordSamples(channel: Library.key(of: ch), posts: ch.publications, at: now)
             }

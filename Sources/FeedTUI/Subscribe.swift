@@ -102,9 +102,17 @@ struct ExportOPML: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-opml", abstract: "Print the subscriptions as OPML (files are left out: OPML holds URLs).")
 
+    @OptionGroup var libraryOption: LibraryOption
+
     func run() throws {
         let subscriptions = SubscriptionsPath.load().subscriptions
-        let feeds = subscriptions.compactMap { s in s.source.publicURL.map { OPML.Feed(url: $0, tags: s.tags) } }
+        // Titles from the library, for channels it holds.
+        let library = libraryOption.existing()
+        let feeds = subscriptions.compactMap { s in
+            s.source.publicURL.map { url in
+                OPML.Feed(url: url, title: (try? library?.followedChannel(s.source))??.0.channel.title, tags: s.tags)
+            }
+        }
         print(OPML.write(feeds), terminator: "")
         let files = subscriptions.count - feeds.count
         if files > 0 {

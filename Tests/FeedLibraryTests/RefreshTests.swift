@@ -155,6 +155,26 @@ final class RefreshTests: XCTestCase {
         XCTAssertEqual(try server.log().requests.count, 1)
     }
 
+    func testFileSourceIsImportedAgainOnlyWhenItChanged() throws {
+        let feed = URL(fileURLWithPath: TestServer.script).deletingLastPathComponent().appendingPathComponent("rss/geopolitics.xml")
+        let copy = dir.appendingPathComponent("feed.xml")
+        try FileManager.default.copyItem(at: feed, to: copy)
+        let r = refresher()
+        let first = r.refresh(Source(copy.path))
+        XCTAssertNil(first.error)
+        XCTAssertEqual(first.newPosts, 48)
+        XCTAssertTrue(r.refresh(Source(copy.path)).notModified, "unchanged: not parsed again")
+        // One item fewer (the newest removed): changed, imported again, nothing lost.
+        let text = try String(contentsOf: copy, encoding: .utf8)
+        let start = try XCTUnwrap(text.range(of: "<item>"))
+        let end = try XCTUnwrap(text.range(of: "</item>", range: start.upperBound..<text.endIndex))
+        try (String(text[..<start.lowerBound]) + String(text[end.upperBound...])).write(to: copy, atomically: true, encoding: .utf8)
+        let third = r.refresh(Source(copy.path))
+        XCTAssertFalse(third.notModified)
+        XCTAssertEqual(third.newPosts, 0)
+        XCTAssertEqual(try library.channels().first?.postCount, 48, "a post the file no longer has is kept")
+    }
+
     func testOlderPageForScrolling() throws {
         let r = refresher()
         _ = r.refresh(Source("@antichristone"))
