@@ -129,15 +129,7 @@ extension Library {
     static let batch = 5_000
 
     private func importChannel(_ source: Channel, key: String, progress: (Int, Int, Int64) -> Bool) throws(LibraryError) -> Int64 {
-        // One post per id: a later duplicate in the source replaces the earlier one.
-        var posts: [Publication] = []
-        var at: [String: Int] = [:]
-        for p in source.publications {
-            if let i = at[p.id] { posts[i] = p } else {
-                at[p.id] = posts.count
-                posts.append(p)
-            }
-        }
+        let posts = Self.onePerID(source.publications)
         var channel = source
         channel.publications = posts
         let statistics = ChannelStatistics(channel)
@@ -242,6 +234,19 @@ extension Library {
         try db.execute(
             sql: "UPDATE channel SET statistics = ?, topPosts = ?, postCount = ? WHERE id = ?",
             arguments: [try? JSONEncoder().encode(statistics), Self.list(statistics.topPosts.map(\.id)), channel.publications.count, new])
+    }
+
+    /// One post per id, as the library stores them: a later duplicate in the source replaces the earlier one.
+    static func onePerID(_ publications: [Publication]) -> [Publication] {
+        var posts: [Publication] = []
+        var at: [String: Int] = [:]
+        for p in publications {
+            if let i = at[p.id] { posts[i] = p } else {
+                at[p.id] = posts.count
+                posts.append(p)
+            }
+        }
+        return posts
     }
 
     /// The ranges of positions each transaction writes: a small first one, then `batch` at a time.

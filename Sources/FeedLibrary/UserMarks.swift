@@ -40,13 +40,15 @@ extension Library {
         if let stars, !(1...5).contains(stars) {
             throw LibraryError("a rating is 1 to 5 stars, not \(stars)")
         }
-        try write("save the rating of \(key)") { db in
+        try setUserChannel("rating", stars, key: key, what: "save the rating of \(key)")
+    }
+
+    /// One column of the user's row for a channel, created when missing.
+    private func setUserChannel(_ column: String, _ value: (any DatabaseValueConvertible)?, key: String, what: String) throws(LibraryError) {
+        try write(what) { db in
             try db.execute(
-                sql: """
-                    INSERT INTO userChannel (key, rating) VALUES (?, ?)
-                    ON CONFLICT (key) DO UPDATE SET rating = excluded.rating
-                    """,
-                arguments: [key, stars])
+                sql: "INSERT INTO userChannel (key, \(column)) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET \(column) = excluded.\(column)",
+                arguments: [key, value])
         }
     }
 
@@ -73,14 +75,7 @@ extension Library {
     }
 
     public func setLastSelected(_ postID: String, channel key: String) throws(LibraryError) {
-        try write("save the position in \(key)") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO userChannel (key, lastSelected) VALUES (?, ?)
-                    ON CONFLICT (key) DO UPDATE SET lastSelected = excluded.lastSelected
-                    """,
-                arguments: [key, postID])
-        }
+        try setUserChannel("lastSelected", postID, key: key, what: "save the position in \(key)")
     }
 
     /// Copies every vote, read mark, bookmark and last position from a state database of feedtui 0.1 (read only,

@@ -385,14 +385,7 @@ final class LibraryTests: XCTestCase {
             for (ch, id) in zip(channels, ids) {
                 let stored = try XCTUnwrap(try library.channel(id))
                 // Duplicate ids are stored once; compare with the channel the library holds.
-                var unique: [String: Int] = [:]
-                var posts: [Publication] = []
-                for p in ch.publications {
-                    if let i = unique[p.id] { posts[i] = p } else {
-                        unique[p.id] = posts.count
-                        posts.append(p)
-                    }
-                }
+                let posts = Library.onePerID(ch.publications)
                 var expected = ch
                 expected.publications = posts
                 // A channel key shared by two files of the set keeps posts of both; compare only fresh ones.
