@@ -184,8 +184,9 @@ public final class Library: Sendable {
 
     // MARK: - Opening
 
-    /// Libraries up to this many pages (64 MiB of 4 KiB pages) get a full `quick_check` when they open.
-    static let quickCheckPages = 16_384
+    /// Libraries up to this many pages (8 MiB of 4 KiB pages) get a full `quick_check` when they open; a larger
+    /// one would delay the first frame (34 MB took ~100 ms).
+    static let quickCheckPages = 2_048
 
     private struct Problem {
         /// "damaged" or "newer": the suffix of the name the file is moved to.
