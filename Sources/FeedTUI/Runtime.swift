@@ -112,6 +112,8 @@ enum Runtime {
     private static func finish(_ loading: BackgroundLoad) {
         guard !loading.progress.finished else { return }
         loading.cancel()
+        // Still reading a source (a slow pipe, a download): nothing is written yet, nothing to wait for.
+        guard loading.progress.importing != nil else { return }
         let deadline = Date().addingTimeInterval(3)
         while !loading.progress.finished, Date() < deadline { usleep(10_000) }
     }
