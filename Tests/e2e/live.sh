@@ -78,3 +78,10 @@ check "feedtui list: counts, time, error" sh -c "env $LIVE_ENV '$BIN' list | gre
 check "feedtui refresh: one line per failure, exit 1" sh -c "env $LIVE_ENV '$BIN' refresh 2>&1 >/dev/null | grep -c '^feedtui: .*download failed' | grep -qx 3; env $LIVE_ENV '$BIN' refresh >/dev/null 2>&1; test \$? = 1"
 check "feedtui stats of a followed channel: from the library, offline, reach — until the history allows" sh -c "env $LIVE_ENV '$BIN' stats @antichristone > '$TMP/live-stats.txt' && grep -qE '^reach at 24 h +—$' '$TMP/live-stats.txt' && grep -qE '^ERR +—$' '$TMP/live-stats.txt' && grep -qE '^subscribers +78.6K' '$TMP/live-stats.txt'"
 check "export-opml: titles from the library, t.me channels by their address" sh -c "env $LIVE_ENV '$BIN' export-opml | grep -q 'title=\"Antichrist Blog.*xmlUrl=\"https://t.me/s/antichristone\"'"
+printf 'refresh-at-start = false\n' > "$TMP/follow/feedtui/config.toml"
+run_feedtui "$LIVE_ENV $BIN"
+check "refresh-at-start = false: the home screen opens" wait_for "^│▶ +10 +11 +Antichrist Blog"
+sleep 1.5
+check "refresh-at-start = false: no refresh at start" sh -c "! tmux -u -L $SOCK capture-pane -p -t e2e | grep -qE 'refreshing|refreshed [0-9]'"
+keys q
+quit_and_check_terminal "no refresh at start" 0
