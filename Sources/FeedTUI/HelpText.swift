@@ -14,7 +14,7 @@ enum HelpText {
     static let environment: [(name: String, meaning: String)] = [
         ("NO_COLOR", "set and not empty: no colours, as --no-color"),
         ("BROWSER", "opens links, unless config.toml sets browser; else xdg-open"),
-        ("TZ", "the local time zone"),
+        ("TZ", "the local zone dates are shown in (unless --dates post)"),
         ("XDG_CONFIG_HOME", "where feedtui/config.toml is (default ~/.config)"),
         ("XDG_DATA_HOME", "where feedtui/library.sqlite is (default ~/.local/share)"),
         ("XDG_STATE_HOME", "where feedtui 0.1's feedtui/state.sqlite is (default ~/.local/state)"),

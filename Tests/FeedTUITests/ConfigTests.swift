@@ -76,6 +76,10 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.theme.link, Style(foreground: 5))
         XCTAssertEqual(c.theme.date, Theme.light.date, "elements not set keep the theme's style")
         // A theme of one's own starts from default.
+        // Swapping two keys is no conflict: each is bound once in the result.
+        let swapped = try parse("[keys]\nmove-down = [\"k\"]\nmove-up = [\"j\"]\n").get()
+        XCTAssertEqual(swapped.keys.action(for: .char("k")), .moveDown)
+        XCTAssertEqual(swapped.keys.action(for: .char("j")), .moveUp)
         let mine = try parse("theme = \"mine\"\n[colors.mine]\nborder = 240\n").get()
         XCTAssertEqual(mine.theme.border, Style(foreground: 240))
         XCTAssertEqual(mine.theme.title, Theme.standard.title)
