@@ -87,6 +87,8 @@ check "the library exists" test -s "$TMP/data/feedtui/library.sqlite"
 # A save the library refuses (a trigger stands in for a full disk) stays in the status line until a save succeeds,
 # the screen shows what is really kept, and a position not saved on quit is said on stderr.
 run_feedtui "XDG_DATA_HOME=$TMP/faildata $BIN $SEED"
+# q before the first import is done leaves nothing behind, so wait for the imported list.
+check "the fault library is filled" wait_for "j/k move  Enter open"
 keys q
 check "quit after filling the fault library" wait_for "^EXIT=0"
 refuse() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()' "$TMP/faildata/feedtui/library.sqlite" "$1"; }
