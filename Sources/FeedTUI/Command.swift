@@ -177,7 +177,7 @@ struct ClockOption: ParsableArguments {
 
 struct Browse: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "browse", abstract: "Browse sources (the default command); no SOURCE opens the bundled sample.")
+        commandName: "browse", abstract: "Browse sources (the default command); no SOURCE opens the followed channels (the bundled sample when none).")
 
     @Argument(help: "Files, http(s) URLs, - for standard input.") var sources: [String] = []
     @OptionGroup var options: SourceOptions
