@@ -29,7 +29,14 @@ check "stty -g unchanged" cmp -s "$TMP/stty.before" "$TMP/stty.after"
 # run_feedtui ARGS: starts feedtui in the pane's shell and waits for its header.
 # The pid is written by the shell that then becomes feedtui (exec keeps the pid), so no pgrep is needed.
 run_feedtui() {
+  # The previous feedtui must be gone first, or these keys reach it instead of the shell; and the new pid file
+  # (written after `clear`) must be there before the screen is read, or the old screen would answer.
+  local old deadline=$((SECONDS + 15))
+  old=$(cat "$TMP/feedtui.pid" 2>/dev/null)
+  while [ -n "$old" ] && kill -0 "$old" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  rm -f "$TMP/feedtui.pid"
   keys "clear; sh -c 'echo \$\$ > $TMP/feedtui.pid; exec env $*'; echo EXIT=\$?" Enter
+  while [ ! -s "$TMP/feedtui.pid" ] && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
   wait_for "┌ " 15
 }
 # sgr_absent REGEX: the screen, captured with its attributes, shows feedtui and no attribute matching REGEX.
