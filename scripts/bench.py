@@ -408,10 +408,10 @@ def targets(res, sets):
         scale = 1000 if unit == "ms" else 1
         v, l = value * scale, limit * scale
         if value <= limit:
-            lines.append("- %s: **met** — %.1f %s (target ≤ %g %s)" % (what, v, unit, l, unit))
+            lines.append("- %s: **met** — %.1f %s (target ≤ %.1f %s)" % (what, v, unit, l, unit))
         else:
             over = "%.0f× the target" % (value / limit) if value >= 2 * limit else "%.0f%% over" % ((value / limit - 1) * 100)
-            lines.append("- %s: **missed** by %.1f %s (%s) — %.1f %s (target ≤ %g %s)"
+            lines.append("- %s: **missed** by %.1f %s (%s) — %.1f %s (target ≤ %.1f %s)"
                          % (what, v - l, unit, over, v, unit, l, unit))
 
     g = lambda ds, k: res.get("feedtui", ds, k)
