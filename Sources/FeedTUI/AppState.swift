@@ -6,20 +6,23 @@ enum PaneID: CaseIterable {
     case list, body, stats
 }
 
-/// An incremental search: matches are positions in the display order, as the library found them.
+/// An incremental search. Over the list, matches are positions of posts in the display order, as the library
+/// found them. In a full-screen post or the body pane (`inText`), they are the text's lines, one per occurrence.
 struct Search: Equatable {
     var query: String
-    /// Positions of the matching posts, ascending; nil until the library answers for `query` in the current order.
+    /// Ascending; nil until the library answers for `query` in the current order.
     var matches: [Int]? = nil
-    /// Index into `matches` of the match the selection is on.
+    /// Index into `matches` of the match shown.
     var current: Int?
-    /// Where the selection was when the search began, to go back on Esc.
+    /// Where the selection (or in the text, the scroll) was when the search began, to go back on Esc.
     var origin: Int
+    var inText = false
 
+    /// "post 2/17" or "match 3/5": what is counted is said.
     var counter: String {
         guard let matches else { return "searching…" }
         guard !matches.isEmpty else { return "no match" }
-        return "\((current ?? 0) + 1)/\(matches.count)"
+        return "\(inText ? "match" : "post") \((current ?? 0) + 1)/\(matches.count)"
     }
 }
 

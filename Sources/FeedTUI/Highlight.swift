@@ -2,6 +2,20 @@ import Foundation
 
 /// Marks where a search query occurs in a styled line, ignoring case and diacritics like the search itself.
 enum Highlight {
+    /// How many matches `matches(of:in:style:)` marks in the line.
+    static func count(of query: String, in line: StyledLine) -> Int {
+        guard !query.isEmpty else { return 0 }
+        var n = 0
+        for span in line {
+            var rest = span.text[...]
+            while let r = rest.range(of: query, options: [.caseInsensitive, .diacriticInsensitive]), !r.isEmpty {
+                n += 1
+                rest = rest[r.upperBound...]
+            }
+        }
+        return n
+    }
+
     static func matches(of query: String, in line: StyledLine, style: Style) -> StyledLine {
         guard !query.isEmpty else { return line }
         var out: StyledLine = []

@@ -146,10 +146,12 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         for i in state.channels.indices where state.channels[i].stored.id == id && state.channels[i].sort == window.order {
             state.channels[i].window = window
         }
+        // The post a search in the text was waiting for has come.
+        if state.channel.search?.inText == true, state.channel.search?.matches?.isEmpty == true { findInText(&state, from: state.channel.bodyTop) }
         clampScroll(&state)
         return []
     case .searched(let id, let query, let order, let matches):
-        guard state.channel.stored.id == id, state.channel.sort == order, var s = state.channel.search, s.query == query else { return [] }
+        guard state.channel.stored.id == id, state.channel.sort == order, var s = state.channel.search, s.query == query, !s.inText else { return [] }
         s.matches = matches
         state.channel.search = s
         if state.prompt == .search {
@@ -332,7 +334,12 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         effects.append(.redraw)
     case .search:
         state.prompt = .search
-        state.channel.search = Search(query: "", origin: state.channel.selected)
+        // In a full-screen post or the focused body, the search is in the text on screen.
+        if scrollsBody, layout.body != nil {
+            state.channel.search = Search(query: "", origin: state.channel.bodyTop, inText: true)
+        } else {
+            state.channel.search = Search(query: "", origin: state.channel.selected)
+        }
     case .searchNext, .searchPrevious:
         jumpToMatch(&state, forward: action == .searchNext, count: count)
     case .searchLibrary:
@@ -477,7 +484,7 @@ private func promptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) ->
         case .escape:
             state.prompt = nil
             state.channel.search = nil
-            select(&state, search.origin)
+            if search.inText { state.channel.bodyTop = search.origin } else { select(&state, search.origin) }
         case .enter:
             state.prompt = nil
             if search.query.isEmpty { state.channel.search = nil }
@@ -506,6 +513,12 @@ private func promptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) ->
 /// Asks the library for the matches of the edited query; the answer moves to the first match at or after where
 /// the search began. An empty query matches nothing and goes back there.
 private func updateSearch(_ state: inout AppState, _ search: Search) -> [Effect] {
+    if search.inText {
+        state.channel.search = search
+        findInText(&state, from: search.origin)
+        clampScroll(&state)
+        return []
+    }
     var s = search
     s.matches = SearchText.fold(s.query).isEmpty ? [] : nil
     state.channel.search = s
@@ -528,7 +541,7 @@ private func updateCurrentMatch(_ state: inout AppState) {
 }
 
 private func jumpToMatch(_ state: inout AppState, forward: Bool, count: Int) {
-    guard let s = state.channel.search else {
+    guard var s = state.channel.search else {
         state.status = "no search — / to search"
         return
     }
@@ -536,18 +549,61 @@ private func jumpToMatch(_ state: inout AppState, forward: Bool, count: Int) {
         state.status = "no match for “\(s.query)”"
         return
     }
-    let sel = state.channel.selected
-    var target = sel
-    for _ in 0..<count {
-        if forward {
-            target = matches.first { $0 > target } ?? matches[0]
-        } else {
-            target = matches.last { $0 < target } ?? matches[matches.count - 1]
+    var wrapped = false
+    if s.inText {
+        // Occurrence by occurrence through the text.
+        var i = s.current ?? (forward ? -1 : matches.count)
+        for _ in 0..<count {
+            i += forward ? 1 : -1
+            if i >= matches.count || i < 0 {
+                i = forward ? 0 : matches.count - 1
+                wrapped = true
+            }
         }
+        s.current = i
+        state.channel.search = s
+        showLine(&state, matches[i])
+    } else {
+        var target = state.channel.selected
+        for _ in 0..<count {
+            if forward {
+                if let next = matches.first(where: { $0 > target }) { target = next } else { target = matches[0]; wrapped = true }
+            } else {
+                if let previous = matches.last(where: { $0 < target }) { target = previous } else { target = matches[matches.count - 1]; wrapped = true }
+            }
+        }
+        select(&state, target)
+        updateCurrentMatch(&state)
     }
-    select(&state, target)
-    updateCurrentMatch(&state)
-    if let s = state.channel.search { state.status = "/\(s.query)  \(s.counter)" }
+    guard let shown = state.channel.search else { return }
+    let wrap = wrapped ? (forward ? " — past the last match, back to the first" : " — past the first match, back to the last") : ""
+    state.status = "/\(shown.query)  \(shown.counter)\(wrap)"
+}
+
+/// The lines of the selected post as the body shows them, one entry per occurrence of the query.
+private func textMatches(_ state: AppState, _ query: String) -> [Int] {
+    guard !SearchText.fold(query).isEmpty, let body = Layout(state).body, let post = state.channel.selectedPost else { return [] }
+    let lines = PostBodyPane.lines(
+        for: post, width: PostBodyPane.textArea(state, in: body).width, full: state.mode == .post,
+        bookmarked: state.channel.bookmarks.contains(post.id), clock: state.clock)
+    return lines.indices.flatMap { i in Array(repeating: i, count: Highlight.count(of: query, in: lines[i])) }
+}
+
+/// Finds the query in the text again and shows the first match at or below line `line`.
+private func findInText(_ state: inout AppState, from line: Int) {
+    guard var s = state.channel.search, s.inText else { return }
+    let matches = textMatches(state, s.query)
+    s.matches = matches
+    s.current = matches.firstIndex { $0 >= line } ?? (matches.isEmpty ? nil : 0)
+    state.channel.search = s
+    if let i = s.current { showLine(&state, matches[i]) }
+}
+
+/// Scrolls the body so that line `line` is on screen (at the top when it was not).
+private func showLine(_ state: inout AppState, _ line: Int) {
+    let rows = Layout(state).body?.height ?? 1
+    if line < state.channel.bodyTop || line >= state.channel.bodyTop + rows { state.channel.bodyTop = line }
+    clampScroll(&state)
 }
 
 /// Opens link `number` of the selected post (links, then the preview's URL), or without a number the first
@@ -678,8 +734,11 @@ private func linkListKey(_ state: inout AppState, _ action: Action, count: Int?)
 private func select(_ state: inout AppState, _ position: Int) {
     let last = state.channel.total - 1
     let target = max(0, min(last, position))
-    if target != state.channel.selected { state.channel.bodyTop = 0 }
+    guard target != state.channel.selected else { return }
+    state.channel.bodyTop = 0
     state.channel.selected = target
+    // A search in the text goes on in the post now shown.
+    if state.channel.search?.inText == true { findInText(&state, from: 0) }
 }
 
 /// Keeps the selection visible in the list and the body scroll inside the text.

@@ -120,20 +120,21 @@ final class SearchTests: XCTestCase {
         let search = try XCTUnwrap(s.channel.search)
         XCTAssertEqual(search.matches, [3, 5], "Apr 18 (text) and Mar 21 (preview)")
         XCTAssertEqual(s.channel.selected, 3, "moved to the first match as you type")
-        XCTAssertEqual(search.counter, "1/2")
+        XCTAssertEqual(search.counter, "post 1/2")
         let bottom = Screen.render(s).lines[39]
-        XCTAssertTrue(bottom.contains("/whatsapp▏  1/2"), bottom)
+        XCTAssertTrue(bottom.contains("/whatsapp▏  post 1/2"), bottom)
         _ = press(&s, "Enter n")
         XCTAssertEqual(s.channel.selected, 5)
-        XCTAssertEqual(s.status, "/whatsapp  2/2")
+        XCTAssertEqual(s.status, "/whatsapp  post 2/2")
         _ = press(&s, "n")
         XCTAssertEqual(s.channel.selected, 3, "wraps around")
+        XCTAssertEqual(s.status, "/whatsapp  post 1/2 — past the last match, back to the first", "and says so")
         _ = press(&s, "N")
         XCTAssertEqual(s.channel.selected, 5, "wraps backwards")
         _ = press(&s, "2 N")
         XCTAssertEqual(s.channel.selected, 5, "a count repeats the jump")
         _ = press(&s, "x")
-        XCTAssertTrue(Screen.render(s).lines[39].contains("/whatsapp 2/2 · n/N"), "the search stays in the hint line")
+        XCTAssertTrue(Screen.render(s).lines[39].contains("/whatsapp post 2/2 · n/N"), "the search stays in the hint line")
     }
 
     func testSearchIgnoresCaseAndDiacriticsAndCoversPreviewsAndLinks() throws {

@@ -68,7 +68,7 @@ final class LibraryBrowserTests: XCTestCase {
         let expected = oldest.indices.filter { SearchText.contains(SearchText.fold(ch.publications[oldest[$0]].searchableText), "новость номер 12") }
         XCTAssertEqual(s.channel.search?.matches, expected)
         XCTAssertEqual(s.channel.selected, expected.first)
-        XCTAssertEqual(s.channel.search?.counter, "1/\(expected.count)")
+        XCTAssertEqual(s.channel.search?.counter, "post 1/\(expected.count)")
         press(&s, "Enter n")
         XCTAssertEqual(s.channel.selected, expected[1])
         XCTAssertTrue(s.channel.selectedPost?.text.hasPrefix("Новость номер 12") ?? false)

@@ -130,12 +130,12 @@ final class BottomLineTests: XCTestCase {
         let sorted = Screen.render(s).lines[19]
         XCTAssertEqual(sorted, "└ sorted by oldest " + String(repeating: "─", count: 40) + "┘", "nothing of the pane label stays behind")
         _ = press(&s, "/ w h a t s a p p")
-        XCTAssertEqual(Screen.render(s).lines[19], "└ /whatsapp▏  1/2 " + String(repeating: "─", count: 41) + "┘")
+        XCTAssertEqual(Screen.render(s).lines[19], "└ /whatsapp▏  post 1/2 " + String(repeating: "─", count: 36) + "┘")
         _ = press(&s, "Enter")
-        XCTAssertEqual(Screen.render(s).lines[19], "└ Posts · /whatsapp 1/2 · n/N · Tab switches " + String(repeating: "─", count: 14) + "┘",
+        XCTAssertEqual(Screen.render(s).lines[19], "└ Posts · /whatsapp post 1/2 · n/N · Tab switches " + String(repeating: "─", count: 9) + "┘",
                        "a kept search shows its query and counter under 80 columns too")
         _ = press(&s, "Tab")
-        XCTAssertTrue(Screen.render(s).lines[19].hasPrefix("└ Post · /whatsapp 1/2 · n/N · Tab switches ─"))
+        XCTAssertTrue(Screen.render(s).lines[19].hasPrefix("└ Post · /whatsapp post 1/2 · n/N · Tab switches ─"))
     }
 }
 
@@ -347,5 +347,65 @@ final class ChannelListRowsTests: XCTestCase {
         _ = press(&s, "1 0 Enter")
         XCTAssertEqual(s.current, 9, "a count before Enter opens that channel")
         XCTAssertEqual(s.mode, .browse)
+    }
+}
+
+final class SearchInTextTests: XCTestCase {
+    /// One post of 80 lines with "needle" on lines 50 and 70 and twice on 71.
+    private func longPost() -> [Channel] {
+        let text = (1...80).map { n in [50, 70].contains(n) ? "line \(n) has a needle" : n == 71 ? "Needle and NEEDLE" : "line \(n)" }
+            .joined(separator: "\n")
+        return [Channel(title: "Long", publications: [Publication(id: "1", date: Date(timeIntervalSince1970: 0), text: text)])]
+    }
+
+    private func lineOf(_ s: AppState, _ text: String) throws -> Int {
+        let post = try XCTUnwrap(s.channel.selectedPost)
+        let body = try XCTUnwrap(Layout(s).body)
+        let lines = PostBodyPane.lines(for: post, width: PostBodyPane.textArea(s, in: body).width, full: s.mode == .post, clock: s.clock)
+        return try XCTUnwrap(lines.firstIndex { $0.map(\.text).joined().contains(text) })
+    }
+
+    func testSearchInAFullScreenPostScrollsToTheMatchAndNWalksTheText() throws {
+        var s = Fixture.state(longPost(), 80, 20, keys: "Enter")
+        _ = press(&s, "/ n e e d l e")
+        let search = try XCTUnwrap(s.channel.search)
+        XCTAssertTrue(search.inText)
+        let first = try lineOf(s, "line 50 has")
+        XCTAssertEqual(search.matches, [first, first + 20, first + 21, first + 21], "each occurrence, in the text's lines")
+        XCTAssertEqual(s.channel.bodyTop, first, "scrolled to the match")
+        XCTAssertEqual(search.counter, "match 1/4", "the counter says it counts matches")
+        XCTAssertTrue(Screen.render(s).lines[19].contains("/needle▏  match 1/4"), Screen.render(s).lines[19])
+        _ = press(&s, "Enter n")
+        XCTAssertEqual(s.channel.search?.current, 1)
+        let rows = try XCTUnwrap(Layout(s).body).height
+        XCTAssertTrue((s.channel.bodyTop..<s.channel.bodyTop + rows).contains(first + 20), "the second match is on screen")
+        XCTAssertGreaterThan(s.channel.bodyTop, first)
+        XCTAssertEqual(s.status, "/needle  match 2/4")
+        _ = press(&s, "n n")
+        XCTAssertEqual(s.status, "/needle  match 4/4")
+        _ = press(&s, "n")
+        XCTAssertEqual(s.channel.search?.current, 0)
+        XCTAssertEqual(s.channel.bodyTop, first)
+        XCTAssertEqual(s.status, "/needle  match 1/4 — past the last match, back to the first")
+        _ = press(&s, "N")
+        XCTAssertEqual(s.status, "/needle  match 4/4 — past the first match, back to the last")
+        XCTAssertEqual(s.channel.selected, 0, "the post stays")
+        _ = press(&s, "g / z z q")
+        XCTAssertEqual(s.channel.search?.counter, "no match")
+        _ = press(&s, "Esc")
+        XCTAssertEqual(s.channel.bodyTop, 0, "Esc goes back to where the search began")
+    }
+
+    func testSearchInTheBodyPaneScrollsTheBodyNotTheList() throws {
+        var s = Fixture.state(longPost() + (try Fixture.seed()), 120, 30, keys: "Tab")
+        XCTAssertEqual(s.focus, .body)
+        _ = press(&s, "/ n e e d l e Enter")
+        XCTAssertEqual(s.channel.search?.inText, true)
+        XCTAssertEqual(s.channel.selected, 0)
+        XCTAssertEqual(s.channel.bodyTop, try lineOf(s, "line 50 has"))
+        let grid = Screen.render(s)
+        let row = try XCTUnwrap(grid.lines.firstIndex { $0.contains("line 50 has a needle") })
+        let body = try XCTUnwrap(Layout(s).body)
+        XCTAssertEqual((body.x..<body.maxX).filter { grid[$0, row].style.underline }.count, "needle".count, "the match is marked")
     }
 }

@@ -52,10 +52,10 @@ quit_and_check_terminal() { # NAME EXPECTED-EXIT
 # Search: live results, counter, n/N, Esc.
 run_feedtui "$BIN $SEED"
 keys /; keys -l whatsapp
-check "search shows the counter as you type" wait_for "/whatsapp▏  1/2"
+check "search shows the counter as you type" wait_for "/whatsapp▏  post 1/2"
 check "search moved the selection to the first match" wait_for "▶Apr 18 2017"
 keys Enter; keys n
-check "n jumps to the next match" wait_for "/whatsapp  2/2"
+check "n jumps to the next match" wait_for "/whatsapp  post 2/2"
 check "n selected the Mar 21 post" wait_for "▶Mar 21 2017"
 keys /; keys -l zzqx
 check "no match says so" wait_for "/zzqx▏  no match"
