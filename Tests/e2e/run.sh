@@ -28,6 +28,13 @@ check "stty -g unchanged" cmp -s "$TMP/stty.before" "$TMP/stty.after"
 
 # run_feedtui ARGS: starts feedtui in the pane's shell and waits for its header.
 # The pid is written by the shell that then becomes feedtui (exec keeps the pid), so no pgrep is needed.
+# wait_gone: the last feedtui started by run_feedtui has left (its q handled), so that the next command line
+# typed into the shell is not taken as keys by it.
+wait_gone() {
+  [ -s "$TMP/feedtui.pid" ] || return 0
+  local old; old=$(cat "$TMP/feedtui.pid")
+  for _ in $(seq 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
+}
 run_feedtui() {
   # The previous feedtui must be gone first, or these keys reach it instead of the shell; and the new pid file
   # (written after `clear`) must be there before the screen is read, or the old screen would answer.
@@ -228,7 +235,7 @@ keys q
 
 # A slow source (a FIFO nobody writes) shows progress, and q cancels with the terminal restored.
 mkfifo "$TMP/slow.txt"
-keys "clear; $BIN $TMP/slow.txt; echo EXIT=\$?" Enter
+wait_gone; keys "clear; $BIN $TMP/slow.txt; echo EXIT=\$?" Enter
 check "a slow load shows progress" wait_for "loading… .* q cancels"
 keys q
 check "q cancels the load" wait_for "feedtui: loading cancelled"
@@ -268,13 +275,13 @@ check "stats reports what was skipped" sh -c "'$BIN' stats '$RES/tdesktop/trunca
 check "--format overrides detection" sh -c "! '$BIN' stats --format rss '$SEED' 2>/dev/null"
 
 # No locale at all (a bare root shell): Unicode is still drawn as itself, not as escapes.
-keys "clear; env -u LANG -u LC_ALL $BIN $SEED; echo EXIT=\$?" Enter
+wait_gone; keys "clear; env -u LANG -u LC_ALL $BIN $SEED; echo EXIT=\$?" Enter
 check "without a locale 🤡 is still drawn" wait_for "Happy April Fools' Day! 🤡"
 keys q
 check "quit without a locale" wait_for "^EXIT=0"
 
 # A feed on standard input: keys are read from the terminal.
-keys "clear; cat $ROOT/Samples/unicode-sampler.json | $BIN -; echo EXIT=\$?" Enter
+wait_gone; keys "clear; cat $ROOT/Samples/unicode-sampler.json | $BIN -; echo EXIT=\$?" Enter
 check "- reads the feed from standard input" wait_for "Unicode sampler"
 keys j
 check "and keys still work" wait_for "▶Mar  7 2024"
@@ -312,11 +319,11 @@ bad "unknown format" "feedtui: $TMP/notes.txt: not a feed in any known format (t
 bad "browse missing file" "feedtui: $TMP/none.txt: no such file" "$TMP/none.txt"
 
 # A terminal that cannot place the cursor gets one line before anything is drawn, never a garbled screen.
-keys "clear; TERM=dumb $BIN $SEED; echo EXIT=\$?" Enter
+wait_gone; keys "clear; TERM=dumb $BIN $SEED; echo EXIT=\$?" Enter
 check "TERM=dumb: one line naming the terminal" wait_for '^feedtui: the terminal "dumb" cannot place the cursor; pipe the output'
 check "TERM=dumb: exit 1" wait_for "^EXIT=1"
 check "TERM=dumb: nothing else was drawn" sh -c "[ \"\$(tmux -u -L $SOCK capture-pane -p -t e2e | grep -c .)\" = 3 ]"
-keys "clear; TERM=no-such-terminal $BIN $SEED; echo EXIT=\$?" Enter
+wait_gone; keys "clear; TERM=no-such-terminal $BIN $SEED; echo EXIT=\$?" Enter
 check "an unknown TERM: one line" wait_for '^feedtui: the terminal "no-such-terminal" is not in the terminfo database'
 
 # One clock: the local zone (TZ) by default, each post's own offset with --dates post; the statistics say which.
