@@ -494,8 +494,9 @@ def main():
     ap.add_argument("--newsboat-timeout", type=float, default=900, help="seconds one newsboat step may take")
     ap.add_argument("--out", help="write the results into this markdown file (BENCHMARKS.md)")
     ap.add_argument("--only", choices=["feedtui", "newsboat"], help="measure one program only")
-    ap.add_argument("--reuse-newsboat", action="store_true",
-                    help="take newsboat's samples from the last run on the same files (DATA/results.json), and say so")
+    ap.add_argument("--reuse", default="", metavar="PROGRAMS",
+                    help="take these programs' samples (\"newsboat\", \"feedtui newsboat\") from the last run on the same "
+                         "files (DATA/results.json) instead of measuring them, and say so")
     args = ap.parse_args()
 
     sizes = [int(s) for s in args.sizes.split()]
@@ -512,7 +513,7 @@ def main():
     bench = Bench(args)
     res = bench.res
     saved = os.path.join(args.data, "results.json")
-    # Samples of earlier runs, per program and file: --reuse-newsboat takes newsboat's from there.
+    # Samples of earlier runs, per program and file: --reuse takes them from there.
     store = json.load(open(saved)) if os.path.exists(saved) else {}
     started = dt.datetime.now(dt.timezone.utc)
     load_before = open("/proc/loadavg").read().split()[:3]
@@ -571,16 +572,16 @@ def main():
             log("%s on %s: %s, %.0f MB, %d posts" % (prog, ds, os.path.basename(path), meta["bytes"] / 1e6,
                                                     meta["posts"]))
             old = store.get(prog, {}).get(ds)
-            if prog == "newsboat" and args.reuse_newsboat and old and old["bytes"] == meta["bytes"] \
-                    and old["version"] == bench.nb.version and old["samples"]:
+            if prog in args.reuse.split() and old and old["bytes"] == meta["bytes"] and old["samples"] \
+                    and (prog == "feedtui" or old["version"] == bench.nb.version):
                 for name, xs in old["samples"].items():
                     for x in xs:
                         res.add(prog, ds, name, x)
                 for n in old["notes"]:
                     res.note(prog, ds, n)
-                res.note(prog, ds, "newsboat's numbers here are from an earlier run of make bench on the same file "
-                                   "(%s), taken again with --reuse-newsboat" % old["when"])
-                log("  reused newsboat's samples of %s" % old["when"])
+                res.note(prog, ds, "%s's numbers here were measured by make bench on the same file at %s and taken "
+                                   "again with --reuse" % (prog, old["when"]))
+                log("  reused %s's samples of %s" % (prog, old["when"]))
             else:
                 try:
                     if prog == "feedtui":

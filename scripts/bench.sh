@@ -8,8 +8,9 @@
 #                                                          # for the full set of sizes
 #   BENCH_RUNS=3 BENCH_NATIVE="" BENCH_OUT=/tmp/b.md       # other knobs (no native JSON; another output file)
 #   BENCH_ONLY=newsboat                                    # one program only (feedtui or newsboat)
-#   BENCH_REUSE_NEWSBOAT=1                                 # newsboat's samples from the last run on the same
-#                                                          # files (bench-data/results.json), said so in the output
+#   BENCH_REUSE=newsboat                                   # newsboat's samples from the last run on the same
+#                                                          # files (bench-data/results.json), said so in the output;
+#                                                          # "feedtui newsboat" only writes the report again
 #
 # Exit status: 1 if a program failed, timed out or drew something else than expected (it says which), else 0.
 set -euo pipefail
@@ -49,5 +50,5 @@ for n in $NATIVE; do
 done
 
 exec python3 "$ROOT/scripts/bench.py" --bin "$BIN" --data "$DATA" --sizes "$SIZES" --native "$NATIVE" --runs "$RUNS" \
-    ${OUT:+--out "$OUT"} ${BENCH_REUSE_NEWSBOAT:+--reuse-newsboat} \
+    ${OUT:+--out "$OUT"} ${BENCH_REUSE:+--reuse "$BENCH_REUSE"} \
     ${BENCH_ONLY:+--only "$BENCH_ONLY"}
