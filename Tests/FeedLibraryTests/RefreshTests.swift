@@ -156,7 +156,8 @@ final class RefreshTests: XCTestCase {
     }
 
     func testFileSourceIsImportedAgainOnlyWhenItChanged() throws {
-        let feed = URL(fileURLWithPath: TestServer.script).deletingLastPathComponent().appendingPathComponent("rss/geopolitics.xml")
+        let feed = URL(fileURLWithPath: TestServer.script).deletingLastPathComponent()
+            .appendingPathComponent("../FeedModelTests/Resources/rss/plaszeb-geopolitics-telethon.xml")
         let copy = dir.appendingPathComponent("feed.xml")
         try FileManager.default.copyItem(at: feed, to: copy)
         let r = refresher()

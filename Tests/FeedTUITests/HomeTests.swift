@@ -25,7 +25,7 @@ final class HomeTests: XCTestCase {
     }
 
     static func tmeChannel() throws -> Channel {
-        let path = Fixture.root.appendingPathComponent("Tests/server/tme/antichristone.html").path
+        let path = Fixture.root.appendingPathComponent("Tests/FeedModelTests/Resources/tme/statosphere-antichristone.html").path
         return try XCTUnwrap(FeedLoader.load(path: path).first)
     }
 

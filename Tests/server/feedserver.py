@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A local stand-in for t.me and for feed servers, for feedtui's tests (unit and end-to-end).
 
-Serves the real t.me web-preview pages in tme/ as https://t.me/s/NAME does: the newest --page-size posts, older
-pages at ?before=ID, built by cutting the real page into its messages. The real RSS file(s) in rss/ are served at
+Serves the real t.me web-preview pages of the importer tests (PAGES) as https://t.me/s/NAME does: the newest --page-size posts, older
+pages at ?before=ID, built by cutting the real page into its messages. The real RSS file(s) (FEEDS) are served at
 /rss/NAME.xml. The newest --hold posts of every channel and feed are held back until /_admin/publish?name=NAME
 releases one, so a test can watch a channel gain a post between two refreshes. Feeds answer conditional GETs
 (ETag, Last-Modified: 304) and gzip when asked.
@@ -29,6 +29,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The real files of the importer tests, served under the names their channels have.
+RESOURCES = os.path.join(HERE, "..", "FeedModelTests", "Resources")
+PAGES = {"antichristone": "tme/statosphere-antichristone.html", "topwar_official": "tme/any2feed-topwar-full.html"}
+FEEDS = {"geopolitics": "rss/plaszeb-geopolitics-telethon.xml"}
 BIG = 50 * 1024 * 1024
 WRAP = '<div class="tgme_widget_message_wrap'
 MORE = re.compile(r'<div class="tgme_widget_message_centered js-messages_more_wrap">.*?</div>', re.S)
@@ -81,10 +85,8 @@ class State:
         self.lock = threading.Lock()
         self.hold = hold
         self.page_size = page_size
-        self.pages = {os.path.splitext(n)[0]: TMePage(os.path.join(HERE, "tme", n))
-                      for n in sorted(os.listdir(os.path.join(HERE, "tme")))}
-        self.feeds = {os.path.splitext(n)[0]: RSSFeed(os.path.join(HERE, "rss", n))
-                      for n in sorted(os.listdir(os.path.join(HERE, "rss")))}
+        self.pages = {name: TMePage(os.path.join(RESOURCES, path)) for name, path in PAGES.items()}
+        self.feeds = {name: RSSFeed(os.path.join(RESOURCES, path)) for name, path in FEEDS.items()}
         self.published = {}  # name -> posts released since start
         self.reset()
 
