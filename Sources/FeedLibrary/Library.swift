@@ -51,13 +51,25 @@ public final class Library: Sendable {
             let aside = try Self.moveAside(path, kind: problem.kind, why: problem.why, now: now)
             notice = "the library \(path) \(problem.why); it was moved to \(aside) and a fresh one was started"
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: Self.configuration)
-            try Self.migrator.migrate(pool)
-        } catch {
-            throw LibraryError("cannot open the library \(path): \(Self.reason(error))")
-        }
+        pool = try Self.openPool(path)
         self.notice = notice
+    }
+
+    /// Opens and migrates, waiting (as the busy timeout does) while another feedtui creates or migrates the same
+    /// file: SQLite answers BUSY to the switch to WAL without calling the busy handler.
+    private static func openPool(_ path: String) throws(LibraryError) -> DatabasePool {
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try migrator.migrate(pool)
+                return pool
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(50_000)
+            } catch {
+                throw LibraryError("cannot open the library \(path): \(reason(error))")
+            }
+        }
     }
 
     /// `$XDG_DATA_HOME/feedtui/library.sqlite`, else `$HOME/.local/share/feedtui/library.sqlite`.
@@ -207,6 +219,7 @@ public final class Library: Sendable {
         }
         var config = Configuration()
         config.readonly = true
+        config.busyMode = .timeout(10)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
