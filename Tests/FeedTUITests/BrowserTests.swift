@@ -4,18 +4,6 @@ import XCTest
 
 @testable import FeedTUI
 
-private func press(_ s: inout AppState, _ keys: String) -> [Effect] {
-    var effects: [Effect] = []
-    for name in keys.split(separator: " ") {
-        guard let key = Key(name: String(name)) else {
-            XCTFail("unknown key \(name)")
-            continue
-        }
-        effects += Fixture.send(&s, .key(key))
-    }
-    return effects
-}
-
 private func sampler() throws -> [Channel] {
     try FeedLoader.load(path: Fixture.root.appendingPathComponent("Samples/unicode-sampler.json").path)
 }

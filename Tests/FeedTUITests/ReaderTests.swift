@@ -4,18 +4,7 @@ import XCTest
 
 @testable import FeedTUI
 
-/// Issue 10: the reader as a new user meets it.
-private func press(_ s: inout AppState, _ keys: String) -> [Effect] {
-    var effects: [Effect] = []
-    for name in keys.split(separator: " ") {
-        guard let key = Key(name: String(name)) else {
-            XCTFail("unknown key \(name)")
-            continue
-        }
-        effects += Fixture.send(&s, .key(key))
-    }
-    return effects
-}
+// Issue 10: the reader as a new user meets it.
 
 /// One post with `n` links, the first two not http(s).
 private func linkChannel(_ n: Int) -> [Channel] {

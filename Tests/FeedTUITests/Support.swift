@@ -102,3 +102,16 @@ func assertGolden(_ grid: Grid, _ name: String, file: StaticString = #filePath, 
             file: file, line: line)
     }
 }
+
+/// Sends space-separated key names (`"5 j Enter"`) through the reducer, as the terminal would.
+func press(_ s: inout AppState, _ keys: String) -> [Effect] {
+    var effects: [Effect] = []
+    for name in keys.split(separator: " ") {
+        guard let key = Key(name: String(name)) else {
+            XCTFail("unknown key \(name)")
+            continue
+        }
+        effects += Fixture.send(&s, .key(key))
+    }
+    return effects
+}
