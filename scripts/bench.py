@@ -272,8 +272,9 @@ class Bench:
             key("G", ["G"], "G: the oldest post selected", lambda s: oldest in ft.selected(s)[1], 30)
             key(None, ["g"], "g: the newest post selected", first_frame, 30)
             key(None, ["/"], "the search prompt", lambda s: re.search(r"/▏", s.split("\n")[-1]), 30)
-            first = re.compile(r"/%s▏?\s+\S*\d+/" % re.escape(needle))
-            full = re.compile(r"/%s▏?\s+\d+/%d\b" % (re.escape(needle), hits))
+            # The counter says what it counts: "post 3/100" (or "match 3/100" in a full-screen post).
+            first = re.compile(r"/%s▏?\s+(?:\w+ )?\d+/" % re.escape(needle))
+            full = re.compile(r"/%s▏?\s+(?:\w+ )?\d+/%d\b" % (re.escape(needle), hits))
             t0 = self.tmux.send(needle, literal=True)
             s1, _ = self.tmux.wait("search: first results", lambda s: first.search(s.split("\n")[-1]), 60, t0)
             s2, _ = self.tmux.wait("search: the full count %d" % hits, lambda s: full.search(s.split("\n")[-1]), 60, t0)

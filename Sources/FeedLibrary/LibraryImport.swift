@@ -1,6 +1,7 @@
 import FeedModel
 import Foundation
 import GRDB
+import Synchronization
 
 /// How a file looked when it was imported: enough to tell, without parsing it again, that it has not changed —
 /// its size, its modification time, and a hash of its first and last 64 KiB.
@@ -48,13 +49,35 @@ private struct FNV1a {
 
 /// Where an import stands, after each committed batch.
 public struct ImportProgress: Equatable, Sendable {
-    /// Which of the source's channels is being imported, and how many there are.
-    public var channelIndex: Int
-    public var channelCount: Int
     /// The channel being filled: it can be shown (its first posts are there) before the import ends.
     public var channel: Int64
+    /// Posts written so far.
     public var imported: Int
-    public var total: Int
+    /// How many posts the channel has: nil while its source is still being read.
+    public var total: Int?
+    /// Bytes of the source read so far, of `byteCount` (0 when the importer read it all before handing posts over).
+    public var bytesRead: Int
+    public var byteCount: Int
+    /// Posts put in their final places so far, once the source is read: a streamed channel comes in the source's
+    /// order, and its three display orders are known only when every post is there.
+    public var ordered: Int?
+
+    public init(channel: Int64, imported: Int, total: Int? = nil, bytesRead: Int = 0, byteCount: Int = 0, ordered: Int? = nil) {
+        self.channel = channel
+        self.imported = imported
+        self.total = total
+        self.bytesRead = bytesRead
+        self.byteCount = byteCount
+        self.ordered = ordered
+    }
+
+    /// How far the import is, 0…1: the share of the source read while it is read, then of the posts written,
+    /// then of the posts put in order.
+    public var share: Double {
+        func part(_ a: Int, _ b: Int) -> Double { b > 0 ? min(1, Double(a) / Double(b)) : 0 }
+        guard let total else { return part(bytesRead, byteCount) }
+        return ordered.map { part($0, total) } ?? part(imported, total)
+    }
 }
 
 extension Library {
@@ -79,29 +102,47 @@ extension Library {
         }
     }
 
-    /// Imports the channels of one source: each is written into a channel of its own in batched transactions,
-    /// then swapped for the live copy in one transaction, so that a crash or a cancel at any moment leaves every
-    /// channel with its old or its new content. Posts of the old copy that the source no longer has are kept; a
-    /// post with the same id is replaced by its new version (views, text, reactions), never duplicated.
+    /// Imports the channels of one source while it is read: `read` parses it, handing each post to the stream as
+    /// it goes (`FeedLoader.load(…, stream:)`), and returns the final channels. Each channel is written into a
+    /// copy of its own in batched transactions — its first screenful is in the library while the rest is still
+    /// being read — then put in its display orders, given its statistics and swapped for the live copy in one
+    /// transaction, so that a crash or a cancel at any moment leaves every channel with its old or its new content.
+    /// Posts of the old copy that the source no longer has are kept; a post with the same id is replaced by its
+    /// new version (views, text, reactions), never duplicated.
     ///
-    /// `progress` is called after each committed batch; returning false cancels: what was written for the
-    /// unfinished channel is deleted and `LibraryError("import cancelled")` is thrown (channels already swapped stay).
-    /// Returns the live channel ids, in the source's order. The replaced copies are deleted by `collectGarbage`
-    /// (deleting a large one takes a while: the caller runs it once the new copies are shown).
+    /// `progress` is called after each committed batch (on the calling thread); returning false cancels: what was
+    /// written for unfinished channels is deleted and `LibraryError("import cancelled")` is thrown (channels
+    /// already swapped stay). Returns the live channel ids, in the source's order. The replaced copies are deleted
+    /// by `collectGarbage` (deleting a large one takes a while: the caller runs it once the new copies are shown).
     @discardableResult
-    public func importChannels(
-        _ channels: [Channel], from stamp: SourceStamp? = nil, progress: (ImportProgress) -> Bool = { _ in true }
+    public func importSource(
+        from stamp: SourceStamp? = nil, read: (PostStream) throws(FeedError) -> [Channel],
+        progress: (ImportProgress) -> Bool = { _ in true }
     ) throws(LibraryError) -> [Int64] {
         collectGarbage()
-        var ids: [Int64] = []
-        var keys: [String] = []
-        for (n, channel) in channels.enumerated() {
-            let key = Self.key(of: channel)
-            let id = try importChannel(channel, key: key) { imported, total, staging in
-                progress(ImportProgress(channelIndex: n, channelCount: channels.count, channel: staging, imported: imported, total: total))
+        let (ids, keys) = try withoutActuallyEscaping(progress) { progress throws(LibraryError) in
+            let sink = SourceImport(library: self, progress: progress)
+            let stream = PostStream(sink)
+            sink.stream = stream
+            let channels: [Channel]
+            do throws(FeedError) {
+                channels = try read(stream)
+            } catch {
+                sink.abandon()
+                collectGarbage()
+                throw sink.failure ?? LibraryError(error.description)
             }
-            ids.append(id)
-            keys.append(key)
+            if let failure = sink.failure {
+                sink.abandon()
+                collectGarbage()
+                throw failure
+            }
+            do throws(LibraryError) {
+                return (try sink.finish(channels), channels.map(Self.key(of:)))
+            } catch {
+                collectGarbage()
+                throw error
+            }
         }
         if let stamp {
             let list = String(decoding: (try? JSONEncoder().encode(keys)) ?? Data("[]".utf8), as: UTF8.self)
@@ -118,6 +159,14 @@ extension Library {
         return ids
     }
 
+    /// Imports channels already read (see `importSource`).
+    @discardableResult
+    public func importChannels(
+        _ channels: [Channel], from stamp: SourceStamp? = nil, progress: (ImportProgress) -> Bool = { _ in true }
+    ) throws(LibraryError) -> [Int64] {
+        try importSource(from: stamp, read: { _ in channels }, progress: progress)
+    }
+
     /// The key the user's marks are filed under: "@handle", else the feed's URL, else its title.
     public static func key(of channel: Channel) -> String {
         if let handle = channel.handle { return "@" + handle }
@@ -128,77 +177,9 @@ extension Library {
     static let firstBatch = 200
     static let batch = 5_000
 
-    private func importChannel(_ source: Channel, key: String, progress: (Int, Int, Int64) -> Bool) throws(LibraryError) -> Int64 {
-        let posts = Self.onePerID(source.publications)
-        var channel = source
-        channel.publications = posts
-        let statistics = ChannelStatistics(channel)
-        var position = (newest: [Int](repeating: 0, count: posts.count), oldest: [Int](repeating: 0, count: posts.count), viewed: [Int](repeating: 0, count: posts.count))
-        let newestOrder = PostOrder.newest.arrange(posts)
-        for (rank, i) in newestOrder.enumerated() { position.newest[i] = rank }
-        for (rank, i) in PostOrder.oldest.arrange(posts).enumerated() { position.oldest[i] = rank }
-        for (rank, i) in PostOrder.mostViewed.arrange(posts).enumerated() { position.viewed[i] = rank }
-        let dates = Publication.placeDates(posts)
-        let coder = NativeRecordCoder()
-        let staging = try write("start importing \(channel.title)") { db -> Int64 in
-            try db.execute(
-                sql: """
-                    INSERT INTO channel (status, record, statistics, topPosts, skippedCount, skippedLine, skippedReason, notice, touchedAt)
-                    VALUES ('importing', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    coder.record(channel: channel), try? JSONEncoder().encode(statistics),
-                    Self.list(statistics.topPosts.map(\.id)), channel.skipped.count, channel.skipped.firstLine,
-                    channel.skipped.firstReason, channel.notice, Date().timeIntervalSince1970,
-                ])
-            return db.lastInsertedRowID
-        }
-        // Newest first, so the first batch holds the first screenful of the default order. Each batch's records
-        // and folded text are prepared on another thread while the batch before it is written.
-        let batches = Self.batches(count: newestOrder.count)
-        var next = batches.first.map { Self.prepare(posts, newestOrder[$0]) }
-        for (n, range) in batches.enumerated() {
-            guard let records = next?.wait() else { break }
-            next = n + 1 < batches.count ? Self.prepare(posts, newestOrder[batches[n + 1]]) : nil
-            try write("import \(channel.title)") { db in
-                let insertPost = try db.cachedStatement(
-                    sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                let insertText = try db.cachedStatement(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)")
-                for (i, record) in zip(newestOrder[range], records) {
-                    let p = posts[i]
-                    try insertPost.execute(arguments: [
-                        staging, p.id, dates[i].timeIntervalSince1970, p.views?.value, i, position.newest[i], position.oldest[i],
-                        position.viewed[i], record.json,
-                    ])
-                    try insertText.execute(arguments: [db.lastInsertedRowID, record.text])
-                }
-                try db.execute(
-                    sql: "UPDATE channel SET postCount = ?, touchedAt = ? WHERE id = ?",
-                    arguments: [range.upperBound, Date().timeIntervalSince1970, staging])
-            }
-            if !progress(range.upperBound, posts.count, staging) {
-                _ = next?.wait()
-                try? write("cancel the import of \(channel.title)") { db in
-                    try db.execute(sql: "UPDATE channel SET status = 'old' WHERE id = ?", arguments: [staging])
-                }
-                collectGarbage()
-                throw LibraryError("import cancelled")
-            }
-        }
-        try write("finish importing \(channel.title)") { db in
-            if let old = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key]) {
-                try carryOver(db, from: old, to: staging, after: posts.count)
-                try db.execute(sql: "UPDATE channel SET key = NULL, status = 'old' WHERE id = ?", arguments: [old])
-            }
-            try db.execute(sql: "UPDATE channel SET key = ?, status = 'live' WHERE id = ?", arguments: [key, staging])
-        }
-        if posts.isEmpty { _ = progress(0, 0, staging) }
-        return staging
-    }
-
     /// Copies the old copy's posts that the new source no longer has (a feed keeps only its latest items) into
     /// the new copy, then re-ranks and recomputes the statistics over all of them.
-    private func carryOver(_ db: Database, from old: Int64, to new: Int64, after count: Int) throws {
+    func carryOver(_ db: Database, from old: Int64, to new: Int64, after count: Int) throws {
         let kept = try Row.fetchAll(
             db,
             sql: """
@@ -249,34 +230,6 @@ extension Library {
         return posts
     }
 
-    /// The ranges of positions each transaction writes: a small first one, then `batch` at a time.
-    static func batches(count: Int) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var start = 0
-        while start < count {
-            let end = min(count, start + (start == 0 ? firstBatch : batch))
-            out.append(start..<end)
-            start = end
-        }
-        return out
-    }
-
-    /// A post's stored record and its folded searchable text.
-    struct PreparedPost: Sendable {
-        var json: Data
-        var text: String
-    }
-
-    /// Encodes and folds these posts on a thread of its own; `wait()` gives them in order.
-    private static func prepare(_ posts: [Publication], _ indexes: ArraySlice<Int>) -> Pending<[PreparedPost]> {
-        let slice = Array(indexes)
-        return Pending {
-            let coder = NativeRecordCoder()
-            var folder = SearchText()
-            return slice.map { PreparedPost(json: coder.record(posts[$0]), text: folder.fold(posts[$0].searchableText)) }
-        }
-    }
-
     static func list(_ ids: [String]) -> String {
         String(decoding: (try? JSONEncoder().encode(ids)) ?? Data("[]".utf8), as: UTF8.self)
     }
@@ -311,13 +264,18 @@ extension Library {
 final class Pending<T: Sendable>: @unchecked Sendable {
     private var result: T?
     private let done = DispatchSemaphore(value: 0)
+    private let finished = Atomic<Bool>(false)
 
     init(_ work: @escaping @Sendable () -> T) {
         Thread.detachNewThread { [self] in
             result = work()
+            finished.store(true, ordering: .releasing)
             done.signal()
         }
     }
+
+    /// Whether the result is there (`wait` would not block).
+    var isDone: Bool { finished.load(ordering: .acquiring) }
 
     /// The result; the semaphore orders the write before this read.
     func wait() -> T? {

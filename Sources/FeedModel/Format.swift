@@ -30,6 +30,15 @@ protocol Importer {
     static func load(_ data: Data) throws(FeedError) -> [Channel]
 }
 
+/// An importer that hands each publication to a `PostStream` as soon as it has read it.
+protocol StreamingImporter: Importer {
+    static func load(_ data: Data, stream: PostStream?) throws(FeedError) -> [Channel]
+}
+
+extension StreamingImporter {
+    static func load(_ data: Data) throws(FeedError) -> [Channel] { try load(data, stream: nil) }
+}
+
 /// An error with a place, printed as one line: `Samples/x.json:12:7: expected "date"`.
 public struct FeedError: Error, Equatable, CustomStringConvertible, Sendable {
     public var message: String
@@ -61,8 +70,9 @@ public struct FeedError: Error, Equatable, CustomStringConvertible, Sendable {
 }
 
 public enum FeedLoader {
-    /// Reads a file (or `-` for standard input) and imports it with the given or detected format.
-    public static func load(path: String, format: Format? = nil) throws(FeedError) -> [Channel] {
+    /// Reads a file (or `-` for standard input) and imports it with the given or detected format; `stream`, if
+    /// given, receives the publications as they are read.
+    public static func load(path: String, format: Format? = nil, stream: PostStream? = nil) throws(FeedError) -> [Channel] {
         let data: Data
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
@@ -86,13 +96,13 @@ public enum FeedLoader {
             }
         }
         do {
-            return try load(data: data, format: format)
+            return try load(data: data, format: format, stream: stream)
         } catch {
             throw error.at(path)
         }
     }
 
-    public static func load(data raw: Data, format: Format? = nil) throws(FeedError) -> [Channel] {
+    public static func load(data raw: Data, format: Format? = nil, stream: PostStream? = nil) throws(FeedError) -> [Channel] {
         let data = utf8(raw)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw FeedError("empty file")
@@ -101,7 +111,14 @@ public enum FeedLoader {
             let tried = Format.detectionOrder.map(\.rawValue).joined(separator: ", ")
             throw FeedError("not a feed in any known format (tried \(tried))")
         }
-        let channels = try format.importer.load(data)
+        let channels: [Channel]
+        if let stream, let streaming = format.importer as? any StreamingImporter.Type {
+            stream.byteCount = data.count
+            channels = try streaming.load(data, stream: stream)
+            if stream.cancelled { throw FeedError("import cancelled") }
+        } else {
+            channels = try format.importer.load(data)
+        }
         guard !channels.isEmpty else { throw FeedError("no channel found in this \(format.rawValue) file") }
         return channels
     }

@@ -36,6 +36,14 @@ public struct Channel: Encodable, Equatable, Sendable {
         self.skipped = skipped
     }
 
+    /// The channel's own fields, without its publications.
+    public init(header c: Channel) {
+        self.init(
+            title: c.title, handle: c.handle, language: c.language, description: c.description, url: c.url,
+            subscribers: c.subscribers, counters: c.counters, rating: c.rating, skipped: c.skipped)
+        notice = c.notice
+    }
+
     enum CodingKeys: String, CodingKey {
         case title, handle, language, description, url, subscribers, counters, rating, publications
     }

@@ -28,11 +28,6 @@ struct Search: Equatable {
 
 /// Everything the screen shows about one open channel: a window of its posts in the library (the rows on screen
 /// and a page either side, never the whole channel), its selection and scroll, and the user's marks.
-struct ImportCount: Equatable {
-    var done: Int
-    var total: Int
-}
-
 struct ChannelView: Equatable {
     /// The channel in the library, with its statistics; `channel.publications` is empty.
     var stored: LibraryChannel
@@ -53,7 +48,7 @@ struct ChannelView: Equatable {
     var read: Set<String> = []
     var bookmarks: Set<String> = []
     /// While the channel's first import goes on: posts imported so far, and in all; nil once it is complete.
-    var importing: ImportCount?
+    var importing: ImportProgress?
     /// The file, `-`, URL or followed source (`@name`, as in the subscriptions file) the channel came from: named
     /// in the channel list where titles repeat; refreshing and older pages use it.
     var source: String?
@@ -76,8 +71,8 @@ struct ChannelView: Equatable {
         read = marks.read
         bookmarks = marks.bookmarks
         if !stored.complete {
-            importing = ImportCount(done: stored.postCount, total: stored.postCount)
-            // Until the import ends only the newest-first positions are final.
+            importing = ImportProgress(channel: stored.id, imported: stored.postCount, bytesRead: 0, byteCount: 0)
+            // Until the import ends, the posts are in the newest-first order or, read as they come, the source's.
             self.sort = .newest
             self.window.order = .newest
         }

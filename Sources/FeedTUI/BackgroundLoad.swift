@@ -29,8 +29,8 @@ final class BackgroundLoad: Sendable {
     private let stop = Atomic<Bool>(false)
     let started = Date()
 
-    /// `parse` reads one source (a file, `-` or a URL) into channels.
-    init(sources: [String], library: Library, parse: @escaping @Sendable (String) throws(FeedError) -> [Channel]) {
+    /// `parse` reads one source (a file, `-` or a URL) into channels, handing each post to the stream as it goes.
+    init(sources: [String], library: Library, parse: @escaping @Sendable (String, PostStream?) throws(FeedError) -> [Channel]) {
         let thread = Thread { [self] in
             for source in sources {
                 do throws(LibraryError) {
@@ -43,17 +43,7 @@ final class BackgroundLoad: Sendable {
                         continue
                     }
                     state.withLock { $0.reading = source }
-                    let channels: [Channel]
-                    do throws(FeedError) {
-                        channels = try parse(source)
-                    } catch {
-                        state.withLock {
-                            $0.failures.append(error.description)
-                            $0.reading = nil
-                        }
-                        continue
-                    }
-                    let ids = try library.importChannels(channels, from: stamp) { progress in
+                    let ids = try library.importSource(from: stamp, read: { stream throws(FeedError) in try parse(source, stream) }) { progress in
                         state.withLock {
                             $0.reading = nil
                             $0.importing = progress
@@ -72,6 +62,7 @@ final class BackgroundLoad: Sendable {
                     state.withLock {
                         $0.failures.append(error.description)
                         $0.importing = nil
+                        $0.reading = nil
                     }
                     continue
                 }

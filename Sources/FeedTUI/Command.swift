@@ -54,7 +54,7 @@ struct SourceOptions: ParsableArguments {
         var failures: [String] = []
         for path in try paths(sources) {
             do {
-                channels += try parse(path)
+                channels += try parse(path, nil)
             } catch {
                 failures.append(error.description)
             }
@@ -71,14 +71,15 @@ struct SourceOptions: ParsableArguments {
         sources.isEmpty ? [try Samples.defaultPath()] : sources
     }
 
-    /// Reads one source (a file, `-`, or a URL, downloaded) into channels; to run now or on a background thread.
-    func parser() throws -> @Sendable (String) throws(FeedError) -> [Channel] {
+    /// Reads one source (a file, `-`, or a URL, downloaded) into channels, handing each post to the stream (if
+    /// any) as it is read; to run now or on a background thread.
+    func parser() throws -> @Sendable (String, PostStream?) throws(FeedError) -> [Channel] {
         let format = try resolvedFormat()
-        return { (path: String) throws(FeedError) -> [Channel] in
-            guard let url = Source(path).url() else { return try FeedLoader.load(path: path, format: format) }
+        return { (path: String, stream: PostStream?) throws(FeedError) -> [Channel] in
+            guard let url = Source(path).url() else { return try FeedLoader.load(path: path, format: format, stream: stream) }
             do throws(FeedError) {
                 guard case .fetched(let data, _) = try FeedTUI.fetcher.fetch(url) else { return [] }
-                return try FeedLoader.load(data: data, format: format)
+                return try FeedLoader.load(data: data, format: format, stream: stream)
             } catch {
                 throw error.at(path)
             }

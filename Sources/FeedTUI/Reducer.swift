@@ -12,7 +12,7 @@ enum Event: Equatable {
     case searched(channel: Int64, query: String, order: PostOrder, matches: [Int])
     case located(channel: Int64, order: PostOrder, goal: LocateGoal, positions: [Int])
     /// A first import goes on in the background: posts committed so far.
-    case importProgress(channel: Int64, done: Int, total: Int)
+    case importProgress(ImportProgress)
     /// The channel as the library now holds it (its import ended).
     case channelChanged(LibraryChannel)
     /// Another source's channel is ready, or a channel of the library was opened.
@@ -179,10 +179,10 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         updateCurrentMatch(&state)
         clampScroll(&state)
         return []
-    case .importProgress(let id, let done, let total):
-        for i in state.channels.indices where state.channels[i].stored.id == id {
-            state.channels[i].importing = ImportCount(done: done, total: total)
-            state.channels[i].stored.postCount = done
+    case .importProgress(let progress):
+        for i in state.channels.indices where state.channels[i].stored.id == progress.channel {
+            state.channels[i].importing = progress
+            state.channels[i].stored.postCount = progress.imported
         }
         return []
     case .channelChanged(let stored):

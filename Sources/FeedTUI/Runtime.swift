@@ -43,7 +43,7 @@ enum Runtime {
         if let failure = first.failure { state.status = failure }
         LibraryEffects.drive(&state, .resize(backend.size), library: library)
         if let p = first.importing {
-            LibraryEffects.drive(&state, .importProgress(channel: p.channel, done: p.imported, total: p.total), library: library)
+            LibraryEffects.drive(&state, .importProgress(p), library: library)
         }
         var seen = first
         backend.draw(Screen.render(state), force: true)
@@ -136,7 +136,7 @@ enum Runtime {
             }
             if let p = now.importing, p != seen.importing {
                 if shown.contains(p.channel) {
-                    LibraryEffects.drive(&state, .importProgress(channel: p.channel, done: p.imported, total: p.total), library: library)
+                    LibraryEffects.drive(&state, .importProgress(p), library: library)
                 } else if var view = try LibraryEffects.view(p.channel, library: library, sort: state.config.sort) {
                     view.source = now.sourceOf[p.channel]
                     LibraryEffects.drive(&state, .channelAdded(view), library: library)

@@ -89,7 +89,7 @@ final class LibraryBrowserTests: XCTestCase {
             guard state == nil, let view = try? LibraryEffects.view(p.channel, library: library, sort: .oldest) else { return true }
             var s = AppState(channels: [view], size: Size(width: 120, height: 40), useColor: false)
             Fixture.send(&s, .resize(s.size))
-            Fixture.send(&s, .importProgress(channel: p.channel, done: p.imported, total: p.total))
+            Fixture.send(&s, .importProgress(p))
             XCTAssertEqual(s.channel.sort, .newest, "newest first until the import ends")
             XCTAssertEqual(s.channel.total, 200)
             XCTAssertEqual(s.channel.selectedPost?.id, ch.publications[PostOrder.newest.arrange(ch.publications)[0]].id)
@@ -172,9 +172,9 @@ final class BackgroundLoadTests: XCTestCase {
         try NativeJSON.encode([Channel(title: "Loaded", handle: "loaded", publications: posts)]).write(to: URL(fileURLWithPath: file))
         let library = try Library(path: folder + "/library.sqlite")
         let parsed = Mutex(0)
-        let parse: @Sendable (String) throws(FeedError) -> [Channel] = { path throws(FeedError) in
+        let parse: @Sendable (String, PostStream?) throws(FeedError) -> [Channel] = { path, stream throws(FeedError) in
             parsed.withLock { $0 += 1 }
-            return try FeedLoader.load(path: path)
+            return try FeedLoader.load(path: path, stream: stream)
         }
 
         let first = BackgroundLoad(sources: [file], library: library, parse: parse)
@@ -203,11 +203,11 @@ final class BackgroundLoadTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let library = try Library(path: folder + "/library.sqlite")
         let posts = (0..<20_000).map { Publication(id: "p\($0)", date: Date(timeIntervalSince1970: 1_600_000_000 + Double($0)), text: "post \($0)") }
-        let load = BackgroundLoad(sources: ["big"], library: library) { _ throws(FeedError) in [Channel(title: "Big", publications: posts)] }
+        let load = BackgroundLoad(sources: ["big"], library: library) { _, _ throws(FeedError) in [Channel(title: "Big", publications: posts)] }
         let deadline = Date().addingTimeInterval(60)
         while load.progress.importing == nil, !load.progress.finished, Date() < deadline { usleep(1_000) }
         let shown = try XCTUnwrap(load.progress.importing, "the first batch is shown while the rest is imported")
-        XCTAssertLessThan(shown.imported, shown.total)
+        XCTAssertLessThan(shown.imported, try XCTUnwrap(shown.total))
         XCTAssertEqual(try library.channel(shown.channel)?.complete, false)
         load.cancel()
         let done = waitUntilFinished(load)

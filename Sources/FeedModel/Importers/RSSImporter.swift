@@ -15,7 +15,7 @@ import Foundation
 ///
 /// Safety: external entities are never resolved, and a DOCTYPE that declares entities is refused outright, so
 /// neither `SYSTEM "file:///…"` nor an exponential entity bomb can reach the parser.
-enum RSSImporter: Importer {
+enum RSSImporter: StreamingImporter {
     static func recognizes(_ data: Data) -> Bool {
         // A prolog too long to find the root in (an entity bomb's DOCTYPE) is claimed so that `load` refuses it
         // for what it is.
@@ -27,16 +27,18 @@ enum RSSImporter: Importer {
         }
     }
 
-    static func load(_ data: Data) throws(FeedError) -> [Channel] {
+    static func load(_ data: Data, stream: PostStream?) throws(FeedError) -> [Channel] {
         try refuseEntityDeclarations(data)
         let bytes = declaresNonUTF8Encoding(data) ? data : UTF8Repair.repaired(data)
         // Fed as a stream, XMLParser pushes the bytes to libxml2 in small chunks. Given all at once, libxml2 stops
         // at its 10 MB look-ahead limit ("huge input lookup") on big feeds.
-        let parser = XMLParser(stream: DataInputStream(bytes))
+        let input = DataInputStream(bytes)
+        let parser = XMLParser(stream: input)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = true
         parser.shouldReportNamespacePrefixes = false
         let reader = FeedReader(parser)
+        reader.stream = stream.map { (stream: $0, input: input) }
         parser.delegate = reader
         let ok = parser.parse()
         return try reader.finish(ok: ok)
@@ -132,7 +134,8 @@ enum RSSImporter: Importer {
 /// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first).
 private final class DataInputStream: InputStream {
     private let data: Data
-    private var offset = 0
+    /// Bytes handed to the parser so far.
+    private(set) var offset = 0
 
     init(_ data: Data) {
         self.data = data
@@ -168,6 +171,8 @@ private let rss1NS = "http://purl.org/rss/1.0/"
 /// The SAX state machine. One per parse; not shared between threads.
 private final class FeedReader: NSObject, XMLParserDelegate {
     unowned let parser: XMLParser
+    /// Where each item goes as soon as it is read, and the input, for the share read.
+    var stream: (stream: PostStream, input: DataInputStream)?
     var channel = Channel(title: "")
     var sawRoot = false
     var rootName = ""
@@ -465,6 +470,11 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var seen = Set<String>()
         p.media = it.media.filter { $0.url.map { seen.insert($0).inserted } ?? true }
         channel.publications.append(p)
+        if let (stream, input) = stream,
+            !stream.send(p, channel: 0, bytesRead: input.offset, header: { [channel] in Channel(header: channel) })
+        {
+            parser.abortParsing()
+        }
     }
 
     // MARK: Text
@@ -553,21 +563,47 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// Plain text as written: CRLF and CR become LF, spaces at line ends go, blank lines and leading spaces stay
     /// (poems, code, ASCII tables); only the indentation every line shares (the XML's own) and the blank lines
     /// around the text are removed.
+    ///
+    /// Done on UTF-8 bytes (a feed's every item goes through here): line breaks and white space are ASCII, and a
+    /// line break never joins a character cluster. Only indentation needs a look at what follows it: a space
+    /// followed by a combining mark is one character, not indentation.
     static func plain(_ raw: String) -> String {
-        var lines: [Substring] = []
-        for line in raw.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
-            for part in line.split(separator: "\r", omittingEmptySubsequences: false) {
-                var end = part.endIndex
-                while end > part.startIndex, part[part.index(before: end)] == " " || part[part.index(before: end)] == "\t" {
-                    end = part.index(before: end)
-                }
-                lines.append(part[..<end])
+        let bytes = Array(raw.utf8)
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        // Lines as byte ranges, without trailing blanks: CRLF, LF and CR each end a line.
+        var lines: [Range<Int>] = []
+        var start = 0
+        var i = 0
+        while i <= bytes.count {
+            if i == bytes.count || bytes[i] == 0x0A || bytes[i] == 0x0D {
+                var end = i
+                while end > start, blank(bytes[end - 1]) { end -= 1 }
+                lines.append(start..<end)
+                if i + 1 < bytes.count, bytes[i] == 0x0D, bytes[i + 1] == 0x0A { i += 1 }
+                start = i + 1
             }
+            i += 1
         }
         while lines.first?.isEmpty == true { lines.removeFirst() }
         while lines.last?.isEmpty == true { lines.removeLast() }
-        let indent = lines.filter { !$0.isEmpty }.map { $0.prefix { $0 == " " || $0 == "\t" }.count }.min() ?? 0
-        return lines.map { $0.dropFirst(min(indent, $0.count)) }.joined(separator: "\n")
+        func indentation(_ line: Range<Int>) -> Int {
+            var n = 0
+            while line.lowerBound + n < line.upperBound, blank(bytes[line.lowerBound + n]) { n += 1 }
+            guard n > 0, line.lowerBound + n < line.upperBound, bytes[line.lowerBound + n] >= 0x80 else { return n }
+            // The blanks and the next character: one character fewer than bytes when the last blank combines.
+            var next = line.lowerBound + n + 1
+            while next < line.upperBound, bytes[next] & 0xC0 == 0x80 { next += 1 }
+            let head = String(decoding: bytes[line.lowerBound..<next], as: UTF8.self)
+            return head.count == n + 1 ? n : n - 1
+        }
+        let indent = lines.filter { !$0.isEmpty }.map(indentation).min() ?? 0
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for (n, line) in lines.enumerated() {
+            if n > 0 { out.append(0x0A) }
+            out.append(contentsOf: bytes[min(line.lowerBound + indent, line.upperBound)..<line.upperBound])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether the body already begins with the title (titles cut with "..." or "…" count by their start).

@@ -35,12 +35,19 @@ enum StatusBar {
             var text: String
             if let status = state.status ?? state.saveProblem ?? state.refresh?.text {
                 text = status
-            } else if let count = state.channel.importing {
+            } else if let p = state.channel.importing {
                 // A first import is going on: the list holds what is in so far, never shown as complete.
-                let filled = count.total > 0 ? count.done * 20 / count.total : 0
+                let filled = Int(p.share * 20)
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 20 - filled)
-                let share = count.total > 0 ? " \(count.done * 100 / count.total)%" : ""
-                text = "importing \(bar)\(share) · \(Fmt.count(Count(Int64(count.done)))) of \(Fmt.count(Count(Int64(count.total)))) posts — q cancels"
+                let percent = Int(p.share * 100)
+                let posts = { (n: Int) in Fmt.count(Count(Int64(n))) }
+                let step =
+                    switch (p.total, p.ordered) {
+                    case (nil, _): "\(percent)% of the file · \(posts(p.imported)) posts so far"
+                    case (let total?, nil): "\(percent)% · \(posts(p.imported)) of \(posts(total)) posts"
+                    case (let total?, _?): "\(percent)% · putting \(posts(total)) posts in order"
+                    }
+                text = "importing \(bar) \(step) — q cancels"
             } else if singlePane {
                 text = switch state.focus { case .list: "Posts"; case .body: "Post"; case .stats: "Statistics" }
                 if let s = state.channel.search { text += " · /\(s.query) \(s.counter) · n/N" }

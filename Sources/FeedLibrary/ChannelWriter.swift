@@ -1,0 +1,340 @@
+import FeedModel
+import Foundation
+import GRDB
+
+/// Takes the channels of one source as an importer reads them, each written by a `ChannelWriter`, and reconciles
+/// them with the importer's final channels: a streamed channel whose posts are the final ones is finished; a
+/// channel the importer did not stream (the page formats read all at once) is written from its final posts; a
+/// streamed channel the importer dropped in the end (one without a title) is abandoned.
+final class SourceImport: PostSink {
+    let library: Library
+    private let progress: (ImportProgress) -> Bool
+    private(set) var failure: LibraryError?
+    /// Streamed channels by their index in the source.
+    private var writers: [Int: ChannelWriter] = [:]
+    weak var stream: PostStream?
+    private var bytesRead = 0
+
+    init(library: Library, progress: @escaping (ImportProgress) -> Bool) {
+        self.library = library
+        self.progress = progress
+    }
+
+    func begin(channel: Int, header: Channel) {
+        guard failure == nil else { return }
+        do throws(LibraryError) {
+            writers[channel] = try writer(header, streamed: true)
+        } catch {
+            failure = error
+        }
+    }
+
+    func add(_ post: Publication, channel: Int, bytesRead: Int) -> Bool {
+        guard failure == nil, let writer = writers[channel] else { return false }
+        self.bytesRead = bytesRead
+        do throws(LibraryError) {
+            try writer.add(post)
+            try writer.collect(wait: false)
+        } catch {
+            failure = error
+        }
+        return failure == nil
+    }
+
+    /// A writer that says how far it got after each committed batch.
+    private func writer(_ header: Channel, streamed: Bool) throws(LibraryError) -> ChannelWriter {
+        let writer = try ChannelWriter(library, header: header, streamed: streamed)
+        writer.committedBatch = { [unowned self, unowned writer] () throws(LibraryError) in try report(writer, total: writer.total) }
+        return writer
+    }
+
+    /// Says how far `writer` got; a false from `progress` cancels.
+    private func report(_ writer: ChannelWriter, total: Int?, ordered: Int? = nil) throws(LibraryError) {
+        let p = ImportProgress(
+            channel: writer.staging, imported: writer.committed, total: total, bytesRead: total == nil ? bytesRead : 0,
+            byteCount: total == nil ? stream?.byteCount ?? 0 : 0, ordered: ordered)
+        guard progress(p) else { throw LibraryError("import cancelled") }
+    }
+
+    /// Writes what is left of each channel, puts it in order, swaps it for the live copy; the live ids.
+    func finish(_ channels: [Channel]) throws(LibraryError) -> [Int64] {
+        var streamed = writers.sorted { $0.key < $1.key }.map(\.value)
+        writers = [:]
+        var ids: [Int64] = []
+        do throws(LibraryError) {
+            for channel in channels {
+                let posts = Library.onePerID(channel.publications)
+                let writer: ChannelWriter
+                if let i = streamed.firstIndex(where: { $0.holds(posts) }) {
+                    writer = streamed[i]
+                    for dropped in streamed[..<i] { dropped.abandon() }
+                    streamed.removeFirst(i + 1)
+                    writer.total = posts.count
+                    try writer.flush()
+                    try writer.collect(wait: true)
+                } else {
+                    writer = try self.writer(channel, streamed: false)
+                    writer.total = posts.count
+                    streamed.insert(writer, at: 0)  // abandoned with the others on failure
+                    try write(posts, with: writer)
+                    streamed.removeFirst()
+                }
+                ids.append(
+                    try writer.finish(channel, posts: posts, key: Library.key(of: channel)) { ordered throws(LibraryError) in
+                        try report(writer, total: posts.count, ordered: ordered)
+                    })
+            }
+        } catch {
+            for writer in streamed { writer.abandon() }
+            throw error
+        }
+        for dropped in streamed { dropped.abandon() }
+        return ids
+    }
+
+    /// Writes posts read all at once: newest first, with their final positions, so the first batch holds the
+    /// first screenful of the default order.
+    private func write(_ posts: [Publication], with writer: ChannelWriter) throws(LibraryError) {
+        let newest = PostOrder.newest.arrange(posts)
+        var oldest = [Int](repeating: 0, count: posts.count)
+        var viewed = [Int](repeating: 0, count: posts.count)
+        for (rank, i) in PostOrder.oldest.arrange(posts).enumerated() { oldest[i] = rank }
+        for (rank, i) in PostOrder.mostViewed.arrange(posts).enumerated() { viewed[i] = rank }
+        let dates = Publication.placeDates(posts)
+        for (rank, i) in newest.enumerated() {
+            try writer.add(posts[i], seq: i, date: dates[i].timeIntervalSince1970, positions: Positions(newest: rank, oldest: oldest[i], viewed: viewed[i]))
+            try writer.collect(wait: false)
+        }
+        try writer.flush()
+        try writer.collect(wait: true)
+    }
+
+    /// Deletes what was written for channels not finished (on a failure or a cancel).
+    func abandon() {
+        for writer in writers.values { writer.abandon() }
+        writers = [:]
+    }
+}
+
+/// A post's positions in the three display orders.
+struct Positions: Equatable, Sendable {
+    var newest: Int
+    var oldest: Int
+    var viewed: Int
+
+    /// Where a streamed post stands until every post is there: in the source's order.
+    init(provisional seq: Int) { (newest, oldest, viewed) = (seq, seq, seq) }
+
+    init(newest: Int, oldest: Int, viewed: Int) { (self.newest, self.oldest, self.viewed) = (newest, oldest, viewed) }
+}
+
+/// One channel written into a copy of its own ('importing'), a batch per transaction on a thread of its own
+/// while the next batch is read, then given its final order, statistics and fields and swapped for the live copy.
+final class ChannelWriter {
+    let library: Library
+    let staging: Int64
+    /// Posts come in the source's order as they are read (positions provisional until `finish`), rather than all
+    /// at once with their final positions.
+    let streamed: Bool
+    private let title: String
+    /// Posts handed over (one per id) and posts committed.
+    private(set) var count = 0
+    private(set) var committed = 0
+    /// How many posts the channel has, once known (a streamed one's when its source is read).
+    var total: Int?
+    /// Called after each committed batch is taken in; throws to cancel.
+    var committedBatch: () throws(LibraryError) -> Void = {}
+    private var pending: [PostRow] = []
+    private var inFlight: Pending<Result<[Int64], LibraryError>>?
+    /// For streamed posts, by their place in the source: the id's place, the date written, the row.
+    private var seqOf: [String: Int] = [:]
+    private var dates: [Double] = []
+    private var rowids: [Int64] = []
+
+    struct PostRow: Sendable {
+        var seq: Int
+        var post: Publication
+        var date: Double
+        var positions: Positions
+        /// A later post with the id of one already handed over: it replaces that one's content.
+        var replaces = false
+        /// What is stored: the native-JSON record and the folded searchable text.
+        var record = Data()
+        var text = ""
+    }
+
+    init(_ library: Library, header: Channel, streamed: Bool) throws(LibraryError) {
+        self.library = library
+        self.streamed = streamed
+        title = header.title
+        let empty = ChannelStatistics(Channel(header: header))
+        staging = try library.write("start importing \(header.title)") { db -> Int64 in
+            try db.execute(
+                sql: "INSERT INTO channel (status, record, statistics, topPosts, touchedAt) VALUES ('importing', ?, ?, '[]', ?)",
+                arguments: [NativeRecordCoder().record(channel: header), try? JSONEncoder().encode(empty), Date().timeIntervalSince1970])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Whether the posts streamed are exactly `posts`, in the same places.
+    func holds(_ posts: [Publication]) -> Bool {
+        streamed && posts.count == count && posts.indices.allSatisfy { seqOf[posts[$0].id] == $0 }
+    }
+
+    /// A streamed post, in the source's order; one with the id of an earlier one replaces it.
+    func add(_ post: Publication) throws(LibraryError) {
+        // An undated post sorts by the date before it until `finish` places it (Publication.placeDates).
+        let date = post.date?.timeIntervalSince1970 ?? dates.last ?? Date.distantPast.timeIntervalSince1970
+        if let seq = seqOf[post.id] {
+            dates[seq] = date
+            pending.append(PostRow(seq: seq, post: post, date: date, positions: Positions(provisional: seq), replaces: true))
+        } else {
+            seqOf[post.id] = count
+            dates.append(date)
+            pending.append(PostRow(seq: count, post: post, date: date, positions: Positions(provisional: count)))
+            count += 1
+        }
+        if pending.count >= (committed == 0 && inFlight == nil ? Library.firstBatch : Library.batch) { try flush() }
+    }
+
+    /// A post read all at once, with its final date and positions.
+    func add(_ post: Publication, seq: Int, date: Double, positions: Positions) throws(LibraryError) {
+        pending.append(PostRow(seq: seq, post: post, date: date, positions: positions))
+        count += 1
+        if pending.count >= (committed == 0 && inFlight == nil ? Library.firstBatch : Library.batch) { try flush() }
+    }
+
+    /// Hands the pending posts to the writing thread once the batch before them is committed. Their records and
+    /// folded text are made here: the writing thread (SQLite filling the trigram index) is the slower of the two.
+    func flush() throws(LibraryError) {
+        guard !pending.isEmpty else { return }
+        let coder = NativeRecordCoder()
+        var folder = SearchText()
+        for i in pending.indices {
+            pending[i].record = coder.record(pending[i].post)
+            pending[i].text = folder.fold(pending[i].post.searchableText)
+        }
+        try collect(wait: true)
+        let rows = pending
+        pending = []
+        let (library, staging, total) = (library, staging, count)
+        inFlight = Pending { library.write(rows, into: staging, count: total) }
+    }
+
+    /// Takes in the batch being written once it is committed (waiting for it, or only if it is).
+    func collect(wait: Bool) throws(LibraryError) {
+        guard let batch = inFlight, wait || batch.isDone else { return }
+        inFlight = nil
+        guard let written = batch.wait() else { return }
+        let inserted = try written.get()
+        if streamed { rowids += inserted }
+        committed += inserted.count
+        try committedBatch()
+    }
+
+    /// Places undated posts and puts every post in its final positions (a streamed channel), stores the final
+    /// fields and statistics, keeps the old copy's posts the source no longer has, and swaps the copies in one
+    /// transaction. `ordered` is told how many posts are in place, batch by batch, and may throw to cancel.
+    func finish(_ channel: Channel, posts: [Publication], key: String, ordered: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> Int64 {
+        if streamed { try order(posts, progress: ordered) }
+        var final = channel
+        final.publications = posts
+        let statistics = ChannelStatistics(final)
+        try library.write("finish importing \(title)") { db in
+            try db.execute(
+                sql: """
+                    UPDATE channel SET record = ?, statistics = ?, topPosts = ?, postCount = ?, skippedCount = ?, skippedLine = ?,
+                        skippedReason = ?, notice = ?, touchedAt = ? WHERE id = ?
+                    """,
+                arguments: [
+                    NativeRecordCoder().record(channel: channel), try? JSONEncoder().encode(statistics),
+                    Library.list(statistics.topPosts.map(\.id)), posts.count, channel.skipped.count, channel.skipped.firstLine,
+                    channel.skipped.firstReason, channel.notice, Date().timeIntervalSince1970, staging,
+                ])
+            if let old = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key]) {
+                try library.carryOver(db, from: old, to: staging, after: posts.count)
+                try db.execute(sql: "UPDATE channel SET key = NULL, status = 'old' WHERE id = ?", arguments: [old])
+            }
+            try db.execute(sql: "UPDATE channel SET key = ?, status = 'live' WHERE id = ?", arguments: [key, staging])
+        }
+        return staging
+    }
+
+    /// Rewrites the date and positions of every streamed post whose final ones differ, a batch per transaction.
+    private func order(_ posts: [Publication], progress: (Int) throws(LibraryError) -> Void) throws(LibraryError) {
+        let final = Publication.placeDates(posts).map(\.timeIntervalSince1970)
+        var positions = (0..<posts.count).map(Positions.init(provisional:))
+        for (rank, i) in PostOrder.newest.arrange(posts).enumerated() { positions[i].newest = rank }
+        for (rank, i) in PostOrder.oldest.arrange(posts).enumerated() { positions[i].oldest = rank }
+        for (rank, i) in PostOrder.mostViewed.arrange(posts).enumerated() { positions[i].viewed = rank }
+        let changed = posts.indices.filter { final[$0] != dates[$0] || positions[$0] != Positions(provisional: $0) }
+        var done = posts.count - changed.count
+        try progress(done)
+        var start = 0
+        while start < changed.count {
+            let part = changed[start..<min(changed.count, start + Library.batch)]
+            try library.write("order \(title)") { db in
+                let update = try db.cachedStatement(sql: "UPDATE post SET date = ?, newest = ?, oldest = ?, viewed = ? WHERE rowid = ?")
+                for i in part {
+                    let p = positions[i]
+                    try update.execute(arguments: [final[i], p.newest, p.oldest, p.viewed, rowids[i]])
+                }
+                try db.execute(sql: "UPDATE channel SET touchedAt = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, staging])
+            }
+            done += part.count
+            start = part.endIndex
+            try progress(done)
+        }
+    }
+
+    /// Gives up this copy: marked for `collectGarbage`, never shown.
+    func abandon() {
+        _ = inFlight?.wait()
+        inFlight = nil
+        try? library.write("cancel the import of \(title)") { db in
+            try db.execute(sql: "UPDATE channel SET status = 'old' WHERE id = ?", arguments: [staging])
+        }
+    }
+}
+
+extension Library {
+    /// Writes one batch of posts into a channel being imported, in one transaction; the rowids of the posts it
+    /// added (a replacing post adds none). Runs on the writing thread.
+    fileprivate func write(_ rows: [ChannelWriter.PostRow], into staging: Int64, count: Int) -> Result<[Int64], LibraryError> {
+        do throws(LibraryError) {
+            return .success(
+                try write("import posts") { db -> [Int64] in
+                    let insertPost = try db.cachedStatement(
+                        sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    let insertText = try db.cachedStatement(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)")
+                    var added: [Int64] = []
+                    added.reserveCapacity(rows.count)
+                    for row in rows {
+                        let (p, record, text) = (row.post, row.record, row.text)
+                        if row.replaces {
+                            guard
+                                let rowid = try Int64.fetchOne(
+                                    db, sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE channel = ? AND id = ? RETURNING rowid",
+                                    arguments: [row.date, p.views?.value, record, staging, p.id])
+                            else { continue }
+                            try db.execute(sql: "DELETE FROM postText WHERE rowid = ?", arguments: [rowid])
+                            try insertText.execute(arguments: [rowid, text])
+                            continue
+                        }
+                        let ps = row.positions
+                        try insertPost.execute(arguments: [
+                            staging, p.id, row.date, p.views?.value, row.seq, ps.newest, ps.oldest, ps.viewed, record,
+                        ])
+                        added.append(db.lastInsertedRowID)
+                        try insertText.execute(arguments: [db.lastInsertedRowID, text])
+                    }
+                    try db.execute(
+                        sql: "UPDATE channel SET postCount = ?, touchedAt = ? WHERE id = ?",
+                        arguments: [count, Date().timeIntervalSince1970, staging])
+                    return added
+                })
+        } catch {
+            return .failure(error)
+        }
+    }
+}

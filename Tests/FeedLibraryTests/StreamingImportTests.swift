@@ -1,0 +1,173 @@
+import FeedModel
+import Foundation
+import GRDB
+import XCTest
+
+@testable import FeedLibrary
+
+/// A file imported as it is read (`importSource` with the importer's stream) gives the library the same content
+/// as the same channels imported whole, shows its first posts before the reading ends, and cancels cleanly.
+final class StreamingImportTests: XCTestCase {
+    private var folder = ""
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-stream-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    static let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("FeedModelTests/Resources")
+
+    /// A real feed (48 items of a Telegram bridge) repeated `copies` times, each copy's guids, links and dates its
+    /// own: a large real-world file.
+    private func bigRSS(copies: Int) throws -> String {
+        let text = try String(contentsOf: Self.resources.appendingPathComponent("rss/plaszeb-geopolitics-telethon.xml"), encoding: .utf8)
+        guard let first = text.range(of: "<item>"), let last = text.range(of: "</item>", options: .backwards) else {
+            throw XCTSkip("unexpected fixture")
+        }
+        let items = String(text[first.lowerBound..<last.upperBound])
+        var body = ""
+        for n in 0..<copies {
+            // Another year per copy, so that the dates differ and interleave with nothing.
+            body += items.replacingOccurrences(of: "</guid>", with: "#\(n)</guid>").replacingOccurrences(of: " 2024 ", with: " \(1990 + n) ")
+        }
+        let path = folder + "/big.xml"
+        try (String(text[..<first.lowerBound]) + body + String(text[last.upperBound...])).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func write(_ channels: [Channel], _ name: String) throws -> String {
+        let path = folder + "/" + name
+        try NativeJSON.encode(channels).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private func streamed(_ path: String, into library: Library, progress: (ImportProgress) -> Bool = { _ in true }) throws -> [Int64] {
+        try library.importSource(read: { stream throws(FeedError) in try FeedLoader.load(path: path, stream: stream) }, progress: progress)
+    }
+
+    /// Every order, window by window, the statistics and a few searches are the same in both libraries.
+    private func assertSame(_ a: Library, _ ida: Int64, _ b: Library, _ idb: Int64, queries: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let (ca, cb) = (try XCTUnwrap(try a.channel(ida)), try XCTUnwrap(try b.channel(idb)))
+        XCTAssertTrue(ca.complete, file: file, line: line)
+        XCTAssertEqual(ca.postCount, cb.postCount, file: file, line: line)
+        XCTAssertEqual(ca.channel, cb.channel, file: file, line: line)
+        XCTAssertEqual(ca.statistics, cb.statistics, file: file, line: line)
+        for order in PostOrder.allCases {
+            XCTAssertEqual(
+                try a.window(channel: ida, order: order, offset: 0, limit: ca.postCount + 1),
+                try b.window(channel: idb, order: order, offset: 0, limit: cb.postCount + 1), "\(order)", file: file, line: line)
+            for q in queries {
+                XCTAssertEqual(
+                    try a.search(channel: ida, query: q, order: order), try b.search(channel: idb, query: q, order: order), q, file: file, line: line)
+            }
+        }
+    }
+
+    func testAStreamedFeedIsShownFromItsFirstBatchAndEndsAsIfReadWhole() throws {
+        let path = try bigRSS(copies: 30)
+        let streaming = try Library(path: folder + "/a.sqlite")
+        var seen: [ImportProgress] = []
+        let ids = try streamed(path, into: streaming) { p in
+            if seen.isEmpty {
+                // The first batch is in while the file is still being read: the source's first posts, in its order.
+                let window = try? streaming.window(channel: p.channel, order: .newest, offset: 0, limit: 30)
+                let expected = try? FeedLoader.load(path: path)[0].publications.prefix(30).map(\.id)
+                XCTAssertEqual(window?.posts.map(\.id), expected)
+                XCTAssertEqual((try? streaming.channel(p.channel))?.complete, false)
+            }
+            seen.append(p)
+            return true
+        }
+        let first = try XCTUnwrap(seen.first)
+        XCTAssertEqual(first.imported, Library.firstBatch)
+        XCTAssertNil(first.total, "the number of posts is not known while the file is read")
+        XCTAssertGreaterThan(first.bytesRead, 0)
+        XCTAssertLessThan(first.bytesRead, first.byteCount)
+        XCTAssertEqual(first.byteCount, try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        XCTAssertEqual(seen.map(\.imported), seen.map(\.imported).sorted(), "the count only grows")
+        XCTAssertEqual(seen.last?.ordered, 48 * 30, "then every post is put in its place")
+        XCTAssertEqual(Set(seen.compactMap(\.total)), [48 * 30])
+
+        let whole = try Library(path: folder + "/b.sqlite")
+        let wholeIDs = try whole.importChannels(try FeedLoader.load(path: path))
+        try assertSame(streaming, ids[0], whole, wholeIDs[0], queries: ["путин", "the", "zz no match"])
+    }
+
+    func testUndatedPostsRepeatedIDsAndDroppedChannelsEndAsIfReadWhole() throws {
+        // Undated posts (placed by the dates around them), ties, and one id given twice: the later one replaces it.
+        var ch = LibraryTests.generated(1_500)
+        ch.publications[1_200].id = ch.publications[100].id
+        // A channel without a title is skipped by the importer once the file is read, after its posts streamed.
+        var untitled = LibraryTests.generated(300)
+        untitled.handle = "untitled"
+        var path = try write([ch, untitled], "two.json")
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let lastTitle = try XCTUnwrap(text.range(of: "\"title\" : \"Generated\"", options: .backwards))
+        text.replaceSubrange(lastTitle, with: "\"subtitle\" : \"no title\"")
+        path = folder + "/two-edited.json"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+
+        let parsed = try FeedLoader.load(path: path)
+        XCTAssertEqual(parsed.count, 1, "the untitled channel is skipped")
+        XCTAssertEqual(parsed[0].publications.count, 1_500)
+        let streaming = try Library(path: folder + "/a.sqlite")
+        let ids = try streamed(path, into: streaming)
+        XCTAssertEqual(ids.count, 1)
+        let whole = try Library(path: folder + "/b.sqlite")
+        let wholeIDs = try whole.importChannels(parsed)
+        try assertSame(streaming, ids[0], whole, wholeIDs[0], queries: ["ภาษา", "新闻", "crème", "ё"])
+        XCTAssertEqual(try streaming.channel(ids[0])?.postCount, 1_499, "one post per id")
+        XCTAssertEqual(
+            try streaming.window(channel: ids[0], order: .oldest, offset: 0, limit: 2_000).posts.first { $0.id == ch.publications[100].id }?.text,
+            ch.publications[1_200].text, "the later post with the id")
+        streaming.collectGarbage()
+        try streaming.pool.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM channel"), 1, "the dropped channel's copy is gone")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 1_499)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 1_499)
+        }
+    }
+
+    func testCancellingWhileTheFileIsReadLeavesTheOldContent() throws {
+        let library = try Library(path: folder + "/a.sqlite")
+        let path = try bigRSS(copies: 30)
+        // The same channel, imported before with three of its posts.
+        var old = try FeedLoader.load(path: path)[0]
+        old.publications = Array(old.publications.prefix(3))
+        let oldIDs = try library.importChannels([old])
+        var calls = 0
+        XCTAssertThrowsError(
+            try streamed(path, into: library) { _ in
+                calls += 1
+                return false
+            }
+        ) { error in XCTAssertEqual("\(error)", "import cancelled") }
+        XCTAssertEqual(calls, 1, "the reading stops at the first answer")
+        XCTAssertEqual(try library.channels().map(\.id), oldIDs)
+        XCTAssertEqual(try library.channel(oldIDs[0])?.postCount, 3)
+        try library.pool.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM channel"), 1, "the cancelled copy is deleted")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 3)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 3)
+        }
+    }
+
+    func testAFileThatBreaksAfterItsFirstPostsKeepsWhatTheImporterKeeps() throws {
+        let path = try write([LibraryTests.generated(1_000)], "cut.json")
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try data.prefix(data.count * 2 / 3).write(to: URL(fileURLWithPath: path))
+        let parsed = try FeedLoader.load(path: path)
+        let library = try Library(path: folder + "/a.sqlite")
+        let ids = try streamed(path, into: library)
+        let stored = try XCTUnwrap(try library.channel(ids[0]))
+        XCTAssertEqual(stored.postCount, parsed[0].publications.count)
+        XCTAssertEqual(stored.channel.skipped, parsed[0].skipped, "the cut is reported as the importer reports it")
+        let whole = try Library(path: folder + "/b.sqlite")
+        try assertSame(library, ids[0], whole, try whole.importChannels(parsed)[0], queries: ["한국어"])
+    }
+}
