@@ -241,6 +241,29 @@ keys q
 check "q cancels the load" wait_for "feedtui: loading cancelled"
 quit_and_check_terminal "cancelled load" 1
 
+# The first open of a large feed: the first posts show while the file is still being read, with the share read;
+# keys work; q quits and cancels, leaving nothing of the import in the library.
+python3 - "$TMP/large.xml" <<'PY'
+import sys
+from email.utils import formatdate
+with open(sys.argv[1], "w") as f:
+    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Large feed</title><link>https://large.example/</link>\n')
+    for i in range(60000):
+        f.write("<item><title>Item %d</title><guid>https://large.example/%d</guid><pubDate>%s</pubDate>"
+                "<description>Body of item %d: plain words, a line long.</description></item>\n"
+                % (i, i, formatdate(1700000000 - i * 600), i))
+    f.write("</channel></rss>\n")
+PY
+run_feedtui "$BIN --library $TMP/large.sqlite $TMP/large.xml"
+check "a large feed shows its first posts while it is read" wait_for "importing .* [0-9]+% of the file · [0-9 ]+ posts so far — q cancels" 30
+check "… newest first, as the file has them" wait_for "▶.*Item 0 "
+keys j
+check "keys work during the import" wait_for "▶.*Item 1 "
+keys q
+check "q quits during the import" wait_for "^EXIT=0" 15
+check "the cancelled import left nothing in the library" \
+  test "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/large.sqlite" "SELECT count(*) FROM channel WHERE status != 'old'")" = 0
+
 # Several sources at once, each format detected by content; a channel list switches between them.
 RES="$ROOT/Tests/FeedModelTests/Resources"
 cp "$RES/rss/plaszeb-geopolitics-telethon.xml" "$TMP/feed.data"   # no telling file name
