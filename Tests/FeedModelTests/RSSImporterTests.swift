@@ -193,6 +193,35 @@ final class RSSImporterTests: XCTestCase {
         XCTAssertEqual(c.publications.count, 1)
     }
 
+    /// Invalid UTF-8 is repaired chunk by chunk as the parser reads (128 KB at a time): in a 2 MB feed of mostly
+    /// multi-byte text, damaged everywhere, the result is the one of repairing the file whole.
+    func testInvalidUTF8ThroughoutALargeFile() throws {
+        let words = ["Привет", "мир", "日本語の", "テキスト", "🎉", "ελληνικά", "한국어", "plain", "ภาษาไทย", "عربي"]
+        var rng: UInt64 = 7
+        func next() -> Int {
+            rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: rng >> 33)
+        }
+        var data = Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Scripts</title>\n".utf8)
+        for i in 0..<3_000 {
+            let text = (0..<50).map { _ in words[next() % words.count] }.joined(separator: " ")
+            data.append(Data("<item><guid>g\(i)</guid><description>".utf8))
+            // A stray or truncated sequence after some of the ASCII words.
+            for word in text.split(separator: " ") {
+                data.append(Data((word + " ").utf8))
+                if word == "plain", next() % 3 == 0 { data.append(contentsOf: [[0xFF], [0xE2, 0x82], [0xC3], [0x80, 0x80]][next() % 4]) }
+            }
+            data.append(Data("</description></item>\n".utf8))
+        }
+        data.append(Data("</channel></rss>\n".utf8))
+        let repairedWhole = Data(String(decoding: data, as: UTF8.self).utf8)
+        XCTAssertNotEqual(repairedWhole, data, "the file is damaged")
+        let channel = try XCTUnwrap(try FeedLoader.load(data: data, format: .rss).first)
+        XCTAssertEqual([channel], try FeedLoader.load(data: repairedWhole, format: .rss))
+        XCTAssertEqual(channel.publications.count, 3_000)
+        XCTAssertTrue(channel.publications[0].text.contains("\u{FFFD}"))
+    }
+
     func testExternalEntityIsNeverFetched() {
         let xml = """
             <?xml version="1.0"?>

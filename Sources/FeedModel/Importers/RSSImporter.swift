@@ -29,10 +29,9 @@ enum RSSImporter: StreamingImporter {
 
     static func load(_ data: Data, stream: PostStream?) throws(FeedError) -> [Channel] {
         try refuseEntityDeclarations(data)
-        let bytes = declaresNonUTF8Encoding(data) ? data : UTF8Repair.repaired(data)
         // Fed as a stream, XMLParser pushes the bytes to libxml2 in small chunks. Given all at once, libxml2 stops
         // at its 10 MB look-ahead limit ("huge input lookup") on big feeds.
-        let input = DataInputStream(bytes)
+        let input = DataInputStream(data, repairingUTF8: !declaresNonUTF8Encoding(data))
         let parser = XMLParser(stream: input)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = true
@@ -131,28 +130,47 @@ enum RSSImporter: StreamingImporter {
     }
 }
 
-/// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first).
+/// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first). Invalid
+/// UTF-8 is replaced (U+FFFD, as `String(decoding:)` does) chunk by chunk as the parser reads, rather than in a pass
+/// over the whole file before the first item: a chunk ends before a character's first byte, so a character is never
+/// split between two.
 private final class DataInputStream: InputStream {
     private let data: Data
-    /// Bytes handed to the parser so far.
+    private let repairingUTF8: Bool
+    /// Bytes of `data` read so far.
     private(set) var offset = 0
+    /// A repaired chunk, longer than asked for, not all handed over yet.
+    private var spill: [UInt8] = []
 
-    init(_ data: Data) {
+    init(_ data: Data, repairingUTF8: Bool) {
         self.data = data
+        self.repairingUTF8 = repairingUTF8
         super.init(data: Data())
     }
 
     override func open() {}
     override func close() {}
-    override var hasBytesAvailable: Bool { offset < data.count }
-    override var streamStatus: Stream.Status { offset < data.count ? .open : .atEnd }
+    override var hasBytesAvailable: Bool { offset < data.count || !spill.isEmpty }
+    override var streamStatus: Stream.Status { hasBytesAvailable ? .open : .atEnd }
 
     override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
-        let n = min(len, data.count - offset)
-        guard n > 0 else { return 0 }
-        let start = data.startIndex + offset
-        data.copyBytes(to: buffer, from: start..<(start + n))
-        offset += n
+        if spill.isEmpty, offset < data.count, len > 0 {
+            let start = data.startIndex + offset
+            let limit = min(data.endIndex, start + len)
+            var end = limit
+            // Back to the first byte of the character the cut falls in (a character has at most four bytes).
+            while end < data.endIndex, end > limit - 3, end > start + 1, data[end] & 0xC0 == 0x80 { end -= 1 }
+            offset += end - start
+            let chunk = data[start..<end]
+            if !repairingUTF8 || UTF8Repair.isValid(chunk) {
+                chunk.copyBytes(to: buffer, count: chunk.count)
+                return chunk.count
+            }
+            spill = Array(String(decoding: chunk, as: UTF8.self).utf8)
+        }
+        let n = min(len, spill.count)
+        for i in 0..<n { buffer[i] = spill[i] }
+        spill.removeFirst(n)
         return n
     }
 
