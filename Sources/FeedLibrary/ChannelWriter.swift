@@ -236,11 +236,13 @@ final class ChannelWriter {
     /// fields and statistics, keeps the old copy's posts the source no longer has, and swaps the copies in one
     /// transaction. `ordered` is told how many posts are in place, batch by batch, and may throw to cancel.
     func finish(_ channel: Channel, posts: [Publication], key: String, ordered: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> Int64 {
-        if streamed { try order(posts, progress: ordered) }
+        let newest = streamed ? try order(posts, progress: ordered) : []
         var final = channel
         final.publications = posts
         let statistics = ChannelStatistics(final)
         try library.write("finish importing \(title)") { db in
+            let update = try db.makeStatement(sql: "UPDATE post SET newest = ? WHERE rowid = ?")
+            for (rowid, position) in newest { try update.execute(arguments: [position, rowid]) }
             try db.execute(
                 sql: """
                     UPDATE channel SET record = ?, statistics = ?, topPosts = ?, postCount = ?, skippedCount = ?, skippedLine = ?,
@@ -260,8 +262,11 @@ final class ChannelWriter {
         return staging
     }
 
-    /// Rewrites the date and positions of every streamed post whose final ones differ, a batch per transaction.
-    private func order(_ posts: [Publication], progress: (Int) throws(LibraryError) -> Void) throws(LibraryError) {
+    /// Rewrites the date and the oldest-first and most-viewed positions of every streamed post whose final ones
+    /// differ, a batch per transaction; returns the newest-first positions that differ, by rowid. Those are what the
+    /// list shows while the channel is imported (the source's order until then): they change with the swap, in its
+    /// transaction, so that the list never mixes two orders.
+    private func order(_ posts: [Publication], progress: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> [(Int64, Int)] {
         let final = Publication.placeDates(posts).map(\.timeIntervalSince1970)
         var positions = (0..<posts.count).map(Positions.init(provisional:))
         for (rank, i) in PostOrder.newest.arrange(posts).enumerated() { positions[i].newest = rank }
@@ -274,10 +279,9 @@ final class ChannelWriter {
         while start < changed.count {
             let part = changed[start..<min(changed.count, start + Library.batch)]
             try library.write("order \(title)") { db in
-                let update = try db.cachedStatement(sql: "UPDATE post SET date = ?, newest = ?, oldest = ?, viewed = ? WHERE rowid = ?")
+                let update = try db.cachedStatement(sql: "UPDATE post SET date = ?, oldest = ?, viewed = ? WHERE rowid = ?")
                 for i in part {
-                    let p = positions[i]
-                    try update.execute(arguments: [final[i], p.newest, p.oldest, p.viewed, rowids[i]])
+                    try update.execute(arguments: [final[i], positions[i].oldest, positions[i].viewed, rowids[i]])
                 }
                 try db.execute(sql: "UPDATE channel SET touchedAt = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, staging])
             }
@@ -285,6 +289,7 @@ final class ChannelWriter {
             start = part.endIndex
             try progress(done)
         }
+        return posts.indices.compactMap { positions[$0].newest == $0 ? nil : (rowids[$0], positions[$0].newest) }
     }
 
     /// Gives up this copy: marked for `collectGarbage`, never shown.

@@ -72,13 +72,19 @@ final class StreamingImportTests: XCTestCase {
         let path = try bigRSS(copies: 30)
         let streaming = try Library(path: folder + "/a.sqlite")
         var seen: [ImportProgress] = []
+        let inFile = try FeedLoader.load(path: path)[0].publications.map(\.id)
+        XCTAssertNotEqual(PostOrder.newest.arrange(try FeedLoader.load(path: path)[0].publications), Array(inFile.indices))
         let ids = try streamed(path, into: streaming) { p in
             if seen.isEmpty {
                 // The first batch is in while the file is still being read: the source's first posts, in its order.
                 let window = try? streaming.window(channel: p.channel, order: .newest, offset: 0, limit: 30)
-                let expected = try? FeedLoader.load(path: path)[0].publications.prefix(30).map(\.id)
-                XCTAssertEqual(window?.posts.map(\.id), expected)
+                XCTAssertEqual(window?.posts.map(\.id), Array(inFile.prefix(30)))
                 XCTAssertEqual((try? streaming.channel(p.channel))?.complete, false)
+            }
+            if p.ordered != nil {
+                // While the other orders are filled in, the list still shows the file's order, never a mix.
+                let window = try? streaming.window(channel: p.channel, order: .newest, offset: 0, limit: inFile.count)
+                XCTAssertEqual(window?.posts.map(\.id), inFile)
             }
             seen.append(p)
             return true
