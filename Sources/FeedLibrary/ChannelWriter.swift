@@ -95,14 +95,10 @@ final class SourceImport: PostSink {
     /// Writes posts read all at once: newest first, with their final positions, so the first batch holds the
     /// first screenful of the default order.
     private func write(_ posts: [Publication], with writer: ChannelWriter) throws(LibraryError) {
-        let newest = PostOrder.newest.arrange(posts)
-        var oldest = [Int](repeating: 0, count: posts.count)
-        var viewed = [Int](repeating: 0, count: posts.count)
-        for (rank, i) in PostOrder.oldest.arrange(posts).enumerated() { oldest[i] = rank }
-        for (rank, i) in PostOrder.mostViewed.arrange(posts).enumerated() { viewed[i] = rank }
+        let positions = Positions.final(posts)
         let dates = Publication.placeDates(posts)
-        for (rank, i) in newest.enumerated() {
-            try writer.add(posts[i], seq: i, date: dates[i].timeIntervalSince1970, positions: Positions(newest: rank, oldest: oldest[i], viewed: viewed[i]))
+        for i in PostOrder.newest.arrange(posts) {
+            try writer.add(posts[i], seq: i, date: dates[i].timeIntervalSince1970, positions: positions[i])
             try writer.collect(wait: false)
         }
         try writer.flush()
@@ -125,7 +121,14 @@ struct Positions: Equatable, Sendable {
     /// Where a streamed post stands until every post is there: in the source's order.
     init(provisional seq: Int) { (newest, oldest, viewed) = (seq, seq, seq) }
 
-    init(newest: Int, oldest: Int, viewed: Int) { (self.newest, self.oldest, self.viewed) = (newest, oldest, viewed) }
+    /// The positions of each of `posts` in the orders `PostOrder.arrange` gives.
+    static func final(_ posts: [Publication]) -> [Positions] {
+        var positions = (0..<posts.count).map(Positions.init(provisional:))
+        for (rank, i) in PostOrder.newest.arrange(posts).enumerated() { positions[i].newest = rank }
+        for (rank, i) in PostOrder.oldest.arrange(posts).enumerated() { positions[i].oldest = rank }
+        for (rank, i) in PostOrder.mostViewed.arrange(posts).enumerated() { positions[i].viewed = rank }
+        return positions
+    }
 }
 
 /// One channel written into a copy of its own ('importing'), a batch per transaction on a thread of its own
@@ -268,10 +271,7 @@ final class ChannelWriter {
     /// transaction, so that the list never mixes two orders.
     private func order(_ posts: [Publication], progress: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> [(Int64, Int)] {
         let final = Publication.placeDates(posts).map(\.timeIntervalSince1970)
-        var positions = (0..<posts.count).map(Positions.init(provisional:))
-        for (rank, i) in PostOrder.newest.arrange(posts).enumerated() { positions[i].newest = rank }
-        for (rank, i) in PostOrder.oldest.arrange(posts).enumerated() { positions[i].oldest = rank }
-        for (rank, i) in PostOrder.mostViewed.arrange(posts).enumerated() { positions[i].viewed = rank }
+        let positions = Positions.final(posts)
         let changed = posts.indices.filter { final[$0] != dates[$0] || positions[$0] != Positions(provisional: $0) }
         var done = posts.count - changed.count
         try progress(done)
