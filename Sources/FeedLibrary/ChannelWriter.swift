@@ -170,7 +170,7 @@ final class ChannelWriter {
         self.library = library
         self.streamed = streamed
         title = header.title
-        let empty = ChannelStatistics(Channel(header: header))
+        let empty = ChannelStatistics(Channel(header: header), clock: library.clock)
         staging = try library.write("start importing \(header.title)") { db -> Int64 in
             try db.execute(
                 sql: "INSERT INTO channel (status, record, statistics, topPosts, touchedAt) VALUES ('importing', ?, ?, '[]', ?)",
@@ -242,7 +242,7 @@ final class ChannelWriter {
         let newest = streamed ? try order(posts, progress: ordered) : []
         var final = channel
         final.publications = posts
-        let statistics = ChannelStatistics(final)
+        let statistics = ChannelStatistics(final, clock: library.clock)
         try library.write("finish importing \(title)") { db in
             let update = try db.makeStatement(sql: "UPDATE post SET newest = ? WHERE rowid = ?")
             for (rowid, position) in newest { try update.execute(arguments: [position, rowid]) }

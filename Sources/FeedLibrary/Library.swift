@@ -21,6 +21,8 @@ public final class Library: Sendable {
     /// One line to show the user when the library had to be set aside, or when an old state database was
     /// imported; nil when it opened normally.
     public let notice: String?
+    /// The clock the statistics of what it imports are counted on: the run's, so that they open without a recount.
+    public let clock: Clock
 
     let pool: DatabasePool
 
@@ -29,8 +31,9 @@ public final class Library: Sendable {
 
     /// Opens (creating folders and the file) and migrates. Throws a one-line `LibraryError` when the file is not
     /// feedtui's, or when no library can be opened or created.
-    public init(path: String, now: Date = Date()) throws(LibraryError) {
+    public init(path: String, clock: Clock = Clock(), now: Date = Date()) throws(LibraryError) {
         self.path = path
+        self.clock = clock
         let folder = (path as NSString).deletingLastPathComponent
         if let blocker = Self.nonFolderAncestor(of: folder) {
             throw LibraryError("cannot create the library \(path): \(blocker) is a file, not a folder")

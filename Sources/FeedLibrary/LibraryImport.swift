@@ -211,7 +211,7 @@ extension Library {
         var channel = header.flatMap(NativeRecordCoder.channel) ?? Channel(title: "")
         channel.publications = try Data.fetchAll(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY seq", arguments: [new])
             .compactMap(NativeRecordCoder.publication)
-        let statistics = ChannelStatistics(channel)
+        let statistics = ChannelStatistics(channel, clock: clock)
         try db.execute(
             sql: "UPDATE channel SET statistics = ?, topPosts = ?, postCount = ? WHERE id = ?",
             arguments: [try? JSONEncoder().encode(statistics), Self.list(statistics.topPosts.map(\.id)), channel.publications.count, new])

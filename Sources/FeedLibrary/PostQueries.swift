@@ -2,7 +2,8 @@ import FeedModel
 import Foundation
 import GRDB
 
-/// A channel as the library holds it: its own fields, the statistics computed on import, how many posts it has.
+/// A channel as the library holds it: its own fields, the statistics computed on import (or counted again on
+/// another clock), how many posts it has.
 public struct LibraryChannel: Equatable, Sendable {
     public var id: Int64
     /// What the user's marks are filed under; see `Library.key(of:)`.
@@ -47,17 +48,44 @@ extension Library {
     /// Every channel of the library (complete ones), by title.
     public func channels() throws(LibraryError) -> [LibraryChannel] {
         try read("list the channels") { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM channel WHERE status = 'live'").compactMap { try Self.channel(db, id: $0) }
+            try Int64.fetchAll(db, sql: "SELECT id FROM channel WHERE status = 'live'").compactMap { try Self.channel(db, id: $0, clock: clock) }
                 .sorted { $0.channel.title.localizedStandardCompare($1.channel.title) == .orderedAscending }
         }
     }
 
     /// One channel, also while it is being imported; nil when there is no such channel.
     public func channel(_ id: Int64) throws(LibraryError) -> LibraryChannel? {
-        try read("read a channel") { db in try Self.channel(db, id: id) }
+        try read("read a channel") { db in try Self.channel(db, id: id, clock: clock) }
     }
 
-    private static func channel(_ db: Database, id: Int64) throws -> LibraryChannel? {
+    /// Counts a channel's statistics again on `clock` and keeps them in place of those counted on another, so that
+    /// the next open on this clock has them at once. Reads every post of the channel: run it beside the event loop.
+    public func countStatistics(channel id: Int64, clock: Clock) throws(LibraryError) -> ChannelStatistics {
+        let counted = try read("count the statistics") { db -> ChannelStatistics? in
+            try Data.fetchOne(db, sql: "SELECT record FROM channel WHERE id = ?", arguments: [id]).flatMap(NativeRecordCoder.channel)
+                .map { header in try Self.count(db, id: id, header: header, clock: clock) }
+        }
+        guard let counted else { throw LibraryError("the channel is no longer in the library") }
+        try write("keep the statistics") { db in
+            try db.execute(
+                sql: "UPDATE channel SET statistics = ?, topPosts = ? WHERE id = ?",
+                arguments: [try? JSONEncoder().encode(counted), Self.list(counted.topPosts.map(\.id)), id])
+        }
+        return counted
+    }
+
+    /// The statistics of every post a channel holds, read one at a time in date order (an index's: no sort, and
+    /// posts of one date come in the source's order, as in `ChannelStatistics(channel, clock:)`).
+    private static func count(_ db: Database, id: Int64, header: Channel, clock: Clock) throws -> ChannelStatistics {
+        var tally = ChannelStatistics.Tally(clock: clock)
+        let records = try Data.fetchCursor(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY oldest", arguments: [id])
+        while let record = try records.next() {
+            if let p = NativeRecordCoder.publication(record) { tally.add(p) }
+        }
+        return tally.statistics(of: header)
+    }
+
+    private static func channel(_ db: Database, id: Int64, clock: Clock) throws -> LibraryChannel? {
         guard
             let row = try Row.fetchOne(
                 db,
@@ -83,11 +111,8 @@ extension Library {
                     .flatMap(NativeRecordCoder.publication)
             }
         } else {
-            // Statistics stored by another version of feedtui: computed again from the posts, once per open.
-            var all = channel
-            all.publications = try Data.fetchAll(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY seq", arguments: [id])
-                .compactMap(NativeRecordCoder.publication)
-            statistics = ChannelStatistics(all)
+            // Statistics another version of feedtui stored in a form this one cannot read: counted again, once per open.
+            statistics = try count(db, id: id, header: channel, clock: clock)
         }
         let postCount: Int = row["postCount"]
         let key: String? = row["key"]

@@ -9,16 +9,17 @@ public final class Refresher: Sendable {
     public let library: Library
     public let fetcher: Fetcher
     let environment: [String: String]
-    let clock: @Sendable () -> Date
+    /// The time a refresh is recorded at (a test's own, in tests).
+    let now: @Sendable () -> Date
 
     public init(
         library: Library, fetcher: Fetcher, environment: [String: String] = ProcessInfo.processInfo.environment,
-        clock: @escaping @Sendable () -> Date = Date.init
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.library = library
         self.fetcher = fetcher
         self.environment = environment
-        self.clock = clock
+        self.now = now
     }
 
     /// Refreshes every source, several at once (the fetcher keeps to 4 downloads and 1 per host); `progress`
@@ -66,11 +67,11 @@ public final class Refresher: Sendable {
             return report
         }
         report.channelKey = state.channelKey
-        state.lastAttempt = clock()
+        state.lastAttempt = now()
         do throws(FeedError) {
             try fetchNewest(source, &state, &report, cancel: cancel)
             if history, case .telegram = source { try walkBack(source, &state, &report, cancel: cancel) }
-            state.lastSuccess = clock()
+            state.lastSuccess = now()
             state.lastError = nil
         } catch {
             state.lastError = Self.line(error)
@@ -173,10 +174,10 @@ public final class Refresher: Sendable {
     private func store(_ channels: [Channel], _ report: inout RefreshReport, from stamp: SourceStamp? = nil) throws(FeedError) -> Int {
         do {
             let before = try counts()
-            let now = clock()
+            let time = now()
             try library.importChannels(channels, from: stamp)
             for ch in channels {
-                try library.recordSamples(channel: Library.key(of: ch), posts: ch.publications, at: now)
+                try library.recordSamples(channel: Library.key(of: ch), posts: ch.publications, at: time)
             }
             if report.channelKey == nil { report.channelKey = channels.first.map(Library.key(of:)) }
             let after = try counts()

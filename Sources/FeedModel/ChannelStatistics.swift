@@ -4,8 +4,9 @@ import Foundation
 /// Every value the posts cannot give is `nil` (shown as `—`), never 0.
 public struct ChannelStatistics: Equatable, Sendable {
     public var postCount: Int
-    public var firstDate: Date?
-    public var lastDate: Date?
+    /// The earliest and the latest dated post's time, as the source gave each (its own offset, or a wall clock).
+    public var firstPost: PostTime?
+    public var lastPost: PostTime?
     /// How often the channel posts, in the largest unit its span supports; nil with fewer than two distinct dates.
     public var postRate: PostRate?
     /// Posts the source gave no date for: counted as posts, left out of every rate, series and histogram.
@@ -18,60 +19,95 @@ public struct ChannelStatistics: Equatable, Sendable {
     public var viewsMedian: Double?
     /// Up to three posts with the most views, most first. Not encoded: the library keeps their ids.
     public var topPosts: [Publication] = []
-    /// Weekly and monthly series from the first post's week/month to the last's; views only where known.
+    /// Weekly (weeks from Monday) and monthly series from the first post's week/month to the last's, on `clockID`'s
+    /// clock; views only where known.
     public var postsByWeek: [Int]
     public var viewsByWeek: [Int64?]
     public var postsByMonth: [Int]
     public var viewsByMonth: [Int64?]
-    /// [weekday 0 = Monday][hour 0…23], on the clock the statistics were computed with.
+    /// [weekday 0 = Monday][hour 0…23], on `clockID`'s clock.
     public var weekdayHour: [[Int]]
     public var mediaShare: Double?
     public var linkShare: Double?
     /// Mean views ÷ subscribers, where both are known.
     public var engagementRate: Double?
+    /// The `Clock.id` of the clock the series and the rhythm were counted on; nil in statistics an older feedtui
+    /// stored. Shown on another clock, they must be counted again.
+    public var clockID: String?
 
-    public init(_ channel: Channel, clock: Clock = Clock()) {
-        // Indexes, not copies: archives can hold a million publications. One pass gathers what needs no
-        // first date; the series need it, so they take a second.
-        let all = channel.publications
-        let posts = all.indices.lazy.filter { !all[$0].isService }.map { all[$0] }
-        var count = 0
-        var dated = 0
-        var first: Date?
-        var last: Date?
-        var views: [Int64] = []
-        var approximate = false
-        var withMedia = 0
-        var withLinks = 0
+    public init(_ channel: Channel, clock: Clock) {
+        var tally = Tally(clock: clock)
+        // Indexes, not copies: archives can hold a million publications.
+        for i in channel.publications.indices { tally.add(channel.publications[i]) }
+        self = tally.statistics(of: channel)
+    }
+
+    /// The statistics gathered one post at a time, in one pass: the library counts a channel it reads from disk
+    /// without holding all its posts.
+    public struct Tally {
+        let clock: Clock
+        fileprivate var civil: Clock.Cache
+        fileprivate var count = 0
+        fileprivate var dated = 0
+        fileprivate var first: PostTime?
+        fileprivate var last: PostTime?
+        fileprivate var views: [Int64] = []
+        fileprivate var approximate = false
+        fileprivate var withMedia = 0
+        fileprivate var withLinks = 0
         // The three most viewed (more views first, then the newer post).
-        var top: [Publication] = []
-        let rank = { (q: Publication) in ((q.views?.value ?? 0), q.date ?? .distantPast) }
-        for p in posts {
+        fileprivate var top: [Publication] = []
+        fileprivate var weeks = Series()
+        fileprivate var months = Series()
+        fileprivate var weekdayHour = Array(repeating: Array(repeating: 0, count: 24), count: 7)
+
+        public init(clock: Clock) {
+            self.clock = clock
+            civil = Clock.Cache(clock)
+        }
+
+        public mutating func add(_ p: Publication) {
+            guard !p.isService else { return }
             count += 1
-            if let date = p.date {
+            if let time = p.time {
                 dated += 1
-                if first.map({ date < $0 }) ?? true { first = date }
-                if last.map({ date > $0 }) ?? true { last = date }
+                if first.map({ time.date < $0.date }) ?? true { first = time }
+                if last.map({ time.date > $0.date }) ?? true { last = time }
+                let t = civil.civil(time.date, p)
+                weekdayHour[t.weekday][t.hour] += 1
+                // 1970-01-05 was a Monday.
+                let week = Int((Double(t.days - 4) / 7).rounded(.down))
+                weeks.add(p, at: week)
+                months.add(p, at: t.year * 12 + t.month - 1)
             }
             if !p.media.isEmpty { withMedia += 1 }
             if !p.links.isEmpty || p.linkPreview != nil { withLinks += 1 }
-            guard let v = p.views else { continue }
+            guard let v = p.views else { return }
             views.append(v.value)
             approximate = approximate || v.approximate
-            if top.count == 3, let lowest = top.last, rank(lowest) >= rank(p) { continue }
+            let rank = { (q: Publication) in ((q.views?.value ?? 0), q.date ?? .distantPast) }
+            if top.count == 3, let lowest = top.last, rank(lowest) >= rank(p) { return }
             top.append(p)
             top.sort { rank($0) > rank($1) }
             if top.count > 3 { top.removeLast() }
         }
-        postCount = count
-        firstDate = first
-        lastDate = last
-        undatedPosts = count - dated
-        postRate = first.flatMap { f in last.flatMap { l in PostRate(posts: dated, span: l.timeIntervalSince(f)) } }
-        views.sort()
+
+        /// The statistics of the posts added, with `channel`'s own fields (its subscribers).
+        public func statistics(of channel: Channel) -> ChannelStatistics {
+            ChannelStatistics(self, subscribers: channel.subscribers?.value)
+        }
+    }
+
+    private init(_ tally: Tally, subscribers: Int64?) {
+        postCount = tally.count
+        firstPost = tally.first
+        lastPost = tally.last
+        undatedPosts = tally.count - tally.dated
+        postRate = tally.first.flatMap { f in tally.last.flatMap { l in PostRate(posts: tally.dated, span: l.date.timeIntervalSince(f.date)) } }
+        let views = tally.views.sorted()
         postsWithViews = views.count
-        viewsApproximate = approximate
-        topPosts = top
+        viewsApproximate = tally.approximate
+        topPosts = tally.top
         if !views.isEmpty {
             let total = views.reduce(Int64(0), &+)
             viewsTotal = total
@@ -79,54 +115,45 @@ public struct ChannelStatistics: Equatable, Sendable {
             let mid = views.count / 2
             viewsMedian = views.count % 2 == 1 ? Double(views[mid]) : Double(views[mid - 1] + views[mid]) / 2
         }
-        weekdayHour = Array(repeating: Array(repeating: 0, count: 24), count: 7)
-        postsByWeek = []
-        viewsByWeek = []
-        postsByMonth = []
-        viewsByMonth = []
-        if let first = firstDate {
-            let firstWeek = Self.week(of: first)
-            let firstMonth = Self.month(of: first)
-            var civil = Clock.Cache(clock)
-            for p in posts {
-                guard let date = p.date else { continue }
-                let t = civil.civil(date, p)
-                weekdayHour[t.weekday][t.hour] += 1
-                Self.add(p, at: Self.week(of: date) - firstWeek, posts: &postsByWeek, views: &viewsByWeek)
-                Self.add(p, at: Self.month(of: date) - firstMonth, posts: &postsByMonth, views: &viewsByMonth)
-            }
+        weekdayHour = tally.weekdayHour
+        (postsByWeek, viewsByWeek) = (tally.weeks.posts, tally.weeks.views)
+        (postsByMonth, viewsByMonth) = (tally.months.posts, tally.months.views)
+        if tally.count > 0 {
+            mediaShare = Double(tally.withMedia) / Double(tally.count)
+            linkShare = Double(tally.withLinks) / Double(tally.count)
         }
-
-        if postCount > 0 {
-            mediaShare = Double(withMedia) / Double(postCount)
-            linkShare = Double(withLinks) / Double(postCount)
+        if let mean = viewsMean, let subscribers, subscribers > 0 {
+            engagementRate = mean / Double(subscribers)
         }
-        if let mean = viewsMean, let subs = channel.subscribers?.value, subs > 0 {
-            engagementRate = mean / Double(subs)
-        }
+        clockID = tally.clock.id
     }
 
     /// Posts per week only over a span of at least a week: a weekly rate from minutes of posts would be invented.
     public var postsPerWeek: Double? { postRate?.unit == .week ? postRate?.value : nil }
 
-    private static func add(_ p: Publication, at index: Int, posts: inout [Int], views: inout [Int64?]) {
-        guard index >= 0 else { return }
-        if posts.count <= index {
-            posts.append(contentsOf: repeatElement(0, count: index + 1 - posts.count))
-            views.append(contentsOf: repeatElement(nil, count: index + 1 - views.count))
+    /// Posts and views per week or month, from the earliest bucket a post fell in to the latest. On a clock, a later
+    /// post can fall in an earlier bucket (a smaller offset, the hour a zone turns back), so it grows both ways.
+    struct Series {
+        /// The bucket `posts[0]` counts.
+        private var start = 0
+        var posts: [Int] = []
+        var views: [Int64?] = []
+
+        mutating func add(_ p: Publication, at bucket: Int) {
+            if posts.isEmpty { start = bucket }
+            if bucket < start {
+                posts.insert(contentsOf: repeatElement(0, count: start - bucket), at: 0)
+                views.insert(contentsOf: repeatElement(nil, count: start - bucket), at: 0)
+                start = bucket
+            }
+            let index = bucket - start
+            if posts.count <= index {
+                posts.append(contentsOf: repeatElement(0, count: index + 1 - posts.count))
+                views.append(contentsOf: repeatElement(nil, count: index + 1 - views.count))
+            }
+            posts[index] += 1
+            if let v = p.views?.value { views[index] = (views[index] ?? 0) &+ v }
         }
-        posts[index] += 1
-        if let v = p.views?.value { views[index] = (views[index] ?? 0) &+ v }
-    }
-
-    /// Weeks since 1970-01-05 (a Monday).
-    private static func week(of date: Date) -> Int {
-        Int(((date.timeIntervalSince1970 - 4 * 86_400) / (7 * 86_400)).rounded(.down))
-    }
-
-    private static func month(of date: Date) -> Int {
-        let t = CivilTime(date)
-        return t.year * 12 + t.month - 1
     }
 }
 
@@ -158,8 +185,8 @@ public struct PostRate: Equatable, Sendable, Codable {
 /// The library stores the statistics it computed on import, so that opening a channel does not scan its posts.
 extension ChannelStatistics: Codable {
     enum CodingKeys: String, CodingKey {
-        case postCount, firstDate, lastDate, postRate, undatedPosts, postsWithViews, viewsApproximate, viewsTotal
+        case postCount, firstPost, lastPost, postRate, undatedPosts, postsWithViews, viewsApproximate, viewsTotal
         case viewsMean, viewsMedian, postsByWeek, viewsByWeek, postsByMonth, viewsByMonth, weekdayHour, mediaShare
-        case linkShare, engagementRate
+        case linkShare, engagementRate, clockID
     }
 }

@@ -40,10 +40,12 @@ public struct CivilTime: Equatable, Sendable {
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + Int64(hour * 3600 + minute * 60 + second)))
     }
 
+    /// Days from 1970-01-01 to this date.
+    public var days: Int { Int((date.timeIntervalSince1970 / 86_400).rounded(.down)) }
+
     /// 0 = Monday … 6 = Sunday.
     public var weekday: Int {
-        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
-        return ((days % 7) + 7 + 3) % 7  // 1970-01-01 was a Thursday.
+        ((days % 7) + 7 + 3) % 7  // 1970-01-01 was a Thursday.
     }
 
     static func daysIn(_ month: Int, _ year: Int) -> Int {

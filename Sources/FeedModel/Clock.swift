@@ -1,5 +1,19 @@
 import Foundation
 
+/// When a post was published, as its source gave it: the instant, with the offset it was written at, or a wall
+/// clock without zone (see `Publication`).
+public struct PostTime: Equatable, Sendable, Codable {
+    public var date: Date
+    public var utcOffset: Int?
+    public var wallClock: Bool
+
+    public init(date: Date, utcOffset: Int? = nil, wallClock: Bool = false) {
+        self.date = date
+        self.utcOffset = utcOffset
+        self.wallClock = wallClock
+    }
+}
+
 /// The one rule every date on every screen and in `feedtui stats` follows: the user's local zone (`TZ`) by
 /// default, or each post's own UTC offset. A time the source gave without a zone (a wall clock) is shown as given
 /// under either rule, and never labelled UTC.
@@ -30,12 +44,17 @@ public struct Clock: Equatable, Sendable {
 
     /// The post's date on this clock; nil when the source gave none.
     public func civil(_ p: Publication) -> CivilTime? {
-        p.date.map { CivilTime($0, utcOffset: offset(for: $0, utcOffset: p.utcOffset, wallClock: p.wallClock)) }
+        p.time.map(civil)
     }
 
-    /// An instant shown as the posts of `sample`'s source are (their offset, or as given).
-    public func civil(_ date: Date, like sample: Publication?) -> CivilTime {
-        CivilTime(date, utcOffset: offset(for: date, utcOffset: sample?.utcOffset, wallClock: sample?.wallClock ?? false))
+    public func civil(_ t: PostTime) -> CivilTime {
+        CivilTime(t.date, utcOffset: offset(for: t.date, utcOffset: t.utcOffset, wallClock: t.wallClock))
+    }
+
+    /// What tells apart clocks that show dates differently: the rule, and the zone under the local rule. Statistics
+    /// keep the id of the clock they were counted on.
+    public var id: String {
+        rule == .local ? "local \(zone.identifier)" : rule.rawValue
     }
 
     /// What the statistics say about the dates they show.

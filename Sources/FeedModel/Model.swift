@@ -175,6 +175,9 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
         self.isService = isService
     }
 
+    /// `date` with how the source gave it; nil when it gave none.
+    public var time: PostTime? { date.map { PostTime(date: $0, utcOffset: utcOffset, wallClock: wallClock) } }
+
     enum CodingKeys: String, CodingKey {
         case id, date, utcOffset, permalink, author, text, media, linkPreview, links, views, forwards, reactions
         case reactionsByEmoji, forwardedFrom, replyTo, edited, editedAt, isService

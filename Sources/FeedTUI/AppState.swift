@@ -61,6 +61,9 @@ struct ChannelView: Equatable {
     /// An older page is being fetched, or the first post was reached.
     var loadingOlder = false
     var reachedFirst = false
+    /// The library's statistics were counted on another clock than this run's (another `TZ`, `--dates`): they are
+    /// counted again beside the event loop, asked once per channel and run.
+    var statisticsCount: StatisticsCount?
 
     init(_ stored: LibraryChannel, marks: UserMarks = UserMarks(), sort: PostOrder = .newest, selected: Int = 0, window: PostWindow? = nil) {
         self.stored = stored
@@ -90,6 +93,19 @@ struct ChannelView: Equatable {
     }
 
     var selectedPost: Publication? { post(at: selected) }
+
+    /// What stands for the statistics that depend on the clock (the weekly series, the posting rhythm) while
+    /// those held were counted on another one: nil when they were counted on `clock`.
+    func pending(on clock: Clock) -> String? {
+        guard stats.clockID != clock.id else { return nil }
+        return statisticsCount == .failed ? Fmt.unknown : "counting…"
+    }
+}
+
+enum StatisticsCount: Equatable {
+    case counting
+    /// The library could not count them (the status line said why); they are not asked again in this run.
+    case failed
 }
 
 /// A search of every channel in the library (key F): the first matches, newest first, and how many there are.

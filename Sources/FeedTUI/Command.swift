@@ -95,10 +95,11 @@ struct OpenedLibrary {
     /// The temporary file to delete on exit, if that is what was opened.
     var temporary: String?
 
-    init(path: String?, oldState: String?) {
+    /// `clock`: the run's, which the statistics of what it imports are counted on.
+    init(path: String?, oldState: String?, clock: Clock) {
         let env = ProcessInfo.processInfo.environment
         do throws(LibraryError) {
-            library = try Library(path: path ?? Library.defaultPath(environment: env))
+            library = try Library(path: path ?? Library.defaultPath(environment: env), clock: clock)
             notice = library.notice
             // Marks kept by feedtui 0.1 move into the library, once.
             do throws(LibraryError) {
@@ -107,7 +108,7 @@ struct OpenedLibrary {
                 notice = notice ?? error.description
             }
         } catch {
-            let opened = Self.temporary()
+            let opened = Self.temporary(clock: clock)
             library = opened.library
             temporary = opened.path
             notice = "library not kept: \(error)"
@@ -115,10 +116,10 @@ struct OpenedLibrary {
     }
 
     /// A library of its own in the temporary folder, for `screen` and as the fallback above.
-    static func temporary() -> (library: Library, path: String) {
+    static func temporary(clock: Clock) -> (library: Library, path: String) {
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("feedtui-\(getpid())-\(UUID().uuidString).sqlite")
         do {
-            return (try Library(path: path), path)
+            return (try Library(path: path, clock: clock), path)
         } catch {
             fail(error.description)
         }
@@ -220,13 +221,14 @@ struct Browse: ParsableCommand {
         if let problem = CursesBackend.unusableTerminal(named: env["TERM"]) { fail(problem) }
         let useColor = !noColor && (env["NO_COLOR"] ?? "").isEmpty
         // Without a usable library feedtui still browses; the status line says why nothing is kept.
-        let opened = OpenedLibrary(path: library, oldState: state)
+        let clock = dates.clock(config)
+        let opened = OpenedLibrary(path: library, oldState: state, clock: clock)
         defer { opened.close() }
         if followed {
             let live = LiveWork(
                 library: opened.library, refresher: Refresher(library: opened.library, fetcher: FeedTUI.fetcher),
                 subscriptionsPath: SubscriptionsPath.current, sort: config.sort)
-            switch Runtime.runHome(live: live, useColor: useColor, config: config, clock: dates.clock(config), notice: opened.notice) {
+            switch Runtime.runHome(live: live, useColor: useColor, config: config, clock: clock, notice: opened.notice) {
             case .exit(0): return
             case .exit(let code): throw ExitCode(code)
             case .failed(let message), .unsaved(let message): fail(message)
@@ -234,7 +236,7 @@ struct Browse: ParsableCommand {
         }
         // Importing runs beside the event loop: a large file shows progress and q cancels it.
         let loading = BackgroundLoad(sources: try options.paths(sources), library: opened.library, parse: try options.parser())
-        switch Runtime.run(loading: loading, library: opened.library, useColor: useColor, config: config, clock: dates.clock(config), notice: opened.notice) {
+        switch Runtime.run(loading: loading, library: opened.library, useColor: useColor, config: config, clock: clock, notice: opened.notice) {
         case .exit(0): return
         case .exit(let code): throw ExitCode(code)
         case .failed(let message), .unsaved(let message): fail(message)
@@ -328,12 +330,13 @@ struct ScreenCommand: ParsableCommand {
             keyList.append(key)
         }
         let config = loadConfig()
+        let clock = dates.clock(config)
         // A library of its own: rendering a screen never touches the user's.
-        let (library, path) = OpenedLibrary.temporary()
+        let (library, path) = OpenedLibrary.temporary(clock: clock)
         defer { OpenedLibrary.remove(path) }
         var state = AppState(
             channels: try ScreenCommand.views(try options.load(sources), library: library, sort: config.sort),
-            size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: dates.clock(config))
+            size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: clock)
         LibraryEffects.drive(&state, .resize(state.size), library: library)
         for key in keyList { LibraryEffects.drive(&state, .key(key), library: library) }
         print(Screen.render(state).lines.joined(separator: "\n"))

@@ -41,8 +41,8 @@ enum LibraryEffects {
     /// Does one effect; returns the event that answers it, if it asks a question.
     private static func perform(_ effect: Effect, library: Library, sort: PostOrder) throws(LibraryError) -> Event? {
         switch effect {
-        case .redraw, .openURL, .loadHome, .openSubscription, .reloadChannel, .refresh, .loadOlder, .loadCurve:
-            // The runtime's, and the live channels' (`LiveWork`, beside the event loop).
+        case .redraw, .openURL, .loadHome, .openSubscription, .reloadChannel, .refresh, .loadOlder, .loadCurve, .countStatistics:
+            // The runtime's, the live channels' (`LiveWork`) and the statistics counter's, beside the event loop.
             return nil
         case .markAllRead(let channel, let key):
             try library.markAllRead(channel: key, channelID: channel)

@@ -13,7 +13,7 @@ enum PlainText {
     static func statistics(_ ch: Channel, clock: Clock, reach: ViewReach? = nil) -> [String] {
         let header = ch.title + (ch.handle.map { " @\($0)" } ?? "")
         let stats = ChannelStatistics(ch, clock: clock)
-        return [Sanitize.line(header)] + Report(ch, stats, clock: clock, sample: ch.publications.first { $0.date != nil }, reach: reach).lines(stats)
+        return [Sanitize.line(header)] + Report(ch, stats, clock: clock, reach: reach).lines(stats)
     }
 }
 
@@ -34,7 +34,7 @@ enum StatsJSON {
             "viewsPerWeek": value(c.viewsPerWeek?.value), "viewsPerMonth": value(c.viewsPerMonth?.value),
             "mentionsIn": value(c.mentionsIn?.value), "mentionsFrom": value(c.mentionsFrom?.value),
             "forwardedChannels": value(c.forwardedChannels?.value), "posts": s.postCount,
-            "firstPost": value(s.firstDate.map(dateText)), "lastPost": value(s.lastDate.map(dateText)),
+            "firstPost": value(s.firstPost.map { dateText($0.date) }), "lastPost": value(s.lastPost.map { dateText($0.date) }),
             "postsPerWeek": value(s.postsPerWeek), "postRate": value(s.postRate.map(rate)),
             "undatedPosts": s.undatedPosts, "viewsTotal": value(s.viewsTotal), "viewsMean": value(s.viewsMean),
             "viewsMedian": value(s.viewsMedian), "mediaShare": value(s.mediaShare), "linkShare": value(s.linkShare),

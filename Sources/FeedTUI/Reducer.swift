@@ -35,6 +35,8 @@ enum Event: Equatable {
     case curve(ViewCurve)
     /// The posts of a channel now read (after the whole channel was marked read).
     case readMarks(key: String, read: Set<String>)
+    /// A channel's statistics counted on this run's clock (the answer to `.countStatistics`).
+    case statisticsCounted(channel: Int64, Result<ChannelStatistics, LibraryError>)
 }
 
 /// Why posts are looked up by id.
@@ -85,15 +87,29 @@ enum Effect: Equatable {
     case loadCurve(channel: String, post: String)
     /// The positions of the posts not read yet (answered by `.located` with `.nextUnread`).
     case findUnread(channel: Int64, key: String, order: PostOrder)
+    /// Count a channel's statistics on `clock` from all its posts, beside the event loop, and keep them in the
+    /// library (answered by `.statisticsCounted`).
+    case countStatistics(channel: Int64, clock: Clock)
 }
 
 /// The only place the state changes. Pure: no I/O, no curses; effects leave as values. When the list shows rows
-/// the current window does not hold, the last effect asks the library for them.
+/// the current window does not hold, the last effect asks the library for them; when the current channel's
+/// statistics were counted on another clock, an effect asks for them on this run's.
 @discardableResult
 func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
     var effects = step(&state, event)
+    if let count = countRequest(&state) { effects.append(count) }
     if let load = windowRequest(state) { effects.append(load) }
     return effects
+}
+
+/// Asks once per channel (complete: an import counts on this clock itself) for statistics counted on another clock.
+func countRequest(_ state: inout AppState) -> Effect? {
+    guard !state.channels.isEmpty, state.channel.importing == nil, state.channel.statisticsCount == nil,
+        state.channel.stats.clockID != state.clock.id
+    else { return nil }
+    state.channel.statisticsCount = .counting
+    return .countStatistics(channel: state.channel.stored.id, clock: state.clock)
 }
 
 /// The window the screen needs, when the one held does not cover it: the list's rows and the selection, with a
@@ -207,6 +223,18 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         search.total = total
         search.cursor = 0
         state.librarySearch = search
+        return []
+    case .statisticsCounted(let id, let result):
+        for i in state.channels.indices where state.channels[i].stored.id == id {
+            switch result {
+            case .success(let statistics):
+                state.channels[i].stored.statistics = statistics
+                state.channels[i].statisticsCount = nil
+            case .failure(let problem):
+                state.channels[i].statisticsCount = .failed
+                state.status = problem.description
+            }
+        }
         return []
     case .homeLoaded, .channelOpened, .notice, .refreshed, .olderLoaded, .curve, .readMarks:
         return live(&state, event)

@@ -41,9 +41,10 @@ enum Runtime {
         if let notice { state.status = notice }
         // Sources that could not be read beside those that opened.
         if let failure = first.failure { state.status = failure }
-        LibraryEffects.drive(&state, .resize(backend.size), library: library)
+        let counter = StatisticsCounter(library: library)
+        perform(LibraryEffects.drive(&state, .resize(backend.size), library: library), counter: counter, backend: backend, state: &state)
         if let p = first.importing {
-            LibraryEffects.drive(&state, .importProgress(p), library: library)
+            perform(LibraryEffects.drive(&state, .importProgress(p), library: library), counter: counter, backend: backend, state: &state)
         }
         var seen = first
         backend.draw(Screen.render(state), force: true)
@@ -54,7 +55,13 @@ enum Runtime {
                 finish(loading)
                 return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(128 + signal)
             }
-            let changed = follow(loading, seen: &seen, state: &state, library: library)
+            var started: [Effect] = []
+            var changed = follow(loading, seen: &seen, state: &state, library: library, effects: &started)
+            for answer in counter.drain() {
+                started += LibraryEffects.drive(&state, answer, library: library)
+                changed = true
+            }
+            perform(started, counter: counter, backend: backend, state: &state)
             guard let event = backend.nextEvent(timeoutMs: 100) else {
                 if changed { backend.draw(Screen.render(state)) }
                 continue
@@ -65,7 +72,7 @@ enum Runtime {
             var force = false
             for (i, e) in events.enumerated() where !state.quit {
                 let typing = i + 1 < events.count && LibraryEffects.editsQuery(events[i + 1])
-                force = perform(LibraryEffects.drive(&state, e, library: library, typingOn: typing), backend: backend, state: &state) || force
+                force = perform(LibraryEffects.drive(&state, e, library: library, typingOn: typing), counter: counter, backend: backend, state: &state) || force
                 if case .resize = e { force = true }
             }
             if !state.quit { backend.draw(Screen.render(state), force: force) }
@@ -80,6 +87,7 @@ enum Runtime {
         let backend = CursesBackend(useColor: useColor)
         defer { backend.end() }
         var state = AppState(channels: [], size: backend.size, useColor: useColor, config: config, clock: clock)
+        let counter = StatisticsCounter(library: live.library)
         state.mode = .home
         reduce(&state, live.homeRows())
         if let notice { state.status = notice }
@@ -90,16 +98,16 @@ enum Runtime {
         backend.draw(Screen.render(state), force: true)
         while !state.quit {
             if let signal = backend.pendingSignal() {
-                perform(LibraryEffects.drive(&state, .action(.quit), library: live.library), live: live, backend: backend, state: &state)
+                perform(LibraryEffects.drive(&state, .action(.quit), library: live.library), live: live, counter: counter, backend: backend, state: &state)
                 return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(128 + signal)
             }
-            // Results of background work (refreshes, library reads) are events like keys.
-            var events = live.drain()
+            // Results of background work (refreshes, library reads, counts) are events like keys.
+            var events = live.drain() + counter.drain()
             if let event = backend.nextEvent(timeoutMs: events.isEmpty ? 100 : 0) { events.append(event) }
             guard !events.isEmpty else { continue }
             var force = false
             for event in events {
-                force = perform(LibraryEffects.drive(&state, event, library: live.library), live: live, backend: backend, state: &state) || force
+                force = perform(LibraryEffects.drive(&state, event, library: live.library), live: live, counter: counter, backend: backend, state: &state) || force
                 if case .resize = event { force = true }
             }
             if !state.quit { backend.draw(Screen.render(state), force: force) }
@@ -119,8 +127,10 @@ enum Runtime {
     }
 
     /// Turns what the background load did since `seen` into events: progress, a finished import, a new channel,
-    /// a failure. Returns whether anything changed.
-    private static func follow(_ loading: BackgroundLoad, seen: inout BackgroundLoad.Progress, state: inout AppState, library: Library) -> Bool {
+    /// a failure; adds the effects they ask for to `effects`. Returns whether anything changed.
+    private static func follow(
+        _ loading: BackgroundLoad, seen: inout BackgroundLoad.Progress, state: inout AppState, library: Library, effects: inout [Effect]
+    ) -> Bool {
         let now = loading.progress
         guard now != seen else { return false }
         defer { seen = now }
@@ -128,18 +138,18 @@ enum Runtime {
         do throws(LibraryError) {
             for id in now.ready where !seen.ready.contains(id) {
                 if shown.contains(id) {
-                    if let stored = try library.channel(id) { LibraryEffects.drive(&state, .channelChanged(stored), library: library) }
+                    if let stored = try library.channel(id) { effects += LibraryEffects.drive(&state, .channelChanged(stored), library: library) }
                 } else if var view = try LibraryEffects.view(id, library: library, sort: state.config.sort) {
                     view.source = now.sourceOf[id]
-                    LibraryEffects.drive(&state, .channelAdded(view), library: library)
+                    effects += LibraryEffects.drive(&state, .channelAdded(view), library: library)
                 }
             }
             if let p = now.importing, p != seen.importing {
                 if shown.contains(p.channel) {
-                    LibraryEffects.drive(&state, .importProgress(p), library: library)
+                    effects += LibraryEffects.drive(&state, .importProgress(p), library: library)
                 } else if var view = try LibraryEffects.view(p.channel, library: library, sort: state.config.sort) {
                     view.source = now.sourceOf[p.channel]
-                    LibraryEffects.drive(&state, .channelAdded(view), library: library)
+                    effects += LibraryEffects.drive(&state, .channelAdded(view), library: library)
                 }
             }
         } catch {
@@ -174,10 +184,13 @@ enum Runtime {
 
     /// Carries out the effects the library does not; returns whether the screen must be redrawn from scratch.
     @discardableResult
-    private static func perform(_ effects: [Effect], live: LiveWork? = nil, backend: CursesBackend, state: inout AppState) -> Bool {
+    private static func perform(
+        _ effects: [Effect], live: LiveWork? = nil, counter: StatisticsCounter, backend: CursesBackend, state: inout AppState
+    ) -> Bool {
         var force = false
         for effect in effects {
             if let live, live.start(effect) { continue }
+            if counter.start(effect) { continue }
             switch effect {
             case .redraw:
                 force = true

@@ -125,7 +125,8 @@ struct ExportOPML: ParsableCommand {
 struct LibraryOption: ParsableArguments {
     @Option(help: "The library database (default $XDG_DATA_HOME/feedtui/library.sqlite).") var library: String?
 
-    func open() -> Library { Self.open(path: library) }
+    /// `clock`: what the statistics of what it imports are counted on.
+    func open(clock: Clock) -> Library { Self.open(path: library, clock: clock) }
 
     /// The library when its file exists (nil otherwise: reading needs none, and none is created).
     func existing() -> Library? {
@@ -134,9 +135,9 @@ struct LibraryOption: ParsableArguments {
         return try? Library(path: path)
     }
 
-    static func open(path: String?) -> Library {
+    static func open(path: String?, clock: Clock = Clock()) -> Library {
         do {
-            return try Library(path: path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment))
+            return try Library(path: path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment), clock: clock)
         } catch {
             fail(error.description)
         }
@@ -167,7 +168,8 @@ struct Refresh: ParsableCommand {
         let followed = SubscriptionsPath.load().subscriptions.map(\.source)
         let wanted = sources.isEmpty ? followed : sources.map(SubscriptionsPath.resolve)
         guard !wanted.isEmpty else { fail("nothing is followed — feedtui add @NAME follows a channel") }
-        let refresher = Refresher(library: libraryOption.open(), fetcher: FeedTUI.fetcher)
+        // Counted on the configured clock, the browser opens what this imports without counting again.
+        let refresher = Refresher(library: libraryOption.open(clock: Clock(rule: loadConfig().dates)), fetcher: FeedTUI.fetcher)
         // Ctrl-C stops the downloads; a history walk resumes where it stopped.
         let cancel = Cancellation()
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())

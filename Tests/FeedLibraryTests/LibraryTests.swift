@@ -390,7 +390,7 @@ final class LibraryTests: XCTestCase {
                 expected.publications = posts
                 // A channel key shared by two files of the set keeps posts of both; compare only fresh ones.
                 guard stored.postCount == posts.count else { continue }
-                XCTAssertEqual(stored.statistics, ChannelStatistics(expected), file)
+                XCTAssertEqual(stored.statistics, ChannelStatistics(expected, clock: library.clock), file)
                 var header = ch
                 header.publications = []
                 XCTAssertEqual(stored.channel, header, file)

@@ -24,12 +24,12 @@ final class RefreshTests: XCTestCase {
         try? FileManager.default.removeItem(at: dir)
     }
 
-    func refresher(tme: String? = nil, limits: Fetcher.Limits = Fetcher.Limits(), clock: @escaping @Sendable () -> Date = Date.init)
+    func refresher(tme: String? = nil, limits: Fetcher.Limits = Fetcher.Limits(), now: @escaping @Sendable () -> Date = Date.init)
         -> Refresher
     {
         Refresher(
             library: library, fetcher: Fetcher(userAgent: "feedtui/test", limits: limits),
-            environment: ["FEEDTUI_TME_URL": tme ?? server.base], clock: clock)
+            environment: ["FEEDTUI_TME_URL": tme ?? server.base], now: now)
     }
 
     func posts(_ key: String) throws -> [String] {
@@ -189,7 +189,7 @@ final class RefreshTests: XCTestCase {
         // Refreshes 20 h and 28 h after the newest posts were published: their 24 h views are bracketed.
         let published = Date(timeIntervalSince1970: 1_683_048_120)  // antichristone/516, 2023-05-02 17:22 UTC
         let now = Mutex(published.addingTimeInterval(20 * 3600))
-        let r = refresher(clock: { now.withLock { $0 } })
+        let r = refresher(now: { now.withLock { $0 } })
         XCTAssertNil(r.refresh(Source("@antichristone")).error)
         now.withLock { $0 = published.addingTimeInterval(28 * 3600) }
         // The validators would make the second refresh a 304 (no new sample): forget them.

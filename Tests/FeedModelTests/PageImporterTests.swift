@@ -124,10 +124,10 @@ final class PageImporterTests: XCTestCase {
     }
 
     func testStatistics() {
-        let s = ChannelStatistics(channel)
+        let s = ChannelStatistics(channel, clock: SampleFiles.utc)
         XCTAssertEqual(s.postCount, 10)
-        XCTAssertEqual(s.firstDate.map { CivilTime($0).iso }, "2016-10-09 18:53")
-        XCTAssertEqual(s.lastDate.map { CivilTime($0).iso }, "2017-07-30 12:25")
+        XCTAssertEqual(s.firstPost.map { CivilTime($0.date).iso }, "2016-10-09 18:53")
+        XCTAssertEqual(s.lastPost.map { CivilTime($0.date).iso }, "2017-07-30 12:25")
         XCTAssertEqual(s.postsPerWeek ?? 0, 10 / (293.73 / 7), accuracy: 0.01)
         XCTAssertNil(s.viewsTotal, "no post has views")
         XCTAssertNil(s.viewsMean)

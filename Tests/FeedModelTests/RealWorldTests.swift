@@ -88,7 +88,7 @@ final class RealWorldTests: XCTestCase {
     func testRateOverSecondsIsACountNotAWeeklyRate() throws {
         // The real 2019 export: 5 messages within 36 seconds. A weekly rate from that would be 84 000/week.
         let ch = try load("tdesktop/chat-analyser-full-export-2019.json")
-        let s = ChannelStatistics(ch)
+        let s = ChannelStatistics(ch, clock: SampleFiles.utc)
         XCTAssertEqual(s.postCount, 5)
         XCTAssertNil(s.postsPerWeek)
         let rate = try XCTUnwrap(s.postRate)
@@ -109,7 +109,7 @@ final class RealWorldTests: XCTestCase {
         XCTAssertNil(rate(0))
         XCTAssertNil(rate(100, posts: 1))
         // The real RSS feed spans about a day and a quarter: per day, not per week.
-        let rss = ChannelStatistics(try load("rss/plaszeb-geopolitics-telethon.xml"))
+        let rss = ChannelStatistics(try load("rss/plaszeb-geopolitics-telethon.xml"), clock: SampleFiles.utc)
         XCTAssertEqual(rss.postRate?.unit, .day)
         XCTAssertNil(rss.postsPerWeek)
     }
@@ -147,7 +147,7 @@ final class TMeRealWorldTests: XCTestCase {
         let places = Publication.placeDates(ch.publications)
         let newest = ch.publications.indices.sorted { (places[$0], $1) > (places[$1], $0) }.map { ch.publications[$0].id }
         XCTAssertEqual(Array(newest[3...5]), ["fieldnotes/104", "fieldnotes/103", "fieldnotes/102"])
-        XCTAssertEqual(ChannelStatistics(ch).undatedPosts, 1)
+        XCTAssertEqual(ChannelStatistics(ch, clock: SampleFiles.utc).undatedPosts, 1)
     }
 
     func testReactionsPerEmojiAndTheirApproximateSum() throws {
@@ -223,11 +223,11 @@ final class FeedRealWorldTests: XCTestCase {
         XCTAssertEqual(ch.publications[0].links, ["https://ext.example.com/a"])
         XCTAssertEqual(ch.publications[1].links, [])
         // Two of five items link somewhere in their text: not 100 % as when the item link counted.
-        XCTAssertEqual(ChannelStatistics(ch).linkShare, 0.4)
+        XCTAssertEqual(ChannelStatistics(ch, clock: SampleFiles.utc).linkShare, 0.4)
         // The real Telegram bridge feed: its items' links are t.me permalinks, not links of the text.
         let real = try load("rss/plaszeb-geopolitics-telethon.xml")
         XCTAssertTrue(real.publications.allSatisfy { $0.permalink?.hasPrefix("https://t.me/geopolitics_prime/") == true })
-        XCTAssertLessThan(ChannelStatistics(real).linkShare ?? 1, 1)
+        XCTAssertLessThan(ChannelStatistics(real, clock: SampleFiles.utc).linkShare ?? 1, 1)
     }
 
     func testPlainTextKeepsLineBreaksLeadingSpacesAndBlankLines() throws {

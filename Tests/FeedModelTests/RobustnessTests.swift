@@ -52,7 +52,7 @@ final class RobustnessTests: XCTestCase {
                     let channels = try FeedLoader.load(data: damaged)
                     XCTAssertFalse(channels.isEmpty, name)
                     for ch in channels {
-                        _ = ChannelStatistics(ch)
+                        _ = ChannelStatistics(ch, clock: SampleFiles.utc)
                         if let summary = ch.skipped.summary { XCTAssertFalse(summary.contains("\n"), name) }
                     }
                 } catch {

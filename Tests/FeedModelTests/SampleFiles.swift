@@ -1,3 +1,4 @@
+import FeedModel
 import Foundation
 import XCTest
 
@@ -11,6 +12,9 @@ enum SampleFiles {
     }
 
     static let seed = url("durov-channel-page.txt")
+
+    /// Statistics counted in UTC whatever the machine's zone.
+    static let utc = Clock(zone: TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current)
 
     /// A file of the test target's `Resources/` ("rss/plaszeb-geopolitics-telethon.xml"), read from the source
     /// tree so that every importer test finds its fixtures the same way on every platform.

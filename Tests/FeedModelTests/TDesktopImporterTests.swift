@@ -84,7 +84,7 @@ final class TDesktopImporterTests: XCTestCase {
             XCTAssertEqual(channel.publications.filter { !$0.isService }.count, 5)
             XCTAssertEqual(channel.publications.filter(\.isService).count, 1)
             XCTAssertNil(channel.skipped.summary)
-            XCTAssertEqual(ChannelStatistics(channel).postCount, 5)
+            XCTAssertEqual(ChannelStatistics(channel, clock: SampleFiles.utc).postCount, 5)
         }
         let a = channels[0]
         let service = a.publications[0]

@@ -179,7 +179,7 @@ final class StatisticsPaneTests: XCTestCase {
             let mark = first.lines[stats.maxY - 1]
             XCTAssertTrue(mark.contains("more row"), "\(size): a mark says more rows are below: \(mark)")
             let rows = everyRow(&s).joined(separator: "\n")
-            let report = Report(s.channel.channel, s.channel.stats, clock: Fixture.utc, sample: s.channel.selectedPost)
+            let report = Report(s.channel.channel, s.channel.stats, clock: Fixture.utc)
             for label in report.series.map(\.label) where !label.isEmpty {
                 XCTAssertTrue(rows.contains(label), "\(size) \(s.channel.channel.title): \(label) reachable")
             }

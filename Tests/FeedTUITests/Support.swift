@@ -19,7 +19,7 @@ enum Fixture {
     nonisolated(unsafe) static var library: Library?
 
     /// Imports the channels into a fresh library, opens them as the browser does (with the user's `marks` by
-    /// channel key), and presses the keys.
+    /// channel key), and presses the keys. The library counts the statistics on `clock`, as the browser's does.
     /// Screens are compared in UTC whatever the machine's zone.
     static let utc = Clock(zone: TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current)
 
@@ -30,7 +30,7 @@ enum Fixture {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-fixture-\(UUID().uuidString)").path
         let size = Size(width: width, height: height)
         do {
-            let opened = try Library(path: folder + "/library.sqlite")
+            let opened = try Library(path: folder + "/library.sqlite", clock: clock)
             library = opened
             for (key, m) in marks {
                 try opened.setRating(m.rating, channel: key)

@@ -10,7 +10,7 @@ enum StatsPane {
         let view = state.channel
         let x = area.x + 1
         let width = area.width - 2
-        grid.put(summary(view.channel, view.stats), x: x, y: area.y, limit: width)
+        grid.put(summary(view.channel, view.stats, pending: view.pending(on: state.clock)), x: x, y: area.y, limit: width)
         let lines = lines(view, clock: state.clock, width: width, theme: theme)
         let rows = area.height - 1
         let top = max(0, min(view.statsTop, lines.count - rows))
@@ -36,15 +36,16 @@ enum StatsPane {
     /// room for it beside 80 columns, else below.
     static func lines(_ view: ChannelView, clock: Clock, width fullWidth: Int, theme: Theme) -> [StyledLine] {
         var width = fullWidth
-        let rhythm = view.stats.postCount > 0 ? Report.rhythmLines(view.stats) : []
+        let pending = view.pending(on: clock)
+        let rhythm = view.stats.postCount == 0 ? [] : pending.map { [Report.ruler, $0] } ?? Report.rhythmLines(view.stats)
         let rhythmWidth = (rhythm.map(\.displayWidth).max() ?? 0) + 2
         let rhythmBeside = !rhythm.isEmpty && width - rhythmWidth >= 80
         if rhythmBeside { width -= rhythmWidth }
-        let sample = view.window.posts.first { $0.date != nil }
-        let report = Report(view.channel, view.stats, clock: clock, sample: sample, mine: view.userRating, reach: view.reach, sparkWidth: max(8, width - 20))
+        let report = Report(
+            view.channel, view.stats, clock: clock, pending: pending, mine: view.userRating, reach: view.reach, sparkWidth: max(8, width - 20))
         let columns = max(1, min(4, width / 40))
         // Values the summary line already shows in full are not repeated in columns.
-        let summaryLine = summary(view.channel, view.stats)
+        let summaryLine = summary(view.channel, view.stats, pending: pending)
         let shown = columns > 1 && summaryLine.displayWidth <= fullWidth ? summaryLabels(view.channel) : []
         let values = report.values.filter { !shown.contains($0.label) }
         let labelWidth = (report.values + report.series).map(\.label.displayWidth).max() ?? 0
@@ -92,7 +93,8 @@ enum StatsPane {
         return labels
     }
 
-    static func summary(_ ch: Channel, _ s: ChannelStatistics) -> String {
+    /// `pending` stands for the weekly sparkline while it is counted on this run's clock.
+    static func summary(_ ch: Channel, _ s: ChannelStatistics, pending: String? = nil) -> String {
         let c = ch.counters
         var parts: [String] = []
         if let subs = ch.subscribers { parts.append("subscribers \(Fmt.count(subs))") }
@@ -104,7 +106,7 @@ enum StatsPane {
         if c.mentionsIn != nil || c.mentionsFrom != nil || c.forwardedChannels != nil {
             parts.append("mentions \(Fmt.count(c.mentionsIn)) · \(Fmt.count(c.mentionsFrom)) · \(Fmt.count(c.forwardedChannels))")
         }
-        parts.append(Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: 16)))
+        parts.append(pending ?? Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: 16)))
         return parts.joined(separator: " · ")
     }
 }
@@ -119,13 +121,14 @@ struct Report {
     var values: [Row]
     var series: [Row]
 
-    /// Posts by weekday (rows) and hour (columns), in the zone each post was written in (UTC when unknown):
-    /// a ruler line, then Mon…Sun shaded from `·` (none) to `█` (the busiest hour).
+    static let ruler = "hour 0     6     12    18"
+
+    /// Posts by weekday (rows) and hour (columns), on the clock the statistics were counted on: a ruler line,
+    /// then Mon…Sun shaded from `·` (none) to `█` (the busiest hour).
     static func rhythmLines(_ s: ChannelStatistics) -> [String] {
         let top = s.weekdayHour.flatMap { $0 }.max() ?? 0
         let shades = Array("░▒▓█")
         let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        let ruler = "hour 0     6     12    18"
         return [ruler] + zip(days, s.weekdayHour).map { day, hours in
             day + "  " + String(hours.map { n -> Character in
                 guard n > 0, top > 0 else { return "·" }
@@ -134,9 +137,12 @@ struct Report {
         }
     }
 
-    /// The statistics keep first and last as instants; a source gives its posts' times one way (zoned, or wall
-    /// clocks), so `sample`, a dated post of the channel, says how to show them.
-    init(_ ch: Channel, _ s: ChannelStatistics, clock: Clock, sample: Publication?, mine: Int? = nil, reach: ViewReach? = nil, sparkWidth: Int = 52) {
+    /// `s` counted on `clock`, or `pending` standing for the values that depend on the clock (the weekly series)
+    /// while they are counted on it.
+    init(
+        _ ch: Channel, _ s: ChannelStatistics, clock: Clock, pending: String? = nil, mine: Int? = nil, reach: ViewReach? = nil,
+        sparkWidth: Int = 52
+    ) {
         let c = ch.counters
         let about = s.viewsApproximate ? "≈" : ""
         values = [
@@ -147,8 +153,9 @@ struct Report {
             Row(label: "mentions from", value: Fmt.count(c.mentionsFrom)),
             Row(label: "forwarded channels", value: Fmt.count(c.forwardedChannels)),
             Row(label: "posts", value: String(s.postCount) + (s.undatedPosts > 0 ? " (\(s.undatedPosts) without date)" : "")),
-            Row(label: "first post", value: s.firstDate.map { clock.civil($0, like: sample).iso } ?? Fmt.unknown),
-            Row(label: "last post", value: s.lastDate.map { clock.civil($0, like: sample).iso } ?? Fmt.unknown),
+            // Each at its own post's offset under the post rule; statistics of an older feedtui lack them until counted.
+            Row(label: "first post", value: s.firstPost.map { clock.civil($0).iso } ?? pending ?? Fmt.unknown),
+            Row(label: "last post", value: s.lastPost.map { clock.civil($0).iso } ?? pending ?? Fmt.unknown),
             Row(label: "post rate", value: Fmt.rate(s.postRate)),
             Row(label: "views total", value: s.viewsTotal.map { about + Fmt.grouped($0) } ?? Fmt.unknown),
             Row(label: "views mean", value: s.viewsMean.map { about + Fmt.grouped(Int64($0.rounded())) } ?? Fmt.unknown),
@@ -163,12 +170,12 @@ struct Report {
         ]
         // The rating's text is long ("★★★★☆ 4.0 (12 votes) · yours: 4"): it gets a full-width row.
         series = [
-            Row(label: "dates in", value: sample?.wallClock == true ? "the source's own wall-clock times (it gave no zone)" : clock.description),
+            Row(label: "dates in", value: s.firstPost?.wallClock == true ? "the source's own wall-clock times (it gave no zone)" : clock.description),
             Row(label: "rating", value: RatingText.text(ch.rating, mine: mine)),
-            Row(label: "posts/week", value: Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: sparkWidth)))
+            Row(label: "posts/week", value: pending ?? Fmt.sparkline(Fmt.buckets(s.postsByWeek.map { Int64($0) }, width: sparkWidth)))
         ]
         if s.postsWithViews > 0 {
-            series.append(Row(label: "views/week", value: Fmt.sparkline(Fmt.buckets(s.viewsByWeek, width: sparkWidth))))
+            series.append(Row(label: "views/week", value: pending ?? Fmt.sparkline(Fmt.buckets(s.viewsByWeek, width: sparkWidth))))
         }
         for (i, p) in s.topPosts.enumerated() {
             series.append(Row(
