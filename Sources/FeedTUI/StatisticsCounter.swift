@@ -3,8 +3,8 @@ import FeedModel
 import Foundation
 import Synchronization
 
-/// Counts statistics again beside the event loop (`.countStatistics`): it reads a whole channel, seconds at a
-/// million posts, so the screen never waits for it. Each answer comes back as an event the loop drains.
+/// Counts statistics again beside the event loop (`.countStatistics`): it reads every post of a channel, which
+/// the screen must never wait for. Each answer comes back as an event the loop drains.
 final class StatisticsCounter: Sendable {
     let library: Library
     private let queue = DispatchQueue(label: "feedtui.statistics")

@@ -367,6 +367,40 @@ final class LibraryTests: XCTestCase {
         XCTAssertEqual(try library.searchAll(query: "москва", limit: 1).matches.count, 1)
     }
 
+    /// Statistics are counted on the clock of the run that imports; opened on another clock (another TZ, or
+    /// `--dates post`) they say so, and counted again they follow that clock and are kept for the next open.
+    func testStatisticsCountedOnAnotherClockAreCountedAgainAndKept() throws {
+        let utc = Clock(zone: try XCTUnwrap(TimeZone(identifier: "UTC")))
+        let tokyo = Clock(zone: try XCTUnwrap(TimeZone(identifier: "Asia/Tokyo")))
+        let post = Clock(rule: .post, zone: try XCTUnwrap(TimeZone(identifier: "America/New_York")))
+        let resources = Self.root.appendingPathComponent("Tests/FeedModelTests/Resources")
+        for (name, first, second) in [
+            ("rss/plaszeb-geopolitics-telethon.xml", utc, tokyo), ("tdesktop/pachum-guzel-channel.json", utc, post),
+            ("realworld/rss-1.0.rdf", tokyo, post),
+        ] {
+            try? FileManager.default.removeItem(atPath: folder)
+            let channel = try XCTUnwrap(try FeedLoader.load(path: resources.appendingPathComponent(name).path).first)
+            let id = try XCTUnwrap(try Library(path: path, clock: first).importChannels([channel]).first)
+            let onFirst = ChannelStatistics(channel, clock: first)
+            let onSecond = ChannelStatistics(channel, clock: second)
+            XCTAssertNotEqual(onFirst.weekdayHour, onSecond.weekdayHour, "\(name): the two clocks give two rhythms")
+
+            let later = try Library(path: path, clock: second)
+            let stale = try XCTUnwrap(try later.channel(id)).statistics
+            XCTAssertEqual(stale, onFirst, name)
+            XCTAssertEqual(stale.clockID, first.id, "\(name): the statistics say which clock they were counted on")
+            let counted = try later.countStatistics(channel: id, clock: second)
+            XCTAssertEqual(counted, onSecond, name)
+            XCTAssertEqual(counted.clockID, second.id)
+            XCTAssertEqual(try XCTUnwrap(try Library(path: path, clock: second).channel(id)).statistics, onSecond, "\(name): kept for the next open")
+        }
+        // The last one, rss-1.0.rdf, on each post's own offset: Sat 2000-01-01 12:00 (+00:00), Sun 2000-01-02 09:30 (+01:00).
+        let rdf = try Library(path: path, clock: post).channels()[0].statistics
+        XCTAssertEqual(rdf.weekdayHour[5][12], 1)
+        XCTAssertEqual(rdf.weekdayHour[6][9], 1)
+        XCTAssertEqual(rdf.lastPost.map { post.civil($0).iso }, "2000-01-02 09:30", "the last post at its own offset")
+    }
+
     /// The statistics kept on import equal those computed from the parsed file, for the seed and every test file.
     func testStoredStatisticsEqualTheComputedOnes() throws {
         let library = try Library(path: path)

@@ -217,3 +217,66 @@ final class BackgroundLoadTests: XCTestCase {
         XCTAssertNil(try library.channel(shown.channel))
     }
 }
+
+/// The browser on a library whose statistics were counted on another clock than the run's.
+final class StatisticsClockTests: XCTestCase {
+    func testStatisticsOfAnotherClockShowAsCountingUntilTheCountComesBack() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-clock-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let seed = try Fixture.seed()[0]
+        // Imported by a run in UTC; browsed by one in Tokyo.
+        let id = try XCTUnwrap(try Library(path: folder + "/library.sqlite", clock: Fixture.utc).importChannels([seed]).first)
+        let tokyo = Clock(zone: try XCTUnwrap(TimeZone(identifier: "Asia/Tokyo")))
+        let library = try Library(path: folder + "/library.sqlite", clock: tokyo)
+        let view = try XCTUnwrap(try LibraryEffects.view(id, library: library, sort: .newest))
+        let size = Size(width: 200, height: 50)
+        var state = AppState(channels: [view], size: size, useColor: false, clock: tokyo)
+
+        let asked = LibraryEffects.drive(&state, .resize(size), library: library)
+        XCTAssertEqual(asked, [.countStatistics(channel: id, clock: tokyo)])
+        XCTAssertEqual(state.channel.statisticsCount, .counting)
+        var screen = Screen.render(state).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("posts/week         counting…"), screen)
+        XCTAssertTrue(screen.contains("dates in           local time, Asia/Tokyo"), "the pane says the run's clock")
+        XCTAssertFalse(screen.contains("Sun  "), "no rhythm of another clock")
+        XCTAssertEqual(LibraryEffects.drive(&state, .key(.char("j")), library: library), [], "asked once")
+
+        // The runtime's counter, on a thread of its own.
+        let counter = StatisticsCounter(library: library)
+        XCTAssertTrue(counter.start(asked[0]))
+        var answers: [Event] = []
+        let deadline = Date().addingTimeInterval(30)
+        while answers.isEmpty, Date() < deadline {
+            usleep(2_000)
+            answers = counter.drain()
+        }
+        let onTokyo = ChannelStatistics(seed, clock: tokyo)
+        XCTAssertEqual(answers, [.statisticsCounted(channel: id, .success(onTokyo))])
+        XCTAssertEqual(LibraryEffects.drive(&state, answers[0], library: library), [], "nothing more to count")
+        XCTAssertNil(state.channel.statisticsCount)
+        XCTAssertEqual(state.channel.stats, onTokyo)
+        screen = Screen.render(state).lines.joined(separator: "\n")
+        XCTAssertFalse(screen.contains("counting…"), screen)
+        for line in Report.rhythmLines(onTokyo) { XCTAssertTrue(screen.contains(line), "the rhythm on Tokyo's clock: \(line)\n\(screen)") }
+        XCTAssertNotEqual(Report.rhythmLines(onTokyo), Report.rhythmLines(ChannelStatistics(seed, clock: Fixture.utc)))
+        XCTAssertEqual(try library.channel(id)?.statistics, onTokyo, "kept: the next open on this clock is instant")
+    }
+
+    func testACountThatFailsShowsUnknownAndIsNotAskedAgain() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-clock-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let id = try XCTUnwrap(try Library(path: folder + "/library.sqlite", clock: Fixture.utc).importChannels(try Fixture.seed()).first)
+        let post = Clock(rule: .post)
+        let library = try Library(path: folder + "/library.sqlite", clock: post)
+        let view = try XCTUnwrap(try LibraryEffects.view(id, library: library, sort: .newest))
+        let size = Size(width: 200, height: 50)
+        var state = AppState(channels: [view], size: size, useColor: false, clock: post)
+        XCTAssertEqual(LibraryEffects.drive(&state, .resize(size), library: library), [.countStatistics(channel: id, clock: post)])
+        LibraryEffects.drive(&state, .statisticsCounted(channel: id, .failure(LibraryError("cannot count the statistics: disk I/O error"))), library: library)
+        XCTAssertEqual(state.channel.statisticsCount, .failed)
+        let screen = Screen.render(state).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("posts/week         —"), screen)
+        XCTAssertTrue(screen.contains("cannot count the statistics: disk I/O error"), "said in the status line")
+        XCTAssertEqual(LibraryEffects.drive(&state, .key(.char("j")), library: library), [], "not asked again")
+    }
+}

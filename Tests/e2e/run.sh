@@ -359,6 +359,27 @@ check "TZ=Asia/Tokyo: stats say the zone" sh -c "TZ=Asia/Tokyo '$BIN' stats '$TM
 check "TZ=Asia/Tokyo: the post header agrees" sh -c "TZ=Asia/Tokyo '$BIN' screen '$TMP/clock.json' | grep -q 'March 11, 2024 05:15'"
 check "--dates post: the post's own offset" sh -c "TZ=Asia/Tokyo '$BIN' stats --dates post '$TMP/clock.json' | grep -q '^first post  *2024-03-10 23:15$' && TZ=Asia/Tokyo '$BIN' screen --dates post '$TMP/clock.json' | grep -q 'March 10, 2024 23:15'"
 
+# Posts written at two offsets (rss-1.0.rdf: 2000-01-01 12:00 +00:00, 2000-01-02 08:30Z at +01:00): every number of
+# the statistics follows the run's clock, the first and last post each at its own offset under --dates post.
+RDF="$RES/realworld/rss-1.0.rdf"
+check "TZ=Asia/Tokyo: first and last post in local time" sh -c "TZ=Asia/Tokyo '$BIN' stats '$RDF' | grep -qx 'first post  *2000-01-01 21:00' && TZ=Asia/Tokyo '$BIN' stats '$RDF' | grep -qx 'last post  *2000-01-02 17:30'"
+check "TZ=Asia/Tokyo: the rhythm in local time" sh -c "TZ=Asia/Tokyo '$BIN' stats '$RDF' | grep -qxE 'Sat  ·{21}█·{2}' && TZ=Asia/Tokyo '$BIN' stats '$RDF' | grep -qxE 'Sun  ·{17}█·{6}'"
+check "--dates post: each post at its own offset" sh -c "TZ=Asia/Tokyo '$BIN' stats --dates post '$RDF' | grep -qx 'first post  *2000-01-01 12:00' && TZ=Asia/Tokyo '$BIN' stats --dates post '$RDF' | grep -qx 'last post  *2000-01-02 09:30'"
+check "--dates post: the rhythm at each post's offset" sh -c "TZ=Asia/Tokyo '$BIN' stats --dates post '$RDF' | grep -qxE 'Sat  ·{12}█·{11}' && TZ=Asia/Tokyo '$BIN' stats --dates post '$RDF' | grep -qxE 'Sun  ·{9}█·{14}'"
+# The browser on a library whose statistics were counted on another clock counts them again beside the loop and
+# keeps them: opened in UTC, then with --dates post (the pane is in the pane's zone, UTC).
+run_feedtui "$BIN --library $TMP/clock.sqlite $RDF"
+check "the browser in UTC: the rhythm in UTC" wait_for "Sun  ·{8}█·{15}"
+check "the browser in UTC: the last post in UTC" wait_for "last post +2000-01-02 08:30 "
+keys q
+run_feedtui "$BIN --dates post --library $TMP/clock.sqlite $RDF"
+check "the browser with --dates post: the rhythm counted again at each post's offset" wait_for "Sun  ·{9}█·{14}"
+check "the browser with --dates post: the last post at its own offset" wait_for "last post +2000-01-02 09:30 "
+keys q
+wait_for "^EXIT=0"
+# The closing feedtui checkpoints its WAL: sqlite3 waits for that instead of answering "database is locked".
+check "the library keeps the statistics counted on the post clock" sh -c "sqlite3 -cmd '.timeout 10000' '$TMP/clock.sqlite' \"SELECT statistics FROM channel WHERE status = 'live'\" | grep -q '\"clockID\":\"post\"'"
+
 # A native file written by another tool (Python's json.dump keeps its own key order) is still recognised.
 "$BIN" export "$SEED" > "$TMP/sorted.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); json.dump({"format": d["format"], "version": d["version"], "channels": d["channels"]}, open(sys.argv[2], "w"))' "$TMP/sorted.json" "$TMP/python.json"
