@@ -25,7 +25,7 @@ struct Home: Equatable {
     var cursor = 0
     var top = 0
     var tag: String?
-    /// The clock the "3 h ago" texts are measured against (set when the rows arrive).
+    /// The time the "3 h ago" texts are measured from (set when the rows arrive).
     var now = Date()
 
     var visible: [HomeRow] {
