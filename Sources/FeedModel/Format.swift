@@ -85,7 +85,9 @@ public enum FeedLoader {
             let regular = (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
             if regular {
                 do {
-                    data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+                    // Mapped, so that the importers start at once on a file of gigabytes and the pages read are
+                    // the kernel's to drop (`.mappedIfSafe` reads the whole file into memory here first).
+                    data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
                 } catch {
                     throw FeedError("cannot read: \(error.localizedDescription)", source: path)
                 }
