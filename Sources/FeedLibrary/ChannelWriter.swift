@@ -23,6 +23,12 @@ final class SourceImport: PostSink {
     func begin(channel: Int, header: Channel) {
         guard failure == nil else { return }
         do throws(LibraryError) {
+            // The channels before this one have all their posts: written and reported first, so that they are
+            // shown in the source's order.
+            for earlier in writers.keys.sorted() {
+                try writers[earlier]?.flush()
+                try writers[earlier]?.collect(wait: true)
+            }
             writers[channel] = try writer(header, streamed: true)
         } catch {
             failure = error

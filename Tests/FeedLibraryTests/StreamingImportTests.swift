@@ -139,6 +139,29 @@ final class StreamingImportTests: XCTestCase {
         }
     }
 
+    func testTheChannelsOfAFileAreShownInItsOrder() throws {
+        // The first channel's last 100 posts are not a batch yet when the second one starts; the second is long
+        // enough for its first batch to be reported while it is read.
+        var first = LibraryTests.generated(300)
+        first.handle = "first"
+        var second = LibraryTests.generated(Library.firstBatch + 2 * Library.batch)
+        second.handle = "second"
+        let path = try write([first, second], "two.json")
+        let library = try Library(path: folder + "/a.sqlite")
+        var order: [Int64] = []
+        var countsWhenSecondStarts: Int?
+        let ids = try streamed(path, into: library) { p in
+            if order.last != p.channel {
+                order.append(p.channel)
+                if order.count == 2 { countsWhenSecondStarts = (try? library.channel(order[0]))?.postCount }
+            }
+            return true
+        }
+        // (Once the file is read, each channel is put in order in turn: the reports alternate again then.)
+        XCTAssertEqual(Array(order.prefix(2)), ids, "the first channel is reported first, then the second")
+        XCTAssertEqual(countsWhenSecondStarts, 300, "the first channel is whole in the library when the second starts")
+    }
+
     func testCancellingWhileTheFileIsReadLeavesTheOldContent() throws {
         let library = try Library(path: folder + "/a.sqlite")
         let path = try bigRSS(copies: 30)
