@@ -180,18 +180,30 @@ extension Library {
         return (ch, state)
     }
 
-    /// Positions, ascending, of the channel's posts the user has not read.
-    public func unreadPositions(channel id: Int64, key: String, order: PostOrder) throws(LibraryError) -> [Int] {
+    /// The position of the first post the user has not read after `position` in an order (round to the first),
+    /// and how many are unread. Both stop early: the walk along the order's index at the first unread post, the
+    /// count at the read marks — a channel of a million posts answers as fast as one of ten.
+    public func nextUnread(channel id: Int64, key: String, order: PostOrder, after position: Int) throws(LibraryError) -> (position: Int?, unread: Int) {
         let column = Self.column(order)
         return try read("find unread posts") { db in
-            try Int.fetchAll(
-                db,
-                sql: """
-                    SELECT p.\(column) FROM post p
-                    WHERE p.channel = ? AND NOT EXISTS (SELECT 1 FROM readMark r WHERE r.channelKey = ? AND r.postID = p.id)
-                    ORDER BY p.\(column)
-                    """,
-                arguments: [id, key])
+            let first = { (from: Int) throws -> Int? in
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT p.\(column) FROM post p
+                        WHERE p.channel = ? AND p.\(column) >= ?
+                            AND NOT EXISTS (SELECT 1 FROM readMark r WHERE r.channelKey = ? AND r.postID = p.id)
+                        ORDER BY p.\(column) LIMIT 1
+                        """,
+                    arguments: [id, from, key])
+            }
+            let total = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [id]) ?? 0
+            let read =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM readMark r CROSS JOIN post p ON p.channel = ? AND p.id = r.postID WHERE r.channelKey = ?",
+                    arguments: [id, key]) ?? 0
+            return (try first(position + 1) ?? first(0), total - read)
         }
     }
 }

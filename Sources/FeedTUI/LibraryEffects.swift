@@ -49,9 +49,9 @@ enum LibraryEffects {
             return .readMarks(key: key, read: try library.marks(channel: key).read)
         case .markUnread(let channel, let post):
             try library.markUnread(post, channel: channel)
-        case .findUnread(let channel, let key, let order):
-            return .located(
-                channel: channel, order: order, goal: .nextUnread, positions: try library.unreadPositions(channel: channel, key: key, order: order))
+        case .findUnread(let channel, let key, let order, let after):
+            let (position, unread) = try library.nextUnread(channel: channel, key: key, order: order, after: after)
+            return .foundUnread(channel: channel, order: order, position: position, unread: unread)
         case .saveRating(let channel, let stars):
             try library.setRating(stars, channel: channel)
         case .markRead(let channel, let post):

@@ -114,7 +114,7 @@ func liveAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
         return startRefresh(&state, [source])
     case .nextUnread:
-        return [.findUnread(channel: state.channel.stored.id, key: state.channel.key, order: state.channel.sort)]
+        return [.findUnread(channel: state.channel.stored.id, key: state.channel.key, order: state.channel.sort, after: state.channel.selected)]
     case .toggleRead:
         guard let post = state.channel.selectedPost else { return [] }
         if state.channel.read.remove(post.id) != nil {

@@ -11,6 +11,8 @@ enum Event: Equatable {
     case window(channel: Int64, PostWindow)
     case searched(channel: Int64, query: String, order: PostOrder, matches: [Int])
     case located(channel: Int64, order: PostOrder, goal: LocateGoal, positions: [Int])
+    /// The next unread post after the selection (nil: none is unread), and how many are unread.
+    case foundUnread(channel: Int64, order: PostOrder, position: Int?, unread: Int)
     /// A first import goes on in the background: posts committed so far.
     case importProgress(ImportProgress)
     /// The channel as the library now holds it (its import ended).
@@ -45,8 +47,6 @@ enum LocateGoal: Equatable {
     case select
     /// Jump to the next of these posts after the selection (bookmarks).
     case nextBookmark
-    /// Jump to the next of these posts after the selection (unread posts).
-    case nextUnread
 }
 
 enum MouseEvent: Equatable {
@@ -85,8 +85,8 @@ enum Effect: Equatable {
     case markAllRead(channel: Int64, key: String)
     case markUnread(channel: String, post: String)
     case loadCurve(channel: String, post: String)
-    /// The positions of the posts not read yet (answered by `.located` with `.nextUnread`).
-    case findUnread(channel: Int64, key: String, order: PostOrder)
+    /// The next post not read yet after a position (answered by `.foundUnread`).
+    case findUnread(channel: Int64, key: String, order: PostOrder, after: Int)
     /// Count a channel's statistics on `clock` from all its posts, beside the event loop, and keep them in the
     /// library (answered by `.statisticsCounted`).
     case countStatistics(channel: Int64, clock: Clock)
@@ -182,16 +182,26 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         switch goal {
         case .select:
             if let p = positions.first { select(&state, p) }
-        case .nextBookmark, .nextUnread:
+        case .nextBookmark:
             // The next of these posts after the selection, round to the first.
             guard let next = positions.first(where: { $0 > state.channel.selected }) ?? positions.first else {
-                state.status = goal == .nextBookmark ? "no bookmarks — m bookmarks a post" : "no unread posts"
+                state.status = "no bookmarks — m bookmarks a post"
                 return []
             }
             select(&state, next)
-            state.status = goal == .nextBookmark
-                ? "bookmark \((positions.firstIndex(of: next) ?? 0) + 1)/\(positions.count)" : "\(positions.count) unread"
+            state.status = "bookmark \((positions.firstIndex(of: next) ?? 0) + 1)/\(positions.count)"
         }
+        updateCurrentMatch(&state)
+        clampScroll(&state)
+        return []
+    case .foundUnread(let id, let order, let position, let unread):
+        guard state.channel.stored.id == id, state.channel.sort == order else { return [] }
+        guard let position else {
+            state.status = "no unread posts"
+            return []
+        }
+        select(&state, position)
+        state.status = "\(unread) unread"
         updateCurrentMatch(&state)
         clampScroll(&state)
         return []

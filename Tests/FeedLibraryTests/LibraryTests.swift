@@ -313,6 +313,31 @@ final class LibraryTests: XCTestCase {
         return Channel(title: "Generated", handle: "generated", publications: posts)
     }
 
+    /// The next unread post and the unread count, against the read marks looked at one by one, in every order,
+    /// from every kind of place (before, between and after the unread posts, round to the first).
+    func testTheNextUnreadPostIsTheOneAfterTheSelectionRoundToTheFirst() throws {
+        let library = try Library(path: path)
+        let ch = Self.generated(600)
+        let id = try XCTUnwrap(try library.importChannels([ch]).first)
+        let key = try XCTUnwrap(try library.channel(id)).key
+        for (n, p) in ch.publications.enumerated() where n % 7 != 3 { try library.markRead(p.id, channel: key) }
+        // A mark of a post the channel does not have is not counted.
+        try library.markRead("gone", channel: key)
+        for order in PostOrder.allCases {
+            let ids = order.arrange(ch.publications).map { ch.publications[$0].id }
+            let unread = ids.indices.filter { Int(ids[$0].dropFirst())! % 7 == 3 }
+            for after in [-1, 0, unread[0], unread[5] - 1, unread[40], unread.last!, 599] {
+                let got = try library.nextUnread(channel: id, key: key, order: order, after: after)
+                XCTAssertEqual(got.position, unread.first { $0 > after } ?? unread.first, "\(order) after \(after)")
+                XCTAssertEqual(got.unread, unread.count)
+            }
+        }
+        try library.markAllRead(channel: key, channelID: id)
+        let none = try library.nextUnread(channel: id, key: key, order: .newest, after: 10)
+        XCTAssertNil(none.position)
+        XCTAssertEqual(none.unread, 0)
+    }
+
     func testWindowsFollowTheOrdersOfTheListAtEveryOffset() throws {
         let library = try Library(path: path)
         let ch = Self.generated(700)
