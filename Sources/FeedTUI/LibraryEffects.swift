@@ -51,7 +51,7 @@ enum LibraryEffects {
             try library.markUnread(post, channel: channel)
         case .findUnread(let channel, let key, let order, let after):
             let (position, unread) = try library.nextUnread(channel: channel, key: key, order: order, after: after)
-            return .foundUnread(channel: channel, order: order, position: position, unread: unread)
+            return .located(channel: channel, order: order, goal: .nextUnread(unread: unread), positions: position.map { [$0] } ?? [])
         case .saveRating(let channel, let stars):
             try library.setRating(stars, channel: channel)
         case .markRead(let channel, let post):

@@ -11,8 +11,6 @@ enum Event: Equatable {
     case window(channel: Int64, PostWindow)
     case searched(channel: Int64, query: String, order: PostOrder, matches: [Int])
     case located(channel: Int64, order: PostOrder, goal: LocateGoal, positions: [Int])
-    /// The next unread post after the selection (nil: none is unread), and how many are unread.
-    case foundUnread(channel: Int64, order: PostOrder, position: Int?, unread: Int)
     /// A first import goes on in the background: posts committed so far.
     case importProgress(ImportProgress)
     /// The channel as the library now holds it (its import ended).
@@ -47,6 +45,8 @@ enum LocateGoal: Equatable {
     case select
     /// Jump to the next of these posts after the selection (bookmarks).
     case nextBookmark
+    /// Jump to the post found, the next unread one after the selection; `unread` is how many there are.
+    case nextUnread(unread: Int)
 }
 
 enum MouseEvent: Equatable {
@@ -85,7 +85,7 @@ enum Effect: Equatable {
     case markAllRead(channel: Int64, key: String)
     case markUnread(channel: String, post: String)
     case loadCurve(channel: String, post: String)
-    /// The next post not read yet after a position (answered by `.foundUnread`).
+    /// The next post not read yet after a position (answered by `.located` with `.nextUnread`).
     case findUnread(channel: Int64, key: String, order: PostOrder, after: Int)
     /// Count a channel's statistics on `clock` from all its posts, beside the event loop, and keep them in the
     /// library (answered by `.statisticsCounted`).
@@ -190,18 +190,14 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
             }
             select(&state, next)
             state.status = "bookmark \((positions.firstIndex(of: next) ?? 0) + 1)/\(positions.count)"
+        case .nextUnread(let unread):
+            guard let next = positions.first else {
+                state.status = "no unread posts"
+                return []
+            }
+            select(&state, next)
+            state.status = "\(unread) unread"
         }
-        updateCurrentMatch(&state)
-        clampScroll(&state)
-        return []
-    case .foundUnread(let id, let order, let position, let unread):
-        guard state.channel.stored.id == id, state.channel.sort == order else { return [] }
-        guard let position else {
-            state.status = "no unread posts"
-            return []
-        }
-        select(&state, position)
-        state.status = "\(unread) unread"
         updateCurrentMatch(&state)
         clampScroll(&state)
         return []
