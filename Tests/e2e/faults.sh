@@ -154,8 +154,8 @@ check "after the kills nothing was set aside" sh -c "! ls '$LIB'.damaged-* '$LIB
 LIB2=$W/shared.sqlite
 cp "$W/v1.json" "$W/ui.json"
 # other*.json: posts under other handles, so that the two browsers write different channels; the second version
-# is ten times larger, so that its import lasts while the first browser is used.
-BIG=$((POSTS * 10))
+# is twenty times larger, so that its import lasts while the first browser is used (imports stream: they got faster).
+BIG=$((POSTS * 20))
 gen "$W/big.json" 2 "$BIG"
 python3 - "$W/v1.json" "$W/other1.json" "$W/big.json" "$W/other2.json" <<'PY'
 import json, sys
