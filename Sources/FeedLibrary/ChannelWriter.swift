@@ -67,30 +67,34 @@ final class SourceImport: PostSink {
         var streamed = writers.sorted { $0.key < $1.key }.map(\.value)
         writers = [:]
         var ids: [Int64] = []
+        // The channel being finished, abandoned with the streamed ones not finished yet on a failure or a cancel.
+        var current: ChannelWriter?
         do throws(LibraryError) {
             for channel in channels {
                 let posts = Library.onePerID(channel.publications)
                 let writer: ChannelWriter
                 if let i = streamed.firstIndex(where: { $0.holds(posts) }) {
-                    writer = streamed[i]
+                    writer = streamed.remove(at: i)
+                    current = writer
                     for dropped in streamed[..<i] { dropped.abandon() }
-                    streamed.removeFirst(i + 1)
+                    streamed.removeFirst(i)
                     writer.total = posts.count
                     try writer.flush()
                     try writer.collect(wait: true)
                 } else {
                     writer = try self.writer(channel, streamed: false)
+                    current = writer
                     writer.total = posts.count
-                    streamed.insert(writer, at: 0)  // abandoned with the others on failure
                     try write(posts, with: writer)
-                    streamed.removeFirst()
                 }
                 ids.append(
                     try writer.finish(channel, posts: posts, key: Library.key(of: channel)) { ordered throws(LibraryError) in
                         try report(writer, total: posts.count, ordered: ordered)
                     })
+                current = nil
             }
         } catch {
+            current?.abandon()
             for writer in streamed { writer.abandon() }
             throw error
         }

@@ -186,6 +186,25 @@ final class StreamingImportTests: XCTestCase {
         }
     }
 
+    func testCancellingWhileThePostsArePutInOrderLeavesNothing() throws {
+        let library = try Library(path: folder + "/a.sqlite")
+        let path = try bigRSS(copies: 30)
+        var ordering = 0
+        XCTAssertThrowsError(
+            try streamed(path, into: library) { p in
+                if p.ordered != nil { ordering += 1 }
+                return p.ordered == nil
+            }
+        ) { error in XCTAssertEqual("\(error)", "import cancelled") }
+        XCTAssertEqual(ordering, 1, "cancelled at the first report of the ordering")
+        XCTAssertEqual(try library.channels(), [])
+        try library.pool.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM channel"), 0, "the copy is deleted, not left importing")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 0)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 0)
+        }
+    }
+
     func testAFileThatBreaksAfterItsFirstPostsKeepsWhatTheImporterKeeps() throws {
         let path = try write([LibraryTests.generated(1_000)], "cut.json")
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
