@@ -52,6 +52,18 @@ final class CursesBackend {
             sigemptyset(&action.sa_mask)
             sigaction(sig, &action, nil)
         }
+        // A file being imported is read mapped (FeedLoader): cut short by another program meanwhile, reading past its
+        // new end raises SIGBUS. The terminal is given back and the reason said; the library, written in
+        // transactions, keeps what it had.
+        var bus = sigaction()
+        bus.__sigaction_handler.sa_handler = { _ in
+            endwin()
+            let message: StaticString = "\nfeedtui: a file being read was cut short by another program (SIGBUS); the library keeps what it had\n"
+            _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
+            _exit(1)
+        }
+        sigemptyset(&bus.sa_mask)
+        sigaction(SIGBUS, &bus, nil)
     }
 
     /// Why the terminal cannot show the screen (no cursor addressing, or unknown to terminfo), or nil. Checked

@@ -264,6 +264,19 @@ check "q quits during the import" wait_for "^EXIT=0" 15
 check "the cancelled import left nothing in the library" \
   test "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/large.sqlite" "SELECT count(*) FROM channel WHERE status != 'old'")" = 0
 
+# The feed cut short by another program while it is read (the file is mapped): the terminal comes back with one
+# line, and the library opens afterwards.
+cp "$TMP/large.xml" "$TMP/cut.xml"
+run_feedtui "$BIN --library $TMP/cut.sqlite $TMP/cut.xml"
+check "a feed being read…" wait_for "importing .* [0-9]+% of the file" 30
+truncate -s 4096 "$TMP/cut.xml"
+check "… and cut short meanwhile ends with one line" wait_for "feedtui: a file being read was cut short by another program \\(SIGBUS\\); the library keeps what it had" 30
+quit_and_check_terminal "cut short" 1
+run_feedtui "$BIN --library $TMP/cut.sqlite $SEED"
+check "… the library opens afterwards" wait_for "Durov's Channel" 15
+check "… and nothing of it was set aside" sh -c "! ls '$TMP'/cut.sqlite.damaged-* >/dev/null 2>&1"
+keys q
+
 # Several sources at once, each format detected by content; a channel list switches between them.
 RES="$ROOT/Tests/FeedModelTests/Resources"
 cp "$RES/rss/plaszeb-geopolitics-telethon.xml" "$TMP/feed.data"   # no telling file name
