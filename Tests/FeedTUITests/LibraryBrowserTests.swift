@@ -77,6 +77,35 @@ final class LibraryBrowserTests: XCTestCase {
     }
 
     /// While the first import goes on, the list shows what is in, the bottom line counts it, sorting waits; when
+    /// A file imported while it is read: the bottom line says the share of the file read and the posts so far,
+    /// then that the posts are being put in order.
+    func testAStreamedImportSaysHowMuchOfTheFileIsRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-stream-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/big.json"
+        try NativeJSON.encode([big()]).write(to: URL(fileURLWithPath: file))
+        let library = try Library(path: folder + "/library.sqlite")
+        Fixture.library = library
+        var bottoms: [String] = []
+        var state: AppState?
+        try library.importSource(read: { stream throws(FeedError) in try FeedLoader.load(path: file, stream: stream) }) { p in
+            if state == nil, let view = try? LibraryEffects.view(p.channel, library: library, sort: .newest) {
+                var s = AppState(channels: [view], size: Size(width: 120, height: 40), useColor: false)
+                Fixture.send(&s, .resize(s.size))
+                state = s
+            }
+            guard var s = state else { return true }
+            Fixture.send(&s, .importProgress(p))
+            bottoms.append(Screen.render(s).lines[39])
+            state = s
+            return true
+        }
+        let reading = try XCTUnwrap(bottoms.first)
+        XCTAssertNotNil(reading.range(of: #"importing [█░]{20} \d+% of the file · 200 posts so far — q cancels"#, options: .regularExpression), reading)
+        XCTAssertTrue(bottoms.contains { $0.contains("· putting 5 000 posts in order — q cancels") }, bottoms.joined(separator: "\n"))
+    }
+
     /// it ends, the channel is complete.
     func testAChannelBeingImportedShowsProgressAndIsNeverShownComplete() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-progress-\(UUID().uuidString)").path
