@@ -162,6 +162,40 @@ final class StreamingImportTests: XCTestCase {
         XCTAssertEqual(countsWhenSecondStarts, 300, "the first channel is whole in the library when the second starts")
     }
 
+    /// A Telegram Desktop export streams too: the real channel export with its messages a thousand times over, and
+    /// the real full export of two chats, end as if read whole.
+    func testTelegramDesktopExportsStreamAndEndAsIfReadWhole() throws {
+        let real = try Data(contentsOf: Self.resources.appendingPathComponent("tdesktop/pachum-guzel-channel.json"))
+        var export = try XCTUnwrap(try JSONSerialization.jsonObject(with: real) as? [String: Any])
+        let messages = try XCTUnwrap(export["messages"] as? [[String: Any]])
+        export["messages"] = (0..<1_000).flatMap { copy in
+            messages.map { m in
+                var m = m
+                m["id"] = copy * 10 + ((m["id"] as? Int) ?? 0) % 10
+                return m
+            }
+        }
+        let big = folder + "/export.json"
+        try JSONSerialization.data(withJSONObject: export).write(to: URL(fileURLWithPath: big))
+        for path in [big, Self.resources.appendingPathComponent("tdesktop/chat-analyser-full-export-2019.json").path] {
+            let parsed = try FeedLoader.load(path: path)
+            let streaming = try Library(path: folder + "/s-\(parsed.count).sqlite")
+            var first: ImportProgress?
+            let ids = try streamed(path, into: streaming) { p in
+                first = first ?? p
+                return true
+            }
+            let whole = try Library(path: folder + "/w-\(parsed.count).sqlite")
+            let wholeIDs = try whole.importChannels(parsed)
+            XCTAssertEqual(ids.count, wholeIDs.count)
+            for (a, b) in zip(ids, wholeIDs) { try assertSame(streaming, a, whole, b, queries: ["the", "гуз"]) }
+            if path == big {
+                XCTAssertEqual(parsed[0].publications.count, messages.count * 1_000)
+                XCTAssertNil(first?.total, "the first batch came while the export was read")
+            }
+        }
+    }
+
     func testCancellingWhileTheFileIsReadLeavesTheOldContent() throws {
         let library = try Library(path: folder + "/a.sqlite")
         let path = try bigRSS(copies: 30)

@@ -7,7 +7,7 @@ import Foundation
 /// gives what a lossy importer needs and Foundation's does not: the line of every message (for the skip report),
 /// the messages before the cut of a truncated export, invalid UTF-8 and lone surrogates turned into U+FFFD
 /// instead of rejecting the file, and only one message's tree alive at a time (peak memory on 100 MB exports).
-enum TDesktopImporter: Importer {
+enum TDesktopImporter: StreamingImporter {
     static func recognizes(_ data: Data) -> Bool {
         let head = String(decoding: data.prefix(4096), as: UTF8.self).drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         guard head.first == "{" else { return false }
@@ -26,9 +26,9 @@ enum TDesktopImporter: Importer {
         return hasKey("about") && head.contains("Telegram")
     }
 
-    static func load(_ data: Data) throws(FeedError) -> [Channel] {
+    static func load(_ data: Data, stream: PostStream?) throws(FeedError) -> [Channel] {
         try JSONReader.reading(data) { reader in
-            var walker = Walker(reader: reader)
+            var walker = Walker(reader: reader, stream: stream)
             return walker.run()
         }
     }
@@ -50,14 +50,23 @@ private struct ChatBuilder {
     var skipped = SkipReport()
 
     var channel: Channel {
+        var channel = header
+        channel.publications = publications
+        return channel
+    }
+
+    /// The chat's own fields, without its messages.
+    var header: Channel {
         // A title is needed to show the chat; Saved Messages has no name in the export.
         let title = name ?? (type == "saved_messages" ? "Saved Messages" : id.map { "Chat \($0)" } ?? "Untitled chat")
-        return Channel(title: title, handle: username, publications: publications, skipped: skipped)
+        return Channel(title: title, handle: username, skipped: skipped)
     }
 }
 
 private struct Walker {
     var reader: JSONReader
+    /// Where each message goes as soon as it is read.
+    let stream: PostStream?
     var chats: [ChatBuilder] = []
     var active = 0
     /// The line of the message being read, so that a cut inside it is reported there.
@@ -201,10 +210,16 @@ private struct Walker {
                 chats[active].skipped.record(line: line, "a message is not a JSON object")
                 continue
             }
+            let post: Publication
             do throws(MessageError) {
-                chats[active].publications.append(try MessageReader.publication(fields, position: position))
+                post = try MessageReader.publication(fields, position: position)
             } catch {
                 chats[active].skipped.record(line: line, error.reason)
+                continue
+            }
+            chats[active].publications.append(post)
+            if let stream, !stream.send(post, channel: active, bytesRead: reader.i, header: { chats[active].header }) {
+                throw reader.failure("import cancelled")
             }
         }
     }
