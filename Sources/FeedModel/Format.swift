@@ -84,12 +84,18 @@ public enum FeedLoader {
             guard !isDir.boolValue else { throw FeedError("is a directory, not a feed file", source: path) }
             let regular = (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
             if regular {
-                do {
-                    // Mapped, so that the importers start at once on a file of gigabytes and the pages read are
-                    // the kernel's to drop (`.mappedIfSafe` reads the whole file into memory here first).
-                    data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-                } catch {
-                    throw FeedError("cannot read: \(error.localizedDescription)", source: path)
+                // Mapped, so that the importers start at once on a file of gigabytes and the pages read are the
+                // kernel's to drop (`.mappedIfSafe` reads the whole file into memory here first); read as usual
+                // where it cannot be mapped (an empty file, a file system without mmap).
+                let url = URL(fileURLWithPath: path)
+                if let mapped = try? Data(contentsOf: url, options: .alwaysMapped) {
+                    data = mapped
+                } else {
+                    do {
+                        data = try Data(contentsOf: url)
+                    } catch {
+                        throw FeedError("cannot read: \(error.localizedDescription)", source: path)
+                    }
                 }
             } else {
                 // A pipe or process substitution (`feedtui <(curl …)`): read it to the end.
