@@ -48,18 +48,41 @@ final class RobustnessTests: XCTestCase {
             XCTAssertFalse(data.isEmpty, name)
             for _ in 0..<200 {
                 let damaged = mutate(data, &rng)
+                // Read as the library reads it, handing each post over as it is read: the same outcome, and the
+                // posts handed over are those of the channels kept.
+                let sink = Recorder()
+                let streamed = Result { () throws(FeedError) in try FeedLoader.load(data: damaged, stream: PostStream(sink)) }
                 do {
                     let channels = try FeedLoader.load(data: damaged)
+                    XCTAssertEqual(try? streamed.get(), channels, name)
+                    for ch in channels where !ch.publications.isEmpty {
+                        XCTAssertTrue(sink.posts.isEmpty || sink.posts.values.contains(ch.publications), name)
+                    }
                     XCTAssertFalse(channels.isEmpty, name)
                     for ch in channels {
                         _ = ChannelStatistics(ch, clock: SampleFiles.utc)
                         if let summary = ch.skipped.summary { XCTAssertFalse(summary.contains("\n"), name) }
                     }
                 } catch {
+                    if case .failure(let streamedError) = streamed {
+                        XCTAssertEqual(streamedError, error, name)
+                    } else {
+                        XCTFail("\(name): read whole it fails, streamed it loads")
+                    }
                     XCTAssertFalse(error.description.contains("\n"), "\(name): \(error.description)")
                     XCTAssertFalse(error.description.isEmpty, name)
                 }
             }
+        }
+    }
+
+    /// Keeps what an importer hands over, by channel.
+    private final class Recorder: PostSink {
+        var posts: [Int: [Publication]] = [:]
+        func begin(channel: Int, header: Channel) { posts[channel] = [] }
+        func add(_ post: Publication, channel: Int, bytesRead: Int) -> Bool {
+            posts[channel, default: []].append(post)
+            return true
         }
     }
 
