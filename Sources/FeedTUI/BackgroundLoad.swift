@@ -71,6 +71,9 @@ final class BackgroundLoad: Sendable {
                 $0.reading = nil
                 $0.finished = true
             }
+            // Replaced copies, and those of imports killed long ago, go even when nothing had to be imported this
+            // time (else they wait for the next import). Batch by batch, beside the browser; a quit stops it anywhere.
+            library.collectGarbage()
         }
         thread.stackSize = 8 << 20
         thread.start()

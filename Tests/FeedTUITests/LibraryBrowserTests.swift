@@ -227,6 +227,31 @@ final class BackgroundLoadTests: XCTestCase {
         XCTAssertEqual(broken.failure, "\(folder)/absent.json: no such file")
     }
 
+    func testReplacedCopiesGoEvenWhenNothingIsImported() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-gc-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/channel.json"
+        let posts = (0..<300).map { Publication(id: "p\($0)", date: Date(timeIntervalSince1970: 1_600_000_000 + Double($0) * 60), text: "post \($0)") }
+        try NativeJSON.encode([Channel(title: "Kept", handle: "kept", publications: posts)]).write(to: URL(fileURLWithPath: file))
+        let library = try Library(path: folder + "/library.sqlite")
+        let parse: @Sendable (String, PostStream?) throws(FeedError) -> [Channel] = { path, stream throws(FeedError) in
+            try FeedLoader.load(path: path, stream: stream)
+        }
+        let first = waitUntilFinished(BackgroundLoad(sources: [file], library: library, parse: parse))
+        // Another channel imported twice: its first copy is replaced, left for the garbage collection.
+        let other = Channel(title: "Other", handle: "other", publications: posts)
+        let replaced = try XCTUnwrap(try library.importChannels([other]).first)
+        try library.importChannels([other])
+        XCTAssertNotNil(try library.channel(replaced), "the replaced copy is still there")
+        let again = waitUntilFinished(BackgroundLoad(sources: [file], library: library, parse: parse))
+        XCTAssertEqual(again.ready, first.ready, "nothing imported: the file has not changed")
+        let deadline = Date().addingTimeInterval(30)
+        while try library.channel(replaced) != nil, Date() < deadline { usleep(20_000) }
+        XCTAssertNil(try library.channel(replaced), "the replaced copy is deleted")
+        XCTAssertEqual(try library.channel(first.ready[0])?.postCount, 300, "the live channel is untouched")
+    }
+
     func testCancellingTheFirstImportLeavesNothingHalfImported() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-load-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
