@@ -170,7 +170,10 @@ t new-session -d -s two -x 120 -y 40 \
   "env -i PATH=$PATH HOME=$TMP TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC PS1='$ ' bash --norc --noprofile"
 two() { t capture-pane -p -t two; }
 two_has() { local n=0; while [ $n -lt "${2:-300}" ]; do two | grep -qE -- "$1" && return 0; sleep 0.1; n=$((n + 1)); done; return 1; }
-two_imported() { local n=0; while [ $n -lt "${1:-600}" ]; do two | tail -1 | grep -q "q quit" && return 0; sleep 0.1; n=$((n + 1)); done; return 1; }
+two_imported() {
+  local n=0; while [ $n -lt "${1:-600}" ]; do two | tail -1 | grep -q "q quit" && return 0; sleep 0.1; n=$((n + 1)); done
+  echo "---- the second browser's screen:"; two; return 1
+}
 keys "clear; $BIN --library $LIB2 $W/ui.json; echo EXIT=\$?" Enter
 t send-keys -t two "clear; $BIN --library $LIB2 $W/other1.json; echo EXIT=\$?" Enter
 check "two processes: the first draws its channel" wait_for "Fault fault_a" 60
