@@ -59,7 +59,9 @@ public final class Library: Sendable {
     }
 
     /// Opens and migrates, waiting (as the busy timeout does) while another feedtui creates or migrates the same
-    /// file: SQLite answers BUSY to the switch to WAL without calling the busy handler.
+    /// file: SQLite answers BUSY to the switch to WAL without calling the busy handler, and a migration the other
+    /// one applied between our look at the applied ones and our turn to write fails here ("duplicate column").
+    /// Each migration is a transaction, so trying again skips what the other applied.
     private static func openPool(_ path: String) throws(LibraryError) -> DatabasePool {
         let deadline = Date().addingTimeInterval(10)
         while true {
@@ -67,7 +69,7 @@ public final class Library: Sendable {
                 let pool = try DatabasePool(path: path, configuration: configuration)
                 try migrator.migrate(pool)
                 return pool
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+            } catch let error as DatabaseError where Date() < deadline && error.resultCode != .SQLITE_NOTADB && error.resultCode != .SQLITE_CORRUPT {
                 usleep(50_000)
             } catch {
                 throw LibraryError("cannot open the library \(path): \(reason(error))")

@@ -1,6 +1,7 @@
 import FeedModel
 import Foundation
 import GRDB
+import Synchronization
 import XCTest
 
 @testable import FeedLibrary
@@ -336,6 +337,25 @@ final class LibraryTests: XCTestCase {
         let none = try library.nextUnread(channel: id, key: key, order: .newest, after: 10)
         XCTAssertNil(none.position)
         XCTAssertEqual(none.unread, 0)
+    }
+
+    /// Two feedtui processes starting on one new library at once: both open it, whichever migrates first (each
+    /// migration step the other applied meanwhile is skipped, not applied twice). Two pools in one process are two
+    /// connections to the file, as two processes are.
+    func testTwoOpeningsOfOneNewLibraryAtOnceBothSucceed() throws {
+        for round in 0..<20 {
+            let file = folder + "/race-\(round).sqlite"
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                do throws(LibraryError) {
+                    _ = try Library(path: file)
+                } catch {
+                    failures.withLock { $0.append(error.description) }
+                }
+            }
+            XCTAssertEqual(failures.withLock { $0 }, [], "round \(round)")
+            XCTAssertEqual(try Library(path: file).notice, nil)
+        }
     }
 
     func testWindowsFollowTheOrdersOfTheListAtEveryOffset() throws {
