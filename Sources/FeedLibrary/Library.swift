@@ -235,10 +235,13 @@ public final class Library: Sendable {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
             return try queue.read { db -> Problem? in
-                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                // GRDB creates its (empty) migrations table before the first migration, which marks the file as
+                // feedtui's: another feedtui creating this library right now looks like that for a moment.
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE tbl_name != 'grdb_migrations'") ?? 0
+                let migrated = try db.tableExists("grdb_migrations") ? try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") ?? 0 : 0
                 // A file of another program is never opened for writing.
                 if try Int32.fetchOne(db, sql: "PRAGMA application_id") != applicationID {
-                    if tables == 0 { return nil }
+                    if tables == 0, migrated == 0 { return nil }
                     throw LibraryError("\(path) is an SQLite database of another program, not a feedtui library; it was left untouched — choose another file with --library")
                 }
                 // A full check reads the whole file, seconds for a large library: it runs on small ones; a large

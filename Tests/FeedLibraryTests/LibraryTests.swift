@@ -356,6 +356,18 @@ final class LibraryTests: XCTestCase {
             XCTAssertEqual(failures.withLock { $0 }, [], "round \(round)")
             XCTAssertEqual(try Library(path: file).notice, nil)
         }
+        // The moment the other one has created GRDB's migrations table but not yet marked the file as feedtui's.
+        let creating = folder + "/creating.sqlite"
+        try DatabaseQueue(path: creating).write { db in
+            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        }
+        XCTAssertNoThrow(try Library(path: creating), "a library being created is not taken for another program's")
+        // Another program's file with migrations of its own is still refused.
+        let foreign = folder + "/foreign.sqlite"
+        try DatabaseQueue(path: foreign).write { db in
+            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY); INSERT INTO grdb_migrations VALUES ('v1')")
+        }
+        XCTAssertThrowsError(try Library(path: foreign))
     }
 
     func testWindowsFollowTheOrdersOfTheListAtEveryOffset() throws {
