@@ -124,28 +124,24 @@ extension Library {
             let sink = SourceImport(library: self, progress: progress)
             let stream = PostStream(sink)
             sink.stream = stream
-            let channels: [Channel]
-            do throws(FeedError) {
-                channels = try read(stream)
-            } catch {
-                sink.abandon()
-                collectGarbage()
-                throw sink.failure ?? LibraryError(error.description)
-            }
-            if let failure = sink.failure {
-                sink.abandon()
-                collectGarbage()
-                throw failure
-            }
             do throws(LibraryError) {
+                let channels: [Channel]
+                do throws(FeedError) {
+                    channels = try read(stream)
+                } catch {
+                    throw sink.failure ?? LibraryError(error.description)
+                }
+                if let failure = sink.failure { throw failure }
                 return (try sink.finish(channels), channels.map(Self.key(of:)))
             } catch {
+                // What the failed or cancelled import wrote goes at once.
+                sink.abandon()
                 collectGarbage()
                 throw error
             }
         }
         if let stamp {
-            let list = String(decoding: (try? JSONEncoder().encode(keys)) ?? Data("[]".utf8), as: UTF8.self)
+            let list = Self.list(keys)
             try write("record \(stamp.path)") { db in
                 try db.execute(
                     sql: """
