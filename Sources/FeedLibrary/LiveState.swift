@@ -198,12 +198,7 @@ extension Library {
                     arguments: [id, from, key])
             }
             let total = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [id]) ?? 0
-            let read =
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT count(*) FROM readMark r CROSS JOIN post p ON p.channel = ? AND p.id = r.postID WHERE r.channelKey = ?",
-                    arguments: [id, key]) ?? 0
-            return (try first(position + 1) ?? first(0), total - read)
+            return (try first(position + 1) ?? first(0), total - (try Self.readCount(db, channel: id, key: key)))
         }
     }
 }
