@@ -107,7 +107,10 @@ final class SourceImport: PostSink {
     private func write(_ posts: [Publication], with writer: ChannelWriter) throws(LibraryError) {
         let positions = Positions.final(posts)
         let dates = Publication.placeDates(posts)
-        for i in PostOrder.newest.arrange(posts) {
+        // Newest first from the positions just computed, rather than sorting the posts once more.
+        var newestFirst = [Int](repeating: 0, count: posts.count)
+        for (i, p) in positions.enumerated() { newestFirst[p.newest] = i }
+        for i in newestFirst {
             try writer.add(posts[i], seq: i, date: dates[i].timeIntervalSince1970, positions: positions[i])
             try writer.collect(wait: false)
         }
@@ -207,13 +210,18 @@ final class ChannelWriter {
             pending.append(PostRow(seq: count, post: post, date: date, positions: Positions(provisional: count)))
             count += 1
         }
-        if pending.count >= (committed == 0 && inFlight == nil ? Library.firstBatch : Library.batch) { try flush() }
+        try flushWhenFull()
     }
 
     /// A post read all at once, with its final date and positions.
     func add(_ post: Publication, seq: Int, date: Double, positions: Positions) throws(LibraryError) {
         pending.append(PostRow(seq: seq, post: post, date: date, positions: positions))
         count += 1
+        try flushWhenFull()
+    }
+
+    /// A batch is full: a small first one, so that the first screenful is in at once, then `Library.batch`.
+    private func flushWhenFull() throws(LibraryError) {
         if pending.count >= (committed == 0 && inFlight == nil ? Library.firstBatch : Library.batch) { try flush() }
     }
 
