@@ -56,8 +56,6 @@ final class BackgroundLoad: Sendable {
                         for id in ids { $0.sourceOf[id] = source }
                         $0.importing = nil
                     }
-                    // The copies just replaced go once the new ones are shown.
-                    library.collectGarbage()
                 } catch {
                     state.withLock {
                         $0.failures.append(error.description)
@@ -71,8 +69,9 @@ final class BackgroundLoad: Sendable {
                 $0.reading = nil
                 $0.finished = true
             }
-            // Replaced copies, and those of imports killed long ago, go even when nothing had to be imported this
-            // time (else they wait for the next import). Batch by batch, beside the browser; a quit stops it anywhere.
+            // Replaced copies go once the new ones are shown (the next source's import would start with that too),
+            // and those of imports killed long ago even when nothing had to be imported this time. Batch by batch,
+            // beside the browser; a quit stops it anywhere.
             library.collectGarbage()
         }
         thread.stackSize = 8 << 20
