@@ -6,7 +6,7 @@ import GRDB
 /// another clock), how many posts it has.
 public struct LibraryChannel: Equatable, Sendable {
     public var id: Int64
-    /// What the user's marks are filed under; see `Library.key(of:)`.
+    /// What the user's marks are filed under: the identity of the source it was read from (`Source.key(of:among:)`).
     public var key: String
     /// The channel's fields, what its import skipped and its notice; `publications` is empty (they are read by window).
     public var channel: Channel
@@ -76,7 +76,7 @@ extension Library {
 
     /// The statistics of every post a channel holds, read one at a time in date order (an index's: no sort, and
     /// posts of one date come in the source's order, as in `ChannelStatistics(channel, clock:)`).
-    private static func count(_ db: Database, id: Int64, header: Channel, clock: Clock) throws -> ChannelStatistics {
+    static func count(_ db: Database, id: Int64, header: Channel, clock: Clock) throws -> ChannelStatistics {
         var tally = ChannelStatistics.Tally(clock: clock)
         let records = try Data.fetchCursor(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY oldest", arguments: [id])
         while let record = try records.next() {
@@ -115,7 +115,7 @@ extension Library {
         let postCount: Int = row["postCount"]
         let key: String? = row["key"]
         return LibraryChannel(
-            id: id, key: key ?? Library.key(of: channel), channel: channel, statistics: statistics, postCount: postCount,
+            id: id, key: key ?? "", channel: channel, statistics: statistics, postCount: postCount,
             unread: postCount - (try key.map { try readCount(db, channel: id, key: $0) } ?? 0), complete: (row["status"] as String) == "live")
     }
 

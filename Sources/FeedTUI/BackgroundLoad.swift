@@ -43,7 +43,7 @@ final class BackgroundLoad: Sendable {
                         continue
                     }
                     state.withLock { $0.reading = source }
-                    let ids = try library.importSource(from: stamp, read: { stream throws(FeedError) in try parse(source, stream) }) { progress in
+                    let ids = try library.importSource(Source(source), from: stamp, read: { stream throws(FeedError) in try parse(source, stream) }) { progress in
                         state.withLock {
                             $0.reading = nil
                             $0.importing = progress

@@ -80,7 +80,7 @@ final class LiveWork: Sendable {
         let channels = Dictionary(((try? library.channels()) ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let rows = subscriptions.map { s -> HomeRow in
             let state = states[s.source.text]
-            let ch = (state?.channelKey ?? s.source.expectedKey).flatMap { channels[$0] }
+            let ch = channels[state?.channelKey ?? s.source.identity]
             return HomeRow(
                 source: s.source.text, title: ch.map { Sanitize.line($0.channel.title) } ?? s.source.text, tags: s.tags,
                 channel: ch?.id, key: ch?.key, unread: ch?.unread, total: ch?.postCount, lastRefresh: state?.lastSuccess,
