@@ -8,12 +8,13 @@ extension Library {
     /// version; posts the source no longer lists stay. Only the posts read are written, then the display orders are
     /// brought up to date (rows whose position did not change are not written) and the statistics counted again.
     ///
-    /// Unread means new: a post added here is unread only when it is at least as new as the newest post the channel
-    /// held; one older than that (an older page, a history walk, a gap filled) is marked read.
+    /// Unread means new: a post added here is unread when `allNew` (the posts of a gap, all newer than what the
+    /// channel held when the gap was left) or when it is at least as new as the newest post the channel holds; one
+    /// older than that (an older page, a history walk) is marked read.
     ///
     /// Returns how many posts were new to the channel; nil when the library has no channel for `key` (the caller
     /// imports the source whole: its first refresh).
-    func merge(_ channel: Channel, key: String) throws(LibraryError) -> Int? {
+    func merge(_ channel: Channel, key: String, allNew: Bool) throws(LibraryError) -> Int? {
         let posts = Self.onePerID(channel.publications)
         let dates = Publication.placeDates(posts).map(\.timeIntervalSince1970)
         let coder = NativeRecordCoder()
@@ -22,7 +23,7 @@ extension Library {
         return try write("bring new posts into \(channel.title)") { db -> Int? in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
             else { return nil }
-            let heldNewest = try Double.fetchOne(db, sql: "SELECT date FROM post WHERE channel = ? AND newest = 0", arguments: [id])
+            let heldNewest = allNew ? nil : try Double.fetchOne(db, sql: "SELECT date FROM post WHERE channel = ? AND newest = 0", arguments: [id])
             var nextSeq = (try Int.fetchOne(db, sql: "SELECT max(seq) FROM post WHERE channel = ?", arguments: [id]) ?? -1) + 1
             let find = try db.makeStatement(sql: "SELECT rowid FROM post WHERE channel = ? AND id = ?")
             let update = try db.makeStatement(sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE rowid = ?")

@@ -11,14 +11,18 @@ public final class Refresher: Sendable {
     let environment: [String: String]
     /// The time a refresh is recorded at (a test's own, in tests).
     let now: @Sendable () -> Date
+    /// Pages one refresh reads back to the newest post held (or into a gap) before it leaves the rest for the next
+    /// refresh: 500 pages of about 20 posts, a channel unread for a long time.
+    let pageLimit: Int
 
     public init(
         library: Library, fetcher: Fetcher, environment: [String: String] = ProcessInfo.processInfo.environment,
-        now: @escaping @Sendable () -> Date = Date.init
+        pageLimit: Int = 500, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.library = library
         self.fetcher = fetcher
         self.environment = environment
+        self.pageLimit = pageLimit
         self.now = now
     }
 
@@ -109,10 +113,6 @@ public final class Refresher: Sendable {
         return e.description
     }
 
-    /// Pages a refresh reads back to the newest post held, and pages a gap fill reads, before it stops and
-    /// leaves the rest for the next refresh (500 pages of 20: a channel silent for a long time).
-    public static let pageLimit = 500
-
     private func fetchNewest(_ source: Source, _ state: inout RefreshState, _ report: inout RefreshReport, cancel: Cancellation)
         throws(FeedError)
     {
@@ -166,11 +166,11 @@ public final class Refresher: Sendable {
         do throws(FeedError) {
             while missing.newer > missing.older + 1 {
                 if cancel.isCancelled { throw FeedError("cancelled") }
-                if pages >= Self.pageLimit {
-                    throw FeedError("\(Self.pageLimit) pages read; the rest is read by the next refresh")
+                if pages >= pageLimit {
+                    throw FeedError("stopped after \(pageLimit) older pages; the next refresh reads on")
                 }
                 pages += 1
-                guard let oldest = try page(source, before: missing.newer, &report, cancel: cancel) else {
+                guard let oldest = try page(source, before: missing.newer, &report, allNew: true, cancel: cancel) else {
                     // Nothing before: the channel starts there (or the posts between were deleted).
                     break
                 }
@@ -194,12 +194,15 @@ public final class Refresher: Sendable {
 
     /// Reads and stores the page before post `before`; the smallest message number on it below `before`, nil when
     /// there is none (the channel starts there).
-    private func page(_ source: Source, before: Int, _ report: inout RefreshReport, cancel: Cancellation) throws(FeedError) -> Int? {
+    /// `allNew`: the page is of a gap, whose posts are news (see `Library.merge`).
+    private func page(_ source: Source, before: Int, _ report: inout RefreshReport, allNew: Bool = false, cancel: Cancellation)
+        throws(FeedError) -> Int?
+    {
         guard let url = source.url(before: before, environment: environment),
             case .fetched(let data, _) = try fetcher.fetch(url, cancel: cancel)
         else { return nil }
         let channels = try FeedLoader.load(data: data, format: .tme)
-        report.newPosts += try store(channels, from: source, &report)
+        report.newPosts += try store(channels, from: source, &report, allNew: allNew)
         return Self.numbers(channels).filter { $0 < before }.min()
     }
 
@@ -241,13 +244,14 @@ public final class Refresher: Sendable {
     /// Brings the channels read from `source` into the library, under the source's identity, and records their
     /// posts' counters; returns how many posts are new to the library. A single channel the library holds already
     /// is merged in place (what changed is written); otherwise the source is imported whole.
-    private func store(_ channels: [Channel], from source: Source, _ report: inout RefreshReport, stamp: SourceStamp? = nil)
-        throws(FeedError) -> Int
+    private func store(
+        _ channels: [Channel], from source: Source, _ report: inout RefreshReport, stamp: SourceStamp? = nil, allNew: Bool = false
+    ) throws(FeedError) -> Int
     {
         do {
             let time = now()
             var added = 0
-            if channels.count == 1, stamp == nil, let n = try library.merge(channels[0], key: source.identity) {
+            if channels.count == 1, stamp == nil, let n = try library.merge(channels[0], key: source.identity, allNew: allNew) {
                 added = n
             } else {
                 let before = try counts()
