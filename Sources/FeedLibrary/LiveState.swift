@@ -20,6 +20,12 @@ public struct RefreshState: Equatable, Sendable {
     public var gaps: [Gap] = []
 
     public init(source: Source) { self.source = source }
+
+    /// What the user is told about the source: its last error and the posts still missing.
+    public var problem: String? {
+        let parts = [lastError, Gap.describe(gaps)].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
 }
 
 /// Posts missing from a t.me channel in the library: those numbered between `older` and `newer` (both held).

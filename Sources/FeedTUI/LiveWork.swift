@@ -84,7 +84,7 @@ final class LiveWork: Sendable {
             return HomeRow(
                 source: s.source.text, title: ch.map { Sanitize.line($0.channel.title) } ?? s.source.text, tags: s.tags,
                 channel: ch?.id, key: ch?.key, unread: ch?.unread, total: ch?.postCount, lastRefresh: state?.lastSuccess,
-                lastError: state?.lastError)
+                lastError: state?.problem)
         }
         return .homeLoaded(rows, now: Date())
     }
@@ -96,7 +96,7 @@ final class LiveWork: Sendable {
             }
             let reach = try library.reach(channel: lc.key, subscribers: lc.channel.subscribers?.value)
             return .channelOpened(OpenedChannel(
-                source: source, view: view, cachedAt: state.lastSuccess, lastError: state.lastError, reach: reach, now: Date(),
+                source: source, view: view, cachedAt: state.lastSuccess, lastError: state.problem, reach: reach, now: Date(),
                 keepPosition: keepPosition))
         } catch {
             return .notice(error.description)
