@@ -6,21 +6,22 @@ extension Library {
     /// Brings what a refresh read (a page of a t.me channel, a feed's latest items) into the source's channel already
     /// in the library, in place and in one transaction: a new post is added, a known one replaced by its new
     /// version; posts the source no longer lists stay. Only the posts read are written, then the display orders are
-    /// brought up to date (rows whose position did not change are not written) and the statistics counted again.
+    /// brought up to date (rows whose position did not change are not written). The statistics are counted again
+    /// by the caller (`countStatistics`), once after every page of a refresh is in.
     ///
     /// Unread means new: a post added here is unread when `allNew` (the posts of a gap, all newer than what the
     /// channel held when the gap was left) or when it is at least as new as the newest post the channel holds; one
     /// older than that (an older page, a history walk) is marked read.
     ///
-    /// Returns how many posts were new to the channel; nil when the library has no channel for `key` (the caller
+    /// Returns the channel and how many posts were new to it; nil when the library has no channel for `key` (the caller
     /// imports the source whole: its first refresh).
-    func merge(_ channel: Channel, key: String, allNew: Bool) throws(LibraryError) -> Int? {
+    func merge(_ channel: Channel, key: String, allNew: Bool) throws(LibraryError) -> (channel: Int64, added: Int)? {
         let posts = Self.onePerID(channel.publications)
         let dates = Publication.placeDates(posts).map(\.timeIntervalSince1970)
         let coder = NativeRecordCoder()
         var folder = SearchText()
         let rows = posts.map { (record: coder.record($0), text: folder.fold($0.searchableText)) }
-        return try write("bring new posts into \(channel.title)") { db -> Int? in
+        return try write("bring new posts into \(channel.title)") { db -> (Int64, Int)? in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
             else { return nil }
             let heldNewest = allNew ? nil : try Double.fetchOne(db, sql: "SELECT date FROM post WHERE channel = ? AND newest = 0", arguments: [id])
@@ -55,11 +56,7 @@ extension Library {
             try db.execute(
                 sql: "UPDATE channel SET record = ?, postCount = ?, touchedAt = ? WHERE id = ?",
                 arguments: [coder.record(channel: header), count, now.timeIntervalSince1970, id])
-            let statistics = try Self.count(db, id: id, header: header, clock: clock)
-            try db.execute(
-                sql: "UPDATE channel SET statistics = ?, topPosts = ? WHERE id = ?",
-                arguments: [try? JSONEncoder().encode(statistics), Self.list(statistics.topPosts.map(\.id)), id])
-            return added
+            return (id, added)
         }
     }
 
