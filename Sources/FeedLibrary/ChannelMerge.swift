@@ -24,12 +24,15 @@ extension Library {
         return try write("bring new posts into \(channel.title)") { db -> (Int64, Int)? in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
             else { return nil }
-            let heldNewest = allNew ? nil : try Double.fetchOne(db, sql: "SELECT date FROM post WHERE channel = ? AND newest = 0", arguments: [id])
-            var nextSeq = (try Int.fetchOne(db, sql: "SELECT max(seq) FROM post WHERE channel = ?", arguments: [id]) ?? -1) + 1
-            let find = try db.makeStatement(sql: "SELECT rowid FROM post WHERE channel = ? AND id = ?")
+            var placement = try Placement(db, channel: id)
+            let heldNewest = allNew ? nil : try Double.fetchOne(db, sql: "SELECT date FROM post WHERE channel = ? ORDER BY newest LIMIT 1", arguments: [id])
+            var nextSeq = try Int.fetchOne(db, sql: "SELECT nextSeq FROM channel WHERE id = ?", arguments: [id])
+            if nextSeq == nil { nextSeq = (try Int.fetchOne(db, sql: "SELECT max(seq) FROM post WHERE channel = ?", arguments: [id]) ?? -1) + 1 }
+            var seq = nextSeq ?? 0
+            let find = try db.makeStatement(sql: "SELECT rowid, date, views, seq, newest, oldest, viewed FROM post WHERE channel = ? AND id = ?")
             let update = try db.makeStatement(sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE rowid = ?")
             let insert = try db.makeStatement(
-                sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, -1, -1, -1, ?)")
+                sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
             let deleteText = try db.makeStatement(sql: "DELETE FROM postText WHERE rowid = ?")
             let insertText = try db.makeStatement(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)")
             let markRead = try db.makeStatement(
@@ -37,25 +40,36 @@ extension Library {
             var added = 0
             let now = Date()
             for (i, p) in posts.enumerated() {
-                if let rowid = try Int64.fetchOne(find, arguments: [id, p.id]) {
+                if let old = try Row.fetchOne(find, arguments: [id, p.id]) {
+                    let rowid: Int64 = old["rowid"]
                     try update.execute(arguments: [dates[i], p.views?.value, rows[i].record, rowid])
                     try deleteText.execute(arguments: [rowid])
                     try insertText.execute(arguments: [rowid, rows[i].text])
+                    let before = SortKey(date: old["date"], views: old["views"], seq: old["seq"])
+                    let after = SortKey(date: dates[i], views: p.views?.value, seq: before.seq)
+                    for order in PostOrder.allCases where before.differs(from: after, in: order) {
+                        try placement.remove(rowid, at: old[Self.column(order)], order)
+                        try placement.insert(rowid, after, order)
+                    }
                     continue
                 }
-                try insert.execute(arguments: [id, p.id, dates[i], p.views?.value, nextSeq, rows[i].record])
-                try insertText.execute(arguments: [db.lastInsertedRowID, rows[i].text])
-                nextSeq += 1
+                let sentinel = Placement.sentinel
+                try insert.execute(arguments: [id, p.id, dates[i], p.views?.value, seq, sentinel, sentinel, sentinel, rows[i].record])
+                let rowid = db.lastInsertedRowID
+                try insertText.execute(arguments: [rowid, rows[i].text])
+                for order in PostOrder.allCases {
+                    try placement.insert(rowid, SortKey(date: dates[i], views: p.views?.value, seq: seq), order)
+                }
+                seq += 1
                 added += 1
                 if let heldNewest, dates[i] < heldNewest { try markRead.execute(arguments: [key, p.id, now]) }
             }
-            try Self.rank(db, channel: id)
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM post WHERE channel = ?", arguments: [id]) ?? 0
             var header = channel
             header.publications = []
+            try placement.save(nextSeq: seq)
             try db.execute(
-                sql: "UPDATE channel SET record = ?, postCount = ?, touchedAt = ? WHERE id = ?",
-                arguments: [coder.record(channel: header), count, now.timeIntervalSince1970, id])
+                sql: "UPDATE channel SET record = ?, touchedAt = ? WHERE id = ?",
+                arguments: [coder.record(channel: header), now.timeIntervalSince1970, id])
             return (id, added)
         }
     }
@@ -74,6 +88,7 @@ extension Library {
                 WHERE post.rowid = r.rid AND (post.newest != r.n OR post.oldest != r.o OR post.viewed != r.v)
                 """,
             arguments: [id])
+        try db.execute(sql: "UPDATE channel SET newestBase = 0, oldestBase = 0, viewedBase = 0 WHERE id = ?", arguments: [id])
     }
 
     /// The largest message number a t.me channel holds among its newest posts (nil when it holds none).
@@ -82,7 +97,7 @@ extension Library {
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
             else { return nil }
             // A pinned or undated post may stand first: the newest few are looked at.
-            return try String.fetchAll(db, sql: "SELECT id FROM post WHERE channel = ? AND newest < 50", arguments: [id])
+            return try String.fetchAll(db, sql: "SELECT id FROM post WHERE channel = ? ORDER BY newest LIMIT 50", arguments: [id])
                 .compactMap(Source.postNumber).max()
         }
     }
@@ -92,8 +107,111 @@ extension Library {
         try read("read the oldest post of \(key)") { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
             else { return nil }
-            return try String.fetchAll(db, sql: "SELECT id FROM post WHERE channel = ? AND oldest < 50", arguments: [id])
+            return try String.fetchAll(db, sql: "SELECT id FROM post WHERE channel = ? ORDER BY oldest LIMIT 50", arguments: [id])
                 .compactMap(Source.postNumber).min()
         }
+    }
+}
+
+/// What a post sorts by in the display orders (`PostOrder.arrange`, with seq for the place in the source).
+struct SortKey {
+    var date: Double
+    var views: Int64?
+    var seq: Int
+
+    /// Whether `self` comes before `other` in `order`.
+    func precedes(_ other: SortKey, in order: PostOrder) -> Bool {
+        if order == .mostViewed, (views ?? -1) != (other.views ?? -1) { return (views ?? -1) > (other.views ?? -1) }
+        if date != other.date { return order == .oldest ? date < other.date : date > other.date }
+        return seq < other.seq
+    }
+
+    func differs(from other: SortKey, in order: PostOrder) -> Bool {
+        date != other.date || seq != other.seq || (order == .mostViewed && (views ?? -1) != (other.views ?? -1))
+    }
+}
+
+/// A channel's positions in the three orders, changed one post at a time: a post goes in (or out) at its place
+/// found by a binary search over the order's index, and the posts on the shorter side of it move by one — at the
+/// end an order grows from (the newest posts, an older page) none do, as where position 0 is stored moves instead.
+struct Placement {
+    /// The position a post has while it is being placed: outside every range.
+    static let sentinel = Int64.min / 2
+    let db: Database
+    let channel: Int64
+    private var base: [PostOrder: Int] = [:]
+    /// Posts in each order (one being placed is in none until it is).
+    private var count: [PostOrder: Int] = [:]
+
+    init(_ db: Database, channel: Int64) throws {
+        self.db = db
+        self.channel = channel
+        let posts = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [channel]) ?? 0
+        for order in PostOrder.allCases {
+            base[order] = try Library.base(db, channel: channel, order)
+            count[order] = posts
+        }
+    }
+
+    /// Takes the post out of an order (it was at stored position `value`).
+    mutating func remove(_ rowid: Int64, at value: Int, _ order: PostOrder) throws {
+        let (b, count) = (base[order] ?? 0, count[order] ?? 0)
+        let position = value - b
+        if position < count - 1 - position {
+            try shift(order, from: b, to: value, by: 1)
+            base[order] = b + 1
+        } else {
+            try shift(order, from: value + 1, to: b + count, by: -1)
+        }
+        try set(rowid, order, Self.sentinel)
+        self.count[order] = count - 1
+    }
+
+    /// Puts the post (at the sentinel) in its place in an order.
+    mutating func insert(_ rowid: Int64, _ key: SortKey, _ order: PostOrder) throws {
+        let (b, count) = (base[order] ?? 0, count[order] ?? 0)
+        let column = Library.column(order)
+        let probe = try db.cachedStatement(sql: "SELECT date, views, seq FROM post WHERE channel = ? AND \(column) = ?")
+        var (low, high) = (0, count)
+        while low < high {
+            let middle = (low + high) / 2
+            guard let row = try Row.fetchOne(probe, arguments: [channel, b + middle]) else {
+                throw LibraryError("the positions of the channel are damaged (none at \(middle) of \(count))")
+            }
+            if SortKey(date: row["date"], views: row["views"], seq: row["seq"]).precedes(key, in: order) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        if low < count - low {
+            try shift(order, from: b, to: b + low, by: -1)
+            base[order] = b - 1
+            try set(rowid, order, Int64(b - 1 + low))
+        } else {
+            try shift(order, from: b + low, to: b + count, by: 1)
+            try set(rowid, order, Int64(b + low))
+        }
+        self.count[order] = count + 1
+    }
+
+    /// Stores where each order starts, the post count and the next place in the source.
+    func save(nextSeq: Int) throws {
+        try db.execute(
+            sql: "UPDATE channel SET newestBase = ?, oldestBase = ?, viewedBase = ?, postCount = ?, nextSeq = ? WHERE id = ?",
+            arguments: [base[.newest], base[.oldest], base[.mostViewed], count[.newest], nextSeq, channel])
+    }
+
+    /// Moves the posts at stored positions from..<to by `delta`.
+    private func shift(_ order: PostOrder, from: Int, to: Int, by delta: Int) throws {
+        guard from < to else { return }
+        let column = Library.column(order)
+        try db.execute(
+            sql: "UPDATE post SET \(column) = \(column) + ? WHERE channel = ? AND \(column) >= ? AND \(column) < ?",
+            arguments: [delta, channel, from, to])
+    }
+
+    private func set(_ rowid: Int64, _ order: PostOrder, _ value: Int64) throws {
+        try db.execute(sql: "UPDATE post SET \(Library.column(order)) = ? WHERE rowid = ?", arguments: [value, rowid])
     }
 }

@@ -282,7 +282,7 @@ final class ChannelWriter {
                 try db.execute(
                     sql: """
                         INSERT INTO readMark (channelKey, postID, readAt) SELECT ?, n.id, ? FROM post n
-                        WHERE n.channel = ? AND n.date < (SELECT date FROM post WHERE channel = ? AND newest = 0)
+                        WHERE n.channel = ? AND n.date < (SELECT date FROM post WHERE channel = ? ORDER BY newest LIMIT 1)
                             AND NOT EXISTS (SELECT 1 FROM post o WHERE o.channel = ? AND o.id = n.id)
                         ON CONFLICT DO NOTHING
                         """,

@@ -197,6 +197,14 @@ public final class Library: Sendable {
             try db.execute(sql: "ALTER TABLE refreshState ADD COLUMN gaps TEXT")
             try renameToIdentities(db)
         }
+        migrator.registerMigration("merge-v1") { db in
+            // A refresh merges what it read in place: where position 0 of each order is stored (positions move
+            // at the end they grow from, not all of them) and the place in the source the next new post takes.
+            for column in ["newestBase", "oldestBase", "viewedBase"] {
+                try db.execute(sql: "ALTER TABLE channel ADD COLUMN \(column) INTEGER NOT NULL DEFAULT 0")
+            }
+            try db.execute(sql: "ALTER TABLE channel ADD COLUMN nextSeq INTEGER")
+        }
         return migrator
     }()
 

@@ -205,16 +205,17 @@ extension Library {
     public func nextUnread(channel id: Int64, key: String, order: PostOrder, after position: Int) throws(LibraryError) -> (position: Int?, unread: Int) {
         let column = Self.column(order)
         return try read("find unread posts") { db in
+            let base = try Self.base(db, channel: id, order)
             let first = { (from: Int) throws -> Int? in
                 try Int.fetchOne(
                     db,
                     sql: """
-                        SELECT p.\(column) FROM post p
+                        SELECT p.\(column) - ? FROM post p
                         WHERE p.channel = ? AND p.\(column) >= ?
                             AND NOT EXISTS (SELECT 1 FROM readMark r WHERE r.channelKey = ? AND r.postID = p.id)
                         ORDER BY p.\(column) LIMIT 1
                         """,
-                    arguments: [id, from, key])
+                    arguments: [base, id, base + from, key])
             }
             let total = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [id]) ?? 0
             return (try first(position + 1) ?? first(0), total - (try Self.readCount(db, channel: id, key: key)))

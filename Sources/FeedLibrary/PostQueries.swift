@@ -134,10 +134,11 @@ extension Library {
         let column = Self.column(order)
         let start = max(0, offset)
         let records = try read("read posts") { db in
-            try Data.fetchAll(
+            let base = try Self.base(db, channel: channel, order)
+            return try Data.fetchAll(
                 db,
                 sql: "SELECT record FROM post WHERE channel = ? AND \(column) >= ? AND \(column) < ? ORDER BY \(column)",
-                arguments: [channel, start, start + max(0, limit)])
+                arguments: [channel, base + start, base + start + max(0, limit)])
         }
         return PostWindow(order: order, offset: start, posts: records.compactMap(NativeRecordCoder.publication))
     }
@@ -147,8 +148,9 @@ extension Library {
         guard !postIDs.isEmpty else { return [] }
         let column = Self.column(order)
         return try read("find posts") { db in
-            try postIDs.compactMap { id in
-                try Int.fetchOne(db, sql: "SELECT \(column) FROM post WHERE channel = ? AND id = ?", arguments: [channel, id])
+            let base = try Self.base(db, channel: channel, order)
+            return try postIDs.compactMap { id in
+                try Int.fetchOne(db, sql: "SELECT \(column) - ? FROM post WHERE channel = ? AND id = ?", arguments: [base, channel, id])
             }.sorted()
         }
     }
@@ -161,13 +163,14 @@ extension Library {
         let (condition, pattern) = Self.textCondition(needle)
         let column = Self.column(order)
         return try read("search") { db in
-            try Int.fetchAll(
+            let base = try Self.base(db, channel: channel, order)
+            return try Int.fetchAll(
                 db,
                 sql: """
-                    SELECT p.\(column) FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
+                    SELECT p.\(column) - ? FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
                     WHERE \(condition) AND p.channel = ? ORDER BY p.\(column)
                     """,
-                arguments: [pattern, channel])
+                arguments: [base, pattern, channel])
         }
     }
 
@@ -217,6 +220,12 @@ extension Library {
             }
         }
         return ("t.text GLOB ?", pattern + "*")
+    }
+
+    /// Where position 0 of an order is stored: a refresh that adds posts at one end of an order moves this rather
+    /// than every post's position (`Library.place`); 0 until one does.
+    static func base(_ db: Database, channel id: Int64, _ order: PostOrder) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT \(column(order))Base FROM channel WHERE id = ?", arguments: [id]) ?? 0
     }
 
     static func column(_ order: PostOrder) -> String {

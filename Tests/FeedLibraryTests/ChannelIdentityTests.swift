@@ -1,8 +1,9 @@
-import FeedLibrary
 import FeedModel
 import Foundation
 import GRDB
 import XCTest
+
+@testable import FeedLibrary
 
 /// Every post kept, each in its own channel: refreshes from the local stand-in for t.me that gain many posts
 /// between two refreshes, sources whose content claims another source's channel, and an old library migrated.
@@ -232,5 +233,74 @@ final class ChannelIdentityTests: XCTestCase {
         XCTAssertEqual(try library.marks(channel: file).read, ["1"])
         // And the channel keeps refreshing into itself (its page says antichristone/…, the source is codecamp).
         XCTAssertEqual(try library.channels().count, 2)
+    }
+}
+
+/// A refresh places each post it brings in by itself: the positions it leaves are exactly those of a full ranking
+/// (`PostOrder.arrange`'s orders, as SQL), on generated channels with ties of date and of views.
+final class MergeOrderTests: XCTestCase {
+    func testPlacingPostsOneByOneGivesTheFullRanking() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("merge-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("library.sqlite").path
+        let library = try Library(path: path)
+        let server = try TestServer(arguments: ["--page-size", "7", "--gen-posts", "120", "--gen-hold", "0"])
+        defer { server.process.terminate() }
+        // The same pages every run: a failure can be run again.
+        var generator = SplitMix(seed: 17)
+        // A channel of its own pages: t.me pages of 7 posts read back, older pages loaded and refreshed again.
+        let r = Refresher(library: library, fetcher: Fetcher(userAgent: "feedtui/test"), environment: ["FEEDTUI_TME_URL": server.base])
+        XCTAssertNil(r.refresh(Source("@gen")).error)
+        for before in stride(from: 114, to: 1, by: -7) { XCTAssertNil(r.loadOlder(Source("@gen"), before: before).error) }
+        try assertRanked(path)
+        // Then pages of posts with the same dates and views as others, new and known ids, in random order.
+        var ch = try XCTUnwrap(library.followedChannel(Source("@gen"))?.0.channel)
+        for round in 0..<30 {
+            ch.publications = (0..<12).map { _ in
+                let n = Int.random(in: 1...160, using: &generator)
+                var p = Publication(
+                    id: "gen/\(n)", date: Date(timeIntervalSince1970: 1_577_836_800 + 3600 * Double(Int.random(in: 0...40, using: &generator))),
+                    text: "round \(round)")
+                p.views = Bool.random(using: &generator) ? nil : Count(Int64(Int.random(in: 0...5, using: &generator)))
+                return p
+            }
+            XCTAssertNotNil(try library.merge(ch, key: "@gen", allNew: false))
+            try assertRanked(path)
+        }
+    }
+
+    private func assertRanked(_ path: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let rows = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.newest - c.newestBase AS n, p.oldest - c.oldestBase AS o, p.viewed - c.viewedBase AS v,
+                        row_number() OVER (PARTITION BY p.channel ORDER BY p.date DESC, p.seq ASC) - 1 AS en,
+                        row_number() OVER (PARTITION BY p.channel ORDER BY p.date ASC, p.seq ASC) - 1 AS eo,
+                        row_number() OVER (PARTITION BY p.channel ORDER BY coalesce(p.views, -1) DESC, p.date DESC, p.seq ASC) - 1 AS ev,
+                        c.postCount AS count, count(*) OVER (PARTITION BY p.channel) AS total
+                    FROM post p JOIN channel c ON c.id = p.channel WHERE c.status = 'live'
+                    """)
+        }
+        XCTAssertFalse(rows.isEmpty, file: file, line: line)
+        for row in rows {
+            XCTAssertEqual(row["n"] as Int, row["en"] as Int, "newest", file: file, line: line)
+            XCTAssertEqual(row["o"] as Int, row["eo"] as Int, "oldest", file: file, line: line)
+            XCTAssertEqual(row["v"] as Int, row["ev"] as Int, "most viewed", file: file, line: line)
+            XCTAssertEqual(row["count"] as Int, row["total"] as Int, "post count", file: file, line: line)
+        }
+    }
+}
+
+/// A small seeded generator (SplitMix64), so that generated cases are the same every run.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

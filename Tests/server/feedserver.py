@@ -12,7 +12,8 @@ Faults (also as /fault/KIND/… in front of a t.me path, a mirror that fails tha
 feed), /big (50 MB; ?length=1 announces it).
 Channels that test identity and gaps: /s/gen (a generated channel of --gen-posts posts, the newest --gen-hold held back:
 /_admin/publish?name=gen&count=N releases N at once), /s/impostor (antichristone's real page, its posts claiming
-to be antichristone's), /rss/geocomments.xml (another feed with geopolitics' <link>: its comments). /_admin/log returns every request as JSON with the highest number of
+to be antichristone's), /rss/geocomments.xml (another feed with geopolitics' <link>: its comments); for the benchmarks, /s/gen1, /s/gen2 …
+(20 posts each) and /s/walk (10 000 posts, 500 pages of 20). Each request's log entry has its start time. /_admin/log returns every request as JSON with the highest number of
 requests in flight at once, overall and per host; /_admin/reset clears it.
 
 Listens on 127.0.0.1 and, when the machine allows, on 127.0.0.2 to 127.0.0.6 at the same port (five hosts, for
@@ -76,8 +77,7 @@ def generated_page(name, count, like):
     page.head, page.tail = like.head, like.tail
     page.posts = []
     for i in range(1, count + 1):
-        day, hour = divmod(i, 24)
-        stamp = "2024-%02d-%02dT%02d:00:00+00:00" % (1 + day // 28 % 12, 1 + day % 28, hour)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(1577836800 + 3600 * i))  # from 2020-01-01
         page.posts.append((i, WRAP + ' js-widget_message_wrap"><div class="tgme_widget_message text_not_supported_wrap '
                            'js-widget_message" data-post="%s/%d"><div class="tgme_widget_message_bubble">'
                            '<div class="tgme_widget_message_text js-message_text" dir="auto">Post number %d of %s</div>'
@@ -126,6 +126,16 @@ class State:
         self.active_hosts = {}
         self.max_per_host = {}
 
+    def page(self, name):
+        """A served channel; gen1, gen2 … (20 posts each) and walk (10 000 posts) are generated when first asked."""
+        with self.lock:
+            if name not in self.pages:
+                if re.fullmatch(r"gen\d+", name):
+                    self.pages[name] = generated_page(name, 20, self.pages["antichristone"])
+                elif name == "walk":
+                    self.pages[name] = generated_page(name, 10000, self.pages["antichristone"])
+            return self.pages.get(name)
+
     def held(self, name):
         return max(0, self.holds.get(name, self.hold) - self.published.get(name, 0))
 
@@ -148,7 +158,8 @@ class Handler(BaseHTTPRequestHandler):
         entry = {"path": self.path, "host": host, "userAgent": self.headers.get("User-Agent"),
                  "ifNoneMatch": self.headers.get("If-None-Match"),
                  "ifModifiedSince": self.headers.get("If-Modified-Since"),
-                 "acceptEncoding": self.headers.get("Accept-Encoding"), "status": None, "sent": 0, "gzip": False}
+                 "acceptEncoding": self.headers.get("Accept-Encoding"), "status": None, "sent": 0, "gzip": False,
+                 "time": time.time()}
         with STATE.lock:
             STATE.log.append(entry)
             STATE.active += 1
@@ -196,9 +207,9 @@ class Handler(BaseHTTPRequestHandler):
             target = {"404": "/status/404", "500": "/status/500"}.get(kind, "/" + kind)
             return self.route(target, {}, entry)
         m = re.fullmatch(r"/s/([A-Za-z0-9_]+)", path)
-        if m and m.group(1) in STATE.pages:
+        if m and STATE.page(m.group(1)):
             name = m.group(1)
-            page = STATE.pages[name]
+            page = STATE.page(name)
             before = int(query["before"]) if query.get("before", "").isdigit() else None
             with STATE.lock:
                 visible = len(page.posts) - STATE.held(name)
