@@ -6,8 +6,7 @@ extension Library {
     /// Brings what a refresh read (a page of a t.me channel, a feed's latest items) into the source's channel already
     /// in the library, in place and in one transaction: a new post is added, a known one replaced by its new
     /// version; posts the source no longer lists stay. Only the posts read are written, then the display orders are
-    /// brought up to date (rows whose position did not change are not written). The statistics are counted again
-    /// by the caller (`countStatistics`), once after every page of a refresh is in.
+    /// brought up to date one post at a time (`Placement`), and so are the statistics (`ChannelStatistics.count`).
     ///
     /// Unread means new: a post added here is unread when `allNew` (the posts of a gap, all newer than what the
     /// channel held when the gap was left) or when it is at least as new as the newest post the channel holds; one
@@ -29,7 +28,11 @@ extension Library {
             var nextSeq = try Int.fetchOne(db, sql: "SELECT nextSeq FROM channel WHERE id = ?", arguments: [id])
             if nextSeq == nil { nextSeq = (try Int.fetchOne(db, sql: "SELECT max(seq) FROM post WHERE channel = ?", arguments: [id]) ?? -1) + 1 }
             var seq = nextSeq ?? 0
-            let find = try db.makeStatement(sql: "SELECT rowid, date, views, seq, newest, oldest, viewed FROM post WHERE channel = ? AND id = ?")
+            let find = try db.makeStatement(sql: "SELECT rowid, date, views, seq, newest, oldest, viewed, record FROM post WHERE channel = ? AND id = ?")
+            var statistics = try Data.fetchOne(db, sql: "SELECT statistics FROM channel WHERE id = ?", arguments: [id])
+                .flatMap { try? JSONDecoder().decode(ChannelStatistics.self, from: $0) }
+            // Counted again from every post instead, when a change cannot be counted in (see `ChannelStatistics.count`).
+            var counted = statistics != nil
             let update = try db.makeStatement(sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE rowid = ?")
             let insert = try db.makeStatement(
                 sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -45,6 +48,11 @@ extension Library {
                     try update.execute(arguments: [dates[i], p.views?.value, rows[i].record, rowid])
                     try deleteText.execute(arguments: [rowid])
                     try insertText.execute(arguments: [rowid, rows[i].text])
+                    if counted, let previous = NativeRecordCoder.publication(old["record"]) {
+                        counted = statistics?.count(previous, replacedBy: p, clock: clock) ?? false
+                    } else {
+                        counted = false
+                    }
                     let before = SortKey(date: old["date"], views: old["views"], seq: old["seq"])
                     let after = SortKey(date: dates[i], views: p.views?.value, seq: before.seq)
                     for order in PostOrder.allCases where before.differs(from: after, in: order) {
@@ -62,16 +70,49 @@ extension Library {
                 }
                 seq += 1
                 added += 1
+                if counted { counted = statistics?.count(p, clock: clock) ?? false }
                 if let heldNewest, dates[i] < heldNewest { try markRead.execute(arguments: [key, p.id, now]) }
             }
             var header = channel
             header.publications = []
             try placement.save(nextSeq: seq)
+            if counted, var settled = statistics, try Self.settle(&settled, db, channel: id, subscribers: header.subscribers?.value) {
+                statistics = settled
+            } else {
+                statistics = try Self.count(db, id: id, header: header, clock: clock)
+            }
             try db.execute(
-                sql: "UPDATE channel SET record = ?, touchedAt = ? WHERE id = ?",
-                arguments: [coder.record(channel: header), now.timeIntervalSince1970, id])
+                sql: "UPDATE channel SET record = ?, statistics = ?, topPosts = ?, touchedAt = ? WHERE id = ?",
+                arguments: [
+                    coder.record(channel: header), try? JSONEncoder().encode(statistics), Self.list(statistics?.topPosts.map(\.id) ?? []),
+                    now.timeIntervalSince1970, id,
+                ])
             return (id, added)
         }
+    }
+
+    /// Sets the statistics only every post gives from the orders' indexes: the first and last dated posts, the
+    /// median views, the most viewed posts. False when the posts at the ends are not dated (count them all again).
+    private static func settle(_ statistics: inout ChannelStatistics, _ db: Database, channel id: Int64, subscribers: Int64?) throws -> Bool {
+        func ends(_ order: PostOrder) throws -> [Publication] {
+            try Data.fetchAll(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY \(column(order)) LIMIT 32", arguments: [id])
+                .compactMap(NativeRecordCoder.publication).filter { !$0.isService }
+        }
+        let dated = statistics.postCount - statistics.undatedPosts
+        let first = try ends(.oldest).lazy.compactMap(\.time).first
+        let last = try ends(.newest).lazy.compactMap(\.time).first
+        if dated > 0, first == nil || last == nil { return false }
+        // The views, most first, of the posts that have them (they stand first in the most-viewed order).
+        let count = statistics.postsWithViews
+        let base = try Self.base(db, channel: id, .mostViewed)
+        let views = { (d: Int) throws -> Double in
+            Double(try Int64.fetchOne(db, sql: "SELECT views FROM post WHERE channel = ? AND viewed = ?", arguments: [id, base + d]) ?? 0)
+        }
+        let median: Double? =
+            count == 0 ? nil : count % 2 == 1 ? try views(count / 2) : (try views(count / 2 - 1) + views(count / 2)) / 2
+        let top = Array(try ends(.mostViewed).filter { $0.views != nil }.prefix(3))
+        statistics.settle(first: first, last: last, median: median, top: top, subscribers: subscribers)
+        return true
     }
 
     /// Puts a channel's posts in the three display orders of `PostOrder.arrange` (seq standing for the place in the

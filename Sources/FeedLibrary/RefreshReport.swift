@@ -11,8 +11,6 @@ public struct RefreshReport: Equatable, Sendable {
     public var notModified = false
     /// Posts still missing from a t.me channel after this refresh (it was cut short).
     public var gaps: [Gap] = []
-    /// The library channel pages were merged into, whose statistics are then counted again.
-    var merged: Int64?
     /// One line; nil on success. The library keeps what it had.
     public var error: String?
 

@@ -91,18 +91,7 @@ public final class Refresher: Sendable {
         } catch {
             report.error = report.error ?? error.description
         }
-        countStatistics(&report)
         return report
-    }
-
-    /// Counts the statistics of a channel pages were merged into, once for every page of the refresh.
-    private func countStatistics(_ report: inout RefreshReport) {
-        guard let channel = report.merged else { return }
-        do {
-            _ = try library.countStatistics(channel: channel, clock: library.clock)
-        } catch {
-            report.error = report.error ?? error.description
-        }
     }
 
     /// The page before post `before` of a channel (older posts, for scrolling past the oldest one).
@@ -114,7 +103,6 @@ public final class Refresher: Sendable {
         } catch {
             report.error = Self.line(error)
         }
-        countStatistics(&report)
         return report
     }
 
@@ -265,7 +253,6 @@ public final class Refresher: Sendable {
             var added = 0
             if channels.count == 1, stamp == nil, let merged = try library.merge(channels[0], key: source.identity, allNew: allNew) {
                 added = merged.added
-                report.merged = merged.channel
             } else {
                 let before = try counts()
                 try library.importChannels(channels, from: source, stamp: stamp)

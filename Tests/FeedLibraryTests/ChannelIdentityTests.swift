@@ -264,8 +264,10 @@ final class MergeOrderTests: XCTestCase {
                 p.views = Bool.random(using: &generator) ? nil : Count(Int64(Int.random(in: 0...5, using: &generator)))
                 return p
             }
-            XCTAssertNotNil(try library.merge(ch, key: "@gen", allNew: false))
+            let id = try XCTUnwrap(try library.merge(ch, key: "@gen", allNew: false)?.channel)
             try assertRanked(path)
+            let updated = try XCTUnwrap(try library.channel(id)).statistics
+            XCTAssertEqual(updated, try library.countStatistics(channel: id, clock: library.clock), "round \(round): the statistics updated post by post")
         }
     }
 
