@@ -156,9 +156,6 @@ private final class DataInputStream: InputStream {
         super.init(data: Data())
     }
 
-    /// Mendings so far (entities, ampersands, open `<br>`s).
-    var repairs: Int { repair?.repairs ?? 0 }
-
     override func open() {}
     override func close() {}
     override var hasBytesAvailable: Bool { offset < data.count || spillStart < spill.count }
@@ -304,8 +301,9 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         stack.append(key)
         let inherited = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { URL(string: TextScan.trimmed($0), relativeTo: inherited)?.absoluteURL } ?? inherited)
-        if stack.count > FeedReader.maxDepth, error == nil {
-            error = ("elements nested deeper than \(FeedReader.maxDepth) levels; refused from here on", parser.lineNumber, parser.columnNumber)
+        if stack.count > FeedReader.maxDepth, !stopped {
+            error = error ?? ("elements nested deeper than \(FeedReader.maxDepth) levels; refused from here on", parser.lineNumber, parser.columnNumber)
+            stopped = true
             parser.abortParsing()
             return
         }
@@ -321,7 +319,13 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             if captureKind == .text { captureKind = .html }
             return
         }
-        let inItem = item != nil
+        var inItem = item != nil
+        if inItem, error != nil, key == "item" || key == "atom|entry" || key == "entry" {
+            // After an XML error, an item inside an item is libxml2's recovery keeping an element open that the
+            // feed closed (`<p>` never closed in a description): the item before it is over.
+            finishItem()
+            inItem = false
+        }
         if !inItem, key == "item" || key == "atom|entry" || key == "entry" {
             itemCount += 1
             item = Item(line: parser.lineNumber, index: itemCount, base: bases.last ?? nil)
@@ -516,7 +520,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var offset: Int?
         if let rawDate = (it.published ?? it.updated).map(TextScan.trimmed), !rawDate.isEmpty {
             guard let parsed = FeedDate.parse(rawDate) else {
-                channel.skipped.record(line: it.line, "unreadable date \"\(rawDate.prefix(40))\"")
+                channel.skipped.record(line: it.line, "unreadable date \"\(FeedReader.oneLine(String(rawDate.prefix(40))))\"")
                 return
             }
             (date, offset) = parsed
@@ -556,6 +560,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         if let (stream, input) = stream,
             !stream.send(p, channel: 0, bytesRead: input.offset, header: { [channel] in Channel(header: channel) })
         {
+            stopped = true
             parser.abortParsing()
         }
     }
@@ -756,14 +761,25 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 
     // MARK: End
 
+    /// The first XML error; libxml2 recovers from it and reading goes on, as a browser does.
     var error: (message: String, line: Int, column: Int)?
+    /// Items read when the first error came: those read after it are counted in the channel's notice.
+    var itemsBeforeError = 0
+    /// The reading was stopped on purpose (nesting too deep): what follows is not read.
+    var stopped = false
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-        guard error == nil else { return }
-        let ns = parseError as NSError
-        error = (FeedReader.describe(ns.code), parser.lineNumber, parser.columnNumber)
-        // What libxml2 "recovers" after an error is guesswork: keep only what came before it.
-        parser.abortParsing()
+        let code = (parseError as NSError).code
+        if error == nil {
+            error = (FeedReader.describe(code), parser.lineNumber, parser.columnNumber)
+            itemsBeforeError = channel.publications.count
+        }
+        // Bytes the declared encoding cannot decode: libxml2 would go on with them undecoded, and Foundation
+        // traps on a name that is not UTF-8. Such a file is read up to there, at whichever error this comes.
+        if [9, 31, 32, 81].contains(code), !stopped {
+            stopped = true
+            parser.abortParsing()
+        }
     }
 
     /// libxml2's error numbers (xmlerror.h), which XMLParser passes on as the NSError code.
@@ -804,8 +820,14 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             if let open = item {
                 channel.skipped.record(line: open.line, "file ends or breaks inside this item (line \(e.line):\(e.column): \(message))")
                 item = nil
-            } else {
+            } else if stopped {
                 channel.skipped.record(line: e.line, "XML error, the rest of the file is not read: \(message)")
+            }
+            let after = channel.publications.count - itemsBeforeError
+            if !stopped, after > 0 {
+                channel.notice = "\(after == 1 ? "1 item" : "\(after) items") read past XML errors — first at line \(e.line): \(message)"
+            } else if !stopped, channel.skipped.count == 0 {
+                channel.notice = "read past an XML error at line \(e.line): \(message)"
             }
         }
         guard ["rss", "atom|feed", "rdf|RDF", "feed", "RDF"].contains(rootName) else {

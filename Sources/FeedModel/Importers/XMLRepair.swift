@@ -20,8 +20,6 @@ struct XMLRepair {
     var windows1252: Bool
     /// Inside `<![CDATA[ … ]]>` or `<!-- … -->`, where `&` and `<` are text.
     private var openSection: StaticString?
-    /// Entities and ampersands mended so far.
-    private(set) var repairs = 0
 
     init(windows1252: Bool) {
         self.windows1252 = windows1252
@@ -47,12 +45,16 @@ struct XMLRepair {
         var copied = from  // b[copied..<i] is still to be copied to out
         var changed = false
         func replace(_ upTo: Int, with bytes: [UInt8]) {
+            replace(upTo) { $0.append(contentsOf: bytes) }
+        }
+        func replace(_ upTo: Int, writing: (inout [UInt8]) -> Void) {
             if !changed {
                 changed = true
                 out.removeAll(keepingCapacity: true)
+                out.reserveCapacity(to - from + 64)
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<i]))
-            out.append(contentsOf: bytes)
+            writing(&out)
             i = upTo
             copied = upTo
         }
@@ -69,7 +71,7 @@ struct XMLRepair {
                 if let len = UTF8Repair.sequenceLength(b, at: i) {
                     i += len
                 } else if windows1252 {
-                    replace(i + 1, with: Array(String(XMLRepair.windows1252(c)).utf8))
+                    replace(i + 1) { $0.append(contentsOf: String(XMLRepair.windows1252(c)).utf8) }
                 } else {
                     i += 1
                 }
@@ -85,9 +87,8 @@ struct XMLRepair {
                 continue
             }
             if c == UInt8(ascii: "&") {
-                if let (end, bytes) = XMLRepair.entity(b, at: i) {
-                    repairs += 1
-                    replace(end, with: bytes)
+                if let (end, scalar) = XMLRepair.entity(b, at: i) {
+                    replace(end) { XMLRepair.appendReference(scalar, to: &$0) }
                 } else {
                     i += 1
                 }
@@ -98,10 +99,9 @@ struct XMLRepair {
                 } else if starts("<!--", at: i) {
                     openSection = "-->"
                     i += 4
-                } else if let close = XMLRepair.openVoidTag(b, at: i) {
-                    repairs += 1
-                    let tag = Array(UnsafeBufferPointer(rebasing: b[i..<close]))
-                    replace(close + 1, with: tag + Array("/>".utf8))
+                } else if let (end, bytes) = XMLRepair.markup(b, at: i) {
+                    // The markup's own bytes are mended too: libxml2 must never see invalid UTF-8 in a name.
+                    replace(end, with: windows1252 ? XMLRepair.windows1252Repaired(bytes) : bytes)
                 } else {
                     i += 1
                 }
@@ -113,14 +113,17 @@ struct XMLRepair {
         return (i, changed)
     }
 
-    /// The `&…` at `at` when it needs mending: where it ends and what replaces it. Nil for a well-formed XML
-    /// reference (`&amp;`, `&#233;`).
-    private static func entity(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Int, [UInt8])? {
+    /// The character the `&…` at `at` stands for, as a browser reads it, and where it ends; a `&` that starts no
+    /// reference stands for itself. Nil for a well-formed numeric reference, which the parser reads as it is.
+    ///
+    /// Named references, XML's own included, all become numeric ones: after its first error libxml2 drops every
+    /// named reference (`&amp;` too), but still reads numeric ones.
+    private static func entity(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Int, Unicode.Scalar)? {
         let n = b.count
         func isNameByte(_ c: UInt8) -> Bool {
             (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z")) || (c >= 0x30 && c <= 0x39)
         }
-        let escaped = Array("&amp;".utf8)
+        let ampersand = (start + 1, Unicode.Scalar(UInt8(ascii: "&")))
         var j = start + 1
         if j < n, b[j] == UInt8(ascii: "#") {
             // &#233; &#xE9; (and without the ";", as HTML reads them)
@@ -142,34 +145,31 @@ struct XMLRepair {
                 value = value * (hex ? 16 : 10) + d
                 j += 1
             }
-            guard j > digitsStart else { return (start + 1, escaped) }
+            guard j > digitsStart else { return ampersand }
             let semicolon = j < n && b[j] == UInt8(ascii: ";")
-            let end = semicolon ? j + 1 : j
             let scalar = XMLRepair.referencedCharacter(value)
             if semicolon, scalar.value == value { return nil }
-            return (end, XMLRepair.reference(scalar))
+            return (semicolon ? j + 1 : j, scalar)
         }
         while j < n, j - start <= 32, isNameByte(b[j]) { j += 1 }
         let name = UnsafeBufferPointer(rebasing: b[(start + 1)..<j])
-        guard !name.isEmpty else { return (start + 1, escaped) }
+        guard !name.isEmpty else { return ampersand }
         let semicolon = j < n && b[j] == UInt8(ascii: ";")
-        if semicolon, XMLRepair.isXMLEntity(name) { return nil }
         // `?a=1&copy=2` in an address is not ©: HTML reads a name without ";" before "=" as text.
-        if !semicolon, j < n, b[j] == UInt8(ascii: "=") { return (start + 1, escaped) }
-        if XMLRepair.isXMLEntity(name) { return (j, [UInt8(ascii: "&")] + Array(name) + [UInt8(ascii: ";")]) }
-        guard let scalar = XMLRepair.htmlEntity(name) else { return (start + 1, escaped) }
-        return (semicolon ? j + 1 : j, XMLRepair.reference(scalar))
+        if !semicolon, j < n, b[j] == UInt8(ascii: "=") { return ampersand }
+        guard let scalar = XMLRepair.namedCharacter(name) else { return ampersand }
+        return (semicolon ? j + 1 : j, scalar)
     }
 
-    private static func isXMLEntity(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch String(decoding: name, as: UTF8.self) {
-        case "amp", "lt", "gt", "quot", "apos": true
-        default: false
+    /// HTML 4's named character (libxml2's table: the 253 entities every browser knows), and XML's `&apos;`.
+    private static func namedCharacter(_ name: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        switch name.count {
+        case 2 where name[0] == UInt8(ascii: "l") && name[1] == UInt8(ascii: "t"): return "<"
+        case 2 where name[0] == UInt8(ascii: "g") && name[1] == UInt8(ascii: "t"): return ">"
+        case 3 where name[0] == UInt8(ascii: "a") && name[1] == UInt8(ascii: "m") && name[2] == UInt8(ascii: "p"): return "&"
+        case 4 where String(decoding: name, as: UTF8.self) == "apos": return "'"
+        default: break
         }
-    }
-
-    /// HTML 4's named character (libxml2's table: the 253 entities every browser knows).
-    private static func htmlEntity(_ name: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
         var z = Array(name)
         z.append(0)
         guard let desc = htmlEntityLookup(z) else { return nil }
@@ -185,43 +185,175 @@ struct XMLRepair {
         return s
     }
 
-    private static func reference(_ s: Unicode.Scalar) -> [UInt8] {
-        Array("&#\(s.value);".utf8)
+    /// `&#233;`, appended without building a string.
+    static func appendReference(_ s: Unicode.Scalar, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "&"))
+        out.append(UInt8(ascii: "#"))
+        var v = s.value
+        var divisor: UInt32 = 1
+        while divisor <= v / 10 { divisor *= 10 }
+        repeat {
+            out.append(UInt8(v / divisor) + 0x30)
+            v %= divisor
+            divisor /= 10
+        } while divisor > 0
+        out.append(UInt8(ascii: ";"))
     }
 
-    /// `<br>`, `<hr>`, `<img …>` not closed: the index of its `>`.
-    private static func openVoidTag(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+    /// Markup a browser forgives at `at` (a `<`), rewritten: a `<` that starts no tag (`1 < 2`) as `&lt;`; a start tag
+    /// with unquoted or bare attributes (`url=http://x`, `defer`) quoted; `<br>`, `<hr>`, `<img>` left open closed;
+    /// an RSS `description` or `content:encoded` holding raw HTML escaped whole, so that its unclosed `<p>` or stray
+    /// `</div>` cannot close the elements around it. Nil when the markup is well-formed.
+    private static func markup(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Int, [UInt8])? {
         let n = b.count
-        var j = start + 1
-        while j < n, j - start <= 4, b[j] | 0x20 >= UInt8(ascii: "a"), b[j] | 0x20 <= UInt8(ascii: "z") { j += 1 }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: b[(start + 1)..<j]), as: UTF8.self).lowercased()
-        guard name == "br" || name == "hr" || name == "img", j < n,
-            b[j] == UInt8(ascii: ">") || b[j] == UInt8(ascii: " ") || b[j] == UInt8(ascii: "\t")
-                || b[j] == UInt8(ascii: "\n") || b[j] == UInt8(ascii: "/")
-        else { return nil }
-        var quote: UInt8 = 0
-        while j < n {
-            let c = b[j]
-            if quote != 0 {
-                if c == quote { quote = 0 }
-            } else if c == 0x22 || c == 0x27 {
-                quote = c
-            } else if c == UInt8(ascii: "<") {
-                return nil
-            } else if c == UInt8(ascii: ">") {
-                if b[j - 1] == UInt8(ascii: "/") { return nil }
-                // `<br></br>` is closed already.
-                var k = j + 1
-                while k < n, b[k] == 0x20 || b[k] == 0x0A || b[k] == 0x09 || b[k] == 0x0D { k += 1 }
-                if k + 1 < n, b[k] == UInt8(ascii: "<"), b[k + 1] == UInt8(ascii: "/") {
-                    let closing = String(decoding: UnsafeBufferPointer(rebasing: b[(k + 2)..<min(n, k + 2 + name.utf8.count)]), as: UTF8.self)
-                    if closing.lowercased() == name { return nil }
+        guard start + 1 < n else { return nil }
+        let next = b[start + 1]
+        if next == UInt8(ascii: "/") || next == UInt8(ascii: "!") || next == UInt8(ascii: "?") { return nil }
+        guard isNameStart(next) else { return (start + 1, Array("&#60;".utf8)) }
+        guard let tag = startTag(b, at: start) else { return nil }
+        let name = UnsafeBufferPointer(rebasing: b[tag.name])
+        func named(_ s: StaticString) -> Bool {
+            name.count == s.utf8CodeUnitCount && name.indices.allSatisfy { name[$0] | 0x20 == s.utf8Start[$0] | 0x20 }
+        }
+        func head() -> [UInt8] { tag.fixed ?? Array(UnsafeBufferPointer(rebasing: b[start..<tag.close])) }
+        let closing = [UInt8(ascii: "<"), UInt8(ascii: "/")] + Array(name) + [UInt8(ascii: ">")]
+        if !tag.selfClosing, named("br") || named("hr") || named("img") {
+            // `<br></br>` is closed already.
+            var k = tag.close + 1
+            while k < n, isSpace(b[k]) { k += 1 }
+            if !starts(closing, in: b, at: k) { return (tag.close + 1, head() + Array("/>".utf8)) }
+        } else if !tag.selfClosing, named("description") || named("content:encoded"),
+            let end = rawMarkupEnd(b, from: tag.close + 1, closing: closing)
+        {
+            var escaped: [UInt8] = []
+            var k = tag.close + 1
+            while k < end {
+                let c = b[k]
+                if c == UInt8(ascii: "&") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") {
+                    appendReference(Unicode.Scalar(c), to: &escaped)
+                } else {
+                    escaped.append(c)
                 }
-                return j
+                k += 1
             }
-            j += 1
+            return (end + closing.count, head() + [UInt8(ascii: ">")] + escaped + closing)
+        }
+        return tag.fixed.map { (tag.close + 1, $0 + (tag.selfClosing ? Array("/>".utf8) : [UInt8(ascii: ">")])) }
+    }
+
+    /// Where `closing` is, when the field before it holds raw HTML: a tag (`<p>`, `</a>`) outside any CDATA
+    /// section. Nil for text, for CDATA, and for a field that never ends.
+    private static func rawMarkupEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, closing: [UInt8]) -> Int? {
+        var tag = false
+        var k = from
+        while k + 1 < b.count {
+            if b[k] == UInt8(ascii: "<") {
+                if starts(closing, in: b, at: k) { return tag ? k : nil }
+                let c = b[k + 1]
+                if c == UInt8(ascii: "!") { return nil }  // CDATA or a comment: XML as written
+                if c == UInt8(ascii: "/") || isNameStart(c) { tag = true }
+            }
+            k += 1
         }
         return nil
+    }
+
+    private static func starts(_ s: [UInt8], in b: UnsafeBufferPointer<UInt8>, at k: Int) -> Bool {
+        k + s.count <= b.count && s.indices.allSatisfy { b[k + $0] == s[$0] }
+    }
+
+    private static func isNameStart(_ c: UInt8) -> Bool {
+        (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z")) || c == UInt8(ascii: "_") || c == UInt8(ascii: ":")
+            || c >= 0x80
+    }
+
+    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D }
+
+    /// A start tag read loosely: its name, the index of its `>`, whether it ends in `/>`, and, only when it needs
+    /// it, the tag up to its `>` or `/>` with every attribute value quoted. Nil when it is not a tag at all.
+    private static func startTag(_ b: UnsafeBufferPointer<UInt8>, at start: Int)
+        -> (name: Range<Int>, close: Int, selfClosing: Bool, fixed: [UInt8]?)?
+    {
+        let n = b.count
+        var j = start + 1
+        func isNameByte(_ c: UInt8) -> Bool {
+            isNameStart(c) || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+        }
+        while j < n, isNameByte(b[j]) { j += 1 }
+        let name = (start + 1)..<j
+        // The rewritten tag, begun at the first attribute that needs quotes; b[copied..<j] is not in it yet.
+        var fixed: [UInt8]?
+        var copied = start
+        func rewrite(_ from: Int, _ bytes: [UInt8], resume: Int) {
+            if fixed == nil { fixed = [] }
+            fixed? += b[copied..<from]
+            fixed? += bytes
+            copied = resume
+        }
+        func done(_ close: Int, selfClosing: Bool) -> (Range<Int>, Int, Bool, [UInt8]?) {
+            if fixed != nil { fixed? += b[copied..<(selfClosing ? close - 1 : close)] }
+            return (name, close, selfClosing, fixed)
+        }
+        while true {
+            while j < n, isSpace(b[j]) { j += 1 }
+            guard j < n else { return nil }
+            if b[j] == UInt8(ascii: ">") { return done(j, selfClosing: false) }
+            if b[j] == UInt8(ascii: "/"), j + 1 < n, b[j + 1] == UInt8(ascii: ">") { return done(j + 1, selfClosing: true) }
+            guard isNameStart(b[j]) else { return nil }
+            let attribute = j
+            while j < n, isNameByte(b[j]) { j += 1 }
+            var k = j
+            while k < n, isSpace(b[k]) { k += 1 }
+            guard k < n, b[k] == UInt8(ascii: "=") else {
+                // `<input disabled>`: HTML's bare attribute, its own name as its value in XML.
+                rewrite(j, [UInt8(ascii: "="), 0x22] + b[attribute..<j] + [0x22], resume: j)
+                continue
+            }
+            k += 1
+            while k < n, isSpace(b[k]) { k += 1 }
+            guard k < n else { return nil }
+            if b[k] == 0x22 || b[k] == 0x27 {
+                let quote = b[k]
+                var e = k + 1
+                while e < n, b[e] != quote {
+                    if b[e] == UInt8(ascii: "<") { return nil }
+                    e += 1
+                }
+                guard e < n else { return nil }
+                j = e + 1
+            } else {
+                // `url=http://x/a.mp3`: quoted as HTML reads it, up to white space or the tag's end.
+                var e = k
+                while e < n, !isSpace(b[e]), b[e] != UInt8(ascii: ">"), b[e] != 0x22, b[e] != 0x27, b[e] != UInt8(ascii: "<") {
+                    if b[e] == UInt8(ascii: "/"), e + 1 < n, b[e + 1] == UInt8(ascii: ">") { break }
+                    e += 1
+                }
+                guard e > k else { return nil }
+                rewrite(k, [0x22] + b[k..<e] + [0x22], resume: e)
+                j = e
+            }
+        }
+    }
+
+    /// Every byte that is not part of valid UTF-8 as its Windows-1252 character.
+    static func windows1252Repaired(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { b in
+            var out: [UInt8] = []
+            var k = 0
+            while k < b.count {
+                if b[k] < 0x80 {
+                    out.append(b[k])
+                    k += 1
+                } else if let len = UTF8Repair.sequenceLength(b, at: k) {
+                    out += b[k..<(k + len)]
+                    k += len
+                } else {
+                    out += String(windows1252(b[k])).utf8
+                    k += 1
+                }
+            }
+            return out
+        }
     }
 
     /// Windows-1252's character for a byte (ISO 8859-1 but for 0x80–0x9F); U+FFFD for the five it leaves undefined.
