@@ -35,6 +35,27 @@ final class WildFeedTests: XCTestCase {
         XCTAssertEqual(c.publications[2].date, utc("2024-01-09T06:00:00Z"))
     }
 
+    func testBrokenMarkupCostsAtMostItsElementAndIsCounted() throws {
+        let c = try load("broken-markup-rss2.xml")
+        XCTAssertEqual(
+            c.publications.map(\.text),
+            [
+                "Road closure on Mill Lane\n\nClosed from Monday.\n\nDiversion via Church Street.",
+                "Bin collection changes",
+                "Budget consultation\n\nSpending must be < income, says the treasurer.",
+                "Library hours",
+            ])
+        XCTAssertEqual(c.publications.map(\.date), ["2024-03-04T09:00:00Z", "2024-03-01T09:00:00Z", "2024-02-28T12:00:00Z", "2024-02-27T08:00:00Z"].map(utc))
+        XCTAssertEqual(c.publications[1].permalink, "https://council.example.gov.uk/notices/bins")
+        XCTAssertEqual(
+            c.publications[2].media,
+            [Media(kind: .file, url: "https://council.example.gov.uk/files/budget.pdf", size: 48_213)], "an unquoted attribute is read")
+        XCTAssertEqual(c.skipped.count, 0)
+        // Not silent: the statistics say how many items were read past an error, and where the first was.
+        XCTAssertEqual(
+            c.notice, "3 items read past XML errors — first at line 15: closing tag does not match the open element (XML error 76)")
+    }
+
     func testTheIssuesExample() throws {
         let xml = """
             <rss version="2.0"><channel><title>T</title>
@@ -50,7 +71,7 @@ final class WildFeedTests: XCTestCase {
         let repaired = XMLRepair.repaired(Data("a &eacute; &amp; &x; & &#0; &#150; &copy=1 <br> <br/> <br></br>".utf8), windows1252: true)
         XCTAssertEqual(
             String(decoding: repaired, as: UTF8.self),
-            "a &#233; &amp; &amp;x; &amp; &#65533; &#8211; &amp;copy=1 <br/> <br/> <br></br>")
+            "a &#233; &#38; &#38;x; &#38; &#65533; &#8211; &#38;copy=1 <br/> <br/> <br></br>")
         // A CDATA section and a comment are left as they are, even across chunk boundaries.
         let text = "<![CDATA[ &eacute; & ]]> <!-- & --> &eacute;"
         var repair = XMLRepair(windows1252: true)
@@ -170,6 +191,35 @@ final class WildFeedTests: XCTestCase {
             ])
         // Text that only looks like it (a real "Ã" before a letter) stays.
         XCTAssertEqual(XMLRepair.undoublingUTF8("SÃO PAULO, Ãrvore"), "SÃO PAULO, Ãrvore")
+    }
+
+    // MARK: Telegram
+
+    func testTelegramDesktopKeepsWhoWroteEachMessage() throws {
+        let data = SampleFiles.fixture("wild/tdesktop-group-chat.json")
+        let chat = try XCTUnwrap(FeedLoader.load(data: data).first)
+        XCTAssertEqual(chat.publications.map(\.author), ["Margaret Owens", "Margaret Owens", "Dev Patel", "Ruth Hale"])
+        XCTAssertEqual(chat.publications[0].text, "Margaret Owens pinned a message")
+        let stats = ChannelStatistics(chat, clock: SampleFiles.utc)
+        XCTAssertEqual(stats.severalAuthors, true)
+        // Three messages in the same second: "3 in 1 s", not an unknown weekly rate.
+        XCTAssertEqual(stats.postRate, PostRate(posts: 3, span: 1))
+        XCTAssertNil(stats.postRate?.unit)
+        // A channel's posts are all "from" the channel: that names no author.
+        let channel = try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture("tdesktop/pachum-guzel-channel.json")).first)
+        XCTAssertFalse(channel.publications.contains { $0.author == channel.title })
+    }
+
+    func testTMeAlbumShowsItsPhotosWithoutHiddenMarkers() throws {
+        let data = SampleFiles.fixture("wild/tme-album.html")
+        let ch = try XCTUnwrap(FeedLoader.load(data: data).first)
+        XCTAssertEqual(ch.publications.count, 2)
+        XCTAssertEqual(ch.publications[0].media.map(\.kind), [.photo, .photo, .photo])
+        XCTAssertEqual(ch.publications[0].text, "Three boats, one morning.")
+        // A post that is only unsupported media keeps its visible marker.
+        XCTAssertEqual(
+            ch.publications[1].media,
+            [Media(kind: .other, name: "Please open Telegram to view this post", url: "https://t.me/harbourphotos/313?single")])
     }
 
     func testPlainTextKeepsASpaceBeforeALineBreak() throws {
