@@ -222,6 +222,12 @@ final class WildFeedTests: XCTestCase {
             [Media(kind: .other, name: "Please open Telegram to view this post", url: "https://t.me/harbourphotos/313?single")])
     }
 
+    func testAnOPMLFolderIsNamedByItsText() throws {
+        let feeds = try OPML.parse(SampleFiles.fixture("wild/folder-text-and-title.opml"))
+        XCTAssertEqual(feeds.map(\.tags), [["Blogs"], ["Podcasts"]], "text first, title only without text")
+        XCTAssertEqual(feeds.map(\.title), ["Jo's notes", "Kitchen Table Science"])
+    }
+
     func testPlainTextKeepsASpaceBeforeALineBreak() throws {
         let c = try load("plain-text-line-ends.xml")
         XCTAssertEqual(c.publications.first?.text, "First line \nsecond line\nthird line")
