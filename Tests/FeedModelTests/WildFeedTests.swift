@@ -43,7 +43,8 @@ final class WildFeedTests: XCTestCase {
                 "Road closure on Mill Lane\n\nClosed from Monday.\n\nDiversion via Church Street.",
                 "Bin collection changes",
                 "Budget consultation\n\nSpending must be < income, says the treasurer.",
-                "Library hours",
+                // After an error libxml2 drops named references (`&amp;`): they reach it as numeric ones.
+                "Library hours\n\nBooks & maps: 9–5, groups < 10",
             ])
         XCTAssertEqual(c.publications.map(\.date), ["2024-03-04T09:00:00Z", "2024-03-01T09:00:00Z", "2024-02-28T12:00:00Z", "2024-02-27T08:00:00Z"].map(utc))
         XCTAssertEqual(c.publications[1].permalink, "https://council.example.gov.uk/notices/bins")
