@@ -58,33 +58,26 @@ enum RSSImporter: StreamingImporter {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
             let b = raw.bindMemory(to: UInt8.self)
             let n = b.count
-            func starts(_ s: StaticString, at i: Int) -> Bool {
-                let len = s.utf8CodeUnitCount
-                guard i + len <= n else { return false }
-                let p = s.utf8Start
-                for k in 0..<len where b[i + k] != p[k] { return false }
-                return true
-            }
             func find(_ s: StaticString, from i: Int) -> Int? {
                 var j = i
                 while j < n {
-                    if starts(s, at: j) { return j + s.utf8CodeUnitCount }
+                    if b.has(s, at: j) { return j + s.utf8CodeUnitCount }
                     j += 1
                 }
                 return nil
             }
-            var i = starts("\u{FEFF}", at: 0) ? 3 : 0
+            var i = b.has("\u{FEFF}", at: 0) ? 3 : 0
             while i < n {
                 let c = b[i]
                 if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 {
                     i += 1
-                } else if starts("<?", at: i) {
+                } else if b.has("<?", at: i) {
                     guard let end = find("?>", from: i + 2) else { return nil }
                     i = end
-                } else if starts("<!--", at: i) {
+                } else if b.has("<!--", at: i) {
                     guard let end = find("-->", from: i + 4) else { return nil }
                     i = end
-                } else if starts("<!DOCTYPE", at: i) {
+                } else if b.has("<!DOCTYPE", at: i) {
                     var j = i + 9
                     var inSubset = false
                     var quote: UInt8 = 0
@@ -100,7 +93,7 @@ enum RSSImporter: StreamingImporter {
                             inSubset = false
                         } else if d == UInt8(ascii: ">") && !inSubset {
                             return nil
-                        } else if inSubset && starts("<!ENTITY", at: j) {
+                        } else if inSubset && b.has("<!ENTITY", at: j) {
                             var line = 1
                             for k in 0..<j where b[k] == 0x0A { line += 1 }
                             return line

@@ -58,14 +58,16 @@ struct XMLRepair {
             i = upTo
             copied = upTo
         }
-        func starts(_ s: StaticString, at k: Int) -> Bool {
-            let len = s.utf8CodeUnitCount
-            guard k + len <= n else { return false }
-            let p = s.utf8Start
-            for j in 0..<len where b[k + j] != p[j] { return false }
-            return true
-        }
+        let raw = UnsafeRawBufferPointer(b)
         while i < to {
+            // Eight bytes at a time past what needs no look: ASCII without "&" and "<" (in a section, "]" and "-").
+            let (first, second): (UInt8, UInt8) = openSection == nil ? (0x26, 0x3C) : (0x5D, 0x2D)
+            while i + 8 <= to {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if w & 0x8080_8080_8080_8080 != 0 || XMLRepair.hasByte(w, first) || XMLRepair.hasByte(w, second) { break }
+                i += 8
+            }
+            guard i < to else { break }
             let c = b[i]
             if c >= 0x80 {
                 if let len = UTF8Repair.sequenceLength(b, at: i) {
@@ -78,7 +80,7 @@ struct XMLRepair {
                 continue
             }
             if let section = openSection {
-                if (c == UInt8(ascii: "]") || c == UInt8(ascii: "-")) && starts(section, at: i) {
+                if (c == UInt8(ascii: "]") || c == UInt8(ascii: "-")) && b.has(section, at: i) {
                     i += section.utf8CodeUnitCount
                     openSection = nil
                 } else {
@@ -93,10 +95,10 @@ struct XMLRepair {
                     i += 1
                 }
             } else if c == UInt8(ascii: "<") {
-                if starts("<![CDATA[", at: i) {
+                if b.has("<![CDATA[", at: i) {
                     openSection = "]]>"
                     i += 9
-                } else if starts("<!--", at: i) {
+                } else if b.has("<!--", at: i) {
                     openSection = "-->"
                     i += 4
                 } else if let (end, bytes) = XMLRepair.markup(b, at: i) {
@@ -216,14 +218,14 @@ struct XMLRepair {
             name.count == s.utf8CodeUnitCount && name.indices.allSatisfy { name[$0] | 0x20 == s.utf8Start[$0] | 0x20 }
         }
         func head() -> [UInt8] { tag.fixed ?? Array(UnsafeBufferPointer(rebasing: b[start..<tag.close])) }
-        let closing = [UInt8(ascii: "<"), UInt8(ascii: "/")] + Array(name) + [UInt8(ascii: ">")]
+        func closing() -> [UInt8] { [UInt8(ascii: "<"), UInt8(ascii: "/")] + Array(name) + [UInt8(ascii: ">")] }
         if !tag.selfClosing, named("br") || named("hr") || named("img") {
             // `<br></br>` is closed already.
             var k = tag.close + 1
             while k < n, isSpace(b[k]) { k += 1 }
-            if !starts(closing, in: b, at: k) { return (tag.close + 1, head() + Array("/>".utf8)) }
+            if !b.has(closing(), at: k) { return (tag.close + 1, head() + Array("/>".utf8)) }
         } else if !tag.selfClosing, named("description") || named("content:encoded"),
-            let end = rawMarkupEnd(b, from: tag.close + 1, closing: closing)
+            case let closing = closing(), let end = rawMarkupEnd(b, from: tag.close + 1, closing: closing)
         {
             var escaped: [UInt8] = []
             var k = tag.close + 1
@@ -248,7 +250,7 @@ struct XMLRepair {
         var k = from
         while k + 1 < b.count {
             if b[k] == UInt8(ascii: "<") {
-                if starts(closing, in: b, at: k) { return tag ? k : nil }
+                if b.has(closing, at: k) { return tag ? k : nil }
                 let c = b[k + 1]
                 if c == UInt8(ascii: "!") { return nil }  // CDATA or a comment: XML as written
                 if c == UInt8(ascii: "/") || isNameStart(c) { tag = true }
@@ -258,8 +260,11 @@ struct XMLRepair {
         return nil
     }
 
-    private static func starts(_ s: [UInt8], in b: UnsafeBufferPointer<UInt8>, at k: Int) -> Bool {
-        k + s.count <= b.count && s.indices.allSatisfy { b[k + $0] == s[$0] }
+    /// Whether one of the eight bytes of `w` is `c` (the classic zero-byte test on `w` XOR `c` in every byte).
+    @inline(__always)
+    private static func hasByte(_ w: UInt64, _ c: UInt8) -> Bool {
+        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(c))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     private static func isNameStart(_ c: UInt8) -> Bool {
@@ -359,13 +364,14 @@ struct XMLRepair {
     /// Windows-1252's character for a byte (ISO 8859-1 but for 0x80–0x9F); U+FFFD for the five it leaves undefined.
     static func windows1252(_ byte: UInt8) -> Unicode.Scalar {
         guard byte >= 0x80, byte <= 0x9F else { return Unicode.Scalar(byte) }
-        let table: [UInt32] = [
-            0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
-            0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122,
-            0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-        ]
-        return Unicode.Scalar(table[Int(byte - 0x80)]) ?? "\u{FFFD}"
+        return Unicode.Scalar(windows1252Table[Int(byte - 0x80)]) ?? "\u{FFFD}"
     }
+
+    private static let windows1252Table: [UInt32] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
+        0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122,
+        0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+    ]
 
     /// The Windows-1252 (or ISO 8859-1) byte a character is written as, if it has one.
     static func windows1252Byte(_ s: Unicode.Scalar) -> UInt8? {
@@ -378,15 +384,17 @@ struct XMLRepair {
     /// UTF-8 read as Windows-1252 and encoded again ("CafÃ©", "â€™"): undone where the characters, taken back
     /// to their bytes, are valid UTF-8 of more than one byte. Text without such a pair is returned as it is.
     static func undoublingUTF8(_ s: String) -> String {
-        // Every doubly encoded character starts with one of Â…ô (U+00C2–U+00F4), which is C3 82 … C3 B4 in UTF-8.
+        // Every doubly encoded character starts with one of Â…ô (U+00C2–U+00F4), C3 82 … C3 B4 in UTF-8, followed
+        // by a character of 0x80–0xBF as Windows-1252 or ISO 8859-1 read it, whose first byte is C2, C5, C6, CB or
+        // E2 (“é” followed by a letter is no candidate).
         var candidate = false
-        var prev: UInt8 = 0
+        var (before, prev): (UInt8, UInt8) = (0, 0)
         for b in s.utf8 {
-            if prev == 0xC3, b >= 0x82, b <= 0xB4 {
+            if before == 0xC3, prev >= 0x82, prev <= 0xB4, b == 0xC2 || b == 0xC5 || b == 0xC6 || b == 0xCB || b == 0xE2 {
                 candidate = true
                 break
             }
-            prev = b
+            (before, prev) = (prev, b)
         }
         guard candidate else { return s }
         let scalars = Array(s.unicodeScalars)
@@ -411,5 +419,20 @@ struct XMLRepair {
             i += 1
         }
         return String(out)
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether the bytes at `i` are `s`.
+    func has(_ s: StaticString, at i: Int) -> Bool {
+        let len = s.utf8CodeUnitCount
+        guard i >= 0, i + len <= count else { return false }
+        let p = s.utf8Start
+        for k in 0..<len where self[i + k] != p[k] { return false }
+        return true
+    }
+
+    func has(_ s: [UInt8], at i: Int) -> Bool {
+        i >= 0 && i + s.count <= count && s.indices.allSatisfy { self[i + $0] == s[$0] }
     }
 }
