@@ -83,7 +83,8 @@ public enum OPML {
             // Writers that have no title repeat the URL as the text.
             let title = [attrs["title"], attrs["text"]].compactMap { $0 }.first { !$0.isEmpty && $0 != url }
             guard !url.isEmpty else {
-                folders.append(title)
+                // A folder is named by its `text`, the attribute OPML requires and readers show; `title` only without.
+                folders.append([attrs["text"], attrs["title"]].compactMap { $0 }.first { !$0.isEmpty })
                 return
             }
             folders.append(nil)

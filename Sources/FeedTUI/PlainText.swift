@@ -4,9 +4,11 @@ import Foundation
 /// Output for pipes and `feedtui stats`: the same words as the screen, without the frame.
 enum PlainText {
     static func postList(_ ch: Channel, clock: Clock) -> [String] {
-        PostOrder.newest.arrange(ch.publications).map { i in
+        let severalAuthors = ChannelStatistics(ch, clock: clock).severalAuthors == true
+        return PostOrder.newest.arrange(ch.publications).map { i in
             let p = ch.publications[i]
-            return "\(clock.civil(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  \(Fmt.count(p.views, width: 7))  \(Sanitize.line(PostListPane.title(of: p)))"
+            let author = severalAuthors ? PostListPane.byline(of: p) : ""
+            return "\(clock.civil(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  \(Fmt.count(p.views, width: 7))  \(Sanitize.line(author + PostListPane.title(of: p)))"
         }
     }
 
