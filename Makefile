@@ -49,6 +49,7 @@ e2e: build
 	bash Tests/e2e/run.sh $(BIN)
 	bash Tests/e2e/config.sh $(BIN)
 	bash Tests/e2e/faults.sh $(BIN)
+	bash Tests/e2e/hostile.sh $(BIN)
 
 # Installs into a temporary DESTDIR, checks every file, the man page and bash completion, then uninstalls.
 install-test: build

@@ -2,6 +2,7 @@ import ArgumentParser
 import FeedLibrary
 import FeedModel
 import Foundation
+import Synchronization
 
 /// The subscriptions file these commands read and write.
 enum SubscriptionsPath {
@@ -162,6 +163,8 @@ struct Refresh: ParsableCommand {
     @Argument(help: "Sources to refresh (default: every followed one).") var sources: [String] = []
     @Flag(help: "Also walk t.me channels back to their first post (resumes where an interrupted walk stopped).")
     var history = false
+    @Option(help: "Stop after this many seconds and name the sources that did not finish (for cron).")
+    var deadline: Int?
     @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
@@ -170,20 +173,44 @@ struct Refresh: ParsableCommand {
         guard !wanted.isEmpty else { fail("nothing is followed — feedtui add @NAME follows a channel") }
         // Counted on the configured clock, the browser opens what this imports without counting again.
         let refresher = Refresher(library: libraryOption.open(clock: Clock(rule: loadConfig().dates)), fetcher: FeedTUI.fetcher)
-        // Ctrl-C stops the downloads; a history walk resumes where it stopped.
+        // Ctrl-C, SIGTERM and the deadline stop the downloads; a history walk resumes where it stopped.
         let cancel = Cancellation()
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        signal(SIGINT, SIG_IGN)
-        interrupt.setEventHandler { cancel.cancel() }
-        interrupt.resume()
-        let reports = refresher.refresh(wanted, history: history, cancel: cancel) { report in
-            if let e = report.error { FileHandle.standardError.write(Data("feedtui: \(report.source.text): \(e)\n".utf8)) }
+        let stopped = StopReason()
+        @Sendable func stop(_ why: String, exit: Int32) {
+            stopped.state.withLock { $0 = $0 ?? (why, exit) }
+            cancel.cancel()
         }
+        let signals = [(SIGINT, Int32(130)), (SIGTERM, Int32(143))].map { sig, exit in
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            signal(sig, SIG_IGN)
+            source.setEventHandler { stop("interrupted", exit: exit) }
+            source.resume()
+            return source
+        }
+        if let deadline {
+            guard deadline > 0 else { fail("--deadline: a number of seconds above 0") }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(deadline)) {
+                stop("did not finish within \(deadline) s", exit: 1)
+            }
+        }
+        let reports = refresher.refresh(wanted, history: history, cancel: cancel) { report in
+            guard let e = report.error else { return }
+            // What a stop cut short is named as such, not as the source's fault.
+            let why = cancel.isCancelled && e.hasSuffix("cancelled") ? stopped.state.withLock { $0?.why } : nil
+            warn("\(report.source.text): \(why ?? e)")
+        }
+        withExtendedLifetime(signals) {}
         let failed = reports.filter { $0.error != nil }.count
         let new = reports.reduce(0) { $0 + $1.newPosts }
-        print("refreshed \(reports.count - failed) of \(reports.count): \(new) new post\(new == 1 ? "" : "s")")
+        print(Sanitize.line("refreshed \(reports.count - failed) of \(reports.count): \(new) new post\(new == 1 ? "" : "s")"))
+        if let exit = stopped.state.withLock({ $0?.exit }) { throw ExitCode(exit) }
         if failed > 0 { throw ExitCode(1) }
     }
+}
+
+/// Why a refresh was stopped (a signal, the deadline) and its exit status; the first reason wins.
+private final class StopReason: Sendable {
+    let state = Mutex<(why: String, exit: Int32)?>(nil)
 }
 
 struct List: ParsableCommand {
