@@ -8,9 +8,12 @@ import Synchronization
 enum SubscriptionsPath {
     static var current: String { SubscriptionFile.defaultPath(environment: ProcessInfo.processInfo.environment) }
 
+    /// The file, its lines that follow nothing said on stderr (once per command).
     static func load() -> SubscriptionFile {
         do {
-            return try SubscriptionFile.load(path: current)
+            let file = try SubscriptionFile.load(path: current)
+            for refusal in file.refusals { warn(refusal.at(current).description) }
+            return file
         } catch {
             fail(error.description)
         }
@@ -26,9 +29,13 @@ enum SubscriptionsPath {
 
     /// A SOURCE argument as it is kept: channels as `@name`, files as absolute paths (they must exist).
     static func resolve(_ text: String) -> Source {
-        let source = Source(text)
+        let source: Source
+        do {
+            source = try Source.followable(text, files: true)
+        } catch {
+            fail("\(text): \(error.message)")
+        }
         guard case .file(let path) = source else { return source }
-        guard path != "-" else { fail("-: standard input cannot be followed; save it to a file first") }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         guard FileManager.default.isReadableFile(atPath: absolute) else {
             fail("\(path): no such file (a channel is @NAME, a feed an http(s) URL)")
@@ -79,23 +86,35 @@ struct ImportOPML: ParsableCommand {
     @Argument(help: "The OPML file (newsboat, Feedly, Thunderbird … exports).") var file: String
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else { fail("\(file): no such file") }
         let feeds: [OPML.Feed]
         do {
-            feeds = try OPML.parse(data)
+            feeds = try OPML.parse(SourceFile.read(file, what: "an OPML file"))
         } catch {
             fail(error.at(file).description)
         }
         var subscriptions = SubscriptionsPath.load()
-        var added = 0
+        var added = 0, refused = 0, repeated = 0
+        var seen = Set<Source>()
         for feed in feeds {
-            // Tags are words of the subscriptions file; spaces inside them are kept by quoting.
-            if subscriptions.add(Source(feed.url), tags: feed.tags.map { $0.replacingOccurrences(of: "\"", with: "") }) {
-                added += 1
+            do throws(FeedError) {
+                let source = try Source.followable(feed.url, files: false)
+                for tag in feed.tags { try Source.checkTag(tag) }
+                guard seen.insert(source).inserted else {
+                    repeated += 1
+                    continue
+                }
+                if subscriptions.add(source, tags: feed.tags) { added += 1 }
+            } catch {
+                refused += 1
+                warn(FeedError("\(feed.url): \(error.message)", source: file, line: feed.line).description)
             }
         }
         SubscriptionsPath.save(subscriptions)
-        print("\(feeds.count) feed\(feeds.count == 1 ? "" : "s") in \(file): \(added) added or newly tagged")
+        var summary = "\(feeds.count) feed\(feeds.count == 1 ? "" : "s") in \(file): \(added) added or newly tagged"
+        if repeated > 0 { summary += ", \(repeated) listed again (kept once)" }
+        if refused > 0 { summary += ", \(refused) refused" }
+        print(Sanitize.line(summary))
+        if refused > 0 { throw ExitCode(1) }
     }
 }
 
