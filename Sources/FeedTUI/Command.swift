@@ -282,7 +282,7 @@ struct Stats: ParsableCommand {
         } else {
             for (i, ch) in channels.enumerated() {
                 if i > 0 { print("") }
-                print(PlainText.statistics(ch, clock: clock, reach: reach[i]).joined(separator: "\n"))
+                print(PlainText.statistics(ch, clock: clock, reach: reach[i]).map(Sanitize.line).joined(separator: "\n"))
             }
         }
     }

@@ -238,11 +238,14 @@ struct List: ParsableCommand {
 
     @OptionGroup var libraryOption: LibraryOption
 
-    func run() throws { Self.print(libraryOption.work()) }
+    func run() throws {
+        _ = SubscriptionsPath.load()  // says which lines of the channels file follow nothing
+        Self.print(libraryOption.work())
+    }
 
     static func print(_ work: LiveWork) {
         switch work.homeRows() {
-        case .homeLoaded(let rows, let now): Swift.print(PlainText.home(rows, now: now).joined(separator: "\n"))
+        case .homeLoaded(let rows, let now): Swift.print(PlainText.home(rows, now: now).map(Sanitize.line).joined(separator: "\n"))
         case .notice(let message): fail(message)
         default: fail("cannot read \(SubscriptionsPath.current)")
         }
