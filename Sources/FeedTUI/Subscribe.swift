@@ -155,12 +155,21 @@ struct LibraryOption: ParsableArguments {
         return try? Library(path: path)
     }
 
+    /// The library; one set aside (damaged, or a newer feedtui's) is said on stderr here, and the command ends
+    /// with 1 (`setAside`), as the browser says it on screen.
     static func open(path: String?, clock: Clock = Clock()) -> Library {
         do {
-            return try Library(path: path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment), clock: clock)
+            let library = try Library(path: path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment), clock: clock)
+            if let notice = library.notice { warn(notice) }
+            return library
         } catch {
             fail(error.description)
         }
+    }
+
+    /// Exit 1 after the work is done when the library was set aside on opening.
+    static func setAside(_ library: Library) throws {
+        if library.notice != nil { throw ExitCode(1) }
     }
 
     /// The library, with the refresher and the background worker of the home screen.
@@ -223,6 +232,7 @@ struct Refresh: ParsableCommand {
         let new = reports.reduce(0) { $0 + $1.newPosts }
         print(Sanitize.line("refreshed \(reports.count - failed) of \(reports.count): \(new) new post\(new == 1 ? "" : "s")"))
         if let exit = stopped.state.withLock({ $0?.exit }) { throw ExitCode(exit) }
+        try LibraryOption.setAside(refresher.library)
         if failed > 0 { throw ExitCode(1) }
     }
 }
@@ -240,7 +250,9 @@ struct List: ParsableCommand {
 
     func run() throws {
         _ = SubscriptionsPath.load()  // says which lines of the channels file follow nothing
-        Self.print(libraryOption.work())
+        let work = libraryOption.work()
+        Self.print(work)
+        try LibraryOption.setAside(work.library)
     }
 
     static func print(_ work: LiveWork) {

@@ -4,7 +4,7 @@
 #    the 32 MB cap of decoded bytes, says why, and peaks at no more than the cap plus 64 MB (read by the parent);
 #  - a server sending a byte now and then is stopped by `--deadline`, which names what did not finish;
 #  - SIGTERM and SIGINT stop a refresh within a second with 143 and 130;
-#  - the library stays intact throughout;
+#  - the library stays intact throughout; a damaged one is said by list and refresh, another program's left alone;
 #  - devices and named pipes are refused at once as sources, as --library and in the channels file;
 #  - the channels file and import-opml follow only sources and name every refused line; 100 000 outlines;
 #  - nothing from a source, the channels file or config.toml reaches the terminal raw.
@@ -108,6 +108,20 @@ quick "a named pipe as --library" "feedtui: cannot open the library $W/fifo: it 
 quick "/dev/zero as --library" "feedtui: cannot open the library /dev/zero: it is a device, not a file" "$BIN" refresh --library /dev/zero @durov
 quick "add /dev/zero" "feedtui: /dev/zero: is a device, not a feed file" "$BIN" add /dev/zero
 quick "add a named pipe" "feedtui: $W/fifo: is a named pipe, not a feed file" "$BIN" add "$W/fifo"
+
+# --- the library file: set aside is said by every command, another program's file is left alone ---------------
+damaged() { printf 'SQLite format 3\0' > "$1"; head -c 20000 /dev/urandom >> "$1"; }
+for cmd in list refresh; do
+  damaged "$W/damaged-$cmd.sqlite"
+  printf '%s\n' "$BASE/rss/geopolitics.xml" > "$W/config/feedtui/channels"
+  measured "$BIN" $cmd --library "$W/damaged-$cmd.sqlite"
+  check "$cmd says a damaged library was set aside, and exits 1" sh -c "[ $RC = 1 ] && grep -q '^feedtui: the library $W/damaged-$cmd.sqlite was damaged (.*); it was moved to $W/damaged-$cmd.sqlite.damaged-.* and a fresh one was started$' '$W/err'"
+done
+sqlite3 "$W/other.sqlite" "PRAGMA application_id = 42; VACUUM;"
+cp "$W/other.sqlite" "$W/other.before"
+measured "$BIN" refresh --library "$W/other.sqlite"
+check "an empty database of another program is refused" sh -c "[ $RC = 1 ] && grep -q 'is an SQLite database of another program' '$W/err'"
+check "… and never written" cmp -s "$W/other.sqlite" "$W/other.before"
 
 # --- the channels file and OPML: only sources, refusals named by line ----------------------------------------
 ESC=$'\e'; CSI=$'\u009b'; RLO=$'\u202e'
