@@ -72,7 +72,7 @@ struct SourceOptions: ParsableArguments {
             }
         }
         for failure in failures.dropLast(channels.isEmpty ? 1 : 0) {
-            FileHandle.standardError.write(Data("feedtui: \(failure)\n".utf8))
+            warn(failure)
         }
         if channels.isEmpty, let last = failures.last { fail(last) }
         return channels
@@ -171,8 +171,13 @@ struct OpenedLibrary {
 
 /// One clear line on stderr and exit code 1: never a trap or a stack trace.
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("feedtui: \(message)\n".utf8))
+    warn(message)
     Foundation.exit(1)
+}
+
+/// One line on stderr; what it quotes from sources or files reaches the terminal with its controls made visible.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("feedtui: \(Sanitize.line(message))\n".utf8))
 }
 
 enum Samples {
@@ -312,7 +317,7 @@ struct Stats: ParsableCommand {
         } else {
             for (i, ch) in channels.enumerated() {
                 if i > 0 { print("") }
-                print(PlainText.statistics(ch, clock: clock, reach: reach[i]).joined(separator: "\n"))
+                print(PlainText.statistics(ch, clock: clock, reach: reach[i]).map(Sanitize.line).joined(separator: "\n"))
             }
         }
     }

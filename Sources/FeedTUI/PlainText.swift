@@ -59,6 +59,6 @@ enum StatsJSON {
         let objects = channels.enumerated().map { object($1, clock: clock, reach: reach?[$0]) }
         let root: Any = objects.count == 1 ? objects[0] : objects
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: NativeJSON.escapingControls(data), as: UTF8.self)
     }
 }
