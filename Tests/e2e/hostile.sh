@@ -58,6 +58,12 @@ check "an 8 GiB gzip bomb is too large once decompressed" grep -q "/gzipbomb?gib
 check "peak memory at most the cap plus 64 MB ($PEAK_MB MB)" test "$PEAK_MB" -le 96
 check "hostile bodies: the summary says none was refreshed" grep -qx "refreshed 0 of 4: 0 new posts" "$W/out"
 check "hostile bodies: the library is intact" intact
+# Four bombs from four hosts at once: the downloads share one memory budget.
+for h in 2 3 4 5; do echo "${BASE/127.0.0.1/127.0.0.$h}/gzipbomb?gib=8"; done > "$W/config/feedtui/channels"
+measured "$BIN" refresh --library "$LIB"
+echo "     refresh of 4 gzip bombs from 4 hosts at once: exit $RC, peak $PEAK_MB MB, $SECS s"
+check "four bombs at once: each stopped at the cap" test "$(grep -c 'larger than 32 MB once decompressed, the download was stopped$' "$W/err")" = 4
+check "four bombs at once: peak memory at most the cap plus 64 MB ($PEAK_MB MB)" test "$PEAK_MB" -le 96
 
 # --- time: a deadline for the whole refresh -----------------------------------------------------------------
 printf "%s\n" "$BASE/drip?seconds=0.5" "${BASE/127.0.0.1/127.0.0.2}/rss/geopolitics.xml" > "$W/config/feedtui/channels"
