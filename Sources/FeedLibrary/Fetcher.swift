@@ -286,7 +286,7 @@ private final class Transfer {
 
 /// The bytes the bodies of running downloads hold together. Past `limit` only the download that holds the most
 /// may take more (so one always can, and none waits for ever); the others wait until it ends.
-final class Budget: Sendable {
+private final class Budget: Sendable {
     private let limit: Int
     private let held = Mutex<[ObjectIdentifier: Int]>([:])
 

@@ -211,7 +211,15 @@ struct Refresh: ParsableCommand {
         let signals = [(SIGINT, Int32(130)), (SIGTERM, Int32(143))].map { sig, exit in
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             signal(sig, SIG_IGN)
-            source.setEventHandler { stop("interrupted", exit: exit) }
+            source.setEventHandler {
+                stop("interrupted", exit: exit)
+                // What a cancel does not stop at once (a large file being imported) is cut short after a moment:
+                // every write is a transaction, so the library stays as it was before it.
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) {
+                    warn("interrupted before every source was done; the library keeps what was finished")
+                    Foundation.exit(exit)
+                }
+            }
             source.resume()
             return source
         }

@@ -101,6 +101,40 @@ PY
   check "SIG$sig: the source is named as interrupted" grep -q "drip?seconds=0.5: interrupted$" "$W/err"
   check "SIG$sig: the library is intact" intact
 done
+# A large file being imported does not hold a signal up: the refresh ends within a second, the library intact.
+python3 - "$W/large.json" <<'PY'
+import json, sys
+posts = [{"id": "large/%d" % i, "date": "2025-01-01T00:00:00Z", "text": "post %d " % i + "words " * 40, "views": i}
+         for i in range(150000)]
+json.dump({"format": "feedtui", "version": 1, "channels": [{"title": "Large", "handle": "large", "publications": posts}]},
+          open(sys.argv[1], "w"))
+PY
+printf '%s\n' "$W/large.json" > "$W/config/feedtui/channels"
+line=$(python3 - "$W" "$BIN" "$LIB" <<'PY'
+import os, signal, subprocess, sys, time
+w, binary, lib = sys.argv[1:]
+env = dict(os.environ, XDG_CONFIG_HOME=w + "/config", XDG_DATA_HOME=w + "/data", LANG="C.UTF-8")
+with open(w + "/out", "w") as out, open(w + "/err", "w") as err:
+    p = subprocess.Popen([binary, "refresh", "--library", lib], stdout=out, stderr=err, env=env)
+    time.sleep(1.5)
+    running = p.poll() is None
+    sent = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    try:
+        rc = p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = "hung"
+print(rc, round(time.monotonic() - sent, 2), running)
+PY
+)
+read -r RC SECS RUNNING <<<"$line"
+check "SIGINT during a file import: the import was still running" test "$RUNNING" = True
+check "SIGINT during a file import stops refresh within 1 s with 130 (exit $RC after $SECS s)" \
+  python3 -c "import sys; sys.exit(0 if '$RC' == '130' and $SECS <= 1 else 1)"
+check "SIGINT during a file import: said on stderr" grep -q "interrupted" "$W/err"
+check "SIGINT during a file import: the library is intact" intact
+
 # --- files that are not files ---------------------------------------------------------------------------------
 mkfifo "$W/fifo"
 quick() { # quick NAME WANT CMD...: CMD ends within 2 s, exits 1 and says WANT on stderr.
