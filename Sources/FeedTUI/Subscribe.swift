@@ -53,6 +53,9 @@ struct Add: ParsableCommand {
 
     func run() throws {
         var file = SubscriptionsPath.load()
+        for t in tag {
+            do throws(FeedError) { try Source.checkTag(t) } catch { fail("--tag \(t): \(error.message)") }
+        }
         let resolved = sources.map(SubscriptionsPath.resolve)
         for source in resolved {
             print(file.add(source, tags: tag) ? "following \(source.text)" : "already following \(source.text)")

@@ -146,8 +146,13 @@ quick "/dev/zero as a source" "feedtui: /dev/zero: is a device, not a feed file"
 quick "/dev/urandom as a source" "feedtui: /dev/urandom: is a device, not a feed file" "$BIN" export /dev/urandom
 quick "a named pipe as --library" "feedtui: cannot open the library $W/fifo: it is a named pipe, not a file" "$BIN" list --library "$W/fifo"
 quick "/dev/zero as --library" "feedtui: cannot open the library /dev/zero: it is a device, not a file" "$BIN" refresh --library /dev/zero @durov
+cp "$W/config/feedtui/channels" "$W/channels.before"
 quick "add /dev/zero" "feedtui: /dev/zero: is a device, not a feed file" "$BIN" add /dev/zero
 quick "add a named pipe" "feedtui: $W/fifo: is a named pipe, not a feed file" "$BIN" add "$W/fifo"
+quick "add javascript:" "feedtui: javascript:alert(1): javascript: is not followed: only http(s) URLs, @channels and files" "$BIN" add "javascript:alert(1)"
+quick "add an option" "feedtui: -rf: looks like an option, not a source" "$BIN" add -- -rf
+quick "add a tag with an escape" "feedtui: --tag x␛[2J: a tag contains the control character U+001B" "$BIN" add @durov --tag $'x\e[2J'
+check "add: nothing refused was written" cmp -s "$W/config/feedtui/channels" "$W/channels.before"
 
 # --- the library file: set aside is said by every command, another program's file is left alone ---------------
 damaged() { printf 'SQLite format 3\0' > "$1"; head -c 20000 /dev/urandom >> "$1"; }
