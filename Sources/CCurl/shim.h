@@ -11,3 +11,7 @@ static inline CURLcode ccurl_set_callback(CURL *h, CURLoption o, curl_write_call
     return curl_easy_setopt(h, o, v);
 }
 static inline CURLcode ccurl_get_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+
+// What a write callback returns to pause the transfer (the same bytes come again after ccurl_resume).
+static inline size_t ccurl_write_pause(void) { return CURL_WRITEFUNC_PAUSE; }
+static inline CURLcode ccurl_resume(CURL *h) { return curl_easy_pause(h, CURLPAUSE_CONT); }

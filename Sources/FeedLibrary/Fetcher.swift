@@ -65,6 +65,9 @@ public final class Fetcher: Sendable {
         public var maxRedirects = 5
         /// Of the body once decompressed.
         public var maxBytes = 32 << 20
+        /// Of the bodies of all downloads at once; past it only the download holding the most goes on (up to
+        /// `maxBytes`), the others wait. So memory stays within `maxBytes` plus this, however many run.
+        public var sharedBytes = 16 << 20
         public var maxConcurrent = 4
 
         public init() {}
@@ -73,11 +76,13 @@ public final class Fetcher: Sendable {
     public let userAgent: String
     public let limits: Limits
     private let slots: Slots
+    fileprivate let budget: Budget
 
     public init(userAgent: String, limits: Limits = Limits()) {
         self.userAgent = userAgent
         self.limits = limits
         slots = Slots(limit: limits.maxConcurrent)
+        budget = Budget(limit: limits.sharedBytes)
     }
 
     public static func isURL(_ source: String) -> Bool {
@@ -95,8 +100,9 @@ public final class Fetcher: Sendable {
         let hostKey = "\(host.lowercased()):\(parsed.port ?? -1)"
         guard slots.acquire(hostKey, cancel: cancel) else { throw FeedError("cancelled", source: url) }
         defer { slots.release(hostKey) }
-        return try Transfer(url: url, fetcher: self).run(validators: validators, cancel: cancel)
-            .mapError { $0.at(url) }.get()
+        let transfer = Transfer(url: url, fetcher: self)
+        defer { budget.release(transfer.id) }
+        return try transfer.run(validators: validators, cancel: cancel).mapError { $0.at(url) }.get()
     }
 
     /// libcurl's global state, set up once before the first download.
@@ -109,7 +115,11 @@ private final class Transfer {
     let url: String
     let userAgent: String
     let limits: Fetcher.Limits
+    let budget: Budget
+    var id: ObjectIdentifier { ObjectIdentifier(self) }
     private var body = Data()
+    /// The write callback paused the transfer: the shared budget had no room.
+    private var paused = false
     private var responded = false
     private var lastByte = Date()
     private var failure: FeedError?
@@ -122,6 +132,7 @@ private final class Transfer {
         self.url = url
         userAgent = fetcher.userAgent
         limits = fetcher.limits
+        budget = fetcher.budget
     }
 
     func run(validators: Validators, cancel: Cancellation) -> Result<FetchResult, FeedError> {
@@ -153,6 +164,9 @@ private final class Transfer {
         ccurl_set_string(easy, CURLOPT_ACCEPT_ENCODING, "")
         // A Content-Length over the cap is refused before the body comes.
         ccurl_set_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBytes))
+        // Deflate inflates up to a thousandfold, and a paused transfer keeps what its last read inflated to: reads of
+        // 1 KiB (the least libcurl takes) keep that under 1 MB a download.
+        ccurl_set_long(easy, CURLOPT_BUFFERSIZE, 1024)
         ccurl_set_long(easy, CURLOPT_NOSIGNAL, 1)
         ccurl_set_pointer(easy, CURLOPT_ERRORBUFFER, errorText)
         ccurl_set_pointer(easy, CURLOPT_WRITEDATA, me)
@@ -182,6 +196,12 @@ private final class Transfer {
             if let failure { return .failure(failure) }
             if cancel.isCancelled { return .failure(FeedError("cancelled")) }
             let now = Date()
+            if paused {
+                // Waiting for room is not the server's silence; the write callback asks again.
+                lastByte = now
+                paused = false
+                ccurl_resume(easy)
+            }
             if !responded, now.timeIntervalSince(started) > limits.connectTimeout {
                 return .failure(FeedError("no response after \(Int(limits.connectTimeout)) s"))
             }
@@ -222,6 +242,13 @@ private final class Transfer {
             body = Data()
             return 0
         }
+        guard budget.take(data.count, for: id) else {
+            paused = true
+            return ccurl_write_pause()
+        }
+        // Room for the whole cap at once: untouched pages cost nothing, and the body is never copied to grow
+        // (a copy while growing held old and new, and glibc kept freed buffers per thread).
+        if body.isEmpty { body.reserveCapacity(limits.maxBytes) }
         body.append(contentsOf: data)
         return data.count
     }
@@ -254,6 +281,29 @@ private final class Transfer {
             502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
         ]
         return "HTTP \(status)" + (reasons[status].map { " " + $0 } ?? "")
+    }
+}
+
+/// The bytes the bodies of running downloads hold together. Past `limit` only the download that holds the most
+/// may take more (so one always can, and none waits for ever); the others wait until it ends.
+private final class Budget: Sendable {
+    private let limit: Int
+    private let held = Mutex<[ObjectIdentifier: Int]>([:])
+
+    init(limit: Int) { self.limit = limit }
+
+    func take(_ count: Int, for id: ObjectIdentifier) -> Bool {
+        held.withLock { held in
+            let mine = held[id, default: 0]
+            let total = held.values.reduce(0, +)
+            guard total + count <= limit || held.max(by: { $0.value < $1.value })?.key == id else { return false }
+            held[id] = mine + count
+            return true
+        }
+    }
+
+    func release(_ id: ObjectIdentifier) {
+        _ = held.withLock { $0.removeValue(forKey: id) }
     }
 }
 

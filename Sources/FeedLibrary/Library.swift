@@ -53,10 +53,17 @@ public final class Library: Sendable {
             }
         }
         var notice: String?
-        if let problem = try Self.inspect(path) {
+        let mark = Self.damageMark(path)
+        let damage = FileManager.default.contents(atPath: mark).map { reason in
+            Problem(kind: "damaged", why: "was damaged (\(Self.oneLine(String(decoding: reason.prefix(500), as: UTF8.self))))")
+        }
+        var problem = FileKind(path: path) == .regular ? damage : nil
+        if problem == nil { problem = try Self.inspect(path) }
+        if let problem {
             let aside = try Self.moveAside(path, kind: problem.kind, why: problem.why, now: now)
             notice = "the library \(path) \(problem.why); it was moved to \(aside) and a fresh one was started"
         }
+        if damage != nil { try? FileManager.default.removeItem(atPath: mark) }
         pool = try Self.openPool(path)
         self.notice = notice
     }
@@ -396,7 +403,7 @@ public final class Library: Sendable {
         do {
             return try pool.write(body)
         } catch {
-            throw LibraryError("cannot \(what) in the library \(path): \(Self.reason(error))")
+            throw LibraryError("cannot \(what) in the library \(path): \(Self.reason(error))\(noteDamage(error))")
         }
     }
 
@@ -404,7 +411,18 @@ public final class Library: Sendable {
         do {
             return try pool.read(body)
         } catch {
-            throw LibraryError("cannot \(what) from the library \(path): \(Self.reason(error))")
+            throw LibraryError("cannot \(what) from the library \(path): \(Self.reason(error))\(noteDamage(error))")
         }
+    }
+
+    /// Where a read or write that met damage leaves its reason: the file is in use (by this process, maybe by
+    /// others), so it is set aside the next time a feedtui opens it, at any size.
+    static func damageMark(_ path: String) -> String { path + ".damage" }
+
+    /// Leaves the mark when `error` is damage; the end of the error line saying so.
+    private func noteDamage(_ error: any Error) -> String {
+        guard let e = error as? DatabaseError, e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB else { return "" }
+        try? Data(Self.reason(error).utf8).write(to: URL(fileURLWithPath: Self.damageMark(path)))
+        return " (the library is damaged: it will be set aside when feedtui opens it next)"
     }
 }

@@ -53,6 +53,9 @@ struct Add: ParsableCommand {
 
     func run() throws {
         var file = SubscriptionsPath.load()
+        for t in tag {
+            do throws(FeedError) { try Source.checkTag(t) } catch { fail("--tag \(t): \(error.message)") }
+        }
         let resolved = sources.map(SubscriptionsPath.resolve)
         for source in resolved {
             print(file.add(source, tags: tag) ? "following \(source.text)" : "already following \(source.text)")
@@ -213,7 +216,15 @@ struct Refresh: ParsableCommand {
         let signals = [(SIGINT, Int32(130)), (SIGTERM, Int32(143))].map { sig, exit in
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             signal(sig, SIG_IGN)
-            source.setEventHandler { stop("interrupted", exit: exit) }
+            source.setEventHandler {
+                stop("interrupted", exit: exit)
+                // What a cancel does not stop at once (a large file being imported) is cut short after a moment:
+                // every write is a transaction, so the library stays as it was before it.
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) {
+                    warn("interrupted before every source was done; the library keeps what was finished")
+                    Foundation.exit(exit)
+                }
+            }
             source.resume()
             return source
         }

@@ -119,6 +119,33 @@ final class FetcherTests: XCTestCase {
         }
     }
 
+    /// Four bombs from four hosts at once: the bodies share one budget, so memory stays within the cap plus 64 MB
+    /// however many downloads run, and each is still stopped at the cap.
+    func testDownloadsAtOnceShareOneMemoryBudget() throws {
+        let f = Fetcher(userAgent: "t")
+        let urls = (2...5).map { server.base(host: $0) + "/gzipbomb?gib=8&n=\($0)" } + [server.base + "/big?mb=60"]
+        let before = try PeakMemory.reset()
+        let failures = Mutex<[String]>([])
+        let group = DispatchGroup()
+        for url in urls {
+            group.enter()
+            Thread {
+                var e = "no error"
+                do { _ = try f.fetch(url) } catch { e = "\(error)" }
+                failures.withLock { [e] in $0.append(e) }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        let grown = try PeakMemory.peak() - before
+        XCTAssertLessThanOrEqual(grown, (32 + 64) << 20, "the peak grew by \(grown >> 20) MB")
+        XCTAssertEqual(failures.withLock { $0 }.sorted(), urls.map {
+            "\($0): larger than 32 MB\($0.contains("bomb") ? " once decompressed" : ""), the download was stopped"
+        }.sorted())
+        // Small downloads still pass while nothing else runs.
+        XCTAssertNoThrow(try fetched(f.fetch("\(server.base)/rss/geopolitics.xml")))
+    }
+
     func testADownloadHasATotalDeadlineHoweverSteadyItsBytes() {
         var limits = Fetcher.Limits()
         limits.readTimeout = 2

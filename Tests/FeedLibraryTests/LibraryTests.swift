@@ -87,6 +87,39 @@ final class LibraryTests: XCTestCase {
         XCTAssertNil(try Library(path: path).notice)
     }
 
+    /// A library too large for the check at opening (over 8 MiB): damage met by a read is marked, said, and the
+    /// next open sets the library aside.
+    func testDamageInALargeLibraryFoundByAReadSetsItAsideAtTheNextOpen() throws {
+        let id: Int64
+        do {
+            let library = try Library(path: path)
+            let text = String(repeating: "damage is found at any size ", count: 100)
+            let ch = Channel(title: "Big", handle: "big", publications: (0..<4000).map { post("big/\($0)", $0 % 300, "\($0) " + text) })
+            id = try XCTUnwrap(try library.importChannels([ch]).first)
+            try library.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        }
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        XCTAssertGreaterThan(size, UInt64(Library.quickCheckPages * 4096), "larger than what is checked at opening")
+        // The last quarter: posts, far from the schema and the channel table the opening probes.
+        try handle.seek(toOffset: size * 3 / 4)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size / 4)))
+        try handle.close()
+        do {
+            let library = try Library(path: path)
+            XCTAssertNil(library.notice, "not found at opening")
+            XCTAssertThrowsError(try library.countStatistics(channel: id, clock: Clock())) { error in
+                assertOneLine("\(error)")
+                XCTAssertTrue("\(error)".hasSuffix("(the library is damaged: it will be set aside when feedtui opens it next)"), "\(error)")
+            }
+        }
+        let reopened = try Library(path: path)
+        XCTAssertTrue(reopened.notice?.contains("was damaged") ?? false, reopened.notice ?? "no notice")
+        XCTAssertEqual(try asides("damaged").count, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: Library.damageMark(path)), "the mark went with it")
+        XCTAssertNil(try Library(path: path).notice, "the fresh library is fine")
+    }
+
     func testNewerLibraryIsSetAsideUntouched() throws {
         do {
             let library = try Library(path: path)

@@ -58,6 +58,12 @@ check "an 8 GiB gzip bomb is too large once decompressed" grep -q "/gzipbomb?gib
 check "peak memory at most the cap plus 64 MB ($PEAK_MB MB)" test "$PEAK_MB" -le 96
 check "hostile bodies: the summary says none was refreshed" grep -qx "refreshed 0 of 4: 0 new posts" "$W/out"
 check "hostile bodies: the library is intact" intact
+# Four bombs from four hosts at once: the downloads share one memory budget.
+for h in 2 3 4 5; do echo "${BASE/127.0.0.1/127.0.0.$h}/gzipbomb?gib=8"; done > "$W/config/feedtui/channels"
+measured "$BIN" refresh --library "$LIB"
+echo "     refresh of 4 gzip bombs from 4 hosts at once: exit $RC, peak $PEAK_MB MB, $SECS s"
+check "four bombs at once: each stopped at the cap" test "$(grep -c 'larger than 32 MB once decompressed, the download was stopped$' "$W/err")" = 4
+check "four bombs at once: peak memory at most the cap plus 64 MB ($PEAK_MB MB)" test "$PEAK_MB" -le 96
 
 # --- time: a deadline for the whole refresh -----------------------------------------------------------------
 printf "%s\n" "$BASE/drip?seconds=0.5" "${BASE/127.0.0.1/127.0.0.2}/rss/geopolitics.xml" > "$W/config/feedtui/channels"
@@ -95,6 +101,40 @@ PY
   check "SIG$sig: the source is named as interrupted" grep -q "drip?seconds=0.5: interrupted$" "$W/err"
   check "SIG$sig: the library is intact" intact
 done
+# A large file being imported does not hold a signal up: the refresh ends within a second, the library intact.
+python3 - "$W/large.json" <<'PY'
+import json, sys
+posts = [{"id": "large/%d" % i, "date": "2025-01-01T00:00:00Z", "text": "post %d " % i + "words " * 40, "views": i}
+         for i in range(150000)]
+json.dump({"format": "feedtui", "version": 1, "channels": [{"title": "Large", "handle": "large", "publications": posts}]},
+          open(sys.argv[1], "w"))
+PY
+printf '%s\n' "$W/large.json" > "$W/config/feedtui/channels"
+line=$(python3 - "$W" "$BIN" "$LIB" <<'PY'
+import os, signal, subprocess, sys, time
+w, binary, lib = sys.argv[1:]
+env = dict(os.environ, XDG_CONFIG_HOME=w + "/config", XDG_DATA_HOME=w + "/data", LANG="C.UTF-8")
+with open(w + "/out", "w") as out, open(w + "/err", "w") as err:
+    p = subprocess.Popen([binary, "refresh", "--library", lib], stdout=out, stderr=err, env=env)
+    time.sleep(1.5)
+    running = p.poll() is None
+    sent = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    try:
+        rc = p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = "hung"
+print(rc, round(time.monotonic() - sent, 2), running)
+PY
+)
+read -r RC SECS RUNNING <<<"$line"
+check "SIGINT during a file import: the import was still running" test "$RUNNING" = True
+check "SIGINT during a file import stops refresh within 1 s with 130 (exit $RC after $SECS s)" \
+  python3 -c "import sys; sys.exit(0 if '$RC' == '130' and $SECS <= 1 else 1)"
+check "SIGINT during a file import: said on stderr" grep -q "interrupted" "$W/err"
+check "SIGINT during a file import: the library is intact" intact
+
 # --- files that are not files ---------------------------------------------------------------------------------
 mkfifo "$W/fifo"
 quick() { # quick NAME WANT CMD...: CMD ends within 2 s, exits 1 and says WANT on stderr.
@@ -106,8 +146,13 @@ quick "/dev/zero as a source" "feedtui: /dev/zero: is a device, not a feed file"
 quick "/dev/urandom as a source" "feedtui: /dev/urandom: is a device, not a feed file" "$BIN" export /dev/urandom
 quick "a named pipe as --library" "feedtui: cannot open the library $W/fifo: it is a named pipe, not a file" "$BIN" list --library "$W/fifo"
 quick "/dev/zero as --library" "feedtui: cannot open the library /dev/zero: it is a device, not a file" "$BIN" refresh --library /dev/zero @durov
+cp "$W/config/feedtui/channels" "$W/channels.before"
 quick "add /dev/zero" "feedtui: /dev/zero: is a device, not a feed file" "$BIN" add /dev/zero
 quick "add a named pipe" "feedtui: $W/fifo: is a named pipe, not a feed file" "$BIN" add "$W/fifo"
+quick "add javascript:" "feedtui: javascript:alert(1): javascript: is not followed: only http(s) URLs, @channels and files" "$BIN" add "javascript:alert(1)"
+quick "add an option" "feedtui: -rf: looks like an option, not a source" "$BIN" add -- -rf
+quick "add a tag with an escape" "feedtui: --tag x␛[2J: a tag contains the control character U+001B" "$BIN" add @durov --tag $'x\e[2J'
+check "add: nothing refused was written" cmp -s "$W/config/feedtui/channels" "$W/channels.before"
 
 # --- the library file: set aside is said by every command, another program's file is left alone ---------------
 damaged() { printf 'SQLite format 3\0' > "$1"; head -c 20000 /dev/urandom >> "$1"; }
