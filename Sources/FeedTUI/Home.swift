@@ -157,6 +157,10 @@ func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
     guard p.done >= p.total else { return effects }
     state.refresh = nil
     state.status = p.text
-    if state.mode != .home, !state.channels.isEmpty, let source = state.channel.source { effects.append(.reloadChannel(source)) }
+    if let source = state.opening {
+        effects.append(.openSubscription(source))
+    } else if state.mode != .home, !state.channels.isEmpty, let source = state.channel.source {
+        effects.append(.reloadChannel(source))
+    }
     return effects
 }

@@ -27,6 +27,10 @@ enum Event: Equatable {
     /// A followed channel read from the library (after Enter on the home screen, or a refresh).
     case channelOpened(OpenedChannel)
     case notice(String)
+    /// A followed source the library holds no channel of yet.
+    case notInLibrary(String)
+    /// Every source named on the command line was read (or failed: `failure` says which).
+    case loadFinished(failure: String?)
     /// One source's refresh finished in the background.
     case refreshed(RefreshReport)
     /// An older page of a channel was fetched (or failed); the channel is read again.
@@ -242,7 +246,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
             }
         }
         return []
-    case .homeLoaded, .channelOpened, .notice, .refreshed, .olderLoaded, .curve, .readMarks:
+    case .homeLoaded, .channelOpened, .notice, .notInLibrary, .loadFinished, .refreshed, .olderLoaded, .curve, .readMarks:
         return live(&state, event)
     case .key(let key):
         state.status = nil

@@ -143,14 +143,11 @@ struct LibraryOption: ParsableArguments {
         }
     }
 
-    /// The library, with the refresher and the background worker of the home screen.
-    func work() -> LiveWork { Self.work(path: library) }
+    /// The home screen's rows of the followed channels, from the library.
+    func homeRows() -> Event { Self.homeRows(path: library) }
 
-    static func work(path: String?) -> LiveWork {
-        let library = open(path: path)
-        return LiveWork(
-            library: library, refresher: Refresher(library: library, fetcher: FeedTUI.fetcher),
-            subscriptionsPath: SubscriptionsPath.current)
+    static func homeRows(path: String?) -> Event {
+        EffectRunner(library: open(path: path), home: .subscriptions(path: SubscriptionsPath.current)).homeRows()
     }
 }
 
@@ -192,10 +189,10 @@ struct List: ParsableCommand {
 
     @OptionGroup var libraryOption: LibraryOption
 
-    func run() throws { Self.print(libraryOption.work()) }
+    func run() throws { Self.print(libraryOption.homeRows()) }
 
-    static func print(_ work: LiveWork) {
-        switch work.homeRows() {
+    static func print(_ rows: Event) {
+        switch rows {
         case .homeLoaded(let rows, let now): Swift.print(PlainText.home(rows, now: now).joined(separator: "\n"))
         case .notice(let message): fail(message)
         default: fail("cannot read \(SubscriptionsPath.current)")

@@ -57,14 +57,15 @@ enum Fixture {
     }
 
     /// One event through the reducer, with the library answering its queries as the runtime does; returns the
-    /// other effects (saves, links, redraws).
+    /// effects not answered in place (saves, refreshes, links, redraws).
     @discardableResult
     static func send(_ state: inout AppState, _ event: Event) -> [Effect] {
         guard let library else {
             XCTFail("no fixture library")
             return []
         }
-        return LibraryEffects.drive(&state, event, library: library)
+        // The runtime's runner, every answer given before the next event; nothing goes to the network or a terminal.
+        return EffectRunner(library: library, sort: state.config.sort, inline: true).drive(&state, event)
     }
 
     /// Every post of the current channel in the list's order, read from the library.
