@@ -35,6 +35,9 @@ struct ChannelView: Equatable {
     var window: PostWindow
     /// Position of the selected post in the order.
     var selected = 0
+    /// The selection is the user's (moved to, or their last position): an import that reorders the list keeps it
+    /// selected; until then the first post of the order (the newest while importing) stays selected.
+    var chosen = false
     /// First visible row of the list.
     var listTop = 0
     /// First visible line of the post body (split pane or full-screen).

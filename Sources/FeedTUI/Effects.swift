@@ -280,6 +280,7 @@ extension ChannelView {
         var view = ChannelView(stored, marks: marks, sort: sort)
         if let last = marks.lastSelected, let position = try library.positions(of: [last], channel: id, order: view.sort).first {
             view.selected = position
+            view.chosen = true
         }
         return view
     }

@@ -53,6 +53,7 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
             view.sort = old.sort
             view.window = PostWindow(order: old.sort, offset: 0, posts: [])
             view.selected = min(old.selected, max(0, view.total - 1))
+            view.chosen = old.chosen
             view.listTop = old.listTop
             view.curve = old.curve
             view.reachedFirst = old.reachedFirst

@@ -214,7 +214,11 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .channelChanged(let stored):
         var effects: [Effect] = []
         for i in state.channels.indices where state.channels[i].stored.id == stored.id {
-            let keep = state.channels[i].selectedPost?.id
+            let keep = state.channels[i].chosen ? state.channels[i].selectedPost?.id : nil
+            if !state.channels[i].chosen {
+                state.channels[i].selected = 0
+                state.channels[i].listTop = 0
+            }
             state.channels[i].stored = stored
             state.channels[i].importing = stored.complete ? nil : state.channels[i].importing
             // Positions may have moved (posts kept from an older copy): read the window again, keep the selection.
@@ -773,6 +777,7 @@ private func select(_ state: inout AppState, _ position: Int) {
     let last = state.channel.total - 1
     let target = max(0, min(last, position))
     guard target != state.channel.selected else { return }
+    state.channel.chosen = true
     state.channel.bodyTop = 0
     state.channel.selected = target
     // A search in the text goes on in the post now shown.
