@@ -234,15 +234,17 @@ final class EffectRunner: Sendable {
         case .named(let sources):
             subscriptions = sources.map { Subscription(source: Source($0)) }
         }
-        let states = (try? library.refreshStates()) ?? [:]
-        let channels = Dictionary(((try? library.channels()) ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        let rows = subscriptions.map { s -> HomeRow in
-            let state = states[s.source.text]
-            let ch = (state?.channelKey ?? s.source.expectedKey).flatMap { channels[$0] }
-            return HomeRow(
-                source: s.source.text, title: ch.map { Sanitize.line($0.channel.title) } ?? s.source.text, tags: s.tags,
-                channel: ch?.id, key: ch?.key, unread: ch?.unread, total: ch?.postCount, lastRefresh: state?.lastSuccess,
-                lastError: state?.lastError)
+        let followed: [FollowedSource]
+        do throws(LibraryError) {
+            followed = try library.followed(subscriptions)
+        } catch {
+            return .notice(error.description)
+        }
+        let rows = followed.map { f in
+            HomeRow(
+                source: f.subscription.source.text, title: f.channel.map { Sanitize.line($0.channel.title) } ?? f.subscription.source.text,
+                tags: f.subscription.tags, channel: f.channel?.id, key: f.channel?.key, unread: f.channel?.unread,
+                total: f.channel?.postCount, lastRefresh: f.state?.lastSuccess, lastError: f.state?.lastError)
         }
         return .homeLoaded(rows, now: Date())
     }
