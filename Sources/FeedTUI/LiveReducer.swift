@@ -106,7 +106,9 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
             return [.reloadChannel(report.source.text)]
         }
     case .curve(let curve):
-        if !state.channels.isEmpty, state.channel.key == curve.channel { state.channel.curve = curve }
+        guard !state.channels.isEmpty, state.channel.key == curve.channel else { return [] }
+        state.channel.curve = curve
+        recountTextMatches(&state)
     default:
         break
     }

@@ -624,11 +624,17 @@ private func jumpToMatch(_ state: inout AppState, forward: Bool, count: Int) {
 
 /// The lines of the selected post as the body shows them, one entry per occurrence of the query.
 private func textMatches(_ state: AppState, _ query: String) -> [Int] {
-    guard !SearchText.fold(query).isEmpty, let body = Layout(state).body, let post = state.channel.selectedPost else { return [] }
-    let lines = PostBodyPane.lines(
-        for: post, width: PostBodyPane.textArea(state, in: body).width, full: state.mode == .post,
-        bookmarked: state.channel.bookmarks.contains(post.id), clock: state.clock)
+    guard !SearchText.fold(query).isEmpty, let body = Layout(state).body, let (_, lines) = PostBodyPane.shown(state, in: body) else { return [] }
     return lines.indices.flatMap { i in Array(repeating: i, count: Highlight.count(of: query, in: lines[i])) }
+}
+
+/// The text's lines changed under a search in it (a views curve came): its matches are counted again.
+func recountTextMatches(_ state: inout AppState) {
+    guard var s = state.channel.search, s.inText else { return }
+    let matches = textMatches(state, s.query)
+    s.matches = matches
+    if let c = s.current, !matches.indices.contains(c) { s.current = matches.isEmpty ? nil : 0 }
+    state.channel.search = s
 }
 
 /// Finds the query in the text again and shows the first match at or below line `line`.
@@ -795,13 +801,8 @@ func clampScroll(_ state: inout AppState) {
         if sel >= top + list.height { top = sel - list.height + 1 }
         state.channel.listTop = max(0, min(top, max(0, state.channel.total - list.height)))
     }
-    if let body = layout.body, let post = state.channel.selectedPost {
-        let lines = PostBodyPane.lines(
-            for: post, width: PostBodyPane.textArea(state, in: body).width, full: state.mode == .post,
-            bookmarked: state.channel.bookmarks.contains(post.id), clock: state.clock, dateFormat: state.config.dateFormat,
-            curve: state.channel.curve(of: post)
-        ).count
-        state.channel.bodyTop = max(0, min(state.channel.bodyTop, lines - body.height))
+    if let body = layout.body, let (_, lines) = PostBodyPane.shown(state, in: body) {
+        state.channel.bodyTop = max(0, min(state.channel.bodyTop, lines.count - body.height))
     } else {
         state.channel.bodyTop = 0
     }

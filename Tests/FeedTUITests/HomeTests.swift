@@ -164,6 +164,26 @@ final class HomeTests: XCTestCase {
         XCTAssertTrue(text.contains("views ▁▃▆██ 100 → 3.3K in 36 h (5 refreshes)"), text)
     }
 
+    /// The reducer measures the body as the screen draws it (date format, views curve): a match found in the text
+    /// is the line drawn at the top when the search scrolls to it.
+    func testASearchInThePostScrollsToTheLineDrawn() throws {
+        let words = (1...60).map { "word\($0)" }.joined(separator: " ")
+        let post = Publication(id: "1", date: now, text: words + "\n\nthe zebra is here\n\n" + words)
+        var config = Config()
+        config.dateFormat = try DatePattern("%A, %B %-d, %Y at %H:%M:%S in the afternoon or the morning")
+        var state = Fixture.state([Channel(title: "Zoo", handle: "zoo", publications: [post])], 50, 12, config: config)
+        state.home = Home()
+        press(&state, "Enter")
+        let samples = [100, 900, 2_400].enumerated().map { ViewSample(at: now.addingTimeInterval(Double($0.offset) * 9 * 3600), views: Int64($0.element)) }
+        reduce(&state, .curve(ViewCurve(channel: state.channel.key, post: "1", samples: samples)))
+        press(&state, "/ z e b r a")
+        let body = try XCTUnwrap(Layout(state).body)
+        let rows = Screen.render(state).lines
+        XCTAssertGreaterThan(state.channel.bodyTop, 0, "scrolled to the match")
+        XCTAssertTrue(rows[body.y].contains("the zebra is here"), rows.joined(separator: "\n"))
+        XCTAssertEqual(state.channel.search?.counter, "match 1/1")
+    }
+
     func testNoKeyIsBoundTwice() {
         var seen: [Key: Action] = [:]
         for b in KeyTable.standard.bindings {
