@@ -209,7 +209,7 @@ struct Browse: ParsableCommand {
         // Keys come from standard input, or from the terminal when standard input is the feed (`-`).
         let keyboard = isatty(STDIN_FILENO) == 1 || (sources.contains("-") && FileManager.default.isReadableFile(atPath: "/dev/tty"))
         guard isatty(STDOUT_FILENO) == 1, keyboard else {
-            if followed { return List.print(LibraryOption.homeRows(path: library)) }
+            if followed { return List.print(library: library) }
             let channels = try options.load(sources)
             // Not a terminal: print the post list as plain text.
             for ch in channels {

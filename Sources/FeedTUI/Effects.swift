@@ -234,19 +234,11 @@ final class EffectRunner: Sendable {
         case .named(let sources):
             subscriptions = sources.map { Subscription(source: Source($0)) }
         }
-        let followed: [FollowedSource]
         do throws(LibraryError) {
-            followed = try library.followed(subscriptions)
+            return .homeLoaded(try library.followed(subscriptions).map(HomeRow.init), now: Date())
         } catch {
             return .notice(error.description)
         }
-        let rows = followed.map { f in
-            HomeRow(
-                source: f.subscription.source.text, title: f.channel.map { Sanitize.line($0.channel.title) } ?? f.subscription.source.text,
-                tags: f.subscription.tags, channel: f.channel?.id, key: f.channel?.key, unread: f.channel?.unread,
-                total: f.channel?.postCount, lastRefresh: f.state?.lastSuccess, lastError: f.state?.lastError)
-        }
-        return .homeLoaded(rows, now: Date())
     }
 
     /// A followed source's channel as the library holds it, with its refresh state and reach.

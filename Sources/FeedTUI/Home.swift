@@ -18,6 +18,16 @@ struct HomeRow: Equatable {
     var lastError: String?
 }
 
+extension HomeRow {
+    init(_ f: FollowedSource) {
+        let source = f.subscription.source.text
+        self.init(
+            source: source, title: f.channel.map { Sanitize.line($0.channel.title) } ?? source, tags: f.subscription.tags,
+            channel: f.channel?.id, key: f.channel?.key, unread: f.channel?.unread, total: f.channel?.postCount,
+            lastRefresh: f.state?.lastSuccess, lastError: f.state?.lastError)
+    }
+}
+
 /// The home screen: every followed channel, filtered by one tag or none.
 struct Home: Equatable {
     var rows: [HomeRow] = []

@@ -142,13 +142,6 @@ struct LibraryOption: ParsableArguments {
             fail(error.description)
         }
     }
-
-    /// The home screen's rows of the followed channels, from the library.
-    func homeRows() -> Event { Self.homeRows(path: library) }
-
-    static func homeRows(path: String?) -> Event {
-        EffectRunner(library: open(path: path), home: .subscriptions(path: SubscriptionsPath.current)).homeRows()
-    }
 }
 
 struct Refresh: ParsableCommand {
@@ -189,13 +182,16 @@ struct List: ParsableCommand {
 
     @OptionGroup var libraryOption: LibraryOption
 
-    func run() throws { Self.print(libraryOption.homeRows()) }
+    func run() throws { Self.print(library: libraryOption.library) }
 
-    static func print(_ rows: Event) {
-        switch rows {
-        case .homeLoaded(let rows, let now): Swift.print(PlainText.home(rows, now: now).joined(separator: "\n"))
-        case .notice(let message): fail(message)
-        default: fail("cannot read \(SubscriptionsPath.current)")
+    /// The home screen's rows as text, from the library.
+    static func print(library path: String?) {
+        let library = LibraryOption.open(path: path)
+        do throws(LibraryError) {
+            let rows = try library.followed(SubscriptionsPath.load().subscriptions).map(HomeRow.init)
+            Swift.print(PlainText.home(rows, now: Date()).joined(separator: "\n"))
+        } catch {
+            fail(error.description)
         }
     }
 }
