@@ -8,6 +8,8 @@ import GRDB
 /// streamed channel the importer dropped in the end (one without a title) is abandoned.
 final class SourceImport: PostSink {
     let library: Library
+    /// Where the channels come from: what names them in the library.
+    let source: Source
     private let progress: (ImportProgress) -> Bool
     private(set) var failure: LibraryError?
     /// Streamed channels by their index in the source.
@@ -15,8 +17,9 @@ final class SourceImport: PostSink {
     weak var stream: PostStream?
     private var bytesRead = 0
 
-    init(library: Library, progress: @escaping (ImportProgress) -> Bool) {
+    init(library: Library, source: Source, progress: @escaping (ImportProgress) -> Bool) {
         self.library = library
+        self.source = source
         self.progress = progress
     }
 
@@ -88,7 +91,7 @@ final class SourceImport: PostSink {
                     try write(posts, with: writer)
                 }
                 ids.append(
-                    try writer.finish(channel, posts: posts, key: Library.key(of: channel)) { ordered throws(LibraryError) in
+                    try writer.finish(channel, posts: posts, key: source.key(of: channel, among: channels.count)) { ordered throws(LibraryError) in
                         try report(writer, total: posts.count, ordered: ordered)
                     })
                 current = nil
@@ -275,6 +278,15 @@ final class ChannelWriter {
                     channel.skipped.firstReason, channel.notice, Date().timeIntervalSince1970, staging,
                 ])
             if let old = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key]) {
+                // Unread means new: a post the old copy lacked that is older than its newest is not news.
+                try db.execute(
+                    sql: """
+                        INSERT INTO readMark (channelKey, postID, readAt) SELECT ?, n.id, ? FROM post n
+                        WHERE n.channel = ? AND n.date < (SELECT date FROM post WHERE channel = ? ORDER BY newest LIMIT 1)
+                            AND NOT EXISTS (SELECT 1 FROM post o WHERE o.channel = ? AND o.id = n.id)
+                        ON CONFLICT DO NOTHING
+                        """,
+                    arguments: [key, Date(), staging, old, old])
                 try library.carryOver(db, from: old, to: staging, after: posts.count)
                 try db.execute(sql: "UPDATE channel SET key = NULL, status = 'old' WHERE id = ?", arguments: [old])
             }

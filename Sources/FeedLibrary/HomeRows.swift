@@ -17,7 +17,7 @@ extension Library {
         let channels = Dictionary(try channels().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         return subscriptions.map { s in
             let state = states[s.source.text]
-            let channel = (state?.channelKey ?? s.source.expectedKey).flatMap { channels[$0] }
+            let channel = channels[state?.channelKey ?? s.source.identity]
             return FollowedSource(subscription: s, channel: channel, state: state)
         }
     }

@@ -191,8 +191,62 @@ public final class Library: Sendable {
             try db.execute(sql: "INSERT INTO postText (postText, rank) VALUES ('automerge', 16)")
             try db.execute(sql: "INSERT INTO postText (postText, rank) VALUES ('crisismerge', 64)")
         }
+        migrator.registerMigration("identity-v1") { db in
+            // A channel belongs to the source it was read from (`Source.identity`), no longer to what its content
+            // claims; gaps are runs of posts a refresh could not reach.
+            try db.execute(sql: "ALTER TABLE refreshState ADD COLUMN gaps TEXT")
+            try renameToIdentities(db)
+        }
+        migrator.registerMigration("merge-v1") { db in
+            // A refresh merges what it read in place: where position 0 of each order is stored (positions move
+            // at the end they grow from, not all of them) and the place in the source the next new post takes.
+            for column in ["newestBase", "oldestBase", "viewedBase"] {
+                try db.execute(sql: "ALTER TABLE channel ADD COLUMN \(column) INTEGER NOT NULL DEFAULT 0")
+            }
+            try db.execute(sql: "ALTER TABLE channel ADD COLUMN nextSeq INTEGER")
+        }
         return migrator
     }()
+
+    /// Files each channel a followed source or an imported file gave under that source's identity, with every
+    /// vote, read mark, bookmark, position and view sample. A channel two sources shared (two feeds with one
+    /// `<link>`) stays with the first; the marks go to both.
+    private static func renameToIdentities(_ db: Database) throws {
+        var renames: [(old: String, new: String)] = []
+        for row in try Row.fetchAll(db, sql: "SELECT source, channelKey FROM refreshState") {
+            let source = Source(row["source"] as String)
+            let old: String? = row["channelKey"]
+            if let old, old != source.identity { renames.append((old, source.identity)) }
+            try db.execute(
+                sql: "UPDATE refreshState SET channelKey = ? WHERE source = ?", arguments: [old.map { _ in source.identity }, source.text])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT path, channels FROM source") {
+            let path: String = row["path"]
+            guard let keys = try? JSONDecoder().decode([String].self, from: Data((row["channels"] as String).utf8)) else { continue }
+            let new = keys.map { keys.count == 1 ? path : path + "#" + $0 }
+            renames += zip(keys, new).filter { $0 != $1 }.map { ($0, $1) }
+            try db.execute(sql: "UPDATE source SET channels = ? WHERE path = ?", arguments: [list(new), path])
+        }
+        for (old, new) in renames {
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM channel WHERE key = ?", arguments: [new]) == nil {
+                try db.execute(sql: "UPDATE channel SET key = ? WHERE key = ?", arguments: [new, old])
+            }
+            try db.execute(sql: "INSERT OR IGNORE INTO userChannel (key, rating, lastSelected) SELECT ?, rating, lastSelected FROM userChannel WHERE key = ?", arguments: [new, old])
+            for table in ["readMark", "bookmark", "viewSample"] {
+                let columns = try db.columns(in: table).map(\.name).filter { $0 != "channelKey" }.joined(separator: ", ")
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO \(table) (channelKey, \(columns)) SELECT ?, \(columns) FROM \(table) WHERE channelKey = ?",
+                    arguments: [new, old])
+            }
+        }
+        // Marks of a key no channel has any more went to the channels that took them.
+        for old in Set(renames.map(\.old)) where try Bool.fetchOne(db, sql: "SELECT 1 FROM channel WHERE key = ?", arguments: [old]) == nil {
+            for table in ["userChannel"] { try db.execute(sql: "DELETE FROM \(table) WHERE key = ?", arguments: [old]) }
+            for table in ["readMark", "bookmark", "viewSample"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE channelKey = ?", arguments: [old])
+            }
+        }
+    }
 
     private static var configuration: Configuration {
         var config = Configuration()

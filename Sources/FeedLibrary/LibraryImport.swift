@@ -116,12 +116,12 @@ extension Library {
     /// by `collectGarbage` (deleting a large one takes a while: the caller runs it once the new copies are shown).
     @discardableResult
     public func importSource(
-        from stamp: SourceStamp? = nil, read: (PostStream) throws(FeedError) -> [Channel],
+        _ source: Source, from stamp: SourceStamp? = nil, read: (PostStream) throws(FeedError) -> [Channel],
         progress: (ImportProgress) -> Bool = { _ in true }
     ) throws(LibraryError) -> [Int64] {
         collectGarbage()
         let (ids, keys) = try withoutActuallyEscaping(progress) { progress throws(LibraryError) in
-            let sink = SourceImport(library: self, progress: progress)
+            let sink = SourceImport(library: self, source: source, progress: progress)
             let stream = PostStream(sink)
             sink.stream = stream
             do throws(LibraryError) {
@@ -132,7 +132,7 @@ extension Library {
                     throw sink.failure ?? LibraryError(error.description)
                 }
                 if let failure = sink.failure { throw failure }
-                return (try sink.finish(channels), channels.map(Self.key(of:)))
+                return (try sink.finish(channels), channels.map { source.key(of: $0, among: channels.count) })
             } catch {
                 // What the failed or cancelled import wrote goes at once.
                 sink.abandon()
@@ -158,15 +158,9 @@ extension Library {
     /// Imports channels already read (see `importSource`).
     @discardableResult
     public func importChannels(
-        _ channels: [Channel], from stamp: SourceStamp? = nil, progress: (ImportProgress) -> Bool = { _ in true }
+        _ channels: [Channel], from source: Source, stamp: SourceStamp? = nil, progress: (ImportProgress) -> Bool = { _ in true }
     ) throws(LibraryError) -> [Int64] {
-        try importSource(from: stamp, read: { _ in channels }, progress: progress)
-    }
-
-    /// The key the user's marks are filed under: "@handle", else the feed's URL, else its title.
-    public static func key(of channel: Channel) -> String {
-        if let handle = channel.handle { return "@" + handle }
-        return channel.url ?? channel.title
+        try importSource(source, from: stamp, read: { _ in channels }, progress: progress)
     }
 
     /// Posts written per transaction: the first batch is small so the first screenful shows at once.
@@ -191,18 +185,7 @@ extension Library {
                 arguments: [new, row["id"] as String, row["date"] as Double, row["views"] as Int64?, count + seq, row["record"] as Data])
             try db.execute(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)", arguments: [db.lastInsertedRowID, row["text"] as String])
         }
-        // The same orders as PostOrder.arrange, with seq standing for the position in the source.
-        try db.execute(
-            sql: """
-                UPDATE post SET newest = r.n, oldest = r.o, viewed = r.v FROM (
-                    SELECT rowid AS rid,
-                        row_number() OVER (ORDER BY date DESC, seq ASC) - 1 AS n,
-                        row_number() OVER (ORDER BY date ASC, seq ASC) - 1 AS o,
-                        row_number() OVER (ORDER BY coalesce(views, -1) DESC, date DESC, seq ASC) - 1 AS v
-                    FROM post WHERE channel = ?) AS r
-                WHERE post.rowid = r.rid
-                """,
-            arguments: [new])
+        try Self.rank(db, channel: new)
         let header = try Data.fetchOne(db, sql: "SELECT record FROM channel WHERE id = ?", arguments: [new])
         var channel = header.flatMap(NativeRecordCoder.channel) ?? Channel(title: "")
         channel.publications = try Data.fetchAll(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY seq", arguments: [new])

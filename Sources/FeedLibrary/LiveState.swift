@@ -16,8 +16,33 @@ public struct RefreshState: Equatable, Sendable {
     /// The oldest post id the history walk has reached (it goes on before it); nil before the first walk.
     public var historyBefore: Int?
     public var historyComplete = false
+    /// Runs of a t.me channel's posts a refresh could not reach (it was cut short); the next refresh fills them.
+    public var gaps: [Gap] = []
 
     public init(source: Source) { self.source = source }
+
+    /// What the user is told about the source: its last error and the posts still missing.
+    public var problem: String? {
+        let parts = [lastError, Gap.describe(gaps)].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+}
+
+/// Posts missing from a t.me channel in the library: those numbered between `older` and `newer` (both held).
+public struct Gap: Codable, Equatable, Sendable {
+    public var older: Int
+    public var newer: Int
+
+    public init(older: Int, newer: Int) {
+        self.older = older
+        self.newer = newer
+    }
+
+    /// "posts missing between 1200 and 1350", for the home screen and `feedtui list`.
+    public static func describe(_ gaps: [Gap]) -> String? {
+        guard !gaps.isEmpty else { return nil }
+        return "posts missing between " + gaps.map { "\($0.older) and \($0.newer)" }.joined(separator: ", ")
+    }
 }
 
 extension Library {
@@ -81,6 +106,7 @@ extension Library {
         s.validators = Validators(etag: row["etag"], lastModified: row["lastModified"])
         s.historyBefore = row["historyBefore"]
         s.historyComplete = row["historyComplete"] as Bool
+        s.gaps = (row["gaps"] as String?).flatMap { try? JSONDecoder().decode([Gap].self, from: Data($0.utf8)) } ?? []
         return s
     }
 
@@ -89,11 +115,12 @@ extension Library {
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO refreshState (source, channelKey, lastAttempt, lastSuccess, lastError, etag,
-                        lastModified, historyBefore, historyComplete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        lastModified, historyBefore, historyComplete, gaps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     s.source.text, s.channelKey, s.lastAttempt?.timeIntervalSince1970, s.lastSuccess?.timeIntervalSince1970,
                     s.lastError, s.validators.etag, s.validators.lastModified, s.historyBefore, s.historyComplete,
+                    s.gaps.isEmpty ? nil : String(decoding: (try? JSONEncoder().encode(s.gaps)) ?? Data(), as: UTF8.self),
                 ])
         }
     }
@@ -163,19 +190,11 @@ extension Library {
     }
 }
 
-extension Source {
-    /// The library key a source's channel has before any refresh recorded it (a t.me channel's handle).
-    public var expectedKey: String? {
-        if case .telegram(let name) = self { return "@" + name }
-        return nil
-    }
-}
-
 extension Library {
     /// The library's channel of a followed source, with the source's refresh state; nil before it was refreshed.
     public func followedChannel(_ source: Source) throws(LibraryError) -> (LibraryChannel, RefreshState)? {
         let state = try refreshState(source)
-        guard let key = state.channelKey ?? source.expectedKey else { return nil }
+        let key = state.channelKey ?? source.identity
         guard let ch = try channels().first(where: { $0.key == key }) else { return nil }
         return (ch, state)
     }
@@ -186,16 +205,17 @@ extension Library {
     public func nextUnread(channel id: Int64, key: String, order: PostOrder, after position: Int) throws(LibraryError) -> (position: Int?, unread: Int) {
         let column = Self.column(order)
         return try read("find unread posts") { db in
+            let base = try Self.base(db, channel: id, order)
             let first = { (from: Int) throws -> Int? in
                 try Int.fetchOne(
                     db,
                     sql: """
-                        SELECT p.\(column) FROM post p
+                        SELECT p.\(column) - ? FROM post p
                         WHERE p.channel = ? AND p.\(column) >= ?
                             AND NOT EXISTS (SELECT 1 FROM readMark r WHERE r.channelKey = ? AND r.postID = p.id)
                         ORDER BY p.\(column) LIMIT 1
                         """,
-                    arguments: [id, from, key])
+                    arguments: [base, id, base + from, key])
             }
             let total = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [id]) ?? 0
             return (try first(position + 1) ?? first(0), total - (try Self.readCount(db, channel: id, key: key)))

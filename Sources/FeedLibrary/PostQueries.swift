@@ -6,7 +6,7 @@ import GRDB
 /// another clock), how many posts it has.
 public struct LibraryChannel: Equatable, Sendable {
     public var id: Int64
-    /// What the user's marks are filed under; see `Library.key(of:)`.
+    /// What the user's marks are filed under: the identity of the source it was read from (`Source.key(of:among:)`).
     public var key: String
     /// The channel's fields, what its import skipped and its notice; `publications` is empty (they are read by window).
     public var channel: Channel
@@ -76,7 +76,7 @@ extension Library {
 
     /// The statistics of every post a channel holds, read one at a time in date order (an index's: no sort, and
     /// posts of one date come in the source's order, as in `ChannelStatistics(channel, clock:)`).
-    private static func count(_ db: Database, id: Int64, header: Channel, clock: Clock) throws -> ChannelStatistics {
+    static func count(_ db: Database, id: Int64, header: Channel, clock: Clock) throws -> ChannelStatistics {
         var tally = ChannelStatistics.Tally(clock: clock)
         let records = try Data.fetchCursor(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY oldest", arguments: [id])
         while let record = try records.next() {
@@ -115,7 +115,7 @@ extension Library {
         let postCount: Int = row["postCount"]
         let key: String? = row["key"]
         return LibraryChannel(
-            id: id, key: key ?? Library.key(of: channel), channel: channel, statistics: statistics, postCount: postCount,
+            id: id, key: key ?? "", channel: channel, statistics: statistics, postCount: postCount,
             unread: postCount - (try key.map { try readCount(db, channel: id, key: $0) } ?? 0), complete: (row["status"] as String) == "live")
     }
 
@@ -134,10 +134,11 @@ extension Library {
         let column = Self.column(order)
         let start = max(0, offset)
         let records = try read("read posts") { db in
-            try Data.fetchAll(
+            let base = try Self.base(db, channel: channel, order)
+            return try Data.fetchAll(
                 db,
                 sql: "SELECT record FROM post WHERE channel = ? AND \(column) >= ? AND \(column) < ? ORDER BY \(column)",
-                arguments: [channel, start, start + max(0, limit)])
+                arguments: [channel, base + start, base + start + max(0, limit)])
         }
         return PostWindow(order: order, offset: start, posts: records.compactMap(NativeRecordCoder.publication))
     }
@@ -147,8 +148,9 @@ extension Library {
         guard !postIDs.isEmpty else { return [] }
         let column = Self.column(order)
         return try read("find posts") { db in
-            try postIDs.compactMap { id in
-                try Int.fetchOne(db, sql: "SELECT \(column) FROM post WHERE channel = ? AND id = ?", arguments: [channel, id])
+            let base = try Self.base(db, channel: channel, order)
+            return try postIDs.compactMap { id in
+                try Int.fetchOne(db, sql: "SELECT \(column) - ? FROM post WHERE channel = ? AND id = ?", arguments: [base, channel, id])
             }.sorted()
         }
     }
@@ -161,13 +163,14 @@ extension Library {
         let (condition, pattern) = Self.textCondition(needle)
         let column = Self.column(order)
         return try read("search") { db in
-            try Int.fetchAll(
+            let base = try Self.base(db, channel: channel, order)
+            return try Int.fetchAll(
                 db,
                 sql: """
-                    SELECT p.\(column) FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
+                    SELECT p.\(column) - ? FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
                     WHERE \(condition) AND p.channel = ? ORDER BY p.\(column)
                     """,
-                arguments: [pattern, channel])
+                arguments: [base, pattern, channel])
         }
     }
 
@@ -217,6 +220,12 @@ extension Library {
             }
         }
         return ("t.text GLOB ?", pattern + "*")
+    }
+
+    /// Where position 0 of an order is stored: a refresh that adds posts at one end of an order moves this rather
+    /// than every post's position (`Library.place`); 0 until one does.
+    static func base(_ db: Database, channel id: Int64, _ order: PostOrder) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT \(column(order))Base FROM channel WHERE id = ?", arguments: [id]) ?? 0
     }
 
     static func column(_ order: PostOrder) -> String {

@@ -11,14 +11,18 @@ public final class Refresher: Sendable {
     let environment: [String: String]
     /// The time a refresh is recorded at (a test's own, in tests).
     let now: @Sendable () -> Date
+    /// Pages one refresh reads back to the newest post held (or into a gap) before it leaves the rest for the next
+    /// refresh: 500 pages of about 20 posts, a channel unread for a long time.
+    let pageLimit: Int
 
     public init(
         library: Library, fetcher: Fetcher, environment: [String: String] = ProcessInfo.processInfo.environment,
-        now: @escaping @Sendable () -> Date = Date.init
+        pageLimit: Int = 500, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.library = library
         self.fetcher = fetcher
         self.environment = environment
+        self.pageLimit = pageLimit
         self.now = now
     }
 
@@ -55,8 +59,9 @@ public final class Refresher: Sendable {
         }
     }
 
-    /// Refreshes one source: the newest page (and with `history`, every older page down to the first post,
-    /// resuming where an interrupted walk stopped).
+    /// Refreshes one source. A t.me channel is read from its newest page back to the newest post the library holds
+    /// (`?before=` pages), so that no post is skipped however many arrived; then gaps left by a refresh cut short
+    /// are filled; with `history`, every older page down to the first post (resuming where a walk stopped).
     public func refresh(_ source: Source, history: Bool = false, cancel: Cancellation = Cancellation()) -> RefreshReport {
         var report = RefreshReport(source: source)
         var state: RefreshState
@@ -70,13 +75,17 @@ public final class Refresher: Sendable {
         state.lastAttempt = now()
         do throws(FeedError) {
             try fetchNewest(source, &state, &report, cancel: cancel)
-            if history, case .telegram = source { try walkBack(source, &state, &report, cancel: cancel) }
+            if case .telegram = source {
+                try fillGaps(source, &state, &report, cancel: cancel)
+                if history { try walkBack(source, &state, &report, cancel: cancel) }
+            }
             state.lastSuccess = now()
             state.lastError = nil
         } catch {
             state.lastError = Self.line(error)
             report.error = Self.line(error)
         }
+        report.gaps = state.gaps
         do {
             try library.saveRefreshState(state)
         } catch {
@@ -88,12 +97,9 @@ public final class Refresher: Sendable {
     /// The page before post `before` of a channel (older posts, for scrolling past the oldest one).
     public func loadOlder(_ source: Source, before: Int, cancel: Cancellation = Cancellation()) -> RefreshReport {
         var report = RefreshReport(source: source)
+        report.channelKey = source.identity
         do throws(FeedError) {
-            guard let url = source.url(before: before, environment: environment) else { return report }
-            guard case .fetched(let data, _) = try fetcher.fetch(url, cancel: cancel) else { return report }
-            let channels = try FeedLoader.load(data: data, format: .tme)
-            report.channelKey = channels.first.map(Library.key(of:))
-            report.newPosts = try store(channels, &report)
+            _ = try page(source, before: before, &report, cancel: cancel)
         } catch {
             report.error = Self.line(error)
         }
@@ -135,8 +141,69 @@ public final class Refresher: Sendable {
             }
             channels = try FeedLoader.load(path: path)
         }
-        report.newPosts += try store(channels, &report, from: stamp)
+        var held: Int?
+        if case .telegram = source {
+            do {
+                held = try library.newestNumber(key: source.identity)
+            } catch {
+                throw FeedError(error.description)
+            }
+        }
+        report.newPosts += try store(channels, from: source, &report, stamp: stamp)
         state.channelKey = report.channelKey
+        // A channel held already: read back to its newest post, so that nothing between is skipped.
+        guard let held, let oldest = Self.numbers(channels).min(), oldest > held else { return }
+        try fill(Gap(older: held, newer: oldest), source, &state, &report, cancel: cancel)
+    }
+
+    /// Reads the pages before `gap.newer` until one reaches `gap.older`. Cut short (the page limit, an error, a
+    /// cancel), what is still missing is kept in `state.gaps` for the next refresh, and the error is thrown.
+    private func fill(_ gap: Gap, _ source: Source, _ state: inout RefreshState, _ report: inout RefreshReport, cancel: Cancellation)
+        throws(FeedError)
+    {
+        var missing = gap
+        var pages = 0
+        do throws(FeedError) {
+            while missing.newer > missing.older + 1 {
+                if cancel.isCancelled { throw FeedError("cancelled") }
+                if pages >= pageLimit {
+                    throw FeedError("stopped after \(pageLimit) older pages; the next refresh reads on")
+                }
+                pages += 1
+                guard let oldest = try page(source, before: missing.newer, &report, allNew: true, cancel: cancel) else {
+                    // Nothing before: the channel starts there (or the posts between were deleted).
+                    break
+                }
+                missing.newer = oldest
+            }
+        } catch {
+            state.gaps.append(missing)
+            throw error
+        }
+    }
+
+    /// Fills the gaps earlier refreshes left, newest first.
+    private func fillGaps(_ source: Source, _ state: inout RefreshState, _ report: inout RefreshReport, cancel: Cancellation)
+        throws(FeedError)
+    {
+        // One that cannot be filled now goes back (what is left of it), with the others, for the next time.
+        while let gap = state.gaps.popLast() {
+            try fill(gap, source, &state, &report, cancel: cancel)
+        }
+    }
+
+    /// Reads and stores the page before post `before`; the smallest message number on it below `before`, nil when
+    /// there is none (the channel starts there).
+    /// `allNew`: the page is of a gap, whose posts are news (see `Library.merge`).
+    private func page(_ source: Source, before: Int, _ report: inout RefreshReport, allNew: Bool = false, cancel: Cancellation)
+        throws(FeedError) -> Int?
+    {
+        guard let url = source.url(before: before, environment: environment),
+            case .fetched(let data, _) = try fetcher.fetch(url, cancel: cancel)
+        else { return nil }
+        let channels = try FeedLoader.load(data: data, format: .tme)
+        report.newPosts += try store(channels, from: source, &report, allNew: allNew)
+        return Self.numbers(channels).filter { $0 < before }.min()
     }
 
     /// `?before=` pages down to the first post; the state is saved after each page, so an interrupted walk resumes.
@@ -145,15 +212,15 @@ public final class Refresher: Sendable {
     {
         guard !state.historyComplete else { return }
         var before = state.historyBefore
-        if before == nil, let key = report.channelKey { before = try oldestID(key) }
+        if before == nil {
+            do {
+                before = try library.oldestNumber(key: source.identity)
+            } catch {
+                throw FeedError(error.description)
+            }
+        }
         while let b = before, !cancel.isCancelled {
-            guard let url = source.url(before: b, environment: environment),
-                case .fetched(let data, _) = try fetcher.fetch(url, cancel: cancel)
-            else { return }
-            let channels = try FeedLoader.load(data: data, format: .tme)
-            let ids = channels.flatMap(\.publications).compactMap { Source.postNumber($0.id) }.filter { $0 < b }
-            report.newPosts += try store(channels, &report)
-            if let oldest = ids.min() {
+            if let oldest = try page(source, before: b, &report, cancel: cancel) {
                 before = oldest
                 state.historyBefore = oldest
             } else {
@@ -170,18 +237,35 @@ public final class Refresher: Sendable {
         if cancel.isCancelled { throw FeedError("cancelled") }
     }
 
-    /// Imports the channels and records their posts' counters; returns how many posts are new to the library.
-    private func store(_ channels: [Channel], _ report: inout RefreshReport, from stamp: SourceStamp? = nil) throws(FeedError) -> Int {
+    private static func numbers(_ channels: [Channel]) -> [Int] {
+        channels.flatMap(\.publications).compactMap { Source.postNumber($0.id) }
+    }
+
+    /// Brings the channels read from `source` into the library, under the source's identity, and records their
+    /// posts' counters; returns how many posts are new to the library. A single channel the library holds already
+    /// is merged in place (what changed is written); otherwise the source is imported whole.
+    private func store(
+        _ channels: [Channel], from source: Source, _ report: inout RefreshReport, stamp: SourceStamp? = nil, allNew: Bool = false
+    ) throws(FeedError) -> Int
+    {
         do {
-            let before = try counts()
             let time = now()
-            try library.importChannels(channels, from: stamp)
-            for ch in channels {
-                try library.recordSamples(channel: Library.key(of: ch), posts: ch.publications, at: time)
+            var added = 0
+            if channels.count == 1, stamp == nil, let merged = try library.merge(channels[0], key: source.identity, allNew: allNew) {
+                added = merged.added
+            } else {
+                let before = try counts()
+                try library.importChannels(channels, from: source, stamp: stamp)
+                let after = try counts()
+                added = channels.map { source.key(of: $0, among: channels.count) }.reduce(0) {
+                    $0 + max(0, (after[$1] ?? 0) - (before[$1] ?? 0))
+                }
             }
-            if report.channelKey == nil { report.channelKey = channels.first.map(Library.key(of:)) }
-            let after = try counts()
-            return channels.map(Library.key(of:)).reduce(0) { $0 + max(0, (after[$1] ?? 0) - (before[$1] ?? 0)) }
+            for ch in channels {
+                try library.recordSamples(channel: source.key(of: ch, among: channels.count), posts: ch.publications, at: time)
+            }
+            if report.channelKey == nil { report.channelKey = channels.first.map { source.key(of: $0, among: channels.count) } }
+            return added
         } catch {
             throw FeedError(error.description)
         }
@@ -189,14 +273,5 @@ public final class Refresher: Sendable {
 
     private func counts() throws(LibraryError) -> [String: Int] {
         Dictionary(try library.channels().map { ($0.key, $0.postCount) }, uniquingKeysWith: { a, _ in a })
-    }
-
-    private func oldestID(_ key: String) throws(FeedError) -> Int? {
-        do {
-            guard let ch = try library.channels().first(where: { $0.key == key }) else { return nil }
-            return try library.window(channel: ch.id, order: .oldest, offset: 0, limit: 1).posts.first.flatMap { Source.postNumber($0.id) }
-        } catch {
-            throw FeedError(error.description)
-        }
     }
 }

@@ -64,6 +64,25 @@ public enum Source: Hashable, Sendable {
         }
     }
 
+    /// What the channel read from this source is known by in the library: `@name`, the feed's URL, the file's
+    /// absolute path (`-` for standard input). A channel belongs to the source it was read from: what its content
+    /// claims (a handle, a `<link>`, a t.me slug) never names it, so one source can never replace another's channel.
+    public var identity: String {
+        switch self {
+        case .telegram(let name): "@" + name
+        case .feed(let url): url
+        case .file(let path): path == "-" ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+        }
+    }
+
+    /// The library key of one of the channels this source gave: its identity, and when the source holds several
+    /// channels (an export of a whole account), what each one's content calls it after a `#`.
+    public func key(of channel: Channel, among count: Int) -> String {
+        guard count > 1 else { return identity }
+        if let handle = channel.handle { return identity + "#@" + handle }
+        return identity + "#" + (channel.url ?? channel.title)
+    }
+
     /// The public address, as written to OPML: `https://t.me/s/NAME` whatever FEEDTUI_TME_URL says.
     public var publicURL: String? {
         url(environment: [:])

@@ -34,6 +34,18 @@ public struct ChannelStatistics: Equatable, Sendable {
     /// The `Clock.id` of the clock the series and the rhythm were counted on; nil in statistics an older feedtui
     /// stored. Shown on another clock, they must be counted again.
     public var clockID: String?
+    /// What `count(_:_:clock:)` needs to update the statistics one post at a time, beside the values above: the week
+    /// and month `postsByWeek[0]` and `postsByMonth[0]` count, and how many posts have media, links or rounded
+    /// view counts. Nil in statistics an older feedtui stored (they are then counted again).
+    var running: Running?
+
+    struct Running: Equatable, Sendable, Codable {
+        var weekStart: Int
+        var monthStart: Int
+        var mediaPosts: Int
+        var linkPosts: Int
+        var approximateViews: Int
+    }
 
     public init(_ channel: Channel, clock: Clock) {
         var tally = Tally(clock: clock)
@@ -52,7 +64,7 @@ public struct ChannelStatistics: Equatable, Sendable {
         fileprivate var first: PostTime?
         fileprivate var last: PostTime?
         fileprivate var views: [Int64] = []
-        fileprivate var approximate = false
+        fileprivate var approximate = 0
         fileprivate var withMedia = 0
         fileprivate var withLinks = 0
         // The three most viewed (more views first, then the newer post).
@@ -84,7 +96,7 @@ public struct ChannelStatistics: Equatable, Sendable {
             if !p.links.isEmpty || p.linkPreview != nil { withLinks += 1 }
             guard let v = p.views else { return }
             views.append(v.value)
-            approximate = approximate || v.approximate
+            if v.approximate { approximate += 1 }
             let rank = { (q: Publication) in ((q.views?.value ?? 0), q.date ?? .distantPast) }
             if top.count == 3, let lowest = top.last, rank(lowest) >= rank(p) { return }
             top.append(p)
@@ -106,7 +118,7 @@ public struct ChannelStatistics: Equatable, Sendable {
         postRate = tally.first.flatMap { f in tally.last.flatMap { l in PostRate(posts: tally.dated, span: l.date.timeIntervalSince(f.date)) } }
         let views = tally.views.sorted()
         postsWithViews = views.count
-        viewsApproximate = tally.approximate
+        viewsApproximate = tally.approximate > 0
         topPosts = tally.top
         if !views.isEmpty {
             let total = views.reduce(Int64(0), &+)
@@ -126,6 +138,9 @@ public struct ChannelStatistics: Equatable, Sendable {
             engagementRate = mean / Double(subscribers)
         }
         clockID = tally.clock.id
+        running = Running(
+            weekStart: tally.weeks.start, monthStart: tally.months.start, mediaPosts: tally.withMedia, linkPosts: tally.withLinks,
+            approximateViews: tally.approximate)
     }
 
     /// Posts per week only over a span of at least a week: a weekly rate from minutes of posts would be invented.
@@ -135,7 +150,7 @@ public struct ChannelStatistics: Equatable, Sendable {
     /// post can fall in an earlier bucket (a smaller offset, the hour a zone turns back), so it grows both ways.
     struct Series {
         /// The bucket `posts[0]` counts.
-        private var start = 0
+        var start = 0
         var posts: [Int] = []
         var views: [Int64?] = []
 
@@ -153,6 +168,23 @@ public struct ChannelStatistics: Equatable, Sendable {
             }
             posts[index] += 1
             if let v = p.views?.value { views[index] = (views[index] ?? 0) &+ v }
+        }
+
+        /// Takes a post added before out again; buckets left empty at either end go (the series spans the posts).
+        mutating func remove(_ p: Publication, at bucket: Int) {
+            let index = bucket - start
+            guard posts.indices.contains(index) else { return }
+            posts[index] -= 1
+            if let v = p.views?.value { views[index] = (views[index] ?? 0) &- v }
+            while posts.first == 0 {
+                posts.removeFirst()
+                views.removeFirst()
+                start += 1
+            }
+            while posts.last == 0 {
+                posts.removeLast()
+                views.removeLast()
+            }
         }
     }
 }
@@ -187,6 +219,77 @@ extension ChannelStatistics: Codable {
     enum CodingKeys: String, CodingKey {
         case postCount, firstPost, lastPost, postRate, undatedPosts, postsWithViews, viewsApproximate, viewsTotal
         case viewsMean, viewsMedian, postsByWeek, viewsByWeek, postsByMonth, viewsByMonth, weekdayHour, mediaShare
-        case linkShare, engagementRate, clockID
+        case linkShare, engagementRate, clockID, running
+    }
+}
+
+extension ChannelStatistics {
+    /// Counts a post added to the channel exactly as counting every post again would, for the values a post adds
+    /// to; `settle` then sets those only every post gives. False when these statistics cannot be updated so (stored
+    /// by an older feedtui, or counted on another clock): count them again.
+    public mutating func count(_ p: Publication, clock: Clock) -> Bool {
+        guard running != nil, clockID == clock.id else { return false }
+        apply(p, 1, clock: clock)
+        return true
+    }
+
+    /// Counts a post's new version in place of its old one, as `count` does. Also false when the old version's
+    /// views go from a week or month the new one is not in, or the new one has none: they may have been that
+    /// week's only views, which a count again shows as unknown, not 0.
+    public mutating func count(_ old: Publication, replacedBy new: Publication, clock: Clock) -> Bool {
+        guard running != nil, clockID == clock.id else { return false }
+        if old.views != nil, new.views == nil || old.time != new.time || old.isService != new.isService { return false }
+        apply(old, -1, clock: clock)
+        apply(new, 1, clock: clock)
+        return true
+    }
+
+    private mutating func apply(_ p: Publication, _ sign: Int, clock: Clock) {
+        guard !p.isService, var r = running else { return }
+        var weeks = Series(start: r.weekStart, posts: postsByWeek, views: viewsByWeek)
+        var months = Series(start: r.monthStart, posts: postsByMonth, views: viewsByMonth)
+        postCount += sign
+        if let time = p.time {
+            var civil = Clock.Cache(clock)
+            let t = civil.civil(time.date, p)
+            let week = Int((Double(t.days - 4) / 7).rounded(.down))
+            let month = t.year * 12 + t.month - 1
+            weekdayHour[t.weekday][t.hour] += sign
+            if sign > 0 {
+                weeks.add(p, at: week)
+                months.add(p, at: month)
+            } else {
+                weeks.remove(p, at: week)
+                months.remove(p, at: month)
+            }
+        } else {
+            undatedPosts += sign
+        }
+        if !p.media.isEmpty { r.mediaPosts += sign }
+        if !p.links.isEmpty || p.linkPreview != nil { r.linkPosts += sign }
+        if let v = p.views {
+            postsWithViews += sign
+            viewsTotal = (viewsTotal ?? 0) &+ Int64(sign) &* v.value
+            if v.approximate { r.approximateViews += sign }
+        }
+        (r.weekStart, postsByWeek, viewsByWeek) = (weeks.start, weeks.posts, weeks.views)
+        (r.monthStart, postsByMonth, viewsByMonth) = (months.start, months.posts, months.views)
+        running = r
+    }
+
+    /// Sets what only the whole channel gives, read from the library's indexes after `count`: the first and last
+    /// dated posts, the median of the view counts, the three most viewed posts; and what follows from the counts.
+    public mutating func settle(first: PostTime?, last: PostTime?, median: Double?, top: [Publication], subscribers: Int64?) {
+        firstPost = first
+        lastPost = last
+        postRate = first.flatMap { f in last.flatMap { l in PostRate(posts: postCount - undatedPosts, span: l.date.timeIntervalSince(f.date)) } }
+        viewsMedian = median
+        topPosts = top
+        if postsWithViews == 0 { viewsTotal = nil }
+        viewsMean = viewsTotal.map { Double($0) / Double(postsWithViews) }
+        viewsApproximate = (running?.approximateViews ?? 0) > 0
+        mediaShare = postCount > 0 ? running.map { Double($0.mediaPosts) / Double(postCount) } : nil
+        linkShare = postCount > 0 ? running.map { Double($0.linkPosts) / Double(postCount) } : nil
+        engagementRate = viewsMean.flatMap { mean in subscribers.flatMap { $0 > 0 ? mean / Double($0) : nil } }
     }
 }

@@ -44,7 +44,7 @@ final class BackgroundLoad: Sendable {
                     writing.store(true, ordering: .relaxed)
                     defer { writing.store(false, ordering: .relaxed) }
                     var failed: LibraryError?
-                    let ids = try library.importSource(from: stamp, read: { stream throws(FeedError) in try parse(source, stream) }) { progress in
+                    let ids = try library.importSource(Source(source), from: stamp, read: { stream throws(FeedError) in try parse(source, stream) }) { progress in
                         if !shown.contains(progress.channel) {
                             do throws(LibraryError) { try show(progress.channel, source) } catch { failed = error }
                         }

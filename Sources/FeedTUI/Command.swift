@@ -46,17 +46,29 @@ struct SourceOptions: ParsableArguments {
         return f
     }
 
-    /// Loads every source (or the bundled sample). A bad source is one line on stderr and the others still
-    /// load; when none does, the program ends with the (last) error.
-    func load(_ sources: [String]) throws -> [Channel] {
+    /// Loads every source (or the bundled sample), each from the library when it holds it (`held`); each channel
+    /// with its library key (nil when it was read from the source). A bad source is one line on stderr and the
+    /// others still load; when none does, the program ends with the (last) error.
+    func load(_ sources: [String], library: Library? = nil) throws -> [(channel: Channel, key: String?)] {
         let parse = try parser()
-        var channels: [Channel] = []
+        var channels: [(channel: Channel, key: String?)] = []
         var failures: [String] = []
         for path in try paths(sources) {
+            let source = Source(path)
+            // A followed channel or an unchanged file: what the library holds, no download or parse.
+            if let library, let held = Self.held(source, in: library, fresh: true) {
+                channels += held
+                continue
+            }
             do {
-                channels += try parse(path, nil)
+                channels += try parse(path, nil).map { ($0, nil) }
             } catch {
-                failures.append(error.description)
+                // Offline, a channel opened before is still there.
+                if let library, let held = Self.held(source, in: library, fresh: false) {
+                    channels += held
+                } else {
+                    failures.append(error.description)
+                }
             }
         }
         for failure in failures.dropLast(channels.isEmpty ? 1 : 0) {
@@ -64,6 +76,28 @@ struct SourceOptions: ParsableArguments {
         }
         if channels.isEmpty, let last = failures.last { fail(last) }
         return channels
+    }
+
+    /// The channels the library holds for a source, with every post: with `fresh`, only a followed one (refreshed
+    /// by `feedtui refresh` and the home screen) or a file unchanged since its import; otherwise any it holds.
+    static func held(_ source: Source, in library: Library, fresh: Bool) -> [(channel: Channel, key: String?)]? {
+        var ids: [Int64] = []
+        if case .file(let path) = source {
+            guard let stamp = SourceStamp(path: path), let found = try? library.channels(unchanged: stamp) else { return nil }
+            ids = found
+        } else {
+            guard let (lc, state) = try? library.followedChannel(source), !fresh || state.lastSuccess != nil else { return nil }
+            ids = [lc.id]
+        }
+        let channels = ids.compactMap { id -> (channel: Channel, key: String?)? in
+            guard let lc = try? library.channel(id),
+                let posts = try? library.window(channel: id, order: .newest, offset: 0, limit: lc.postCount).posts
+            else { return nil }
+            var ch = lc.channel
+            ch.publications = posts
+            return (ch, lc.key)
+        }
+        return channels.isEmpty ? nil : channels
     }
 
     /// The sources given, or the bundled sample.
@@ -210,9 +244,9 @@ struct Browse: ParsableCommand {
         let keyboard = isatty(STDIN_FILENO) == 1 || (sources.contains("-") && FileManager.default.isReadableFile(atPath: "/dev/tty"))
         guard isatty(STDOUT_FILENO) == 1, keyboard else {
             if followed { return List.print(library: library) }
-            let channels = try options.load(sources)
+            let channels = try options.load(sources, library: LibraryOption.existing(path: library))
             // Not a terminal: print the post list as plain text.
-            for ch in channels {
+            for (ch, _) in channels {
                 for line in PlainText.postList(ch, clock: dates.clock(config)) { print(line) }
             }
             return
@@ -257,7 +291,7 @@ struct SourceList: ParsableArguments {
         if sources.isEmpty { throw ValidationError("give at least one source") }
     }
 
-    func load() throws -> [Channel] { try options.load(sources) }
+    func load(library: Library?) throws -> [(channel: Channel, key: String?)] { try options.load(sources, library: library) }
 }
 
 struct Stats: ParsableCommand {
@@ -271,10 +305,11 @@ struct Stats: ParsableCommand {
     func run() throws {
         let clock = dates.clock(loadConfig())
         let library = libraryOption.existing()
-        // Followed channels come from the library (every post it holds, their view history), with no download.
-        let channels = try library.flatMap { Self.followed(input.sources, in: $0) } ?? input.load()
-        let reach = channels.map { ch in
-            try? library?.reach(channel: Library.key(of: ch), subscribers: ch.subscribers?.value)
+        // Channels the library holds come from it (every post, their view history), with no download.
+        let loaded = try input.load(library: library)
+        let channels = loaded.map(\.channel)
+        let reach = loaded.map { ch, key in
+            key.flatMap { try? library?.reach(channel: $0, subscribers: ch.subscribers?.value) }
         }
         if json {
             print(StatsJSON.encode(channels, clock: clock, reach: reach))
@@ -285,20 +320,6 @@ struct Stats: ParsableCommand {
             }
         }
     }
-
-    /// The library's copies of these sources when every one is a followed channel the library holds; else nil.
-    static func followed(_ sources: [String], in library: Library) -> [Channel]? {
-        var out: [Channel] = []
-        for text in sources {
-            guard Source(text).url() != nil, let (lc, _) = try? library.followedChannel(Source(text)),
-                let posts = try? library.window(channel: lc.id, order: .newest, offset: 0, limit: lc.postCount).posts
-            else { return nil }
-            var ch = lc.channel
-            ch.publications = posts
-            out.append(ch)
-        }
-        return out
-    }
 }
 
 struct Export: ParsableCommand {
@@ -306,9 +327,10 @@ struct Export: ParsableCommand {
 
     @OptionGroup var input: SourceList
     @Flag(help: "Native JSON (the only export format, and the default).") var json = false
+    @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
-        let channels = try input.load()
+        let channels = try input.load(library: libraryOption.existing()).map(\.channel)
         FileHandle.standardOutput.write(NativeJSON.encode(channels))
     }
 }
@@ -339,7 +361,7 @@ struct ScreenCommand: ParsableCommand {
         let (library, path) = OpenedLibrary.temporary(clock: clock)
         defer { OpenedLibrary.remove(path) }
         var state = AppState(
-            channels: try ScreenCommand.views(try options.load(sources), library: library, sort: config.sort),
+            channels: try ScreenCommand.views(sources, options: options, library: library, sort: config.sort),
             size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: clock)
         // The same runner as the terminal's, every answer given before the next key.
         let runner = EffectRunner(library: library, sort: config.sort, inline: true)
@@ -348,9 +370,24 @@ struct ScreenCommand: ParsableCommand {
         print(Screen.render(state).lines.joined(separator: "\n"))
     }
 
-    /// Imports channels into a library and opens them as the browser does.
-    static func views(_ channels: [Channel], library: Library, sort: PostOrder) throws -> [ChannelView] {
-        try library.importChannels(channels).compactMap { id throws(LibraryError) in try ChannelView.opened(id, library: library, sort: sort) }
+    /// Imports each source into a library, under its identity, and opens its channels as the browser does.
+    static func views(_ sources: [String], options: SourceOptions, library: Library, sort: PostOrder) throws -> [ChannelView] {
+        let parse = try options.parser()
+        var views: [ChannelView] = []
+        var failure: String?
+        for path in try options.paths(sources) {
+            do {
+                views += try library.importChannels(try parse(path, nil), from: Source(path)).compactMap { id throws(LibraryError) in
+                    try ChannelView.opened(id, library: library, sort: sort)
+                }
+            } catch {
+                if let failure { FileHandle.standardError.write(Data("feedtui: \(failure)\n".utf8)) }
+                failure = "\(error)"
+            }
+        }
+        if views.isEmpty, let failure { fail(failure) }
+        if let failure { FileHandle.standardError.write(Data("feedtui: \(failure)\n".utf8)) }
+        return views
     }
 }
 

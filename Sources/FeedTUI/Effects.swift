@@ -249,7 +249,7 @@ final class EffectRunner: Sendable {
             }
             let reach = try library.reach(channel: lc.key, subscribers: lc.channel.subscribers?.value)
             return .channelOpened(OpenedChannel(
-                source: source, view: view, cachedAt: state.lastSuccess, lastError: state.lastError, reach: reach, now: Date(),
+                source: source, view: view, cachedAt: state.lastSuccess, lastError: state.problem, reach: reach, now: Date(),
                 keepPosition: keepPosition))
         } catch {
             return .notice(error.description)

@@ -24,7 +24,7 @@ extension HomeRow {
         self.init(
             source: source, title: f.channel.map { Sanitize.line($0.channel.title) } ?? source, tags: f.subscription.tags,
             channel: f.channel?.id, key: f.channel?.key, unread: f.channel?.unread, total: f.channel?.postCount,
-            lastRefresh: f.state?.lastSuccess, lastError: f.state?.lastError)
+            lastRefresh: f.state?.lastSuccess, lastError: f.state?.problem)
     }
 }
 

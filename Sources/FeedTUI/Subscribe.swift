@@ -129,8 +129,10 @@ struct LibraryOption: ParsableArguments {
     func open(clock: Clock) -> Library { Self.open(path: library, clock: clock) }
 
     /// The library when its file exists (nil otherwise: reading needs none, and none is created).
-    func existing() -> Library? {
-        let path = library ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment)
+    func existing() -> Library? { Self.existing(path: library) }
+
+    static func existing(path: String?) -> Library? {
+        let path = path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return try? Library(path: path)
     }

@@ -47,7 +47,7 @@ final class StreamingImportTests: XCTestCase {
     }
 
     private func streamed(_ path: String, into library: Library, progress: (ImportProgress) -> Bool = { _ in true }) throws -> [Int64] {
-        try library.importSource(read: { stream throws(FeedError) in try FeedLoader.load(path: path, stream: stream) }, progress: progress)
+        try library.importSource(.file(path), read: { stream throws(FeedError) in try FeedLoader.load(path: path, stream: stream) }, progress: progress)
     }
 
     /// Every order, window by window, the statistics and a few searches are the same in both libraries.
@@ -100,7 +100,7 @@ final class StreamingImportTests: XCTestCase {
         XCTAssertEqual(Set(seen.compactMap(\.total)), [48 * 30])
 
         let whole = try Library(path: folder + "/b.sqlite")
-        let wholeIDs = try whole.importChannels(try FeedLoader.load(path: path))
+        let wholeIDs = try whole.importChannels(try FeedLoader.load(path: path), from: .file(path))
         try assertSame(streaming, ids[0], whole, wholeIDs[0], queries: ["путин", "the", "zz no match"])
     }
 
@@ -125,7 +125,7 @@ final class StreamingImportTests: XCTestCase {
         let ids = try streamed(path, into: streaming)
         XCTAssertEqual(ids.count, 1)
         let whole = try Library(path: folder + "/b.sqlite")
-        let wholeIDs = try whole.importChannels(parsed)
+        let wholeIDs = try whole.importChannels(parsed, from: .file(path))
         try assertSame(streaming, ids[0], whole, wholeIDs[0], queries: ["ภาษา", "新闻", "crème", "ё"])
         XCTAssertEqual(try streaming.channel(ids[0])?.postCount, 1_499, "one post per id")
         XCTAssertEqual(
@@ -186,7 +186,7 @@ final class StreamingImportTests: XCTestCase {
                 return true
             }
             let whole = try Library(path: folder + "/w-\(parsed.count).sqlite")
-            let wholeIDs = try whole.importChannels(parsed)
+            let wholeIDs = try whole.importChannels(parsed, from: .file(path))
             XCTAssertEqual(ids.count, wholeIDs.count)
             for (a, b) in zip(ids, wholeIDs) { try assertSame(streaming, a, whole, b, queries: ["the", "гуз"]) }
             if path == big {
@@ -202,7 +202,7 @@ final class StreamingImportTests: XCTestCase {
         // The same channel, imported before with three of its posts.
         var old = try FeedLoader.load(path: path)[0]
         old.publications = Array(old.publications.prefix(3))
-        let oldIDs = try library.importChannels([old])
+        let oldIDs = try library.importChannels([old], from: .named(old))
         var calls = 0
         XCTAssertThrowsError(
             try streamed(path, into: library) { _ in
@@ -250,6 +250,6 @@ final class StreamingImportTests: XCTestCase {
         XCTAssertEqual(stored.postCount, parsed[0].publications.count)
         XCTAssertEqual(stored.channel.skipped, parsed[0].skipped, "the cut is reported as the importer reports it")
         let whole = try Library(path: folder + "/b.sqlite")
-        try assertSame(library, ids[0], whole, try whole.importChannels(parsed)[0], queries: ["한국어"])
+        try assertSame(library, ids[0], whole, try whole.importChannels(parsed, from: .file(path))[0], queries: ["한국어"])
     }
 }

@@ -109,7 +109,7 @@ final class TestServer: @unchecked Sendable {
     func log() throws -> Log { try JSONDecoder().decode(Log.self, from: call("log")) }
     func reset() throws { _ = try call("reset") }
     /// Releases one held-back post of a channel or feed.
-    func publish(_ name: String) throws { _ = try call("publish?name=\(name)") }
+    func publish(_ name: String, count: Int = 1) throws { _ = try call("publish?name=\(name)&count=\(count)") }
 }
 
 struct TestServerError: Error, CustomStringConvertible {

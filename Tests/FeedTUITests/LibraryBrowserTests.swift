@@ -89,7 +89,7 @@ final class LibraryBrowserTests: XCTestCase {
         Fixture.library = library
         var bottoms: [String] = []
         var state: AppState?
-        try library.importSource(read: { stream throws(FeedError) in try FeedLoader.load(path: file, stream: stream) }) { p in
+        try library.importSource(.file(file), read: { stream throws(FeedError) in try FeedLoader.load(path: file, stream: stream) }) { p in
             if state == nil, let view = try? ChannelView.opened(p.channel, library: library, sort: .newest) {
                 var s = AppState(channels: [view], size: Size(width: 120, height: 40), useColor: false)
                 Fixture.send(&s, .resize(s.size))
@@ -114,7 +114,7 @@ final class LibraryBrowserTests: XCTestCase {
         Fixture.library = library
         let ch = big()
         var state: AppState?
-        let ids = try library.importChannels([ch]) { p in
+        let ids = try library.importChannels([ch], from: .named(ch)) { p in
             guard state == nil, let view = try? ChannelView.opened(p.channel, library: library, sort: .oldest) else { return true }
             var s = AppState(channels: [view], size: Size(width: 120, height: 40), useColor: false)
             Fixture.send(&s, .resize(s.size))
@@ -163,7 +163,7 @@ final class LibraryBrowserTests: XCTestCase {
         let other = Channel(
             title: "Other", handle: "other",
             publications: [Publication(id: "o1", date: Date(timeIntervalSince1970: 1_700_000_000), text: "Indonesia again, from elsewhere")])
-        try library.importChannels([other])
+        try library.importChannels([other], from: .named(other))
         press(&s, "F i n d o n e s i a")
         XCTAssertEqual(s.prompt, .searchLibrary)
         XCTAssertEqual(s.librarySearch?.total, 2)
@@ -263,8 +263,8 @@ final class BackgroundLoadTests: XCTestCase {
         let first = waitUntilFinished(library, [file], parse: parse)
         // Another channel imported twice: its first copy is replaced, left for the garbage collection.
         let other = Channel(title: "Other", handle: "other", publications: posts)
-        let replaced = try XCTUnwrap(try library.importChannels([other]).first)
-        try library.importChannels([other])
+        let replaced = try XCTUnwrap(try library.importChannels([other], from: .named(other)).first)
+        try library.importChannels([other], from: .named(other))
         XCTAssertNotNil(try library.channel(replaced), "the replaced copy is still there")
         let again = waitUntilFinished(library, [file], parse: parse)
         XCTAssertEqual(again.shown, first.shown, "nothing imported: the file has not changed")
@@ -309,7 +309,7 @@ final class StatisticsClockTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let seed = try Fixture.seed()[0]
         // Imported by a run in UTC; browsed by one in Tokyo.
-        let id = try XCTUnwrap(try Library(path: folder + "/library.sqlite", clock: Fixture.utc).importChannels([seed]).first)
+        let id = try XCTUnwrap(try Library(path: folder + "/library.sqlite", clock: Fixture.utc).importChannels([seed], from: .named(seed)).first)
         let tokyo = Clock(zone: try XCTUnwrap(TimeZone(identifier: "Asia/Tokyo")))
         let library = try Library(path: folder + "/library.sqlite", clock: tokyo)
         let view = try XCTUnwrap(try ChannelView.opened(id, library: library, sort: .newest))
@@ -348,7 +348,7 @@ final class StatisticsClockTests: XCTestCase {
     func testACountThatFailsShowsUnknownAndIsNotAskedAgain() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-clock-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let id = try XCTUnwrap(try Library(path: folder + "/library.sqlite", clock: Fixture.utc).importChannels(try Fixture.seed()).first)
+        let id = try XCTUnwrap(try Library(path: folder + "/library.sqlite", clock: Fixture.utc).importChannels(try Fixture.seed(), from: .file(Fixture.seedPath)).first)
         let post = Clock(rule: .post)
         let library = try Library(path: folder + "/library.sqlite", clock: post)
         let view = try XCTUnwrap(try ChannelView.opened(id, library: library, sort: .newest))

@@ -15,7 +15,7 @@ final class RunnerTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let library = try Library(path: folder + "/library.sqlite", clock: Fixture.utc)
         let seed = try Fixture.seed()
-        let id = try XCTUnwrap(try library.importChannels(seed).first)
+        let id = try XCTUnwrap(try library.importChannels(seed, from: .named(seed[0])).first)
         let runner = EffectRunner(library: library)
         var state = AppState(
             channels: [try XCTUnwrap(try ChannelView.opened(id, library: library, sort: .newest))], size: Size(width: 120, height: 40),
@@ -30,7 +30,7 @@ final class RunnerTests: XCTestCase {
             while !stop.load(ordering: .relaxed) {
                 round += 1
                 let big = Channel(title: "Big \(round)", handle: "big", publications: posts)
-                _ = try? library.importChannels([big]) { _ in
+                _ = try? library.importChannels([big], from: .named(big)) { _ in
                     writing.add(1, ordering: .relaxed)
                     return true
                 }

@@ -5,6 +5,14 @@ import XCTest
 
 @testable import FeedTUI
 
+extension Source {
+    /// A source whose identity is what the channel's content calls it ("@handle", its URL, its title): the keys
+    /// the tests' marks are filed under.
+    static func named(_ channel: Channel) -> Source {
+        channel.handle.map { .telegram($0) } ?? .feed(channel.url ?? channel.title)
+    }
+}
+
 enum Fixture {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -39,7 +47,9 @@ enum Fixture {
                 if let last = m.lastSelected { try opened.setLastSelected(last, channel: key) }
             }
             var state = AppState(
-                channels: try ScreenCommand.views(channels, library: opened, sort: config.sort), size: size, useColor: useColor,
+                channels: try channels.flatMap { ch in try opened.importChannels([ch], from: .named(ch)) }.compactMap { id throws(LibraryError) in
+                    try ChannelView.opened(id, library: opened, sort: config.sort)
+                }, size: size, useColor: useColor,
                 config: config, clock: clock)
             send(&state, .resize(size))
             for name in keys.split(separator: " ") {

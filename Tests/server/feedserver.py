@@ -9,7 +9,11 @@ releases one, so a test can watch a channel gain a post between two refreshes. F
 
 Faults (also as /fault/KIND/… in front of a t.me path, a mirror that fails that way): /status/CODE, /slow?seconds=S (then a feed), /stall (never answers), /trickle (a byte, then silence),
 /truncated (Content-Length larger than the body), /loop (redirects to itself), /redirect/N (N redirects, then a
-feed), /big (50 MB; ?length=1 announces it). /_admin/log returns every request as JSON with the highest number of
+feed), /big (50 MB; ?length=1 announces it).
+Channels that test identity and gaps: /s/gen (a generated channel of --gen-posts posts, the newest --gen-hold held back:
+/_admin/publish?name=gen&count=N releases N at once), /s/impostor (antichristone's real page, its posts claiming
+to be antichristone's), /rss/geocomments.xml (another feed with geopolitics' <link>: its comments); for the benchmarks, /s/gen1, /s/gen2 …
+(20 posts each) and /s/walk (10 000 posts, 500 pages of 20). Each request's log entry has its start time. /_admin/log returns every request as JSON with the highest number of
 requests in flight at once, overall and per host; /_admin/reset clears it.
 
 Listens on 127.0.0.1 and, when the machine allows, on 127.0.0.2 to 127.0.0.6 at the same port (five hosts, for
@@ -67,10 +71,31 @@ class TMePage:
         return body.encode("utf-8", errors="surrogateescape")
 
 
+def generated_page(name, count, like):
+    """A channel of `count` text posts numbered 1…count, an hour apart, in real t.me markup (`like`'s header)."""
+    page = TMePage.__new__(TMePage)
+    page.head, page.tail = like.head, like.tail
+    page.posts = []
+    for i in range(1, count + 1):
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(1577836800 + 3600 * i))  # from 2020-01-01
+        page.posts.append((i, WRAP + ' js-widget_message_wrap"><div class="tgme_widget_message text_not_supported_wrap '
+                           'js-widget_message" data-post="%s/%d"><div class="tgme_widget_message_bubble">'
+                           '<div class="tgme_widget_message_text js-message_text" dir="auto">Post number %d of %s</div>'
+                           '<div class="tgme_widget_message_footer compact js-message_footer"><div class="tgme_widget_message_info '
+                           'short js-message_info"><span class="tgme_widget_message_views">%d</span><span '
+                           'class="tgme_widget_message_meta"><a class="tgme_widget_message_date" href="https://t.me/%s/%d">'
+                           '<time datetime="%s" class="time"></time></a></span></div></div></div></div></div>\n'
+                           % (name, i, i, name, 100 + i, name, i, stamp)))
+    return page
+
+
 class RSSFeed:
-    def __init__(self, path):
+    def __init__(self, path, comments=False):
         with open(path, "rb") as f:
             data = f.read()
+        if comments:  # the same <link> for the channel, items of their own
+            head, rest = data.split(b"<item>", 1)
+            data = head + b"<item>" + re.sub(rb"<link>([^<]*)</link>", rb"<link>\1?comments</link>", rest)
         first = data.index(b"<item>")
         end = data.rindex(b"</item>") + len(b"</item>")
         self.head, self.tail = data[:first], data[end:]
@@ -81,12 +106,16 @@ class RSSFeed:
 
 
 class State:
-    def __init__(self, hold, page_size):
+    def __init__(self, hold, page_size, gen_posts, gen_hold):
         self.lock = threading.Lock()
         self.hold = hold
+        self.holds = {"gen": gen_hold}
         self.page_size = page_size
         self.pages = {name: TMePage(os.path.join(RESOURCES, path)) for name, path in PAGES.items()}
+        self.pages["impostor"] = self.pages["antichristone"]
+        self.pages["gen"] = generated_page("gen", gen_posts, self.pages["antichristone"])
         self.feeds = {name: RSSFeed(os.path.join(RESOURCES, path)) for name, path in FEEDS.items()}
+        self.feeds["geocomments"] = RSSFeed(os.path.join(RESOURCES, FEEDS["geopolitics"]), comments=True)
         self.published = {}  # name -> posts released since start
         self.reset()
 
@@ -97,8 +126,18 @@ class State:
         self.active_hosts = {}
         self.max_per_host = {}
 
+    def page(self, name):
+        """A served channel; gen1, gen2 … (20 posts each) and walk (10 000 posts) are generated when first asked."""
+        with self.lock:
+            if name not in self.pages:
+                if re.fullmatch(r"gen\d+", name):
+                    self.pages[name] = generated_page(name, 20, self.pages["antichristone"])
+                elif name == "walk":
+                    self.pages[name] = generated_page(name, 10000, self.pages["antichristone"])
+            return self.pages.get(name)
+
     def held(self, name):
-        return max(0, self.hold - self.published.get(name, 0))
+        return max(0, self.holds.get(name, self.hold) - self.published.get(name, 0))
 
 
 STATE = None
@@ -119,7 +158,8 @@ class Handler(BaseHTTPRequestHandler):
         entry = {"path": self.path, "host": host, "userAgent": self.headers.get("User-Agent"),
                  "ifNoneMatch": self.headers.get("If-None-Match"),
                  "ifModifiedSince": self.headers.get("If-Modified-Since"),
-                 "acceptEncoding": self.headers.get("Accept-Encoding"), "status": None, "sent": 0, "gzip": False}
+                 "acceptEncoding": self.headers.get("Accept-Encoding"), "status": None, "sent": 0, "gzip": False,
+                 "time": time.time()}
         with STATE.lock:
             STATE.log.append(entry)
             STATE.active += 1
@@ -146,7 +186,7 @@ class Handler(BaseHTTPRequestHandler):
                 body = b"{}"
             elif what == "publish":
                 name = query.get("name", "")
-                STATE.published[name] = STATE.published.get(name, 0) + 1
+                STATE.published[name] = STATE.published.get(name, 0) + int(query.get("count", "1"))
                 body = json.dumps({"held": STATE.held(name)}).encode()
             else:
                 return self.send_error(404)
@@ -167,9 +207,9 @@ class Handler(BaseHTTPRequestHandler):
             target = {"404": "/status/404", "500": "/status/500"}.get(kind, "/" + kind)
             return self.route(target, {}, entry)
         m = re.fullmatch(r"/s/([A-Za-z0-9_]+)", path)
-        if m and m.group(1) in STATE.pages:
+        if m and STATE.page(m.group(1)):
             name = m.group(1)
-            page = STATE.pages[name]
+            page = STATE.page(name)
             before = int(query["before"]) if query.get("before", "").isdigit() else None
             with STATE.lock:
                 visible = len(page.posts) - STATE.held(name)
@@ -279,8 +319,10 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--page-size", type=int, default=5)
     ap.add_argument("--hold", type=int, default=0)
+    ap.add_argument("--gen-posts", type=int, default=400)
+    ap.add_argument("--gen-hold", type=int, default=335)
     args = ap.parse_args()
-    STATE = State(args.hold, args.page_size)
+    STATE = State(args.hold, args.page_size, args.gen_posts, args.gen_hold)
     ThreadingHTTPServer.daemon_threads = True
     servers = [ThreadingHTTPServer(("127.0.0.1", args.port), Handler)]
     port = servers[0].server_address[1]
