@@ -31,6 +31,8 @@ final class EffectRunner: Sendable {
     let cancel = Cancellation()
     private let inbox = Mutex<[Event]>([])
     private let queue = DispatchQueue(label: "feedtui.library")
+    /// Quitting: reads still queued are dropped; the writes queued before still run.
+    private let stopping = Atomic<Bool>(false)
 
     init(library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, inline: Bool = false) {
         self.library = library
@@ -53,6 +55,7 @@ final class EffectRunner: Sendable {
 
     /// Stops the downloads and waits for the worker's jobs queued so far (the saves of a quit).
     func finish() {
+        stopping.store(true, ordering: .relaxed)
         cancel.cancel()
         queue.sync {}
     }
@@ -180,12 +183,16 @@ final class EffectRunner: Sendable {
         }
     }
 
-    /// Queues a job on the worker (runs it at once when inline); its answer goes to the inbox.
-    private func queued(_ job: @escaping @Sendable () -> Event) {
+    /// Queues a job on the worker (runs it at once when inline); its answer goes to the inbox. A read still
+    /// queued when the program quits is dropped.
+    private func queued(writes: Bool = false, _ job: @escaping @Sendable () -> Event) {
         if inline {
             post(job())
         } else {
-            queue.async { self.post(job()) }
+            queue.async {
+                guard writes || !self.stopping.load(ordering: .relaxed) else { return }
+                self.post(job())
+            }
         }
     }
 
@@ -203,7 +210,7 @@ final class EffectRunner: Sendable {
     /// A write of the user's marks on the worker: `.saved` (or the write's own answer) when it is kept; when it
     /// fails, `.saveFailed` with what the library really holds, which the screen then shows.
     private func save(_ key: String, _ write: @escaping @Sendable (Library) throws(LibraryError) -> Event?) {
-        queued { [library] in
+        queued(writes: true) { [library] in
             do throws(LibraryError) {
                 return try write(library) ?? .saved
             } catch {

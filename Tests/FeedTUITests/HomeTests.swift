@@ -184,6 +184,33 @@ final class HomeTests: XCTestCase {
         XCTAssertEqual(state.channel.search?.counter, "match 1/1")
     }
 
+    /// A channel named on the command line that the library does not hold yet is opened once its refresh ends.
+    func testASourceNamedOnTheCommandLineOpensAfterItsRefresh() {
+        var state = homeState()
+        state.opening = "@antichristone"
+        XCTAssertEqual(reduce(&state, .key(.ctrl("r"))), [.refresh(["@antichristone"])])
+        reduce(&state, .notInLibrary("@antichristone"))
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("refreshing 0/1…") == true, "no word of the library while it comes")
+        XCTAssertEqual(reduce(&state, .refreshed(RefreshReport(source: Source("@antichristone")))), [.loadHome, .openSubscription("@antichristone")])
+        reduce(&state, .notInLibrary("@topwar_official"))
+        XCTAssertEqual(state.status, "@topwar_official is not in the library yet — R refreshes every channel, C-r this one")
+    }
+
+    /// A search prompt open while a refresh reads the channel again keeps its query and takes the next keys.
+    func testASearchPromptSurvivesTheChannelReadAgain() throws {
+        var state = try followed()
+        press(&state, "/ b l")
+        let view = try XCTUnwrap(state.channels.first)
+        let opened = OpenedChannel(
+            source: "@antichristone", view: view, cachedAt: now, lastError: nil, reach: ViewReach(posts: [], subscribers: nil), now: now,
+            keepPosition: true)
+        Fixture.send(&state, .channelOpened(opened))
+        press(&state, "o g")
+        XCTAssertEqual(state.prompt, .search)
+        XCTAssertEqual(state.channel.search?.query, "blog")
+        XCTAssertNotNil(state.channel.search?.matches, "searched again over the channel read again")
+    }
+
     func testNoKeyIsBoundTwice() {
         var seen: [Key: Action] = [:]
         for b in KeyTable.standard.bindings {
