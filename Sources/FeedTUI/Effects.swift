@@ -90,9 +90,10 @@ final class EffectRunner: Sendable {
     func run(_ effect: Effect, terminal: CursesBackend?, browser: String?) -> Event? {
         switch effect {
         // In place: index lookups bounded by the window.
-        case .loadWindow(let channel, let order, let offset, let limit):
+        case .loadWindow(let channel, let key, let order, let offset, let limit):
             return inPlace { () throws(LibraryError) in
-                .window(channel: channel, try library.window(channel: channel, order: order, offset: offset, limit: limit))
+                let window = try library.window(channel: channel, order: order, offset: offset, limit: limit)
+                return .window(channel: channel, window, read: try library.read(channel: key, among: window.posts.map(\.id)))
             }
         case .locate(let channel, let posts, let order, let goal):
             return inPlace { () throws(LibraryError) in
@@ -140,9 +141,9 @@ final class EffectRunner: Sendable {
         case .saveRating(let key, let stars):
             save(key) { library throws(LibraryError) in try library.setRating(stars, channel: key) }
         case .markRead(let key, let post):
-            save(key) { library throws(LibraryError) in try library.markRead(post, channel: key) }
+            save(key, posts: [post]) { library throws(LibraryError) in try library.markRead(post, channel: key) }
         case .markUnread(let key, let post):
-            save(key) { library throws(LibraryError) in try library.markUnread(post, channel: key) }
+            save(key, posts: [post]) { library throws(LibraryError) in try library.markUnread(post, channel: key) }
         case .saveBookmark(let key, let post, let marked):
             save(key) { library throws(LibraryError) in try library.setBookmark(post, marked: marked, channel: key) }
         case .saveLastSelected(let key, let post):
@@ -150,7 +151,7 @@ final class EffectRunner: Sendable {
         case .markAllRead(let channel, let key):
             save(key) { library throws(LibraryError) in
                 try library.markAllRead(channel: key, channelID: channel)
-                return .readMarks(key: key, read: try library.marks(channel: key).read)
+                return .allRead(key: key)
             }
 
         // On the network: a thread per job; each result comes back as it is known.
@@ -209,18 +210,18 @@ final class EffectRunner: Sendable {
 
     /// A write of the user's marks on the worker: `.saved` (or the write's own answer) when it is kept; when it
     /// fails, `.saveFailed` with what the library really holds, which the screen then shows.
-    private func save(_ key: String, _ write: @escaping @Sendable (Library) throws(LibraryError) -> Event?) {
+    private func save(_ key: String, posts: [String] = [], _ write: @escaping @Sendable (Library) throws(LibraryError) -> Event?) {
         queued(writes: true) { [library] in
             do throws(LibraryError) {
                 return try write(library) ?? .saved
             } catch {
-                return .saveFailed(channel: key, problem: error.description, kept: try? library.marks(channel: key))
+                return .saveFailed(channel: key, problem: error.description, kept: try? library.marks(channel: key, readAmong: posts), posts: posts)
             }
         }
     }
 
-    private func save(_ key: String, _ write: @escaping @Sendable (Library) throws(LibraryError) -> Void) {
-        save(key) { library throws(LibraryError) -> Event? in
+    private func save(_ key: String, posts: [String] = [], _ write: @escaping @Sendable (Library) throws(LibraryError) -> Void) {
+        save(key, posts: posts) { library throws(LibraryError) -> Event? in
             try write(library)
             return nil
         }
@@ -277,7 +278,8 @@ extension ChannelView {
     /// first while it is still being imported), the last selected post selected.
     static func opened(_ id: Int64, library: Library, sort: PostOrder) throws(LibraryError) -> ChannelView? {
         guard let stored = try library.channel(id) else { return nil }
-        let marks = try library.marks(channel: stored.key)
+        // Read marks come with each window of posts.
+        let marks = try library.marks(channel: stored.key, readAmong: [])
         var view = ChannelView(stored, marks: marks, sort: sort)
         if let last = marks.lastSelected, let position = try library.positions(of: [last], channel: id, order: view.sort).first {
             view.selected = position

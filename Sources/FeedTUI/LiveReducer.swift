@@ -80,8 +80,8 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
             state.status = "not refreshed yet — C-r refreshes it"
         }
         clampScroll(&state)
-    case .readMarks(let key, let read):
-        for i in state.channels.indices where state.channels[i].key == key { state.channels[i].read = read }
+    case .allRead(let key):
+        for i in state.channels.indices where state.channels[i].key == key { state.channels[i].read.formUnion(state.channels[i].window.posts.map(\.id)) }
         if state.mode == .home { return [.loadHome] }
     case .notice(let message):
         state.status = message
@@ -143,6 +143,7 @@ func liveAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         return [.markRead(channel: state.channel.key, post: post.id)]
     case .markChannelRead:
         state.status = "all posts of this channel marked read"
+        state.channel.read.formUnion(state.channel.window.posts.map(\.id))
         return [.markAllRead(channel: state.channel.stored.id, key: state.channel.key)]
     default:
         break

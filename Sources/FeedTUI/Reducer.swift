@@ -8,7 +8,8 @@ enum Event: Equatable {
     case action(Action)
     case mouse(MouseEvent)
     /// The library's answers to the effects below.
-    case window(channel: Int64, PostWindow)
+    /// A window of posts, with which of them the user has read.
+    case window(channel: Int64, PostWindow, read: Set<String>)
     case searched(channel: Int64, query: String, order: PostOrder, matches: [Int])
     case located(channel: Int64, order: PostOrder, goal: LocateGoal, positions: [Int])
     /// A first import goes on in the background: posts committed so far.
@@ -17,8 +18,9 @@ enum Event: Equatable {
     case channelChanged(LibraryChannel)
     /// Another source's channel is ready, or a channel of the library was opened.
     case channelAdded(ChannelView)
-    /// A save (vote, read mark, bookmark, position) failed; `kept` is what the library really holds for the channel.
-    case saveFailed(channel: String, problem: String, kept: UserMarks?)
+    /// A save (vote, read mark, bookmark, position) failed; `kept` is what the library really holds for the channel,
+    /// its read marks those of `posts` (the posts the save was about).
+    case saveFailed(channel: String, problem: String, kept: UserMarks?, posts: [String] = [])
     /// A save succeeded.
     case saved
     case librarySearched(query: String, matches: [LibraryMatch], total: Int)
@@ -37,8 +39,8 @@ enum Event: Equatable {
     case olderLoaded(RefreshReport)
     /// A post's views over time.
     case curve(ViewCurve)
-    /// The posts of a channel now read (after the whole channel was marked read).
-    case readMarks(key: String, read: Set<String>)
+    /// Every post of a channel is now marked read in the library.
+    case allRead(key: String)
     /// A channel's statistics counted on this run's clock (the answer to `.countStatistics`).
     case statisticsCounted(channel: Int64, Result<ChannelStatistics, LibraryError>)
 }
@@ -67,7 +69,7 @@ enum Effect: Equatable {
     case saveLastSelected(channel: String, post: String)
     case openURL(String)
     /// Posts at positions offset..<offset+limit of a channel in an order (answered by `.window`).
-    case loadWindow(channel: Int64, order: PostOrder, offset: Int, limit: Int)
+    case loadWindow(channel: Int64, key: String, order: PostOrder, offset: Int, limit: Int)
     /// The positions of the posts matching a query (answered by `.searched`).
     case search(channel: Int64, query: String, order: PostOrder)
     /// The positions of posts by id (answered by `.located`).
@@ -85,7 +87,7 @@ enum Effect: Equatable {
     case refresh([String])
     /// Fetch the page before post number `before` of a channel.
     case loadOlder(source: String, before: Int)
-    /// Mark every post of a channel read (answered by `.readMarks`).
+    /// Mark every post of a channel read (answered by `.allRead`).
     case markAllRead(channel: Int64, key: String)
     case markUnread(channel: String, post: String)
     case loadCurve(channel: String, post: String)
@@ -133,7 +135,7 @@ func windowRequest(_ state: AppState) -> Effect? {
     let held = view.window.order == view.sort ? view.window.offset..<(view.window.offset + view.window.posts.count) : 0..<0
     if held.lowerBound <= low, held.upperBound >= high { return nil }
     let offset = max(0, low - rows)
-    return .loadWindow(channel: view.stored.id, order: view.sort, offset: offset, limit: high + rows - offset)
+    return .loadWindow(channel: view.stored.id, key: view.key, order: view.sort, offset: offset, limit: high + rows - offset)
 }
 
 private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
@@ -144,7 +146,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .action(let action):
         return perform(&state, action, count: nil)
-    case .saveFailed(let key, let problem, let kept):
+    case .saveFailed(let key, let problem, let kept, let posts):
         state.saveProblem = problem
         // "bookmarked", "you rated…" said what was asked; the failure replaces it.
         state.status = nil
@@ -152,7 +154,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         if let kept {
             for i in state.channels.indices where state.channels[i].key == key {
                 state.channels[i].userRating = kept.rating
-                state.channels[i].read = kept.read
+                state.channels[i].read = state.channels[i].read.subtracting(posts).union(kept.read)
                 state.channels[i].bookmarks = kept.bookmarks
             }
         }
@@ -162,8 +164,13 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .mouse(let m):
         return mouse(&state, m)
-    case .window(let id, let window):
+    case .window(let id, let window, let read):
         for i in state.channels.indices where state.channels[i].stored.id == id && state.channels[i].sort == window.order {
+            // Read marks are held for the window only: the posts both windows hold keep what the screen showed (a
+            // mark may still be on its way to the library); the others are as the library has them.
+            let held = Set(state.channels[i].window.posts.map(\.id))
+            let kept = state.channels[i].read.intersection(held).intersection(window.posts.map(\.id))
+            state.channels[i].read = kept.union(read.subtracting(held))
             state.channels[i].window = window
         }
         // The post a search in the text was waiting for has come.
@@ -250,7 +257,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
             }
         }
         return []
-    case .homeLoaded, .channelOpened, .notice, .notInLibrary, .loadFinished, .refreshed, .olderLoaded, .curve, .readMarks:
+    case .homeLoaded, .channelOpened, .notice, .notInLibrary, .loadFinished, .refreshed, .olderLoaded, .curve, .allRead:
         return live(&state, event)
     case .key(let key):
         state.status = nil

@@ -66,4 +66,27 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(marks.bookmarks, [seed[0].publications[1].id])
         XCTAssertGreaterThan(during, 0)
     }
+
+    /// Read marks are read with each window of posts, never the channel's whole set: 4 000 of 5 000 posts read,
+    /// the state holds those of the window only, and G brings those of the window at the end.
+    func testReadMarksComeWithEachWindow() throws {
+        let posts = (0..<5_000).map { Publication(id: "p\($0)", date: Date(timeIntervalSince1970: 1_600_000_000 + Double($0) * 60), text: "post \($0)") }
+        let channel = Channel(title: "Marked", handle: "marked", publications: posts)
+        // Every post but those numbered 4 000 to 4 999 (the newest) is read.
+        let read = Set(posts.prefix(4_000).map(\.id))
+        var state = Fixture.state([channel], 120, 40, marks: ["@marked": UserMarks(read: read)])
+        let window = Set(state.channel.window.posts.map(\.id))
+        XCTAssertLessThan(window.count, 200)
+        XCTAssertEqual(state.channel.read, [], "the newest posts, on screen, are unread")
+        press(&state, "G")
+        let end = Set(state.channel.window.posts.map(\.id))
+        XCTAssertFalse(end.isEmpty)
+        XCTAssertEqual(state.channel.read, end, "the oldest posts, on screen now, are read")
+        // A mark the screen shows stays shown when the window moves, whatever the library answers meanwhile.
+        press(&state, "U")
+        let selected = try XCTUnwrap(state.channel.selectedPost?.id)
+        XCTAssertFalse(state.channel.read.contains(selected))
+        reduce(&state, .window(channel: state.channel.stored.id, state.channel.window, read: end))
+        XCTAssertFalse(state.channel.read.contains(selected), "held posts keep what the screen shows")
+    }
 }
