@@ -33,6 +33,9 @@ final class EffectRunner: Sendable {
     private let queue = DispatchQueue(label: "feedtui.library")
     /// Quitting: reads still queued are dropped; the writes queued before still run.
     private let stopping = Atomic<Bool>(false)
+    /// Jobs on the worker whose answers have not come yet: the loop looks at the inbox more often meanwhile.
+    private let queuedJobs = Atomic<Int>(0)
+    var waiting: Bool { queuedJobs.load(ordering: .relaxed) > 0 }
 
     init(library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, inline: Bool = false) {
         self.library = library
@@ -190,7 +193,9 @@ final class EffectRunner: Sendable {
         if inline {
             post(job())
         } else {
+            queuedJobs.add(1, ordering: .relaxed)
             queue.async {
+                defer { self.queuedJobs.subtract(1, ordering: .relaxed) }
                 guard writes || !self.stopping.load(ordering: .relaxed) else { return }
                 self.post(job())
             }

@@ -71,7 +71,8 @@ enum Runtime {
             // Answers from beside the loop come first, then the keys typed meanwhile.
             var events = runner.drain()
             let answers = events.count
-            if let key = backend.nextEvent(timeoutMs: events.isEmpty ? 100 : 0) {
+            // An answer of the worker (a search, the next unread post) is due within milliseconds.
+            if let key = backend.nextEvent(timeoutMs: !events.isEmpty ? 0 : runner.waiting ? 5 : 100) {
                 events.append(key)
                 // Keys typed faster than they are handled (a pasted query) are handled together, drawn once.
                 while events.count < answers + 256, let more = backend.nextEvent(timeoutMs: 0) { events.append(more) }
