@@ -23,15 +23,20 @@ enum Runtime {
     }
 
     static func run(_ opening: Opening, runner: EffectRunner, useColor: Bool, config: Config, clock: Clock, notice: String?) -> RunOutcome {
-        var state: AppState
         var first: [Event] = []
+        if case .files = opening {
+            // A fast load (the usual case) fails before the terminal is touched, like any other error.
+            first = waitForChannels(runner, upTo: 0.3)
+            if let failure = loadFailure(first) { return .failed(failure) }
+        }
+        let backend = CursesBackend(useColor: useColor)
+        defer { backend.end() }
+        var state: AppState
+        // Answered through the inbox, like every effect of the home screen.
         var effects: [Effect] = []
-        var backend: CursesBackend?
-        defer { backend?.end() }
         switch opening {
         case .home(let refresh, let open):
-            backend = CursesBackend(useColor: useColor)
-            state = AppState(channels: [], size: backend?.size ?? Size(width: 80, height: 24), useColor: useColor, config: config, clock: clock)
+            state = AppState(channels: [], size: backend.size, useColor: useColor, config: config, clock: clock)
             state.mode = .home
             state.opening = open
             // The first frame comes from the library at once.
@@ -39,21 +44,15 @@ enum Runtime {
             if let open { effects.append(.openSubscription(open)) }
             if refresh, let rows = state.home?.rows { effects += startRefresh(&state, rows.map(\.source)) }
         case .files(let loading):
-            // A fast load (the usual case) fails before the terminal is touched, like any other error.
-            first = waitForChannels(runner, upTo: 0.3)
-            if let failure = loadFailure(first) { return .failed(failure) }
-            backend = CursesBackend(useColor: useColor)
-            guard let terminal = backend else { return .failed("no terminal") }
-            switch waitForFirstChannel(runner, loading: loading, seen: first, keys: config.keys, backend: terminal) {
+            switch waitForFirstChannel(runner, loading: loading, seen: first, keys: config.keys, backend: backend) {
             case .success(let events): first = events
             case .failure(let stop): return stop.outcome
             }
             // The channels ready now open together (their skip notices said at once); the rest as they come.
             let views = first.compactMap { if case .channelAdded(let view) = $0 { view } else { nil } }
             first.removeAll { if case .channelAdded = $0 { true } else { false } }
-            state = AppState(channels: views, size: terminal.size, useColor: useColor, config: config, clock: clock)
+            state = AppState(channels: views, size: backend.size, useColor: useColor, config: config, clock: clock)
         }
-        guard let backend else { return .failed("no terminal") }
         // A library that was set aside, or marks imported from an old state database, are said at once.
         if let notice { state.status = notice }
         runner.drive(&state, .resize(backend.size), terminal: backend)
