@@ -1,7 +1,7 @@
 # feedtui — make run, make test, make bench, make install. Each installs what it needs first.
 SWIFT ?= swift
 PREFIX ?= /usr/local
-DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev libfribidi-dev libcurl4 pkg-config tmux python3 man-db groff-base bash-completion zsh fish
+DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev libfribidi-dev libcurl4-openssl-dev pkg-config tmux python3 man-db groff-base bash-completion zsh fish
 # The fault tests read the library back with sqlite3.
 DEBIAN_PACKAGES += sqlite3
 BIN = .build/debug/feedtui
@@ -49,6 +49,7 @@ e2e: build
 	bash Tests/e2e/run.sh $(BIN)
 	bash Tests/e2e/config.sh $(BIN)
 	bash Tests/e2e/faults.sh $(BIN)
+	bash Tests/e2e/hostile.sh $(BIN)
 
 # Installs into a temporary DESTDIR, checks every file, the man page and bash completion, then uninstalls.
 install-test: build

@@ -23,6 +23,9 @@ let package = Package(
         .systemLibrary(
             name: "CFriBidi", pkgConfig: "fribidi",
             providers: [.apt(["libfribidi-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "FeedModel",
             dependencies: ["CLibXML2", "CFriBidi"]),
@@ -30,7 +33,7 @@ let package = Package(
         .target(
             name: "FeedLibrary",
             dependencies: [
-                "FeedModel",
+                "FeedModel", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(

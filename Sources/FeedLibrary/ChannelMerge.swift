@@ -21,8 +21,7 @@ extension Library {
         var folder = SearchText()
         let rows = posts.map { (record: coder.record($0), text: folder.fold($0.searchableText)) }
         return try write("bring new posts into \(channel.title)") { db -> (Int64, Int)? in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
-            else { return nil }
+            guard let id = try Self.liveChannel(db, key: key) else { return nil }
             var placement = try Placement(db, channel: id)
             let heldNewest = allNew ? nil : try Double.fetchOne(db, sql: "SELECT date FROM post WHERE channel = ? ORDER BY newest LIMIT 1", arguments: [id])
             var nextSeq = try Int.fetchOne(db, sql: "SELECT nextSeq FROM channel WHERE id = ?", arguments: [id])
@@ -132,25 +131,20 @@ extension Library {
         try db.execute(sql: "UPDATE channel SET newestBase = 0, oldestBase = 0, viewedBase = 0 WHERE id = ?", arguments: [id])
     }
 
-    /// The largest message number a t.me channel holds among its newest posts (nil when it holds none).
-    func newestNumber(key: String) throws(LibraryError) -> Int? {
-        try read("read the newest post of \(key)") { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
-            else { return nil }
-            // A pinned or undated post may stand first: the newest few are looked at.
-            return try String.fetchAll(db, sql: "SELECT id FROM post WHERE channel = ? ORDER BY newest LIMIT 50", arguments: [id])
-                .compactMap(Source.postNumber).max()
+    /// The message numbers of a t.me channel's posts at one end of an order (a pinned or undated post may stand
+    /// first, so a few are looked at): the newest one held is the largest at the start of newest-first, where a
+    /// history walk starts the smallest at the start of oldest-first. Empty when the library has no such channel.
+    func numbers(atStartOf order: PostOrder, key: String) throws(LibraryError) -> [Int] {
+        try read("read the posts of \(key)") { db in
+            guard let id = try Self.liveChannel(db, key: key) else { return [] }
+            return try String.fetchAll(db, sql: "SELECT id FROM post WHERE channel = ? ORDER BY \(Self.column(order)) LIMIT 50", arguments: [id])
+                .compactMap(Source.postNumber)
         }
     }
 
-    /// The smallest message number a t.me channel holds (where a history walk starts).
-    func oldestNumber(key: String) throws(LibraryError) -> Int? {
-        try read("read the oldest post of \(key)") { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
-            else { return nil }
-            return try String.fetchAll(db, sql: "SELECT id FROM post WHERE channel = ? ORDER BY oldest LIMIT 50", arguments: [id])
-                .compactMap(Source.postNumber).min()
-        }
+    /// The live channel filed under `key`.
+    static func liveChannel(_ db: Database, key: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
     }
 }
 

@@ -277,7 +277,7 @@ final class ChannelWriter {
                     Library.list(statistics.topPosts.map(\.id)), posts.count, channel.skipped.count, channel.skipped.firstLine,
                     channel.skipped.firstReason, channel.notice, Date().timeIntervalSince1970, staging,
                 ])
-            if let old = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key]) {
+            if let old = try Library.liveChannel(db, key: key) {
                 // Unread means new: a post the old copy lacked that is older than its newest is not news.
                 try db.execute(
                     sql: """

@@ -1,10 +1,7 @@
+import CCurl
 import FeedModel
 import Foundation
 import Synchronization
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// What a conditional GET sends back to the server: the validators of the copy the library holds.
 public struct Validators: Equatable, Sendable {
@@ -53,16 +50,20 @@ public final class Cancellation: Sendable {
     }
 }
 
-/// HTTP(S) downloads for sources: timeouts, a redirect limit, a size cap checked while the body streams in, gzip
-/// (libcurl decodes it), conditional GET, a User-Agent naming feedtui, and at most `maxConcurrent` downloads at
-/// once with one at a time per host. `fetch` blocks its calling thread (a refresh runs it beside the event loop).
+/// HTTP(S) downloads for sources through libcurl: timeouts (until the response, between bytes, and overall), a
+/// redirect limit, a size cap on the decoded body checked as it streams in (a gzip bomb stops at the cap),
+/// conditional GET, a User-Agent naming feedtui, and at most `maxConcurrent` downloads at once with one at a time per
+/// host. `fetch` blocks its calling thread (a refresh runs it beside the event loop).
 public final class Fetcher: Sendable {
     public struct Limits: Sendable {
         /// Until the response starts (connecting, TLS, the server's first byte).
         public var connectTimeout: TimeInterval = 15
         /// The longest silence while the body streams in.
         public var readTimeout: TimeInterval = 30
+        /// The whole download, however steadily the bytes come.
+        public var totalTimeout: TimeInterval = 120
         public var maxRedirects = 5
+        /// Of the body once decompressed.
         public var maxBytes = 32 << 20
         public var maxConcurrent = 4
 
@@ -94,138 +95,165 @@ public final class Fetcher: Sendable {
         let hostKey = "\(host.lowercased()):\(parsed.port ?? -1)"
         guard slots.acquire(hostKey, cancel: cancel) else { throw FeedError("cancelled", source: url) }
         defer { slots.release(hostKey) }
-        return try download(parsed, validators: validators, cancel: cancel).mapError { $0.at(url) }.get()
+        return try Transfer(url: url, fetcher: self).run(validators: validators, cancel: cancel)
+            .mapError { $0.at(url) }.get()
     }
 
-    private func download(_ url: URL, validators: Validators, cancel: Cancellation) -> Result<FetchResult, FeedError> {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalAndRemoteCacheData)
-        request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
-        if let etag = validators.etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
-        if let lm = validators.lastModified { request.setValue(lm, forHTTPHeaderField: "If-Modified-Since") }
-        let config = URLSessionConfiguration.ephemeral
-        config.urlCache = nil
-        config.httpCookieStorage = nil
-        // Our own watchdog below enforces both timeouts; URLSession's only backs it up.
-        config.timeoutIntervalForRequest = limits.connectTimeout + limits.readTimeout
-        config.timeoutIntervalForResource = 24 * 3600
-        let transfer = Transfer(limits: limits)
-        let session = URLSession(configuration: config, delegate: transfer, delegateQueue: nil)
-        defer { session.invalidateAndCancel() }
-        let task = session.dataTask(with: request)
-        cancel.onCancel { task.cancel() }
-        let started = Date()
-        task.resume()
-        while true {
-            if transfer.done.wait(timeout: .now() + 0.05) == .success { break }
-            if cancel.isCancelled { return .failure(FeedError("cancelled")) }
-            let (responded, lastByte) = transfer.progress
-            if !responded, Date().timeIntervalSince(started) > limits.connectTimeout {
-                task.cancel()
-                return .failure(FeedError("no response after \(Int(limits.connectTimeout)) s"))
-            }
-            if responded, Date().timeIntervalSince(lastByte) > limits.readTimeout {
-                task.cancel()
-                return .failure(FeedError("timed out: no data for \(Int(limits.readTimeout)) s"))
-            }
-        }
-        if cancel.isCancelled { return .failure(FeedError("cancelled")) }
-        return transfer.outcome
-    }
+    /// libcurl's global state, set up once before the first download.
+    fileprivate static let curlReady: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 }
 
-/// The delegate of one download: streams the body in, counts redirects, stops at the size cap.
-private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    let limits: Limits
-    let done = DispatchSemaphore(value: 0)
-    private struct State {
-        var body = Data()
-        var response: HTTPURLResponse?
-        var redirects = 0
-        var lastByte = Date()
-        var failure: FeedError?
-    }
-    private let state = Mutex(State())
+/// One download on the calling thread: libcurl's multi interface driven in steps of at most 50 ms, so that
+/// cancellation and every timeout are seen within that time. libcurl calls back on this same thread.
+private final class Transfer {
+    let url: String
+    let userAgent: String
+    let limits: Fetcher.Limits
+    private var body = Data()
+    private var responded = false
+    private var lastByte = Date()
+    private var failure: FeedError?
+    /// The headers of the last response (a redirect's are dropped when the next response starts).
+    private var etag: String?
+    private var lastModified: String?
+    private var encoded = false
 
-    typealias Limits = Fetcher.Limits
-
-    init(limits: Limits) { self.limits = limits }
-
-    var progress: (responded: Bool, lastByte: Date) { state.withLock { ($0.response != nil, $0.lastByte) } }
-
-    var outcome: Result<FetchResult, FeedError> {
-        state.withLock { s in
-            if let failure = s.failure { return .failure(failure) }
-            guard let http = s.response else { return .failure(FeedError("no response")) }
-            if http.statusCode == 304 { return .success(.notModified) }
-            guard (200..<300).contains(http.statusCode) else {
-                if (300..<400).contains(http.statusCode) {
-                    return .failure(FeedError("more than \(limits.maxRedirects) redirects"))
-                }
-                let reason = HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
-                return .failure(FeedError("HTTP \(http.statusCode) \(reason)".trimmingCharacters(in: .whitespaces)))
-            }
-            let headers = http.allHeaderFields
-            func header(_ name: String) -> String? {
-                headers.first { ($0.key as? String)?.lowercased() == name }?.value as? String
-            }
-            return .success(.fetched(s.body, Validators(etag: header("etag"), lastModified: header("last-modified"))))
-        }
+    init(url: String, fetcher: Fetcher) {
+        self.url = url
+        userAgent = fetcher.userAgent
+        limits = fetcher.limits
     }
 
-    private var tooLarge: FeedError { FeedError("larger than \(limits.maxBytes >> 20) MB, the download was stopped") }
-
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
-    ) {
-        let follow = state.withLock { s -> Bool in
-            s.redirects += 1
-            s.lastByte = Date()
-            return s.redirects <= limits.maxRedirects
+    func run(validators: Validators, cancel: Cancellation) -> Result<FetchResult, FeedError> {
+        guard Fetcher.curlReady, let easy = curl_easy_init(), let multi = curl_multi_init() else {
+            return .failure(FeedError("download failed: libcurl could not start"))
         }
-        completionHandler(follow ? request : nil)
+        var headers: UnsafeMutablePointer<curl_slist>?
+        if let etag = validators.etag { headers = curl_slist_append(headers, "If-None-Match: \(etag)") }
+        if let lm = validators.lastModified { headers = curl_slist_append(headers, "If-Modified-Since: \(lm)") }
+        let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorText[0] = 0
+        defer {
+            curl_multi_remove_handle(multi, easy)
+            curl_easy_cleanup(easy)
+            curl_multi_cleanup(multi)
+            curl_slist_free_all(headers)
+            errorText.deallocate()
+        }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        ccurl_set_string(easy, CURLOPT_URL, url)
+        ccurl_set_string(easy, CURLOPT_USERAGENT, userAgent)
+        ccurl_set_list(easy, CURLOPT_HTTPHEADER, headers)
+        // Only the web: a redirect to file:, ftp: or anything else is refused.
+        ccurl_set_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        ccurl_set_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        ccurl_set_long(easy, CURLOPT_FOLLOWLOCATION, 1)
+        ccurl_set_long(easy, CURLOPT_MAXREDIRS, limits.maxRedirects)
+        // Every encoding libcurl decodes; the write callback counts the decoded bytes.
+        ccurl_set_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+        // A Content-Length over the cap is refused before the body comes.
+        ccurl_set_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBytes))
+        ccurl_set_long(easy, CURLOPT_NOSIGNAL, 1)
+        ccurl_set_pointer(easy, CURLOPT_ERRORBUFFER, errorText)
+        ccurl_set_pointer(easy, CURLOPT_WRITEDATA, me)
+        ccurl_set_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, me in
+            guard let data, let me else { return 0 }
+            return Unmanaged<Transfer>.fromOpaque(me).takeUnretainedValue()
+                .received(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        ccurl_set_pointer(easy, CURLOPT_HEADERDATA, me)
+        ccurl_set_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, me in
+            guard let data, let me else { return 0 }
+            return Unmanaged<Transfer>.fromOpaque(me).takeUnretainedValue()
+                .header(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        curl_multi_add_handle(multi, easy)
+
+        let started = Date()
+        var result: CURLcode?
+        while result == nil {
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            var queued: Int32 = 0
+            while let message = curl_multi_info_read(multi, &queued) {
+                if message.pointee.msg == CURLMSG_DONE { result = message.pointee.data.result }
+            }
+            if result != nil { break }
+            if let failure { return .failure(failure) }
+            if cancel.isCancelled { return .failure(FeedError("cancelled")) }
+            let now = Date()
+            if !responded, now.timeIntervalSince(started) > limits.connectTimeout {
+                return .failure(FeedError("no response after \(Int(limits.connectTimeout)) s"))
+            }
+            if responded, now.timeIntervalSince(lastByte) > limits.readTimeout {
+                return .failure(FeedError("timed out: no data for \(Int(limits.readTimeout)) s"))
+            }
+            if now.timeIntervalSince(started) > limits.totalTimeout {
+                return .failure(FeedError("took longer than \(Int(limits.totalTimeout)) s, the download was stopped"))
+            }
+            curl_multi_poll(multi, nil, 0, 50, nil)
+        }
+        if cancel.isCancelled { return .failure(FeedError("cancelled")) }
+        if let failure { return .failure(failure) }
+        switch result {
+        case CURLE_OK: break
+        case CURLE_TOO_MANY_REDIRECTS: return .failure(FeedError("more than \(limits.maxRedirects) redirects"))
+        case CURLE_FILESIZE_EXCEEDED: return .failure(tooLarge)
+        default:
+            let detail = errorText[0] != 0 ? String(cString: errorText) : String(cString: curl_easy_strerror(result ?? CURLE_OK))
+            return .failure(FeedError("download failed: \(detail)"))
+        }
+        var status = 0
+        ccurl_get_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        if status == 304 { return .success(.notModified) }
+        guard (200..<300).contains(status) else { return .failure(FeedError(Self.statusLine(status))) }
+        return .success(.fetched(body, Validators(etag: etag, lastModified: lastModified)))
     }
 
-    func urlSession(
-        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
-    ) {
-        let allow = state.withLock { s -> Bool in
-            s.response = response as? HTTPURLResponse
-            s.lastByte = Date()
-            if response.expectedContentLength > Int64(limits.maxBytes) {
-                s.failure = tooLarge
-                return false
-            }
-            return true
-        }
-        completionHandler(allow ? .allow : .cancel)
+    private var tooLarge: FeedError {
+        FeedError("larger than \(limits.maxBytes >> 20) MB\(encoded ? " once decompressed" : ""), the download was stopped")
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let over = state.withLock { s -> Bool in
-            s.lastByte = Date()
-            guard s.failure == nil else { return true }
-            if s.body.count + data.count > limits.maxBytes {
-                s.failure = tooLarge
-                s.body = Data()
-                return true
-            }
-            s.body.append(data)
-            return false
+    /// A piece of the decoded body; returning less than its size makes libcurl stop the transfer.
+    private func received(_ data: UnsafeRawBufferPointer) -> Int {
+        lastByte = Date()
+        guard body.count + data.count <= limits.maxBytes else {
+            failure = tooLarge
+            body = Data()
+            return 0
         }
-        if over { dataTask.cancel() }
+        body.append(contentsOf: data)
+        return data.count
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-        state.withLock { s in
-            if let error, s.failure == nil {
-                // A redirect we declined completes without error; anything else is the network's word.
-                s.failure = FeedError("download failed: \(error.localizedDescription)")
+    /// One header line of any response, redirects included.
+    private func header(_ line: UnsafeRawBufferPointer) -> Int {
+        lastByte = Date()
+        responded = true
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("HTTP/") {
+            (etag, lastModified, encoded) = (nil, nil, false)
+        } else if let colon = text.firstIndex(of: ":") {
+            let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            switch text[..<colon].lowercased() {
+            case "etag": etag = value
+            case "last-modified": lastModified = value
+            case "content-encoding": encoded = !value.isEmpty && value.lowercased() != "identity"
+            default: break
             }
-            if s.response == nil, s.failure == nil, let http = task.response as? HTTPURLResponse { s.response = http }
         }
-        done.signal()
+        return line.count
+    }
+
+    /// "HTTP 404 Not Found"; the server's own reason phrase is not shown (it is the server's text).
+    static func statusLine(_ status: Int) -> String {
+        let reasons = [
+            400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+            406: "Not Acceptable", 408: "Request Timeout", 410: "Gone", 429: "Too Many Requests",
+            451: "Unavailable For Legal Reasons", 500: "Internal Server Error", 501: "Not Implemented",
+            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+        ]
+        return "HTTP \(status)" + (reasons[status].map { " " + $0 } ?? "")
     }
 }
 

@@ -38,9 +38,12 @@ public final class Library: Sendable {
         if let blocker = Self.nonFolderAncestor(of: folder) {
             throw LibraryError("cannot create the library \(path): \(blocker) is a file, not a folder")
         }
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw LibraryError("cannot open the library \(path): it is a folder")
+        switch FileKind(path: path) {
+        case .missing, .regular: break
+        case .directory: throw LibraryError("cannot open the library \(path): it is a folder")
+        case let kind:
+            // Reading a device or a named pipe would never end (or block); SQLite cannot use them anyway.
+            throw LibraryError("cannot open the library \(path): it is \(kind.noun), not a file")
         }
         if !folder.isEmpty {
             do {
@@ -294,8 +297,11 @@ public final class Library: Sendable {
                 let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE tbl_name != 'grdb_migrations'") ?? 0
                 let migrated = try db.tableExists("grdb_migrations") ? try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") ?? 0 : 0
                 // A file of another program is never opened for writing.
-                if try Int32.fetchOne(db, sql: "PRAGMA application_id") != applicationID {
-                    if tables == 0, migrated == 0 { return nil }
+                let owner = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                if owner != applicationID {
+                    // An empty database that no program has claimed is as good as an empty file; one that another
+                    // program marked as its own is left alone even before it has tables.
+                    if owner == 0, tables == 0, migrated == 0 { return nil }
                     throw LibraryError("\(path) is an SQLite database of another program, not a feedtui library; it was left untouched — choose another file with --library")
                 }
                 // A full check reads the whole file, seconds for a large library: it runs on small ones; a large

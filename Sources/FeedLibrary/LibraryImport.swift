@@ -94,8 +94,7 @@ extension Library {
             else { return nil }
             var ids: [Int64] = []
             for key in keys {
-                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
-                else { return nil }
+                guard let id = try Self.liveChannel(db, key: key) else { return nil }
                 ids.append(id)
             }
             return ids

@@ -144,7 +144,7 @@ public final class Refresher: Sendable {
         var held: Int?
         if case .telegram = source {
             do {
-                held = try library.newestNumber(key: source.identity)
+                held = try library.numbers(atStartOf: .newest, key: source.identity).max()
             } catch {
                 throw FeedError(error.description)
             }
@@ -214,7 +214,7 @@ public final class Refresher: Sendable {
         var before = state.historyBefore
         if before == nil {
             do {
-                before = try library.oldestNumber(key: source.identity)
+                before = try library.numbers(atStartOf: .oldest, key: source.identity).min()
             } catch {
                 throw FeedError(error.description)
             }

@@ -13,7 +13,7 @@ public enum Source: Hashable, Sendable {
     /// `@NAME`, `t.me/NAME`, `t.me/s/NAME`, `https://t.me/s/NAME` (and `telegram.me`) name a channel; other
     /// http(s) URLs a feed; anything else a file.
     public init(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = TextScan.trimmed(text)
         if trimmed.hasPrefix("@"), let name = Self.channelName(trimmed.dropFirst()) {
             self = .telegram(name)
             return
@@ -33,6 +33,44 @@ public enum Source: Hashable, Sendable {
             }
         }
         self = Fetcher.isURL(trimmed) ? .feed(trimmed) : .file(text)
+    }
+
+    /// A source to follow as written in the subscriptions file, an OPML outline or `add`, or why it is none: only
+    /// channels, http(s) URLs and (with `files`) paths of regular files are; a control character, a space in a URL,
+    /// another scheme (`javascript:`, `file:`), an option (`-rf`), a device or a named pipe are refused. A missing
+    /// file is kept (it may come back); reading it then says so.
+    public static func followable(_ text: String, files: Bool) throws(FeedError) -> Source {
+        // Printable ASCII throughout (most sources) has neither controls nor spaces.
+        let plain = text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+        if !plain, let c = text.unicodeScalars.first(where: Sanitize.isControl) {
+            throw FeedError("contains the control character U+\(String(format: "%04X", c.value)), not a source")
+        }
+        let source = Source(text)
+        switch source {
+        case .telegram: return source
+        case .feed(let url):
+            guard plain || !url.unicodeScalars.contains(where: { $0.properties.isWhitespace }), let parsed = URL(string: url), let host = parsed.host, !host.isEmpty
+            else { throw FeedError("not a valid http(s) URL") }
+            return source
+        case .file(let path):
+            if let scheme = path.firstMatch(of: /^[A-Za-z][A-Za-z0-9+.\-]*:/) {
+                throw FeedError("\(scheme.output.lowercased()) is not followed: only http(s) URLs, @channels and files")
+            }
+            guard files else { throw FeedError("not an http(s) URL or a Telegram channel") }
+            if path == "-" { throw FeedError("standard input cannot be followed; save it to a file first") }
+            if path.hasPrefix("-") { throw FeedError("looks like an option, not a source") }
+            if path.isEmpty || path.allSatisfy(\.isWhitespace) { throw FeedError("an empty source") }
+            let kind = FileKind(path: path)
+            if kind != .missing, let refusal = kind.refusal("a feed file") { throw FeedError(refusal) }
+            return source
+        }
+    }
+
+    /// A tag as given (OPML folders and categories, `--tag`): one line of visible text.
+    public static func checkTag(_ tag: String) throws(FeedError) {
+        if let c = tag.unicodeScalars.first(where: Sanitize.isControl) {
+            throw FeedError("a tag contains the control character U+\(String(format: "%04X", c.value))")
+        }
     }
 
     /// Telegram usernames: letters, digits and underscores. Case does not matter to Telegram; the lower-case

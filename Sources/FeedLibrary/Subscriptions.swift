@@ -18,18 +18,46 @@ public struct Subscription: Equatable, Sendable {
 public struct SubscriptionFile: Equatable, Sendable {
     private enum Line: Equatable, Sendable {
         case entry(Subscription, raw: String)
+        /// A line whose first word is not a source (or names one an earlier line already follows): kept as written,
+        /// followed by nothing.
+        case refused(raw: String, why: String)
         case other(String)
+
+        var raw: String {
+            switch self {
+            case .entry(_, let raw), .refused(let raw, _), .other(let raw): raw
+            }
+        }
     }
 
     private var lines: [Line]
+    /// The line of each followed source, so that adding 100 000 sources stays linear.
+    private var index: [Source: Int] = [:]
 
     public init(text: String = "") {
         var rows = text.components(separatedBy: "\n")
         if rows.last == "" { rows.removeLast() }
-        lines = rows.map { raw in
+        lines = []
+        lines.reserveCapacity(rows.count)
+        for raw in rows {
             let words = Self.words(raw)
-            guard let first = words.first else { return .other(raw) }
-            return .entry(Subscription(source: Source(first), tags: Array(words.dropFirst())), raw: raw)
+            guard let first = words.first else {
+                lines.append(.other(raw))
+                continue
+            }
+            do throws(FeedError) {
+                let source = try Source.followable(first, files: true)
+                if let earlier = index[source] {
+                    lines.append(.refused(raw: raw, why: "\(source.text) is already followed on line \(earlier + 1)"))
+                    continue
+                }
+                let tags = Array(words.dropFirst())
+                for tag in tags { try Source.checkTag(tag) }
+                index[source] = lines.count
+                lines.append(.entry(Subscription(source: source, tags: tags), raw: raw))
+            } catch {
+                lines.append(.refused(raw: raw, why: error.message))
+            }
         }
     }
 
@@ -37,22 +65,23 @@ public struct SubscriptionFile: Equatable, Sendable {
         lines.compactMap { if case .entry(let s, _) = $0 { s } else { nil } }
     }
 
+    /// The lines that follow nothing although they are not comments, each with its line number
+    /// ("line 4: javascript: is not followed: …").
+    public var refusals: [FeedError] {
+        lines.enumerated().compactMap { i, line in
+            if case .refused(_, let why) = line { FeedError(why, line: i + 1) } else { nil }
+        }
+    }
+
     public var text: String {
-        lines.map {
-            switch $0 {
-            case .entry(_, let raw): raw
-            case .other(let raw): raw
-            }
-        }.map { $0 + "\n" }.joined()
+        lines.map { $0.raw + "\n" }.joined()
     }
 
     /// Follows `source` with `tags`; a source already followed gains the tags it lacks. Returns whether
     /// anything changed.
     @discardableResult
     public mutating func add(_ source: Source, tags: [String] = []) -> Bool {
-        if let i = lines.firstIndex(where: { if case .entry(let s, _) = $0 { s.source == source } else { false } }),
-            case .entry(var s, let raw) = lines[i]
-        {
+        if let i = index[source], case .entry(var s, let raw) = lines[i] {
             let missing = tags.filter { !s.tags.contains($0) }
             guard !missing.isEmpty else { return false }
             s.tags += missing
@@ -60,12 +89,13 @@ public struct SubscriptionFile: Equatable, Sendable {
             let (body, comment) = Self.splitComment(raw)
             let words = body.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
             let gap = body.dropFirst(words.count)
-            let edited = String(words) + " " + missing.map(Self.quoted).joined(separator: " ")
+            let edited = String(words) + " " + missing.map { Self.quoted($0) }.joined(separator: " ")
                 + (comment.map { (gap.isEmpty ? " " : String(gap)) + $0 } ?? "")
             lines[i] = .entry(s, raw: edited)
             return true
         }
-        let raw = ([source.text] + tags.map(Self.quoted)).joined(separator: " ")
+        let raw = ([Self.quoted(source.text, hash: false)] + tags.map { Self.quoted($0) }).joined(separator: " ")
+        index[source] = lines.count
         lines.append(.entry(Subscription(source: source, tags: tags), raw: raw))
         return true
     }
@@ -73,9 +103,13 @@ public struct SubscriptionFile: Equatable, Sendable {
     /// Stops following `source` (every line naming it). Returns whether it was followed.
     @discardableResult
     public mutating func remove(_ source: Source) -> Bool {
-        let before = lines.count
-        lines.removeAll { if case .entry(let s, _) = $0 { s.source == source } else { false } }
-        return lines.count != before
+        guard index[source] != nil else { return false }
+        let kept = lines.filter { line in
+            Self.words(line.raw).first.flatMap { try? Source.followable($0, files: true) } != source
+        }
+        // Read again: the line numbers of the refusals change.
+        self = SubscriptionFile(text: kept.map { $0.raw + "\n" }.joined())
+        return true
     }
 
     /// `$XDG_CONFIG_HOME/feedtui/channels`, else `~/.config/feedtui/channels` (a relative XDG path is ignored).
@@ -89,7 +123,13 @@ public struct SubscriptionFile: Equatable, Sendable {
 
     /// The file at `path`; a missing file is an empty list.
     public static func load(path: String) throws(FeedError) -> SubscriptionFile {
-        guard FileManager.default.fileExists(atPath: path) else { return SubscriptionFile() }
+        let kind = FileKind(path: path)
+        if kind == .missing { return SubscriptionFile() }
+        if let refusal = kind.refusal("a subscriptions file") { throw FeedError(refusal, source: path) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maxSize else {
+            throw FeedError("larger than \(maxSize >> 20) MB, not a subscriptions file", source: path)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FeedError("cannot read the subscriptions file", source: path)
         }
@@ -98,6 +138,9 @@ public struct SubscriptionFile: Equatable, Sendable {
         }
         return SubscriptionFile(text: text)
     }
+
+    /// Far more than a million sources.
+    static let maxSize = 256 << 20
 
     /// Writes the file whole to a temporary file beside it, then renames it over: a crash leaves old or new.
     public func save(path: String) throws(FeedError) {
@@ -112,47 +155,54 @@ public struct SubscriptionFile: Equatable, Sendable {
 
     // MARK: - Lines
 
-    /// The words of a line before its comment; double quotes group a word with spaces.
+    /// The words of a line before its comment; double quotes group a word with spaces. Read byte by byte: every
+    /// separator is ASCII, so a UTF-8 character is never cut (and 100 000 lines read in a blink).
     static func words(_ line: String) -> [String] {
-        let (body, _) = splitComment(line)
+        let body = splitComment(line).body.utf8
         var words: [String] = []
-        var current = ""
+        var current: [UInt8] = []
         var quoted = false
         var inWord = false
-        for c in body {
-            if c == "\"" {
+        for i in body.indices {
+            let b = body[i]
+            if b == UInt8(ascii: "\"") {
                 quoted.toggle()
                 inWord = true
-            } else if !quoted && (c == " " || c == "\t" || c == "\r") {
-                if inWord { words.append(current) }
-                current = ""
+            } else if !quoted && (b == 0x20 || b == 0x09 || b == 0x0D) {
+                if inWord, !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
                 inWord = false
             } else {
-                current.append(c)
+                current.append(b)
                 inWord = true
             }
         }
-        if inWord { words.append(current) }
-        return words.filter { !$0.isEmpty }
+        if inWord, !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        return words
     }
 
     /// A `#` at the start of a line or after white space, outside quotes, starts a comment (URLs keep their
     /// fragments: `https://x/#a` is not cut).
     static func splitComment(_ line: String) -> (body: Substring, comment: Substring?) {
         var quoted = false
-        var previous: Character = " "
-        for i in line.indices {
-            let c = line[i]
-            if c == "\"" { quoted.toggle() }
-            if c == "#", !quoted, previous == " " || previous == "\t" {
+        var previous = UInt8(ascii: " ")
+        let utf8 = line.utf8
+        for i in utf8.indices {
+            let b = utf8[i]
+            if b == UInt8(ascii: "\"") { quoted.toggle() }
+            if b == UInt8(ascii: "#"), !quoted, previous == 0x20 || previous == 0x09 {
                 return (line[..<i], line[i...])
             }
-            previous = c
+            previous = b
         }
         return (line[...], nil)
     }
 
-    static func quoted(_ tag: String) -> String {
-        tag.contains(where: { $0 == " " || $0 == "\t" || $0 == "#" }) ? "\"\(tag)\"" : tag
+    /// A word as written: in double quotes when it holds a space (or a `#`, for a tag; a URL keeps its fragment
+    /// unquoted). A word cannot hold a double quote.
+    static func quoted(_ word: String, hash: Bool = true) -> String {
+        let word = word.utf8.contains(UInt8(ascii: "\"")) ? word.replacingOccurrences(of: "\"", with: "") : word
+        let spaced = word.utf8.contains { $0 == 0x20 || $0 == 0x09 || (hash && $0 == UInt8(ascii: "#")) }
+        return spaced ? "\"\(word)\"" : word
     }
 }

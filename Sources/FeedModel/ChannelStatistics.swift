@@ -31,6 +31,9 @@ public struct ChannelStatistics: Equatable, Sendable {
     public var linkShare: Double?
     /// Mean views ÷ subscribers, where both are known.
     public var engagementRate: Double?
+    /// The posts have more than one author (a group or a personal chat): the list then says who wrote each.
+    /// Nil in statistics an older feedtui stored.
+    public var severalAuthors: Bool?
     /// The `Clock.id` of the clock the series and the rhythm were counted on; nil in statistics an older feedtui
     /// stored. Shown on another clock, they must be counted again.
     public var clockID: String?
@@ -45,6 +48,8 @@ public struct ChannelStatistics: Equatable, Sendable {
         var mediaPosts: Int
         var linkPosts: Int
         var approximateViews: Int
+        /// The author of every post so far, while there is one.
+        var author: String?
     }
 
     public init(_ channel: Channel, clock: Clock) {
@@ -67,6 +72,8 @@ public struct ChannelStatistics: Equatable, Sendable {
         fileprivate var approximate = 0
         fileprivate var withMedia = 0
         fileprivate var withLinks = 0
+        fileprivate var author: String?
+        fileprivate var severalAuthors = false
         // The three most viewed (more views first, then the newer post).
         fileprivate var top: [Publication] = []
         fileprivate var weeks = Series()
@@ -94,6 +101,9 @@ public struct ChannelStatistics: Equatable, Sendable {
             }
             if !p.media.isEmpty { withMedia += 1 }
             if !p.links.isEmpty || p.linkPreview != nil { withLinks += 1 }
+            if !severalAuthors, let a = p.author {
+                if author == nil { author = a } else { severalAuthors = a != author }
+            }
             guard let v = p.views else { return }
             views.append(v.value)
             if v.approximate { approximate += 1 }
@@ -115,6 +125,7 @@ public struct ChannelStatistics: Equatable, Sendable {
         firstPost = tally.first
         lastPost = tally.last
         undatedPosts = tally.count - tally.dated
+        severalAuthors = tally.severalAuthors
         postRate = tally.first.flatMap { f in tally.last.flatMap { l in PostRate(posts: tally.dated, span: l.date.timeIntervalSince(f.date)) } }
         let views = tally.views.sorted()
         postsWithViews = views.count
@@ -140,7 +151,7 @@ public struct ChannelStatistics: Equatable, Sendable {
         clockID = tally.clock.id
         running = Running(
             weekStart: tally.weeks.start, monthStart: tally.months.start, mediaPosts: tally.withMedia, linkPosts: tally.withLinks,
-            approximateViews: tally.approximate)
+            approximateViews: tally.approximate, author: tally.severalAuthors ? nil : tally.author)
     }
 
     /// Posts per week only over a span of at least a week: a weekly rate from minutes of posts would be invented.
@@ -196,13 +207,14 @@ public struct PostRate: Equatable, Sendable, Codable {
     /// Posts per `unit`; with no unit, the number of posts within `span`.
     public var value: Double
     public var unit: Unit?
-    /// Seconds from the first post to the last.
+    /// Seconds from the first post to the last, at least 1: sources date posts to the second, so posts of the same
+    /// second came within one ("3 in 1 s").
     public var span: TimeInterval
 
-    /// Nil for an empty span (one post, or every post at the same instant).
+    /// Nil for one post.
     public init?(posts: Int, span: TimeInterval) {
-        guard span > 0, posts > 1 else { return nil }
-        self.span = span
+        guard span >= 0, posts > 1 else { return nil }
+        self.span = max(span, 1)
         let units: [(Unit, TimeInterval)] = [(.week, 7 * 86_400), (.day, 86_400), (.hour, 3600)]
         if let (unit, seconds) = units.first(where: { span >= $0.1 }) {
             self.unit = unit
@@ -219,7 +231,7 @@ extension ChannelStatistics: Codable {
     enum CodingKeys: String, CodingKey {
         case postCount, firstPost, lastPost, postRate, undatedPosts, postsWithViews, viewsApproximate, viewsTotal
         case viewsMean, viewsMedian, postsByWeek, viewsByWeek, postsByMonth, viewsByMonth, weekdayHour, mediaShare
-        case linkShare, engagementRate, clockID, running
+        case linkShare, engagementRate, clockID, severalAuthors, running
     }
 }
 
@@ -239,6 +251,8 @@ extension ChannelStatistics {
     public mutating func count(_ old: Publication, replacedBy new: Publication, clock: Clock) -> Bool {
         guard running != nil, clockID == clock.id else { return false }
         if old.views != nil, new.views == nil || old.time != new.time || old.isService != new.isService { return false }
+        // Authors are only ever told apart, never counted: one that changes is counted again.
+        if old.author != new.author { return false }
         apply(old, -1, clock: clock)
         apply(new, 1, clock: clock)
         return true
@@ -267,6 +281,9 @@ extension ChannelStatistics {
         }
         if !p.media.isEmpty { r.mediaPosts += sign }
         if !p.links.isEmpty || p.linkPreview != nil { r.linkPosts += sign }
+        if sign > 0, severalAuthors != true, let a = p.author {
+            if r.author == nil { r.author = a } else if a != r.author { (severalAuthors, r.author) = (true, nil) }
+        }
         if let v = p.views {
             postsWithViews += sign
             viewsTotal = (viewsTotal ?? 0) &+ Int64(sign) &* v.value

@@ -73,36 +73,7 @@ public enum FeedLoader {
     /// Reads a file (or `-` for standard input) and imports it with the given or detected format; `stream`, if
     /// given, receives the publications as they are read.
     public static func load(path: String, format: Format? = nil, stream: PostStream? = nil) throws(FeedError) -> [Channel] {
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw FeedError("no such file", source: path)
-            }
-            guard !isDir.boolValue else { throw FeedError("is a directory, not a feed file", source: path) }
-            let regular = (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
-            if regular {
-                // Mapped, so that the importers start at once on a file of gigabytes and the pages read are the
-                // kernel's to drop (`.mappedIfSafe` reads the whole file into memory here first); read as usual
-                // where it cannot be mapped (an empty file, a file system without mmap).
-                let url = URL(fileURLWithPath: path)
-                if let mapped = try? Data(contentsOf: url, options: .alwaysMapped) {
-                    data = mapped
-                } else {
-                    do {
-                        data = try Data(contentsOf: url)
-                    } catch {
-                        throw FeedError("cannot read: \(error.localizedDescription)", source: path)
-                    }
-                }
-            } else {
-                // A pipe or process substitution (`feedtui <(curl …)`): read it to the end.
-                guard let handle = FileHandle(forReadingAtPath: path) else { throw FeedError("cannot read", source: path) }
-                data = handle.readDataToEndOfFile()
-            }
-        }
+        let data = try SourceFile.read(path)
         do {
             return try load(data: data, format: format, stream: stream)
         } catch {

@@ -124,7 +124,7 @@ private struct Renderer {
         for name in ["ul", "menu"] { table[name] = .list }
         for name in ["td", "th"] { table[name] = .cell }
         for name in [
-            "script", "style", "noscript", "template", "head", "title", "object", "embed", "iframe", "svg",
+            "script", "style", "noscript", "template", "head", "title", "iframe", "svg",
             "math", "select", "button", "textarea", "input", "audio", "video", "canvas",
         ] {
             table[name] = .skip
@@ -380,29 +380,36 @@ enum UTF8Repair {
                     }
                     continue
                 }
-                let len: Int
-                var lo: UInt8 = 0x80
-                var hi: UInt8 = 0xBF
-                switch c {
-                case 0xC2...0xDF: len = 2
-                case 0xE0: len = 3; lo = 0xA0
-                case 0xE1...0xEC, 0xEE, 0xEF: len = 3
-                case 0xED: len = 3; hi = 0x9F
-                case 0xF0: len = 4; lo = 0x90
-                case 0xF1...0xF3: len = 4
-                case 0xF4: len = 4; hi = 0x8F
-                default: return false
-                }
-                guard i + len <= n, b[i + 1] >= lo, b[i + 1] <= hi else { return false }
-                var k = 2
-                while k < len {
-                    guard b[i + k] & 0xC0 == 0x80 else { return false }
-                    k += 1
-                }
+                guard let len = sequenceLength(b, at: i) else { return false }
                 i += len
             }
             return true
         }
+    }
+
+    /// The length of the valid UTF-8 sequence starting with the non-ASCII byte at `i`; nil when it is not one.
+    @inline(__always)
+    static func sequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        let len: Int
+        var lo: UInt8 = 0x80
+        var hi: UInt8 = 0xBF
+        switch b[i] {
+        case 0xC2...0xDF: len = 2
+        case 0xE0: len = 3; lo = 0xA0
+        case 0xE1...0xEC, 0xEE, 0xEF: len = 3
+        case 0xED: len = 3; hi = 0x9F
+        case 0xF0: len = 4; lo = 0x90
+        case 0xF1...0xF3: len = 4
+        case 0xF4: len = 4; hi = 0x8F
+        default: return nil
+        }
+        guard i + len <= b.count, b[i + 1] >= lo, b[i + 1] <= hi else { return nil }
+        var k = 2
+        while k < len {
+            guard b[i + k] & 0xC0 == 0x80 else { return nil }
+            k += 1
+        }
+        return len
     }
 }
 

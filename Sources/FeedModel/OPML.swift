@@ -12,12 +12,17 @@ public enum OPML {
         public var url: String
         public var title: String?
         public var tags: [String]
+        /// Where the outline was read (nil for one made here); not part of what the feed is.
+        public var line: Int?
 
-        public init(url: String, title: String? = nil, tags: [String] = []) {
+        public init(url: String, title: String? = nil, tags: [String] = [], line: Int? = nil) {
             self.url = url
             self.title = title
             self.tags = tags
+            self.line = line
         }
+
+        public static func == (a: Feed, b: Feed) -> Bool { a.url == b.url && a.title == b.title && a.tags == b.tags }
     }
 
     public static func parse(_ data: Data) throws(FeedError) -> [Feed] {
@@ -78,21 +83,22 @@ public enum OPML {
             guard name == "outline" else { return }
             // Attribute names vary in case between writers (xmlUrl, xmlurl).
             var attrs: [String: String] = [:]
-            for (k, v) in attributes { attrs[k.lowercased()] = v.trimmingCharacters(in: .whitespacesAndNewlines) }
+            for (k, v) in attributes { attrs[k.lowercased()] = TextScan.trimmed(v) }
             let url = attrs["xmlurl"] ?? attrs["url"] ?? ""
             // Writers that have no title repeat the URL as the text.
             let title = [attrs["title"], attrs["text"]].compactMap { $0 }.first { !$0.isEmpty && $0 != url }
             guard !url.isEmpty else {
-                folders.append(title)
+                // A folder is named by its `text`, the attribute OPML requires and readers show; `title` only without.
+                folders.append([attrs["text"], attrs["title"]].compactMap { $0 }.first { !$0.isEmpty })
                 return
             }
             folders.append(nil)
             var tags = folders.compactMap { $0 }
             for category in (attrs["category"] ?? "").split(separator: ",") {
-                let tag = category.trimmingCharacters(in: .whitespaces)
+                let tag = TextScan.trimmed(String(category))
                 if !tag.isEmpty, !tags.contains(tag) { tags.append(tag) }
             }
-            feeds.append(Feed(url: url, title: title, tags: tags))
+            feeds.append(Feed(url: url, title: title, tags: tags, line: parser.lineNumber))
         }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {

@@ -29,9 +29,12 @@ public enum Sanitize {
         forDisplay(text).replacingOccurrences(of: "\n", with: " ")
     }
 
-    private static func needsWork(_ s: Unicode.Scalar) -> Bool {
+    private static func needsWork(_ s: Unicode.Scalar) -> Bool { s.value != 0x0A && isControl(s) }
+
+    /// C0 (newlines and tabs too), DEL, C1, line and paragraph separators, and the bidi controls that reorder
+    /// what a terminal shows: what a one-line value (a source, a tag) never holds.
+    public static func isControl(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
-        case 0x0A: false
         case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true
         default: false
         }

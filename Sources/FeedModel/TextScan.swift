@@ -83,7 +83,7 @@ public enum TextScan {
 
     /// `s.trimmingCharacters(in: .whitespacesAndNewlines)`, without Foundation's round trip through UTF-16 when
     /// both ends are printable ASCII (then there is nothing to trim).
-    static func trimmed(_ s: String) -> String {
+    public static func trimmed(_ s: String) -> String {
         let utf8 = s.utf8
         if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
             return s

@@ -72,7 +72,7 @@ struct SourceOptions: ParsableArguments {
             }
         }
         for failure in failures.dropLast(channels.isEmpty ? 1 : 0) {
-            FileHandle.standardError.write(Data("feedtui: \(failure)\n".utf8))
+            warn(failure)
         }
         if channels.isEmpty, let last = failures.last { fail(last) }
         return channels
@@ -171,8 +171,13 @@ struct OpenedLibrary {
 
 /// One clear line on stderr and exit code 1: never a trap or a stack trace.
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("feedtui: \(message)\n".utf8))
+    warn(message)
     Foundation.exit(1)
+}
+
+/// One line on stderr; what it quotes from sources or files reaches the terminal with its controls made visible.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("feedtui: \(Sanitize.line(message))\n".utf8))
 }
 
 enum Samples {
@@ -243,7 +248,7 @@ struct Browse: ParsableCommand {
         // Keys come from standard input, or from the terminal when standard input is the feed (`-`).
         let keyboard = isatty(STDIN_FILENO) == 1 || (sources.contains("-") && FileManager.default.isReadableFile(atPath: "/dev/tty"))
         guard isatty(STDOUT_FILENO) == 1, keyboard else {
-            if followed { return List.print(library: library) }
+            if followed { return List.print(LibraryOption.open(path: library)) }
             let channels = try options.load(sources, library: LibraryOption.existing(path: library))
             // Not a terminal: print the post list as plain text.
             for (ch, _) in channels {
@@ -316,7 +321,7 @@ struct Stats: ParsableCommand {
         } else {
             for (i, ch) in channels.enumerated() {
                 if i > 0 { print("") }
-                print(PlainText.statistics(ch, clock: clock, reach: reach[i]).joined(separator: "\n"))
+                print(PlainText.statistics(ch, clock: clock, reach: reach[i]).map(Sanitize.line).joined(separator: "\n"))
             }
         }
     }

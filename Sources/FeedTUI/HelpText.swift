@@ -1,3 +1,4 @@
+import FeedModel
 import Foundation
 
 /// What `--help` and the man page say beyond the options: the keys in force, the files feedtui reads and writes,
@@ -24,7 +25,7 @@ enum HelpText {
 
     /// The root command's discussion in `--help`: the keys in force, then files and environment.
     static func discussion(keys: KeyTable) -> String {
-        (Array(HelpOverlay.lines(keys).dropLast(2)) + ["", "Files:"] + table(files) + ["", "Environment:"] + table(environment))
+        (Array(HelpOverlay.lines(keys).dropLast(2).map(Sanitize.line)) + ["", "Files:"] + table(files) + ["", "Environment:"] + table(environment))
             .joined(separator: "\n")
     }
 

@@ -1,3 +1,5 @@
+import FeedModel
+
 /// A key as the backend reports it, independent of curses.
 enum Key: Hashable {
     case char(Character)
@@ -25,7 +27,9 @@ enum Key: Hashable {
         default:
             if name.hasPrefix("C-"), name.count == 3, let c = name.last {
                 self = .ctrl(c)
-            } else if name.count == 1, let c = name.first {
+            } else if name.count == 1, let c = name.first, !c.unicodeScalars.contains(where: Sanitize.isControl) {
+                // A control character (ESC, U+009B) is no key a terminal sends as a character, and shown in help
+                // it would steer the terminal.
                 self = .char(c)
             } else {
                 return nil

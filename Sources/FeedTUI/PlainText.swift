@@ -4,9 +4,11 @@ import Foundation
 /// Output for pipes and `feedtui stats`: the same words as the screen, without the frame.
 enum PlainText {
     static func postList(_ ch: Channel, clock: Clock) -> [String] {
-        PostOrder.newest.arrange(ch.publications).map { i in
+        let severalAuthors = ChannelStatistics(ch, clock: clock).severalAuthors == true
+        return PostOrder.newest.arrange(ch.publications).map { i in
             let p = ch.publications[i]
-            return "\(clock.civil(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  \(Fmt.count(p.views, width: 7))  \(Sanitize.line(PostListPane.title(of: p)))"
+            let author = severalAuthors ? PostListPane.byline(of: p) : ""
+            return "\(clock.civil(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  \(Fmt.count(p.views, width: 7))  \(Sanitize.line(author + PostListPane.title(of: p)))"
         }
     }
 
@@ -57,6 +59,6 @@ enum StatsJSON {
         let objects = channels.enumerated().map { object($1, clock: clock, reach: reach?[$0]) }
         let root: Any = objects.count == 1 ? objects[0] : objects
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: NativeJSON.escapingControls(data), as: UTF8.self)
     }
 }

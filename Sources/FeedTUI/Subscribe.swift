@@ -2,14 +2,18 @@ import ArgumentParser
 import FeedLibrary
 import FeedModel
 import Foundation
+import Synchronization
 
 /// The subscriptions file these commands read and write.
 enum SubscriptionsPath {
     static var current: String { SubscriptionFile.defaultPath(environment: ProcessInfo.processInfo.environment) }
 
+    /// The file, its lines that follow nothing said on stderr (once per command).
     static func load() -> SubscriptionFile {
         do {
-            return try SubscriptionFile.load(path: current)
+            let file = try SubscriptionFile.load(path: current)
+            for refusal in file.refusals { warn(refusal.at(current).description) }
+            return file
         } catch {
             fail(error.description)
         }
@@ -25,9 +29,13 @@ enum SubscriptionsPath {
 
     /// A SOURCE argument as it is kept: channels as `@name`, files as absolute paths (they must exist).
     static func resolve(_ text: String) -> Source {
-        let source = Source(text)
+        let source: Source
+        do {
+            source = try Source.followable(text, files: true)
+        } catch {
+            fail("\(text): \(error.message)")
+        }
         guard case .file(let path) = source else { return source }
-        guard path != "-" else { fail("-: standard input cannot be followed; save it to a file first") }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         guard FileManager.default.isReadableFile(atPath: absolute) else {
             fail("\(path): no such file (a channel is @NAME, a feed an http(s) URL)")
@@ -78,23 +86,35 @@ struct ImportOPML: ParsableCommand {
     @Argument(help: "The OPML file (newsboat, Feedly, Thunderbird … exports).") var file: String
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else { fail("\(file): no such file") }
         let feeds: [OPML.Feed]
         do {
-            feeds = try OPML.parse(data)
+            feeds = try OPML.parse(SourceFile.read(file, what: "an OPML file"))
         } catch {
             fail(error.at(file).description)
         }
         var subscriptions = SubscriptionsPath.load()
-        var added = 0
+        var added = 0, refused = 0, repeated = 0
+        var seen = Set<Source>()
         for feed in feeds {
-            // Tags are words of the subscriptions file; spaces inside them are kept by quoting.
-            if subscriptions.add(Source(feed.url), tags: feed.tags.map { $0.replacingOccurrences(of: "\"", with: "") }) {
-                added += 1
+            do throws(FeedError) {
+                let source = try Source.followable(feed.url, files: false)
+                for tag in feed.tags { try Source.checkTag(tag) }
+                guard seen.insert(source).inserted else {
+                    repeated += 1
+                    continue
+                }
+                if subscriptions.add(source, tags: feed.tags) { added += 1 }
+            } catch {
+                refused += 1
+                warn(FeedError("\(feed.url): \(error.message)", source: file, line: feed.line).description)
             }
         }
         SubscriptionsPath.save(subscriptions)
-        print("\(feeds.count) feed\(feeds.count == 1 ? "" : "s") in \(file): \(added) added or newly tagged")
+        var summary = "\(feeds.count) feed\(feeds.count == 1 ? "" : "s") in \(file): \(added) added or newly tagged"
+        if repeated > 0 { summary += ", \(repeated) listed again (kept once)" }
+        if refused > 0 { summary += ", \(refused) refused" }
+        print(Sanitize.line(summary))
+        if refused > 0 { throw ExitCode(1) }
     }
 }
 
@@ -137,12 +157,21 @@ struct LibraryOption: ParsableArguments {
         return try? Library(path: path)
     }
 
+    /// The library; one set aside (damaged, or a newer feedtui's) is said on stderr here, and the command ends
+    /// with 1 (`setAside`), as the browser says it on screen.
     static func open(path: String?, clock: Clock = Clock()) -> Library {
         do {
-            return try Library(path: path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment), clock: clock)
+            let library = try Library(path: path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment), clock: clock)
+            if let notice = library.notice { warn(notice) }
+            return library
         } catch {
             fail(error.description)
         }
+    }
+
+    /// Exit 1 after the work is done when the library was set aside on opening.
+    static func setAside(_ library: Library) throws {
+        if library.notice != nil { throw ExitCode(1) }
     }
 }
 
@@ -154,6 +183,8 @@ struct Refresh: ParsableCommand {
     @Argument(help: "Sources to refresh (default: every followed one).") var sources: [String] = []
     @Flag(help: "Also walk t.me channels back to their first post (resumes where an interrupted walk stopped).")
     var history = false
+    @Option(help: "Stop after this many seconds and name the sources that did not finish (for cron).")
+    var deadline: Int?
     @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
@@ -162,20 +193,45 @@ struct Refresh: ParsableCommand {
         guard !wanted.isEmpty else { fail("nothing is followed — feedtui add @NAME follows a channel") }
         // Counted on the configured clock, the browser opens what this imports without counting again.
         let refresher = Refresher(library: libraryOption.open(clock: Clock(rule: loadConfig().dates)), fetcher: FeedTUI.fetcher)
-        // Ctrl-C stops the downloads; a history walk resumes where it stopped.
+        // Ctrl-C, SIGTERM and the deadline stop the downloads; a history walk resumes where it stopped.
         let cancel = Cancellation()
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        signal(SIGINT, SIG_IGN)
-        interrupt.setEventHandler { cancel.cancel() }
-        interrupt.resume()
-        let reports = refresher.refresh(wanted, history: history, cancel: cancel) { report in
-            if let e = report.error { FileHandle.standardError.write(Data("feedtui: \(report.source.text): \(e)\n".utf8)) }
+        let stopped = StopReason()
+        @Sendable func stop(_ why: String, exit: Int32) {
+            stopped.state.withLock { $0 = $0 ?? (why, exit) }
+            cancel.cancel()
         }
+        let signals = [(SIGINT, Int32(130)), (SIGTERM, Int32(143))].map { sig, exit in
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            signal(sig, SIG_IGN)
+            source.setEventHandler { stop("interrupted", exit: exit) }
+            source.resume()
+            return source
+        }
+        if let deadline {
+            guard deadline > 0 else { fail("--deadline: a number of seconds above 0") }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(deadline)) {
+                stop("did not finish within \(deadline) s", exit: 1)
+            }
+        }
+        let reports = refresher.refresh(wanted, history: history, cancel: cancel) { report in
+            guard let e = report.error else { return }
+            // What a stop cut short is named as such, not as the source's fault.
+            let why = cancel.isCancelled && e.hasSuffix("cancelled") ? stopped.state.withLock { $0?.why } : nil
+            warn("\(report.source.text): \(why ?? e)")
+        }
+        withExtendedLifetime(signals) {}
         let failed = reports.filter { $0.error != nil }.count
         let new = reports.reduce(0) { $0 + $1.newPosts }
-        print("refreshed \(reports.count - failed) of \(reports.count): \(new) new post\(new == 1 ? "" : "s")")
+        print(Sanitize.line("refreshed \(reports.count - failed) of \(reports.count): \(new) new post\(new == 1 ? "" : "s")"))
+        if let exit = stopped.state.withLock({ $0?.exit }) { throw ExitCode(exit) }
+        try LibraryOption.setAside(refresher.library)
         if failed > 0 { throw ExitCode(1) }
     }
+}
+
+/// Why a refresh was stopped (a signal, the deadline) and its exit status; the first reason wins.
+private final class StopReason: Sendable {
+    let state = Mutex<(why: String, exit: Int32)?>(nil)
 }
 
 struct List: ParsableCommand {
@@ -184,14 +240,18 @@ struct List: ParsableCommand {
 
     @OptionGroup var libraryOption: LibraryOption
 
-    func run() throws { Self.print(library: libraryOption.library) }
+    func run() throws {
+        _ = SubscriptionsPath.load()  // says which lines of the channels file follow nothing
+        let library = LibraryOption.open(path: libraryOption.library)
+        Self.print(library)
+        try LibraryOption.setAside(library)
+    }
 
     /// The home screen's rows as text, from the library.
-    static func print(library path: String?) {
-        let library = LibraryOption.open(path: path)
+    static func print(_ library: Library) {
         do throws(LibraryError) {
             let rows = try library.followed(SubscriptionsPath.load().subscriptions).map(HomeRow.init)
-            Swift.print(PlainText.home(rows, now: Date()).joined(separator: "\n"))
+            Swift.print(PlainText.home(rows, now: Date()).map(Sanitize.line).joined(separator: "\n"))
         } catch {
             fail(error.description)
         }

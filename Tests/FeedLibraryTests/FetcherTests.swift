@@ -99,6 +99,43 @@ final class FetcherTests: XCTestCase {
         }
     }
 
+    /// Hostile servers: whatever the body, the download stops at the cap of decoded bytes, says why, and memory
+    /// stays within the cap plus 64 MB (the peak read from /proc, reset before each download).
+    func testEndlessBodiesAndGzipBombsStopAtTheCapOfDecodedBytes() throws {
+        let f = Fetcher(userAgent: "t")
+        let cases = [
+            ("/endless", "larger than 32 MB, the download was stopped"),
+            ("/big?mb=60", "larger than 32 MB, the download was stopped"),
+            ("/gzipbomb?gib=2", "larger than 32 MB once decompressed, the download was stopped"),
+            ("/gzipbomb?gib=8", "larger than 32 MB once decompressed, the download was stopped"),
+        ]
+        for (path, message) in cases {
+            let before = try PeakMemory.reset()
+            let start = Date()
+            XCTAssertEqual(failure(f, server.base + path), "\(server.base)\(path): \(message)")
+            let grown = try PeakMemory.peak() - before
+            XCTAssertLessThanOrEqual(grown, (32 + 64) << 20, "\(path): the peak grew by \(grown >> 20) MB")
+            XCTAssertLessThan(Date().timeIntervalSince(start), 20, path)
+        }
+    }
+
+    func testADownloadHasATotalDeadlineHoweverSteadyItsBytes() {
+        var limits = Fetcher.Limits()
+        limits.readTimeout = 2
+        limits.totalTimeout = 3
+        let start = Date()
+        // A byte every 0.3 s never trips the idle timeout.
+        XCTAssertEqual(
+            failure(Fetcher(userAgent: "t", limits: limits), "\(server.base)/drip?seconds=0.3"),
+            "\(server.base)/drip?seconds=0.3: took longer than 3 s, the download was stopped")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 4)
+    }
+
+    func testARedirectToAnotherSchemeIsRefused() {
+        let e = failure("\(server.base)/redirect-to?location=file:///etc/passwd")
+        XCTAssertTrue(e.hasPrefix("\(server.base)/redirect-to?location=file:///etc/passwd: download failed"), e)
+    }
+
     func testTimeouts() throws {
         var limits = Fetcher.Limits()
         limits.connectTimeout = 1
@@ -145,5 +182,22 @@ final class FetcherTests: XCTestCase {
         XCTAssertEqual(log.requests.count, 10)
         XCTAssertEqual(log.maxActive, 4, "never more than 4 at once, and 4 were used")
         XCTAssertEqual(Set(log.maxPerHost.values), [1], "one at a time per host: \(log.maxPerHost)")
+    }
+}
+
+/// The peak resident memory of this process (VmHWM), which Linux resets on request.
+enum PeakMemory {
+    /// Resets the peak to the current size and returns that size in bytes.
+    static func reset() throws -> Int {
+        try "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        return try peak()
+    }
+
+    static func peak() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kB = Int(line.split(separator: " ")[1])
+        else { throw TestServerError("no VmHWM in /proc/self/status") }
+        return kB << 10
     }
 }

@@ -123,6 +123,34 @@ final class LibraryTests: XCTestCase {
         XCTAssertEqual(try asides("damaged"), [])
     }
 
+    func testAnEmptyDatabaseAnotherProgramMarkedAsItsOwnIsNeverWritten() throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in try db.execute(sql: "PRAGMA application_id = 42") }
+            try queue.close()
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try Library(path: path)) { error in
+            XCTAssertTrue("\(error)".contains("an SQLite database of another program"), "\(error)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before, "no table was added")
+    }
+
+    func testADeviceANamedPipeOrASocketIsRefusedAtOnceAsTheLibrary() throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let fifo = folder + "/fifo.sqlite"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let start = Date()
+        for (file, kind) in [("/dev/zero", "a device"), ("/dev/null", "a device"), (fifo, "a named pipe")] {
+            XCTAssertThrowsError(try Library(path: file)) { error in
+                XCTAssertEqual("\(error)", "cannot open the library \(file): it is \(kind), not a file")
+            }
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1, "nothing blocked on the pipe")
+    }
+
     func testAFileThatIsNotSQLiteIsRefusedAndNeverWritten() throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let text = Data("my notes, not a database\n".utf8)

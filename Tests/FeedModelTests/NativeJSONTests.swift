@@ -390,4 +390,22 @@ final class NativeJSONKeyOrderTests: XCTestCase {
             XCTAssertEqual((error as? FeedError)?.description, "not a feedtui file (format \"something-else\")")
         }
     }
+
+    /// An export shown in a terminal cannot steer it: C0, DEL, C1 and bidi controls are written as \uXXXX, and the
+    /// JSON still holds the same text.
+    func testControlsAreEscapedAndTheDataIsTheSame() throws {
+        let hostile = "a\u{1B}[2J b\u{7F} c\u{9B}31m d\u{85} e\u{202E}txt.exe f\u{2066}g\u{2069} h\u{200F} i\u{061C} j\u{2028}k é 東京"
+        let ch = Channel(title: hostile, handle: "x", publications: [Publication(id: "x/1", date: nil, text: hostile)])
+        let data = NativeJSON.encode([ch])
+        let text = String(decoding: data, as: UTF8.self)
+        XCTAssertFalse(text.unicodeScalars.contains { Sanitize.isControl($0) && $0 != "\n" }, "no raw control reaches the output")
+        for escape in ["\\u001b", "\\u007F", "\\u009B", "\\u0085", "\\u202E", "\\u2066", "\\u2069", "\\u200F", "\\u061C", "\\u2028"] {
+            XCTAssertTrue(text.lowercased().contains(escape.lowercased()), "\(escape) in the output")
+        }
+        XCTAssertTrue(text.contains("é 東京"), "other text is left as it is")
+        let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let channel = try XCTUnwrap((parsed["channels"] as? [[String: Any]])?.first)
+        XCTAssertEqual(channel["title"] as? String, hostile)
+        XCTAssertEqual(try FeedLoader.load(data: data).first?.publications.first?.text, hostile)
+    }
 }

@@ -106,7 +106,10 @@ final class RealWorldTests: XCTestCase {
         XCTAssertEqual(rate(5 * 3600)?.unit, .hour)
         XCTAssertEqual(rate(5 * 3600)?.value, 2)
         XCTAssertNil(rate(59 * 60)?.unit)
-        XCTAssertNil(rate(0))
+        // Three posts in the same second: three within one second, not an unknown rate.
+        XCTAssertEqual(rate(0, posts: 3), PostRate(posts: 3, span: 1))
+        XCTAssertEqual(rate(0, posts: 3)?.value, 3)
+        XCTAssertNil(rate(0, posts: 3)?.unit)
         XCTAssertNil(rate(100, posts: 1))
         // The real RSS feed spans about a day and a quarter: per day, not per week.
         let rss = ChannelStatistics(try load("rss/plaszeb-geopolitics-telethon.xml"), clock: SampleFiles.utc)

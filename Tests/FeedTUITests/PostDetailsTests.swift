@@ -39,6 +39,25 @@ final class PostDetailsTests: XCTestCase {
             .map(\.text).joined().hasPrefix(" —           "))
     }
 
+    /// A group chat: the list says who wrote each message, the post's header too; a channel's list does not.
+    func testEveryAuthorOfAGroupChatIsShown() throws {
+        let path = Fixture.root.appendingPathComponent("Tests/FeedModelTests/Resources/wild/tdesktop-group-chat.json").path
+        let chat = try XCTUnwrap(FeedLoader.load(path: path).first)
+        let screen = Screen.render(Fixture.state([chat], 100, 10)).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("Margaret Owens: Water is back"), screen)
+        XCTAssertTrue(screen.contains("Dev Patel: Great!"), screen)
+        XCTAssertTrue(screen.contains("Ruth Hale: Thanks Margaret"), screen)
+        XCTAssertFalse(screen.contains("Margaret Owens: Margaret"), "a service message names its actor once")
+        XCTAssertTrue(screen.contains("by Margaret Owens"), screen)
+        XCTAssertEqual(
+            PlainText.postList(chat, clock: Fixture.utc).map { line in line.range(of: "—  ").map { String(line[$0.upperBound...]) } },
+            ["Margaret Owens: Water is back on at the east taps.", "Dev Patel: Great!", "Ruth Hale: Thanks Margaret", "Margaret Owens pinned a message"])
+        // One author throughout (a channel's signature on every post): the list stays as it was.
+        var channel = chat
+        channel.publications = channel.publications.map { var p = $0; p.author = "Margaret Owens"; return p }
+        XCTAssertFalse(PlainText.postList(channel, clock: Fixture.utc).contains { $0.contains("Margaret Owens:") })
+    }
+
     func testPermalinkOpensWithItsOwnKey() throws {
         var ch = try trimmedExport()
         ch.publications[1].permalink = "https://t.me/fieldnotes/12"

@@ -8,8 +8,10 @@ releases one, so a test can watch a channel gain a post between two refreshes. F
 (ETag, Last-Modified: 304) and gzip when asked.
 
 Faults (also as /fault/KIND/… in front of a t.me path, a mirror that fails that way): /status/CODE, /slow?seconds=S (then a feed), /stall (never answers), /trickle (a byte, then silence),
-/truncated (Content-Length larger than the body), /loop (redirects to itself), /redirect/N (N redirects, then a
-feed), /big (50 MB; ?length=1 announces it).
+/truncated (Content-Length larger than the body), /loop (redirects to itself), /redirect-to?location=L, /redirect/N (N redirects, then a
+feed), /big (50 MB, ?mb=N for another size; ?length=1 announces it). Hostile servers: /endless (a body that never
+ends), /gzipbomb?gib=N (N GiB of zeros gzipped into about N MB, sent whatever the client accepts), /drip?seconds=S
+(one byte every S seconds, for ever).
 Channels that test identity and gaps: /s/gen (a generated channel of --gen-posts posts, the newest --gen-hold held back:
 /_admin/publish?name=gen&count=N releases N at once), /s/impostor (antichristone's real page, its posts claiming
 to be antichristone's), /rss/geocomments.xml (another feed with geopolitics' <link>: its comments); for the benchmarks, /s/gen1, /s/gen2 …
@@ -25,9 +27,11 @@ import hashlib
 import json
 import os
 import re
+import struct
 import sys
 import threading
 import time
+import zlib
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -103,6 +107,15 @@ class RSSFeed:
 
     def render(self, held):
         return self.head + b"".join(self.items[held:]) + self.tail
+
+
+def gzip_zero_blocks():
+    """The gzip header with the first MiB of zeros, and the deflate block of every further MiB: after a full flush
+    the compressor starts afresh, so each further MiB compresses to the same bytes (about 1 KiB) and a bomb of any
+    size is sent without compressing it."""
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = bytes(1 << 20)
+    return z.compress(zeros) + z.flush(zlib.Z_FULL_FLUSH), z.compress(zeros) + z.flush(zlib.Z_FULL_FLUSH)
 
 
 class State:
@@ -250,6 +263,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body[: len(body) // 3])
             entry["sent"] = len(body) // 3
             return
+        if path == "/redirect-to":
+            return self.redirect(query.get("location", "/"), entry)
         if path == "/loop":
             return self.redirect("/loop", entry)
         m = re.fullmatch(r"/redirect/(\d+)", path)
@@ -257,17 +272,37 @@ class Handler(BaseHTTPRequestHandler):
             n = int(m.group(1))
             return self.redirect("/redirect/%d" % (n - 1), entry) if n > 0 else self.route("/rss/geopolitics.xml", {}, entry)
         if path == "/big":
-            entry["status"] = 200
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            if query.get("length"):
-                self.send_header("Content-Length", str(BIG))
-            self.end_headers()
+            size = int(query.get("mb", "0")) << 20 or BIG
+            self.start_body(entry, {"Content-Length": str(size)} if query.get("length") else {})
             chunk = b"<!-- padding -->" * 4096
-            while entry["sent"] < BIG:
-                self.wfile.write(chunk)
-                entry["sent"] += len(chunk)
+            while entry["sent"] < size:
+                self.send_chunk(chunk, entry)
                 time.sleep(0.002)  # 50 MB in about 2 s: a client that stops reading is seen to stop
+            return
+        if path == "/endless":
+            self.start_body(entry, {})
+            chunk = b"<!-- padding -->" * 4096
+            while True:
+                self.send_chunk(chunk, entry)
+        if path == "/gzipbomb":
+            self.start_body(entry, {"Content-Encoding": "gzip"})
+            mib = int(query.get("gib", "2")) << 10
+            first, block = gzip_zero_blocks()
+            self.send_chunk(first, entry)
+            for _ in range(mib - 1):
+                self.send_chunk(block, entry)
+            crc = 0
+            for _ in range(mib):  # only reached by a client that inflates it all
+                crc = zlib.crc32(bytes(1 << 20), crc)
+            # An empty final block, then the gzip trailer: CRC-32 and size modulo 2^32.
+            self.send_chunk(b"\x03\x00" + struct.pack("<II", crc, (mib << 20) & 0xFFFFFFFF), entry)
+            return
+        if path == "/drip":
+            self.start_body(entry, {})
+            for byte in b"<rss><channel><title>drip</title>" * 1000:
+                self.send_chunk(bytes([byte]), entry)
+                self.wfile.flush()
+                time.sleep(float(query.get("seconds", "5")))
             return
         return self.plain(404, b"not found\n", entry)
 
@@ -295,6 +330,19 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         entry["sent"] = len(body)
+
+    def start_body(self, entry, headers):
+        """A 200 whose body follows until the connection closes (or Content-Length says otherwise)."""
+        entry["status"] = 200
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+
+    def send_chunk(self, chunk, entry):
+        self.wfile.write(chunk)
+        entry["sent"] += len(chunk)
 
     def plain(self, status, body, entry):
         entry["status"] = status

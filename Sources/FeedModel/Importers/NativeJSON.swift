@@ -24,7 +24,40 @@ public enum NativeJSON: StreamingImporter {
         }
         // Encoding plain value types cannot fail except for non-finite doubles, which no importer produces.
         let data = (try? encoder.encode(OutEnvelope(channels: channels))) ?? Data("{}".utf8)
-        return data + Data("\n".utf8)
+        return escapingControls(data) + Data("\n".utf8)
+    }
+
+    /// JSONEncoder escapes C0 controls only; DEL, C1 and the bidi controls are escaped here as `\uXXXX` too, so that
+    /// an export shown in a terminal (`export | less`) cannot steer it. The same data: outside strings JSON is ASCII.
+    public static func escapingControls(_ data: Data) -> Data {
+        guard data.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return data }
+        let bytes = [UInt8](data)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count + 64)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            // The UTF-8 length of the scalar starting here, when it is one to escape.
+            var scalar: (value: UInt32, length: Int)?
+            if b == 0x7F {
+                scalar = (0x7F, 1)
+            } else if i + 1 < bytes.count, b == 0xC2, (0x80...0x9F).contains(bytes[i + 1]) {
+                scalar = (UInt32(bytes[i + 1]), 2)
+            } else if i + 1 < bytes.count, b == 0xD8, bytes[i + 1] == 0x9C {
+                scalar = (0x061C, 2)
+            } else if i + 2 < bytes.count, b == 0xE2, bytes[i + 1] == 0x80 || bytes[i + 1] == 0x81 {
+                let value = 0x2000 + (UInt32(bytes[i + 1] & 0x3F) << 6) + UInt32(bytes[i + 2] & 0x3F)
+                if let s = Unicode.Scalar(value), Sanitize.isControl(s) { scalar = (value, 3) }
+            }
+            if let (value, length) = scalar {
+                out += Array(String(format: "\\u%04X", value).utf8)
+                i += length
+            } else {
+                out.append(b)
+                i += 1
+            }
+        }
+        return Data(out)
     }
 
     /// An object whose first key is one of the envelope's: export writes "channels" first (sorted keys), other

@@ -22,7 +22,7 @@ enum RSSImporter: StreamingImporter {
         guard let (name, head) = MarkupHead.rootElement(data, limit: 16_384) else { return entityLine(data) != nil }
         switch name {
         case "rss": return true
-        case "feed": return head.contains("http://www.w3.org/2005/Atom")
+        case "feed": return head.contains("http://www.w3.org/2005/Atom") || head.contains("http://purl.org/atom/ns#")
         default: return name == "RDF" || name.hasSuffix(":RDF")
         }
     }
@@ -31,7 +31,7 @@ enum RSSImporter: StreamingImporter {
         try refuseEntityDeclarations(data)
         // Fed as a stream, XMLParser pushes the bytes to libxml2 in small chunks. Given all at once, libxml2 stops
         // at its 10 MB look-ahead limit ("huge input lookup") on big feeds.
-        let input = DataInputStream(data, repairingUTF8: !declaresNonUTF8Encoding(data))
+        let input = DataInputStream(data, repair: repair(for: data))
         let parser = XMLParser(stream: input)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = true
@@ -58,33 +58,26 @@ enum RSSImporter: StreamingImporter {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
             let b = raw.bindMemory(to: UInt8.self)
             let n = b.count
-            func starts(_ s: StaticString, at i: Int) -> Bool {
-                let len = s.utf8CodeUnitCount
-                guard i + len <= n else { return false }
-                let p = s.utf8Start
-                for k in 0..<len where b[i + k] != p[k] { return false }
-                return true
-            }
             func find(_ s: StaticString, from i: Int) -> Int? {
                 var j = i
                 while j < n {
-                    if starts(s, at: j) { return j + s.utf8CodeUnitCount }
+                    if b.has(s, at: j) { return j + s.utf8CodeUnitCount }
                     j += 1
                 }
                 return nil
             }
-            var i = starts("\u{FEFF}", at: 0) ? 3 : 0
+            var i = b.has("\u{FEFF}", at: 0) ? 3 : 0
             while i < n {
                 let c = b[i]
                 if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 {
                     i += 1
-                } else if starts("<?", at: i) {
+                } else if b.has("<?", at: i) {
                     guard let end = find("?>", from: i + 2) else { return nil }
                     i = end
-                } else if starts("<!--", at: i) {
+                } else if b.has("<!--", at: i) {
                     guard let end = find("-->", from: i + 4) else { return nil }
                     i = end
-                } else if starts("<!DOCTYPE", at: i) {
+                } else if b.has("<!DOCTYPE", at: i) {
                     var j = i + 9
                     var inSubset = false
                     var quote: UInt8 = 0
@@ -100,7 +93,7 @@ enum RSSImporter: StreamingImporter {
                             inSubset = false
                         } else if d == UInt8(ascii: ">") && !inSubset {
                             return nil
-                        } else if inSubset && starts("<!ENTITY", at: j) {
+                        } else if inSubset && b.has("<!ENTITY", at: j) {
                             var line = 1
                             for k in 0..<j where b[k] == 0x0A { line += 1 }
                             return line
@@ -116,62 +109,85 @@ enum RSSImporter: StreamingImporter {
         }
     }
 
-    /// `<?xml version="1.0" encoding="windows-1251"?>`: such bytes are not UTF-8 and must not be "repaired".
-    static func declaresNonUTF8Encoding(_ data: Data) -> Bool {
+    /// How the bytes are mended (`XMLRepair`): Windows-1252 for invalid UTF-8 only in a file that says UTF-8 (or
+    /// nothing); `<?xml … encoding="windows-1251"?>` bytes are that encoding's, not mistakes. UTF-16, UTF-32 and
+    /// ISO-2022 files are left alone: their `&` and `<` are not single bytes.
+    static func repair(for data: Data) -> XMLRepair? {
+        let first = Array(data.prefix(4))
+        if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) || first.contains(0) { return nil }
         let head = String(decoding: data.prefix(200), as: UTF8.self)
         guard head.hasPrefix("<?xml") || head.hasPrefix("\u{FEFF}<?xml"), let end = head.range(of: "?>") else {
-            return false
+            return XMLRepair(windows1252: true)
         }
         let decl = head[..<end.lowerBound]
-        guard let enc = decl.range(of: "encoding") else { return false }
+        guard let enc = decl.range(of: "encoding") else { return XMLRepair(windows1252: true) }
         let value = decl[enc.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
             .prefix { $0 != "\"" && $0 != "'" }.lowercased()
-        return !(value.isEmpty || value == "utf-8" || value == "utf8" || value == "us-ascii" || value == "ascii")
+        if value.hasPrefix("utf-16") || value.hasPrefix("utf-32") || value.hasPrefix("ucs") || value.contains("2022") {
+            return nil
+        }
+        return XMLRepair(windows1252: value.isEmpty || value == "utf-8" || value == "utf8" || value == "us-ascii" || value == "ascii")
     }
 }
 
-/// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first). Invalid
-/// UTF-8 is replaced (U+FFFD, as `String(decoding:)` does) chunk by chunk as the parser reads, rather than in a pass
-/// over the whole file before the first item: a chunk ends before a character's first byte, so a character is never
-/// split between two.
+/// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first), mending what
+/// `XMLRepair` mends chunk by chunk as the parser reads, rather than in a pass over the whole file before the first
+/// item. A chunk never ends inside a character or a reference: the repair reads on to finish it.
 private final class DataInputStream: InputStream {
     private let data: Data
-    private let repairingUTF8: Bool
+    /// Nil for encodings whose bytes are not ASCII's (UTF-16, UTF-32, ISO-2022): passed on untouched.
+    private var repair: XMLRepair?
     /// Bytes of `data` read so far.
     private(set) var offset = 0
     /// A repaired chunk, longer than asked for, not all handed over yet.
     private var spill: [UInt8] = []
+    private var spillStart = 0
 
-    init(_ data: Data, repairingUTF8: Bool) {
+    init(_ data: Data, repair: XMLRepair?) {
         self.data = data
-        self.repairingUTF8 = repairingUTF8
+        self.repair = repair
         super.init(data: Data())
     }
 
     override func open() {}
     override func close() {}
-    override var hasBytesAvailable: Bool { offset < data.count || !spill.isEmpty }
+    override var hasBytesAvailable: Bool { offset < data.count || spillStart < spill.count }
     override var streamStatus: Stream.Status { hasBytesAvailable ? .open : .atEnd }
 
     override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
-        if spill.isEmpty, offset < data.count, len > 0 {
-            let start = data.startIndex + offset
-            let limit = min(data.endIndex, start + len)
-            var end = limit
-            // Back to the first byte of the character the cut falls in (a character has at most four bytes).
-            while end < data.endIndex, end > limit - 3, end > start + 1, data[end] & 0xC0 == 0x80 { end -= 1 }
-            offset += end - start
-            let chunk = data[start..<end]
-            if !repairingUTF8 || UTF8Repair.isValid(chunk) {
-                chunk.copyBytes(to: buffer, count: chunk.count)
-                return chunk.count
+        if spillStart == spill.count, offset < data.count, len > 0 {
+            let start = offset
+            let limit = min(data.count, start + len)
+            guard var repair else {
+                copy(start..<limit, to: buffer)
+                offset = limit
+                return limit - start
             }
-            spill = Array(String(decoding: chunk, as: UTF8.self).utf8)
+            var out: [UInt8] = []
+            let (end, changed) = data.withUnsafeBytes { raw in
+                repair.repair(raw.bindMemory(to: UInt8.self), from: start, to: limit, into: &out)
+            }
+            self.repair = repair
+            offset = end
+            if !changed, end - start <= len {
+                copy(start..<end, to: buffer)
+                return end - start
+            }
+            spill = changed ? out : Array(data[(data.startIndex + start)..<(data.startIndex + end)])
+            spillStart = 0
         }
-        let n = min(len, spill.count)
-        for i in 0..<n { buffer[i] = spill[i] }
-        spill.removeFirst(n)
+        let n = min(len, spill.count - spillStart)
+        spill.withUnsafeBytes {
+            UnsafeMutableRawBufferPointer(start: buffer, count: n).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[spillStart..<(spillStart + n)]))
+        }
+        spillStart += n
         return n
+    }
+
+    private func copy(_ range: Range<Int>, to buffer: UnsafeMutablePointer<UInt8>) {
+        data.withUnsafeBytes {
+            UnsafeMutableRawBufferPointer(start: buffer, count: range.count).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[range]))
+        }
     }
 
     override func getBuffer(_ buffer: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, length len: UnsafeMutablePointer<Int>) -> Bool {
@@ -180,11 +196,18 @@ private final class DataInputStream: InputStream {
 }
 
 private let atomNS = "http://www.w3.org/2005/Atom"
+private let atom03NS = "http://purl.org/atom/ns#"
+private let itunesNS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+private let xhtmlNS = "http://www.w3.org/1999/xhtml"
+/// Namespaces whose elements are RSS's own: RSS 1.0, RSS 0.90, and RSS 2.0 given a default namespace.
+private let rssNamespaces: Set<String> = [
+    "http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/", "http://backend.userland.com/rss2",
+    "http://blogs.law.harvard.edu/tech/rss", "http://backend.userland.com/rss", "http://purl.org/net/rss1.1#",
+]
 private let contentNS = "http://purl.org/rss/1.0/modules/content/"
 private let dcNS = "http://purl.org/dc/elements/1.1/"
 private let mediaNS = "http://search.yahoo.com/mrss/"
 private let rdfNS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-private let rss1NS = "http://purl.org/rss/1.0/"
 
 /// The SAX state machine. One per parse; not shared between threads.
 private final class FeedReader: NSObject, XMLParserDelegate {
@@ -200,8 +223,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var stack: [String] = []
     /// The `xml:base` in effect inside each open element.
     var bases: [URL?] = []
-    /// An Atom feed's own `<author><name>`.
-    var feedAuthor: String?
+    /// The channel's `dc:title` and `dc:description`, for a channel without `title` or `description`.
+    var dublinCore: (title: String?, description: String?)
+    /// An Atom feed's own `<author><name>`s.
+    var feedAuthors: [String] = []
     /// Ids given so far: two items sharing a guid or link still get ids of their own.
     var usedIDs = Set<String>()
     /// Deeper nesting than this is refused: no feed needs it, and libxml2 gives up at 256 with a cryptic error.
@@ -212,12 +237,19 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var index: Int
         var title: String?
         var titleIsHTML = false
+        var dcTitle: String?
         var link: String?
+        /// A `guid` that is a permalink (`isPermaLink` missing or true): the link when there is no `<link>`.
+        var guidIsPermalink = false
         var id: String?
+        /// RSS 1.0's `rdf:about`: the id when there is no `guid`.
+        var about: String?
         var body: [(rank: Int, text: String, kind: BodyKind)] = []
         var published: String?
         var updated: String?
-        var author: String?
+        /// `author` and Atom's `<author><name>`, in order; Dublin Core's `dc:creator` only when there is none.
+        var authors: [String] = []
+        var creators: [String] = []
         var mediaTitle: String?
         var media: [Media] = []
         /// The `xml:base` in effect at the item, for its relative addresses.
@@ -239,13 +271,14 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     static func key(_ name: String, _ ns: String?) -> String {
         guard let ns, !ns.isEmpty else { return name }
         switch ns {
-        case atomNS: return "atom|" + name
+        case atomNS, atom03NS: return "atom|" + name  // Atom 0.3's elements are read as Atom 1.0's
         case contentNS: return "content|" + name
         case dcNS: return "dc|" + name
         case mediaNS: return "media|" + name
         case rdfNS: return "rdf|" + name
-        case rss1NS: return name  // RSS 1.0 elements are RSS elements
-        default: return ns + "|" + name
+        case itunesNS: return "itunes|" + name
+        case xhtmlNS: return "xhtml|" + name
+        default: return rssNamespaces.contains(ns) ? name : ns + "|" + name
         }
     }
 
@@ -261,8 +294,9 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         stack.append(key)
         let inherited = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { URL(string: TextScan.trimmed($0), relativeTo: inherited)?.absoluteURL } ?? inherited)
-        if stack.count > FeedReader.maxDepth, error == nil {
-            error = ("elements nested deeper than \(FeedReader.maxDepth) levels; refused from here on", parser.lineNumber, parser.columnNumber)
+        if stack.count > FeedReader.maxDepth, !stopped {
+            error = error ?? ("elements nested deeper than \(FeedReader.maxDepth) levels; refused from here on", parser.lineNumber, parser.columnNumber)
+            stopped = true
             parser.abortParsing()
             return
         }
@@ -278,10 +312,17 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             if captureKind == .text { captureKind = .html }
             return
         }
-        let inItem = item != nil
+        var inItem = item != nil
+        if inItem, error != nil, key == "item" || key == "atom|entry" || key == "entry" {
+            // After an XML error, an item inside an item is libxml2's recovery keeping an element open that the
+            // feed closed (`<p>` never closed in a description): the item before it is over.
+            finishItem()
+            inItem = false
+        }
         if !inItem, key == "item" || key == "atom|entry" || key == "entry" {
             itemCount += 1
             item = Item(line: parser.lineNumber, index: itemCount, base: bases.last ?? nil)
+            item?.about = attributes["rdf:about"].map(TextScan.trimmed)
             itemDepth = stack.count
             return
         }
@@ -289,11 +330,13 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             startItemField(key, attributes)
         } else if key == "atom|name", parent == "atom|author", stack.count == 3, rootName == "atom|feed" {
             begin(kind: .text)  // the feed's author: the author of every entry that names none (RFC 4287 4.2.1)
+        } else if stack.count == 1 {
+            channel.language = attributes["xml:lang"].map(TextScan.trimmed).flatMap { $0.isEmpty ? nil : $0 }
         } else if isChannelLevel {
             switch key {
-            case "title", "atom|title", "description", "atom|subtitle":
+            case "title", "atom|title", "description", "atom|subtitle", "atom|tagline", "dc|title", "dc|description":
                 begin(kind: attributes["type"].map(FeedReader.kind) ?? .text)
-            case "link":
+            case "link", "language", "dc|language":
                 begin(kind: .text)
             case "atom|link":
                 let rel = attributes["rel"] ?? "alternate"
@@ -316,11 +359,15 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         defer { item = current }
         let direct = stack.count == itemDepth + 1
         switch key {
-        case "title", "atom|title":
+        case "title", "atom|title", "dc|title":
             guard direct else { return }
             begin(kind: attributes["type"].map(FeedReader.kind) ?? .text)
-        case "link", "guid", "atom|id", "pubDate", "dc|date", "atom|published", "atom|updated", "atom|issued",
-            "atom|modified", "author", "dc|creator":
+        case "guid":
+            guard direct else { return }
+            current.guidIsPermalink = attributes["isPermaLink"].map { TextScan.trimmed($0).lowercased() != "false" } ?? true
+            begin(kind: .text)
+        case "link", "atom|id", "pubDate", "dc|date", "atom|published", "atom|updated", "atom|issued",
+            "atom|modified", "atom|created", "author", "dc|creator", "itunes|author":
             if direct { begin(kind: .text) }
         case "atom|name":
             if parent == "atom|author", stack.count == itemDepth + 2 { begin(kind: .text) }
@@ -330,7 +377,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             if let url = attributes["url"].flatMap(resolve) { current.media.append(Media(kind: .photo, url: url)) }
         case "media|player":
             if let url = attributes["url"].flatMap(resolve) { current.media.append(Media(kind: .video, url: url)) }
-        case "description", "atom|summary", "content|encoded", "atom|content":
+        case "description", "atom|summary", "content|encoded", "atom|content", "xhtml|body", "body", "fullitem",
+            "itunes|summary", "dc|description":
             guard direct else { return }
             if key == "atom|content", let src = attributes["src"].flatMap(resolve) {
                 current.media.append(Media(kind: FeedReader.mediaKind(attributes["type"], nil), url: src))
@@ -338,8 +386,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             }
             let kind: BodyKind =
                 switch key {
-                case "description", "content|encoded": .html
-                default: attributes["type"].map(FeedReader.kind) ?? .text
+                case "description", "content|encoded", "body", "fullitem", "dc|description": .html
+                case "xhtml|body": .xhtml
+                // Atom 0.3: `mode="escaped"` HTML, `mode="xml"` XHTML inline.
+                default: attributes["mode"] == "xml" ? .xhtml : attributes["type"].map(FeedReader.kind) ?? .text
                 }
             begin(kind: kind)
         case "atom|link":
@@ -411,18 +461,21 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             case "title", "atom|title":
                 current.title = text
                 current.titleIsHTML = kind != .text
+            case "dc|title": if current.dcTitle == nil { current.dcTitle = text }
             case "link": if current.link == nil { current.link = resolve(text) }
             case "guid", "atom|id": current.id = TextScan.trimmed(text)
             case "pubDate", "atom|published", "atom|issued": current.published = text
-            case "dc|date": if current.published == nil { current.published = text }
+            case "dc|date", "atom|created": if current.published == nil { current.published = text }
             case "atom|updated", "atom|modified": current.updated = text
-            case "content|encoded", "atom|content": current.body.append((0, text, kind))
+            case "content|encoded", "atom|content", "xhtml|body", "body", "fullitem": current.body.append((0, text, kind))
             case "description": current.body.append((1, text, kind))
-            case "atom|summary": current.body.append((2, text, kind))
-            case "media|description": current.body.append((3, text, kind))
+            case "dc|description": current.body.append((2, text, kind))
+            case "atom|summary": current.body.append((3, text, kind))
+            case "itunes|summary": current.body.append((4, text, kind))
+            case "media|description": current.body.append((5, text, kind))
             case "media|title": if current.mediaTitle == nil { current.mediaTitle = text }
-            case "author", "dc|creator", "atom|name":
-                if current.author == nil { current.author = FeedReader.authorName(text) }
+            case "author", "atom|name": if let name = FeedReader.authorName(text) { current.authors.append(name) }
+            case "dc|creator", "itunes|author": if let name = FeedReader.authorName(text) { current.creators.append(name) }
             default: break
             }
             item = current
@@ -431,16 +484,23 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         switch key {
         case "title", "atom|title":
             if channel.title.isEmpty { channel.title = FeedReader.render(text, kind).text }
-        case "description", "atom|subtitle":
+        case "description", "atom|subtitle", "atom|tagline":
             if channel.description == nil {
                 let d = FeedReader.render(text, kind).text
                 if !d.isEmpty { channel.description = d }
             }
+        case "dc|title":
+            if dublinCore.title == nil { dublinCore.title = FeedReader.render(text, kind).text }
+        case "dc|description":
+            if dublinCore.description == nil { dublinCore.description = FeedReader.render(text, kind).text }
         case "link":
             let url = TextScan.trimmed(text)
             if channel.url == nil, HTMLText.isWebURL(url) { channel.url = url }
+        case "language", "dc|language":
+            let lang = TextScan.trimmed(text)
+            if !lang.isEmpty, channel.language == nil || key == "language" { channel.language = lang }
         case "atom|name":
-            if feedAuthor == nil { feedAuthor = FeedReader.authorName(text) }
+            if let name = FeedReader.authorName(text) { feedAuthors.append(name) }
         default: break
         }
     }
@@ -453,16 +513,18 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var offset: Int?
         if let rawDate = (it.published ?? it.updated).map(TextScan.trimmed), !rawDate.isEmpty {
             guard let parsed = FeedDate.parse(rawDate) else {
-                channel.skipped.record(line: it.line, "unreadable date \"\(rawDate.prefix(40))\"")
+                channel.skipped.record(line: it.line, "unreadable date \"\(FeedReader.oneLine(String(rawDate.prefix(40))))\"")
                 return
             }
             (date, offset) = parsed
         }
         var p = Publication(id: "", date: date, utcOffset: offset)
-        p.permalink = it.link
-        p.author = it.author ?? feedAuthor
+        let guid = it.id.flatMap { $0.isEmpty ? nil : $0 }
+        p.permalink = it.link ?? (it.guidIsPermalink ? guid.flatMap(resolve) : nil)
+        p.author = FeedReader.authorList(it.authors.isEmpty ? it.creators : it.authors)
+            ?? FeedReader.authorList(feedAuthors)
         // A guid or link two items share names only the first; the next ones get "#2", "#3".
-        let given = it.id.flatMap { $0.isEmpty ? nil : $0 } ?? it.link ?? "item-\(it.index)"
+        let given = guid ?? it.about.flatMap { $0.isEmpty ? nil : $0 } ?? it.link ?? "item-\(it.index)"
         var id = given
         var n = 1
         while !usedIDs.insert(id).inserted {
@@ -472,7 +534,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         p.id = id
 
         let base = it.base ?? channel.url.flatMap { URL(string: $0) }
-        let title = (it.title ?? it.mediaTitle).map { FeedReader.render($0, it.titleIsHTML ? .html : .text).text } ?? ""
+        let title = (it.title ?? it.dcTitle ?? it.mediaTitle).map { FeedReader.render($0, it.titleIsHTML ? .html : .text).text } ?? ""
         let body = it.body.min { $0.rank < $1.rank }.map { FeedReader.render($0.text, $0.kind, base: base) }
             ?? HTMLText.Result(text: "", links: [])
         if title.isEmpty {
@@ -491,6 +553,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         if let (stream, input) = stream,
             !stream.send(p, channel: 0, bytesRead: input.offset, header: { [channel] in Channel(header: channel) })
         {
+            stopped = true
             parser.abortParsing()
         }
     }
@@ -531,6 +594,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// A field's text: markup goes through HTMLText; plain text keeps its line breaks. RSS descriptions are
     /// declared HTML but often are plain text with newlines (Telegram bridges): only real markup is parsed.
     static func render(_ raw: String, _ kind: BodyKind, base: URL? = nil) -> HTMLText.Result {
+        let raw = XMLRepair.undoublingUTF8(raw)
         if kind == .xhtml || (kind == .html && looksLikeMarkup(raw)) {
             var r = HTMLText.convert(raw, base: base)
             // Escaped twice (`&amp;lt;p&amp;gt;`): the first pass leaves markup as text. One more pass, only when
@@ -578,9 +642,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         return false
     }
 
-    /// Plain text as written: CRLF and CR become LF, spaces at line ends go, blank lines and leading spaces stay
-    /// (poems, code, ASCII tables); only the indentation every line shares (the XML's own) and the blank lines
-    /// around the text are removed.
+    /// Plain text as written: CRLF and CR become LF, blank lines, leading spaces and a space before a line break
+    /// stay (poems, code, ASCII tables; "end. \nNext" is what the feed says); only the indentation every line
+    /// shares (the XML's own), white space on blank lines, at the very end, and the blank lines around the text
+    /// are removed.
     ///
     /// Done on UTF-8 bytes (a feed's every item goes through here): line breaks and white space are ASCII, and a
     /// line break never joins a character cluster. Only indentation needs a look at what follows it: a space
@@ -588,7 +653,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     static func plain(_ raw: String) -> String {
         let bytes = Array(raw.utf8)
         func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
-        // Lines as byte ranges, without trailing blanks: CRLF, LF and CR each end a line.
+        // Lines as byte ranges, blank ones empty: CRLF, LF and CR each end a line.
         var lines: [Range<Int>] = []
         var start = 0
         var i = 0
@@ -596,7 +661,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             if i == bytes.count || bytes[i] == 0x0A || bytes[i] == 0x0D {
                 var end = i
                 while end > start, blank(bytes[end - 1]) { end -= 1 }
-                lines.append(start..<end)
+                lines.append(start..<(end == start ? start : i))
                 if i + 1 < bytes.count, bytes[i] == 0x0D, bytes[i + 1] == 0x0A { i += 1 }
                 start = i + 1
             }
@@ -604,6 +669,11 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         }
         while lines.first?.isEmpty == true { lines.removeFirst() }
         while lines.last?.isEmpty == true { lines.removeLast() }
+        if let last = lines.last {
+            var end = last.upperBound
+            while end > last.lowerBound, blank(bytes[end - 1]) { end -= 1 }
+            lines[lines.count - 1] = last.lowerBound..<end
+        }
         func indentation(_ line: Range<Int>) -> Int {
             var n = 0
             while line.lowerBound + n < line.upperBound, blank(bytes[line.lowerBound + n]) { n += 1 }
@@ -658,6 +728,13 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         return .file
     }
 
+    /// Several authors as one: "Ann Lee, Jo Doe", each once; nil for none.
+    static func authorList(_ names: [String]) -> String? {
+        var seen = Set<String>()
+        let unique = names.filter { seen.insert($0).inserted }
+        return unique.isEmpty ? nil : unique.joined(separator: ", ")
+    }
+
     /// RSS writes `author` as an address with the name in parentheses ("jo@example.org (Jo Doe)"): the name.
     static func authorName(_ raw: String) -> String? {
         let s = oneLine(raw)
@@ -677,14 +754,25 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 
     // MARK: End
 
+    /// The first XML error; libxml2 recovers from it and reading goes on, as a browser does.
     var error: (message: String, line: Int, column: Int)?
+    /// Items read when the first error came: those read after it are counted in the channel's notice.
+    var itemsBeforeError = 0
+    /// The reading was stopped on purpose (nesting too deep): what follows is not read.
+    var stopped = false
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-        guard error == nil else { return }
-        let ns = parseError as NSError
-        error = (FeedReader.describe(ns.code), parser.lineNumber, parser.columnNumber)
-        // What libxml2 "recovers" after an error is guesswork: keep only what came before it.
-        parser.abortParsing()
+        let code = (parseError as NSError).code
+        if error == nil {
+            error = (FeedReader.describe(code), parser.lineNumber, parser.columnNumber)
+            itemsBeforeError = channel.publications.count
+        }
+        // Bytes the declared encoding cannot decode: libxml2 would go on with them undecoded, and Foundation
+        // traps on a name that is not UTF-8. Such a file is read up to there, at whichever error this comes.
+        if [9, 31, 32, 81].contains(code), !stopped {
+            stopped = true
+            parser.abortParsing()
+        }
     }
 
     /// libxml2's error numbers (xmlerror.h), which XMLParser passes on as the NSError code.
@@ -725,14 +813,21 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             if let open = item {
                 channel.skipped.record(line: open.line, "file ends or breaks inside this item (line \(e.line):\(e.column): \(message))")
                 item = nil
-            } else {
+            } else if stopped {
                 channel.skipped.record(line: e.line, "XML error, the rest of the file is not read: \(message)")
+            }
+            let after = channel.publications.count - itemsBeforeError
+            if !stopped, after > 0 {
+                channel.notice = "\(after == 1 ? "1 item" : "\(after) items") read past XML errors — first at line \(e.line): \(message)"
+            } else if !stopped, channel.skipped.count == 0 {
+                channel.notice = "read past an XML error at line \(e.line): \(message)"
             }
         }
         guard ["rss", "atom|feed", "rdf|RDF", "feed", "RDF"].contains(rootName) else {
             throw FeedError("not an RSS or Atom feed (root element <\(rootName)>)", line: 1, column: 1)
         }
-        if channel.title.isEmpty { channel.title = channel.url ?? "Untitled feed" }
+        if channel.description == nil, let d = dublinCore.description, !d.isEmpty { channel.description = d }
+        if channel.title.isEmpty { channel.title = dublinCore.title.flatMap { $0.isEmpty ? nil : $0 } ?? channel.url ?? "Untitled feed" }
         return [channel]
     }
 

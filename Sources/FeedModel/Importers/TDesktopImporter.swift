@@ -212,7 +212,9 @@ private struct Walker {
             }
             let post: Publication
             do throws(MessageError) {
-                post = try MessageReader.publication(fields, position: position)
+                // A channel's posts are all "from" the channel: that is no author.
+                let channelName = chats[active].type?.hasSuffix("channel") == true ? chats[active].name : nil
+                post = try MessageReader.publication(fields, position: position, channelName: channelName)
             } catch {
                 chats[active].skipped.record(line: line, error.reason)
                 continue
@@ -237,13 +239,18 @@ private enum MessageReader {
     static let editPlaceholderLimit: TimeInterval = 365 * 86_400
 
     /// `position` is the message's place in its chat (1 for the first), which names a message without an `id`.
-    static func publication(_ m: [String: JSON], position: Int) throws(MessageError) -> Publication {
+    static func publication(_ m: [String: JSON], position: Int, channelName: String?) throws(MessageError)
+        -> Publication
+    {
         let id = try messageID(m["id"], position: position)
         let when = try date(m)
         // Without `date_unixtime` and without a zone, `date` is the exporter's wall clock, not UTC.
         var p = Publication(id: id, date: when.date, utcOffset: when.offset, wallClock: when.wallClock)
-        p.author = m["author"]?.string.flatMap { $0.isEmpty ? nil : $0 }
         p.isService = m["type"]?.string == "service"
+        // Who wrote it: a channel post's signature (`author`), else the sender (`from`, in groups and personal
+        // chats), else who did what a service message tells (`actor`).
+        p.author = [m["author"], m["from"], p.isService ? m["actor"] : nil].lazy.compactMap { $0?.string }
+            .first { !$0.isEmpty && $0 != channelName }
 
         var text = ""
         var links: [String] = []

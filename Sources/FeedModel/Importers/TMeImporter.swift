@@ -286,9 +286,11 @@ enum TMeImporter: Importer {
                 if p.meta == nil, classes.contains(.meta) { p.meta = node }
                 if p.forwardedFrom == nil, classes.contains(.forwardedFromName) { p.forwardedFrom = node }
                 if p.linkPreview == nil, classes.contains(.linkPreview) { p.linkPreview = node }
-                // A video player's own "not supported in your browser" fallback is no media of its own.
+                // A video player's own "not supported in your browser" fallback is no media of its own, and an
+                // album's "Please open Telegram" markers are not shown beside the album's photos (a browser hides them).
                 if !classes.isDisjoint(with: .media),
-                    !classes.contains(.notSupported) || !DOM.hasAncestor(node, below: post, TMeClasses.media.subtracting(.notSupported))
+                    !classes.contains(.notSupported)
+                        || !DOM.hasAncestor(node, below: post, TMeClasses.media.subtracting(.notSupported).union(.groupedWrap))
                 {
                     p.media.append(node)
                 }
@@ -540,6 +542,7 @@ private struct TMeClasses: OptionSet {
     static let pageTitle = TMeClasses(rawValue: 1 << 39)
     static let pageExtra = TMeClasses(rawValue: 1 << 40)
     static let pageDescription = TMeClasses(rawValue: 1 << 41)
+    static let groupedWrap = TMeClasses(rawValue: 1 << 42)
 
     static let media: TMeClasses = [
         .photoWrap, .videoPlayer, .roundvideoPlayer, .document, .poll, .voicePlayer, .stickerWrap, .locationWrap,
@@ -591,6 +594,7 @@ private struct TMeClasses: OptionSet {
         ("tgme_page_title", .pageTitle),
         ("tgme_page_extra", .pageExtra),
         ("tgme_page_description", .pageDescription),
+        ("tgme_widget_message_grouped_wrap", .groupedWrap),
     ]
 
     /// The longest name in `names`: longer tokens are not looked up.

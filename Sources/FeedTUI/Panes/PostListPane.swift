@@ -21,7 +21,8 @@ enum PostListPane {
             // A views column where no post of the channel has views would only take room from the text.
             var row = line(
                 post, selected: selected, unread: !view.read.contains(post.id), bookmarked: view.bookmarks.contains(post.id),
-                showViews: view.stats.postsWithViews > 0, clock: state.clock, theme: theme)
+                showViews: view.stats.postsWithViews > 0, showAuthor: view.stats.severalAuthors == true, clock: state.clock,
+                theme: theme)
             if let query = view.search?.query { row = Highlight.matches(of: query, in: row, style: theme.match) }
             grid.put(row, x: area.x, y: y, limit: area.width)
             if selected { grid.restyle(Rect(x: area.x, y: y, width: area.width, height: 1)) { $0 = mergeSelection($0, theme.selection(focused: focused)) } }
@@ -29,21 +30,29 @@ enum PostListPane {
     }
 
     static func line(
-        _ post: Publication, selected: Bool, unread: Bool, bookmarked: Bool, showViews: Bool = true, clock: Clock = Clock(),
-        theme: Theme
+        _ post: Publication, selected: Bool, unread: Bool, bookmarked: Bool, showViews: Bool = true, showAuthor: Bool = false,
+        clock: Clock = Clock(), theme: Theme
     ) -> StyledLine {
         let views = Fmt.count(post.views, width: viewsWidth)
         // One column more than the widest count, so the count never touches the date.
         let pad = String(repeating: " ", count: max(1, viewsWidth + 1 - views.count))
         let textStyle = post.isService ? theme.service : unread ? theme.unread : theme.text
         let title = title(of: post)
+        let author = showAuthor ? byline(of: post) : ""
         return [
             // The marker column: a bookmark (also on the selected row, which the bar shows), else the selection.
             Span(text: bookmarked ? "•" : selected ? "▶" : " ", style: bookmarked ? theme.star : theme.title),
             Span(text: Fmt.shortDate(post, clock), style: theme.date),
             Span(text: showViews ? pad + views + "  " : "  ", style: theme.muted),
+            Span(text: author, style: theme.title),
             Span(text: title, style: textStyle, direction: Bidi.direction(of: title)),
         ]
+    }
+
+    /// In a chat with several authors, who wrote a post comes before its title ("Ann: "); a service message
+    /// already names who did what.
+    static func byline(of post: Publication) -> String {
+        post.isService ? "" : post.author.map { Sanitize.line($0) + ": " } ?? ""
     }
 
     /// The first line a reader would recognise the post by.

@@ -1,0 +1,236 @@
+import XCTest
+
+@testable import FeedModel
+
+/// Feeds as they are found in the wild (Resources/wild/): old formats, sloppy XML and broken encodings, read the
+/// way a browser reads them.
+final class WildFeedTests: XCTestCase {
+    func load(_ name: String) throws -> Channel {
+        let data = SampleFiles.fixture("wild/\(name)")
+        XCTAssertEqual(Format.detect(data), .rss, name)
+        return try XCTUnwrap(FeedLoader.load(data: data, format: .rss).first)
+    }
+
+    func utc(_ s: String) -> Date? { ISODate.parse(s) }
+
+    // MARK: A recovering reader
+
+    func testHTMLEntitiesStrayAmpersandsAndOpenTagsAreReadAsABrowserDoes() throws {
+        let c = try load("html-entities-rss2.xml")
+        XCTAssertEqual(c.title, "Le Café du Coin – Journal")
+        XCTAssertEqual(c.description, "Nouvelles du café\u{A0}& de la rue")
+        XCTAssertEqual(c.publications.count, 3, "every item, none lost to an entity, a stray & or an open <br>")
+        XCTAssertEqual(c.skipped.count, 0)
+        let first = c.publications[0]
+        XCTAssertEqual(
+            first.text,
+            "Réouverture après travaux…\n\nNous rouvrons lundi ♦ fish & chips le vendredi © 2024 Café – voir "
+                + "https://cafe-du-coin.example.fr/menu?jour=lundi&heure=12 &bogus; fin")
+        XCTAssertEqual(first.links, ["https://cafe-du-coin.example.fr/menu?jour=lundi&heure=12"])
+        // Unescaped HTML with an open <br> and <img>: the description still ends at its end tag.
+        XCTAssertEqual(c.publications[1].text, "Menu de la semaine\n\nSoupe\nQuiche maison")
+        // In CDATA an entity is the HTML's own, and a "&" is text.
+        XCTAssertEqual(c.publications[2].text, "Horaires d’hiver\n\nOuvert 7h–19h & le dimanche matin")
+        // The file's last tag lacks its ">": nothing is lost for it.
+        XCTAssertEqual(c.publications[2].date, utc("2024-01-09T06:00:00Z"))
+    }
+
+    func testBrokenMarkupCostsAtMostItsElementAndIsCounted() throws {
+        let c = try load("broken-markup-rss2.xml")
+        XCTAssertEqual(
+            c.publications.map(\.text),
+            [
+                "Road closure on Mill Lane\n\nClosed from Monday.\n\nDiversion via Church Street.",
+                "Bin collection changes",
+                "Budget consultation\n\nSpending must be < income, says the treasurer.",
+                // After an error libxml2 drops named references (`&amp;`): they reach it as numeric ones.
+                "Library hours\n\nBooks & maps: 9–5, groups < 10",
+            ])
+        XCTAssertEqual(c.publications.map(\.date), ["2024-03-04T09:00:00Z", "2024-03-01T09:00:00Z", "2024-02-28T12:00:00Z", "2024-02-27T08:00:00Z"].map(utc))
+        XCTAssertEqual(c.publications[1].permalink, "https://council.example.gov.uk/notices/bins")
+        XCTAssertEqual(
+            c.publications[2].media,
+            [Media(kind: .file, url: "https://council.example.gov.uk/files/budget.pdf", size: 48_213)], "an unquoted attribute is read")
+        XCTAssertEqual(c.skipped.count, 0)
+        // Not silent: the statistics say how many items were read past an error, and where the first was.
+        XCTAssertEqual(
+            c.notice, "3 items read past XML errors — first at line 15: closing tag does not match the open element (XML error 76)")
+    }
+
+    func testTheIssuesExample() throws {
+        let xml = """
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>Caf&eacute; one</title><description>A&nbsp;B &hellip; &diams; R&D</description></item>
+            <item><title>Two</title></item></channel></rss>
+            """
+        let c = try XCTUnwrap(RSSImporter.load(Data(xml.utf8)).first)
+        XCTAssertEqual(c.publications.map(\.text), ["Café one\n\nA\u{A0}B … ♦ R&D", "Two"])
+    }
+
+    func testRepairNeverDeclaresOrExpandsAnything() {
+        // Only character references come out of the repair: no entity is declared, none is left to expand.
+        let repaired = XMLRepair.repaired(Data("a &eacute; &amp; &x; & &#0; &#150; &copy=1 <br> <br/> <br></br>".utf8), windows1252: true)
+        XCTAssertEqual(
+            String(decoding: repaired, as: UTF8.self),
+            "a &#233; &#38; &#38;x; &#38; &#65533; &#8211; &#38;copy=1 <br/> <br/> <br></br>")
+        // A CDATA section and a comment are left as they are, even across chunk boundaries.
+        let text = "<![CDATA[ &eacute; & ]]> <!-- & --> &eacute;"
+        var repair = XMLRepair(windows1252: true)
+        var out: [UInt8] = []
+        var whole: [UInt8] = []
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { b in
+            var at = 0
+            while at < b.count {
+                let (end, changed) = repair.repair(b, from: at, to: min(b.count, at + 3), into: &out)
+                whole += changed ? out : Array(b[at..<end])
+                at = end
+            }
+        }
+        XCTAssertEqual(String(decoding: whole, as: UTF8.self), "<![CDATA[ &eacute; & ]]> <!-- & --> &#233;")
+    }
+
+    // MARK: Old formats
+
+    func testAtom03() throws {
+        let c = try load("atom-0.3.xml")
+        XCTAssertEqual(c.title, "Notes from the Workshop")
+        XCTAssertEqual(c.description, "Woodwork, tools and the odd repair")
+        XCTAssertEqual(c.url, "http://workshop.example.net/")
+        XCTAssertEqual(c.language, "en-GB")
+        XCTAssertEqual(c.publications.count, 2)
+        let p = c.publications[0]
+        XCTAssertEqual(p.id, "tag:workshop.example.net,2005:chisels")
+        XCTAssertEqual(p.date, utc("2005-11-09T11:56:34Z"), "issued, with its zone")
+        XCTAssertEqual(p.utcOffset, 3600)
+        XCTAssertEqual(p.text, "Sharpening chisels\n\nA flat stone first, then the strop.", "content mode=escaped is HTML")
+        XCTAssertEqual(p.permalink, "http://workshop.example.net/2005/11/chisels")
+        XCTAssertEqual(p.author, "Gwen Hart", "the feed's author")
+        XCTAssertEqual(c.publications[1].author, "Tom Hart")
+        XCTAssertEqual(c.publications[1].text, "A new bench\n\nBeech top, oak legs.")
+    }
+
+    func testRSS090() throws {
+        let c = try load("rss-0.90.rdf")
+        XCTAssertEqual(c.title, "Mozilla Dot Org")
+        XCTAssertEqual(c.url, "http://www.mozilla.org")
+        XCTAssertEqual(c.publications.map(\.text), ["New Status Updates", "Bugzilla Reorganized"])
+        XCTAssertEqual(c.publications.map(\.permalink), ["http://www.mozilla.org/status/", "http://www.mozilla.org/bugs/"])
+    }
+
+    func testRSS20InADefaultNamespace() throws {
+        let c = try load("rss-2.0-default-namespace.xml")
+        XCTAssertEqual(c.title, "Harbour Radio")
+        XCTAssertEqual(c.language, "en-IE", "dc:language when there is no language")
+        let p = try XCTUnwrap(c.publications.first)
+        XCTAssertEqual(p.text, "Gale warning\n\nForce 8 expected tonight.")
+        XCTAssertEqual(p.author, "Niamh Byrne")
+        XCTAssertEqual(p.date, utc("2019-11-14T18:00:00Z"))
+    }
+
+    // MARK: Fields read where the plain one is missing
+
+    func testDublinCoreAndRDFAbout() throws {
+        let c = try load("dublin-core-rss1.rdf")
+        XCTAssertEqual(c.title, "New in the Catalogue")
+        XCTAssertEqual(c.description, "Books added this week")
+        XCTAssertEqual(c.language, "de")
+        let book = c.publications[0]
+        XCTAssertEqual(book.id, "https://catalogue.example.edu/item/4711", "rdf:about names an item without guid")
+        XCTAssertEqual(book.text, "Die Brücke am Fluss\n\nRoman. 312 Seiten.")
+        XCTAssertEqual(book.author, "Anna Weber, Jonas Keller", "every dc:creator")
+        XCTAssertEqual(book.date, utc("2023-05-04T08:15:00Z"))
+        XCTAssertEqual(c.publications[1].id, "urn:isbn:9783000000002")
+        XCTAssertEqual(c.publications[1].text, "Gedichte\n\nLyrik.", "the plain title and description win")
+    }
+
+    func testITunesSummaryAndGuidAsPermalink() throws {
+        let c = try load("podcast-itunes-guid.xml")
+        XCTAssertEqual(c.language, "en-us")
+        let episode = c.publications[0]
+        XCTAssertEqual(episode.text, "Episode 41: Yeast\n\nWhy bread rises, with a jar and a balloon.")
+        XCTAssertEqual(episode.permalink, "https://kts.example.org/episodes/41", "a guid is a permalink by default")
+        XCTAssertEqual(episode.author, "Priya Raman")
+        let other = c.publications[1]
+        XCTAssertEqual(other.text, "Episode 40: Magnets\n\nFridge magnets and a compass.")
+        XCTAssertNil(other.permalink, "isPermaLink=\"false\"")
+        XCTAssertEqual(other.id, "kts-episode-40")
+    }
+
+    func testXHTMLBodyBodyAndFullitem() throws {
+        let c = try load("xhtml-body-fullitem.xml")
+        XCTAssertEqual(
+            c.publications.map(\.text),
+            ["XHTML body\n\nThe full story, with more.", "Plain body\n\nBody text here.", "Full item\n\nThe whole item."])
+        XCTAssertEqual(c.publications[0].links, ["http://oldweblog.example.com/more"])
+    }
+
+    func testEveryAtomAuthorOnce() throws {
+        let c = try load("atom-several-authors.xml")
+        XCTAssertEqual(c.publications.map(\.author), ["Lena Fischer, Omar Haddad", "Release Bot"])
+    }
+
+    // MARK: Text
+
+    func testEmbeddedObjectsDoNotHideText() throws {
+        let c = try load("embed-object.xml")
+        XCTAssertEqual(
+            c.publications.map(\.text),
+            [
+                "Clip of the day\n\nWatch this: safe description after the player.",
+                "Old player\n\nYour browser cannot play this. Text after the object.",
+            ])
+    }
+
+    func testWindows1252AndDoublyEncodedUTF8AreRepaired() throws {
+        let c = try load("windows-1252-and-double-utf8.xml")
+        XCTAssertEqual(
+            c.publications.map(\.text),
+            [
+                "“Summer fair” – this Saturday\n\nCafé and cakes from 10–12 o’clock.",
+                "Choir’s concert\n\nCafé open, entry “free”.",
+            ])
+        // Text that only looks like it (a real "Ã" before a letter) stays.
+        XCTAssertEqual(XMLRepair.undoublingUTF8("SÃO PAULO, Ãrvore"), "SÃO PAULO, Ãrvore")
+    }
+
+    // MARK: Telegram
+
+    func testTelegramDesktopKeepsWhoWroteEachMessage() throws {
+        let data = SampleFiles.fixture("wild/tdesktop-group-chat.json")
+        let chat = try XCTUnwrap(FeedLoader.load(data: data).first)
+        XCTAssertEqual(chat.publications.map(\.author), ["Margaret Owens", "Margaret Owens", "Dev Patel", "Ruth Hale"])
+        XCTAssertEqual(chat.publications[0].text, "Margaret Owens pinned a message")
+        let stats = ChannelStatistics(chat, clock: SampleFiles.utc)
+        XCTAssertEqual(stats.severalAuthors, true)
+        // Three messages in the same second: "3 in 1 s", not an unknown weekly rate.
+        XCTAssertEqual(stats.postRate, PostRate(posts: 3, span: 1))
+        XCTAssertNil(stats.postRate?.unit)
+        // A channel's posts are all "from" the channel: that names no author.
+        let channel = try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture("tdesktop/pachum-guzel-channel.json")).first)
+        XCTAssertFalse(channel.publications.contains { $0.author == channel.title })
+    }
+
+    func testTMeAlbumShowsItsPhotosWithoutHiddenMarkers() throws {
+        let data = SampleFiles.fixture("wild/tme-album.html")
+        let ch = try XCTUnwrap(FeedLoader.load(data: data).first)
+        XCTAssertEqual(ch.publications.count, 2)
+        XCTAssertEqual(ch.publications[0].media.map(\.kind), [.photo, .photo, .photo])
+        XCTAssertEqual(ch.publications[0].text, "Three boats, one morning.")
+        // A post that is only unsupported media keeps its visible marker.
+        XCTAssertEqual(
+            ch.publications[1].media,
+            [Media(kind: .other, name: "Please open Telegram to view this post", url: "https://t.me/harbourphotos/313?single")])
+    }
+
+    func testAnOPMLFolderIsNamedByItsText() throws {
+        let feeds = try OPML.parse(SampleFiles.fixture("wild/folder-text-and-title.opml"))
+        XCTAssertEqual(feeds.map(\.tags), [["Blogs"], ["Podcasts"]], "text first, title only without text")
+        XCTAssertEqual(feeds.map(\.title), ["Jo's notes", "Kitchen Table Science"])
+    }
+
+    func testPlainTextKeepsASpaceBeforeALineBreak() throws {
+        let c = try load("plain-text-line-ends.xml")
+        XCTAssertEqual(c.publications.first?.text, "First line \nsecond line\nthird line")
+    }
+}

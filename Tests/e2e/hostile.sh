@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Hostile sources end to end (issue 19), on the real binary without a terminal, as cron runs it:
+#  - `feedtui refresh` against an endless body, a 60 MB body and gzip bombs (2 GiB, 8 GiB of zeros) stops each at
+#    the 32 MB cap of decoded bytes, says why, and peaks at no more than the cap plus 64 MB (read by the parent);
+#  - a server sending a byte now and then is stopped by `--deadline`, which names what did not finish;
+#  - SIGTERM and SIGINT stop a refresh within a second with 143 and 130;
+#  - the library stays intact throughout; a damaged one is said by list and refresh, another program's left alone;
+#  - devices and named pipes are refused at once as sources, as --library and in the channels file;
+#  - the channels file and import-opml follow only sources and name every refused line; 100 000 outlines;
+#  - nothing from a source, the channels file or config.toml reaches the terminal raw.
+set -u
+BIN=$(realpath "${1:-.build/debug/feedtui}")
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+for tool in sqlite3 python3; do
+  command -v $tool >/dev/null || { echo "hostile: $tool is missing (apt-get install $tool)"; exit 1; }
+done
+. "$ROOT/Tests/e2e/lib.sh"
+W=$TMP/hostile
+mkdir -p "$W/config/feedtui"
+
+python3 "$ROOT/Tests/server/feedserver.py" --port-file "$W/port" >/dev/null 2>&1 &
+for _ in $(seq 100); do [ -s "$W/port" ] && break; sleep 0.1; done
+check "the feed server started" test -s "$W/port"
+BASE=http://127.0.0.1:$(cat "$W/port")
+LIB=$W/library.sqlite
+
+# measured CMD...: runs feedtui with the test's config, stdout to $W/out, stderr to $W/err; sets RC, PEAK_MB
+# (the child's peak resident memory, from the kernel's count for waited-for children) and SECS.
+measured() {
+  local line
+  line=$(python3 - "$W" "$@" <<'PY'
+import os, resource, subprocess, sys, time
+w = sys.argv[1]
+env = dict(os.environ, XDG_CONFIG_HOME=w + "/config", XDG_DATA_HOME=w + "/data", LANG="C.UTF-8")
+start = time.monotonic()
+with open(w + "/out", "w") as out, open(w + "/err", "w") as err:
+    rc = subprocess.call(sys.argv[2:], stdout=out, stderr=err, env=env)
+print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, round(time.monotonic() - start, 1))
+PY
+)
+  read -r RC PEAK_MB SECS <<<"$line"
+}
+# On a failure, lib.sh's check shows "the screen": here, what feedtui printed.
+screen() { echo "stdout:"; head -c 2000 "$W/out"; echo "stderr:"; head -c 2000 "$W/err"; }
+# raw FILE: holds no ESC, CSI, BEL or bidi override as it would reach the terminal.
+raw() { python3 -c 'import sys; d=open(sys.argv[1],"rb").read().decode("utf-8","replace"); sys.exit(1 if any(c in d for c in "\x1b\x9b\u202e\u2066\x07") else 0)' "$1"; }
+intact() { test "$(sqlite3 "$LIB" 'PRAGMA integrity_check')" = ok; }
+
+# --- memory: every hostile body stops at the cap -----------------------------------------------------------
+printf '%s\n' "$BASE/endless" "$BASE/big?mb=60" "$BASE/gzipbomb?gib=2" "$BASE/gzipbomb?gib=8" > "$W/config/feedtui/channels"
+measured "$BIN" refresh --library "$LIB"
+echo "     refresh of 4 hostile bodies: exit $RC, peak $PEAK_MB MB, $SECS s"
+check "hostile bodies: refresh exits 1 and names all four" test "$RC" = 1 -a "$(grep -c 'the download was stopped' "$W/err")" = 4
+check "an endless body stops at the cap" grep -q "/endless: larger than 32 MB, the download was stopped$" "$W/err"
+check "a 60 MB body stops at the cap" grep -q "/big?mb=60: larger than 32 MB, the download was stopped$" "$W/err"
+check "a 2 GiB gzip bomb is too large once decompressed" grep -q "/gzipbomb?gib=2: larger than 32 MB once decompressed, the download was stopped$" "$W/err"
+check "an 8 GiB gzip bomb is too large once decompressed" grep -q "/gzipbomb?gib=8: larger than 32 MB once decompressed, the download was stopped$" "$W/err"
+check "peak memory at most the cap plus 64 MB ($PEAK_MB MB)" test "$PEAK_MB" -le 96
+check "hostile bodies: the summary says none was refreshed" grep -qx "refreshed 0 of 4: 0 new posts" "$W/out"
+check "hostile bodies: the library is intact" intact
+
+# --- time: a deadline for the whole refresh -----------------------------------------------------------------
+printf "%s\n" "$BASE/drip?seconds=0.5" "${BASE/127.0.0.1/127.0.0.2}/rss/geopolitics.xml" > "$W/config/feedtui/channels"
+measured "$BIN" refresh --library "$LIB" --deadline 2
+echo "     refresh against a drip with --deadline 2: exit $RC after $SECS s"
+check "a drip is stopped by the deadline, named once" test "$(grep -c "drip?seconds=0.5: did not finish within 2 s$" "$W/err")" = 1
+check "the deadline: exit 1 within 4 s" python3 -c "import sys; sys.exit(0 if '$RC' == '1' and $SECS < 4 else 1)"
+check "the deadline: the other source was refreshed" grep -qx "refreshed 1 of 2: [0-9]* new posts\?" "$W/out"
+check "the deadline: the library is intact" intact
+
+# --- signals: SIGTERM and SIGINT stop a refresh within a second ---------------------------------------------
+printf '%s\n' "$BASE/drip?seconds=0.5" > "$W/config/feedtui/channels"
+for sig in TERM INT; do
+  want=$([ $sig = TERM ] && echo 143 || echo 130)
+  line=$(python3 - "$W" "$BIN" "$LIB" "$sig" <<'PY'
+import os, signal, subprocess, sys, time
+w, binary, lib, sig = sys.argv[1:]
+env = dict(os.environ, XDG_CONFIG_HOME=w + "/config", XDG_DATA_HOME=w + "/data", LANG="C.UTF-8")
+with open(w + "/out", "w") as out, open(w + "/err", "w") as err:
+    p = subprocess.Popen([binary, "refresh", "--library", lib], stdout=out, stderr=err, env=env)
+    time.sleep(1.5)
+    sent = time.monotonic()
+    p.send_signal(getattr(signal, "SIG" + sig))
+    try:
+        rc = p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = "hung"
+print(rc, round(time.monotonic() - sent, 2))
+PY
+)
+  read -r RC SECS <<<"$line"
+  check "SIG$sig stops a refresh within 1 s with $want (exit $RC after $SECS s)" \
+    python3 -c "import sys; sys.exit(0 if '$RC' == '$want' and $SECS <= 1 else 1)"
+  check "SIG$sig: the source is named as interrupted" grep -q "drip?seconds=0.5: interrupted$" "$W/err"
+  check "SIG$sig: the library is intact" intact
+done
+# --- files that are not files ---------------------------------------------------------------------------------
+mkfifo "$W/fifo"
+quick() { # quick NAME WANT CMD...: CMD ends within 2 s, exits 1 and says WANT on stderr.
+  local name=$1 want=$2; shift 2
+  measured "$@"
+  check "$name ($SECS s): $want" sh -c "[ $RC = 1 ] && grep -qxF -- '$want' '$W/err' && python3 -c 'import sys; sys.exit(0 if $SECS < 2 else 1)'"
+}
+quick "/dev/zero as a source" "feedtui: /dev/zero: is a device, not a feed file" "$BIN" stats /dev/zero
+quick "/dev/urandom as a source" "feedtui: /dev/urandom: is a device, not a feed file" "$BIN" export /dev/urandom
+quick "a named pipe as --library" "feedtui: cannot open the library $W/fifo: it is a named pipe, not a file" "$BIN" list --library "$W/fifo"
+quick "/dev/zero as --library" "feedtui: cannot open the library /dev/zero: it is a device, not a file" "$BIN" refresh --library /dev/zero @durov
+quick "add /dev/zero" "feedtui: /dev/zero: is a device, not a feed file" "$BIN" add /dev/zero
+quick "add a named pipe" "feedtui: $W/fifo: is a named pipe, not a feed file" "$BIN" add "$W/fifo"
+
+# --- the library file: set aside is said by every command, another program's file is left alone ---------------
+damaged() { printf 'SQLite format 3\0' > "$1"; head -c 20000 /dev/urandom >> "$1"; }
+for cmd in list refresh; do
+  damaged "$W/damaged-$cmd.sqlite"
+  printf '%s\n' "$BASE/rss/geopolitics.xml" > "$W/config/feedtui/channels"
+  measured "$BIN" $cmd --library "$W/damaged-$cmd.sqlite"
+  check "$cmd says a damaged library was set aside, and exits 1" sh -c "[ $RC = 1 ] && grep -q '^feedtui: the library $W/damaged-$cmd.sqlite was damaged (.*); it was moved to $W/damaged-$cmd.sqlite.damaged-.* and a fresh one was started$' '$W/err'"
+done
+sqlite3 "$W/other.sqlite" "PRAGMA application_id = 42; VACUUM;"
+cp "$W/other.sqlite" "$W/other.before"
+measured "$BIN" refresh --library "$W/other.sqlite"
+check "an empty database of another program is refused" sh -c "[ $RC = 1 ] && grep -q 'is an SQLite database of another program' '$W/err'"
+check "… and never written" cmp -s "$W/other.sqlite" "$W/other.before"
+
+# --- the channels file and OPML: only sources, refusals named by line ----------------------------------------
+ESC=$'\e'; CSI=$'\u009b'; RLO=$'\u202e'
+printf '%s\n' "# mine" "$BASE/rss/geopolitics.xml news" "/dev/zero" "$W/fifo" "javascript:alert(1)" "-rf" \
+  "@evil${ESC}]0;pwned${ESC}\\" "@good \"tag${CSI}31m\"" "@durov${RLO}" "$BASE/rss/geopolitics.xml" > "$W/config/feedtui/channels"
+cp "$W/config/feedtui/channels" "$W/channels.before"
+measured "$BIN" list --library "$LIB"
+check "list names each refused line of the channels file" test "$(grep -c "channels:[0-9]*: " "$W/err")" = 8
+check "list: /dev/zero in the channels file" grep -qx "feedtui: $W/config/feedtui/channels:3: is a device, not a feed file" "$W/err"
+check "list: a named pipe in the channels file" grep -qx "feedtui: $W/config/feedtui/channels:4: is a named pipe, not a feed file" "$W/err"
+check "list: javascript: in the channels file" grep -qx "feedtui: $W/config/feedtui/channels:5: javascript: is not followed: only http(s) URLs, @channels and files" "$W/err"
+check "list: an option in the channels file" grep -qx "feedtui: $W/config/feedtui/channels:6: looks like an option, not a source" "$W/err"
+check "list: an escape sequence in the channels file" grep -qx "feedtui: $W/config/feedtui/channels:7: contains the control character U+001B, not a source" "$W/err"
+check "list: a duplicate is said once" grep -qx "feedtui: $W/config/feedtui/channels:10: $BASE/rss/geopolitics.xml is already followed on line 2" "$W/err"
+check "list: nothing raw on stdout" raw "$W/out"
+check "list: nothing raw on stderr" raw "$W/err"
+check "list: the channels file is left as written" cmp -s "$W/config/feedtui/channels" "$W/channels.before"
+measured "$BIN" refresh --library "$LIB"
+check "refresh: refused lines said, the one source refreshed" sh -c "[ \$(grep -c 'channels:[0-9]*: ' '$W/err') = 8 ] && grep -qx 'refreshed 1 of 1: [0-9]* new posts' '$W/out'"
+check "refresh: nothing raw on stderr" raw "$W/err"
+
+cat > "$W/hostile.opml" <<OPML
+<?xml version="1.0"?>
+<opml version="2.0"><body>
+<outline text="js" xmlUrl="javascript:alert(1)"/>
+<outline text="file" xmlUrl="file:///etc/passwd"/>
+<outline text="shadow" xmlUrl="/etc/shadow"/>
+<outline text="zero" xmlUrl="/dev/zero"/>
+<outline text="opt" xmlUrl="-rf"/>
+<outline text="newline" xmlUrl="https://example.com/a&#10;@evil"/>
+<outline text="spaces" xmlUrl="https://example.com/a b c"/>
+<outline text="bidi" xmlUrl="https://example.com/&#x202E;lmx"/>
+<outline text="folder &#x9B;31m"><outline text="c1 tag" xmlUrl="https://example.com/c1.xml"/></outline>
+<outline text="good" xmlUrl="https://example.com/good.xml"/>
+<outline text="again" xmlUrl="https://example.com/good.xml"/>
+<outline text="channel" xmlUrl="https://t.me/s/durov"/>
+<outline text="channel again" xmlUrl="@durov"/>
+</body></opml>
+OPML
+rm -f "$W/config/feedtui/channels"
+measured "$BIN" import-opml "$W/hostile.opml"
+check "import-opml: the summary counts what was added, repeated and refused" grep -qx "13 feeds in $W/hostile.opml: 2 added or newly tagged, 2 listed again (kept once), 9 refused" "$W/out"
+check "import-opml: exit 1 when something was refused" test "$RC" = 1
+check "import-opml: each refused outline is named by its line" test "$(grep -c "^feedtui: $W/hostile.opml:[0-9]*: " "$W/err")" = 9
+check "import-opml: javascript: refused" grep -qx "feedtui: $W/hostile.opml:3: javascript:alert(1): javascript: is not followed: only http(s) URLs, @channels and files" "$W/err"
+check "import-opml: a path refused" grep -qx "feedtui: $W/hostile.opml:5: /etc/shadow: not an http(s) URL or a Telegram channel" "$W/err"
+check "import-opml: a newline refused" grep -q "^feedtui: $W/hostile.opml:8: .*contains the control character U+000A, not a source$" "$W/err"
+check "import-opml: a C1 tag refused" grep -q "^feedtui: $W/hostile.opml:11: .*a tag contains the control character U+009B$" "$W/err"
+check "import-opml: nothing raw on stderr" raw "$W/err"
+check "import-opml: only the two sources are written" test "$(cat "$W/config/feedtui/channels")" = "https://example.com/good.xml
+@durov"
+python3 - "$W/big.opml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('<?xml version="1.0"?><opml version="2.0"><body>\n')
+    for folder in range(100):
+        f.write('<outline text="folder %d">\n' % folder)
+        for i in range(1000):
+            f.write('<outline type="rss" text="Feed %d" xmlUrl="https://example.com/%d/%d.xml" category="a,b"/>\n' % (i, folder, i))
+        f.write('</outline>\n')
+    f.write('</body></opml>\n')
+PY
+measured "$BIN" import-opml "$W/big.opml"
+echo "     import-opml of 100 000 outlines: $SECS s (debug build)"
+check "import-opml: 100 000 outlines imported" sh -c "[ $RC = 0 ] && [ \$(wc -l < '$W/config/feedtui/channels') = 100002 ]"
+measured "$BIN" import-opml "$W/big.opml"
+echo "     import-opml of the same 100 000 outlines again: $SECS s (debug build)"
+check "import-opml: the same 100 000 again add nothing" grep -qx "100000 feeds in $W/big.opml: 0 added or newly tagged" "$W/out"
+
+# --- the terminal: export, --help and config --check never pass controls through ----------------------------
+python3 - "$W/hostile.json" <<'PY'
+import json, sys
+t = "Evil \x1b]0;pwned\x07 \x9b31m \u202etxt.exe \u2066x\u2069 \x7f"
+json.dump({"format": "feedtui", "version": 1, "channels": [{"title": t, "handle": "evil",
+           "publications": [{"id": "evil/1", "date": "2025-01-01T00:00:00Z", "text": t}]}]}, open(sys.argv[1], "w"))
+PY
+measured "$BIN" export "$W/hostile.json"
+check "export escapes C0, C1 and bidi controls" raw "$W/out"
+check "export: as \\uXXXX" sh -c "grep -q 'u009B31m' '$W/out' && grep -q 'u202Etxt' '$W/out'"
+check "export: still the same data" python3 -c "import json,sys; a=json.load(open('$W/hostile.json')); b=json.load(open('$W/out')); sys.exit(0 if a['channels'][0]['title'] == b['channels'][0]['title'] else 1)"
+measured "$BIN" stats "$W/hostile.json"
+check "stats: nothing raw" raw "$W/out"
+measured "$BIN" stats --json "$W/hostile.json"
+check "stats --json: nothing raw" raw "$W/out"
+printf '[keys]\nquit = ["%s"]\n' "$CSI" > "$W/config/feedtui/config.toml"
+measured "$BIN" config --check
+check "config --check refuses a key that is a control character, in one line" sh -c "[ $RC = 1 ] && [ \$(wc -l < '$W/err') = 1 ]"
+check "config --check: nothing raw" raw "$W/err"
+measured "$BIN" --help
+check "--help: nothing raw" raw "$W/out"
+
+kill "$(jobs -p)" 2>/dev/null
+finish
