@@ -244,11 +244,12 @@ struct Browse: ParsableCommand {
         }
         let config = loadConfig()
         // No source and followed channels: the home screen (or, not on a terminal, the list as text).
-        let followed = sources.isEmpty && !SubscriptionsPath.load().subscriptions.isEmpty
+        let subscriptions = sources.isEmpty ? SubscriptionsPath.load().subscriptions : []
+        let followed = !subscriptions.isEmpty
         // Keys come from standard input, or from the terminal when standard input is the feed (`-`).
         let keyboard = isatty(STDIN_FILENO) == 1 || (sources.contains("-") && FileManager.default.isReadableFile(atPath: "/dev/tty"))
         guard isatty(STDOUT_FILENO) == 1, keyboard else {
-            if followed { return List.print(LibraryOption.open(path: library)) }
+            if followed { return List.print(subscriptions, from: LibraryOption.open(path: library)) }
             let channels = try options.load(sources, library: LibraryOption.existing(path: library))
             // Not a terminal: print the post list as plain text.
             for (ch, _) in channels {

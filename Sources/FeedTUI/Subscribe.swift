@@ -241,16 +241,17 @@ struct List: ParsableCommand {
     @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
-        _ = SubscriptionsPath.load()  // says which lines of the channels file follow nothing
+        // Loading says which lines of the channels file follow nothing.
+        let subscriptions = SubscriptionsPath.load().subscriptions
         let library = LibraryOption.open(path: libraryOption.library)
-        Self.print(library)
+        Self.print(subscriptions, from: library)
         try LibraryOption.setAside(library)
     }
 
     /// The home screen's rows as text, from the library.
-    static func print(_ library: Library) {
+    static func print(_ subscriptions: [Subscription], from library: Library) {
         do throws(LibraryError) {
-            let rows = try library.followed(SubscriptionsPath.load().subscriptions).map(HomeRow.init)
+            let rows = try library.followed(subscriptions).map(HomeRow.init)
             Swift.print(PlainText.home(rows, now: Date()).map(Sanitize.line).joined(separator: "\n"))
         } catch {
             fail(error.description)
