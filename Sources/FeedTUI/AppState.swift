@@ -35,6 +35,9 @@ struct ChannelView: Equatable {
     var window: PostWindow
     /// Position of the selected post in the order.
     var selected = 0
+    /// The selection is the user's (moved to, or their last position): an import that reorders the list keeps it
+    /// selected; until then the first post of the order (the newest while importing) stays selected.
+    var chosen = false
     /// First visible row of the list.
     var listTop = 0
     /// First visible line of the post body (split pane or full-screen).
@@ -172,13 +175,15 @@ struct AppState {
     var linksFrom = ScreenMode.browse
     /// The home screen of followed channels; nil when feedtui was started on sources of its own.
     var home: Home?
+    /// A source named on the command line, opened as soon as the library has its channel.
+    var opening: String?
     /// Help was opened from the home screen: closing it goes back there.
     var helpFromHome = false
     /// A refresh running in the background.
     var refresh: RefreshProgress?
     var quit = false
 
-    /// `channels` come from the library (see `LibraryEffects.open`), at least one.
+    /// `channels` come from the library (`ChannelView.opened`); none on the home screen.
     init(channels: [ChannelView], size: Size, useColor: Bool = true, config: Config = Config(), clock: Clock = Clock()) {
         self.channels = channels
         self.clock = clock

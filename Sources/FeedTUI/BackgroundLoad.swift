@@ -5,70 +5,61 @@ import Synchronization
 
 /// Brings the sources into the library on a thread of its own, so the terminal stays responsive: a file that
 /// has not changed since its last import is taken from the library at once; any other source is read and
-/// imported in batches, and its channel can be shown from the first committed batch. The event loop polls
-/// `progress`; `cancel` stops an import between two batches (what it wrote is deleted).
+/// imported in batches, and its channel can be shown from the first committed batch. Everything it does comes
+/// back as events through the runner's inbox: `.channelAdded` for each channel (from its first batch on),
+/// `.importProgress`, `.channelChanged` when an import ends, `.notice` for sources that could not be read, and
+/// `.loadFinished` last. `cancel` stops an import between two batches (what it wrote is deleted).
 final class BackgroundLoad: Sendable {
-    struct Progress: Equatable {
-        /// Channels whose import is complete (or that needed none), in the sources' order.
-        var ready: [Int64] = []
-        /// The channel being imported, once its first batch is in.
-        var importing: ImportProgress?
-        /// The source being read (parsed) before its import starts.
-        var reading: String?
-        var finished = false
-        /// The source (file, `-` or URL) each channel came from.
-        var sourceOf: [Int64: String] = [:]
-        /// One line per source that could not be read; the others are still read.
-        var failures: [String] = []
-
-        /// Every failure so far, for the status line (which wraps a long one).
-        var failure: String? { failures.isEmpty ? nil : failures.joined(separator: "; ") }
-    }
-
-    private let state = Mutex(Progress())
     private let stop = Atomic<Bool>(false)
+    /// Writing an import: a quit waits (a little) for it to stop.
+    private let writing = Atomic<Bool>(false)
+    private let done = Atomic<Bool>(false)
     let started = Date()
 
-    /// `parse` reads one source (a file, `-` or a URL) into channels, handing each post to the stream as it goes.
-    init(sources: [String], library: Library, parse: @escaping @Sendable (String, PostStream?) throws(FeedError) -> [Channel]) {
+    /// `parse` reads one source (a file or `-`) into channels, handing each post to the stream as it goes.
+    init(
+        sources: [String], runner: EffectRunner, parse: @escaping @Sendable (String, PostStream?) throws(FeedError) -> [Channel]
+    ) {
+        let library = runner.library
         let thread = Thread { [self] in
+            var failures: [String] = []
+            // Channels already shown: an import that ends changes them rather than adding them again.
+            var shown: Set<Int64> = []
+            func show(_ id: Int64, _ source: String) throws(LibraryError) {
+                if shown.contains(id) {
+                    if let stored = try library.channel(id) { runner.post(.channelChanged(stored)) }
+                } else if var view = try ChannelView.opened(id, library: library, sort: runner.sort) {
+                    view.source = source
+                    shown.insert(id)
+                    runner.post(.channelAdded(view))
+                }
+            }
             for source in sources {
                 do throws(LibraryError) {
                     let stamp = SourceStamp(path: source)
                     if let stamp, let ids = try library.channels(unchanged: stamp) {
-                        state.withLock {
-                            $0.ready += ids
-                            for id in ids { $0.sourceOf[id] = source }
-                        }
+                        for id in ids { try show(id, source) }
                         continue
                     }
-                    state.withLock { $0.reading = source }
+                    writing.store(true, ordering: .relaxed)
+                    defer { writing.store(false, ordering: .relaxed) }
+                    var failed: LibraryError?
                     let ids = try library.importSource(Source(source), from: stamp, read: { stream throws(FeedError) in try parse(source, stream) }) { progress in
-                        state.withLock {
-                            $0.reading = nil
-                            $0.importing = progress
-                            $0.sourceOf[progress.channel] = source
+                        if !shown.contains(progress.channel) {
+                            do throws(LibraryError) { try show(progress.channel, source) } catch { failed = error }
                         }
-                        return !stop.load(ordering: .relaxed)
+                        runner.post(.importProgress(progress))
+                        return !stop.load(ordering: .relaxed) && failed == nil
                     }
-                    state.withLock {
-                        $0.ready += ids
-                        for id in ids { $0.sourceOf[id] = source }
-                        $0.importing = nil
-                    }
+                    if let failed { throw failed }
+                    for id in ids { try show(id, source) }
                 } catch {
-                    state.withLock {
-                        $0.failures.append(error.description)
-                        $0.importing = nil
-                        $0.reading = nil
-                    }
-                    continue
+                    failures.append(error.description)
+                    runner.post(.notice(failures.joined(separator: "; ")))
                 }
             }
-            state.withLock {
-                $0.reading = nil
-                $0.finished = true
-            }
+            runner.post(.loadFinished(failure: failures.isEmpty ? nil : failures.joined(separator: "; ")))
+            done.store(true, ordering: .relaxed)
             // Replaced copies go once the new ones are shown (the next source's import would start with that too),
             // and those of imports killed long ago even when nothing had to be imported this time. Batch by batch,
             // beside the browser; a quit stops it anywhere.
@@ -78,18 +69,12 @@ final class BackgroundLoad: Sendable {
         thread.start()
     }
 
-    var progress: Progress { state.withLock { $0 } }
-
-    /// Asks the import to stop after its current batch; `progress.finished` tells when it has.
-    func cancel() { stop.store(true, ordering: .relaxed) }
-
-    /// Waits until something can be shown, the load ended, or `seconds` passed.
-    func wait(upTo seconds: Double) -> Progress {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            let p = progress
-            if p.finished || !p.ready.isEmpty || p.importing != nil || Date() >= deadline { return p }
-            usleep(5_000)
-        }
+    /// Stops an import that is still going on (what it wrote for its unfinished channel is deleted), waiting a
+    /// little for it; an import killed outright is cleaned up by the next one. Still reading a source (a slow
+    /// pipe): nothing is written yet, nothing to wait for.
+    func finish() {
+        stop.store(true, ordering: .relaxed)
+        let deadline = Date().addingTimeInterval(3)
+        while writing.load(ordering: .relaxed), !done.load(ordering: .relaxed), Date() < deadline { usleep(10_000) }
     }
 }

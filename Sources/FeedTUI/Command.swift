@@ -244,11 +244,12 @@ struct Browse: ParsableCommand {
         }
         let config = loadConfig()
         // No source and followed channels: the home screen (or, not on a terminal, the list as text).
-        let followed = sources.isEmpty && !SubscriptionsPath.load().subscriptions.isEmpty
+        let subscriptions = sources.isEmpty ? SubscriptionsPath.load().subscriptions : []
+        let followed = !subscriptions.isEmpty
         // Keys come from standard input, or from the terminal when standard input is the feed (`-`).
         let keyboard = isatty(STDIN_FILENO) == 1 || (sources.contains("-") && FileManager.default.isReadableFile(atPath: "/dev/tty"))
         guard isatty(STDOUT_FILENO) == 1, keyboard else {
-            if followed { return List.print(LibraryOption.work(path: library)) }
+            if followed { return List.print(subscriptions, from: LibraryOption.open(path: library)) }
             let channels = try options.load(sources, library: LibraryOption.existing(path: library))
             // Not a terminal: print the post list as plain text.
             for (ch, _) in channels {
@@ -263,19 +264,23 @@ struct Browse: ParsableCommand {
         let clock = dates.clock(config)
         let opened = OpenedLibrary(path: library, oldState: state, clock: clock)
         defer { opened.close() }
+        let refresher = Refresher(library: opened.library, fetcher: FeedTUI.fetcher)
+        let runner: EffectRunner
+        let opening: Runtime.Opening
+        let named = try options.paths(sources)
         if followed {
-            let live = LiveWork(
-                library: opened.library, refresher: Refresher(library: opened.library, fetcher: FeedTUI.fetcher),
-                subscriptionsPath: SubscriptionsPath.current, sort: config.sort)
-            switch Runtime.runHome(live: live, useColor: useColor, config: config, clock: clock, notice: opened.notice) {
-            case .exit(0): return
-            case .exit(let code): throw ExitCode(code)
-            case .failed(let message), .unsaved(let message): fail(message)
-            }
+            runner = EffectRunner(library: opened.library, refresher: refresher, home: .subscriptions(path: SubscriptionsPath.current), sort: config.sort)
+            opening = .home(refresh: config.refreshAtStart, open: nil)
+        } else if try options.resolvedFormat() == nil, named.allSatisfy({ Source($0).url() != nil }), let first = named.first {
+            // t.me channels and feeds are refreshed into the library and opened from it, as from the home screen.
+            runner = EffectRunner(library: opened.library, refresher: refresher, home: .named(named), sort: config.sort)
+            opening = .home(refresh: true, open: first)
+        } else {
+            // Importing runs beside the event loop: a large file shows progress and q cancels it.
+            runner = EffectRunner(library: opened.library, refresher: refresher, sort: config.sort)
+            opening = .files(BackgroundLoad(sources: named, runner: runner, parse: try options.parser()))
         }
-        // Importing runs beside the event loop: a large file shows progress and q cancels it.
-        let loading = BackgroundLoad(sources: try options.paths(sources), library: opened.library, parse: try options.parser())
-        switch Runtime.run(loading: loading, library: opened.library, useColor: useColor, config: config, clock: clock, notice: opened.notice) {
+        switch Runtime.run(opening, runner: runner, useColor: useColor, config: config, clock: clock, notice: opened.notice) {
         case .exit(0): return
         case .exit(let code): throw ExitCode(code)
         case .failed(let message), .unsaved(let message): fail(message)
@@ -364,8 +369,10 @@ struct ScreenCommand: ParsableCommand {
         var state = AppState(
             channels: try ScreenCommand.views(sources, options: options, library: library, sort: config.sort),
             size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: clock)
-        LibraryEffects.drive(&state, .resize(state.size), library: library)
-        for key in keyList { LibraryEffects.drive(&state, .key(key), library: library) }
+        // The same runner as the terminal's, every answer given before the next key.
+        let runner = EffectRunner(library: library, sort: config.sort, inline: true)
+        runner.drive(&state, .resize(state.size))
+        for key in keyList { runner.drive(&state, .key(key)) }
         print(Screen.render(state).lines.joined(separator: "\n"))
     }
 
@@ -377,7 +384,7 @@ struct ScreenCommand: ParsableCommand {
         for path in try options.paths(sources) {
             do {
                 views += try library.importChannels(try parse(path, nil), from: Source(path)).compactMap { id throws(LibraryError) in
-                    try LibraryEffects.view(id, library: library, sort: sort)
+                    try ChannelView.opened(id, library: library, sort: sort)
                 }
             } catch {
                 if let failure { FileHandle.standardError.write(Data("feedtui: \(failure)\n".utf8)) }

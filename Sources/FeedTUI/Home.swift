@@ -18,6 +18,16 @@ struct HomeRow: Equatable {
     var lastError: String?
 }
 
+extension HomeRow {
+    init(_ f: FollowedSource) {
+        let source = f.subscription.source.text
+        self.init(
+            source: source, title: f.channel.map { Sanitize.line($0.channel.title) } ?? source, tags: f.subscription.tags,
+            channel: f.channel?.id, key: f.channel?.key, unread: f.channel?.unread, total: f.channel?.postCount,
+            lastRefresh: f.state?.lastSuccess, lastError: f.state?.problem)
+    }
+}
+
 /// The home screen: every followed channel, filtered by one tag or none.
 struct Home: Equatable {
     var rows: [HomeRow] = []
@@ -157,6 +167,10 @@ func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
     guard p.done >= p.total else { return effects }
     state.refresh = nil
     state.status = p.text
-    if state.mode != .home, !state.channels.isEmpty, let source = state.channel.source { effects.append(.reloadChannel(source)) }
+    if let source = state.opening {
+        effects.append(.openSubscription(source))
+    } else if state.mode != .home, !state.channels.isEmpty, let source = state.channel.source {
+        effects.append(.reloadChannel(source))
+    }
     return effects
 }

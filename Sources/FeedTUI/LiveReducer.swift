@@ -5,7 +5,7 @@ import Foundation
 /// A followed channel as the library gives it to the screen.
 struct OpenedChannel: Equatable {
     var source: String
-    /// Opened as the browser opens any channel of the library (`LibraryEffects.view`).
+    /// Opened as the browser opens any channel of the library (`ChannelView.opened`).
     var view: ChannelView
     /// The last successful refresh (nil: never fetched — it came from an import).
     var cachedAt: Date?
@@ -53,14 +53,23 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
             view.sort = old.sort
             view.window = PostWindow(order: old.sort, offset: 0, posts: [])
             view.selected = min(old.selected, max(0, view.total - 1))
+            view.chosen = old.chosen
             view.listTop = old.listTop
             view.curve = old.curve
             view.reachedFirst = old.reachedFirst
+            // A search (its prompt may be open, taking keys) goes on over the posts read again.
+            view.search = old.search
+            if view.search?.inText == false { view.search?.matches = nil }
             state.channel = view
             clampScroll(&state)
-            guard let keep = old.selectedPost?.id else { return [] }
-            return [.locate(channel: view.stored.id, posts: [keep], order: view.sort, goal: .select)]
+            var effects: [Effect] = old.selectedPost.map { [.locate(channel: view.stored.id, posts: [$0.id], order: view.sort, goal: .select)] } ?? []
+            if let s = view.search, !s.inText, !SearchText.fold(s.query).isEmpty {
+                effects.append(.search(channel: view.stored.id, query: s.query, order: view.sort))
+            }
+            return effects
         }
+        state.opening = nil
+        if state.prompt == .search { state.prompt = nil }
         state.channels = [view]
         state.current = 0
         state.mode = .browse
@@ -71,11 +80,17 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
             state.status = "not refreshed yet — C-r refreshes it"
         }
         clampScroll(&state)
-    case .readMarks(let key, let read):
-        for i in state.channels.indices where state.channels[i].key == key { state.channels[i].read = read }
+    case .allRead(let key):
+        for i in state.channels.indices where state.channels[i].key == key { state.channels[i].read.formUnion(state.channels[i].window.posts.map(\.id)) }
         if state.mode == .home { return [.loadHome] }
     case .notice(let message):
         state.status = message
+    case .notInLibrary(let source):
+        // A source named on the command line is opened once its refresh brought it in.
+        if state.opening != source { state.status = "\(source) is not in the library yet — R refreshes every channel, C-r this one" }
+    case .loadFinished:
+        // The load's failures were said as they came.
+        break
     case .refreshed(let report):
         return refreshed(&state, report)
     case .olderLoaded(let report):
@@ -91,7 +106,9 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
             return [.reloadChannel(report.source.text)]
         }
     case .curve(let curve):
-        if !state.channels.isEmpty, state.channel.key == curve.channel { state.channel.curve = curve }
+        guard !state.channels.isEmpty, state.channel.key == curve.channel else { return [] }
+        state.channel.curve = curve
+        recountTextMatches(&state)
     default:
         break
     }
@@ -126,6 +143,7 @@ func liveAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         return [.markRead(channel: state.channel.key, post: post.id)]
     case .markChannelRead:
         state.status = "all posts of this channel marked read"
+        state.channel.read.formUnion(state.channel.window.posts.map(\.id))
         return [.markAllRead(channel: state.channel.stored.id, key: state.channel.key)]
     default:
         break

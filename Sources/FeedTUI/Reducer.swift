@@ -8,7 +8,8 @@ enum Event: Equatable {
     case action(Action)
     case mouse(MouseEvent)
     /// The library's answers to the effects below.
-    case window(channel: Int64, PostWindow)
+    /// A window of posts, with which of them the user has read.
+    case window(channel: Int64, PostWindow, read: Set<String>)
     case searched(channel: Int64, query: String, order: PostOrder, matches: [Int])
     case located(channel: Int64, order: PostOrder, goal: LocateGoal, positions: [Int])
     /// A first import goes on in the background: posts committed so far.
@@ -17,8 +18,9 @@ enum Event: Equatable {
     case channelChanged(LibraryChannel)
     /// Another source's channel is ready, or a channel of the library was opened.
     case channelAdded(ChannelView)
-    /// A save (vote, read mark, bookmark, position) failed; `kept` is what the library really holds for the channel.
-    case saveFailed(channel: String, problem: String, kept: UserMarks?)
+    /// A save (vote, read mark, bookmark, position) failed; `kept` is what the library really holds for the channel,
+    /// its read marks those of `posts` (the posts the save was about).
+    case saveFailed(channel: String, problem: String, kept: UserMarks?, posts: [String] = [])
     /// A save succeeded.
     case saved
     case librarySearched(query: String, matches: [LibraryMatch], total: Int)
@@ -27,14 +29,18 @@ enum Event: Equatable {
     /// A followed channel read from the library (after Enter on the home screen, or a refresh).
     case channelOpened(OpenedChannel)
     case notice(String)
+    /// A followed source the library holds no channel of yet.
+    case notInLibrary(String)
+    /// Every source named on the command line was read (or failed: `failure` says which).
+    case loadFinished(failure: String?)
     /// One source's refresh finished in the background.
     case refreshed(RefreshReport)
     /// An older page of a channel was fetched (or failed); the channel is read again.
     case olderLoaded(RefreshReport)
     /// A post's views over time.
     case curve(ViewCurve)
-    /// The posts of a channel now read (after the whole channel was marked read).
-    case readMarks(key: String, read: Set<String>)
+    /// Every post of a channel is now marked read in the library.
+    case allRead(key: String)
     /// A channel's statistics counted on this run's clock (the answer to `.countStatistics`).
     case statisticsCounted(channel: Int64, Result<ChannelStatistics, LibraryError>)
 }
@@ -63,7 +69,7 @@ enum Effect: Equatable {
     case saveLastSelected(channel: String, post: String)
     case openURL(String)
     /// Posts at positions offset..<offset+limit of a channel in an order (answered by `.window`).
-    case loadWindow(channel: Int64, order: PostOrder, offset: Int, limit: Int)
+    case loadWindow(channel: Int64, key: String, order: PostOrder, offset: Int, limit: Int)
     /// The positions of the posts matching a query (answered by `.searched`).
     case search(channel: Int64, query: String, order: PostOrder)
     /// The positions of posts by id (answered by `.located`).
@@ -81,7 +87,7 @@ enum Effect: Equatable {
     case refresh([String])
     /// Fetch the page before post number `before` of a channel.
     case loadOlder(source: String, before: Int)
-    /// Mark every post of a channel read (answered by `.readMarks`).
+    /// Mark every post of a channel read (answered by `.allRead`).
     case markAllRead(channel: Int64, key: String)
     case markUnread(channel: String, post: String)
     case loadCurve(channel: String, post: String)
@@ -129,7 +135,7 @@ func windowRequest(_ state: AppState) -> Effect? {
     let held = view.window.order == view.sort ? view.window.offset..<(view.window.offset + view.window.posts.count) : 0..<0
     if held.lowerBound <= low, held.upperBound >= high { return nil }
     let offset = max(0, low - rows)
-    return .loadWindow(channel: view.stored.id, order: view.sort, offset: offset, limit: high + rows - offset)
+    return .loadWindow(channel: view.stored.id, key: view.key, order: view.sort, offset: offset, limit: high + rows - offset)
 }
 
 private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
@@ -140,7 +146,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .action(let action):
         return perform(&state, action, count: nil)
-    case .saveFailed(let key, let problem, let kept):
+    case .saveFailed(let key, let problem, let kept, let posts):
         state.saveProblem = problem
         // "bookmarked", "you rated…" said what was asked; the failure replaces it.
         state.status = nil
@@ -148,7 +154,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         if let kept {
             for i in state.channels.indices where state.channels[i].key == key {
                 state.channels[i].userRating = kept.rating
-                state.channels[i].read = kept.read
+                state.channels[i].read = state.channels[i].read.subtracting(posts).union(kept.read)
                 state.channels[i].bookmarks = kept.bookmarks
             }
         }
@@ -158,8 +164,13 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .mouse(let m):
         return mouse(&state, m)
-    case .window(let id, let window):
+    case .window(let id, let window, let read):
         for i in state.channels.indices where state.channels[i].stored.id == id && state.channels[i].sort == window.order {
+            // Read marks are held for the window only: the posts both windows hold keep what the screen showed (a
+            // mark may still be on its way to the library); the others are as the library has them.
+            let held = Set(state.channels[i].window.posts.map(\.id))
+            let kept = state.channels[i].read.intersection(held).intersection(window.posts.map(\.id))
+            state.channels[i].read = kept.union(read.subtracting(held))
             state.channels[i].window = window
         }
         // The post a search in the text was waiting for has come.
@@ -210,7 +221,11 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .channelChanged(let stored):
         var effects: [Effect] = []
         for i in state.channels.indices where state.channels[i].stored.id == stored.id {
-            let keep = state.channels[i].selectedPost?.id
+            let keep = state.channels[i].chosen ? state.channels[i].selectedPost?.id : nil
+            if !state.channels[i].chosen {
+                state.channels[i].selected = 0
+                state.channels[i].listTop = 0
+            }
             state.channels[i].stored = stored
             state.channels[i].importing = stored.complete ? nil : state.channels[i].importing
             // Positions may have moved (posts kept from an older copy): read the window again, keep the selection.
@@ -242,7 +257,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
             }
         }
         return []
-    case .homeLoaded, .channelOpened, .notice, .refreshed, .olderLoaded, .curve, .readMarks:
+    case .homeLoaded, .channelOpened, .notice, .notInLibrary, .loadFinished, .refreshed, .olderLoaded, .curve, .allRead:
         return live(&state, event)
     case .key(let key):
         state.status = nil
@@ -616,11 +631,17 @@ private func jumpToMatch(_ state: inout AppState, forward: Bool, count: Int) {
 
 /// The lines of the selected post as the body shows them, one entry per occurrence of the query.
 private func textMatches(_ state: AppState, _ query: String) -> [Int] {
-    guard !SearchText.fold(query).isEmpty, let body = Layout(state).body, let post = state.channel.selectedPost else { return [] }
-    let lines = PostBodyPane.lines(
-        for: post, width: PostBodyPane.textArea(state, in: body).width, full: state.mode == .post,
-        bookmarked: state.channel.bookmarks.contains(post.id), clock: state.clock)
+    guard !SearchText.fold(query).isEmpty, let body = Layout(state).body, let (_, lines) = PostBodyPane.shown(state, in: body) else { return [] }
     return lines.indices.flatMap { i in Array(repeating: i, count: Highlight.count(of: query, in: lines[i])) }
+}
+
+/// The text's lines changed under a search in it (a views curve came): its matches are counted again.
+func recountTextMatches(_ state: inout AppState) {
+    guard var s = state.channel.search, s.inText else { return }
+    let matches = textMatches(state, s.query)
+    s.matches = matches
+    if let c = s.current, !matches.indices.contains(c) { s.current = matches.isEmpty ? nil : 0 }
+    state.channel.search = s
 }
 
 /// Finds the query in the text again and shows the first match at or below line `line`.
@@ -769,6 +790,7 @@ private func select(_ state: inout AppState, _ position: Int) {
     let last = state.channel.total - 1
     let target = max(0, min(last, position))
     guard target != state.channel.selected else { return }
+    state.channel.chosen = true
     state.channel.bodyTop = 0
     state.channel.selected = target
     // A search in the text goes on in the post now shown.
@@ -786,13 +808,8 @@ func clampScroll(_ state: inout AppState) {
         if sel >= top + list.height { top = sel - list.height + 1 }
         state.channel.listTop = max(0, min(top, max(0, state.channel.total - list.height)))
     }
-    if let body = layout.body, let post = state.channel.selectedPost {
-        let lines = PostBodyPane.lines(
-            for: post, width: PostBodyPane.textArea(state, in: body).width, full: state.mode == .post,
-            bookmarked: state.channel.bookmarks.contains(post.id), clock: state.clock, dateFormat: state.config.dateFormat,
-            curve: state.channel.curve(of: post)
-        ).count
-        state.channel.bodyTop = max(0, min(state.channel.bodyTop, lines - body.height))
+    if let body = layout.body, let (_, lines) = PostBodyPane.shown(state, in: body) {
+        state.channel.bodyTop = max(0, min(state.channel.bodyTop, lines.count - body.height))
     } else {
         state.channel.bodyTop = 0
     }

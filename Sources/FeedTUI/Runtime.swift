@@ -10,153 +10,109 @@ enum RunOutcome: Equatable {
     case unsaved(String)
 }
 
-/// The event loop: backend events become reducer events; effects are carried out here, the library's by
-/// `LibraryEffects`. Sources come into the library beside the loop (`BackgroundLoad`).
+/// The event loop, one for whatever was opened: keys and the runner's answers are events; the reducer's effects
+/// go to the runner (`EffectRunner`), which carries each out where it belongs.
 enum Runtime {
-    static func run(loading: BackgroundLoad, library: Library, useColor: Bool, config: Config, clock: Clock, notice: String?) -> RunOutcome {
-        // A fast load (the usual case) fails before the terminal is touched, like any other error.
-        let early = loading.wait(upTo: 0.3)
-        if let failure = early.failure, early.finished, early.ready.isEmpty, early.importing == nil { return .failed(failure) }
-        let backend = CursesBackend(useColor: useColor)
-        defer { backend.end() }
-        let first: BackgroundLoad.Progress
-        switch waitForFirstChannel(loading, keys: config.keys, backend: backend) {
-        case .success(let p): first = p
-        case .failure(let stop): return stop.outcome
-        }
-        var views: [ChannelView] = []
-        do throws(LibraryError) {
-            for id in first.ready + [first.importing?.channel].compactMap({ $0 }) {
-                if var view = try LibraryEffects.view(id, library: library, sort: config.sort) {
-                    view.source = first.sourceOf[id]
-                    views.append(view)
-                }
-            }
-        } catch {
-            return .failed(error.description)
-        }
-        guard !views.isEmpty else { return .failed(first.failure ?? "no channel to show") }
-        var state = AppState(channels: views, size: backend.size, useColor: useColor, config: config, clock: clock)
-        // A library that was set aside, or marks imported from an old state database, are said at once.
-        if let notice { state.status = notice }
-        // Sources that could not be read beside those that opened.
-        if let failure = first.failure { state.status = failure }
-        let counter = StatisticsCounter(library: library)
-        perform(LibraryEffects.drive(&state, .resize(backend.size), library: library), counter: counter, backend: backend, state: &state)
-        if let p = first.importing {
-            perform(LibraryEffects.drive(&state, .importProgress(p), library: library), counter: counter, backend: backend, state: &state)
-        }
-        var seen = first
-        backend.draw(Screen.render(state), force: true)
-        while !state.quit {
-            if let signal = backend.pendingSignal() {
-                // Save what a normal quit saves, then leave with the conventional status.
-                LibraryEffects.drive(&state, .action(.quit), library: library)
-                finish(loading)
-                return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(128 + signal)
-            }
-            var started: [Effect] = []
-            var changed = follow(loading, seen: &seen, state: &state, library: library, effects: &started)
-            for answer in counter.drain() {
-                started += LibraryEffects.drive(&state, answer, library: library)
-                changed = true
-            }
-            perform(started, counter: counter, backend: backend, state: &state)
-            guard let event = backend.nextEvent(timeoutMs: 100) else {
-                if changed { backend.draw(Screen.render(state)) }
-                continue
-            }
-            // Keys typed faster than they are handled (a pasted query) are handled together, drawn once.
-            var events = [event]
-            while events.count < 256, let more = backend.nextEvent(timeoutMs: 0) { events.append(more) }
-            var force = false
-            for (i, e) in events.enumerated() where !state.quit {
-                let typing = i + 1 < events.count && LibraryEffects.editsQuery(events[i + 1])
-                force = perform(LibraryEffects.drive(&state, e, library: library, typingOn: typing), counter: counter, backend: backend, state: &state) || force
-                if case .resize = e { force = true }
-            }
-            if !state.quit { backend.draw(Screen.render(state), force: force) }
-        }
-        finish(loading)
-        return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(0)
+    /// What the loop opens.
+    enum Opening {
+        /// The home screen of the runner's sources; `refresh`: refreshed at once, in the background. `open`: the
+        /// source opened as soon as the library has it (a t.me channel or feed named on the command line).
+        case home(refresh: Bool, open: String?)
+        /// Files (or `-`) brought into the library beside the loop.
+        case files(BackgroundLoad)
     }
 
-    /// The home screen of followed channels: the first frame comes from the library at once; a refresh (unless the
-    /// configuration turns it off) runs in the background, its results coming back as events.
-    static func runHome(live: LiveWork, useColor: Bool, config: Config, clock: Clock, notice: String?) -> RunOutcome {
+    static func run(_ opening: Opening, runner: EffectRunner, useColor: Bool, config: Config, clock: Clock, notice: String?) -> RunOutcome {
+        var first: [Event] = []
+        if case .files = opening {
+            // A fast load (the usual case) fails before the terminal is touched, like any other error.
+            first = waitForChannels(runner, upTo: 0.3)
+            if let failure = loadFailure(first) { return .failed(failure) }
+        }
         let backend = CursesBackend(useColor: useColor)
         defer { backend.end() }
-        var state = AppState(channels: [], size: backend.size, useColor: useColor, config: config, clock: clock)
-        let counter = StatisticsCounter(library: live.library)
-        state.mode = .home
-        reduce(&state, live.homeRows())
-        if let notice { state.status = notice }
-        if config.refreshAtStart, let rows = state.home?.rows {
-            for effect in startRefresh(&state, rows.map(\.source)) { _ = live.start(effect) }
-        }
-        defer { live.finish() }
-        backend.draw(Screen.render(state), force: true)
-        while !state.quit {
-            if let signal = backend.pendingSignal() {
-                perform(LibraryEffects.drive(&state, .action(.quit), library: live.library), live: live, counter: counter, backend: backend, state: &state)
-                return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(128 + signal)
+        var state: AppState
+        // Answered through the inbox, like every effect of the home screen.
+        var effects: [Effect] = []
+        switch opening {
+        case .home(let refresh, let open):
+            state = AppState(channels: [], size: backend.size, useColor: useColor, config: config, clock: clock)
+            state.mode = .home
+            state.opening = open
+            // The first frame comes from the library at once.
+            reduce(&state, runner.homeRows())
+            if let open { effects.append(.openSubscription(open)) }
+            if refresh, let rows = state.home?.rows { effects += startRefresh(&state, rows.map(\.source)) }
+        case .files(let loading):
+            switch waitForFirstChannel(runner, loading: loading, seen: first, keys: config.keys, backend: backend) {
+            case .success(let events): first = events
+            case .failure(let stop): return stop.outcome
             }
-            // Results of background work (refreshes, library reads, counts) are events like keys.
-            var events = live.drain() + counter.drain()
-            if let event = backend.nextEvent(timeoutMs: events.isEmpty ? 100 : 0) { events.append(event) }
+            // The channels ready now open together (their skip notices said at once); the rest as they come.
+            let views = first.compactMap { if case .channelAdded(let view) = $0 { view } else { nil } }
+            first.removeAll { if case .channelAdded = $0 { true } else { false } }
+            state = AppState(channels: views, size: backend.size, useColor: useColor, config: config, clock: clock)
+        }
+        // A library that was set aside, or marks imported from an old state database, are said at once.
+        if let notice { state.status = notice }
+        runner.drive(&state, .resize(backend.size), terminal: backend)
+        for effect in effects { _ = runner.run(effect, terminal: backend, browser: config.browser) }
+        for event in first { runner.drive(&state, event, terminal: backend) }
+        backend.draw(Screen.render(state), force: true)
+        var signal: Int32?
+        while !state.quit {
+            if let s = backend.pendingSignal() {
+                // Save what a normal quit saves, then leave with the conventional status.
+                signal = s
+                runner.drive(&state, .action(.quit))
+                break
+            }
+            // Answers from beside the loop come first, then the keys typed meanwhile.
+            var events = runner.drain()
+            let answers = events.count
+            // An answer of the worker (a search, the next unread post) is due within milliseconds.
+            if let key = backend.nextEvent(timeoutMs: !events.isEmpty ? 0 : runner.waiting ? 5 : 100) {
+                events.append(key)
+                // Keys typed faster than they are handled (a pasted query) are handled together, drawn once.
+                while events.count < answers + 256, let more = backend.nextEvent(timeoutMs: 0) { events.append(more) }
+            }
             guard !events.isEmpty else { continue }
             var force = false
-            for event in events {
-                force = perform(LibraryEffects.drive(&state, event, library: live.library), live: live, counter: counter, backend: backend, state: &state) || force
+            for (i, event) in events.enumerated() where !state.quit {
+                let typing = i >= answers && i + 1 < events.count && EffectRunner.editsQuery(events[i + 1])
+                let rest = runner.drive(&state, event, terminal: backend, typingOn: typing)
+                // Asked for, or after another program had the terminal: drawn whole.
+                if rest.contains(where: { if case .openURL = $0 { true } else { $0 == .redraw } }) { force = true }
                 if case .resize = event { force = true }
             }
             if !state.quit { backend.draw(Screen.render(state), force: force) }
         }
-        return state.saveProblem.map(RunOutcome.unsaved) ?? .exit(0)
+        if case .files(let loading) = opening { loading.finish() }
+        // The saves of the quit are written before the program ends; one that failed is said.
+        runner.finish()
+        for event in runner.drain() { reduce(&state, event) }
+        if let problem = state.saveProblem { return .unsaved(problem) }
+        return .exit(signal.map { 128 + $0 } ?? 0)
     }
 
-    /// Stops an import that is still going on (what it wrote for its unfinished channel is deleted), waiting a
-    /// little for it; an import killed outright is cleaned up by the next one.
-    private static func finish(_ loading: BackgroundLoad) {
-        guard !loading.progress.finished else { return }
-        loading.cancel()
-        // Still reading a source (a slow pipe, a download): nothing is written yet, nothing to wait for.
-        guard loading.progress.importing != nil else { return }
-        let deadline = Date().addingTimeInterval(3)
-        while !loading.progress.finished, Date() < deadline { usleep(10_000) }
+    /// The failure of a load that ended with nothing to show.
+    private static func loadFailure(_ events: [Event]) -> String? {
+        guard !events.contains(where: { if case .channelAdded = $0 { true } else { false } }) else { return nil }
+        for case .loadFinished(let failure) in events { return failure ?? "no channel to show" }
+        return nil
     }
 
-    /// Turns what the background load did since `seen` into events: progress, a finished import, a new channel,
-    /// a failure; adds the effects they ask for to `effects`. Returns whether anything changed.
-    private static func follow(
-        _ loading: BackgroundLoad, seen: inout BackgroundLoad.Progress, state: inout AppState, library: Library, effects: inout [Effect]
-    ) -> Bool {
-        let now = loading.progress
-        guard now != seen else { return false }
-        defer { seen = now }
-        let shown = Set(state.channels.map(\.stored.id))
-        do throws(LibraryError) {
-            for id in now.ready where !seen.ready.contains(id) {
-                if shown.contains(id) {
-                    if let stored = try library.channel(id) { effects += LibraryEffects.drive(&state, .channelChanged(stored), library: library) }
-                } else if var view = try LibraryEffects.view(id, library: library, sort: state.config.sort) {
-                    view.source = now.sourceOf[id]
-                    effects += LibraryEffects.drive(&state, .channelAdded(view), library: library)
-                }
-            }
-            if let p = now.importing, p != seen.importing {
-                if shown.contains(p.channel) {
-                    effects += LibraryEffects.drive(&state, .importProgress(p), library: library)
-                } else if var view = try LibraryEffects.view(p.channel, library: library, sort: state.config.sort) {
-                    view.source = now.sourceOf[p.channel]
-                    effects += LibraryEffects.drive(&state, .channelAdded(view), library: library)
-                }
-            }
-        } catch {
-            state.status = error.description
+    /// The load's events until a channel can be shown, the load ended, or `seconds` passed.
+    private static func waitForChannels(_ runner: EffectRunner, upTo seconds: Double, seen: [Event] = []) -> [Event] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var events = seen
+        while true {
+            events += runner.drain()
+            let ended = events.contains { if case .loadFinished = $0 { true } else { false } }
+            let shown = events.contains { if case .channelAdded = $0 { true } else { false } }
+            if ended || shown || Date() >= deadline { return events }
+            usleep(5_000)
         }
-        if let failure = now.failure, failure != seen.failure { state.status = failure }
-        return true
     }
 
     private struct Stop: Error {
@@ -164,51 +120,24 @@ enum Runtime {
     }
 
     /// Shows progress until the first channel can be shown; q, Esc or a signal cancels.
-    private static func waitForFirstChannel(_ loading: BackgroundLoad, keys: KeyTable, backend: CursesBackend) -> Result<BackgroundLoad.Progress, Stop> {
+    private static func waitForFirstChannel(
+        _ runner: EffectRunner, loading: BackgroundLoad, seen: [Event], keys: KeyTable, backend: CursesBackend
+    ) -> Result<[Event], Stop> {
+        var events = seen
         while true {
-            let p = loading.progress
-            if !p.ready.isEmpty || p.importing != nil { return .success(p) }
-            if p.finished { return .failure(Stop(outcome: .failed(p.failure ?? "no channel to show"))) }
+            events = waitForChannels(runner, upTo: 0, seen: events)
+            if events.contains(where: { if case .channelAdded = $0 { true } else { false } }) { return .success(events) }
+            if let failure = loadFailure(events) { return .failure(Stop(outcome: .failed(failure))) }
             if let signal = backend.pendingSignal() {
-                finish(loading)
+                loading.finish()
                 return .failure(Stop(outcome: .exit(128 + signal)))
             }
             let seconds = Date().timeIntervalSince(loading.started)
             backend.draw(Screen.loading(size: backend.size, seconds: seconds))
             if case .key(let key) = backend.nextEvent(timeoutMs: 100), [.back, .backOrQuit, .quit].contains(keys.action(for: key)) {
-                finish(loading)
+                loading.finish()
                 return .failure(Stop(outcome: .failed("loading cancelled")))
             }
         }
-    }
-
-    /// Carries out the effects the library does not; returns whether the screen must be redrawn from scratch.
-    @discardableResult
-    private static func perform(
-        _ effects: [Effect], live: LiveWork? = nil, counter: StatisticsCounter, backend: CursesBackend, state: inout AppState
-    ) -> Bool {
-        var force = false
-        for effect in effects {
-            if let live, live.start(effect) { continue }
-            if counter.start(effect) { continue }
-            switch effect {
-            case .redraw:
-                force = true
-            case .openURL(let url):
-                // The configuration file's browser comes before $BROWSER (same form: a list, %s for the URL).
-                var environment = ProcessInfo.processInfo.environment
-                if let browser = state.config.browser { environment["BROWSER"] = browser }
-                state.status = LinkOpener.open(url, environment: environment) { run in
-                    force = true
-                    return backend.suspended(run)
-                }
-            case .loadHome, .openSubscription, .reloadChannel, .refresh, .loadOlder, .loadCurve:
-                // Sources named on the command line: nothing is followed in this session.
-                state.status = "nothing is followed here — feedtui with no source opens the followed channels"
-            default:
-                break
-            }
-        }
-        return force
     }
 }

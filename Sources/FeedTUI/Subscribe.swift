@@ -176,16 +176,6 @@ struct LibraryOption: ParsableArguments {
     static func setAside(_ library: Library) throws {
         if library.notice != nil { throw ExitCode(1) }
     }
-
-    /// The library, with the refresher and the background worker of the home screen.
-    func work() -> LiveWork { Self.work(path: library) }
-
-    static func work(path: String?) -> LiveWork {
-        let library = open(path: path)
-        return LiveWork(
-            library: library, refresher: Refresher(library: library, fetcher: FeedTUI.fetcher),
-            subscriptionsPath: SubscriptionsPath.current)
-    }
 }
 
 struct Refresh: ParsableCommand {
@@ -262,17 +252,20 @@ struct List: ParsableCommand {
     @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
-        _ = SubscriptionsPath.load()  // says which lines of the channels file follow nothing
-        let work = libraryOption.work()
-        Self.print(work)
-        try LibraryOption.setAside(work.library)
+        // Loading says which lines of the channels file follow nothing.
+        let subscriptions = SubscriptionsPath.load().subscriptions
+        let library = LibraryOption.open(path: libraryOption.library)
+        Self.print(subscriptions, from: library)
+        try LibraryOption.setAside(library)
     }
 
-    static func print(_ work: LiveWork) {
-        switch work.homeRows() {
-        case .homeLoaded(let rows, let now): Swift.print(PlainText.home(rows, now: now).map(Sanitize.line).joined(separator: "\n"))
-        case .notice(let message): fail(message)
-        default: fail("cannot read \(SubscriptionsPath.current)")
+    /// The home screen's rows as text, from the library.
+    static func print(_ subscriptions: [Subscription], from library: Library) {
+        do throws(LibraryError) {
+            let rows = try library.followed(subscriptions).map(HomeRow.init)
+            Swift.print(PlainText.home(rows, now: Date()).map(Sanitize.line).joined(separator: "\n"))
+        } catch {
+            fail(error.description)
         }
     }
 }

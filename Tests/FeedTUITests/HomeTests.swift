@@ -164,6 +164,53 @@ final class HomeTests: XCTestCase {
         XCTAssertTrue(text.contains("views ▁▃▆██ 100 → 3.3K in 36 h (5 refreshes)"), text)
     }
 
+    /// The reducer measures the body as the screen draws it (date format, views curve): a match found in the text
+    /// is the line drawn at the top when the search scrolls to it.
+    func testASearchInThePostScrollsToTheLineDrawn() throws {
+        let words = (1...60).map { "word\($0)" }.joined(separator: " ")
+        let post = Publication(id: "1", date: now, text: words + "\n\nthe zebra is here\n\n" + words)
+        var config = Config()
+        config.dateFormat = try DatePattern("%A, %B %-d, %Y at %H:%M:%S in the afternoon or the morning")
+        var state = Fixture.state([Channel(title: "Zoo", handle: "zoo", publications: [post])], 50, 12, config: config)
+        state.home = Home()
+        press(&state, "Enter")
+        let samples = [100, 900, 2_400].enumerated().map { ViewSample(at: now.addingTimeInterval(Double($0.offset) * 9 * 3600), views: Int64($0.element)) }
+        reduce(&state, .curve(ViewCurve(channel: state.channel.key, post: "1", samples: samples)))
+        press(&state, "/ z e b r a")
+        let body = try XCTUnwrap(Layout(state).body)
+        let rows = Screen.render(state).lines
+        XCTAssertGreaterThan(state.channel.bodyTop, 0, "scrolled to the match")
+        XCTAssertTrue(rows[body.y].contains("the zebra is here"), rows.joined(separator: "\n"))
+        XCTAssertEqual(state.channel.search?.counter, "match 1/1")
+    }
+
+    /// A channel named on the command line that the library does not hold yet is opened once its refresh ends.
+    func testASourceNamedOnTheCommandLineOpensAfterItsRefresh() {
+        var state = homeState()
+        state.opening = "@antichristone"
+        XCTAssertEqual(reduce(&state, .key(.ctrl("r"))), [.refresh(["@antichristone"])])
+        reduce(&state, .notInLibrary("@antichristone"))
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("refreshing 0/1…") == true, "no word of the library while it comes")
+        XCTAssertEqual(reduce(&state, .refreshed(RefreshReport(source: Source("@antichristone")))), [.loadHome, .openSubscription("@antichristone")])
+        reduce(&state, .notInLibrary("@topwar_official"))
+        XCTAssertEqual(state.status, "@topwar_official is not in the library yet — R refreshes every channel, C-r this one")
+    }
+
+    /// A search prompt open while a refresh reads the channel again keeps its query and takes the next keys.
+    func testASearchPromptSurvivesTheChannelReadAgain() throws {
+        var state = try followed()
+        press(&state, "/ b l")
+        let view = try XCTUnwrap(state.channels.first)
+        let opened = OpenedChannel(
+            source: "@antichristone", view: view, cachedAt: now, lastError: nil, reach: ViewReach(posts: [], subscribers: nil), now: now,
+            keepPosition: true)
+        Fixture.send(&state, .channelOpened(opened))
+        press(&state, "o g")
+        XCTAssertEqual(state.prompt, .search)
+        XCTAssertEqual(state.channel.search?.query, "blog")
+        XCTAssertNotNil(state.channel.search?.matches, "searched again over the channel read again")
+    }
+
     func testNoKeyIsBoundTwice() {
         var seen: [Key: Action] = [:]
         for b in KeyTable.standard.bindings {

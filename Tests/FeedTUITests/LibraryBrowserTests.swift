@@ -90,7 +90,7 @@ final class LibraryBrowserTests: XCTestCase {
         var bottoms: [String] = []
         var state: AppState?
         try library.importSource(.file(file), read: { stream throws(FeedError) in try FeedLoader.load(path: file, stream: stream) }) { p in
-            if state == nil, let view = try? LibraryEffects.view(p.channel, library: library, sort: .newest) {
+            if state == nil, let view = try? ChannelView.opened(p.channel, library: library, sort: .newest) {
                 var s = AppState(channels: [view], size: Size(width: 120, height: 40), useColor: false)
                 Fixture.send(&s, .resize(s.size))
                 state = s
@@ -115,7 +115,7 @@ final class LibraryBrowserTests: XCTestCase {
         let ch = big()
         var state: AppState?
         let ids = try library.importChannels([ch], from: .named(ch)) { p in
-            guard state == nil, let view = try? LibraryEffects.view(p.channel, library: library, sort: .oldest) else { return true }
+            guard state == nil, let view = try? ChannelView.opened(p.channel, library: library, sort: .oldest) else { return true }
             var s = AppState(channels: [view], size: Size(width: 120, height: 40), useColor: false)
             Fixture.send(&s, .resize(s.size))
             Fixture.send(&s, .importProgress(p))
@@ -143,17 +143,17 @@ final class LibraryBrowserTests: XCTestCase {
 
     func testAQueryTypedFasterThanHandledIsSearchedOnceWhole() throws {
         var s = Fixture.state([big()], 120, 40)
-        let library = try XCTUnwrap(Fixture.library)
-        LibraryEffects.drive(&s, .key(.char("/")), library: library)
+        let runner = EffectRunner(library: try XCTUnwrap(Fixture.library), inline: true)
+        runner.drive(&s, .key(.char("/")))
         // "c" and "a" arrive together: the one-letter query is not searched (it would scan every post).
-        XCTAssertEqual(LibraryEffects.drive(&s, .key(.char("c")), library: library, typingOn: true), [])
+        XCTAssertEqual(runner.drive(&s, .key(.char("c")), typingOn: true), [])
         XCTAssertNil(s.channel.search?.matches, "no search for “c”")
-        LibraryEffects.drive(&s, .key(.char("a")), library: library, typingOn: true)
-        LibraryEffects.drive(&s, .key(.char("f")), library: library, typingOn: false)
+        runner.drive(&s, .key(.char("a")), typingOn: true)
+        runner.drive(&s, .key(.char("f")), typingOn: false)
         XCTAssertEqual(s.channel.search?.query, "caf")
         XCTAssertEqual(s.channel.search?.matches?.count, 5_000 - 1_667)
-        XCTAssertTrue(LibraryEffects.editsQuery(.key(.backspace)))
-        XCTAssertFalse(LibraryEffects.editsQuery(.key(.enter)), "Enter keeps the query: its search must run")
+        XCTAssertTrue(EffectRunner.editsQuery(.key(.backspace)))
+        XCTAssertFalse(EffectRunner.editsQuery(.key(.enter)), "Enter keeps the query: its search must run")
     }
 
     func testFSearchesEveryChannelAndOpensTheMatch() throws {
@@ -186,10 +186,33 @@ final class LibraryBrowserTests: XCTestCase {
 
 /// Sources come into the library beside the event loop; an unchanged file is not parsed again.
 final class BackgroundLoadTests: XCTestCase {
-    private func waitUntilFinished(_ load: BackgroundLoad) -> BackgroundLoad.Progress {
+    /// What a load said through the runner's inbox, until it finished.
+    struct Said {
+        var events: [Event] = []
+        /// The channels shown, in the order they were added.
+        var shown: [Int64] {
+            events.compactMap { if case .channelAdded(let view) = $0 { view.stored.id } else { nil } }
+        }
+        var failure: String? {
+            for case .loadFinished(let failure) in events { return failure }
+            return nil
+        }
+    }
+
+    private func waitUntilFinished(_ library: Library, _ sources: [String], parse: @escaping @Sendable (String, PostStream?) throws(FeedError) -> [Channel]) -> Said {
+        let runner = EffectRunner(library: library)
+        _ = BackgroundLoad(sources: sources, runner: runner, parse: parse)
+        return collect(runner)
+    }
+
+    private func collect(_ runner: EffectRunner, into said: Said = Said()) -> Said {
+        var said = said
         let deadline = Date().addingTimeInterval(60)
-        while !load.progress.finished, Date() < deadline { usleep(10_000) }
-        return load.progress
+        while !said.events.contains(where: { if case .loadFinished = $0 { true } else { false } }), Date() < deadline {
+            said.events += runner.drain()
+            usleep(10_000)
+        }
+        return said
     }
 
     func testFirstOpenImportsReopenReadsTheLibraryOnlyAndAChangeImportsAgain() throws {
@@ -206,24 +229,23 @@ final class BackgroundLoadTests: XCTestCase {
             return try FeedLoader.load(path: path, stream: stream)
         }
 
-        let first = BackgroundLoad(sources: [file], library: library, parse: parse)
-        let done = waitUntilFinished(first)
+        let done = waitUntilFinished(library, [file], parse: parse)
         XCTAssertNil(done.failure)
-        XCTAssertEqual(done.ready.count, 1)
+        XCTAssertEqual(done.shown.count, 1)
         XCTAssertEqual(parsed.withLock { $0 }, 1)
-        XCTAssertEqual(try library.channel(done.ready[0])?.postCount, 3_000)
+        XCTAssertEqual(try library.channel(done.shown[0])?.postCount, 3_000)
 
-        let again = waitUntilFinished(BackgroundLoad(sources: [file], library: library, parse: parse))
-        XCTAssertEqual(again.ready, done.ready, "the same channel, from the library")
+        let again = waitUntilFinished(library, [file], parse: parse)
+        XCTAssertEqual(again.shown, done.shown, "the same channel, from the library")
         XCTAssertEqual(parsed.withLock { $0 }, 1, "an unchanged file is not parsed again")
 
         try NativeJSON.encode([Channel(title: "Loaded", handle: "loaded", publications: Array(posts.prefix(10)))])
             .write(to: URL(fileURLWithPath: file))
-        let changed = waitUntilFinished(BackgroundLoad(sources: [file], library: library, parse: parse))
+        let changed = waitUntilFinished(library, [file], parse: parse)
         XCTAssertEqual(parsed.withLock { $0 }, 2, "a changed file is imported again")
-        XCTAssertEqual(try library.channel(changed.ready[0])?.postCount, 3_000, "posts the file no longer has are kept")
+        XCTAssertEqual(try library.channel(changed.shown[0])?.postCount, 3_000, "posts the file no longer has are kept")
 
-        let broken = waitUntilFinished(BackgroundLoad(sources: [folder + "/absent.json"], library: library, parse: parse))
+        let broken = waitUntilFinished(library, [folder + "/absent.json"], parse: parse)
         XCTAssertEqual(broken.failure, "\(folder)/absent.json: no such file")
     }
 
@@ -238,18 +260,18 @@ final class BackgroundLoadTests: XCTestCase {
         let parse: @Sendable (String, PostStream?) throws(FeedError) -> [Channel] = { path, stream throws(FeedError) in
             try FeedLoader.load(path: path, stream: stream)
         }
-        let first = waitUntilFinished(BackgroundLoad(sources: [file], library: library, parse: parse))
+        let first = waitUntilFinished(library, [file], parse: parse)
         // Another channel imported twice: its first copy is replaced, left for the garbage collection.
         let other = Channel(title: "Other", handle: "other", publications: posts)
         let replaced = try XCTUnwrap(try library.importChannels([other], from: .named(other)).first)
         try library.importChannels([other], from: .named(other))
         XCTAssertNotNil(try library.channel(replaced), "the replaced copy is still there")
-        let again = waitUntilFinished(BackgroundLoad(sources: [file], library: library, parse: parse))
-        XCTAssertEqual(again.ready, first.ready, "nothing imported: the file has not changed")
+        let again = waitUntilFinished(library, [file], parse: parse)
+        XCTAssertEqual(again.shown, first.shown, "nothing imported: the file has not changed")
         let deadline = Date().addingTimeInterval(30)
         while try library.channel(replaced) != nil, Date() < deadline { usleep(20_000) }
         XCTAssertNil(try library.channel(replaced), "the replaced copy is deleted")
-        XCTAssertEqual(try library.channel(first.ready[0])?.postCount, 300, "the live channel is untouched")
+        XCTAssertEqual(try library.channel(first.shown[0])?.postCount, 300, "the live channel is untouched")
     }
 
     func testCancellingTheFirstImportLeavesNothingHalfImported() throws {
@@ -257,16 +279,24 @@ final class BackgroundLoadTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let library = try Library(path: folder + "/library.sqlite")
         let posts = (0..<20_000).map { Publication(id: "p\($0)", date: Date(timeIntervalSince1970: 1_600_000_000 + Double($0)), text: "post \($0)") }
-        let load = BackgroundLoad(sources: ["big"], library: library) { _, _ throws(FeedError) in [Channel(title: "Big", publications: posts)] }
+        let runner = EffectRunner(library: library)
+        let load = BackgroundLoad(sources: ["big"], runner: runner) { _, _ throws(FeedError) in [Channel(title: "Big", publications: posts)] }
+        var said = Said()
         let deadline = Date().addingTimeInterval(60)
-        while load.progress.importing == nil, !load.progress.finished, Date() < deadline { usleep(1_000) }
-        let shown = try XCTUnwrap(load.progress.importing, "the first batch is shown while the rest is imported")
+        var importing: ImportProgress?
+        while importing == nil, Date() < deadline {
+            said.events += runner.drain()
+            importing = said.events.lazy.compactMap { if case .importProgress(let p) = $0 { p } else { nil } }.first
+            usleep(1_000)
+        }
+        let shown = try XCTUnwrap(importing, "the first batch is shown while the rest is imported")
+        XCTAssertEqual(said.shown, [shown.channel], "the channel is added from its first batch")
         XCTAssertLessThan(shown.imported, try XCTUnwrap(shown.total))
         XCTAssertEqual(try library.channel(shown.channel)?.complete, false)
-        load.cancel()
-        let done = waitUntilFinished(load)
+        load.finish()
+        let done = collect(runner, into: said)
         XCTAssertEqual(done.failure, "import cancelled")
-        XCTAssertEqual(done.ready, [])
+        XCTAssertFalse(done.events.contains { if case .channelChanged = $0 { true } else { false } }, "never shown complete")
         XCTAssertEqual(try library.channels(), [], "nothing of the cancelled import is left")
         XCTAssertNil(try library.channel(shown.channel))
     }
@@ -282,31 +312,30 @@ final class StatisticsClockTests: XCTestCase {
         let id = try XCTUnwrap(try Library(path: folder + "/library.sqlite", clock: Fixture.utc).importChannels([seed], from: .named(seed)).first)
         let tokyo = Clock(zone: try XCTUnwrap(TimeZone(identifier: "Asia/Tokyo")))
         let library = try Library(path: folder + "/library.sqlite", clock: tokyo)
-        let view = try XCTUnwrap(try LibraryEffects.view(id, library: library, sort: .newest))
+        let view = try XCTUnwrap(try ChannelView.opened(id, library: library, sort: .newest))
         let size = Size(width: 200, height: 50)
         var state = AppState(channels: [view], size: size, useColor: false, clock: tokyo)
 
-        let asked = LibraryEffects.drive(&state, .resize(size), library: library)
+        let runner = EffectRunner(library: library)
+        let asked = runner.drive(&state, .resize(size))
         XCTAssertEqual(asked, [.countStatistics(channel: id, clock: tokyo)])
         XCTAssertEqual(state.channel.statisticsCount, .counting)
         var screen = Screen.render(state).lines.joined(separator: "\n")
         XCTAssertTrue(screen.contains("posts/week         counting…"), screen)
         XCTAssertTrue(screen.contains("dates in           local time, Asia/Tokyo"), "the pane says the run's clock")
         XCTAssertFalse(screen.contains("Sun  "), "no rhythm of another clock")
-        XCTAssertEqual(LibraryEffects.drive(&state, .key(.char("j")), library: library), [], "asked once")
+        XCTAssertEqual(runner.drive(&state, .key(.char("j"))), [], "asked once")
 
-        // The runtime's counter, on a thread of its own.
-        let counter = StatisticsCounter(library: library)
-        XCTAssertTrue(counter.start(asked[0]))
+        // Counted on the library worker; the answer comes back through the inbox.
         var answers: [Event] = []
         let deadline = Date().addingTimeInterval(30)
         while answers.isEmpty, Date() < deadline {
             usleep(2_000)
-            answers = counter.drain()
+            answers = runner.drain()
         }
         let onTokyo = ChannelStatistics(seed, clock: tokyo)
         XCTAssertEqual(answers, [.statisticsCounted(channel: id, .success(onTokyo))])
-        XCTAssertEqual(LibraryEffects.drive(&state, answers[0], library: library), [], "nothing more to count")
+        XCTAssertEqual(runner.drive(&state, answers[0]), [], "nothing more to count")
         XCTAssertNil(state.channel.statisticsCount)
         XCTAssertEqual(state.channel.stats, onTokyo)
         screen = Screen.render(state).lines.joined(separator: "\n")
@@ -322,15 +351,18 @@ final class StatisticsClockTests: XCTestCase {
         let id = try XCTUnwrap(try Library(path: folder + "/library.sqlite", clock: Fixture.utc).importChannels(try Fixture.seed(), from: .file(Fixture.seedPath)).first)
         let post = Clock(rule: .post)
         let library = try Library(path: folder + "/library.sqlite", clock: post)
-        let view = try XCTUnwrap(try LibraryEffects.view(id, library: library, sort: .newest))
+        let view = try XCTUnwrap(try ChannelView.opened(id, library: library, sort: .newest))
         let size = Size(width: 200, height: 50)
         var state = AppState(channels: [view], size: size, useColor: false, clock: post)
-        XCTAssertEqual(LibraryEffects.drive(&state, .resize(size), library: library), [.countStatistics(channel: id, clock: post)])
-        LibraryEffects.drive(&state, .statisticsCounted(channel: id, .failure(LibraryError("cannot count the statistics: disk I/O error"))), library: library)
+        let runner = EffectRunner(library: library)
+        XCTAssertEqual(runner.drive(&state, .resize(size)), [.countStatistics(channel: id, clock: post)])
+        runner.finish()
+        _ = runner.drain()
+        runner.drive(&state, .statisticsCounted(channel: id, .failure(LibraryError("cannot count the statistics: disk I/O error"))))
         XCTAssertEqual(state.channel.statisticsCount, .failed)
         let screen = Screen.render(state).lines.joined(separator: "\n")
         XCTAssertTrue(screen.contains("posts/week         —"), screen)
         XCTAssertTrue(screen.contains("cannot count the statistics: disk I/O error"), "said in the status line")
-        XCTAssertEqual(LibraryEffects.drive(&state, .key(.char("j")), library: library), [], "not asked again")
+        XCTAssertEqual(runner.drive(&state, .key(.char("j"))), [], "not asked again")
     }
 }

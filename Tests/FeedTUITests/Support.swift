@@ -48,7 +48,7 @@ enum Fixture {
             }
             var state = AppState(
                 channels: try channels.flatMap { ch in try opened.importChannels([ch], from: .named(ch)) }.compactMap { id throws(LibraryError) in
-                    try LibraryEffects.view(id, library: opened, sort: config.sort)
+                    try ChannelView.opened(id, library: opened, sort: config.sort)
                 }, size: size, useColor: useColor,
                 config: config, clock: clock)
             send(&state, .resize(size))
@@ -67,14 +67,15 @@ enum Fixture {
     }
 
     /// One event through the reducer, with the library answering its queries as the runtime does; returns the
-    /// other effects (saves, links, redraws).
+    /// effects not answered in place (saves, refreshes, links, redraws).
     @discardableResult
     static func send(_ state: inout AppState, _ event: Event) -> [Effect] {
         guard let library else {
             XCTFail("no fixture library")
             return []
         }
-        return LibraryEffects.drive(&state, event, library: library)
+        // The runtime's runner, every answer given before the next event; nothing goes to the network or a terminal.
+        return EffectRunner(library: library, sort: state.config.sort, inline: true).drive(&state, event)
     }
 
     /// Every post of the current channel in the list's order, read from the library.

@@ -40,13 +40,14 @@ json.dump({"channels": channels, "format": "feedtui", "version": 1}, open(path, 
 EOF
 }
 
-# digest LIBRARY HANDLE: a hash of the live channel's posts (ids, views, records), "none" when there is none.
+# digest LIBRARY HANDLE: a hash of the live channel's posts (ids, views, records), "none" when there is none. A
+# channel of a file of several is filed under the file and its handle (`/…/v1.json#@fault_a`).
 digest() {
   sqlite3 "$1" "SELECT p.id, p.views, hex(p.record) FROM post p JOIN channel c ON c.id = p.channel
-                WHERE c.status = 'live' AND c.key = '@$2' ORDER BY p.id" | sha256sum | cut -c1-16
+                WHERE c.status = 'live' AND c.key LIKE '%#@$2' ORDER BY p.id" | sha256sum | cut -c1-16
 }
 importing_ids() { sqlite3 "$1" "SELECT id FROM channel WHERE status = 'importing'" | tr '\n' ' '; }
-live_count() { sqlite3 "$1" "SELECT count(*) FROM post p JOIN channel c ON c.id = p.channel WHERE c.status = 'live' AND c.key = '@$2'"; }
+live_count() { sqlite3 "$1" "SELECT count(*) FROM post p JOIN channel c ON c.id = p.channel WHERE c.status = 'live' AND c.key LIKE '%#@$2'"; }
 
 W=$TMP/faults
 mkdir -p "$W"
@@ -83,13 +84,14 @@ start 120 40
 # with the file alternating between the versions a channel is one of: v1 (the first import), v2 (any import of
 # v2, which has every post), or v2 then v1 (v1's posts with v2's 40 newer ones kept). Each is a whole import
 # into a library of its own.
+# One file for every reference: a channel belongs to the file it was read from.
 for v in 1 2; do
-  cp "$W/v$v.json" "$W/ref$v.json"
-  import_whole "$W/ref$v.sqlite" "$W/ref$v.json" || { echo "FAIL faults: a whole import of version $v did not end"; screen; exit 1; }
+  cp "$W/v$v.json" "$W/ref.json"
+  import_whole "$W/ref$v.sqlite" "$W/ref.json" || { echo "FAIL faults: a whole import of version $v did not end"; screen; exit 1; }
   for h in fault_a fault_b; do eval "want_${h}_$v=\$(digest \"$W/ref$v.sqlite\" $h)"; done
 done
-cp "$W/ref2.sqlite" "$W/ref3.sqlite"; cp "$W/v1.json" "$W/ref3.json"
-import_whole "$W/ref3.sqlite" "$W/ref3.json" || { echo "FAIL faults: a whole import of v1 over v2 did not end"; screen; exit 1; }
+cp "$W/ref2.sqlite" "$W/ref3.sqlite"; cp "$W/v1.json" "$W/ref.json"
+import_whole "$W/ref3.sqlite" "$W/ref.json" || { echo "FAIL faults: a whole import of v1 over v2 did not end"; screen; exit 1; }
 for h in fault_a fault_b; do eval "want_${h}_3=\$(digest \"$W/ref3.sqlite\" $h)"; done
 check "the three contents differ" sh -c "[ $want_fault_a_1 != $want_fault_a_2 ] && [ $want_fault_a_2 != $want_fault_a_3 ] && [ $want_fault_a_1 != $want_fault_a_3 ]"
 check "a whole import holds every post of both channels" \
@@ -175,7 +177,9 @@ two_imported() {
   echo "---- the second browser's screen:"; two; return 1
 }
 keys "clear; $BIN --library $LIB2 $W/ui.json; echo EXIT=\$?" Enter
-t send-keys -t two "clear; $BIN --library $LIB2 $W/other1.json; echo EXIT=\$?" Enter
+# other.json: the second's one file, first in its first version (a channel belongs to the file it was read from).
+cp "$W/other1.json" "$W/other.json"
+t send-keys -t two "clear; $BIN --library $LIB2 $W/other.json; echo EXIT=\$?" Enter
 check "two processes: the first draws its channel" wait_for "Fault fault_a" 60
 check "two processes: the second draws its channel" two_has "Other other_fault_a"
 check "two processes: the first ends its import" sh -c "for i in \$(seq 600); do tmux -u -L $SOCK capture-pane -p -t e2e | tail -1 | grep -q 'q quit' && exit 0; sleep 0.1; done; exit 1"
@@ -183,7 +187,7 @@ check "two processes: the second ends its import" two_imported
 t send-keys -t two q
 check "two processes: the second quits with 0" two_has "^EXIT=0"
 # The second imports a new version while the first browses and rates.
-t send-keys -t two "clear; $BIN --library $LIB2 $W/other2.json; echo EXIT=\$?" Enter
+t send-keys -t two "clear; cp $W/other2.json $W/other.json; $BIN --library $LIB2 $W/other.json; echo EXIT=\$?" Enter
 check "two processes: the second starts a new import" two_has "importing"
 keys G
 check "two processes: the first answers G while the other writes" wait_for "/$POSTS ┐" 10
@@ -200,5 +204,5 @@ check "two processes: the first's channels are whole" \
 check "two processes: the second's channels hold its new version" \
   test "$(live_count "$LIB2" other_fault_a)-$(live_count "$LIB2" other_fault_b)" = "$((BIG + 40))-$((BIG + 40))"
 check "two processes: the rating is kept" \
-  test "$(sqlite3 "$LIB2" "SELECT rating FROM userChannel WHERE key = '@fault_a'")" = 4
+  test "$(sqlite3 "$LIB2" "SELECT rating FROM userChannel WHERE key LIKE '%#@fault_a'")" = 4
 finish

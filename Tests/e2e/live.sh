@@ -89,3 +89,28 @@ sleep 1.5
 check "refresh-at-start = false: no refresh at start" sh -c "! tmux -u -L $SOCK capture-pane -p -t e2e | grep -qE 'refreshing|refreshed [0-9]'"
 keys q
 quit_and_check_terminal "no refresh at start" 0
+
+# feedtui @NAME runs the same loop as the home screen: the channel is refreshed into the library and opened from
+# it; C-r and older pages work there too. Every page of this mirror answers after 0.5 s.
+python3 "$ROOT/Tests/server/feedserver.py" --port-file "$TMP/port2" >/dev/null 2>&1 &
+SERVER2_PID=$!
+for _ in $(seq 100); do [ -s "$TMP/port2" ] && break; sleep 0.1; done
+NAMED_ENV="FEEDTUI_TME_URL=http://127.0.0.1:$(cat "$TMP/port2" 2>/dev/null)/fault/slow XDG_CONFIG_HOME=$TMP/named XDG_DATA_HOME=$TMP/named-data"
+run_feedtui "$NAMED_ENV $BIN @antichristone"
+check "feedtui @NAME: refreshed into the library, then opened from it" wait_for "^┌ Antichrist Blog .*@antichristone" 15
+keys G
+check "feedtui @NAME: scrolling past the oldest post loads the page before it" wait_for "[0-9]+ older posts? loaded" 15
+keys g
+# A search prompt opened while a refresh runs keeps every key typed as the refresh ends, 20 times over.
+kept=0
+for _ in $(seq 20); do
+  keys C-r; keys /; keys a; sleep 0.35; keys n; sleep 0.1; keys t; sleep 0.1; keys i
+  wait_for "^└ /anti" 5 && kept=$((kept + 1))
+  keys Escape
+  # The refresh is over (its progress gone) before the next one starts.
+  wait_for "^└ j/k move" 10
+done
+check "a search prompt keeps every key while a refresh ends (20 of 20)" test "$kept" = 20
+keys q q
+quit_and_check_terminal "feedtui @NAME" 0
+kill "$SERVER2_PID" 2>/dev/null; wait "$SERVER2_PID" 2>/dev/null

@@ -277,6 +277,27 @@ check "… the library opens afterwards" wait_for "Durov's Channel" 15
 check "… and nothing of it was set aside" sh -c "! ls '$TMP'/cut.sqlite.damaged-* >/dev/null 2>&1"
 keys q
 
+# The first open is deterministic: whatever the batches of a streamed import (standard input, not in date
+# order), the screen once the import ended is the one `feedtui screen` prints, the newest post selected; 20 times.
+python3 - "$TMP/shuffled.json" <<'PY'
+import json, sys
+posts = [{"id": "s%d" % i, "date": "2024-01-%02dT%02d:%02d:00Z" % (1 + (i * 7919 % 3000) // 120, (i * 7919 % 3000) % 120 // 5, i % 60),
+          "text": "Item %d" % i} for i in range(3000)]
+json.dump({"format": "feedtui", "version": 1, "channels": [{"title": "Shuffled", "publications": posts}]}, open(sys.argv[1], "w"))
+PY
+env -i PATH="$PATH" HOME="$TMP" LANG=C.UTF-8 TZ=UTC "$BIN" screen "$TMP/shuffled.json" --size 120x40 | sed 's/ *$//' > "$TMP/first.expected"
+same=0
+for i in $(seq 20); do
+  run_feedtui "$BIN --library $TMP/first-$i.sqlite - < $TMP/shuffled.json"
+  wait_for "^└ j/k move" 30
+  screen | sed 's/ *$//' > "$TMP/first.actual"
+  cmp -s "$TMP/first.expected" "$TMP/first.actual" && same=$((same + 1))
+  keys q
+  wait_for "^EXIT=0" 10
+done
+check "the first open of a streamed import equals feedtui screen (20 of 20)" test "$same" = 20
+diff "$TMP/first.expected" "$TMP/first.actual" | head -5
+
 # Several sources at once, each format detected by content; a channel list switches between them.
 RES="$ROOT/Tests/FeedModelTests/Resources"
 cp "$RES/rss/plaszeb-geopolitics-telethon.xml" "$TMP/feed.data"   # no telling file name

@@ -4,16 +4,23 @@ import FeedModel
 /// boundaries by display width, and its numbered links. Used beside the list and full-screen.
 enum PostBodyPane {
     static func render(_ state: AppState, in pane: Rect, into grid: inout Grid, theme: Theme) {
-        guard let post = state.channel.selectedPost else { return }
-        let area = textArea(state, in: pane)
-        let lines = lines(
-            for: post, width: area.width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id),
-            clock: state.clock, dateFormat: state.config.dateFormat, curve: state.channel.curve(of: post), theme: theme)
+        guard let (area, lines) = shown(state, in: pane, theme: theme) else { return }
         let top = state.channel.bodyTop
         let query = state.channel.search?.query ?? ""
         for row in 0..<area.height where top + row < lines.count {
             grid.put(Highlight.matches(of: query, in: lines[top + row], style: theme.match), x: area.x, y: area.y + row, limit: area.width)
         }
+    }
+
+    /// The selected post's lines as the body draws them in `pane`, and where: the one measure the screen and the
+    /// reducer (scrolling, search in the text) share. nil without a post.
+    static func shown(_ state: AppState, in pane: Rect, theme: Theme = .monochrome) -> (area: Rect, lines: [StyledLine])? {
+        guard let post = state.channel.selectedPost else { return nil }
+        let area = textArea(state, in: pane)
+        let lines = lines(
+            for: post, width: area.width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id),
+            clock: state.clock, dateFormat: state.config.dateFormat, curve: state.channel.curve(of: post), theme: theme)
+        return (area, lines)
     }
 
     /// Where the text goes in the pane: at most `post-width` columns, centred in a full-screen post.
