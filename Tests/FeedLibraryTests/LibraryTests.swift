@@ -95,7 +95,7 @@ final class LibraryTests: XCTestCase {
             let library = try Library(path: path)
             let text = String(repeating: "damage is found at any size ", count: 100)
             let ch = Channel(title: "Big", handle: "big", publications: (0..<4000).map { post("big/\($0)", $0 % 300, "\($0) " + text) })
-            id = try XCTUnwrap(try library.importChannels([ch]).first)
+            id = try XCTUnwrap(try library.importChannels([ch], from: .named(ch)).first)
             try library.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         }
         let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))
