@@ -4,17 +4,22 @@ import Foundation
     import FoundationXML
 #endif
 
-/// RSS 2.0 (and 0.9x), RSS 1.0 (`rdf:RDF`) and Atom (RFC 4287), read with a SAX parser.
+/// RSS 2.0 (and 0.9x, also in a default namespace), RSS 1.0 and 0.90 (`rdf:RDF`) and Atom (RFC 4287, and 0.3),
+/// read with a SAX parser, the way a browser reads them: `XMLRepair` mends the bytes (HTML entities, stray `&`
+/// and `<`, raw HTML in descriptions, Windows-1252), and past any other XML error libxml2 recovers and the
+/// reading goes on (the channel's notice counts the items read past errors).
 ///
 /// Each item becomes a publication: its title, then a blank line, then the body (`content:encoded`, Atom
-/// `content`, `description`, `summary` or `media:description`, HTML turned into text) — the title is left out when
-/// the body already starts with it. The item's link is its permalink, not one of its `links` (those of the text).
+/// `content`, `xhtml:body`, `description`, Atom `summary`, `itunes:summary` or `media:description`, HTML turned into
+/// text; the README has the full order, Dublin Core included) — the title is left out when the body already starts
+/// with it. The item's link is its permalink, not one of its `links` (those of the text).
 /// Enclosures, Atom `link rel="enclosure"`, `media:content`, `media:player` and `media:thumbnail` become media.
 /// Items without a date keep an unknown date (RSS 0.91/0.92 items have none), never a guessed one. Relative
 /// addresses are resolved against `xml:base` or the channel's link.
 ///
 /// Safety: external entities are never resolved, and a DOCTYPE that declares entities is refused outright, so
-/// neither `SYSTEM "file:///…"` nor an exponential entity bomb can reach the parser.
+/// neither `SYSTEM "file:///…"` nor an exponential entity bomb can reach the parser; the repair only ever writes
+/// character references.
 enum RSSImporter: StreamingImporter {
     static func recognizes(_ data: Data) -> Bool {
         // A prolog too long to find the root in (an entity bomb's DOCTYPE) is claimed so that `load` refuses it

@@ -387,16 +387,19 @@ struct XMLRepair {
         // Every doubly encoded character starts with one of Â…ô (U+00C2–U+00F4), C3 82 … C3 B4 in UTF-8, followed
         // by a character of 0x80–0xBF as Windows-1252 or ISO 8859-1 read it, whose first byte is C2, C5, C6, CB or
         // E2 (“é” followed by a letter is no candidate).
-        var candidate = false
-        var (before, prev): (UInt8, UInt8) = (0, 0)
-        for b in s.utf8 {
-            if before == 0xC3, prev >= 0x82, prev <= 0xB4, b == 0xC2 || b == 0xC5 || b == 0xC6 || b == 0xCB || b == 0xE2 {
-                candidate = true
-                break
+        func candidate(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            var i = 0
+            while i + 2 < b.count {
+                if b[i] == 0xC3, b[i + 1] >= 0x82, b[i + 1] <= 0xB4 {
+                    let c = b[i + 2]
+                    if c == 0xC2 || c == 0xC5 || c == 0xC6 || c == 0xCB || c == 0xE2 { return true }
+                }
+                i += 1
             }
-            (before, prev) = (prev, b)
+            return false
         }
-        guard candidate else { return s }
+        var s = s
+        guard s.withUTF8(candidate) else { return s }
         let scalars = Array(s.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
