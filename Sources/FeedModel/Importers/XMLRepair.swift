@@ -248,13 +248,14 @@ struct XMLRepair {
     private static func rawMarkupEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, closing: [UInt8]) -> Int? {
         var tag = false
         var k = from
-        while k + 1 < b.count {
-            if b[k] == UInt8(ascii: "<") {
-                if b.has(closing, at: k) { return tag ? k : nil }
-                let c = b[k + 1]
-                if c == UInt8(ascii: "!") { return nil }  // CDATA or a comment: XML as written
-                if c == UInt8(ascii: "/") || isNameStart(c) { tag = true }
-            }
+        // From "<" to "<" (memchr: an escaped description has none before its end tag).
+        while k + 1 < b.count, let base = b.baseAddress, let found = memchr(base + k, 0x3C, b.count - k) {
+            k = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard k + 1 < b.count else { return nil }
+            if b.has(closing, at: k) { return tag ? k : nil }
+            let c = b[k + 1]
+            if c == UInt8(ascii: "!") { return nil }  // CDATA or a comment: XML as written
+            if c == UInt8(ascii: "/") || isNameStart(c) { tag = true }
             k += 1
         }
         return nil
