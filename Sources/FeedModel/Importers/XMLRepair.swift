@@ -187,19 +187,24 @@ struct XMLRepair {
         return s
     }
 
-    /// `&#233;`, appended without building a string.
+    /// `&#233;`, written on the stack and appended at once (a feed of escaped HTML has one every few words).
     static func appendReference(_ s: Unicode.Scalar, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "&"))
-        out.append(UInt8(ascii: "#"))
-        var v = s.value
-        var divisor: UInt32 = 1
-        while divisor <= v / 10 { divisor *= 10 }
-        repeat {
-            out.append(UInt8(v / divisor) + 0x30)
-            v %= divisor
-            divisor /= 10
-        } while divisor > 0
-        out.append(UInt8(ascii: ";"))
+        // "&#" + at most 7 digits (U+10FFFF is 1114111) + ";", written from the end.
+        var bytes: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &bytes) { b in
+            var at = b.count - 1
+            b[at] = UInt8(ascii: ";")
+            var v = s.value
+            repeat {
+                at -= 1
+                b[at] = UInt8(v % 10) + 0x30
+                v /= 10
+            } while v > 0
+            at -= 2
+            b[at] = UInt8(ascii: "&")
+            b[at + 1] = UInt8(ascii: "#")
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at...]))
+        }
     }
 
     /// Markup a browser forgives at `at` (a `<`), rewritten: a `<` that starts no tag (`1 < 2`) as `&lt;`; a start tag
