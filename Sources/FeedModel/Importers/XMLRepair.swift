@@ -70,8 +70,11 @@ struct XMLRepair {
             guard i < to else { break }
             let c = b[i]
             if c >= 0x80 {
-                if let len = UTF8Repair.sequenceLength(b, at: i) {
-                    i += len
+                // A run of non-ASCII characters (Cyrillic, CJK text) is validated in one go.
+                var k = i
+                while k < to, b[k] >= 0x80, let len = UTF8Repair.sequenceLength(b, at: k) { k += len }
+                if k > i {
+                    i = k
                 } else if windows1252 {
                     replace(i + 1) { $0.append(contentsOf: String(XMLRepair.windows1252(c)).utf8) }
                 } else {
@@ -395,8 +398,11 @@ struct XMLRepair {
         // E2 (“é” followed by a letter is no candidate).
         func candidate(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
             var i = 0
-            while i + 2 < b.count {
-                if b[i] == 0xC3, b[i + 1] >= 0x82, b[i + 1] <= 0xB4 {
+            // From C3 to C3 (memchr: most text has none).
+            while i + 2 < b.count, let base = b.baseAddress, let found = memchr(base + i, 0xC3, b.count - i) {
+                i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                guard i + 2 < b.count else { return false }
+                if b[i + 1] >= 0x82, b[i + 1] <= 0xB4 {
                     let c = b[i + 2]
                     if c == 0xC2 || c == 0xC5 || c == 0xC6 || c == 0xCB || c == 0xE2 { return true }
                 }
