@@ -6,16 +6,17 @@ import Foundation
 ///
 /// - HTML's named entities (`&eacute;`, `&nbsp;`, `&hellip;`), which XML does not define, become the character
 ///   references of their characters (HTML 4's table, as libxml2's HTML parser knows it); `&copy` without its `;`
-///   too, as in HTML text.
-/// - A stray `&` (`AT&T`, `?a=1&b=2`, `&unknown;`) is escaped: kept as the text it is.
+///   too, as in HTML text. XML's own five become character references as well (see `entity`).
+/// - A stray `&` (`AT&T`, `?a=1&b=2`, `&unknown;`) or `<` (`1 < 2`) is escaped: kept as the text it is.
 /// - `&#150;`: numeric references to C1 controls mean Windows-1252 (a dash), as browsers read them; a reference to
 ///   no character at all (`&#0;`, a surrogate) is U+FFFD.
-/// - `<br>`, `<hr>`, `<img …>` left open in unescaped HTML are closed on the spot (`<br/>`), so that the element
-///   around them still ends where its end tag is.
+/// - Unquoted or bare attributes are quoted; `<br>`, `<hr>`, `<img …>` left open are closed on the spot (`<br/>`);
+///   an RSS `description` or `content:encoded` holding unescaped HTML is escaped whole (see `markup`).
 /// - With `windows1252`: a byte that is not part of valid UTF-8 is the Windows-1252 character it is in feeds that say
 ///   UTF-8 but are not (curly quotes, dashes, `é`); bytes no encoding defines become U+FFFD.
 ///
-/// CDATA sections and comments are left as they are. No DTD is involved: nothing is declared, nothing expanded.
+/// CDATA sections and comments are left as they are. Only character references are ever written: no DTD is
+/// involved, nothing is declared, nothing expanded.
 struct XMLRepair {
     var windows1252: Bool
     /// Inside `<![CDATA[ … ]]>` or `<!-- … -->`, where `&` and `<` are text.
@@ -40,7 +41,6 @@ struct XMLRepair {
     mutating func repair(_ b: UnsafeBufferPointer<UInt8>, from: Int, to: Int, into out: inout [UInt8])
         -> (end: Int, changed: Bool)
     {
-        let n = b.count
         var i = from
         var copied = from  // b[copied..<i] is still to be copied to out
         var changed = false
