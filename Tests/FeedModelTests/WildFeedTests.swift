@@ -98,7 +98,7 @@ final class WildFeedTests: XCTestCase {
         XCTAssertEqual(c.description, "Woodwork, tools and the odd repair")
         XCTAssertEqual(c.url, "http://workshop.example.net/")
         XCTAssertEqual(c.language, "en-GB")
-        XCTAssertEqual(c.publications.count, 2)
+        XCTAssertEqual(c.publications.count, 3)
         let p = c.publications[0]
         XCTAssertEqual(p.id, "tag:workshop.example.net,2005:chisels")
         XCTAssertEqual(p.date, utc("2005-11-09T11:56:34Z"), "issued, with its zone")
@@ -108,6 +108,7 @@ final class WildFeedTests: XCTestCase {
         XCTAssertEqual(p.author, "Gwen Hart", "the feed's author")
         XCTAssertEqual(c.publications[1].author, "Tom Hart")
         XCTAssertEqual(c.publications[1].text, "A new bench\n\nBeech top, oak legs.")
+        XCTAssertEqual(c.publications[2].text, "Planes\n\nOil the plane first.", "content mode=base64")
     }
 
     func testRSS090() throws {
@@ -126,6 +127,17 @@ final class WildFeedTests: XCTestCase {
         XCTAssertEqual(p.text, "Gale warning\n\nForce 8 expected tonight.")
         XCTAssertEqual(p.author, "Niamh Byrne")
         XCTAssertEqual(p.date, utc("2019-11-14T18:00:00Z"))
+    }
+
+    func testRSSInANamespaceNoListKnows() throws {
+        let xml = """
+            <rss version="2.0" xmlns="http://example.org/some-rss-dialect/"><channel><title>Dialect</title>
+            <item><title>One</title><link>https://example.org/1</link><pubDate>Mon, 02 Jan 2006 15:04:05 GMT</pubDate></item>
+            </channel></rss>
+            """
+        let c = try XCTUnwrap(RSSImporter.load(Data(xml.utf8)).first)
+        XCTAssertEqual(c.title, "Dialect")
+        XCTAssertEqual(c.publications.map(\.permalink), ["https://example.org/1"])
     }
 
     // MARK: Fields read where the plain one is missing

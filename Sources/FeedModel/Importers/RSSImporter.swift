@@ -268,6 +268,9 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var capture: String?
     var captureDepth = 0
     var captureKind: BodyKind = .text
+    var captureIsBase64 = false
+    /// The namespace of an `<rss>` root that names one no list here knows: its elements are RSS's own.
+    var rssNamespace: String?
 
     init(_ parser: XMLParser) {
         self.parser = parser
@@ -295,7 +298,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
-        let key = FeedReader.key(elementName, namespaceURI)
+        if !sawRoot, elementName == "rss", let ns = namespaceURI, !ns.isEmpty { rssNamespace = ns }
+        let key = namespaceURI == rssNamespace ? elementName : FeedReader.key(elementName, namespaceURI)
         stack.append(key)
         let inherited = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { URL(string: TextScan.trimmed($0), relativeTo: inherited)?.absoluteURL } ?? inherited)
@@ -397,6 +401,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 default: attributes["mode"] == "xml" ? .xhtml : attributes["type"].map(FeedReader.kind) ?? .text
                 }
             begin(kind: kind)
+            captureIsBase64 = attributes["mode"] == "base64"
         case "atom|link":
             guard direct, let href = attributes["href"].flatMap(resolve) else { return }
             let rel = attributes["rel"] ?? "alternate"
@@ -439,6 +444,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         capture = ""
         captureDepth = stack.count
         captureKind = kind
+        captureIsBase64 = false
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
@@ -452,7 +458,9 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 return
             }
             capture = nil
-            endField(stack.last ?? elementName, text, captureKind)
+            // Atom 0.3's `mode="base64"`: the text is the content's bytes in base 64.
+            let decoded = captureIsBase64 ? Data(base64Encoded: text, options: .ignoreUnknownCharacters).map { String(decoding: $0, as: UTF8.self) } : nil
+            endField(stack.last ?? elementName, decoded ?? text, captureKind)
             return
         }
         if item != nil && stack.count == itemDepth {
