@@ -182,6 +182,21 @@ final class WildFeedTests: XCTestCase {
         XCTAssertEqual(c.publications.map(\.author), ["Lena Fischer, Omar Haddad", "Release Bot"])
     }
 
+    func testOldDateFormatsKeepTheirItems() {
+        let cases: [(String, String, Int?)] = [
+            ("2004-02", "2004-02-01T00:00:00Z", nil), ("2004", "2004-01-01T00:00:00Z", nil),
+            ("20040228T181455Z", "2004-02-28T18:14:55Z", 0), ("Sunday, 28-Feb-04 18:14:55 GMT", "2004-02-28T18:14:55Z", 0),
+            ("Sat Feb 28 18:14:55 2004", "2004-02-28T18:14:55Z", nil), ("Sun, 28 Feb 2004", "2004-02-28T00:00:00Z", nil),
+            ("Mon, Jan 02 2006 15:04:05 GMT", "2006-01-02T15:04:05Z", 0), ("Sun, 28 Feb 04 18:14 EST", "2004-02-28T23:14:00Z", -5 * 3600),
+        ]
+        for (text, expected, offset) in cases {
+            let parsed = FeedDate.parse(text)
+            XCTAssertEqual(parsed?.date, utc(expected), text)
+            XCTAssertEqual(parsed?.offset, offset, text)
+        }
+        XCTAssertNil(FeedDate.parse("yesterday"))
+    }
+
     // MARK: Text
 
     func testEmbeddedObjectsDoNotHideText() throws {

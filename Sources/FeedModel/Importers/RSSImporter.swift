@@ -852,9 +852,21 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 /// Feed dates: RFC 822/1123 (`Mon, 02 Jan 2006 15:04:05 GMT`, `+0300`, `EST`…) and RFC 3339, without formatters.
 public enum FeedDate {
     public static func parse(_ s: String) -> (date: Date, offset: Int?)? {
-        if let first = s.utf8.first, first >= 0x30 && first <= 0x39, s.utf8.count >= 10 {
-            let b = Array(s.utf8)
-            if b[4] == UInt8(ascii: "-") { return ISODate.parseWithOffset(s) }
+        let b = Array(s.utf8)
+        func digits(_ r: Range<Int>) -> Bool { r.upperBound <= b.count && r.allSatisfy { b[$0] >= 0x30 && b[$0] <= 0x39 } }
+        if b.count >= 10, digits(0..<4), b[4] == UInt8(ascii: "-") { return ISODate.parseWithOffset(s) }
+        // W3C's reduced precisions, "2004-02" and "2004": the first day of that month or year.
+        if (b.count == 7 && digits(0..<4) && b[4] == UInt8(ascii: "-") && digits(5..<7)) || (b.count == 4 && digits(0..<4)),
+            let year = Int(s.prefix(4)), let civil = CivilTime(year: year, month: b.count == 7 ? Int(s.suffix(2)) ?? 0 : 1, day: 1, hour: 0, minute: 0, second: 0)
+        {
+            return (civil.date, nil)
+        }
+        // ISO 8601's basic format, "20040228T181455Z".
+        if b.count >= 15, digits(0..<8), b[8] == UInt8(ascii: "T"), digits(9..<15) {
+            let c = Array(s)
+            let extended = String(c[0..<4]) + "-" + String(c[4..<6]) + "-" + String(c[6..<8]) + "T" + String(c[9..<11]) + ":"
+                + String(c[11..<13]) + ":" + String(c[13...])
+            return ISODate.parseWithOffset(extended)
         }
         return rfc822(s)
     }
@@ -870,11 +882,22 @@ public enum FeedDate {
         "jst": 9, "kst": 9, "hkt": 8, "aest": 10, "aedt": 11,
     ]
 
-    /// `[Mon,] 2 Jan [20]06 15:04[:05] (GMT|+0300|-07:00|EST)`; nil otherwise.
+    /// `[Mon,] 2 Jan [20]06 15:04[:05] (GMT|+0300|-07:00|EST)`, also RFC 850's `Sunday, 28-Feb-04 18:14:55 GMT`,
+    /// C's `asctime` (`Sat Feb 28 18:14:55 2004`) and a day without a time (`Sun, 28 Feb 2004`, midnight, zone
+    /// unknown); nil otherwise.
     public static func rfc822(_ s: String) -> (date: Date, offset: Int?)? {
         var tokens = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "," })
         guard !tokens.isEmpty else { return nil }
-        if let f = tokens.first, f.first?.isLetter == true { tokens.removeFirst() }  // weekday
+        if let f = tokens.first, f.first?.isLetter == true, months[String(f.prefix(3)).lowercased()] == nil {
+            tokens.removeFirst()  // a weekday (no weekday's first three letters name a month)
+        }
+        if let f = tokens.first, case let parts = f.split(separator: "-"), parts.count == 3 {
+            tokens.replaceSubrange(0..<1, with: parts)  // RFC 850: 28-Feb-04
+        }
+        if tokens.count >= 4, tokens[2].contains(":"), Int(tokens[3]) != nil {
+            tokens.swapAt(2, 3)  // asctime: Feb 28 18:14:55 2004
+        }
+        if tokens.count == 3 { tokens.append("00:00") }  // a day without a time
         guard tokens.count >= 4 else { return nil }
         var day: Int?
         var month: Int?
