@@ -800,6 +800,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             case 26, 27: "undefined entity"
             case 39, 41: "attribute without a quoted value"
             case 42: "attribute given twice"
+            case 64: "XML declaration not at the start of the file"
             case 68: "element name expected"
             case 72: "expected \"<\""
             case 73: "expected \">\""
