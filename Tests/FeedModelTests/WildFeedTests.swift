@@ -65,6 +65,23 @@ final class WildFeedTests: XCTestCase {
             """
         let c = try XCTUnwrap(RSSImporter.load(Data(xml.utf8)).first)
         XCTAssertEqual(c.publications.map(\.text), ["Café one\n\nA\u{A0}B … ♦ R&D", "Two"])
+        // Atom and RDF alike.
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>Caf&eacute;</title><entry><id>a</id>
+            <title>Na&iuml;ve &mdash; &laquo;yes&raquo;</title><content type="html">&lt;p&gt;&amp;eacute; &amp;amp; x&lt;/p&gt; &hearts;</content>
+            </entry></feed>
+            """
+        let a = try XCTUnwrap(RSSImporter.load(Data(atom.utf8)).first)
+        XCTAssertEqual(a.title, "Café")
+        XCTAssertEqual(a.publications.first?.text, "Naïve — «yes»\n\né & x\n\n♥")
+        let rdf = """
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+            <channel rdf:about="x"><title>R&eacute;sum&eacute;s</title></channel>
+            <item rdf:about="https://example.org/1"><title>Wait&hellip;</title><description>&euro;5 &amp; up</description></item></rdf:RDF>
+            """
+        let r = try XCTUnwrap(RSSImporter.load(Data(rdf.utf8)).first)
+        XCTAssertEqual(r.title, "Résumés")
+        XCTAssertEqual(r.publications.first?.text, "Wait…\n\n€5 & up")
     }
 
     func testRepairNeverDeclaresOrExpandsAnything() {
