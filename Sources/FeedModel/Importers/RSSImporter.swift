@@ -892,10 +892,10 @@ public enum FeedDate {
         if let f = tokens.first, f.first?.isLetter == true, months[String(f.prefix(3)).lowercased()] == nil {
             tokens.removeFirst()  // a weekday (no weekday's first three letters name a month)
         }
-        if let f = tokens.first, case let parts = f.split(separator: "-"), parts.count == 3 {
+        if let f = tokens.first, f.utf8.contains(UInt8(ascii: "-")), case let parts = f.split(separator: "-"), parts.count == 3 {
             tokens.replaceSubrange(0..<1, with: parts)  // RFC 850: 28-Feb-04
         }
-        if tokens.count >= 4, tokens[2].contains(":"), Int(tokens[3]) != nil {
+        if tokens.count >= 4, tokens[2].utf8.contains(UInt8(ascii: ":")), Int(tokens[3]) != nil {
             tokens.swapAt(2, 3)  // asctime: Feb 28 18:14:55 2004
         }
         if tokens.count == 3 { tokens.append("00:00") }  // a day without a time
