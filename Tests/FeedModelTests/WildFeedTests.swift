@@ -65,6 +65,23 @@ final class WildFeedTests: XCTestCase {
             """
         let c = try XCTUnwrap(RSSImporter.load(Data(xml.utf8)).first)
         XCTAssertEqual(c.publications.map(\.text), ["Café one\n\nA\u{A0}B … ♦ R&D", "Two"])
+        // Atom and RDF alike.
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>Caf&eacute;</title><entry><id>a</id>
+            <title>Na&iuml;ve &mdash; &laquo;yes&raquo;</title><content type="html">&lt;p&gt;&amp;eacute; &amp;amp; x&lt;/p&gt; &hearts;</content>
+            </entry></feed>
+            """
+        let a = try XCTUnwrap(RSSImporter.load(Data(atom.utf8)).first)
+        XCTAssertEqual(a.title, "Café")
+        XCTAssertEqual(a.publications.first?.text, "Naïve — «yes»\n\né & x\n\n♥")
+        let rdf = """
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+            <channel rdf:about="x"><title>R&eacute;sum&eacute;s</title></channel>
+            <item rdf:about="https://example.org/1"><title>Wait&hellip;</title><description>&euro;5 &amp; up</description></item></rdf:RDF>
+            """
+        let r = try XCTUnwrap(RSSImporter.load(Data(rdf.utf8)).first)
+        XCTAssertEqual(r.title, "Résumés")
+        XCTAssertEqual(r.publications.first?.text, "Wait…\n\n€5 & up")
     }
 
     func testRepairNeverDeclaresOrExpandsAnything() {
@@ -98,7 +115,7 @@ final class WildFeedTests: XCTestCase {
         XCTAssertEqual(c.description, "Woodwork, tools and the odd repair")
         XCTAssertEqual(c.url, "http://workshop.example.net/")
         XCTAssertEqual(c.language, "en-GB")
-        XCTAssertEqual(c.publications.count, 2)
+        XCTAssertEqual(c.publications.count, 3)
         let p = c.publications[0]
         XCTAssertEqual(p.id, "tag:workshop.example.net,2005:chisels")
         XCTAssertEqual(p.date, utc("2005-11-09T11:56:34Z"), "issued, with its zone")
@@ -108,6 +125,7 @@ final class WildFeedTests: XCTestCase {
         XCTAssertEqual(p.author, "Gwen Hart", "the feed's author")
         XCTAssertEqual(c.publications[1].author, "Tom Hart")
         XCTAssertEqual(c.publications[1].text, "A new bench\n\nBeech top, oak legs.")
+        XCTAssertEqual(c.publications[2].text, "Planes\n\nOil the plane first.", "content mode=base64")
     }
 
     func testRSS090() throws {
@@ -126,6 +144,17 @@ final class WildFeedTests: XCTestCase {
         XCTAssertEqual(p.text, "Gale warning\n\nForce 8 expected tonight.")
         XCTAssertEqual(p.author, "Niamh Byrne")
         XCTAssertEqual(p.date, utc("2019-11-14T18:00:00Z"))
+    }
+
+    func testRSSInANamespaceNoListKnows() throws {
+        let xml = """
+            <rss version="2.0" xmlns="http://example.org/some-rss-dialect/"><channel><title>Dialect</title>
+            <item><title>One</title><link>https://example.org/1</link><pubDate>Mon, 02 Jan 2006 15:04:05 GMT</pubDate></item>
+            </channel></rss>
+            """
+        let c = try XCTUnwrap(RSSImporter.load(Data(xml.utf8)).first)
+        XCTAssertEqual(c.title, "Dialect")
+        XCTAssertEqual(c.publications.map(\.permalink), ["https://example.org/1"])
     }
 
     // MARK: Fields read where the plain one is missing
@@ -168,6 +197,21 @@ final class WildFeedTests: XCTestCase {
     func testEveryAtomAuthorOnce() throws {
         let c = try load("atom-several-authors.xml")
         XCTAssertEqual(c.publications.map(\.author), ["Lena Fischer, Omar Haddad", "Release Bot"])
+    }
+
+    func testOldDateFormatsKeepTheirItems() {
+        let cases: [(String, String, Int?)] = [
+            ("2004-02", "2004-02-01T00:00:00Z", nil), ("2004", "2004-01-01T00:00:00Z", nil),
+            ("20040228T181455Z", "2004-02-28T18:14:55Z", 0), ("Sunday, 28-Feb-04 18:14:55 GMT", "2004-02-28T18:14:55Z", 0),
+            ("Sat Feb 28 18:14:55 2004", "2004-02-28T18:14:55Z", nil), ("Sun, 28 Feb 2004", "2004-02-28T00:00:00Z", nil),
+            ("Mon, Jan 02 2006 15:04:05 GMT", "2006-01-02T15:04:05Z", 0), ("Sun, 28 Feb 04 18:14 EST", "2004-02-28T23:14:00Z", -5 * 3600),
+        ]
+        for (text, expected, offset) in cases {
+            let parsed = FeedDate.parse(text)
+            XCTAssertEqual(parsed?.date, utc(expected), text)
+            XCTAssertEqual(parsed?.offset, offset, text)
+        }
+        XCTAssertNil(FeedDate.parse("yesterday"))
     }
 
     // MARK: Text

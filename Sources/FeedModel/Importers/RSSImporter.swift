@@ -4,17 +4,22 @@ import Foundation
     import FoundationXML
 #endif
 
-/// RSS 2.0 (and 0.9x), RSS 1.0 (`rdf:RDF`) and Atom (RFC 4287), read with a SAX parser.
+/// RSS 2.0 (and 0.9x, also in a default namespace), RSS 1.0 and 0.90 (`rdf:RDF`) and Atom (RFC 4287, and 0.3),
+/// read with a SAX parser, the way a browser reads them: `XMLRepair` mends the bytes (HTML entities, stray `&`
+/// and `<`, raw HTML in descriptions, Windows-1252), and past any other XML error libxml2 recovers and the
+/// reading goes on (the channel's notice counts the items read past errors).
 ///
 /// Each item becomes a publication: its title, then a blank line, then the body (`content:encoded`, Atom
-/// `content`, `description`, `summary` or `media:description`, HTML turned into text) — the title is left out when
-/// the body already starts with it. The item's link is its permalink, not one of its `links` (those of the text).
+/// `content`, `xhtml:body`, `description`, Atom `summary`, `itunes:summary` or `media:description`, HTML turned into
+/// text; the README has the full order, Dublin Core included) — the title is left out when the body already starts
+/// with it. The item's link is its permalink, not one of its `links` (those of the text).
 /// Enclosures, Atom `link rel="enclosure"`, `media:content`, `media:player` and `media:thumbnail` become media.
 /// Items without a date keep an unknown date (RSS 0.91/0.92 items have none), never a guessed one. Relative
 /// addresses are resolved against `xml:base` or the channel's link.
 ///
 /// Safety: external entities are never resolved, and a DOCTYPE that declares entities is refused outright, so
-/// neither `SYSTEM "file:///…"` nor an exponential entity bomb can reach the parser.
+/// neither `SYSTEM "file:///…"` nor an exponential entity bomb can reach the parser; the repair only ever writes
+/// character references.
 enum RSSImporter: StreamingImporter {
     static func recognizes(_ data: Data) -> Bool {
         // A prolog too long to find the root in (an entity bomb's DOCTYPE) is claimed so that `load` refuses it
@@ -263,6 +268,9 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var capture: String?
     var captureDepth = 0
     var captureKind: BodyKind = .text
+    var captureIsBase64 = false
+    /// The namespace of an `<rss>` root that names one no list here knows: its elements are RSS's own.
+    var rssNamespace: String?
 
     init(_ parser: XMLParser) {
         self.parser = parser
@@ -290,7 +298,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
-        let key = FeedReader.key(elementName, namespaceURI)
+        if !sawRoot, elementName == "rss", let ns = namespaceURI, !ns.isEmpty { rssNamespace = ns }
+        let key = namespaceURI == rssNamespace ? elementName : FeedReader.key(elementName, namespaceURI)
         stack.append(key)
         let inherited = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { URL(string: TextScan.trimmed($0), relativeTo: inherited)?.absoluteURL } ?? inherited)
@@ -392,6 +401,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 default: attributes["mode"] == "xml" ? .xhtml : attributes["type"].map(FeedReader.kind) ?? .text
                 }
             begin(kind: kind)
+            captureIsBase64 = attributes["mode"] == "base64"
         case "atom|link":
             guard direct, let href = attributes["href"].flatMap(resolve) else { return }
             let rel = attributes["rel"] ?? "alternate"
@@ -434,6 +444,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         capture = ""
         captureDepth = stack.count
         captureKind = kind
+        captureIsBase64 = false
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
@@ -447,7 +458,9 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 return
             }
             capture = nil
-            endField(stack.last ?? elementName, text, captureKind)
+            // Atom 0.3's `mode="base64"`: the text is the content's bytes in base 64.
+            let decoded = captureIsBase64 ? Data(base64Encoded: text, options: .ignoreUnknownCharacters).map { String(decoding: $0, as: UTF8.self) } : nil
+            endField(stack.last ?? elementName, decoded ?? text, captureKind)
             return
         }
         if item != nil && stack.count == itemDepth {
@@ -787,6 +800,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             case 26, 27: "undefined entity"
             case 39, 41: "attribute without a quoted value"
             case 42: "attribute given twice"
+            case 64: "XML declaration not at the start of the file"
             case 68: "element name expected"
             case 72: "expected \"<\""
             case 73: "expected \">\""
@@ -839,9 +853,21 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 /// Feed dates: RFC 822/1123 (`Mon, 02 Jan 2006 15:04:05 GMT`, `+0300`, `EST`…) and RFC 3339, without formatters.
 public enum FeedDate {
     public static func parse(_ s: String) -> (date: Date, offset: Int?)? {
-        if let first = s.utf8.first, first >= 0x30 && first <= 0x39, s.utf8.count >= 10 {
-            let b = Array(s.utf8)
-            if b[4] == UInt8(ascii: "-") { return ISODate.parseWithOffset(s) }
+        let b = Array(s.utf8)
+        func digits(_ r: Range<Int>) -> Bool { r.upperBound <= b.count && r.allSatisfy { b[$0] >= 0x30 && b[$0] <= 0x39 } }
+        if b.count >= 10, digits(0..<4), b[4] == UInt8(ascii: "-") { return ISODate.parseWithOffset(s) }
+        // W3C's reduced precisions, "2004-02" and "2004": the first day of that month or year.
+        if (b.count == 7 && digits(0..<4) && b[4] == UInt8(ascii: "-") && digits(5..<7)) || (b.count == 4 && digits(0..<4)),
+            let year = Int(s.prefix(4)), let civil = CivilTime(year: year, month: b.count == 7 ? Int(s.suffix(2)) ?? 0 : 1, day: 1, hour: 0, minute: 0, second: 0)
+        {
+            return (civil.date, nil)
+        }
+        // ISO 8601's basic format, "20040228T181455Z".
+        if b.count >= 15, digits(0..<8), b[8] == UInt8(ascii: "T"), digits(9..<15) {
+            let c = Array(s)
+            let extended = String(c[0..<4]) + "-" + String(c[4..<6]) + "-" + String(c[6..<8]) + "T" + String(c[9..<11]) + ":"
+                + String(c[11..<13]) + ":" + String(c[13...])
+            return ISODate.parseWithOffset(extended)
         }
         return rfc822(s)
     }
@@ -857,11 +883,22 @@ public enum FeedDate {
         "jst": 9, "kst": 9, "hkt": 8, "aest": 10, "aedt": 11,
     ]
 
-    /// `[Mon,] 2 Jan [20]06 15:04[:05] (GMT|+0300|-07:00|EST)`; nil otherwise.
+    /// `[Mon,] 2 Jan [20]06 15:04[:05] (GMT|+0300|-07:00|EST)`, also RFC 850's `Sunday, 28-Feb-04 18:14:55 GMT`,
+    /// C's `asctime` (`Sat Feb 28 18:14:55 2004`) and a day without a time (`Sun, 28 Feb 2004`, midnight, zone
+    /// unknown); nil otherwise.
     public static func rfc822(_ s: String) -> (date: Date, offset: Int?)? {
         var tokens = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "," })
         guard !tokens.isEmpty else { return nil }
-        if let f = tokens.first, f.first?.isLetter == true { tokens.removeFirst() }  // weekday
+        if let f = tokens.first, f.first?.isLetter == true, months[String(f.prefix(3)).lowercased()] == nil {
+            tokens.removeFirst()  // a weekday (no weekday's first three letters name a month)
+        }
+        if let f = tokens.first, f.utf8.contains(UInt8(ascii: "-")), case let parts = f.split(separator: "-"), parts.count == 3 {
+            tokens.replaceSubrange(0..<1, with: parts)  // RFC 850: 28-Feb-04
+        }
+        if tokens.count >= 4, tokens[2].utf8.contains(UInt8(ascii: ":")), Int(tokens[3]) != nil {
+            tokens.swapAt(2, 3)  // asctime: Feb 28 18:14:55 2004
+        }
+        if tokens.count == 3 { tokens.append("00:00") }  // a day without a time
         guard tokens.count >= 4 else { return nil }
         var day: Int?
         var month: Int?

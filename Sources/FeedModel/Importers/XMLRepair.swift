@@ -6,16 +6,17 @@ import Foundation
 ///
 /// - HTML's named entities (`&eacute;`, `&nbsp;`, `&hellip;`), which XML does not define, become the character
 ///   references of their characters (HTML 4's table, as libxml2's HTML parser knows it); `&copy` without its `;`
-///   too, as in HTML text.
-/// - A stray `&` (`AT&T`, `?a=1&b=2`, `&unknown;`) is escaped: kept as the text it is.
+///   too, as in HTML text. XML's own five become character references as well (see `entity`).
+/// - A stray `&` (`AT&T`, `?a=1&b=2`, `&unknown;`) or `<` (`1 < 2`) is escaped: kept as the text it is.
 /// - `&#150;`: numeric references to C1 controls mean Windows-1252 (a dash), as browsers read them; a reference to
 ///   no character at all (`&#0;`, a surrogate) is U+FFFD.
-/// - `<br>`, `<hr>`, `<img …>` left open in unescaped HTML are closed on the spot (`<br/>`), so that the element
-///   around them still ends where its end tag is.
+/// - Unquoted or bare attributes are quoted; `<br>`, `<hr>`, `<img …>` left open are closed on the spot (`<br/>`);
+///   an RSS `description` or `content:encoded` holding unescaped HTML is escaped whole (see `markup`).
 /// - With `windows1252`: a byte that is not part of valid UTF-8 is the Windows-1252 character it is in feeds that say
 ///   UTF-8 but are not (curly quotes, dashes, `é`); bytes no encoding defines become U+FFFD.
 ///
-/// CDATA sections and comments are left as they are. No DTD is involved: nothing is declared, nothing expanded.
+/// CDATA sections and comments are left as they are. Only character references are ever written: no DTD is
+/// involved, nothing is declared, nothing expanded.
 struct XMLRepair {
     var windows1252: Bool
     /// Inside `<![CDATA[ … ]]>` or `<!-- … -->`, where `&` and `<` are text.
@@ -40,7 +41,6 @@ struct XMLRepair {
     mutating func repair(_ b: UnsafeBufferPointer<UInt8>, from: Int, to: Int, into out: inout [UInt8])
         -> (end: Int, changed: Bool)
     {
-        let n = b.count
         var i = from
         var copied = from  // b[copied..<i] is still to be copied to out
         var changed = false
@@ -70,8 +70,11 @@ struct XMLRepair {
             guard i < to else { break }
             let c = b[i]
             if c >= 0x80 {
-                if let len = UTF8Repair.sequenceLength(b, at: i) {
-                    i += len
+                // A run of non-ASCII characters (Cyrillic, CJK text) is validated in one go.
+                var k = i
+                while k < to, b[k] >= 0x80, let len = UTF8Repair.sequenceLength(b, at: k) { k += len }
+                if k > i {
+                    i = k
                 } else if windows1252 {
                     replace(i + 1) { $0.append(contentsOf: String(XMLRepair.windows1252(c)).utf8) }
                 } else {
@@ -187,19 +190,24 @@ struct XMLRepair {
         return s
     }
 
-    /// `&#233;`, appended without building a string.
+    /// `&#233;`, written on the stack and appended at once (a feed of escaped HTML has one every few words).
     static func appendReference(_ s: Unicode.Scalar, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "&"))
-        out.append(UInt8(ascii: "#"))
-        var v = s.value
-        var divisor: UInt32 = 1
-        while divisor <= v / 10 { divisor *= 10 }
-        repeat {
-            out.append(UInt8(v / divisor) + 0x30)
-            v %= divisor
-            divisor /= 10
-        } while divisor > 0
-        out.append(UInt8(ascii: ";"))
+        // "&#" + at most 7 digits (U+10FFFF is 1114111) + ";", written from the end.
+        var bytes: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &bytes) { b in
+            var at = b.count - 1
+            b[at] = UInt8(ascii: ";")
+            var v = s.value
+            repeat {
+                at -= 1
+                b[at] = UInt8(v % 10) + 0x30
+                v /= 10
+            } while v > 0
+            at -= 2
+            b[at] = UInt8(ascii: "&")
+            b[at + 1] = UInt8(ascii: "#")
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at...]))
+        }
     }
 
     /// Markup a browser forgives at `at` (a `<`), rewritten: a `<` that starts no tag (`1 < 2`) as `&lt;`; a start tag
@@ -248,13 +256,14 @@ struct XMLRepair {
     private static func rawMarkupEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, closing: [UInt8]) -> Int? {
         var tag = false
         var k = from
-        while k + 1 < b.count {
-            if b[k] == UInt8(ascii: "<") {
-                if b.has(closing, at: k) { return tag ? k : nil }
-                let c = b[k + 1]
-                if c == UInt8(ascii: "!") { return nil }  // CDATA or a comment: XML as written
-                if c == UInt8(ascii: "/") || isNameStart(c) { tag = true }
-            }
+        // From "<" to "<" (memchr: an escaped description has none before its end tag).
+        while k + 1 < b.count, let base = b.baseAddress, let found = memchr(base + k, 0x3C, b.count - k) {
+            k = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard k + 1 < b.count else { return nil }
+            if b.has(closing, at: k) { return tag ? k : nil }
+            let c = b[k + 1]
+            if c == UInt8(ascii: "!") { return nil }  // CDATA or a comment: XML as written
+            if c == UInt8(ascii: "/") || isNameStart(c) { tag = true }
             k += 1
         }
         return nil
@@ -387,16 +396,22 @@ struct XMLRepair {
         // Every doubly encoded character starts with one of Â…ô (U+00C2–U+00F4), C3 82 … C3 B4 in UTF-8, followed
         // by a character of 0x80–0xBF as Windows-1252 or ISO 8859-1 read it, whose first byte is C2, C5, C6, CB or
         // E2 (“é” followed by a letter is no candidate).
-        var candidate = false
-        var (before, prev): (UInt8, UInt8) = (0, 0)
-        for b in s.utf8 {
-            if before == 0xC3, prev >= 0x82, prev <= 0xB4, b == 0xC2 || b == 0xC5 || b == 0xC6 || b == 0xCB || b == 0xE2 {
-                candidate = true
-                break
+        func candidate(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            var i = 0
+            // From C3 to C3 (memchr: most text has none).
+            while i + 2 < b.count, let base = b.baseAddress, let found = memchr(base + i, 0xC3, b.count - i) {
+                i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                guard i + 2 < b.count else { return false }
+                if b[i + 1] >= 0x82, b[i + 1] <= 0xB4 {
+                    let c = b[i + 2]
+                    if c == 0xC2 || c == 0xC5 || c == 0xC6 || c == 0xCB || c == 0xE2 { return true }
+                }
+                i += 1
             }
-            (before, prev) = (prev, b)
+            return false
         }
-        guard candidate else { return s }
+        var s = s
+        guard s.withUTF8(candidate) else { return s }
         let scalars = Array(s.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
