@@ -14,15 +14,18 @@ public final class Refresher: Sendable {
     /// Pages one refresh reads back to the newest post held (or into a gap) before it leaves the rest for the next
     /// refresh: 500 pages of about 20 posts, a channel unread for a long time.
     let pageLimit: Int
+    /// Pages one `refresh --history` reads (100 000 posts of 20 a page) before it stops; the next one resumes.
+    let historyPageLimit: Int
 
     public init(
         library: Library, fetcher: Fetcher, environment: [String: String] = ProcessInfo.processInfo.environment,
-        pageLimit: Int = 500, now: @escaping @Sendable () -> Date = Date.init
+        pageLimit: Int = 500, historyPageLimit: Int = 5_000, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.library = library
         self.fetcher = fetcher
         self.environment = environment
         self.pageLimit = pageLimit
+        self.historyPageLimit = historyPageLimit
         self.now = now
     }
 
@@ -219,7 +222,13 @@ public final class Refresher: Sendable {
                 throw FeedError(error.description)
             }
         }
+        var pages = 0
         while let b = before, !cancel.isCancelled {
+            // A source whose pages go back for ever (or a very long history) ends the walk here; the next resumes.
+            if pages >= historyPageLimit {
+                throw FeedError("stopped after \(historyPageLimit) older pages; refresh --history reads on from post \(b)")
+            }
+            pages += 1
             if let oldest = try page(source, before: b, &report, cancel: cancel) {
                 before = oldest
                 state.historyBefore = oldest

@@ -92,6 +92,23 @@ final class ChannelIdentityTests: XCTestCase {
         XCTAssertEqual(try library.refreshState(Source("@gen")).gaps, [])
     }
 
+    func testAHistoryWalkStopsAtItsPageLimitAndTheNextResumes() throws {
+        XCTAssertNil(refresher().refresh(Source("@gen")).error)
+        let walk = { (limit: Int) in
+            Refresher(
+                library: self.library, fetcher: Fetcher(userAgent: "feedtui/test"), environment: ["FEEDTUI_TME_URL": self.server.base],
+                historyPageLimit: limit
+            ).refresh(Source("@gen"), history: true)
+        }
+        let cut = walk(1)
+        XCTAssertEqual(cut.error, "stopped after 1 older pages; refresh --history reads on from post 26")
+        XCTAssertEqual(try numbers("@gen"), Array(26...65))
+        XCTAssertEqual(try library.refreshState(Source("@gen")).historyBefore, 26)
+        XCTAssertNil(walk(3).error, "the rest: 6…25, then 1…5, then nothing before 1")
+        XCTAssertEqual(try numbers("@gen"), Array(1...65))
+        XCTAssertTrue(try library.refreshState(Source("@gen")).historyComplete)
+    }
+
     // MARK: - Unread means new
 
     func testOlderPagesAndHistoryNeverCountAsUnread() throws {
