@@ -7,6 +7,12 @@ public struct FollowedSource: Equatable, Sendable {
     public var channel: LibraryChannel?
     /// Its last refresh and error (nil: never refreshed).
     public var state: RefreshState?
+
+    public init(subscription: Subscription, channel: LibraryChannel?, state: RefreshState?) {
+        self.subscription = subscription
+        self.channel = channel
+        self.state = state
+    }
 }
 
 extension Library {

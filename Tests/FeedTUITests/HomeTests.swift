@@ -41,6 +41,23 @@ final class HomeTests: XCTestCase {
         assertGolden(grid, "home-100x10")
     }
 
+    /// Posts a refresh could not reach are said on the channel's row (and so in `feedtui list`), after its error.
+    func testAGapIsShownOnTheHomeScreen() {
+        var state = RefreshState(source: Source("@gen"))
+        state.lastSuccess = now
+        state.gaps = [Gap(older: 65, newer: 236)]
+        let gap = HomeRow(FollowedSource(subscription: Subscription(source: Source("@gen")), channel: nil, state: state))
+        XCTAssertEqual(gap.lastError, "posts missing between 65 and 236")
+        state.lastError = "stopped after 500 older pages; the next refresh reads on"
+        let both = HomeRow(FollowedSource(subscription: Subscription(source: Source("@gen")), channel: nil, state: state))
+        XCTAssertEqual(both.lastError, "stopped after 500 older pages; the next refresh reads on; posts missing between 65 and 236")
+        var home = AppState(channels: [], size: Size(width: 120, height: 6), useColor: false)
+        home.mode = .home
+        reduce(&home, .homeLoaded([gap], now: now))
+        let text = Screen.render(home).lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("posts missing between 65 and 236"), text)
+    }
+
     func testTagsFilterAndEnterOpens() {
         var state = homeState()
         reduce(&state, .key(.char("T")))

@@ -92,7 +92,7 @@ quit_and_check_terminal "no refresh at start" 0
 
 # feedtui @NAME runs the same loop as the home screen: the channel is refreshed into the library and opened from
 # it; C-r and older pages work there too. Every page of this mirror answers after 0.5 s.
-python3 "$ROOT/Tests/server/feedserver.py" --port-file "$TMP/port2" >/dev/null 2>&1 &
+python3 "$ROOT/Tests/server/feedserver.py" --hold 1 --port-file "$TMP/port2" >/dev/null 2>&1 &
 SERVER2_PID=$!
 for _ in $(seq 100); do [ -s "$TMP/port2" ] && break; sleep 0.1; done
 NAMED_ENV="FEEDTUI_TME_URL=http://127.0.0.1:$(cat "$TMP/port2" 2>/dev/null)/fault/slow XDG_CONFIG_HOME=$TMP/named XDG_DATA_HOME=$TMP/named-data"
@@ -111,6 +111,17 @@ for _ in $(seq 20); do
   wait_for "^└ j/k move" 10
 done
 check "a search prompt keeps every key while a refresh ends (20 of 20)" test "$kept" = 20
-keys q q
+# A post seen by two refreshes that downloaded the page has two samples of its views: a curve.
+python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$(cat "$TMP/port2")/_admin/publish?name=antichristone')"
+keys C-r
+check "feedtui @NAME: C-r refreshes the channel" wait_for "1 new post" 15
+keys g j Enter
+check "feedtui @NAME: the full-screen post has its views curve, as from the home screen" wait_for "views .* → .* \\([0-9]+ refreshes\\)"
+keys q q q
 quit_and_check_terminal "feedtui @NAME" 0
 kill "$SERVER2_PID" 2>/dev/null; wait "$SERVER2_PID" 2>/dev/null
+run_feedtui "$NAMED_ENV $BIN @antichristone"
+check "feedtui @NAME offline: the saved copy opens, saying how old it is" wait_for "cached (just now|[0-9]+ min ago) — last refresh failed" 15
+check "feedtui @NAME offline: with its posts" wait_for "^┌ Antichrist Blog .*@antichristone"
+keys q q
+quit_and_check_terminal "feedtui @NAME offline" 0
