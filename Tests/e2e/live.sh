@@ -115,7 +115,7 @@ check "a search prompt keeps every key while a refresh ends (20 of 20)" test "$k
 python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$(cat "$TMP/port2")/_admin/publish?name=antichristone')"
 keys C-r
 check "feedtui @NAME: C-r refreshes the channel" wait_for "1 new post" 15
-keys g j Enter
+keys g j j Enter
 check "feedtui @NAME: the full-screen post has its views curve, as from the home screen" wait_for "views .* → .* \\([0-9]+ refreshes\\)"
 keys q q q
 quit_and_check_terminal "feedtui @NAME" 0
