@@ -116,6 +116,12 @@ public final class Library: Sendable {
         config.prepareDatabase { db in
             // In WAL mode NORMAL never damages the file: a power cut may lose the last transactions, not the rest.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A new library gives the pages of deleted copies back to the file system (`collectGarbage`). Only
+            // possible before its first page is written (the switch to WAL writes it): an existing one is left as it
+            // was created, and reuses them.
+            if !db.configuration.readonly, try Int.fetchOne(db, sql: "PRAGMA page_count") == 0 {
+                try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            }
         }
         return config
     }
