@@ -49,6 +49,8 @@ final class LibraryTests: XCTestCase {
         try library.pool.read { db in
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Int32.fetchOne(db, sql: "PRAGMA application_id"), Library.applicationID)
+            // Incremental: `collectGarbage` gives the pages of deleted copies back.
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA auto_vacuum"), 2)
         }
         XCTAssertEqual(try library.channels(), [])
     }
