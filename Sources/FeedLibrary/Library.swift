@@ -109,155 +109,6 @@ public final class Library: Sendable {
         environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
     }
 
-    // MARK: - Schema
-
-    /// The schema. Migrations are frozen once released: change the schema only by registering new ones after
-    /// these, in this list.
-    static let migrator: DatabaseMigrator = {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("library-v1") { db in
-            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
-            try db.execute(
-                sql: """
-                    -- A channel: its own fields as a native-JSON record and the statistics computed on import.
-                    -- key is what the user's marks are filed under ("@handle", the feed's URL, or the title); it
-                    -- is set only while status is 'live'. An import fills a channel of its own ('importing') and
-                    -- swaps it for the live one in one transaction; the replaced copy ('old') is deleted later.
-                    CREATE TABLE channel (
-                        id INTEGER PRIMARY KEY,
-                        key TEXT UNIQUE,
-                        status TEXT NOT NULL CHECK (status IN ('live', 'importing', 'old')),
-                        record BLOB NOT NULL,
-                        statistics BLOB,
-                        topPosts TEXT,
-                        postCount INTEGER NOT NULL DEFAULT 0,
-                        skippedCount INTEGER NOT NULL DEFAULT 0,
-                        skippedLine INTEGER,
-                        skippedReason TEXT,
-                        -- The last time an import wrote to it: an import that stopped writing long ago was killed.
-                        touchedAt DOUBLE NOT NULL
-                    );
-                    CREATE INDEX channel_status ON channel (status);
-                    -- A publication: indexed columns for ordering, the whole post as a native-JSON record.
-                    -- date is the one it sorts by (Publication.placeDates: an undated post keeps its place).
-                    -- newest/oldest/viewed are its positions (0…postCount-1) in each display order, so a window
-                    -- of the list is a range lookup at any size.
-                    CREATE TABLE post (
-                        channel INTEGER NOT NULL REFERENCES channel(id),
-                        id TEXT NOT NULL,
-                        date DOUBLE NOT NULL,
-                        views INTEGER,
-                        seq INTEGER NOT NULL,
-                        newest INTEGER NOT NULL,
-                        oldest INTEGER NOT NULL,
-                        viewed INTEGER NOT NULL,
-                        record BLOB NOT NULL,
-                        UNIQUE (channel, id)
-                    );
-                    CREATE INDEX post_newest ON post (channel, newest);
-                    CREATE INDEX post_oldest ON post (channel, oldest);
-                    CREATE INDEX post_viewed ON post (channel, viewed);
-                    -- The searchable text of each post (rowid = post.rowid), folded the way FeedModel's search
-                    -- folds it; the trigram index finds a folded query anywhere inside it.
-                    CREATE VIRTUAL TABLE postText USING fts5 (text, tokenize = 'trigram case_sensitive 1', detail = none);
-                    -- A file opened before: how it looked when it was imported, and the channels it gave.
-                    CREATE TABLE source (
-                        path TEXT NOT NULL PRIMARY KEY,
-                        size INTEGER NOT NULL,
-                        modified DOUBLE NOT NULL,
-                        sample INTEGER NOT NULL,
-                        channels TEXT NOT NULL
-                    );
-                    -- What the user keeps, by channel key and post id (it outlives re-imports of the channel).
-                    CREATE TABLE userChannel (
-                        key TEXT NOT NULL PRIMARY KEY,
-                        rating INTEGER CHECK (rating BETWEEN 1 AND 5),
-                        lastSelected TEXT
-                    );
-                    CREATE TABLE readMark (
-                        channelKey TEXT NOT NULL,
-                        postID TEXT NOT NULL,
-                        readAt DATETIME NOT NULL,
-                        PRIMARY KEY (channelKey, postID)
-                    ) WITHOUT ROWID;
-                    CREATE TABLE bookmark (
-                        channelKey TEXT NOT NULL,
-                        postID TEXT NOT NULL,
-                        markedAt DATETIME NOT NULL,
-                        PRIMARY KEY (channelKey, postID)
-                    ) WITHOUT ROWID;
-                    -- Old state databases already imported, so that each is read once.
-                    CREATE TABLE importedState (path TEXT NOT NULL PRIMARY KEY, importedAt DATETIME NOT NULL);
-                    """)
-        }
-        migrator.registerMigration("library-v2") { db in
-            // What the importer says about the source as a whole (a contact page rather than a channel's posts).
-            try db.execute(sql: "ALTER TABLE channel ADD COLUMN notice TEXT")
-        }
-        registerLiveMigrations(&migrator)
-        migrator.registerMigration("library-v3") { db in
-            // An import fills the trigram index a batch at a time: merging its segments 16 at a time rather than 4,
-            // and forcing a merge only at 64 segments of a level rather than 16, imports 100 000 posts ~15% faster.
-            try db.execute(sql: "INSERT INTO postText (postText, rank) VALUES ('automerge', 16)")
-            try db.execute(sql: "INSERT INTO postText (postText, rank) VALUES ('crisismerge', 64)")
-        }
-        migrator.registerMigration("identity-v1") { db in
-            // A channel belongs to the source it was read from (`Source.identity`), no longer to what its content
-            // claims; gaps are runs of posts a refresh could not reach.
-            try db.execute(sql: "ALTER TABLE refreshState ADD COLUMN gaps TEXT")
-            try renameToIdentities(db)
-        }
-        migrator.registerMigration("merge-v1") { db in
-            // A refresh merges what it read in place: where position 0 of each order is stored (positions move
-            // at the end they grow from, not all of them) and the place in the source the next new post takes.
-            for column in ["newestBase", "oldestBase", "viewedBase"] {
-                try db.execute(sql: "ALTER TABLE channel ADD COLUMN \(column) INTEGER NOT NULL DEFAULT 0")
-            }
-            try db.execute(sql: "ALTER TABLE channel ADD COLUMN nextSeq INTEGER")
-        }
-        return migrator
-    }()
-
-    /// Files each channel a followed source or an imported file gave under that source's identity, with every
-    /// vote, read mark, bookmark, position and view sample. A channel two sources shared (two feeds with one
-    /// `<link>`) stays with the first; the marks go to both.
-    private static func renameToIdentities(_ db: Database) throws {
-        var renames: [(old: String, new: String)] = []
-        for row in try Row.fetchAll(db, sql: "SELECT source, channelKey FROM refreshState") {
-            let source = Source(row["source"] as String)
-            let old: String? = row["channelKey"]
-            if let old, old != source.identity { renames.append((old, source.identity)) }
-            try db.execute(
-                sql: "UPDATE refreshState SET channelKey = ? WHERE source = ?", arguments: [old.map { _ in source.identity }, source.text])
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT path, channels FROM source") {
-            let path: String = row["path"]
-            guard let keys = try? JSONDecoder().decode([String].self, from: Data((row["channels"] as String).utf8)) else { continue }
-            let new = keys.map { keys.count == 1 ? path : path + "#" + $0 }
-            renames += zip(keys, new).filter { $0 != $1 }.map { ($0, $1) }
-            try db.execute(sql: "UPDATE source SET channels = ? WHERE path = ?", arguments: [list(new), path])
-        }
-        for (old, new) in renames {
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM channel WHERE key = ?", arguments: [new]) == nil {
-                try db.execute(sql: "UPDATE channel SET key = ? WHERE key = ?", arguments: [new, old])
-            }
-            try db.execute(sql: "INSERT OR IGNORE INTO userChannel (key, rating, lastSelected) SELECT ?, rating, lastSelected FROM userChannel WHERE key = ?", arguments: [new, old])
-            for table in ["readMark", "bookmark", "viewSample"] {
-                let columns = try db.columns(in: table).map(\.name).filter { $0 != "channelKey" }.joined(separator: ", ")
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO \(table) (channelKey, \(columns)) SELECT ?, \(columns) FROM \(table) WHERE channelKey = ?",
-                    arguments: [new, old])
-            }
-        }
-        // Marks of a key no channel has any more went to the channels that took them.
-        for old in Set(renames.map(\.old)) where try Bool.fetchOne(db, sql: "SELECT 1 FROM channel WHERE key = ?", arguments: [old]) == nil {
-            for table in ["userChannel"] { try db.execute(sql: "DELETE FROM \(table) WHERE key = ?", arguments: [old]) }
-            for table in ["readMark", "bookmark", "viewSample"] {
-                try db.execute(sql: "DELETE FROM \(table) WHERE channelKey = ?", arguments: [old])
-            }
-        }
-    }
-
     private static var configuration: Configuration {
         var config = Configuration()
         // Another feedtui may be writing at the same moment: wait for it rather than fail.
@@ -265,6 +116,12 @@ public final class Library: Sendable {
         config.prepareDatabase { db in
             // In WAL mode NORMAL never damages the file: a power cut may lose the last transactions, not the rest.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A new library gives the pages of deleted copies back to the file system (`collectGarbage`). Only
+            // possible before its first page is written (the switch to WAL writes it): an existing one is left as it
+            // was created, and reuses them.
+            if !db.configuration.readonly, try Int.fetchOne(db, sql: "PRAGMA page_count") == 0 {
+                try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            }
         }
         return config
     }

@@ -213,10 +213,12 @@ extension Library {
     }
 
     /// Deletes replaced copies, cancelled imports and imports that stopped writing ten minutes ago (killed), a
-    /// batch per transaction so that other readers and writers are never held up for long. Failures are left for
-    /// the next time.
+    /// batch per transaction so that other readers and writers are never held up for long, then gives the space
+    /// back. Failures are left for the next time.
     public func collectGarbage() {
         let stale = Date().timeIntervalSince1970 - 600
+        var deleted = false
+        defer { if deleted { releaseSpace() } }
         while true {
             let more = try? write("delete replaced posts") { db -> Bool in
                 let channels = try Int64.fetchAll(
@@ -234,6 +236,30 @@ extension Library {
                 return true
             }
             if more != true { return }
+            deleted = true
+        }
+    }
+
+    /// Gives the space of deleted posts back, a step per transaction. The text index only notes a deletion (the
+    /// deleted posts' entries stay until its segments are merged): merging them all into one drops the entries.
+    /// Then the file is truncated by its free pages (a library created with incremental auto-vacuum; an older one
+    /// keeps them for the next imports: converting it would rewrite the whole file), at the next WAL checkpoint.
+    private func releaseSpace() {
+        func steps(_ step: (Database) throws -> Bool) {
+            while (try? write("give free space back", step)) == true {}
+        }
+        steps { db in
+            let changes = db.totalChangesCount
+            try db.execute(sql: "INSERT INTO postText (postText, rank) VALUES ('merge', -2000)")
+            // Fewer than two changes: nothing was left to merge (FTS5's documented test).
+            return db.totalChangesCount - changes >= 2
+        }
+        steps { db in
+            guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2 else { return false }
+            let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            try db.execute(sql: "PRAGMA incremental_vacuum(2048)")
+            let left = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            return left > 0 && left < free
         }
     }
 }

@@ -46,38 +46,6 @@ public struct Gap: Codable, Equatable, Sendable {
 }
 
 extension Library {
-    /// The live-channels tables, migrated after the library's own.
-    static func registerLiveMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("live-v1") { db in
-            try db.execute(
-                sql: """
-                    -- One row per followed source (its text in the subscriptions file).
-                    CREATE TABLE refreshState (
-                        source TEXT NOT NULL PRIMARY KEY,
-                        channelKey TEXT,
-                        lastAttempt DOUBLE,
-                        lastSuccess DOUBLE,
-                        lastError TEXT,
-                        etag TEXT,
-                        lastModified TEXT,
-                        historyBefore INTEGER,
-                        historyComplete INTEGER NOT NULL DEFAULT 0
-                    );
-                    -- A post's counters as one refresh saw them; posted is kept so reach needs no join.
-                    CREATE TABLE viewSample (
-                        channelKey TEXT NOT NULL,
-                        postID TEXT NOT NULL,
-                        at DOUBLE NOT NULL,
-                        posted DOUBLE,
-                        views INTEGER NOT NULL,
-                        forwards INTEGER,
-                        reactions INTEGER,
-                        PRIMARY KEY (channelKey, postID, at)
-                    ) WITHOUT ROWID;
-                    """)
-        }
-    }
-
     public func refreshState(_ source: Source) throws(LibraryError) -> RefreshState {
         try read("read the refresh state of \(source.text)") { db in
             try Row.fetchOne(db, sql: "SELECT * FROM refreshState WHERE source = ?", arguments: [source.text])
@@ -173,52 +141,11 @@ extension Library {
             at: Date(timeIntervalSince1970: row["at"]), views: row["views"], forwards: row["forwards"], reactions: row["reactions"])
     }
 
-    /// Marks every post of a channel read.
-    public func markAllRead(channel key: String, channelID: Int64, at time: Date = Date()) throws(LibraryError) {
-        try write("mark \(key) read") { db in
-            try db.execute(
-                sql: "INSERT INTO readMark (channelKey, postID, readAt) SELECT ?, id, ? FROM post WHERE channel = ? ON CONFLICT DO NOTHING",
-                arguments: [key, time, channelID])
-        }
-    }
-
-    /// Takes a post's read mark away: it is unread again.
-    public func markUnread(_ postID: String, channel key: String) throws(LibraryError) {
-        try write("mark a post unread in \(key)") { db in
-            try db.execute(sql: "DELETE FROM readMark WHERE channelKey = ? AND postID = ?", arguments: [key, postID])
-        }
-    }
-}
-
-extension Library {
     /// The library's channel of a followed source, with the source's refresh state; nil before it was refreshed.
     public func followedChannel(_ source: Source) throws(LibraryError) -> (LibraryChannel, RefreshState)? {
         let state = try refreshState(source)
         let key = state.channelKey ?? source.identity
         guard let ch = try channels().first(where: { $0.key == key }) else { return nil }
         return (ch, state)
-    }
-
-    /// The position of the first post the user has not read after `position` in an order (round to the first),
-    /// and how many are unread. Both stop early: the walk along the order's index at the first unread post, the
-    /// count at the read marks — a channel of a million posts answers as fast as one of ten.
-    public func nextUnread(channel id: Int64, key: String, order: PostOrder, after position: Int) throws(LibraryError) -> (position: Int?, unread: Int) {
-        let column = Self.column(order)
-        return try read("find unread posts") { db in
-            let base = try Self.base(db, channel: id, order)
-            let first = { (from: Int) throws -> Int? in
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT p.\(column) - ? FROM post p
-                        WHERE p.channel = ? AND p.\(column) >= ?
-                            AND NOT EXISTS (SELECT 1 FROM readMark r WHERE r.channelKey = ? AND r.postID = p.id)
-                        ORDER BY p.\(column) LIMIT 1
-                        """,
-                    arguments: [base, id, base + from, key])
-            }
-            let total = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [id]) ?? 0
-            return (try first(position + 1) ?? first(0), total - (try Self.readCount(db, channel: id, key: key)))
-        }
     }
 }

@@ -119,15 +119,6 @@ extension Library {
             unread: postCount - (try key.map { try readCount(db, channel: id, key: $0) } ?? 0), complete: (row["status"] as String) == "live")
     }
 
-    /// How many of a channel's posts the user has read, counted from the marks (CROSS JOIN keeps that order): left
-    /// to choose, SQLite walked a million posts' index to find the few read ones, 60 of the 100 ms a reopen took at
-    /// 1 000 000 posts.
-    static func readCount(_ db: Database, channel id: Int64, key: String) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM readMark r CROSS JOIN post p ON p.channel = ? AND p.id = r.postID WHERE r.channelKey = ?",
-            arguments: [id, key]) ?? 0
-    }
-
     /// The posts at positions offset..<offset+limit of a channel in an order: a range lookup on an index, as
     /// fast at the end of a million posts as at the start.
     public func window(channel: Int64, order: PostOrder, offset: Int, limit: Int) throws(LibraryError) -> PostWindow {

@@ -52,15 +52,6 @@ extension Library {
         }
     }
 
-    /// Marks a post as read; marking it again keeps the first time it was read.
-    public func markRead(_ postID: String, channel key: String, at time: Date = Date()) throws(LibraryError) {
-        try write("save a read mark in \(key)") { db in
-            try db.execute(
-                sql: "INSERT INTO readMark (channelKey, postID, readAt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [key, postID, time])
-        }
-    }
-
     /// Adds or removes a bookmark on a post.
     public func setBookmark(_ postID: String, marked: Bool, channel key: String) throws(LibraryError) {
         try write("save a bookmark in \(key)") { db in

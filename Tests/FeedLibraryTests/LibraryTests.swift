@@ -49,6 +49,8 @@ final class LibraryTests: XCTestCase {
         try library.pool.read { db in
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Int32.fetchOne(db, sql: "PRAGMA application_id"), Library.applicationID)
+            // Incremental: `collectGarbage` gives the pages of deleted copies back.
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA auto_vacuum"), 2)
         }
         XCTAssertEqual(try library.channels(), [])
     }
@@ -326,6 +328,54 @@ final class LibraryTests: XCTestCase {
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 10)
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 10)
         }
+    }
+
+    /// What imports killed with kill -9 leave — copies of a channel still 'importing', last written an hour ago — is
+    /// deleted by the next collection and the file shrinks back to the size of a clean import.
+    func testTheSpaceOfKilledImportsIsGivenBack() throws {
+        func size() throws -> Int {
+            try [path, path + "-wal"].filter { FileManager.default.fileExists(atPath: $0) }
+                .reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int ?? 0) }
+        }
+        let ch = Self.generated(5_000)
+        var library: Library? = try Library(path: path)
+        let id = try XCTUnwrap(try library?.importChannels([ch], from: .named(ch)).first)
+        library = nil
+        let clean = try size()
+        library = try Library(path: path)
+        try library?.pool.write { db in
+            for _ in 0..<3 {
+                try db.execute(
+                    sql: "INSERT INTO channel (status, record, postCount, touchedAt) SELECT 'importing', record, postCount, ? FROM channel WHERE id = ?",
+                    arguments: [Date().timeIntervalSince1970 - 3600, id])
+                let copy = db.lastInsertedRowID
+                try db.execute(
+                    sql: """
+                        INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record)
+                        SELECT ?, id, date, views, seq, newest, oldest, viewed, record FROM post WHERE channel = ?
+                        """,
+                    arguments: [copy, id])
+                try db.execute(
+                    sql: """
+                        INSERT INTO postText (rowid, text) SELECT n.rowid, t.text FROM post n JOIN post o ON o.channel = ? AND o.id = n.id
+                        JOIN postText t ON t.rowid = o.rowid WHERE n.channel = ?
+                        """,
+                    arguments: [id, copy])
+            }
+        }
+        library = nil
+        let grown = try size()
+        XCTAssertGreaterThan(grown, 3 * clean, "the copies take space")
+        library = try Library(path: path)
+        library?.collectGarbage()
+        try library?.pool.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM channel"), 1)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), ch.publications.count)
+        }
+        library = nil
+        let collected = try size()
+        XCTAssertLessThanOrEqual(Double(collected), 1.1 * Double(clean), "clean \(clean), with the copies \(grown), collected \(collected)")
+        XCTAssertEqual(try Library(path: path).channels().first?.postCount, ch.publications.count)
     }
 
     func testProgressComesAfterEachBatchAndTheFirstBatchIsShowable() throws {
