@@ -105,7 +105,7 @@ struct Config: Equatable {
 
             """
         let rows = standard.keys.bindings.map { b in
-            ("\(b.action.configName) = [" + b.keys.map { quoted($0.name) }.joined(separator: ", ") + "]", b.help)
+            ("\(b.action.configName) = [" + b.keys.map { quoted($0.name) }.joined(separator: ", ") + "]", b.helpText)
         }
         out += aligned(rows)
         out += """

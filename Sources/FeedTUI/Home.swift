@@ -79,9 +79,12 @@ struct RefreshProgress: Equatable {
 
     var text: String {
         if done < total { return "refreshing \(done)/\(total)…" + (failed > 0 ? " \(failed) failed" : "") }
-        var t = "refreshed \(total) source\(total == 1 ? "" : "s"): \(newPosts) new post\(newPosts == 1 ? "" : "s")"
-        if failed > 0 { t += " · \(failed) failed" + (firstError.map { ": \($0)" } ?? "") }
-        return t
+        let why = firstError.map { ": \($0)" } ?? ""
+        // Nothing refreshed is said as a failure, not as "refreshed 10 sources … 10 failed".
+        if failed == total { return "\(failed) failed of \(total)" + why }
+        let posts = "\(newPosts) new post\(newPosts == 1 ? "" : "s")"
+        if failed == 0 { return "refreshed \(total) source\(total == 1 ? "" : "s"): " + posts }
+        return "refreshed \(total - failed) of \(total) sources: " + posts + " · \(failed) failed" + why
     }
 }
 
@@ -121,7 +124,7 @@ func homeKey(_ state: inout AppState, _ action: Action?, count: Int) -> [Effect]
         if let row = home.selected, let id = row.channel, let key = row.key { effects.append(.markAllRead(channel: id, key: key)) }
     case .nextTag:
         home.cycleTag()
-        state.status = home.tag.map { "tag: \($0) (T: next tag)" } ?? "all channels"
+        state.status = home.tag.map { "tag: \($0)" + (state.config.keys.label(.nextTag).map { " (\($0): next tag)" } ?? "") } ?? "all channels"
     case .backOrQuit, .quit, .back:
         state.quit = true
     case .help:

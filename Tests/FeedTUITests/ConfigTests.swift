@@ -188,6 +188,19 @@ final class ConfigTests: XCTestCase {
         XCTAssertNotNil(help.range(of: "│ y +previous post \\(or scroll up\\)", options: .regularExpression), help)
         XCTAssertTrue(help.contains("e/y scroll · any other key closes this help"), help)
         XCTAssertNotNil(HelpText.discussion(keys: config.keys).range(of: "\nH +this help", options: .regularExpression))
+        // The count hint and the help's key examples name the keys in force.
+        XCTAssertTrue(help.contains("Keys (a number first repeats: 5e)"), help)
+        let rebound = try parse("[keys]\nbottom = [\"z\"]\nopen-link = [\"x\"]\nnext-tag = [\"Y\"]\n").get()
+        let lines = HelpOverlay.lines(rebound.keys).joined(separator: "\n")
+        XCTAssertTrue(lines.contains("last post / bottom (5z: the 5th post)"), lines)
+        XCTAssertTrue(lines.contains("open the first http(s) link; 3x opens link 3"), lines)
+        XCTAssertTrue(HelpOverlay.lines(KeyTable.standard).contains { $0.hasSuffix("last post / bottom (5G: the 5th post)") })
+        // The home screen's words about tags name the tag key in force.
+        var home = AppState(channels: [], size: Size(width: 100, height: 10), useColor: false, config: rebound)
+        home.mode = .home
+        reduce(&home, .homeLoaded([HomeRow(source: "@a", title: "A", tags: ["news"])], now: Date()))
+        reduce(&home, .key(.char("Y")))
+        XCTAssertEqual(home.status, "tag: news (Y: next tag)")
     }
 
     func testPostWidthComesFromTheConfig() throws {
@@ -333,5 +346,37 @@ final class DatePatternTests: XCTestCase {
     func testUnknownDirectivesAreProblems() {
         XCTAssertThrowsError(try DatePattern("%Q")) { XCTAssertTrue(($0 as? DatePattern.Problem)?.message.hasPrefix("unknown %Q (") == true) }
         XCTAssertThrowsError(try DatePattern("%H:%")) { XCTAssertEqual(($0 as? DatePattern.Problem)?.message, "a lone % at the end (%% writes %)") }
+    }
+}
+
+final class ReadmeConfigTests: XCTestCase {
+    /// Every configuration snippet of the README loads: the ```toml blocks whole, and each inline `setting = value`
+    /// (a key action's under [keys]), so that a newcomer copying one is not refused.
+    func testEverySnippetOfTheReadmeLoads() throws {
+        let readme = try String(contentsOf: Fixture.root.appendingPathComponent("README.md"), encoding: .utf8)
+        var snippets: [String] = []
+        var block: String?
+        for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
+            if block == nil, line == "```toml" {
+                block = ""
+            } else if let b = block, line == "```" {
+                snippets.append(b)
+                block = nil
+            } else if block != nil {
+                block! += line + "\n"
+            }
+        }
+        XCTAssertGreaterThan(snippets.count, 0, "the README has a toml block")
+        let actions = Set(KeyTable.standard.bindings.map(\.action.configName))
+        let inline = try NSRegularExpression(pattern: "`([a-z-]+) = ([^`]+)`")
+        for m in inline.matches(in: readme, range: NSRange(readme.startIndex..., in: readme)) {
+            guard let whole = Range(m.range(at: 0), in: readme), let name = Range(m.range(at: 1), in: readme) else { continue }
+            let text = String(readme[whole].dropFirst().dropLast()) + "\n"
+            snippets.append(actions.contains(String(readme[name])) ? "[keys]\n" + text : text)
+        }
+        XCTAssertGreaterThan(snippets.count, 3, "inline snippets found")
+        for s in snippets {
+            XCTAssertNoThrow(try Config.parse(s, file: "README.md"), s)
+        }
     }
 }

@@ -72,7 +72,18 @@ final class HomeTests: XCTestCase {
         reduce(&state, .refreshed(failed))
         XCTAssertTrue(Screen.render(state).lines.last?.contains("refreshing 2/3… 1 failed") == true)
         XCTAssertEqual(reduce(&state, .refreshed(RefreshReport(source: Source("https://example.com/feed.xml")))), [.loadHome])
-        XCTAssertEqual(state.status, "refreshed 3 sources: 1 new post · 1 failed: @topwar_official: HTTP 500 Internal Server Error")
+        XCTAssertEqual(state.status, "refreshed 2 of 3 sources: 1 new post · 1 failed: @topwar_official: HTTP 500 Internal Server Error")
+    }
+
+    func testARefreshWhereEverySourceFailedSaysSo() {
+        var state = homeState()
+        reduce(&state, .key(.char("R")))
+        for source in ["@antichristone", "@topwar_official", "https://example.com/feed.xml"] {
+            var failed = RefreshReport(source: Source(source))
+            failed.error = "download failed: Could not connect to the server."
+            reduce(&state, .refreshed(failed))
+        }
+        XCTAssertEqual(state.status, "3 failed of 3: @antichristone: download failed: Could not connect to the server.")
     }
 
     /// A t.me channel opened as a followed one, in a real library (the fixture's).
@@ -149,6 +160,15 @@ final class HomeTests: XCTestCase {
         reduce(&state, .olderLoaded(RefreshReport(source: Source("@antichristone"))))
         XCTAssertEqual(state.status, "this is the channel's first post")
         XCTAssertEqual(Fixture.send(&state, .key(.char("j"))), [], "the first post was reached")
+    }
+
+    func testTheViewsCurveSaysMinutesUnderAnHour() {
+        func line(_ span: TimeInterval) -> String? {
+            PostBodyPane.curveLine([ViewSample(at: now, views: 10), ViewSample(at: now.addingTimeInterval(span), views: 40)], width: 60)
+        }
+        XCTAssertEqual(line(40 * 60)?.hasSuffix("10 → 40 in 40 min (2 refreshes)"), true, line(40 * 60) ?? "")
+        XCTAssertEqual(line(20)?.hasSuffix("10 → 40 in 20 s (2 refreshes)"), true, line(20) ?? "")
+        XCTAssertEqual(line(90 * 60)?.hasSuffix("10 → 40 in 1.5 h (2 refreshes)"), true, line(90 * 60) ?? "")
     }
 
     func testViewsCurveInTheFullScreenPost() throws {

@@ -70,7 +70,7 @@ kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
 run_feedtui "$LIVE_ENV $BIN"
 check "offline: the channels are still there" wait_for "^│▶ +5 +11 +Antichrist Blog"
 # Downloads run side by side, so whichever failed first is named.
-check "offline: the failed refresh is said" wait_for "3 failed: [^ ]+: download failed" 15
+check "offline: the failed refresh is said" wait_for "3 failed of 3: [^ ]+: download failed" 15
 keys Enter
 check "offline: the channel opens from the library, saying how old it is" wait_for "cached [0-9]+ min ago|cached just now"
 keys q q

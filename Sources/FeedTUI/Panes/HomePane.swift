@@ -26,7 +26,7 @@ enum HomePane {
         grid.put(column(" ", "unread", "posts", "channel", "refreshed", "last error or tags", titleWidth: titleWidth), x: x, y: inner.y, limit: w)
         grid.restyle(Rect(x: x, y: inner.y, width: w, height: 1)) { $0 = theme.muted }
         if visible.isEmpty {
-            let why = home.rows.isEmpty ? "no channels followed — feedtui add @NAME" : "no channel has this tag — T for the next tag"
+            let why = home.rows.isEmpty ? "no channels followed — feedtui add @NAME" : "no channel has this tag" + (state.config.keys.label(.nextTag).map { " — \($0) for the next tag" } ?? "")
             grid.put(" " + why, x: x, y: inner.y + 1, limit: w, style: theme.muted)
         }
         for row in 0..<(inner.height - 1) {
@@ -60,7 +60,7 @@ enum HomePane {
             (.markChannelRead, "mark read"), (.nextTag, "tag"), (.help, "help"), (.backOrQuit, "quit"),
         ]
         return words.compactMap { action, word in
-            keys.keys(for: action).first.map { "\($0.label) \(word)" }
+            keys.label(action).map { "\($0) \(word)" }
         }.joined(separator: "  ")
     }
 

@@ -33,9 +33,17 @@ enum PostBodyPane {
     /// "views ▁▂▄▇█ 1.2K → 5.9K in 36 h": the post's views at each refresh (one sample needs a second one).
     static func curveLine(_ samples: [ViewSample], width: Int) -> String? {
         guard let first = samples.first, let last = samples.last, samples.count >= 2 else { return nil }
-        let hours = last.at.timeIntervalSince(first.at) / 3600
-        let span = hours < 10 ? Fmt.oneDecimal(hours) : String(Int(hours.rounded()))
-        let tail = " \(Fmt.compact(first.views)) → \(Fmt.compact(last.views)) in \(span) h (\(samples.count) refreshes)"
+        let seconds = last.at.timeIntervalSince(first.at)
+        let hours = seconds / 3600
+        // Refreshes minutes apart would read "in 0.0 h".
+        let span =
+            switch seconds {
+            case ..<60: "\(Int(seconds.rounded())) s"
+            case ..<3600: "\(Int((seconds / 60).rounded())) min"
+            case ..<36000: Fmt.oneDecimal(hours) + " h"
+            default: String(Int(hours.rounded())) + " h"
+            }
+        let tail = " \(Fmt.compact(first.views)) → \(Fmt.compact(last.views)) in \(span) (\(samples.count) refreshes)"
         let room = max(2, width - 6 - tail.displayWidth)
         return "views " + Fmt.sparkline(Fmt.buckets(samples.map { Optional($0.views) }, width: room).map { $0 }) + tail
     }
