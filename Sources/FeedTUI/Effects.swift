@@ -171,10 +171,9 @@ final class EffectRunner: Sendable {
             return nil
         case .openURL(let url):
             guard let terminal else { return nil }
-            // The configuration file's browser comes before $BROWSER (same form: a list, %s for the URL).
-            var environment = ProcessInfo.processInfo.environment
-            if let browser { environment["BROWSER"] = browser }
-            return .notice(LinkOpener.open(url, environment: environment) { run in terminal.suspended(run) })
+            return .notice(LinkOpener.open(url, configured: browser, environment: ProcessInfo.processInfo.environment) { run in
+                terminal.suspended(run)
+            })
         }
         return nil
     }

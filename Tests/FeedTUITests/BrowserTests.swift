@@ -290,6 +290,17 @@ final class LinkTests: XCTestCase {
         XCTAssertTrue(LinkOpener.isTerminal(["/usr/bin/w3m", url]))
         XCTAssertFalse(LinkOpener.isTerminal(["firefox", url]))
     }
+
+    /// A browser that is not found is blamed on the setting that chose it: config.toml's browser, else $BROWSER.
+    func testABrowserNotFoundNamesTheSettingThatChoseIt() {
+        let url = "https://e.example/a"
+        let environment = ["PATH": "/nonexistent", "BROWSER": "env-browser"]
+        let handOver: (() -> String) -> String = { $0() }
+        XCTAssertEqual(LinkOpener.open(url, configured: "conf-browser --new", environment: environment, handOver: handOver),
+                       "cannot open links: conf-browser not found (check browser in config.toml)")
+        XCTAssertEqual(LinkOpener.open(url, environment: environment, handOver: handOver),
+                       "cannot open links: env-browser not found (set BROWSER)")
+    }
 }
 
 final class ChannelListTests: XCTestCase {
