@@ -242,6 +242,10 @@ struct Browse: ParsableCommand {
             print(HelpText.manual(from: generated, keys: .standard), terminator: "")
             return
         }
+        if let word = Self.mistypedCommand(sources) {
+            warn("unknown command or file: \(word) (commands: \(Self.commandNames); feedtui --help)")
+            throw ExitCode(64)
+        }
         let config = loadConfig()
         // No source and followed channels: the home screen (or, not on a terminal, the list as text).
         let subscriptions = sources.isEmpty ? SubscriptionsPath.load().subscriptions : []
@@ -285,6 +289,19 @@ struct Browse: ParsableCommand {
         case .exit(let code): throw ExitCode(code)
         case .failed(let message), .unsaved(let message): fail(message)
         }
+    }
+}
+
+extension Browse {
+    static let commandNames = FeedTUI.configuration.subcommands.map { $0._commandName }
+        .filter { !$0.isEmpty && $0 != "browse" }.joined(separator: ", ")
+
+    /// A lone bare word that is no file and no channel (`feedtui lsit`) is a command mistyped, not a missing feed.
+    static func mistypedCommand(_ sources: [String]) -> String? {
+        guard sources.count == 1, let word = sources.first, word != "-", Source(word).url() == nil,
+            word.allSatisfy({ $0.isLetter || $0 == "-" }), !FileManager.default.fileExists(atPath: word)
+        else { return nil }
+        return word
     }
 }
 

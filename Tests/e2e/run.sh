@@ -367,6 +367,8 @@ check "an unknown option is a usage error: exit 64" usage --no-such-option
 check "stats without a source: exit 64" usage stats
 check "a bad --size: exit 64" usage screen --size x "$SEED"
 check "a bad --dates: exit 64" usage stats --dates sideways "$SEED"
+check "a mistyped command: exit 64, said in one line with the commands" sh -c "cd '$TMP' && '$BIN' bogus 2>&1 >/dev/null; test \$? = 64" 
+check "a mistyped command: the line" sh -c "cd '$TMP' && '$BIN' bogus 2>&1 | grep -qx 'feedtui: unknown command or file: bogus (commands: stats, export, screen, add, remove, list, refresh, import-opml, export-opml, config; feedtui --help)'"
 mkdir -p "$TMP/samples" && cp "$ROOT/Samples/unicode-sampler.json" "$TMP/samples/durov-channel-page.txt"
 check "FEEDTUI_SAMPLES names the bundled sample's folder" sh -c "FEEDTUI_SAMPLES='$TMP/samples' '$BIN' | head -1 | grep -q '한국어 문장과'"
 bad "missing file" "feedtui: $TMP/none.txt: no such file" stats "$TMP/none.txt"
