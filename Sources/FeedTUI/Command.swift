@@ -257,7 +257,7 @@ struct Browse: ParsableCommand {
             let channels = try options.load(sources, library: LibraryOption.existing(path: library))
             // Not a terminal: print the post list as plain text.
             for (ch, _) in channels {
-                for line in PlainText.postList(ch, clock: dates.clock(config)) { print(line) }
+                for line in PlainText.postList(ch, clock: dates.clock(config), order: config.sort) { print(line) }
             }
             return
         }

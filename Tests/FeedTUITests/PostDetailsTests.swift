@@ -58,6 +58,27 @@ final class PostDetailsTests: XCTestCase {
         XCTAssertFalse(PlainText.postList(channel, clock: Fixture.utc).contains { $0.contains("Margaret Owens:") })
     }
 
+    /// Plain text follows the sort setting, and its views column is right-aligned whatever the views' width.
+    func testPlainTextFollowsTheSortAndAlignsViews() throws {
+        let path = Fixture.root.appendingPathComponent("Samples/unicode-sampler.json").path
+        let ch = try XCTUnwrap(FeedLoader.load(path: path).first)
+        let newest = PlainText.postList(ch, clock: Fixture.utc)
+        let oldest = PlainText.postList(ch, clock: Fixture.utc, order: .oldest)
+        XCTAssertEqual(oldest, newest.reversed())
+        let viewed = PlainText.postList(ch, clock: Fixture.utc, order: .mostViewed)
+        XCTAssertEqual(viewed.map { $0.prefix(25) }, PostOrder.mostViewed.arrange(ch.publications).map { i in
+            newest[PostOrder.newest.arrange(ch.publications).firstIndex(of: i) ?? 0].prefix(25)
+        })
+        XCTAssertGreaterThan(Set(newest.map { $0.dropFirst(18).prefix(7).trimmingCharacters(in: .whitespaces).count }).count, 1,
+                             "views of several widths")
+        for line in newest {
+            let chars = Array(line)
+            XCTAssertEqual(String(chars[16..<18]), "  ", line)
+            XCTAssertNotEqual(chars[24], " ", "views end in column 25: \(line)")
+            XCTAssertEqual(String(chars[25..<27]), "  ", line)
+        }
+    }
+
     func testPermalinkOpensWithItsOwnKey() throws {
         var ch = try trimmedExport()
         ch.publications[1].permalink = "https://t.me/fieldnotes/12"
