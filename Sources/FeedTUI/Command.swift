@@ -284,7 +284,10 @@ struct Browse: ParsableCommand {
             runner = EffectRunner(library: opened.library, refresher: refresher, sort: config.sort)
             opening = .files(BackgroundLoad(sources: named, runner: runner, parse: try options.parser()))
         }
-        switch Runtime.run(opening, runner: runner, useColor: useColor, config: config, clock: clock, notice: opened.notice) {
+        // The first run shows a sample: said, with how to follow a channel of one's own.
+        let sample = sources.isEmpty && !followed ? List.howToFollow(shown: "a bundled sample channel") : nil
+        let notice = [opened.notice, sample].compactMap { $0 }.joined(separator: " · ")
+        switch Runtime.run(opening, runner: runner, useColor: useColor, config: config, clock: clock, notice: notice.isEmpty ? nil : notice) {
         case .exit(0): return
         case .exit(let code): throw ExitCode(code)
         case .failed(let message), .unsaved(let message): fail(message)

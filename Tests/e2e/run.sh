@@ -12,6 +12,7 @@ keys "stty -g > $TMP/stty.before" Enter
 keys "cd $ROOT && $BIN; echo EXIT=\$?" Enter
 check "header shows the channel" wait_for "Durov's Channel" 15
 check "header shows views per week" wait_for "255 406 views/week"
+check "the first run says the sample is one and how to follow a channel" wait_for "a bundled sample channel — follow one with: feedtui add @NAME"
 keys j; keys j
 check "’ is drawn as itself" wait_for "There’s a weird rumor"
 check "🤡 is drawn as itself" wait_for "Happy April Fools' Day! 🤡"
@@ -368,6 +369,7 @@ check "stats without a source: exit 64" usage stats
 check "a bad --size: exit 64" usage screen --size x "$SEED"
 check "a bad --dates: exit 64" usage stats --dates sideways "$SEED"
 check "a mistyped command: exit 64, said in one line with the commands" sh -c "cd '$TMP' && '$BIN' bogus 2>&1 >/dev/null; test \$? = 64" 
+check "list with nothing followed says how to follow" sh -c "XDG_CONFIG_HOME='$TMP/nothing' XDG_DATA_HOME='$TMP/nothing' '$BIN' list | grep -qx 'no channels followed — follow one with: feedtui add @NAME (a t.me channel) or feedtui add URL (an RSS/Atom feed)'"
 check "a mistyped command: the line" sh -c "cd '$TMP' && '$BIN' bogus 2>&1 | grep -qx 'feedtui: unknown command or file: bogus (commands: stats, export, screen, add, remove, list, refresh, import-opml, export-opml, config; feedtui --help)'"
 mkdir -p "$TMP/samples" && cp "$ROOT/Samples/unicode-sampler.json" "$TMP/samples/durov-channel-page.txt"
 check "FEEDTUI_SAMPLES names the bundled sample's folder" sh -c "FEEDTUI_SAMPLES='$TMP/samples' '$BIN' | head -1 | grep -q '한국어 문장과'"
