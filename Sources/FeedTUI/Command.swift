@@ -386,34 +386,41 @@ struct ScreenCommand: ParsableCommand {
         // A library of its own: rendering a screen never touches the user's.
         let (library, path) = OpenedLibrary.temporary(clock: clock)
         defer { OpenedLibrary.remove(path) }
+        let (views, failures) = try ScreenCommand.views(sources, options: options, library: library, sort: config.sort)
         var state = AppState(
-            channels: try ScreenCommand.views(sources, options: options, library: library, sort: config.sort),
-            size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: clock)
+            channels: views, size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: clock)
         // The same runner as the terminal's, every answer given before the next key.
         let runner = EffectRunner(library: library, sort: config.sort, inline: true)
         runner.drive(&state, .resize(state.size))
+        // A source that could not be read is said in the status line, as the terminal's background load says it.
+        if !failures.isEmpty { runner.drive(&state, .notice(failures.joined(separator: "; "))) }
         for key in keyList { runner.drive(&state, .key(key)) }
         print(Screen.render(state).lines.joined(separator: "\n"))
     }
 
-    /// Imports each source into a library, under its identity, and opens its channels as the browser does.
-    static func views(_ sources: [String], options: SourceOptions, library: Library, sort: PostOrder) throws -> [ChannelView] {
+    /// Imports each source into a library, under its identity, and opens its channels as the browser does; the
+    /// sources that could not be read are said on stderr and returned (none opened: the last one ends the program).
+    static func views(_ sources: [String], options: SourceOptions, library: Library, sort: PostOrder) throws
+        -> (views: [ChannelView], failures: [String])
+    {
         let parse = try options.parser()
         var views: [ChannelView] = []
-        var failure: String?
+        var failures: [String] = []
         for path in try options.paths(sources) {
             do {
                 views += try library.importChannels(try parse(path, nil), from: Source(path)).compactMap { id throws(LibraryError) in
                     try ChannelView.opened(id, library: library, sort: sort)
                 }
             } catch {
-                if let failure { FileHandle.standardError.write(Data("feedtui: \(failure)\n".utf8)) }
-                failure = "\(error)"
+                failures.append("\(error)")
             }
         }
-        if views.isEmpty, let failure { fail(failure) }
-        if let failure { FileHandle.standardError.write(Data("feedtui: \(failure)\n".utf8)) }
-        return views
+        if views.isEmpty, let last = failures.last {
+            failures.dropLast().forEach(warn)
+            fail(last)
+        }
+        failures.forEach(warn)
+        return (views, failures)
     }
 }
 

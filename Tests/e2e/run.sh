@@ -327,6 +327,7 @@ check "the channel list: one channel, 10 posts" wait_for "1\\. Durov's Channel @
 keys q; keys q
 check "exit 0 when a channel opened" wait_for "^EXIT=0"
 check "stats: the good source's statistics, the bad one on stderr, exit 0" sh -c "'$BIN' stats '$TMP/missing-source.json' '$SEED' 2>'$TMP/stats.err' | grep -qE '^views per week +255 406$' && grep -qx 'feedtui: $TMP/missing-source.json: no such file' '$TMP/stats.err'"
+check "screen: the bad source said in the status line, as the terminal says it" sh -c "'$BIN' screen --size 100x12 '$TMP/missing-source.json' '$SEED' 2>/dev/null | tail -1 | grep -q 'missing-source.json: no such file'"
 check "export: the good source exported, the bad one on stderr" sh -c "'$BIN' export '$SEED' '$TMP/missing-source.json' 2>'$TMP/export.err' | grep -q '\"handle\" : \"durov\"' && grep -qx 'feedtui: $TMP/missing-source.json: no such file' '$TMP/export.err'"
 check "stats: exit 1 when no source opened" sh -c "! '$BIN' stats '$TMP/missing-source.json' 2>/dev/null"
 check "stats reports what was skipped" sh -c "'$BIN' stats '$RES/tdesktop/truncated.json' | grep -q '^skipped .*1 post skipped — first at line 167'"
