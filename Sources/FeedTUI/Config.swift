@@ -56,7 +56,10 @@ struct Config: Equatable {
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw ConfigError(file: file, line: error.source.begin.line, problem: error.description)
+            let line = error.source.begin.line
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let source = lines.indices.contains(line - 1) ? String(lines[line - 1]) : ""
+            throw ConfigError(file: file, line: line, problem: syntaxProblem(error.description, line: source))
         } catch {
             throw ConfigError(file: file, problem: "\(error)")
         }
@@ -64,6 +67,36 @@ struct Config: Equatable {
         let config = reader.read(root)
         if let first = reader.problems.min(by: { ($0.line ?? 0) < ($1.line ?? 0) }) { throw first }
         return config
+    }
+
+    /// TOMLKit's "Error while parsing value: could not determine value type" as one plain sentence; the two
+    /// slips a newcomer makes most (a value without quotes, a string left open) said in their own words.
+    static func syntaxProblem(_ description: String, line: String) -> String {
+        // `sort = newest`: TOMLKit reads the bare word as a number that went wrong ("expected 'nan'").
+        let parts = line.split(separator: "#", maxSplits: 1).first.map { $0.split(separator: "=", maxSplits: 1) } ?? []
+        if parts.count == 2 {
+            let name = parts[0].trimmingCharacters(in: .whitespaces)
+            let value = parts[1].trimmingCharacters(in: .whitespaces)
+            if let first = value.first, first.isLetter, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
+                value != "true", value != "false"
+            {
+                return "not valid TOML: text needs quotes (\(name) = \"\(value)\")"
+            }
+        }
+        var what = ""
+        var detail = Sanitize.line(description)
+        let prefix = "Error while parsing "
+        if detail.hasPrefix(prefix), let colon = detail.range(of: ": ") {
+            what = " in a " + detail[detail.index(detail.startIndex, offsetBy: prefix.count)..<colon.lowerBound]
+            detail = String(detail[colon.upperBound...])
+        }
+        if detail.contains("could not determine value type") {
+            return "not valid TOML: a value is \"quoted text\", a number, true or false, [a list] or { a table }"
+        }
+        if what == " in a string", detail.contains("control characters") {
+            return "not valid TOML: a string is not closed on its line (its closing quote is missing)"
+        }
+        return "not valid TOML\(what): " + detail.replacingOccurrences(of: "'\\n'", with: "the end of the line")
     }
 
     /// The whole default file, a comment on every setting; reading it back gives the defaults.

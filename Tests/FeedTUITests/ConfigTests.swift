@@ -121,6 +121,15 @@ final class ConfigTests: XCTestCase {
         for c in cases { XCTAssertEqual(problem(c.text), c.line) }
         // TOML syntax errors come with TOMLKit's line.
         XCTAssertEqual(problem("sort = \"newest\"\nx = = 1\n")?.hasPrefix("config.toml:2: "), true)
+        // …as one plain sentence.
+        XCTAssertEqual(problem("theme = \"light\"\nsort = newest # mine\n"), "config.toml:2: not valid TOML: text needs quotes (sort = \"newest\")")
+        XCTAssertEqual(problem("sort = \"newest\"\nx = = 1\n"),
+                       "config.toml:2: not valid TOML: a value is \"quoted text\", a number, true or false, [a list] or { a table }")
+        XCTAssertEqual(problem("post-width = 80\nbrowser = \"firefox\n"),
+                       "config.toml:2: not valid TOML: a string is not closed on its line (its closing quote is missing)")
+        XCTAssertEqual(problem("[keys\nhelp = []\n"), "config.toml:1: not valid TOML in a table header: expected ']', saw the end of the line")
+        XCTAssertEqual(problem("sort = \"newest\"\nsort = \"oldest\"\n"),
+                       "config.toml:2: not valid TOML in a key-value pair: cannot redefine existing string 'sort'")
         // Several problems: the first by line.
         XCTAssertEqual(problem("zeta = 1\n[keys]\nfly = \"f\"\n")?.hasPrefix("config.toml:1: zeta:"), true)
     }
