@@ -137,6 +137,8 @@ enum Prompt: Equatable {
     case search
     case searchLibrary
     case rate
+    /// The home screen's "mark every channel read?": one key confirms.
+    case markEveryChannelRead
 }
 
 struct Size: Equatable {

@@ -121,7 +121,21 @@ func homeKey(_ state: inout AppState, _ action: Action?, count: Int) -> [Effect]
     case .refreshCurrent:
         if let row = home.selected { effects += startRefresh(&state, [row.source]) }
     case .markChannelRead:
-        if let row = home.selected, let id = row.channel, let key = row.key { effects.append(.markAllRead(channel: id, key: key)) }
+        if home.rows.contains(where: { ($0.unread ?? 0) > 0 }) {
+            state.prompt = .markEveryChannelRead
+        } else {
+            state.status = "no channel has unread posts"
+        }
+    case .nextUnread:
+        // The next channel below the cursor with unread posts, round to the top.
+        let rows = home.visible
+        let order = rows.indices.map { (home.cursor + 1 + $0) % rows.count }
+        if let next = order.first(where: { (rows[$0].unread ?? 0) > 0 }) {
+            home.cursor = next
+            state.status = "\(rows[next].title): \(rows[next].unread ?? 0) unread"
+        } else {
+            state.status = "no channel has unread posts"
+        }
     case .nextTag:
         home.cycleTag()
         state.status = home.tag.map { "tag: \($0)" + (state.config.keys.label(.nextTag).map { " (\($0): next tag)" } ?? "") } ?? "all channels"
@@ -142,6 +156,17 @@ func homeKey(_ state: inout AppState, _ action: Action?, count: Int) -> [Effect]
     if home.cursor >= home.top + rows { home.top = home.cursor - rows + 1 }
     state.home = home
     return effects
+}
+
+/// The key typed at "mark every channel read?": `y` marks them (each channel the library holds), any other cancels.
+func confirmEveryChannelRead(_ state: inout AppState, _ key: Key) -> [Effect] {
+    guard key == .char("y"), let rows = state.home?.rows else {
+        state.status = "nothing marked"
+        return []
+    }
+    let held = rows.compactMap { row in row.channel.flatMap { id in row.key.map { (id, $0) } } }
+    state.status = "every channel marked read"
+    return held.map { .markAllRead(channel: $0.0, key: $0.1) }
 }
 
 /// Starts refreshing `sources` unless a refresh is already running.

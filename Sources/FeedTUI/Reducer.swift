@@ -514,6 +514,9 @@ private func promptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) ->
         search.total = 0
         state.librarySearch = search
         return search.matches == nil ? [.searchLibrary(query: search.query, limit: LibrarySearch.limit)] : []
+    case .markEveryChannelRead:
+        state.prompt = nil
+        return confirmEveryChannelRead(&state, key)
     case .rate:
         state.prompt = nil
         guard case .char(let c) = key, let n = c.wholeNumberValue, (0...5).contains(n) else {

@@ -75,6 +75,42 @@ final class HomeTests: XCTestCase {
         XCTAssertEqual(state.status, "refreshed 2 of 3 sources: 1 new post · 1 failed: @topwar_official: HTTP 500 Internal Server Error")
     }
 
+    /// `u` on the home screen goes to the next channel with unread posts (round to the top); `A` asks, and `y`
+    /// marks every channel the library holds read.
+    func testUnreadAcrossChannelsOnTheHomeScreen() {
+        var state = AppState(channels: [], size: Size(width: 100, height: 10), useColor: false)
+        state.mode = .home
+        var rows = rows()
+        rows[0].channel = 1
+        rows[0].key = "@antichristone"
+        rows[1].channel = 2
+        rows[1].key = "@topwar_official"
+        rows.append(HomeRow(source: "@third", title: "Third", channel: 3, key: "@third", unread: 4, total: 9))
+        reduce(&state, .homeLoaded(rows, now: now))
+        reduce(&state, .key(.char("u")))
+        XCTAssertEqual(state.home?.cursor, 3)
+        XCTAssertEqual(state.status, "Third: 4 unread")
+        reduce(&state, .key(.char("u")))
+        XCTAssertEqual(state.home?.cursor, 0, "round to the top, past channels without unread posts")
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("Antichrist One: 12 unread") == true)
+        XCTAssertEqual(reduce(&state, .key(.char("A"))), [])
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("mark every channel read? y marks them, any other key cancels") == true)
+        XCTAssertEqual(reduce(&state, .key(.char("j"))), [], "any other key cancels")
+        XCTAssertEqual(state.status, "nothing marked")
+        XCTAssertEqual(state.home?.cursor, 0, "and does nothing else")
+        reduce(&state, .key(.char("A")))
+        XCTAssertEqual(reduce(&state, .key(.char("y"))), [
+            .markAllRead(channel: 1, key: "@antichristone"), .markAllRead(channel: 2, key: "@topwar_official"),
+            .markAllRead(channel: 3, key: "@third"),
+        ])
+        XCTAssertEqual(state.status, "every channel marked read")
+        reduce(&state, .homeLoaded(rows.map { var r = $0; r.unread = r.unread.map { _ in 0 }; return r }, now: now))
+        reduce(&state, .key(.char("u")))
+        XCTAssertEqual(state.status, "no channel has unread posts")
+        reduce(&state, .key(.char("A")))
+        XCTAssertNil(state.prompt, "nothing to ask")
+    }
+
     func testARefreshWhereEverySourceFailedSaysSo() {
         var state = homeState()
         reduce(&state, .key(.char("R")))

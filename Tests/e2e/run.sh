@@ -369,7 +369,7 @@ check "an unknown option is a usage error: exit 64" usage --no-such-option
 check "stats without a source: exit 64" usage stats
 check "a bad --size: exit 64" usage screen --size x "$SEED"
 check "a bad --dates: exit 64" usage stats --dates sideways "$SEED"
-check "a mistyped command: exit 64, said in one line with the commands" sh -c "cd '$TMP' && '$BIN' bogus 2>&1 >/dev/null; test \$? = 64" 
+check "a mistyped command: exit 64" sh -c "cd '$TMP' && '$BIN' bogus 2>/dev/null; test \$? = 64"
 check "list with nothing followed says how to follow" sh -c "XDG_CONFIG_HOME='$TMP/nothing' XDG_DATA_HOME='$TMP/nothing' '$BIN' list | grep -qx 'no channels followed — follow one with: feedtui add @NAME (a t.me channel) or feedtui add URL (an RSS/Atom feed)'"
 check "a mistyped command: the line" sh -c "cd '$TMP' && '$BIN' bogus 2>&1 | grep -qx 'feedtui: unknown command or file: bogus (commands: stats, export, screen, add, remove, list, refresh, import-opml, export-opml, config; feedtui --help)'"
 mkdir -p "$TMP/samples" && cp "$ROOT/Samples/unicode-sampler.json" "$TMP/samples/durov-channel-page.txt"

@@ -48,16 +48,17 @@ enum HomePane {
             }
             if i == home.cursor { grid.restyle(Rect(x: x, y: y, width: w, height: 1)) { $0.reverse = true } }
         }
-        var bottom = state.status ?? state.refresh?.text ?? hint(state.config.keys)
+        let asked = state.prompt == .markEveryChannelRead ? "mark every channel read? y marks them, any other key cancels" : nil
+        var bottom = asked ?? state.status ?? state.refresh?.text ?? hint(state.config.keys)
         if bottom.isEmpty { bottom = " " }
-        grid.put(" " + bottom + " ", x: 1, y: grid.height - 1, limit: grid.width - 2, style: state.status == nil ? theme.muted : theme.warning)
+        grid.put(" " + bottom + " ", x: 1, y: grid.height - 1, limit: grid.width - 2, style: state.status == nil && asked == nil ? theme.muted : theme.warning)
     }
 
     /// The home screen's key hints, from the key table.
     static func hint(_ keys: KeyTable) -> String {
         let words: [(Action, String)] = [
             (.moveDown, "move"), (.open, "open"), (.refreshAll, "refresh all"), (.refreshCurrent, "refresh"),
-            (.markChannelRead, "mark read"), (.nextTag, "tag"), (.help, "help"), (.backOrQuit, "quit"),
+            (.nextUnread, "unread"), (.markChannelRead, "all read"), (.nextTag, "tag"), (.help, "help"), (.backOrQuit, "quit"),
         ]
         return words.compactMap { action, word in
             keys.label(action).map { "\($0) \(word)" }
