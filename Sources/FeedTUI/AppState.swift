@@ -179,6 +179,8 @@ struct AppState {
     var home: Home?
     /// A source named on the command line, opened as soon as the library has its channel.
     var opening: String?
+    /// The channel next-unread-channel is opening: its first unread post is selected once it has opened.
+    var openingAtUnread: String?
     /// Help was opened from the home screen: closing it goes back there.
     var helpFromHome = false
     /// A refresh running in the background.

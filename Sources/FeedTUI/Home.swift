@@ -19,6 +19,12 @@ struct HomeRow: Equatable {
 }
 
 extension HomeRow {
+    /// The next row after `index` with unread posts, round to the top; `index` itself last unless `skipping` it.
+    static func nextUnread(_ rows: [HomeRow], after index: Int, skipping: Bool = false) -> Int? {
+        guard !rows.isEmpty else { return nil }
+        return (1...rows.count).map { (index + $0) % rows.count }.first { (rows[$0].unread ?? 0) > 0 && !(skipping && $0 == index) }
+    }
+
     init(_ f: FollowedSource) {
         let source = f.subscription.source.text
         self.init(
@@ -127,10 +133,8 @@ func homeKey(_ state: inout AppState, _ action: Action?, count: Int) -> [Effect]
             state.status = "no channel has unread posts"
         }
     case .nextUnread:
-        // The next channel below the cursor with unread posts, round to the top.
         let rows = home.visible
-        let order = rows.indices.map { (home.cursor + 1 + $0) % rows.count }
-        if let next = order.first(where: { (rows[$0].unread ?? 0) > 0 }) {
+        if let next = HomeRow.nextUnread(rows, after: home.cursor) {
             home.cursor = next
             state.status = "\(rows[next].title): \(rows[next].unread ?? 0) unread"
         } else {

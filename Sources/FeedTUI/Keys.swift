@@ -81,7 +81,7 @@ enum Action: Equatable, Hashable {
     case rate, openLink, linkList, openPermalink, sort, bookmark, nextBookmark
     case channels, previousChannel, nextChannel
     case help, redraw
-    case refreshAll, refreshCurrent, nextUnread, toggleRead, markChannelRead, nextTag
+    case refreshAll, refreshCurrent, nextUnread, nextUnreadChannel, toggleRead, markChannelRead, nextTag
 
     /// The action's name in the configuration file: the case name in kebab case (`moveDown` is `move-down`), so
     /// a new action is configurable without more code.
@@ -150,6 +150,7 @@ struct KeyTable: Equatable {
         KeyBinding(keys: [.char("R")], action: .refreshAll, help: "refresh every followed channel"),
         KeyBinding(keys: [.ctrl("r")], action: .refreshCurrent, help: "refresh this channel"),
         KeyBinding(keys: [.char("u")], action: .nextUnread, help: "next unread post; home screen: next channel with unread posts"),
+        KeyBinding(keys: [.char(">")], action: .nextUnreadChannel, help: "the next followed channel with unread posts, at its first unread post"),
         KeyBinding(keys: [.char("U")], action: .toggleRead, help: "mark the post read or unread"),
         KeyBinding(keys: [.char("A")], action: .markChannelRead, help: "mark the whole channel read; home screen: every channel, after y"),
         KeyBinding(keys: [.char("T")], action: .nextTag, help: "home screen: show the next tag only (then all)"),

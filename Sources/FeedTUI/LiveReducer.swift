@@ -80,6 +80,10 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
             state.status = "not refreshed yet — C-r refreshes it"
         }
         clampScroll(&state)
+        if state.openingAtUnread == opened.source {
+            state.openingAtUnread = nil
+            return [.findUnread(channel: view.stored.id, key: view.key, order: view.sort, after: -1)]
+        }
     case .allRead(let key):
         for i in state.channels.indices where state.channels[i].key == key { state.channels[i].read.formUnion(state.channels[i].window.posts.map(\.id)) }
         if state.mode == .home { return [.loadHome] }
@@ -132,6 +136,20 @@ func liveAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         return startRefresh(&state, [source])
     case .nextUnread:
         return [.findUnread(channel: state.channel.stored.id, key: state.channel.key, order: state.channel.sort, after: state.channel.selected)]
+    case .nextUnreadChannel:
+        guard let rows = state.home?.rows, !rows.isEmpty else {
+            state.status = "nothing is followed — feedtui add @NAME"
+            return []
+        }
+        // After the open channel in the home screen's order, round to the top; the open one's count is stale.
+        let here = rows.firstIndex { $0.source == state.channel.source }
+        guard let next = HomeRow.nextUnread(rows, after: here ?? rows.count - 1, skipping: here != nil) else {
+            state.status = "no other channel has unread posts"
+            return []
+        }
+        state.openingAtUnread = rows[next].source
+        state.status = "opening \(rows[next].title)…"
+        return [.openSubscription(rows[next].source)]
     case .toggleRead:
         guard let post = state.channel.selectedPost else { return [] }
         if state.channel.read.remove(post.id) != nil {

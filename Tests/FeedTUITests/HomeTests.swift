@@ -130,6 +130,27 @@ final class HomeTests: XCTestCase {
         return state
     }
 
+    /// Inside a channel, `>` opens the next followed channel with unread posts at its first unread post.
+    func testNextUnreadChannelFromInsideAChannel() throws {
+        let view = try followed().channel
+        var state = homeState(width: 120, height: 30)
+        func opened(_ source: String) -> OpenedChannel {
+            OpenedChannel(source: source, view: view, cachedAt: now, lastError: nil, reach: ViewReach(posts: [], subscribers: nil), now: now)
+        }
+        reduce(&state, .channelOpened(opened("@antichristone")))
+        XCTAssertEqual(reduce(&state, .key(.char(">"))), [], "no other channel has unread posts (the open one is skipped)")
+        XCTAssertEqual(state.status, "no other channel has unread posts")
+        state.home?.rows[2].unread = 3
+        XCTAssertEqual(reduce(&state, .key(.char(">"))), [.openSubscription("https://example.com/feed.xml")])
+        XCTAssertEqual(state.status, "opening https://example.com/feed.xml…")
+        XCTAssertEqual(reduce(&state, .channelOpened(opened("https://example.com/feed.xml"))).first,
+                       .findUnread(channel: view.stored.id, key: view.key, order: view.sort, after: -1))
+        XCTAssertNil(state.openingAtUnread)
+        // From the last row the search goes round to the top.
+        state.channel.source = "https://example.com/feed.xml"
+        XCTAssertEqual(reduce(&state, .key(.char(">"))), [.openSubscription("@antichristone")])
+    }
+
     func testOpenReadAndComeBack() throws {
         let view = try followed().channel
         var state = homeState(width: 120, height: 30)
