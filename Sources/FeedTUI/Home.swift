@@ -41,6 +41,8 @@ struct Home: Equatable {
     var cursor = 0
     var top = 0
     var tag: String?
+    /// The tag picker, when open: the cursor among `tagChoices`.
+    var tagCursor: Int?
     /// The time the "3 h ago" texts are measured from (set when the rows arrive).
     var now = Date()
 
@@ -61,17 +63,16 @@ struct Home: Equatable {
         return seen
     }
 
-    /// The next filter: no tag, then each tag in turn.
-    mutating func cycleTag() {
-        let all = tags
-        if let tag, let i = all.firstIndex(of: tag) {
-            self.tag = i + 1 < all.count ? all[i + 1] : nil
-        } else {
-            tag = all.first
-        }
-        cursor = 0
-        top = 0
+    /// The tag picker's choices: every channel (nil), then each tag, with the unread posts of its channels.
+    var tagChoices: [TagChoice] {
+        [TagChoice(tag: nil, unread: rows.compactMap(\.unread).reduce(0, +))]
+            + tags.map { t in TagChoice(tag: t, unread: rows.filter { $0.tags.contains(t) }.compactMap(\.unread).reduce(0, +)) }
     }
+}
+
+struct TagChoice: Equatable {
+    var tag: String?
+    var unread: Int
 }
 
 /// A refresh in progress: how many sources are done, how many failed.
@@ -111,6 +112,11 @@ enum Ago {
 /// Keys on the home screen.
 func homeKey(_ state: inout AppState, _ action: Action?, count: Int) -> [Effect] {
     guard var home = state.home else { return [] }
+    if let cursor = home.tagCursor {
+        tagPickerKey(&home, cursor, action, count: count)
+        state.home = home
+        return []
+    }
     let n = home.visible.count
     var effects: [Effect] = []
     switch action {
@@ -140,9 +146,12 @@ func homeKey(_ state: inout AppState, _ action: Action?, count: Int) -> [Effect]
         } else {
             state.status = "no channel has unread posts"
         }
-    case .nextTag:
-        home.cycleTag()
-        state.status = home.tag.map { "tag: \($0)" + (state.config.keys.label(.nextTag).map { " (\($0): next tag)" } ?? "") } ?? "all channels"
+    case .pickTag:
+        guard home.tags.count > 0 else {
+            state.status = "no channel has a tag — feedtui add SOURCE --tag NAME"
+            break
+        }
+        home.tagCursor = home.tagChoices.firstIndex { $0.tag == home.tag } ?? 0
     case .backOrQuit, .quit, .back:
         state.quit = true
     case .help:
@@ -171,6 +180,23 @@ func confirmEveryChannelRead(_ state: inout AppState, _ key: Key) -> [Effect] {
     let held = rows.compactMap { row in row.channel.flatMap { id in row.key.map { (id, $0) } } }
     state.status = "every channel marked read"
     return held.map { .markAllRead(channel: $0.0, key: $0.1) }
+}
+
+/// Keys in the tag picker: move, Enter shows the tag's channels only (or all), any other key closes it.
+private func tagPickerKey(_ home: inout Home, _ cursor: Int, _ action: Action?, count: Int) {
+    let choices = home.tagChoices
+    switch action {
+    case .moveDown: home.tagCursor = min(choices.count - 1, cursor + count)
+    case .moveUp: home.tagCursor = max(0, cursor - count)
+    case .top: home.tagCursor = 0
+    case .bottom: home.tagCursor = choices.count - 1
+    case .open:
+        home.tag = choices.indices.contains(cursor) ? choices[cursor].tag : nil
+        home.tagCursor = nil
+        home.cursor = 0
+        home.top = 0
+    default: home.tagCursor = nil
+    }
 }
 
 /// Starts refreshing `sources` unless a refresh is already running.

@@ -81,7 +81,7 @@ enum Action: Equatable, Hashable {
     case rate, openLink, linkList, openPermalink, sort, bookmark, nextBookmark
     case channels, previousChannel, nextChannel
     case help, redraw
-    case refreshAll, refreshCurrent, nextUnread, nextUnreadChannel, toggleRead, markChannelRead, nextTag
+    case refreshAll, refreshCurrent, nextUnread, nextUnreadChannel, toggleRead, markChannelRead, pickTag
 
     /// The action's name in the configuration file: the case name in kebab case (`moveDown` is `move-down`), so
     /// a new action is configurable without more code.
@@ -153,7 +153,7 @@ struct KeyTable: Equatable {
         KeyBinding(keys: [.char(">")], action: .nextUnreadChannel, help: "the next followed channel with unread posts, at its first unread post"),
         KeyBinding(keys: [.char("U")], action: .toggleRead, help: "mark the post read or unread"),
         KeyBinding(keys: [.char("A")], action: .markChannelRead, help: "mark the whole channel read; home screen: every channel, after y"),
-        KeyBinding(keys: [.char("T")], action: .nextTag, help: "home screen: show the next tag only (then all)"),
+        KeyBinding(keys: [.char("T")], action: .pickTag, help: "home screen: pick a tag (its unread posts beside it) to show its channels only"),
         KeyBinding(keys: [.char("?")], action: .help, help: "this help", hint: "help", postHint: "help"),
         KeyBinding(keys: [.ctrl("l")], action: .redraw, help: "redraw the screen"),
     ])

@@ -367,7 +367,7 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         }
     case .quit:
         return quit(&state)
-    case .refreshAll, .refreshCurrent, .nextUnread, .nextUnreadChannel, .toggleRead, .markChannelRead, .nextTag:
+    case .refreshAll, .refreshCurrent, .nextUnread, .nextUnreadChannel, .toggleRead, .markChannelRead, .pickTag:
         effects += liveAction(&state, action)
     case .nextPane:
         let panes: [PaneID] = layout.singlePane || state.showStats ? [.list, .body, .stats] : [.list, .body]

@@ -199,17 +199,16 @@ final class ConfigTests: XCTestCase {
         XCTAssertNotNil(HelpText.discussion(keys: config.keys).range(of: "\nH +this help", options: .regularExpression))
         // The count hint and the help's key examples name the keys in force.
         XCTAssertTrue(help.contains("Keys (a number first repeats: 5e)"), help)
-        let rebound = try parse("[keys]\nbottom = [\"z\"]\nopen-link = [\"x\"]\nnext-tag = [\"Y\"]\n").get()
+        let rebound = try parse("[keys]\nbottom = [\"z\"]\nopen-link = [\"x\"]\npick-tag = [\"Y\"]\n").get()
         let lines = HelpOverlay.lines(rebound.keys).joined(separator: "\n")
         XCTAssertTrue(lines.contains("last post / bottom (5z: the 5th post)"), lines)
         XCTAssertTrue(lines.contains("open the first http(s) link; 3x opens link 3"), lines)
         XCTAssertTrue(HelpOverlay.lines(KeyTable.standard).contains { $0.hasSuffix("last post / bottom (5G: the 5th post)") })
-        // The home screen's words about tags name the tag key in force.
+        // The home screen's hint names the tag key in force.
         var home = AppState(channels: [], size: Size(width: 100, height: 10), useColor: false, config: rebound)
         home.mode = .home
         reduce(&home, .homeLoaded([HomeRow(source: "@a", title: "A", tags: ["news"])], now: Date()))
-        reduce(&home, .key(.char("Y")))
-        XCTAssertEqual(home.status, "tag: news (Y: next tag)")
+        XCTAssertTrue(Screen.render(home).lines.last?.contains("Y tags") == true)
     }
 
     func testPostWidthComesFromTheConfig() throws {
