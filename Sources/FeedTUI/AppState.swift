@@ -179,6 +179,9 @@ struct AppState {
     var home: Home?
     /// A source named on the command line, opened as soon as the library has its channel.
     var opening: String?
+    /// When the followed channels are next refreshed by themselves (refresh-interval), and the loop's last tick.
+    var refreshDue: Date?
+    var now: Date?
     /// The channel next-unread-channel is opening: its first unread post is selected once it has opened.
     var openingAtUnread: String?
     /// Help was opened from the home screen: closing it goes back there.

@@ -33,6 +33,12 @@ struct Config: Equatable {
     static let postWidths = 20...1000
     /// Fetch followed channels in the background at start (the refresh itself is the library's).
     var refreshAtStart = true
+    /// Minutes between refreshes of the followed channels while feedtui runs; 0: none.
+    var refreshInterval = 0
+    static let refreshIntervals = 0...10080
+    /// A program (and its arguments, written as browser is) run after a refresh that brought new posts, with
+    /// their number and the channels' names as further arguments; nil: none.
+    var notify: String?
 
     static func defaultPath(environment: [String: String]) -> String {
         if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/feedtui/config.toml" }
@@ -130,6 +136,14 @@ struct Config: Equatable {
 
             # Refresh the followed channels in the background when feedtui starts.
             refresh-at-start = \(standard.refreshAtStart)
+
+            # Refresh the followed channels every this many minutes while feedtui runs (\(refreshIntervals.lowerBound)–\(refreshIntervals.upperBound)); 0: never.
+            refresh-interval = \(standard.refreshInterval)
+
+            # A program run (without a shell) after a refresh that brought new posts, with the number of new posts and
+            # the names of the channels that have them as its last arguments: notify = "notify-send feedtui".
+            # Empty: none.
+            notify = ""
 
             # Keys: action = [keys]. A key is a character (j, G, /), C-x for Control-x, Enter, Esc, Tab, S-Tab, BSpace,
             # Space, Up, Down, Left, Right, PgUp, PgDn, Home or End. [] unbinds the action; a key does one thing only.
@@ -244,6 +258,14 @@ private struct ConfigReader {
                 } else {
                     problem(key, "expected a number of columns from \(Config.postWidths.lowerBound) to \(Config.postWidths.upperBound), found \(value.int.map(String.init) ?? Self.kind(value))")
                 }
+            case "refresh-interval":
+                if let n = value.int, Config.refreshIntervals.contains(n) {
+                    config.refreshInterval = n
+                } else {
+                    problem(key, "expected minutes from \(Config.refreshIntervals.lowerBound) (never) to \(Config.refreshIntervals.upperBound), found \(value.int.map(String.init) ?? Self.kind(value))")
+                }
+            case "notify":
+                if let s = string(value, key) { config.notify = LinkOpener.words(s).isEmpty ? nil : s }
             case "refresh-at-start":
                 if let b = value.bool { config.refreshAtStart = b } else { problem(key, "expected true or false, found \(Self.kind(value))") }
             case "keys":

@@ -81,6 +81,8 @@ struct RefreshProgress: Equatable {
     var done = 0
     var failed = 0
     var newPosts = 0
+    /// The channels that brought new posts, by name, for the notify program.
+    var channelsWithNew: [String] = []
     /// The first failure, for the status line.
     var firstError: String?
 
@@ -199,6 +201,29 @@ private func tagPickerKey(_ home: inout Home, _ cursor: Int, _ action: Action?, 
     }
 }
 
+/// The loop's clock: every `refresh-interval` minutes the followed channels are refreshed (the first time one
+/// interval after the first tick; a refresh still running puts it off to the tick after it ends).
+func tick(_ state: inout AppState, _ now: Date) -> [Effect] {
+    state.now = now
+    let minutes = state.config.refreshInterval
+    guard minutes > 0, let rows = state.home?.rows, !rows.isEmpty else { return [] }
+    let interval = TimeInterval(minutes * 60)
+    guard let due = state.refreshDue else {
+        state.refreshDue = now.addingTimeInterval(interval)
+        return []
+    }
+    guard now >= due, state.refresh == nil else { return [] }
+    state.refreshDue = now.addingTimeInterval(interval)
+    return startRefresh(&state, rows.map(\.source))
+}
+
+/// "next refresh in 12 min" for the bottom line, while refresh-interval is set and no refresh is running.
+func nextRefreshText(_ state: AppState) -> String? {
+    guard state.refresh == nil, let due = state.refreshDue, let now = state.now else { return nil }
+    let minutes = Int((due.timeIntervalSince(now) / 60).rounded(.up))
+    return minutes <= 1 ? "next refresh within a minute" : "next refresh in \(minutes) min"
+}
+
 /// Starts refreshing `sources` unless a refresh is already running.
 func startRefresh(_ state: inout AppState, _ sources: [String]) -> [Effect] {
     guard !sources.isEmpty else { return [] }
@@ -215,6 +240,9 @@ func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
     guard var p = state.refresh else { return [] }
     p.done += 1
     p.newPosts += report.newPosts
+    if report.newPosts > 0 {
+        p.channelsWithNew.append(state.home?.rows.first { $0.source == report.source.text }?.title ?? report.source.text)
+    }
     if let e = report.error {
         p.failed += 1
         if p.firstError == nil { p.firstError = "\(report.source.text): \(e)" }
@@ -225,6 +253,9 @@ func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
     guard p.done >= p.total else { return effects }
     state.refresh = nil
     state.status = p.text
+    if let program = state.config.notify, p.newPosts > 0 {
+        effects.append(.notify(program: program, newPosts: p.newPosts, channels: p.channelsWithNew))
+    }
     if let source = state.opening {
         effects.append(.openSubscription(source))
     } else if state.mode != .home, !state.channels.isEmpty, let source = state.channel.source {

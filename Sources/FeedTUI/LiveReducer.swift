@@ -89,6 +89,8 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
         if state.mode == .home { return [.loadHome] }
     case .notice(let message):
         state.status = message
+    case .tick(let now):
+        return tick(&state, now)
     case .notInLibrary(let source):
         // A source named on the command line is opened once its refresh brought it in.
         if state.opening != source { state.status = "\(source) is not in the library yet — R refreshes every channel, C-r this one" }

@@ -117,6 +117,8 @@ final class ConfigTests: XCTestCase {
             ("dates = \"utc\"\n", "config.toml:1: dates: unknown rule \"utc\" (local, post)"),
             ("date-format = \"%Y %q\"\n", "config.toml:1: date-format: unknown %q (%A %B %H %I %M %S %Y %a %b %d %e %m %p %y, %-d for no padding, %% for %)"),
             ("keys = 1\n", "config.toml:1: keys: expected a table, found an integer"),
+            ("refresh-interval = -1\n", "config.toml:1: refresh-interval: expected minutes from 0 (never) to 10080, found -1"),
+            ("notify = 1\n", "config.toml:1: notify: expected a string, found an integer"),
         ]
         for c in cases { XCTAssertEqual(problem(c.text), c.line) }
         // TOML syntax errors come with TOMLKit's line.

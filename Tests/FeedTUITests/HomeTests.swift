@@ -126,6 +126,56 @@ final class HomeTests: XCTestCase {
         XCTAssertNil(state.prompt, "nothing to ask")
     }
 
+    /// refresh-interval: the loop's ticks start a refresh when it is due, the bottom line says when; a refresh that
+    /// brought new posts runs the notify program with their number and the channels' names.
+    func testRefreshIntervalAndNotify() throws {
+        var config = try Config.parse("refresh-interval = 5\nnotify = \"notify-send feedtui\"\n", file: "config.toml")
+        XCTAssertEqual(config.refreshInterval, 5)
+        var state = AppState(channels: [], size: Size(width: 100, height: 10), useColor: false, config: config)
+        state.mode = .home
+        reduce(&state, .homeLoaded(rows(), now: now))
+        XCTAssertEqual(reduce(&state, .tick(now)), [])
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("next refresh in 5 min · j move") == true, Screen.render(state).lines.last ?? "")
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(250))), [])
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("next refresh within a minute") == true)
+        let sources = ["@antichristone", "@topwar_official", "https://example.com/feed.xml"]
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(300))), [.refresh(sources)])
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(301))), [], "one refresh at a time")
+        var effects: [Effect] = []
+        for (source, new) in zip(sources, [2, 0, 1]) {
+            var report = RefreshReport(source: Source(source))
+            report.newPosts = new
+            effects = reduce(&state, .refreshed(report))
+        }
+        XCTAssertEqual(effects, [.loadHome, .notify(program: "notify-send feedtui", newPosts: 3, channels: ["Antichrist One", "https://example.com/feed.xml"])])
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("refreshed 3 sources: 3 new posts") == true)
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(599))), [])
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(600))), [.refresh(sources)], "every 5 minutes")
+        // Nothing new: no notification; 0 turns the refreshes off.
+        for source in sources { effects = reduce(&state, .refreshed(RefreshReport(source: Source(source)))) }
+        XCTAssertEqual(effects, [.loadHome])
+        config.refreshInterval = 0
+        state.config = config
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(3600))), [])
+    }
+
+    /// The notify program runs without a shell: each argument arrives as it is, `$(…)` and spaces included.
+    func testNotifyRunsTheProgramWithoutAShell() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-notify-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("record")
+        let log = dir.appendingPathComponent("args")
+        try "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$0.tmp\" && mv \"$0.tmp\" \(log.path)\n".write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        let environment = ["PATH": "/usr/bin:/bin"]
+        XCTAssertNil(EffectRunner.notify("'\(script.path)' --from feedtui", arguments: ["3", "Two words", "$(touch x)"], environment: environment))
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: log.path) { usleep(20_000) }
+        XCTAssertEqual(try String(contentsOf: log, encoding: .utf8), "--from\nfeedtui\n3\nTwo words\n$(touch x)\n")
+        XCTAssertEqual(EffectRunner.notify("no-such-notifier", arguments: ["1"], environment: environment),
+                       .notice("notify: no-such-notifier not found (check notify in config.toml)"))
+    }
+
     func testARefreshWhereEverySourceFailedSaysSo() {
         var state = homeState()
         reduce(&state, .key(.char("R")))

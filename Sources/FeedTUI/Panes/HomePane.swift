@@ -50,7 +50,7 @@ enum HomePane {
         }
         if let cursor = home.tagCursor { tagPicker(home, cursor: cursor, in: inner, into: &grid, theme: theme) }
         let asked = state.prompt == .markEveryChannelRead ? "mark every channel read? y marks them, any other key cancels" : nil
-        var bottom = asked ?? state.status ?? state.refresh?.text ?? hint(state.config.keys)
+        var bottom = asked ?? state.status ?? state.refresh?.text ?? ([nextRefreshText(state), hint(state.config.keys)].compactMap { $0 }.joined(separator: " · "))
         if bottom.isEmpty { bottom = " " }
         grid.put(" " + bottom + " ", x: 1, y: grid.height - 1, limit: grid.width - 2, style: state.status == nil && asked == nil ? theme.muted : theme.warning)
     }

@@ -57,6 +57,7 @@ enum StatusBar {
                 text += " · Tab switches"
             } else {
                 text = state.config.keys.hintLine(inPost: state.mode == .post)
+                if let next = nextRefreshText(state) { text = next + " · " + text }
                 if let s = state.channel.search { text = "/\(s.query) \(s.counter) · n/N  " + text }
             }
             if let n = state.countPrefix { text = "\(n)  " + text }
