@@ -182,6 +182,8 @@ struct AppState {
     /// When the followed channels are next refreshed by themselves (refresh-interval), and the loop's last tick.
     var refreshDue: Date?
     var now: Date?
+    /// The notify program to run once the home rows read after a refresh name its channels: program, new posts, sources.
+    var pendingNotify: (String, Int, [String])?
     /// The channel next-unread-channel is opening: its first unread post is selected once it has opened.
     var openingAtUnread: String?
     /// Help was opened from the home screen: closing it goes back there.

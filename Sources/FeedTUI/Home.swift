@@ -81,8 +81,8 @@ struct RefreshProgress: Equatable {
     var done = 0
     var failed = 0
     var newPosts = 0
-    /// The channels that brought new posts, by name, for the notify program.
-    var channelsWithNew: [String] = []
+    /// The sources that brought new posts, for the notify program.
+    var sourcesWithNew: [String] = []
     /// The first failure, for the status line.
     var firstError: String?
 
@@ -240,9 +240,7 @@ func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
     guard var p = state.refresh else { return [] }
     p.done += 1
     p.newPosts += report.newPosts
-    if report.newPosts > 0 {
-        p.channelsWithNew.append(state.home?.rows.first { $0.source == report.source.text }?.title ?? report.source.text)
-    }
+    if report.newPosts > 0 { p.sourcesWithNew.append(report.source.text) }
     if let e = report.error {
         p.failed += 1
         if p.firstError == nil { p.firstError = "\(report.source.text): \(e)" }
@@ -253,9 +251,7 @@ func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
     guard p.done >= p.total else { return effects }
     state.refresh = nil
     state.status = p.text
-    if let program = state.config.notify, p.newPosts > 0 {
-        effects.append(.notify(program: program, newPosts: p.newPosts, channels: p.channelsWithNew))
-    }
+    if let program = state.config.notify, p.newPosts > 0 { state.pendingNotify = (program, p.newPosts, p.sourcesWithNew) }
     if let source = state.opening {
         effects.append(.openSubscription(source))
     } else if state.mode != .home, !state.channels.isEmpty, let source = state.channel.source {

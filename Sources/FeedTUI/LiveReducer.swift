@@ -42,6 +42,12 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
         if let keep, let i = home.visible.firstIndex(where: { $0.source == keep }) { home.cursor = i }
         home.cursor = max(0, min(home.visible.count - 1, home.cursor))
         state.home = home
+        // After a refresh with new posts the rows name the channels it filled: the notify program gets the names.
+        if let (program, newPosts, sources) = state.pendingNotify {
+            state.pendingNotify = nil
+            let names = sources.map { source in rows.first { $0.source == source }?.title ?? source }
+            return [.notify(program: program, newPosts: newPosts, channels: names)]
+        }
     case .channelOpened(let opened):
         var view = opened.view
         view.source = opened.source

@@ -147,13 +147,20 @@ final class HomeTests: XCTestCase {
             report.newPosts = new
             effects = reduce(&state, .refreshed(report))
         }
-        XCTAssertEqual(effects, [.loadHome, .notify(program: "notify-send feedtui", newPosts: 3, channels: ["Antichrist One", "https://example.com/feed.xml"])])
+        XCTAssertEqual(effects, [.loadHome])
+        var renamed = rows()
+        renamed[0].title = "Antichrist Blog"
+        XCTAssertEqual(reduce(&state, .homeLoaded(renamed, now: now)),
+                       [.notify(program: "notify-send feedtui", newPosts: 3, channels: ["Antichrist Blog", "https://example.com/feed.xml"])],
+                       "named as the library now holds them")
+        XCTAssertEqual(reduce(&state, .homeLoaded(renamed, now: now)), [], "once")
         XCTAssertTrue(Screen.render(state).lines.last?.contains("refreshed 3 sources: 3 new posts") == true)
         XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(599))), [])
         XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(600))), [.refresh(sources)], "every 5 minutes")
         // Nothing new: no notification; 0 turns the refreshes off.
         for source in sources { effects = reduce(&state, .refreshed(RefreshReport(source: Source(source)))) }
         XCTAssertEqual(effects, [.loadHome])
+        XCTAssertEqual(reduce(&state, .homeLoaded(renamed, now: now)), [])
         config.refreshInterval = 0
         state.config = config
         XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(3600))), [])
