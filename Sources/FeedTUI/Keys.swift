@@ -150,10 +150,10 @@ struct KeyTable: Equatable {
         KeyBinding(keys: [.char("R")], action: .refreshAll, help: "refresh every followed channel"),
         KeyBinding(keys: [.ctrl("r")], action: .refreshCurrent, help: "refresh this channel"),
         KeyBinding(keys: [.char("u")], action: .nextUnread, help: "next unread post; home screen: next channel with unread posts"),
-        KeyBinding(keys: [.char(">")], action: .nextUnreadChannel, help: "the next followed channel with unread posts, at its first unread post"),
+        KeyBinding(keys: [.char(">")], action: .nextUnreadChannel, help: "the next channel with unread posts, at its first unread post"),
         KeyBinding(keys: [.char("U")], action: .toggleRead, help: "mark the post read or unread"),
         KeyBinding(keys: [.char("A")], action: .markChannelRead, help: "mark the whole channel read; home screen: every channel, after y"),
-        KeyBinding(keys: [.char("T")], action: .pickTag, help: "home screen: pick a tag (its unread posts beside it) to show its channels only"),
+        KeyBinding(keys: [.char("T")], action: .pickTag, help: "home screen: pick a tag, each with its unread posts"),
         KeyBinding(keys: [.char("?")], action: .help, help: "this help", hint: "help", postHint: "help"),
         KeyBinding(keys: [.ctrl("l")], action: .redraw, help: "redraw the screen"),
     ])

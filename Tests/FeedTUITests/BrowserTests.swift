@@ -14,7 +14,7 @@ final class KeyTableTests: XCTestCase {
         let screen = grid.lines.joined(separator: "\n")
         for binding in KeyTable.standard.bindings {
             // Two columns at this size: a long text wraps inside its column, so its first words are looked for.
-            XCTAssertTrue(screen.contains(String(binding.help.prefix(28))), binding.help)
+            XCTAssertTrue(screen.contains(String(binding.helpText.prefix(28))), binding.helpText)
             XCTAssertTrue(screen.contains(binding.keys.map(\.label).joined(separator: " ")), "\(binding.keys)")
         }
         var s = Fixture.state(try Fixture.seed(), 120, 40, keys: "?")
@@ -39,7 +39,7 @@ final class KeyTableTests: XCTestCase {
 
     func testCommandHelpListsTheSameKeys() {
         let help = FeedTUI.helpMessage()
-        for binding in KeyTable.standard.bindings { XCTAssertTrue(help.contains(binding.help), binding.help) }
+        for binding in KeyTable.standard.bindings { XCTAssertTrue(help.contains(binding.helpText), binding.helpText) }
         XCTAssertTrue(help.contains("USAGE: feedtui <subcommand>"))
     }
 

@@ -172,3 +172,21 @@ final class StatsRateTests: XCTestCase {
         XCTAssertEqual(StatsJSON.object(ch, clock: Fixture.utc)["undatedPosts"] as? Int, 1)
     }
 }
+
+/// Link markers: each link's number where its address stands in the text.
+final class LinkMarkerTests: XCTestCase {
+    func testEachLinkIsMarkedWhereItStands() {
+        let text = "Read https://example.org/a, then www.example.com/b/ (mirror: example.com/b). Not https://example.org/abc."
+        let links = ["https://example.org/abc", "https://example.org/a", "https://www.example.com/b/", "https://t.me/other"]
+        XCTAssertEqual(PostBodyPane.markedText(text, links: links),
+                       "Read https://example.org/a[2], then www.example.com/b/[3] (mirror: example.com/b). Not https://example.org/abc[1].",
+                       "a whole address only, each once; a link not in the text is not marked")
+        XCTAssertEqual(PostBodyPane.markedText("no links here", links: ["https://x.example/"]), "no links here")
+    }
+
+    func testTheFullScreenPostShowsTheMarkers() throws {
+        let post = Publication(id: "1", date: nil, text: "Details at https://example.org/report and more.", links: ["https://example.org/report"])
+        let lines = PostBodyPane.lines(for: post, width: 60, full: true).map { $0.map(\.text).joined() }
+        XCTAssertTrue(lines.contains("Details at https://example.org/report[1] and more."), lines.joined(separator: "\n"))
+    }
+}
