@@ -83,7 +83,7 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
         if let error = opened.lastError {
             state.status = "cached \(Ago.text(opened.cachedAt, now: opened.now)) — last refresh failed: \(error)"
         } else if opened.cachedAt == nil {
-            state.status = "not refreshed yet — C-r refreshes it"
+            state.status = "not refreshed yet" + (state.config.keys.label(.refreshCurrent).map { " — \($0) refreshes it" } ?? "")
         }
         clampScroll(&state)
         if state.openingAtUnread == opened.source {
@@ -99,7 +99,12 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
         return tick(&state, now)
     case .notInLibrary(let source):
         // A source named on the command line is opened once its refresh brought it in.
-        if state.opening != source { state.status = "\(source) is not in the library yet — R refreshes every channel, C-r this one" }
+        if state.opening != source {
+            let keys = state.config.keys
+            let how = [keys.label(.refreshAll).map { "\($0) refreshes every channel" }, keys.label(.refreshCurrent).map { "\($0) this one" }]
+                .compactMap { $0 }
+            state.status = "\(source) is not in the library yet" + (how.isEmpty ? "" : " — " + how.joined(separator: ", "))
+        }
     case .loadFinished:
         // The load's failures were said as they came.
         break

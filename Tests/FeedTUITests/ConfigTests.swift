@@ -211,6 +211,13 @@ final class ConfigTests: XCTestCase {
         home.mode = .home
         reduce(&home, .homeLoaded([HomeRow(source: "@a", title: "A", tags: ["news"])], now: Date()))
         XCTAssertTrue(Screen.render(home).lines.last?.contains("Y tags") == true)
+        // The header's invitation to rate and the refresh hints name the keys in force.
+        let mine = try parse("[keys]\nrate = [\"V\"]\nrefresh-all = [\"C-a\"]\nrefresh-current = []\n").get()
+        var rated = Fixture.state(try Fixture.seed(), 120, 40, config: mine)
+        XCTAssertTrue(Screen.render(rated).lines[0].contains("★ no rating yet — V to rate"), Screen.render(rated).lines[0])
+        rated.home = Home()
+        reduce(&rated, .notInLibrary("@x"))
+        XCTAssertEqual(rated.status, "@x is not in the library yet — C-a refreshes every channel")
     }
 
     func testPostWidthComesFromTheConfig() throws {
