@@ -137,6 +137,8 @@ enum Prompt: Equatable {
     case search
     case searchLibrary
     case rate
+    /// The home screen's "mark every channel read?": one key confirms.
+    case markEveryChannelRead
 }
 
 struct Size: Equatable {
@@ -177,6 +179,13 @@ struct AppState {
     var home: Home?
     /// A source named on the command line, opened as soon as the library has its channel.
     var opening: String?
+    /// When the followed channels are next refreshed by themselves (refresh-interval), and the loop's last tick.
+    var refreshDue: Date?
+    var now: Date?
+    /// The notify program to run once the home rows read after a refresh name its channels: program, new posts, sources.
+    var pendingNotify: (String, Int, [String])?
+    /// The channel next-unread-channel is opening: its first unread post is selected once it has opened.
+    var openingAtUnread: String?
     /// Help was opened from the home screen: closing it goes back there.
     var helpFromHome = false
     /// A refresh running in the background.

@@ -242,6 +242,10 @@ struct Browse: ParsableCommand {
             print(HelpText.manual(from: generated, keys: .standard), terminator: "")
             return
         }
+        if let word = Self.mistypedCommand(sources) {
+            warn("unknown command or file: \(word) (commands: \(Self.commandNames); feedtui --help)")
+            throw ExitCode(64)
+        }
         let config = loadConfig()
         // No source and followed channels: the home screen (or, not on a terminal, the list as text).
         let subscriptions = sources.isEmpty ? SubscriptionsPath.load().subscriptions : []
@@ -253,7 +257,7 @@ struct Browse: ParsableCommand {
             let channels = try options.load(sources, library: LibraryOption.existing(path: library))
             // Not a terminal: print the post list as plain text.
             for (ch, _) in channels {
-                for line in PlainText.postList(ch, clock: dates.clock(config)) { print(line) }
+                for line in PlainText.postList(ch, clock: dates.clock(config), order: config.sort) { print(line) }
             }
             return
         }
@@ -280,11 +284,27 @@ struct Browse: ParsableCommand {
             runner = EffectRunner(library: opened.library, refresher: refresher, sort: config.sort)
             opening = .files(BackgroundLoad(sources: named, runner: runner, parse: try options.parser()))
         }
-        switch Runtime.run(opening, runner: runner, useColor: useColor, config: config, clock: clock, notice: opened.notice) {
+        // The first run shows a sample: said, with how to follow a channel of one's own.
+        let sample = sources.isEmpty && !followed ? List.howToFollow(shown: "a bundled sample channel") : nil
+        let notice = [opened.notice, sample].compactMap { $0 }.joined(separator: " · ")
+        switch Runtime.run(opening, runner: runner, useColor: useColor, config: config, clock: clock, notice: notice.isEmpty ? nil : notice) {
         case .exit(0): return
         case .exit(let code): throw ExitCode(code)
         case .failed(let message), .unsaved(let message): fail(message)
         }
+    }
+}
+
+extension Browse {
+    static let commandNames = FeedTUI.configuration.subcommands.map { $0._commandName }
+        .filter { !$0.isEmpty && $0 != "browse" }.joined(separator: ", ")
+
+    /// A lone bare word that is no file and no channel (`feedtui lsit`) is a command mistyped, not a missing feed.
+    static func mistypedCommand(_ sources: [String]) -> String? {
+        guard sources.count == 1, let word = sources.first, word != "-", Source(word).url() == nil,
+            word.allSatisfy({ $0.isLetter || $0 == "-" }), !FileManager.default.fileExists(atPath: word)
+        else { return nil }
+        return word
     }
 }
 
@@ -366,34 +386,41 @@ struct ScreenCommand: ParsableCommand {
         // A library of its own: rendering a screen never touches the user's.
         let (library, path) = OpenedLibrary.temporary(clock: clock)
         defer { OpenedLibrary.remove(path) }
+        let (views, failures) = try ScreenCommand.views(sources, options: options, library: library, sort: config.sort)
         var state = AppState(
-            channels: try ScreenCommand.views(sources, options: options, library: library, sort: config.sort),
-            size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: clock)
+            channels: views, size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: clock)
         // The same runner as the terminal's, every answer given before the next key.
         let runner = EffectRunner(library: library, sort: config.sort, inline: true)
         runner.drive(&state, .resize(state.size))
+        // A source that could not be read is said in the status line, as the terminal's background load says it.
+        if !failures.isEmpty { runner.drive(&state, .notice(failures.joined(separator: "; "))) }
         for key in keyList { runner.drive(&state, .key(key)) }
         print(Screen.render(state).lines.joined(separator: "\n"))
     }
 
-    /// Imports each source into a library, under its identity, and opens its channels as the browser does.
-    static func views(_ sources: [String], options: SourceOptions, library: Library, sort: PostOrder) throws -> [ChannelView] {
+    /// Imports each source into a library, under its identity, and opens its channels as the browser does; the
+    /// sources that could not be read are said on stderr and returned (none opened: the last one ends the program).
+    static func views(_ sources: [String], options: SourceOptions, library: Library, sort: PostOrder) throws
+        -> (views: [ChannelView], failures: [String])
+    {
         let parse = try options.parser()
         var views: [ChannelView] = []
-        var failure: String?
+        var failures: [String] = []
         for path in try options.paths(sources) {
             do {
                 views += try library.importChannels(try parse(path, nil), from: Source(path)).compactMap { id throws(LibraryError) in
                     try ChannelView.opened(id, library: library, sort: sort)
                 }
             } catch {
-                if let failure { FileHandle.standardError.write(Data("feedtui: \(failure)\n".utf8)) }
-                failure = "\(error)"
+                failures.append("\(error)")
             }
         }
-        if views.isEmpty, let failure { fail(failure) }
-        if let failure { FileHandle.standardError.write(Data("feedtui: \(failure)\n".utf8)) }
-        return views
+        if views.isEmpty, let last = failures.last {
+            failures.dropLast().forEach(warn)
+            fail(last)
+        }
+        failures.forEach(warn)
+        return (views, failures)
     }
 }
 

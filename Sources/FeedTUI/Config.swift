@@ -33,6 +33,12 @@ struct Config: Equatable {
     static let postWidths = 20...1000
     /// Fetch followed channels in the background at start (the refresh itself is the library's).
     var refreshAtStart = true
+    /// Minutes between refreshes of the followed channels while feedtui runs; 0: none.
+    var refreshInterval = 0
+    static let refreshIntervals = 0...10080
+    /// A program (and its arguments, written as browser is) run after a refresh that brought new posts, with
+    /// their number and the channels' names as further arguments; nil: none.
+    var notify: String?
 
     static func defaultPath(environment: [String: String]) -> String {
         if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/feedtui/config.toml" }
@@ -56,7 +62,10 @@ struct Config: Equatable {
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw ConfigError(file: file, line: error.source.begin.line, problem: error.description)
+            let line = error.source.begin.line
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let source = lines.indices.contains(line - 1) ? String(lines[line - 1]) : ""
+            throw ConfigError(file: file, line: line, problem: syntaxProblem(error.description, line: source))
         } catch {
             throw ConfigError(file: file, problem: "\(error)")
         }
@@ -64,6 +73,36 @@ struct Config: Equatable {
         let config = reader.read(root)
         if let first = reader.problems.min(by: { ($0.line ?? 0) < ($1.line ?? 0) }) { throw first }
         return config
+    }
+
+    /// TOMLKit's "Error while parsing value: could not determine value type" as one plain sentence; the two
+    /// slips a newcomer makes most (a value without quotes, a string left open) said in their own words.
+    static func syntaxProblem(_ description: String, line: String) -> String {
+        // `sort = newest`: TOMLKit reads the bare word as a number that went wrong ("expected 'nan'").
+        let parts = line.split(separator: "#", maxSplits: 1).first.map { $0.split(separator: "=", maxSplits: 1) } ?? []
+        if parts.count == 2 {
+            let name = parts[0].trimmingCharacters(in: .whitespaces)
+            let value = parts[1].trimmingCharacters(in: .whitespaces)
+            if let first = value.first, first.isLetter, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
+                value != "true", value != "false"
+            {
+                return "not valid TOML: text needs quotes (\(name) = \"\(value)\")"
+            }
+        }
+        var what = ""
+        var detail = Sanitize.line(description)
+        let prefix = "Error while parsing "
+        if detail.hasPrefix(prefix), let colon = detail.range(of: ": ") {
+            what = " in a " + detail[detail.index(detail.startIndex, offsetBy: prefix.count)..<colon.lowerBound]
+            detail = String(detail[colon.upperBound...])
+        }
+        if detail.contains("could not determine value type") {
+            return "not valid TOML: a value is \"quoted text\", a number, true or false, [a list] or { a table }"
+        }
+        if what == " in a string", detail.contains("control characters") {
+            return "not valid TOML: a string is not closed on its line (its closing quote is missing)"
+        }
+        return "not valid TOML\(what): " + detail.replacingOccurrences(of: "'\\n'", with: "the end of the line")
     }
 
     /// The whole default file, a comment on every setting; reading it back gives the defaults.
@@ -98,6 +137,14 @@ struct Config: Equatable {
             # Refresh the followed channels in the background when feedtui starts.
             refresh-at-start = \(standard.refreshAtStart)
 
+            # Refresh the followed channels every this many minutes while feedtui runs (\(refreshIntervals.lowerBound)–\(refreshIntervals.upperBound)); 0: never.
+            refresh-interval = \(standard.refreshInterval)
+
+            # A program run (without a shell) after a refresh that brought new posts, with the number of new posts and
+            # the names of the channels that have them as its last arguments: notify = "notify-send feedtui".
+            # Empty: none.
+            notify = ""
+
             # Keys: action = [keys]. A key is a character (j, G, /), C-x for Control-x, Enter, Esc, Tab, S-Tab, BSpace,
             # Space, Up, Down, Left, Right, PgUp, PgDn, Home or End. [] unbinds the action; a key does one thing only.
             # Digits are counts (5j) and cannot be bound.
@@ -105,7 +152,7 @@ struct Config: Equatable {
 
             """
         let rows = standard.keys.bindings.map { b in
-            ("\(b.action.configName) = [" + b.keys.map { quoted($0.name) }.joined(separator: ", ") + "]", b.help)
+            ("\(b.action.configName) = [" + b.keys.map { quoted($0.name) }.joined(separator: ", ") + "]", b.helpText)
         }
         out += aligned(rows)
         out += """
@@ -211,6 +258,14 @@ private struct ConfigReader {
                 } else {
                     problem(key, "expected a number of columns from \(Config.postWidths.lowerBound) to \(Config.postWidths.upperBound), found \(value.int.map(String.init) ?? Self.kind(value))")
                 }
+            case "refresh-interval":
+                if let n = value.int, Config.refreshIntervals.contains(n) {
+                    config.refreshInterval = n
+                } else {
+                    problem(key, "expected minutes from \(Config.refreshIntervals.lowerBound) (never) to \(Config.refreshIntervals.upperBound), found \(value.int.map(String.init) ?? Self.kind(value))")
+                }
+            case "notify":
+                if let s = string(value, key) { config.notify = LinkOpener.words(s).isEmpty ? nil : s }
             case "refresh-at-start":
                 if let b = value.bool { config.refreshAtStart = b } else { problem(key, "expected true or false, found \(Self.kind(value))") }
             case "keys":

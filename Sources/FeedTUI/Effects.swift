@@ -169,14 +169,29 @@ final class EffectRunner: Sendable {
         case .redraw:
             // The loop draws the next frame from scratch.
             return nil
+        case .notify(let program, let newPosts, let channels):
+            return Self.notify(program, arguments: [String(newPosts)] + channels, environment: ProcessInfo.processInfo.environment)
         case .openURL(let url):
             guard let terminal else { return nil }
-            // The configuration file's browser comes before $BROWSER (same form: a list, %s for the URL).
-            var environment = ProcessInfo.processInfo.environment
-            if let browser { environment["BROWSER"] = browser }
-            return .notice(LinkOpener.open(url, environment: environment) { run in terminal.suspended(run) })
+            return .notice(LinkOpener.open(url, configured: browser, environment: ProcessInfo.processInfo.environment) { run in
+                terminal.suspended(run)
+            })
         }
         return nil
+    }
+
+    /// Starts config.toml's notify program beside feedtui (no shell, no terminal, not waited for); a program that
+    /// cannot run is said in the status line, naming the setting.
+    static func notify(_ program: String, arguments: [String], environment: [String: String]) -> Event? {
+        let words = LinkOpener.words(program)
+        guard let name = words.first else { return nil }
+        guard let executable = LinkOpener.resolve(name, path: environment["PATH"] ?? "/usr/bin:/bin") else {
+            return .notice("notify: \(name) not found (check notify in config.toml)")
+        }
+        switch LinkOpener.spawnBeside(executable, words + arguments, environment: environment) {
+        case .success: return nil
+        case .failure(let e): return .notice("notify: cannot run \(name): \(e.message) (check notify in config.toml)")
+        }
     }
 
     private func inPlace(_ query: () throws(LibraryError) -> Event) -> Event {

@@ -87,7 +87,7 @@ enum HelpText {
     static func manualSections(keys: KeyTable) -> [String] {
         var out = [".Sh KEYS", "A number first repeats the key (5j). Every key can be rebound in config.toml.", ".Bl -tag -width Ds"]
         for b in keys.bindings {
-            out += [".It " + (b.keys.isEmpty ? "(unbound)" : b.keys.map { "Sy " + argument($0.name) }.joined(separator: " , ")), escaped(b.help)]
+            out += [".It " + (b.keys.isEmpty ? "(unbound)" : b.keys.map { "Sy " + argument($0.name) }.joined(separator: " , ")), escaped(b.helpText)]
         }
         out += [".El", ".Sh ENVIRONMENT", ".Bl -tag -width Ds"]
         for e in environment { out += [".It Ev \(e.name)", escaped(e.meaning)] }

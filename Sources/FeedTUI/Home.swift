@@ -19,6 +19,12 @@ struct HomeRow: Equatable {
 }
 
 extension HomeRow {
+    /// The next row after `index` with unread posts, round to the top; `index` itself last unless `skipping` it.
+    static func nextUnread(_ rows: [HomeRow], after index: Int, skipping: Bool = false) -> Int? {
+        guard !rows.isEmpty else { return nil }
+        return (1...rows.count).map { (index + $0) % rows.count }.first { (rows[$0].unread ?? 0) > 0 && !(skipping && $0 == index) }
+    }
+
     init(_ f: FollowedSource) {
         let source = f.subscription.source.text
         self.init(
@@ -35,6 +41,8 @@ struct Home: Equatable {
     var cursor = 0
     var top = 0
     var tag: String?
+    /// The tag picker, when open: the cursor among `tagChoices`.
+    var tagCursor: Int?
     /// The time the "3 h ago" texts are measured from (set when the rows arrive).
     var now = Date()
 
@@ -55,17 +63,16 @@ struct Home: Equatable {
         return seen
     }
 
-    /// The next filter: no tag, then each tag in turn.
-    mutating func cycleTag() {
-        let all = tags
-        if let tag, let i = all.firstIndex(of: tag) {
-            self.tag = i + 1 < all.count ? all[i + 1] : nil
-        } else {
-            tag = all.first
-        }
-        cursor = 0
-        top = 0
+    /// The tag picker's choices: every channel (nil), then each tag, with the unread posts of its channels.
+    var tagChoices: [TagChoice] {
+        [TagChoice(tag: nil, unread: rows.compactMap(\.unread).reduce(0, +))]
+            + tags.map { t in TagChoice(tag: t, unread: rows.filter { $0.tags.contains(t) }.compactMap(\.unread).reduce(0, +)) }
     }
+}
+
+struct TagChoice: Equatable {
+    var tag: String?
+    var unread: Int
 }
 
 /// A refresh in progress: how many sources are done, how many failed.
@@ -74,14 +81,19 @@ struct RefreshProgress: Equatable {
     var done = 0
     var failed = 0
     var newPosts = 0
+    /// The sources that brought new posts, for the notify program.
+    var sourcesWithNew: [String] = []
     /// The first failure, for the status line.
     var firstError: String?
 
     var text: String {
         if done < total { return "refreshing \(done)/\(total)…" + (failed > 0 ? " \(failed) failed" : "") }
-        var t = "refreshed \(total) source\(total == 1 ? "" : "s"): \(newPosts) new post\(newPosts == 1 ? "" : "s")"
-        if failed > 0 { t += " · \(failed) failed" + (firstError.map { ": \($0)" } ?? "") }
-        return t
+        let why = firstError.map { ": \($0)" } ?? ""
+        // Nothing refreshed is said as a failure, not as "refreshed 10 sources … 10 failed".
+        if failed == total { return "\(failed) failed of \(total)" + why }
+        let posts = "\(newPosts) new post\(newPosts == 1 ? "" : "s")"
+        if failed == 0 { return "refreshed \(total) source\(total == 1 ? "" : "s"): " + posts }
+        return "refreshed \(total - failed) of \(total) sources: " + posts + " · \(failed) failed" + why
     }
 }
 
@@ -102,6 +114,11 @@ enum Ago {
 /// Keys on the home screen.
 func homeKey(_ state: inout AppState, _ action: Action?, count: Int) -> [Effect] {
     guard var home = state.home else { return [] }
+    if let cursor = home.tagCursor {
+        tagPickerKey(&home, cursor, action, count: count)
+        state.home = home
+        return []
+    }
     let n = home.visible.count
     var effects: [Effect] = []
     switch action {
@@ -118,10 +135,25 @@ func homeKey(_ state: inout AppState, _ action: Action?, count: Int) -> [Effect]
     case .refreshCurrent:
         if let row = home.selected { effects += startRefresh(&state, [row.source]) }
     case .markChannelRead:
-        if let row = home.selected, let id = row.channel, let key = row.key { effects.append(.markAllRead(channel: id, key: key)) }
-    case .nextTag:
-        home.cycleTag()
-        state.status = home.tag.map { "tag: \($0) (T: next tag)" } ?? "all channels"
+        if home.rows.contains(where: { ($0.unread ?? 0) > 0 }) {
+            state.prompt = .markEveryChannelRead
+        } else {
+            state.status = "no channel has unread posts"
+        }
+    case .nextUnread:
+        let rows = home.visible
+        if let next = HomeRow.nextUnread(rows, after: home.cursor) {
+            home.cursor = next
+            state.status = "\(rows[next].title): \(rows[next].unread ?? 0) unread"
+        } else {
+            state.status = "no channel has unread posts"
+        }
+    case .pickTag:
+        guard home.tags.count > 0 else {
+            state.status = "no channel has a tag — feedtui add SOURCE --tag NAME"
+            break
+        }
+        home.tagCursor = home.tagChoices.firstIndex { $0.tag == home.tag } ?? 0
     case .backOrQuit, .quit, .back:
         state.quit = true
     case .help:
@@ -141,6 +173,57 @@ func homeKey(_ state: inout AppState, _ action: Action?, count: Int) -> [Effect]
     return effects
 }
 
+/// The key typed at "mark every channel read?": `y` marks them (each channel the library holds), any other cancels.
+func confirmEveryChannelRead(_ state: inout AppState, _ key: Key) -> [Effect] {
+    guard key == .char("y"), let rows = state.home?.rows else {
+        state.status = "nothing marked"
+        return []
+    }
+    let held = rows.compactMap { row in row.channel.flatMap { id in row.key.map { (id, $0) } } }
+    state.status = "every channel marked read"
+    return held.map { .markAllRead(channel: $0.0, key: $0.1) }
+}
+
+/// Keys in the tag picker: move, Enter shows the tag's channels only (or all), any other key closes it.
+private func tagPickerKey(_ home: inout Home, _ cursor: Int, _ action: Action?, count: Int) {
+    let choices = home.tagChoices
+    switch action {
+    case .moveDown: home.tagCursor = min(choices.count - 1, cursor + count)
+    case .moveUp: home.tagCursor = max(0, cursor - count)
+    case .top: home.tagCursor = 0
+    case .bottom: home.tagCursor = choices.count - 1
+    case .open:
+        home.tag = choices.indices.contains(cursor) ? choices[cursor].tag : nil
+        home.tagCursor = nil
+        home.cursor = 0
+        home.top = 0
+    default: home.tagCursor = nil
+    }
+}
+
+/// The loop's clock: every `refresh-interval` minutes the followed channels are refreshed (the first time one
+/// interval after the first tick; a refresh still running puts it off to the tick after it ends).
+func tick(_ state: inout AppState, _ now: Date) -> [Effect] {
+    state.now = now
+    let minutes = state.config.refreshInterval
+    guard minutes > 0, let rows = state.home?.rows, !rows.isEmpty else { return [] }
+    let interval = TimeInterval(minutes * 60)
+    guard let due = state.refreshDue else {
+        state.refreshDue = now.addingTimeInterval(interval)
+        return []
+    }
+    guard now >= due, state.refresh == nil else { return [] }
+    state.refreshDue = now.addingTimeInterval(interval)
+    return startRefresh(&state, rows.map(\.source))
+}
+
+/// "next refresh in 12 min" for the bottom line, while refresh-interval is set and no refresh is running.
+func nextRefreshText(_ state: AppState) -> String? {
+    guard state.refresh == nil, let due = state.refreshDue, let now = state.now else { return nil }
+    let minutes = Int((due.timeIntervalSince(now) / 60).rounded(.up))
+    return minutes <= 1 ? "next refresh within a minute" : "next refresh in \(minutes) min"
+}
+
 /// Starts refreshing `sources` unless a refresh is already running.
 func startRefresh(_ state: inout AppState, _ sources: [String]) -> [Effect] {
     guard !sources.isEmpty else { return [] }
@@ -157,6 +240,7 @@ func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
     guard var p = state.refresh else { return [] }
     p.done += 1
     p.newPosts += report.newPosts
+    if report.newPosts > 0 { p.sourcesWithNew.append(report.source.text) }
     if let e = report.error {
         p.failed += 1
         if p.firstError == nil { p.firstError = "\(report.source.text): \(e)" }
@@ -167,6 +251,7 @@ func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
     guard p.done >= p.total else { return effects }
     state.refresh = nil
     state.status = p.text
+    if let program = state.config.notify, p.newPosts > 0 { state.pendingNotify = (program, p.newPosts, p.sourcesWithNew) }
     if let source = state.opening {
         effects.append(.openSubscription(source))
     } else if state.mode != .home, !state.channels.isEmpty, let source = state.channel.source {

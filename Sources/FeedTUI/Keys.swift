@@ -81,7 +81,7 @@ enum Action: Equatable, Hashable {
     case rate, openLink, linkList, openPermalink, sort, bookmark, nextBookmark
     case channels, previousChannel, nextChannel
     case help, redraw
-    case refreshAll, refreshCurrent, nextUnread, toggleRead, markChannelRead, nextTag
+    case refreshAll, refreshCurrent, nextUnread, nextUnreadChannel, toggleRead, markChannelRead, pickTag
 
     /// The action's name in the configuration file: the case name in kebab case (`moveDown` is `move-down`), so
     /// a new action is configurable without more code.
@@ -103,6 +103,9 @@ struct KeyBinding: Equatable {
     /// Short labels for the hint line in the browser and in a full-screen post; nil keeps the binding out.
     var hint: String?
     var postHint: String?
+
+    /// The help text with `%k` written as the key in force ("5%k: the 5th post" is "5G…" by default).
+    var helpText: String { help.replacingOccurrences(of: "%k", with: keys.first?.name ?? "") }
 }
 
 /// The keys in force: the standard table, or the one the configuration file made from it.
@@ -120,8 +123,8 @@ struct KeyTable: Equatable {
         KeyBinding(keys: [.char("k"), .up], action: .moveUp, help: "previous post (or scroll up)"),
         KeyBinding(keys: [.pageDown, .char(" ")], action: .pageDown, help: "page down", postHint: "page"),
         KeyBinding(keys: [.pageUp, .char("b")], action: .pageUp, help: "page up"),
-        KeyBinding(keys: [.char("g"), .home], action: .top, help: "first post / top (5g: the 5th post)"),
-        KeyBinding(keys: [.char("G"), .end], action: .bottom, help: "last post / bottom (5G: the 5th post)"),
+        KeyBinding(keys: [.char("g"), .home], action: .top, help: "first post / top (5%k: the 5th post)"),
+        KeyBinding(keys: [.char("G"), .end], action: .bottom, help: "last post / bottom (5%k: the 5th post)"),
         KeyBinding(keys: [.char("J")], action: .nextPost, help: "next post, also from a full-screen post", postHint: "post"),
         KeyBinding(keys: [.char("K")], action: .previousPost, help: "previous post, also from a full-screen post"),
         KeyBinding(keys: [.enter, .char("l"), .right], action: .open, help: "open the post full-screen", hint: "open"),
@@ -138,7 +141,7 @@ struct KeyTable: Equatable {
         KeyBinding(keys: [.char("r")], action: .rate, help: "rate the channel: r then 1–5, r 0 withdraws", hint: "rate"),
         KeyBinding(keys: [.char("m")], action: .bookmark, help: "bookmark the post, or remove its bookmark"),
         KeyBinding(keys: [.char("'")], action: .nextBookmark, help: "next bookmarked post"),
-        KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first http(s) link; 3o opens link 3", postHint: "open link"),
+        KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first http(s) link; 3%k opens link 3", postHint: "open link"),
         KeyBinding(keys: [.char("L")], action: .linkList, help: "list the post's links to open one", postHint: "links"),
         KeyBinding(keys: [.char("p")], action: .openPermalink, help: "open the post's own page at its source"),
         KeyBinding(keys: [.char("c")], action: .channels, help: "list of open channels"),
@@ -146,10 +149,11 @@ struct KeyTable: Equatable {
         KeyBinding(keys: [.char("]")], action: .nextChannel, help: "next channel"),
         KeyBinding(keys: [.char("R")], action: .refreshAll, help: "refresh every followed channel"),
         KeyBinding(keys: [.ctrl("r")], action: .refreshCurrent, help: "refresh this channel"),
-        KeyBinding(keys: [.char("u")], action: .nextUnread, help: "next unread post"),
+        KeyBinding(keys: [.char("u")], action: .nextUnread, help: "next unread post; home screen: next channel with unread posts"),
+        KeyBinding(keys: [.char(">")], action: .nextUnreadChannel, help: "the next channel with unread posts, at its first unread post"),
         KeyBinding(keys: [.char("U")], action: .toggleRead, help: "mark the post read or unread"),
-        KeyBinding(keys: [.char("A")], action: .markChannelRead, help: "mark the whole channel read"),
-        KeyBinding(keys: [.char("T")], action: .nextTag, help: "home screen: show the next tag only (then all)"),
+        KeyBinding(keys: [.char("A")], action: .markChannelRead, help: "mark the whole channel read; home screen: every channel, after y"),
+        KeyBinding(keys: [.char("T")], action: .pickTag, help: "home screen: pick a tag, each with its unread posts"),
         KeyBinding(keys: [.char("?")], action: .help, help: "this help", hint: "help", postHint: "help"),
         KeyBinding(keys: [.ctrl("l")], action: .redraw, help: "redraw the screen"),
     ])
@@ -157,6 +161,9 @@ struct KeyTable: Equatable {
     func action(for key: Key) -> Action? { byKey[key] }
 
     func keys(for action: Action) -> [Key] { bindings.first { $0.action == action }?.keys ?? [] }
+
+    /// The first key of `action` as help shows it, nil when the action is unbound: hints name the keys in force.
+    func label(_ action: Action) -> String? { keys(for: action).first?.label }
 
     /// A copy with these actions bound to these keys instead (an empty list unbinds the action).
     func rebinding(_ keys: [Action: [Key]]) -> KeyTable {

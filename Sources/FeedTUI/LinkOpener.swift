@@ -110,14 +110,15 @@ enum LinkOpener {
         argv.first.map { terminalBrowsers.contains(URL(fileURLWithPath: $0).lastPathComponent) } ?? false
     }
 
-    /// Opens `url` with the first command that runs; returns the status line. A terminal browser runs inside
-    /// `handOver` (which suspends curses around it) and is waited for; a graphical one is not.
+    /// Opens `url` with the first command that runs; returns the status line. `configured` is config.toml's
+    /// browser, which comes before `$BROWSER`; a failure names the setting that chose the browser. A terminal
+    /// browser runs inside `handOver` (which suspends curses around it) and is waited for; a graphical one is not.
     static func open(
-        _ url: String, environment: [String: String], handOver: (() -> String) -> String
+        _ url: String, configured: String? = nil, environment: [String: String], handOver: (() -> String) -> String
     ) -> String {
         guard isAllowed(url) else { return "not opened: only http and https links open" }
         var problems: [String] = []
-        for argv in commands(for: url, browser: environment["BROWSER"]) {
+        for argv in commands(for: url, browser: configured ?? environment["BROWSER"]) {
             guard let executable = resolve(argv[0], path: environment["PATH"] ?? "/usr/bin:/bin") else {
                 problems.append("\(argv[0]) not found")
                 continue
@@ -136,7 +137,8 @@ enum LinkOpener {
             case .failure(let e): problems.append("cannot run \(argv[0]): \(e.message)")
             }
         }
-        return "cannot open links: " + problems.joined(separator: "; ") + " (set BROWSER)"
+        let fix = configured == nil ? "set BROWSER" : "check browser in config.toml"
+        return "cannot open links: " + problems.joined(separator: "; ") + " (\(fix))"
     }
 
     /// A command name looked up in PATH, as a shell would, but without one.

@@ -42,6 +42,12 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
         if let keep, let i = home.visible.firstIndex(where: { $0.source == keep }) { home.cursor = i }
         home.cursor = max(0, min(home.visible.count - 1, home.cursor))
         state.home = home
+        // After a refresh with new posts the rows name the channels it filled: the notify program gets the names.
+        if let (program, newPosts, sources) = state.pendingNotify {
+            state.pendingNotify = nil
+            let names = sources.map { source in rows.first { $0.source == source }?.title ?? source }
+            return [.notify(program: program, newPosts: newPosts, channels: names)]
+        }
     case .channelOpened(let opened):
         var view = opened.view
         view.source = opened.source
@@ -77,17 +83,28 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
         if let error = opened.lastError {
             state.status = "cached \(Ago.text(opened.cachedAt, now: opened.now)) — last refresh failed: \(error)"
         } else if opened.cachedAt == nil {
-            state.status = "not refreshed yet — C-r refreshes it"
+            state.status = "not refreshed yet" + (state.config.keys.label(.refreshCurrent).map { " — \($0) refreshes it" } ?? "")
         }
         clampScroll(&state)
+        if state.openingAtUnread == opened.source {
+            state.openingAtUnread = nil
+            return [.findUnread(channel: view.stored.id, key: view.key, order: view.sort, after: -1)]
+        }
     case .allRead(let key):
         for i in state.channels.indices where state.channels[i].key == key { state.channels[i].read.formUnion(state.channels[i].window.posts.map(\.id)) }
         if state.mode == .home { return [.loadHome] }
     case .notice(let message):
         state.status = message
+    case .tick(let now):
+        return tick(&state, now)
     case .notInLibrary(let source):
         // A source named on the command line is opened once its refresh brought it in.
-        if state.opening != source { state.status = "\(source) is not in the library yet — R refreshes every channel, C-r this one" }
+        if state.opening != source {
+            let keys = state.config.keys
+            let how = [keys.label(.refreshAll).map { "\($0) refreshes every channel" }, keys.label(.refreshCurrent).map { "\($0) this one" }]
+                .compactMap { $0 }
+            state.status = "\(source) is not in the library yet" + (how.isEmpty ? "" : " — " + how.joined(separator: ", "))
+        }
     case .loadFinished:
         // The load's failures were said as they came.
         break
@@ -132,6 +149,20 @@ func liveAction(_ state: inout AppState, _ action: Action) -> [Effect] {
         return startRefresh(&state, [source])
     case .nextUnread:
         return [.findUnread(channel: state.channel.stored.id, key: state.channel.key, order: state.channel.sort, after: state.channel.selected)]
+    case .nextUnreadChannel:
+        guard let rows = state.home?.rows, !rows.isEmpty else {
+            state.status = "nothing is followed — feedtui add @NAME"
+            return []
+        }
+        // After the open channel in the home screen's order, round to the top; the open one's count is stale.
+        let here = rows.firstIndex { $0.source == state.channel.source }
+        guard let next = HomeRow.nextUnread(rows, after: here ?? rows.count - 1, skipping: here != nil) else {
+            state.status = "no other channel has unread posts"
+            return []
+        }
+        state.openingAtUnread = rows[next].source
+        state.status = "opening \(rows[next].title)…"
+        return [.openSubscription(rows[next].source)]
     case .toggleRead:
         guard let post = state.channel.selectedPost else { return [] }
         if state.channel.read.remove(post.id) != nil {

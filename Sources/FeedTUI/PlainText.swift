@@ -3,12 +3,16 @@ import Foundation
 
 /// Output for pipes and `feedtui stats`: the same words as the screen, without the frame.
 enum PlainText {
-    static func postList(_ ch: Channel, clock: Clock) -> [String] {
+    /// The posts in the configuration's order, one a line: date, views (right-aligned), title.
+    static func postList(_ ch: Channel, clock: Clock, order: PostOrder = .newest) -> [String] {
         let severalAuthors = ChannelStatistics(ch, clock: clock).severalAuthors == true
-        return PostOrder.newest.arrange(ch.publications).map { i in
+        return order.arrange(ch.publications).map { i in
             let p = ch.publications[i]
             let author = severalAuthors ? PostListPane.byline(of: p) : ""
-            return "\(clock.civil(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  \(Fmt.count(p.views, width: 7))  \(Sanitize.line(author + PostListPane.title(of: p)))"
+            let views = Fmt.count(p.views, width: 7)
+            return "\(clock.civil(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  "
+                + String(repeating: " ", count: max(0, 7 - views.displayWidth)) + views
+                + "  \(Sanitize.line(author + PostListPane.title(of: p)))"
         }
     }
 

@@ -41,6 +41,8 @@ enum Event: Equatable {
     case curve(ViewCurve)
     /// Every post of a channel is now marked read in the library.
     case allRead(key: String)
+    /// The loop's clock, about once a second while refresh-interval is set: a refresh may be due.
+    case tick(Date)
     /// A channel's statistics counted on this run's clock (the answer to `.countStatistics`).
     case statisticsCounted(channel: Int64, Result<ChannelStatistics, LibraryError>)
 }
@@ -96,6 +98,8 @@ enum Effect: Equatable {
     /// Count a channel's statistics on `clock` from all its posts, beside the event loop, and keep them in the
     /// library (answered by `.statisticsCounted`).
     case countStatistics(channel: Int64, clock: Clock)
+    /// Run the notify program (no shell) with the number of new posts and the channels that have them.
+    case notify(program: String, newPosts: Int, channels: [String])
 }
 
 /// The only place the state changes. Pure: no I/O, no curses; effects leave as values. When the list shows rows
@@ -257,7 +261,7 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
             }
         }
         return []
-    case .homeLoaded, .channelOpened, .notice, .notInLibrary, .loadFinished, .refreshed, .olderLoaded, .curve, .allRead:
+    case .homeLoaded, .channelOpened, .notice, .notInLibrary, .loadFinished, .refreshed, .olderLoaded, .curve, .allRead, .tick:
         return live(&state, event)
     case .key(let key):
         state.status = nil
@@ -367,7 +371,7 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         }
     case .quit:
         return quit(&state)
-    case .refreshAll, .refreshCurrent, .nextUnread, .toggleRead, .markChannelRead, .nextTag:
+    case .refreshAll, .refreshCurrent, .nextUnread, .nextUnreadChannel, .toggleRead, .markChannelRead, .pickTag:
         effects += liveAction(&state, action)
     case .nextPane:
         let panes: [PaneID] = layout.singlePane || state.showStats ? [.list, .body, .stats] : [.list, .body]
@@ -514,6 +518,9 @@ private func promptKey(_ state: inout AppState, _ prompt: Prompt, _ key: Key) ->
         search.total = 0
         state.librarySearch = search
         return search.matches == nil ? [.searchLibrary(query: search.query, limit: LibrarySearch.limit)] : []
+    case .markEveryChannelRead:
+        state.prompt = nil
+        return confirmEveryChannelRead(&state, key)
     case .rate:
         state.prompt = nil
         guard case .char(let c) = key, let n = c.wholeNumberValue, (0...5).contains(n) else {

@@ -60,6 +60,7 @@ enum Runtime {
         for event in first { runner.drive(&state, event, terminal: backend) }
         backend.draw(Screen.render(state), force: true)
         var signal: Int32?
+        var lastTick = Date.distantPast
         while !state.quit {
             if let s = backend.pendingSignal() {
                 // Save what a normal quit saves, then leave with the conventional status.
@@ -75,6 +76,11 @@ enum Runtime {
                 events.append(key)
                 // Keys typed faster than they are handled (a pasted query) are handled together, drawn once.
                 while events.count < answers + 256, let more = backend.nextEvent(timeoutMs: 0) { events.append(more) }
+            }
+            // The clock, once a second, for refresh-interval's refreshes and the "next refresh in" of the bottom line.
+            if config.refreshInterval > 0, Date().timeIntervalSince(lastTick) >= 1 {
+                lastTick = Date()
+                events.append(.tick(lastTick))
             }
             guard !events.isEmpty else { continue }
             var force = false

@@ -254,9 +254,15 @@ struct List: ParsableCommand {
     func run() throws {
         // Loading says which lines of the channels file follow nothing.
         let subscriptions = SubscriptionsPath.load().subscriptions
+        guard !subscriptions.isEmpty else { return Swift.print(Self.howToFollow(shown: "no channels followed")) }
         let library = LibraryOption.open(path: libraryOption.library)
         Self.print(subscriptions, from: library)
         try LibraryOption.setAside(library)
+    }
+
+    /// What a newcomer is told beside `shown` (no channels yet, or the sample on screen).
+    static func howToFollow(shown: String) -> String {
+        "\(shown) — follow one with: feedtui add @NAME (a t.me channel) or feedtui add URL (an RSS/Atom feed)"
     }
 
     /// The home screen's rows as text, from the library.

@@ -14,7 +14,7 @@ final class KeyTableTests: XCTestCase {
         let screen = grid.lines.joined(separator: "\n")
         for binding in KeyTable.standard.bindings {
             // Two columns at this size: a long text wraps inside its column, so its first words are looked for.
-            XCTAssertTrue(screen.contains(String(binding.help.prefix(28))), binding.help)
+            XCTAssertTrue(screen.contains(String(binding.helpText.prefix(28))), binding.helpText)
             XCTAssertTrue(screen.contains(binding.keys.map(\.label).joined(separator: " ")), "\(binding.keys)")
         }
         var s = Fixture.state(try Fixture.seed(), 120, 40, keys: "?")
@@ -39,7 +39,7 @@ final class KeyTableTests: XCTestCase {
 
     func testCommandHelpListsTheSameKeys() {
         let help = FeedTUI.helpMessage()
-        for binding in KeyTable.standard.bindings { XCTAssertTrue(help.contains(binding.help), binding.help) }
+        for binding in KeyTable.standard.bindings { XCTAssertTrue(help.contains(binding.helpText), binding.helpText) }
         XCTAssertTrue(help.contains("USAGE: feedtui <subcommand>"))
     }
 
@@ -289,6 +289,17 @@ final class LinkTests: XCTestCase {
         XCTAssertEqual(LinkOpener.commands(for: url, browser: ":: "), [["xdg-open", url]])
         XCTAssertTrue(LinkOpener.isTerminal(["/usr/bin/w3m", url]))
         XCTAssertFalse(LinkOpener.isTerminal(["firefox", url]))
+    }
+
+    /// A browser that is not found is blamed on the setting that chose it: config.toml's browser, else $BROWSER.
+    func testABrowserNotFoundNamesTheSettingThatChoseIt() {
+        let url = "https://e.example/a"
+        let environment = ["PATH": "/nonexistent", "BROWSER": "env-browser"]
+        let handOver: (() -> String) -> String = { $0() }
+        XCTAssertEqual(LinkOpener.open(url, configured: "conf-browser --new", environment: environment, handOver: handOver),
+                       "cannot open links: conf-browser not found (check browser in config.toml)")
+        XCTAssertEqual(LinkOpener.open(url, environment: environment, handOver: handOver),
+                       "cannot open links: env-browser not found (set BROWSER)")
     }
 }
 

@@ -117,10 +117,21 @@ final class ConfigTests: XCTestCase {
             ("dates = \"utc\"\n", "config.toml:1: dates: unknown rule \"utc\" (local, post)"),
             ("date-format = \"%Y %q\"\n", "config.toml:1: date-format: unknown %q (%A %B %H %I %M %S %Y %a %b %d %e %m %p %y, %-d for no padding, %% for %)"),
             ("keys = 1\n", "config.toml:1: keys: expected a table, found an integer"),
+            ("refresh-interval = -1\n", "config.toml:1: refresh-interval: expected minutes from 0 (never) to 10080, found -1"),
+            ("notify = 1\n", "config.toml:1: notify: expected a string, found an integer"),
         ]
         for c in cases { XCTAssertEqual(problem(c.text), c.line) }
         // TOML syntax errors come with TOMLKit's line.
         XCTAssertEqual(problem("sort = \"newest\"\nx = = 1\n")?.hasPrefix("config.toml:2: "), true)
+        // …as one plain sentence.
+        XCTAssertEqual(problem("theme = \"light\"\nsort = newest # mine\n"), "config.toml:2: not valid TOML: text needs quotes (sort = \"newest\")")
+        XCTAssertEqual(problem("sort = \"newest\"\nx = = 1\n"),
+                       "config.toml:2: not valid TOML: a value is \"quoted text\", a number, true or false, [a list] or { a table }")
+        XCTAssertEqual(problem("post-width = 80\nbrowser = \"firefox\n"),
+                       "config.toml:2: not valid TOML: a string is not closed on its line (its closing quote is missing)")
+        XCTAssertEqual(problem("[keys\nhelp = []\n"), "config.toml:1: not valid TOML in a table header: expected ']', saw the end of the line")
+        XCTAssertEqual(problem("sort = \"newest\"\nsort = \"oldest\"\n"),
+                       "config.toml:2: not valid TOML in a key-value pair: cannot redefine existing string 'sort'")
         // Several problems: the first by line.
         XCTAssertEqual(problem("zeta = 1\n[keys]\nfly = \"f\"\n")?.hasPrefix("config.toml:1: zeta:"), true)
     }
@@ -188,6 +199,25 @@ final class ConfigTests: XCTestCase {
         XCTAssertNotNil(help.range(of: "│ y +previous post \\(or scroll up\\)", options: .regularExpression), help)
         XCTAssertTrue(help.contains("e/y scroll · any other key closes this help"), help)
         XCTAssertNotNil(HelpText.discussion(keys: config.keys).range(of: "\nH +this help", options: .regularExpression))
+        // The count hint and the help's key examples name the keys in force.
+        XCTAssertTrue(help.contains("Keys (a number first repeats: 5e)"), help)
+        let rebound = try parse("[keys]\nbottom = [\"z\"]\nopen-link = [\"x\"]\npick-tag = [\"Y\"]\n").get()
+        let lines = HelpOverlay.lines(rebound.keys).joined(separator: "\n")
+        XCTAssertTrue(lines.contains("last post / bottom (5z: the 5th post)"), lines)
+        XCTAssertTrue(lines.contains("open the first http(s) link; 3x opens link 3"), lines)
+        XCTAssertTrue(HelpOverlay.lines(KeyTable.standard).contains { $0.hasSuffix("last post / bottom (5G: the 5th post)") })
+        // The home screen's hint names the tag key in force.
+        var home = AppState(channels: [], size: Size(width: 100, height: 10), useColor: false, config: rebound)
+        home.mode = .home
+        reduce(&home, .homeLoaded([HomeRow(source: "@a", title: "A", tags: ["news"])], now: Date()))
+        XCTAssertTrue(Screen.render(home).lines.last?.contains("Y tags") == true)
+        // The header's invitation to rate and the refresh hints name the keys in force.
+        let mine = try parse("[keys]\nrate = [\"V\"]\nrefresh-all = [\"C-a\"]\nrefresh-current = []\n").get()
+        var rated = Fixture.state(try Fixture.seed(), 120, 40, config: mine)
+        XCTAssertTrue(Screen.render(rated).lines[0].contains("★ no rating yet — V to rate"), Screen.render(rated).lines[0])
+        rated.home = Home()
+        reduce(&rated, .notInLibrary("@x"))
+        XCTAssertEqual(rated.status, "@x is not in the library yet — C-a refreshes every channel")
     }
 
     func testPostWidthComesFromTheConfig() throws {
@@ -333,5 +363,37 @@ final class DatePatternTests: XCTestCase {
     func testUnknownDirectivesAreProblems() {
         XCTAssertThrowsError(try DatePattern("%Q")) { XCTAssertTrue(($0 as? DatePattern.Problem)?.message.hasPrefix("unknown %Q (") == true) }
         XCTAssertThrowsError(try DatePattern("%H:%")) { XCTAssertEqual(($0 as? DatePattern.Problem)?.message, "a lone % at the end (%% writes %)") }
+    }
+}
+
+final class ReadmeConfigTests: XCTestCase {
+    /// Every configuration snippet of the README loads: the ```toml blocks whole, and each inline `setting = value`
+    /// (a key action's under [keys]), so that a newcomer copying one is not refused.
+    func testEverySnippetOfTheReadmeLoads() throws {
+        let readme = try String(contentsOf: Fixture.root.appendingPathComponent("README.md"), encoding: .utf8)
+        var snippets: [String] = []
+        var block: String?
+        for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
+            if block == nil, line == "```toml" {
+                block = ""
+            } else if let b = block, line == "```" {
+                snippets.append(b)
+                block = nil
+            } else if block != nil {
+                block! += line + "\n"
+            }
+        }
+        XCTAssertGreaterThan(snippets.count, 0, "the README has a toml block")
+        let actions = Set(KeyTable.standard.bindings.map(\.action.configName))
+        let inline = try NSRegularExpression(pattern: "`([a-z-]+) = ([^`]+)`")
+        for m in inline.matches(in: readme, range: NSRange(readme.startIndex..., in: readme)) {
+            guard let whole = Range(m.range(at: 0), in: readme), let name = Range(m.range(at: 1), in: readme) else { continue }
+            let text = String(readme[whole].dropFirst().dropLast()) + "\n"
+            snippets.append(actions.contains(String(readme[name])) ? "[keys]\n" + text : text)
+        }
+        XCTAssertGreaterThan(snippets.count, 2, "inline snippets found")
+        for s in snippets {
+            XCTAssertNoThrow(try Config.parse(s, file: "README.md"), s)
+        }
     }
 }

@@ -59,14 +59,29 @@ final class HomeTests: XCTestCase {
     }
 
     func testTagsFilterAndEnterOpens() {
-        var state = homeState()
+        var state = homeState(width: 100, height: 12)
         reduce(&state, .key(.char("T")))
+        XCTAssertEqual(state.home?.tagChoices, [TagChoice(tag: nil, unread: 12), TagChoice(tag: "art", unread: 12), TagChoice(tag: "news", unread: 0)])
+        assertGolden(Screen.render(state), "home-tags-100x12")
+        reduce(&state, .key(.char("j")))
+        reduce(&state, .key(.enter))
         XCTAssertEqual(state.home?.tag, "art")
+        XCTAssertNil(state.home?.tagCursor)
         XCTAssertEqual(state.home?.visible.map(\.source), ["@antichristone"])
         reduce(&state, .key(.char("T")))
-        XCTAssertEqual(state.home?.visible.map(\.source), ["@topwar_official"])
+        XCTAssertEqual(state.home?.tagCursor, 1, "the picker opens at the tag shown")
+        reduce(&state, .key(.char("j")))
+        reduce(&state, .key(.char("j")))
+        reduce(&state, .key(.enter))
+        XCTAssertEqual(state.home?.visible.map(\.source), ["@topwar_official"], "the cursor stops at the last tag")
         XCTAssertEqual(reduce(&state, .key(.enter)), [.openSubscription("@topwar_official")])
         reduce(&state, .key(.char("T")))
+        reduce(&state, .key(.char("q")))
+        XCTAssertNil(state.home?.tagCursor, "any other key closes the picker")
+        XCTAssertFalse(state.quit, "and does nothing else")
+        reduce(&state, .key(.char("T")))
+        reduce(&state, .key(.char("g")))
+        reduce(&state, .key(.enter))
         XCTAssertNil(state.home?.tag)
         XCTAssertEqual(state.home?.visible.count, 3)
         reduce(&state, .key(.char("j")))
@@ -89,7 +104,111 @@ final class HomeTests: XCTestCase {
         reduce(&state, .refreshed(failed))
         XCTAssertTrue(Screen.render(state).lines.last?.contains("refreshing 2/3… 1 failed") == true)
         XCTAssertEqual(reduce(&state, .refreshed(RefreshReport(source: Source("https://example.com/feed.xml")))), [.loadHome])
-        XCTAssertEqual(state.status, "refreshed 3 sources: 1 new post · 1 failed: @topwar_official: HTTP 500 Internal Server Error")
+        XCTAssertEqual(state.status, "refreshed 2 of 3 sources: 1 new post · 1 failed: @topwar_official: HTTP 500 Internal Server Error")
+    }
+
+    /// `u` on the home screen goes to the next channel with unread posts (round to the top); `A` asks, and `y`
+    /// marks every channel the library holds read.
+    func testUnreadAcrossChannelsOnTheHomeScreen() {
+        var state = AppState(channels: [], size: Size(width: 100, height: 10), useColor: false)
+        state.mode = .home
+        var rows = rows()
+        rows[0].channel = 1
+        rows[0].key = "@antichristone"
+        rows[1].channel = 2
+        rows[1].key = "@topwar_official"
+        rows.append(HomeRow(source: "@third", title: "Third", channel: 3, key: "@third", unread: 4, total: 9))
+        reduce(&state, .homeLoaded(rows, now: now))
+        reduce(&state, .key(.char("u")))
+        XCTAssertEqual(state.home?.cursor, 3)
+        XCTAssertEqual(state.status, "Third: 4 unread")
+        reduce(&state, .key(.char("u")))
+        XCTAssertEqual(state.home?.cursor, 0, "round to the top, past channels without unread posts")
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("Antichrist One: 12 unread") == true)
+        XCTAssertEqual(reduce(&state, .key(.char("A"))), [])
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("mark every channel read? y marks them, any other key cancels") == true)
+        XCTAssertEqual(reduce(&state, .key(.char("j"))), [], "any other key cancels")
+        XCTAssertEqual(state.status, "nothing marked")
+        XCTAssertEqual(state.home?.cursor, 0, "and does nothing else")
+        reduce(&state, .key(.char("A")))
+        XCTAssertEqual(reduce(&state, .key(.char("y"))), [
+            .markAllRead(channel: 1, key: "@antichristone"), .markAllRead(channel: 2, key: "@topwar_official"),
+            .markAllRead(channel: 3, key: "@third"),
+        ])
+        XCTAssertEqual(state.status, "every channel marked read")
+        reduce(&state, .homeLoaded(rows.map { var r = $0; r.unread = r.unread.map { _ in 0 }; return r }, now: now))
+        reduce(&state, .key(.char("u")))
+        XCTAssertEqual(state.status, "no channel has unread posts")
+        reduce(&state, .key(.char("A")))
+        XCTAssertNil(state.prompt, "nothing to ask")
+    }
+
+    /// refresh-interval: the loop's ticks start a refresh when it is due, the bottom line says when; a refresh that
+    /// brought new posts runs the notify program with their number and the channels' names.
+    func testRefreshIntervalAndNotify() throws {
+        var config = try Config.parse("refresh-interval = 5\nnotify = \"notify-send feedtui\"\n", file: "config.toml")
+        XCTAssertEqual(config.refreshInterval, 5)
+        var state = AppState(channels: [], size: Size(width: 100, height: 10), useColor: false, config: config)
+        state.mode = .home
+        reduce(&state, .homeLoaded(rows(), now: now))
+        XCTAssertEqual(reduce(&state, .tick(now)), [])
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("next refresh in 5 min · j move") == true, Screen.render(state).lines.last ?? "")
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(250))), [])
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("next refresh within a minute") == true)
+        let sources = ["@antichristone", "@topwar_official", "https://example.com/feed.xml"]
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(300))), [.refresh(sources)])
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(301))), [], "one refresh at a time")
+        var effects: [Effect] = []
+        for (source, new) in zip(sources, [2, 0, 1]) {
+            var report = RefreshReport(source: Source(source))
+            report.newPosts = new
+            effects = reduce(&state, .refreshed(report))
+        }
+        XCTAssertEqual(effects, [.loadHome])
+        var renamed = rows()
+        renamed[0].title = "Antichrist Blog"
+        XCTAssertEqual(reduce(&state, .homeLoaded(renamed, now: now)),
+                       [.notify(program: "notify-send feedtui", newPosts: 3, channels: ["Antichrist Blog", "https://example.com/feed.xml"])],
+                       "named as the library now holds them")
+        XCTAssertEqual(reduce(&state, .homeLoaded(renamed, now: now)), [], "once")
+        XCTAssertTrue(Screen.render(state).lines.last?.contains("refreshed 3 sources: 3 new posts") == true)
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(599))), [])
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(600))), [.refresh(sources)], "every 5 minutes")
+        // Nothing new: no notification; 0 turns the refreshes off.
+        for source in sources { effects = reduce(&state, .refreshed(RefreshReport(source: Source(source)))) }
+        XCTAssertEqual(effects, [.loadHome])
+        XCTAssertEqual(reduce(&state, .homeLoaded(renamed, now: now)), [])
+        config.refreshInterval = 0
+        state.config = config
+        XCTAssertEqual(reduce(&state, .tick(now.addingTimeInterval(3600))), [])
+    }
+
+    /// The notify program runs without a shell: each argument arrives as it is, `$(…)` and spaces included.
+    func testNotifyRunsTheProgramWithoutAShell() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("feedtui-notify-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("record")
+        let log = dir.appendingPathComponent("args")
+        try "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$0.tmp\" && mv \"$0.tmp\" \(log.path)\n".write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        let environment = ["PATH": "/usr/bin:/bin"]
+        XCTAssertNil(EffectRunner.notify("'\(script.path)' --from feedtui", arguments: ["3", "Two words", "$(touch x)"], environment: environment))
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: log.path) { usleep(20_000) }
+        XCTAssertEqual(try String(contentsOf: log, encoding: .utf8), "--from\nfeedtui\n3\nTwo words\n$(touch x)\n")
+        XCTAssertEqual(EffectRunner.notify("no-such-notifier", arguments: ["1"], environment: environment),
+                       .notice("notify: no-such-notifier not found (check notify in config.toml)"))
+    }
+
+    func testARefreshWhereEverySourceFailedSaysSo() {
+        var state = homeState()
+        reduce(&state, .key(.char("R")))
+        for source in ["@antichristone", "@topwar_official", "https://example.com/feed.xml"] {
+            var failed = RefreshReport(source: Source(source))
+            failed.error = "download failed: Could not connect to the server."
+            reduce(&state, .refreshed(failed))
+        }
+        XCTAssertEqual(state.status, "3 failed of 3: @antichristone: download failed: Could not connect to the server.")
     }
 
     /// A t.me channel opened as a followed one, in a real library (the fixture's).
@@ -98,6 +217,27 @@ final class HomeTests: XCTestCase {
         state.channel.source = "@antichristone"
         state.home = Home()
         return state
+    }
+
+    /// Inside a channel, `>` opens the next followed channel with unread posts at its first unread post.
+    func testNextUnreadChannelFromInsideAChannel() throws {
+        let view = try followed().channel
+        var state = homeState(width: 120, height: 30)
+        func opened(_ source: String) -> OpenedChannel {
+            OpenedChannel(source: source, view: view, cachedAt: now, lastError: nil, reach: ViewReach(posts: [], subscribers: nil), now: now)
+        }
+        reduce(&state, .channelOpened(opened("@antichristone")))
+        XCTAssertEqual(reduce(&state, .key(.char(">"))), [], "no other channel has unread posts (the open one is skipped)")
+        XCTAssertEqual(state.status, "no other channel has unread posts")
+        state.home?.rows[2].unread = 3
+        XCTAssertEqual(reduce(&state, .key(.char(">"))), [.openSubscription("https://example.com/feed.xml")])
+        XCTAssertEqual(state.status, "opening https://example.com/feed.xml…")
+        XCTAssertEqual(reduce(&state, .channelOpened(opened("https://example.com/feed.xml"))).first,
+                       .findUnread(channel: view.stored.id, key: view.key, order: view.sort, after: -1))
+        XCTAssertNil(state.openingAtUnread)
+        // From the last row the search goes round to the top.
+        state.channel.source = "https://example.com/feed.xml"
+        XCTAssertEqual(reduce(&state, .key(.char(">"))), [.openSubscription("@antichristone")])
     }
 
     func testOpenReadAndComeBack() throws {
@@ -166,6 +306,15 @@ final class HomeTests: XCTestCase {
         reduce(&state, .olderLoaded(RefreshReport(source: Source("@antichristone"))))
         XCTAssertEqual(state.status, "this is the channel's first post")
         XCTAssertEqual(Fixture.send(&state, .key(.char("j"))), [], "the first post was reached")
+    }
+
+    func testTheViewsCurveSaysMinutesUnderAnHour() {
+        func line(_ span: TimeInterval) -> String? {
+            PostBodyPane.curveLine([ViewSample(at: now, views: 10), ViewSample(at: now.addingTimeInterval(span), views: 40)], width: 60)
+        }
+        XCTAssertEqual(line(40 * 60)?.hasSuffix("10 → 40 in 40 min (2 refreshes)"), true, line(40 * 60) ?? "")
+        XCTAssertEqual(line(20)?.hasSuffix("10 → 40 in 20 s (2 refreshes)"), true, line(20) ?? "")
+        XCTAssertEqual(line(90 * 60)?.hasSuffix("10 → 40 in 1.5 h (2 refreshes)"), true, line(90 * 60) ?? "")
     }
 
     func testViewsCurveInTheFullScreenPost() throws {

@@ -58,6 +58,27 @@ final class PostDetailsTests: XCTestCase {
         XCTAssertFalse(PlainText.postList(channel, clock: Fixture.utc).contains { $0.contains("Margaret Owens:") })
     }
 
+    /// Plain text follows the sort setting, and its views column is right-aligned whatever the views' width.
+    func testPlainTextFollowsTheSortAndAlignsViews() throws {
+        let path = Fixture.root.appendingPathComponent("Samples/unicode-sampler.json").path
+        let ch = try XCTUnwrap(FeedLoader.load(path: path).first)
+        let newest = PlainText.postList(ch, clock: Fixture.utc)
+        let oldest = PlainText.postList(ch, clock: Fixture.utc, order: .oldest)
+        XCTAssertEqual(oldest, newest.reversed())
+        let viewed = PlainText.postList(ch, clock: Fixture.utc, order: .mostViewed)
+        XCTAssertEqual(viewed.map { $0.prefix(25) }, PostOrder.mostViewed.arrange(ch.publications).map { i in
+            newest[PostOrder.newest.arrange(ch.publications).firstIndex(of: i) ?? 0].prefix(25)
+        })
+        XCTAssertGreaterThan(Set(newest.map { $0.dropFirst(18).prefix(7).trimmingCharacters(in: .whitespaces).count }).count, 1,
+                             "views of several widths")
+        for line in newest {
+            let chars = Array(line)
+            XCTAssertEqual(String(chars[16..<18]), "  ", line)
+            XCTAssertNotEqual(chars[24], " ", "views end in column 25: \(line)")
+            XCTAssertEqual(String(chars[25..<27]), "  ", line)
+        }
+    }
+
     func testPermalinkOpensWithItsOwnKey() throws {
         var ch = try trimmedExport()
         ch.publications[1].permalink = "https://t.me/fieldnotes/12"
@@ -149,5 +170,23 @@ final class StatsRateTests: XCTestCase {
         let ch = try realFile("realworld/tme-fieldnotes.html")
         XCTAssertTrue(PlainText.statistics(ch, clock: Fixture.utc).contains("posts               7 (1 without date)"))
         XCTAssertEqual(StatsJSON.object(ch, clock: Fixture.utc)["undatedPosts"] as? Int, 1)
+    }
+}
+
+/// Link markers: each link's number where its address stands in the text.
+final class LinkMarkerTests: XCTestCase {
+    func testEachLinkIsMarkedWhereItStands() {
+        let text = "Read https://example.org/a, then www.example.com/b/ (mirror: example.com/b). Not https://example.org/abc."
+        let links = ["https://example.org/abc", "https://example.org/a", "https://www.example.com/b/", "https://t.me/other"]
+        XCTAssertEqual(PostBodyPane.markedText(text, links: links),
+                       "Read https://example.org/a[2], then www.example.com/b/[3] (mirror: example.com/b). Not https://example.org/abc[1].",
+                       "a whole address only, each once; a link not in the text is not marked")
+        XCTAssertEqual(PostBodyPane.markedText("no links here", links: ["https://x.example/"]), "no links here")
+    }
+
+    func testTheFullScreenPostShowsTheMarkers() throws {
+        let post = Publication(id: "1", date: nil, text: "Details at https://example.org/report and more.", links: ["https://example.org/report"])
+        let lines = PostBodyPane.lines(for: post, width: 60, full: true).map { $0.map(\.text).joined() }
+        XCTAssertTrue(lines.contains("Details at https://example.org/report[1] and more."), lines.joined(separator: "\n"))
     }
 }

@@ -57,8 +57,11 @@ keys R
 check "R refreshes every channel" wait_for "refreshed 3 sources: 1 new post" 15
 check "the new post raised the count" wait_for "^│▶ +5 +6 +Antichrist Blog"
 keys T
-check "T filters by tag" wait_for "tag: slow \(1\)"
-keys T Enter
+check "T lists the tags with their unread posts" wait_for "│ ● all channels +[0-9]+ unread │"
+check "each tag with its unread posts" wait_for "│   #slow +[0-9]+ unread │"
+keys j Enter
+check "Enter on a tag shows its channels only" wait_for "tag: slow \(1\)"
+keys T g Enter Enter
 wait_for "^┌ Antichrist Blog .*@antichristone"
 keys G
 check "scrolling past the oldest post loads the page before it" wait_for "5 older posts loaded" 15
@@ -70,7 +73,7 @@ kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
 run_feedtui "$LIVE_ENV $BIN"
 check "offline: the channels are still there" wait_for "^│▶ +5 +11 +Antichrist Blog"
 # Downloads run side by side, so whichever failed first is named.
-check "offline: the failed refresh is said" wait_for "3 failed: [^ ]+: download failed" 15
+check "offline: the failed refresh is said" wait_for "3 failed of 3: [^ ]+: download failed" 15
 keys Enter
 check "offline: the channel opens from the library, saying how old it is" wait_for "cached [0-9]+ min ago|cached just now"
 keys q q

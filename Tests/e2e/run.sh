@@ -12,6 +12,7 @@ keys "stty -g > $TMP/stty.before" Enter
 keys "cd $ROOT && $BIN; echo EXIT=\$?" Enter
 check "header shows the channel" wait_for "Durov's Channel" 15
 check "header shows views per week" wait_for "255 406 views/week"
+check "the first run says the sample is one and how to follow a channel" wait_for "a bundled sample channel — follow one with: feedtui add @NAME"
 keys j; keys j
 check "’ is drawn as itself" wait_for "There’s a weird rumor"
 check "🤡 is drawn as itself" wait_for "Happy April Fools' Day! 🤡"
@@ -326,6 +327,7 @@ check "the channel list: one channel, 10 posts" wait_for "1\\. Durov's Channel @
 keys q; keys q
 check "exit 0 when a channel opened" wait_for "^EXIT=0"
 check "stats: the good source's statistics, the bad one on stderr, exit 0" sh -c "'$BIN' stats '$TMP/missing-source.json' '$SEED' 2>'$TMP/stats.err' | grep -qE '^views per week +255 406$' && grep -qx 'feedtui: $TMP/missing-source.json: no such file' '$TMP/stats.err'"
+check "screen: the bad source said in the status line, as the terminal says it" sh -c "'$BIN' screen --size 100x12 '$TMP/missing-source.json' '$SEED' 2>/dev/null | tail -1 | grep -q 'missing-source.json: no such file'"
 check "export: the good source exported, the bad one on stderr" sh -c "'$BIN' export '$SEED' '$TMP/missing-source.json' 2>'$TMP/export.err' | grep -q '\"handle\" : \"durov\"' && grep -qx 'feedtui: $TMP/missing-source.json: no such file' '$TMP/export.err'"
 check "stats: exit 1 when no source opened" sh -c "! '$BIN' stats '$TMP/missing-source.json' 2>/dev/null"
 check "stats reports what was skipped" sh -c "'$BIN' stats '$RES/tdesktop/truncated.json' | grep -q '^skipped .*1 post skipped — first at line 167'"
@@ -367,6 +369,9 @@ check "an unknown option is a usage error: exit 64" usage --no-such-option
 check "stats without a source: exit 64" usage stats
 check "a bad --size: exit 64" usage screen --size x "$SEED"
 check "a bad --dates: exit 64" usage stats --dates sideways "$SEED"
+check "a mistyped command: exit 64" sh -c "cd '$TMP' && '$BIN' bogus 2>/dev/null; test \$? = 64"
+check "list with nothing followed says how to follow" sh -c "XDG_CONFIG_HOME='$TMP/nothing' XDG_DATA_HOME='$TMP/nothing' '$BIN' list | grep -qx 'no channels followed — follow one with: feedtui add @NAME (a t.me channel) or feedtui add URL (an RSS/Atom feed)'"
+check "a mistyped command: the line" sh -c "cd '$TMP' && '$BIN' bogus 2>&1 | grep -qx 'feedtui: unknown command or file: bogus (commands: stats, export, screen, add, remove, list, refresh, import-opml, export-opml, config; feedtui --help)'"
 mkdir -p "$TMP/samples" && cp "$ROOT/Samples/unicode-sampler.json" "$TMP/samples/durov-channel-page.txt"
 check "FEEDTUI_SAMPLES names the bundled sample's folder" sh -c "FEEDTUI_SAMPLES='$TMP/samples' '$BIN' | head -1 | grep -q '한국어 문장과'"
 bad "missing file" "feedtui: $TMP/none.txt: no such file" stats "$TMP/none.txt"

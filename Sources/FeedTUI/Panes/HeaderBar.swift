@@ -12,7 +12,7 @@ enum HeaderBar {
         }
         if let subs = ch.subscribers { line.append(Span(text: " ─ \(Fmt.count(subs)) subscribers", style: theme.text)) }
         line.append(Span(text: " ─ ", style: theme.border))
-        line.append(contentsOf: RatingText.header(ch.rating, mine: state.channel.userRating, theme: theme))
+        line.append(contentsOf: RatingText.header(ch.rating, mine: state.channel.userRating, rateKey: state.config.keys.label(.rate), theme: theme))
         if state.channels.count > 1 {
             line.append(Span(text: " ─ \(state.current + 1)/\(state.channels.count)", style: theme.muted))
         }
@@ -46,10 +46,11 @@ enum RatingText {
         (source(rating) ?? "no rating yet") + (mine.map { " · yours: \($0)" } ?? "")
     }
 
-    static func header(_ rating: Rating?, mine: Int?, theme: Theme) -> StyledLine {
+    /// `rateKey`: the key that rates, as bound (nil: unbound, no invitation).
+    static func header(_ rating: Rating?, mine: Int?, rateKey: String?, theme: Theme) -> StyledLine {
         let words = text(rating, mine: mine)
         guard source(rating) != nil, let space = words.firstIndex(of: " ") else {
-            return [Span(text: "★ " + words + (mine == nil ? " — r to rate" : ""), style: theme.muted)]
+            return [Span(text: "★ " + words + (mine == nil ? rateKey.map { " — \($0) to rate" } ?? "" : ""), style: theme.muted)]
         }
         return [Span(text: String(words[..<space]), style: theme.star), Span(text: String(words[space...]), style: theme.text)]
     }

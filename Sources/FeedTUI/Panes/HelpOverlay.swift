@@ -5,10 +5,10 @@ enum HelpOverlay {
     /// The help text; in two columns (long lines wrapped inside their column) when one column would not fit
     /// `area`'s height and two fit its width.
     static func lines(_ keys: KeyTable, fitting area: Rect? = nil) -> [String] {
-        let rows = keys.bindings.map { b in (b.keys.isEmpty ? "(unbound)" : b.keys.map(\.label).joined(separator: " "), b.help) }
+        let rows = keys.bindings.map { b in (b.keys.isEmpty ? "(unbound)" : b.keys.map(\.label).joined(separator: " "), b.helpText) }
             + [("mouse", "wheel scrolls, click selects, a second click opens")]
         let keyWidth = rows.map { $0.0.count }.max() ?? 0
-        let head = ["Keys (a number first repeats: 5j)", ""]
+        let head = ["Keys" + (keys.label(.moveDown).map { " (a number first repeats: 5\($0))" } ?? ""), ""]
         let foot = ["", "\(scrollKeys(keys)) scroll · any other key closes this help"]
         let single = rows.map { $0.0.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  " + $0.1 }
         let column = (area.map { ($0.width - 4 - 3) / 2 } ?? 0)

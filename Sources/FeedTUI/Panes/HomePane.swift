@@ -26,7 +26,7 @@ enum HomePane {
         grid.put(column(" ", "unread", "posts", "channel", "refreshed", "last error or tags", titleWidth: titleWidth), x: x, y: inner.y, limit: w)
         grid.restyle(Rect(x: x, y: inner.y, width: w, height: 1)) { $0 = theme.muted }
         if visible.isEmpty {
-            let why = home.rows.isEmpty ? "no channels followed — feedtui add @NAME" : "no channel has this tag — T for the next tag"
+            let why = home.rows.isEmpty ? "no channels followed — feedtui add @NAME" : "no channel has this tag" + (state.config.keys.label(.pickTag).map { " — \($0) picks another" } ?? "")
             grid.put(" " + why, x: x, y: inner.y + 1, limit: w, style: theme.muted)
         }
         for row in 0..<(inner.height - 1) {
@@ -48,19 +48,46 @@ enum HomePane {
             }
             if i == home.cursor { grid.restyle(Rect(x: x, y: y, width: w, height: 1)) { $0.reverse = true } }
         }
-        var bottom = state.status ?? state.refresh?.text ?? hint(state.config.keys)
+        if let cursor = home.tagCursor { tagPicker(home, cursor: cursor, in: inner, into: &grid, theme: theme) }
+        let asked = state.prompt == .markEveryChannelRead ? "mark every channel read? y marks them, any other key cancels" : nil
+        var bottom = asked ?? state.status ?? state.refresh?.text ?? ([nextRefreshText(state), hint(state.config.keys)].compactMap { $0 }.joined(separator: " · "))
         if bottom.isEmpty { bottom = " " }
-        grid.put(" " + bottom + " ", x: 1, y: grid.height - 1, limit: grid.width - 2, style: state.status == nil ? theme.muted : theme.warning)
+        grid.put(" " + bottom + " ", x: 1, y: grid.height - 1, limit: grid.width - 2, style: state.status == nil && asked == nil ? theme.muted : theme.warning)
+    }
+
+    /// The tag picker over the list: "● all channels   12 unread", then "  #news   3 unread" for each tag.
+    static func tagPicker(_ home: Home, cursor: Int, in area: Rect, into grid: inout Grid, theme: Theme) {
+        let choices = home.tagChoices
+        let names = choices.map { $0.tag.map { "#" + Sanitize.line($0) } ?? "all channels" }
+        let counts = choices.map { "\($0.unread) unread" }
+        let nameWidth = names.map(\.displayWidth).max() ?? 0
+        let countWidth = counts.map(\.displayWidth).max() ?? 0
+        let lines = zip(choices, zip(names, counts)).map { choice, text in
+            (choice.tag == home.tag ? "● " : "  ") + text.0 + String(repeating: " ", count: nameWidth - text.0.displayWidth + 3)
+                + String(repeating: " ", count: countWidth - text.1.displayWidth) + text.1
+        }
+        let width = min(area.width, max(24, (lines.map(\.displayWidth).max() ?? 0) + 4))
+        let height = min(area.height, lines.count + 2)
+        let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+        grid.fill(box)
+        Frame.box(box, title: "Tags", into: &grid, style: theme.focusedBorder)
+        let visible = box.inner.height
+        let top = max(0, min(cursor - visible + 1, lines.count - visible))
+        for (row, i) in (top..<min(lines.count, top + visible)).enumerated() {
+            let y = box.y + 1 + row
+            grid.put(" " + lines[i], x: box.x + 1, y: y, limit: box.width - 2, style: choices[i].unread > 0 ? theme.unread : theme.text)
+            if i == cursor { grid.restyle(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 1)) { $0.reverse = true } }
+        }
     }
 
     /// The home screen's key hints, from the key table.
     static func hint(_ keys: KeyTable) -> String {
         let words: [(Action, String)] = [
             (.moveDown, "move"), (.open, "open"), (.refreshAll, "refresh all"), (.refreshCurrent, "refresh"),
-            (.markChannelRead, "mark read"), (.nextTag, "tag"), (.help, "help"), (.backOrQuit, "quit"),
+            (.nextUnread, "unread"), (.markChannelRead, "all read"), (.pickTag, "tags"), (.help, "help"), (.backOrQuit, "quit"),
         ]
         return words.compactMap { action, word in
-            keys.keys(for: action).first.map { "\($0.label) \(word)" }
+            keys.label(action).map { "\($0) \(word)" }
         }.joined(separator: "  ")
     }
 

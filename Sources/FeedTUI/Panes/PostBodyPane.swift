@@ -33,11 +33,51 @@ enum PostBodyPane {
     /// "views ▁▂▄▇█ 1.2K → 5.9K in 36 h": the post's views at each refresh (one sample needs a second one).
     static func curveLine(_ samples: [ViewSample], width: Int) -> String? {
         guard let first = samples.first, let last = samples.last, samples.count >= 2 else { return nil }
-        let hours = last.at.timeIntervalSince(first.at) / 3600
-        let span = hours < 10 ? Fmt.oneDecimal(hours) : String(Int(hours.rounded()))
-        let tail = " \(Fmt.compact(first.views)) → \(Fmt.compact(last.views)) in \(span) h (\(samples.count) refreshes)"
+        let seconds = last.at.timeIntervalSince(first.at)
+        let hours = seconds / 3600
+        // Refreshes minutes apart would read "in 0.0 h".
+        let span =
+            switch seconds {
+            case ..<60: "\(Int(seconds.rounded())) s"
+            case ..<3600: "\(Int((seconds / 60).rounded())) min"
+            case ..<36000: Fmt.oneDecimal(hours) + " h"
+            default: String(Int(hours.rounded())) + " h"
+            }
+        let tail = " \(Fmt.compact(first.views)) → \(Fmt.compact(last.views)) in \(span) (\(samples.count) refreshes)"
         let room = max(2, width - 6 - tail.displayWidth)
         return "views " + Fmt.sparkline(Fmt.buckets(samples.map { Optional($0.views) }, width: room).map { $0 }) + tail
+    }
+
+    /// The text with each link's number where its address stands ("see example.org/a[2]"), so that `2o` is found
+    /// without the link list. A link shown under other words is not marked: the importers keep no anchor positions.
+    static func markedText(_ text: String, links: [String]) -> String {
+        var marks: [(at: String.Index, number: Int)] = []
+        var taken: [Range<String.Index>] = []
+        for (i, link) in links.enumerated() {
+            // As written, without the scheme, without "www.", without a final "/"; the longest form first.
+            let bare = link.replacingOccurrences(of: "^[a-zA-Z]+://", with: "", options: .regularExpression)
+            let forms = [link, bare] + (bare.hasPrefix("www.") ? [String(bare.dropFirst(4))] : [])
+            let candidates = (forms + forms.filter { $0.hasSuffix("/") }.map { String($0.dropLast()) }).filter { $0.count >= 4 }
+            search: for form in candidates {
+                var from = text.startIndex
+                while let r = text.range(of: form, range: from..<text.endIndex) {
+                    from = r.upperBound
+                    // A whole address only: not the start of a longer one, not inside one already marked.
+                    let next = r.upperBound < text.endIndex ? text[r.upperBound] : " "
+                    guard next.isWhitespace || ".,;:!?)]}»\"'".contains(next), !taken.contains(where: { $0.overlaps(r) }) else { continue }
+                    taken.append(r)
+                    marks.append((r.upperBound, i + 1))
+                    break search
+                }
+            }
+        }
+        var out = ""
+        var done = text.startIndex
+        for mark in marks.sorted(by: { $0.at < $1.at }) {
+            out += text[done..<mark.at] + "[\(mark.number)]"
+            done = mark.at
+        }
+        return out + text[done...]
     }
 
     /// The links a post's numbers open: its own links, then the preview's URL.
@@ -85,7 +125,7 @@ enum PostBodyPane {
             out.append(contentsOf: previewLines(preview, width: width, boxed: full, theme: theme))
             out.append([])
         }
-        if !post.text.isEmpty { add(post.text, post.isService ? theme.service : theme.text) }
+        if !post.text.isEmpty { add(markedText(post.text, links: numberedLinks(post)), post.isService ? theme.service : theme.text) }
         if full, let permalink = post.permalink {
             out.append([])
             out.append([Span(text: "p opens this post at its source: ", style: theme.muted), Span(text: permalink, style: theme.link)])

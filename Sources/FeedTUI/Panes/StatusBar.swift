@@ -29,6 +29,9 @@ enum StatusBar {
                 Span(text: "▏", style: theme.title), Span(text: "  \(counter) ", style: s?.total == 0 && !query.isEmpty ? theme.warning : theme.muted),
             ]
             grid.put(line, x: 1, y: y, limit: limit)
+        case .markEveryChannelRead:
+            // Asked on the home screen only, which draws its own bottom line.
+            break
         case .rate:
             grid.put(" rate this channel: 1–5 stars, 0 withdraws your vote, any other key cancels ", x: 1, y: y, limit: limit, style: theme.star)
         case nil:
@@ -54,6 +57,7 @@ enum StatusBar {
                 text += " · Tab switches"
             } else {
                 text = state.config.keys.hintLine(inPost: state.mode == .post)
+                if let next = nextRefreshText(state) { text = next + " · " + text }
                 if let s = state.channel.search { text = "/\(s.query) \(s.counter) · n/N  " + text }
             }
             if let n = state.countPrefix { text = "\(n)  " + text }
