@@ -97,12 +97,22 @@ public final class Refresher: Sendable {
         return report
     }
 
-    /// The page before post `before` of a channel (older posts, for scrolling past the oldest one).
-    public func loadOlder(_ source: Source, before: Int, cancel: Cancellation = Cancellation()) -> RefreshReport {
+    /// The page before post `before` of a channel (older posts, for scrolling past the oldest one); nil: before the
+    /// oldest post the library holds.
+    public func loadOlder(_ source: Source, before: Int?, cancel: Cancellation = Cancellation()) -> RefreshReport {
         var report = RefreshReport(source: source)
         report.channelKey = source.identity
         do throws(FeedError) {
-            _ = try page(source, before: before, &report, cancel: cancel)
+            var oldest = before
+            if oldest == nil {
+                do {
+                    oldest = try library.numbers(atStartOf: .oldest, key: source.identity).min()
+                } catch {
+                    throw FeedError(error.description)
+                }
+            }
+            guard let oldest else { return report }
+            _ = try page(source, before: oldest, &report, cancel: cancel)
         } catch {
             report.error = Self.line(error)
         }

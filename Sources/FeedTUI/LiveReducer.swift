@@ -182,14 +182,23 @@ func liveAction(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
 }
 
-/// Scrolling past the oldest post of a followed t.me channel fetches the page before it.
-func loadOlderAtEnd(_ state: inout AppState) -> [Effect] {
+/// Scrolling past the oldest post of a followed t.me channel fetches the page before it: past the end of the list
+/// (`action` down), or past its start when the list is oldest first (`action` up). Newest or oldest first, the
+/// oldest post is the one at that end; in the most-viewed order the library finds it.
+func loadOlderAtEnd(_ state: inout AppState, after action: Action) -> [Effect] {
     guard !state.channels.isEmpty else { return [] }
     let view = state.channel
-    guard state.home != nil, let source = view.source, case .telegram = Source(source), view.sort == .newest, !view.loadingOlder,
-        !view.reachedFirst, view.total > 0, view.selected == view.total - 1,
-        let oldest = view.post(at: view.total - 1).flatMap({ Source.postNumber($0.id) })
+    let up = [.moveUp, .pageUp, .top, .previousPost].contains(action)
+    let down = [.moveDown, .pageDown, .bottom, .nextPost].contains(action)
+    guard state.home != nil, let source = view.source, case .telegram = Source(source), !view.loadingOlder, !view.reachedFirst,
+        view.total > 0, view.sort == .oldest ? up && view.selected == 0 : down && view.selected == view.total - 1
     else { return [] }
+    let oldest: Int? =
+        switch view.sort {
+        case .newest: view.post(at: view.total - 1).flatMap { Source.postNumber($0.id) }
+        case .oldest: view.post(at: 0).flatMap { Source.postNumber($0.id) }
+        case .mostViewed: nil
+        }
     state.channel.loadingOlder = true
     state.status = "loading older posts…"
     return [.loadOlder(source: source, before: oldest)]

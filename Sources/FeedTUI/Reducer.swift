@@ -88,7 +88,8 @@ enum Effect: Equatable {
     /// Refresh these sources in the background; each result comes back as `.refreshed`.
     case refresh([String])
     /// Fetch the page before post number `before` of a channel.
-    case loadOlder(source: String, before: Int)
+    /// The page before post `before` (nil: before the oldest post the library holds).
+    case loadOlder(source: String, before: Int?)
     /// Mark every post of a channel read (answered by `.allRead`).
     case markAllRead(channel: Int64, key: String)
     case markUnread(channel: String, post: String)
@@ -450,7 +451,7 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         switchChannel(&state, to: (state.current + (action == .nextChannel ? count : n - count % n)) % n)
     }
     clampScroll(&state)
-    if [.moveDown, .pageDown, .bottom, .nextPost].contains(action) { effects += loadOlderAtEnd(&state) }
+    effects += loadOlderAtEnd(&state, after: action)
     return effects
 }
 

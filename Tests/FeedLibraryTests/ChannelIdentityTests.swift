@@ -123,6 +123,9 @@ final class ChannelIdentityTests: XCTestCase {
         XCTAssertEqual(older.newPosts, 20)
         XCTAssertEqual(try channel("@gen")?.postCount, 40)
         XCTAssertEqual(try channel("@gen")?.unread, 0, "an older page is not news")
+        // From the most-viewed order: the page before the oldest post held, which the library finds.
+        XCTAssertEqual(r.loadOlder(Source("@gen"), before: nil).newPosts, 20)
+        XCTAssertEqual(try numbers("@gen"), Array(6...65))
         // The whole history.
         XCTAssertNil(r.refresh(Source("@gen"), history: true).error)
         XCTAssertEqual(try numbers("@gen"), Array(1...65))

@@ -308,6 +308,21 @@ final class HomeTests: XCTestCase {
         XCTAssertEqual(Fixture.send(&state, .key(.char("j"))), [], "the first post was reached")
     }
 
+    /// Oldest first, the oldest post stands first: moving up past it loads the page before. Most viewed, the list's
+    /// end asks for the page before the oldest post the library holds.
+    func testOlderPagesLoadInEveryOrder() throws {
+        var oldest = try followed()
+        Fixture.send(&oldest, .key(.char("S")))
+        XCTAssertEqual(oldest.channel.sort, .oldest)
+        XCTAssertEqual(Fixture.send(&oldest, .key(.char("G"))), [], "the newest end of an oldest-first list loads nothing")
+        XCTAssertEqual(Fixture.send(&oldest, .key(.char("g"))), [.loadOlder(source: "@antichristone", before: 483)])
+        var viewed = try followed()
+        Fixture.send(&viewed, .key(.char("S")))
+        Fixture.send(&viewed, .key(.char("S")))
+        XCTAssertEqual(viewed.channel.sort, .mostViewed)
+        XCTAssertEqual(Fixture.send(&viewed, .key(.char("G"))), [.loadOlder(source: "@antichristone", before: nil)])
+    }
+
     func testTheViewsCurveSaysMinutesUnderAnHour() {
         func line(_ span: TimeInterval) -> String? {
             PostBodyPane.curveLine([ViewSample(at: now, views: 10), ViewSample(at: now.addingTimeInterval(span), views: 40)], width: 60)
