@@ -24,9 +24,10 @@ extension Library {
             guard let id = try Self.liveChannel(db, key: key) else { return nil }
             var placement = try Placement(db, channel: id)
             let heldNewest = allNew ? nil : try Double.fetchOne(db, sql: "SELECT date FROM post WHERE channel = ? ORDER BY newest LIMIT 1", arguments: [id])
-            var nextSeq = try Int.fetchOne(db, sql: "SELECT nextSeq FROM channel WHERE id = ?", arguments: [id])
-            if nextSeq == nil { nextSeq = (try Int.fetchOne(db, sql: "SELECT max(seq) FROM post WHERE channel = ?", arguments: [id]) ?? -1) + 1 }
-            var seq = nextSeq ?? 0
+            // The place in the source the next new post takes (counted once for a channel imported whole).
+            var seq =
+                try Int.fetchOne(db, sql: "SELECT nextSeq FROM channel WHERE id = ?", arguments: [id])
+                ?? (Int.fetchOne(db, sql: "SELECT max(seq) FROM post WHERE channel = ?", arguments: [id]) ?? -1) + 1
             let find = try db.makeStatement(sql: "SELECT rowid, date, views, seq, newest, oldest, viewed, record FROM post WHERE channel = ? AND id = ?")
             var statistics = try Data.fetchOne(db, sql: "SELECT statistics FROM channel WHERE id = ?", arguments: [id])
                 .flatMap { try? JSONDecoder().decode(ChannelStatistics.self, from: $0) }
@@ -145,24 +146,6 @@ extension Library {
     /// The live channel filed under `key`.
     static func liveChannel(_ db: Database, key: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ? AND status = 'live'", arguments: [key])
-    }
-}
-
-/// What a post sorts by in the display orders (`PostOrder.arrange`, with seq for the place in the source).
-struct SortKey {
-    var date: Double
-    var views: Int64?
-    var seq: Int
-
-    /// Whether `self` comes before `other` in `order`.
-    func precedes(_ other: SortKey, in order: PostOrder) -> Bool {
-        if order == .mostViewed, (views ?? -1) != (other.views ?? -1) { return (views ?? -1) > (other.views ?? -1) }
-        if date != other.date { return order == .oldest ? date < other.date : date > other.date }
-        return seq < other.seq
-    }
-
-    func differs(from other: SortKey, in order: PostOrder) -> Bool {
-        date != other.date || seq != other.seq || (order == .mostViewed && (views ?? -1) != (other.views ?? -1))
     }
 }
 

@@ -10,18 +10,35 @@ public enum PostOrder: String, CaseIterable, Sendable {
     /// Indexes of `posts` in this order, by `Publication.placeDates` (an undated post keeps its place). Equal dates (and equal views) keep the source's order; unknown views
     /// sort last; equal views put the newer post first.
     public func arrange(_ posts: [Publication]) -> [Int] {
-        var order = Array(posts.indices)
         let dates = Publication.placeDates(posts)
-        switch self {
-        case .newest: order.sort { (dates[$0], $1) > (dates[$1], $0) }
-        case .oldest: order.sort { (dates[$0], $0) < (dates[$1], $1) }
-        case .mostViewed:
-            order.sort {
-                let a = posts[$0].views?.value ?? -1
-                let b = posts[$1].views?.value ?? -1
-                return a != b ? a > b : (dates[$0], $1) > (dates[$1], $0)
-            }
-        }
-        return order
+        let keys = posts.indices.map { SortKey(date: dates[$0].timeIntervalSince1970, views: posts[$0].views?.value, seq: $0) }
+        return posts.indices.sorted { keys[$0].precedes(keys[$1], in: self) }
+    }
+}
+
+/// What a post sorts by in the display orders: its date (`Publication.placeDates`), its views and its place in the
+/// source. The one definition of the orders in Swift, for `PostOrder.arrange` and for the library placing one post.
+public struct SortKey: Equatable, Sendable {
+    public var date: Double
+    public var views: Int64?
+    public var seq: Int
+
+    public init(date: Double, views: Int64?, seq: Int) {
+        self.date = date
+        self.views = views
+        self.seq = seq
+    }
+
+    /// Whether `self` comes before `other` in `order`: unknown views last, equal views the newer first, equal dates in
+    /// the source's order.
+    public func precedes(_ other: SortKey, in order: PostOrder) -> Bool {
+        if order == .mostViewed, (views ?? -1) != (other.views ?? -1) { return (views ?? -1) > (other.views ?? -1) }
+        if date != other.date { return order == .oldest ? date < other.date : date > other.date }
+        return seq < other.seq
+    }
+
+    /// Whether a post moves in `order` when its key changes from `self` to `other`.
+    public func differs(from other: SortKey, in order: PostOrder) -> Bool {
+        date != other.date || seq != other.seq || (order == .mostViewed && (views ?? -1) != (other.views ?? -1))
     }
 }
