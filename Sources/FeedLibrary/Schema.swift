@@ -171,7 +171,7 @@ extension Library {
         }
         // Marks of a key no channel has any more went to the channels that took them.
         for old in Set(renames.map(\.old)) where try Bool.fetchOne(db, sql: "SELECT 1 FROM channel WHERE key = ?", arguments: [old]) == nil {
-            for table in ["userChannel"] { try db.execute(sql: "DELETE FROM \(table) WHERE key = ?", arguments: [old]) }
+            try db.execute(sql: "DELETE FROM userChannel WHERE key = ?", arguments: [old])
             for table in ["readMark", "bookmark", "viewSample"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE channelKey = ?", arguments: [old])
             }
