@@ -81,7 +81,7 @@ struct SourceOptions: ParsableArguments {
     /// The channels the library holds for a source, with every post: with `fresh`, only a followed one (refreshed
     /// by `feedtui refresh` and the home screen) or a file unchanged since its import; otherwise any it holds.
     static func held(_ source: Source, in library: Library, fresh: Bool) -> [(channel: Channel, key: String?)]? {
-        var ids: [Int64] = []
+        let ids: [Int64]
         if case .file(let path) = source {
             guard let stamp = SourceStamp(path: path), let found = try? library.channels(unchanged: stamp) else { return nil }
             ids = found
