@@ -77,6 +77,7 @@ extension Library {
     /// The statistics of every post a channel holds, read one at a time in date order (an index's: no sort, and
     /// posts of one date come in the source's order, as in `ChannelStatistics(channel, clock:)`).
     static func count(_ db: Database, id: Int64, header: Channel, clock: Clock) throws -> ChannelStatistics {
+        if try isQuery(db, id) { return try queryStatistics(db, id: id, header: header, clock: clock) }
         var tally = ChannelStatistics.Tally(clock: clock)
         let records = try Data.fetchCursor(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY oldest", arguments: [id])
         while let record = try records.next() {
@@ -96,6 +97,7 @@ extension Library {
                 arguments: [id]),
             var channel = NativeRecordCoder.channel(row["record"])
         else { return nil }
+        let key: String? = row["key"]
         channel.skipped.count = row["skippedCount"]
         channel.skipped.firstLine = row["skippedLine"]
         channel.skipped.firstReason = row["skippedReason"]
@@ -104,8 +106,10 @@ extension Library {
         if let data: Data = row["statistics"], let stored = try? JSONDecoder().decode(ChannelStatistics.self, from: data) {
             statistics = stored
             let ids = (try? JSONDecoder().decode([String].self, from: Data(((row["topPosts"] as String?) ?? "[]").utf8))) ?? []
+            let query = try key.map(isQueryKey) == true
             statistics.topPosts = try ids.compactMap { postID in
-                try Data.fetchOne(db, sql: "SELECT record FROM post WHERE channel = ? AND id = ?", arguments: [id, postID])
+                if query { return try queryPost(db, id: id, named: postID) }
+                return try Data.fetchOne(db, sql: "SELECT record FROM post WHERE channel = ? AND id = ?", arguments: [id, postID])
                     .flatMap(NativeRecordCoder.publication)
             }
         } else {
@@ -113,10 +117,9 @@ extension Library {
             statistics = try count(db, id: id, header: channel, clock: clock)
         }
         let postCount: Int = row["postCount"]
-        let key: String? = row["key"]
         return LibraryChannel(
             id: id, key: key ?? "", channel: channel, statistics: statistics, postCount: postCount,
-            unread: postCount - (try key.map { try readCount(db, channel: id, key: $0) } ?? 0), complete: (row["status"] as String) == "live")
+            unread: postCount - (try key.map { isQueryKey($0) ? try queryReadCount(db, id: id) : try readCount(db, channel: id, key: $0) } ?? 0), complete: (row["status"] as String) == "live")
     }
 
     /// The posts at positions offset..<offset+limit of a channel in an order: a range lookup on an index, as
@@ -124,14 +127,16 @@ extension Library {
     public func window(channel: Int64, order: PostOrder, offset: Int, limit: Int) throws(LibraryError) -> PostWindow {
         let column = Self.column(order)
         let start = max(0, offset)
-        let records = try read("read posts") { db in
+        let posts = try read("read posts") { db in
+            if try Self.isQuery(db, channel) { return try Self.queryPosts(db, id: channel, order: order, from: start, to: start + max(0, limit)) }
             let base = try Self.base(db, channel: channel, order)
             return try Data.fetchAll(
                 db,
                 sql: "SELECT record FROM post WHERE channel = ? AND \(column) >= ? AND \(column) < ? ORDER BY \(column)",
-                arguments: [channel, base + start, base + start + max(0, limit)])
+                arguments: [channel, base + start, base + start + max(0, limit)]
+            ).compactMap(NativeRecordCoder.publication)
         }
-        return PostWindow(order: order, offset: start, posts: records.compactMap(NativeRecordCoder.publication))
+        return PostWindow(order: order, offset: start, posts: posts)
     }
 
     /// Positions of these posts in an order (those the channel does not have are left out), ascending.
@@ -139,6 +144,7 @@ extension Library {
         guard !postIDs.isEmpty else { return [] }
         let column = Self.column(order)
         return try read("find posts") { db in
+            if try Self.isQuery(db, channel) { return try Self.queryPositions(db, id: channel, postIDs: postIDs, order: order) }
             let base = try Self.base(db, channel: channel, order)
             return try postIDs.compactMap { id in
                 try Int.fetchOne(db, sql: "SELECT \(column) - ? FROM post WHERE channel = ? AND id = ?", arguments: [base, channel, id])
@@ -154,6 +160,7 @@ extension Library {
         let (condition, pattern) = Self.textCondition(needle)
         let column = Self.column(order)
         return try read("search") { db in
+            if try Self.isQuery(db, channel) { return try Self.querySearch(db, id: channel, needle: needle, order: order) }
             let base = try Self.base(db, channel: channel, order)
             return try Int.fetchAll(
                 db,
@@ -200,7 +207,7 @@ extension Library {
 
     /// The trigram index answers queries of three characters or more; shorter ones (two-character CJK words are
     /// common) are looked for in the stored folded text, which the index cannot do for them.
-    private static func textCondition(_ needle: String) -> (String, String) {
+    static func textCondition(_ needle: String) -> (String, String) {
         if needle.unicodeScalars.count < 3 { return ("instr(t.text, ?) > 0", needle) }
         // GLOB is case-sensitive (the text is folded already); its wildcards are matched literally in brackets.
         var pattern = "*"

@@ -16,11 +16,15 @@ public final class Refresher: Sendable {
     let pageLimit: Int
     /// Pages one `refresh --history` reads (100 000 posts of 20 a page) before it stops; the next one resumes.
     let historyPageLimit: Int
+    /// What query channels are filled with: the channels' tags and the ignore rules, read when they are filled.
+    let filters: @Sendable () -> FilterContext
 
     public init(
         library: Library, fetcher: Fetcher, environment: [String: String] = ProcessInfo.processInfo.environment,
-        pageLimit: Int = 500, historyPageLimit: Int = 5_000, now: @escaping @Sendable () -> Date = Date.init
+        pageLimit: Int = 500, historyPageLimit: Int = 5_000, now: @escaping @Sendable () -> Date = Date.init,
+        filters: @escaping @Sendable () -> FilterContext = { FilterContext() }
     ) {
+        self.filters = filters
         self.library = library
         self.fetcher = fetcher
         self.environment = environment
@@ -34,6 +38,21 @@ public final class Refresher: Sendable {
     public func refresh(
         _ sources: [Source], history: Bool = false, cancel: Cancellation = Cancellation(),
         progress: @escaping @Sendable (RefreshReport) -> Void = { _ in }
+    ) -> [RefreshReport] {
+        // Query channels are filled last, from what the others brought.
+        let isQuery = sources.map { if case .query = $0 { true } else { false } }
+        let fetched = fetch(sources.indices.filter { !isQuery[$0] }.map { sources[$0] }, history: history, cancel: cancel, progress: progress)
+        var reports = fetched.makeIterator()
+        return sources.map { source in
+            guard case .query = source else { return reports.next() ?? RefreshReport(source: source) }
+            let report = refresh(source, cancel: cancel)
+            progress(report)
+            return report
+        }
+    }
+
+    private func fetch(
+        _ sources: [Source], history: Bool, cancel: Cancellation, progress: @escaping @Sendable (RefreshReport) -> Void
     ) -> [RefreshReport] {
         let reports = Mutex([RefreshReport?](repeating: nil, count: sources.count))
         let next = Mutex(0)
@@ -66,6 +85,7 @@ public final class Refresher: Sendable {
     /// (`?before=` pages), so that no post is skipped however many arrived; then gaps left by a refresh cut short
     /// are filled; with `history`, every older page down to the first post (resuming where a walk stopped).
     public func refresh(_ source: Source, history: Bool = false, cancel: Cancellation = Cancellation()) -> RefreshReport {
+        if case .query(let name, let filter) = source { return fill(source, name: name, filter: filter) }
         var report = RefreshReport(source: source)
         var state: RefreshState
         do {
@@ -89,6 +109,34 @@ public final class Refresher: Sendable {
             report.error = Self.line(error)
         }
         report.gaps = state.gaps
+        do {
+            try library.saveRefreshState(state)
+        } catch {
+            report.error = report.error ?? error.description
+        }
+        return report
+    }
+
+    /// Fills a query channel from the library as it now is; its refresh state says when, or why not.
+    private func fill(_ source: Source, name: String, filter: String) -> RefreshReport {
+        var report = RefreshReport(source: source)
+        report.channelKey = source.identity
+        var state = (try? library.refreshState(source)) ?? RefreshState(source: source)
+        state.lastAttempt = now()
+        do throws(FilterError) {
+            let parsed = try Filter.parse(filter)
+            do throws(LibraryError) {
+                try library.fillQuery(key: source.identity, title: name, filter: parsed, context: filters())
+                state.channelKey = source.identity
+                state.lastSuccess = now()
+                state.lastError = nil
+            } catch {
+                report.error = error.description
+            }
+        } catch {
+            report.error = error.description
+        }
+        state.lastError = report.error
         do {
             try library.saveRefreshState(state)
         } catch {
