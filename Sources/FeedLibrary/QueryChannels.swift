@@ -39,6 +39,11 @@ struct FilterSQL {
         add(filter, context)
     }
 
+    /// The posts no ignore rule hides.
+    init(keptBy context: FilterContext) {
+        if let ignore = context.ignore { add(.not(ignore), context) } else { sql = "1" }
+    }
+
     private mutating func add(_ filter: Filter, _ context: FilterContext) {
         switch filter {
         case .and(let a, let b), .or(let a, let b):
@@ -111,12 +116,25 @@ extension Library {
 
     /// The channel key and post id a post's marks are filed under.
     static func filed(_ key: String, _ postID: String) -> (key: String, postID: String) {
-        guard isQueryKey(key), let cut = postID.firstIndex(of: separator) else { return (key, postID) }
+        guard isQueryKey(key) else { return (key, postID) }
+        // A shown channel's post keeps its id: its channel is the only one.
+        guard let cut = postID.firstIndex(of: separator) else { return ("", postID) }
         return (String(postID[..<cut]), String(postID[postID.index(after: cut)...]))
     }
 
-    static func isQuery(_ db: Database, _ id: Int64) throws -> Bool {
-        try String.fetchOne(db, sql: "SELECT key FROM channel WHERE id = ?", arguments: [id]).map(isQueryKey) ?? false
+    /// The key of the posts of a channel the ignore rules leave: `shown:KEY`.
+    static let shownPrefix = "shown:"
+
+    /// A query channel or a channel's shown posts: a selection of posts of the library, held in `queryPost`.
+    static func isSelectionKey(_ key: String) -> Bool { isQueryKey(key) || key.hasPrefix(shownPrefix) }
+
+    static func isSelection(_ db: Database, _ id: Int64) throws -> Bool {
+        try String.fetchOne(db, sql: "SELECT key FROM channel WHERE id = ?", arguments: [id]).map(isSelectionKey) ?? false
+    }
+
+    /// The key marks are filed under: a channel's own for its shown posts.
+    static func userKey(_ key: String) -> String {
+        key.hasPrefix(shownPrefix) ? String(key.dropFirst(shownPrefix.count)) : key
     }
 
     /// A query channel's posts with the columns of `post p` and `channel c`, positions in `q`.
@@ -129,37 +147,79 @@ extension Library {
     public func fillQuery(key: String, title: String, filter: Filter, context: FilterContext) throws(LibraryError) -> Int64 {
         let condition = FilterSQL(context.shown(filter), context)
         return try write("fill the query channel \(title)") { db in
-            let record = NativeRecordCoder().record(channel: Channel(title: title))
-            let now = Date().timeIntervalSince1970
-            let id: Int64
-            if let held = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ?", arguments: [key]) {
-                id = held
-                try db.execute(sql: "UPDATE channel SET record = ?, touchedAt = ? WHERE id = ?", arguments: [record, now, id])
-                try db.execute(sql: "DELETE FROM queryPost WHERE query = ?", arguments: [id])
-            } else {
-                try db.execute(
-                    sql: "INSERT INTO channel (key, status, record, topPosts, touchedAt) VALUES (?, 'live', ?, '[]', ?)",
-                    arguments: [key, record, now])
-                id = db.lastInsertedRowID
+            try Self.fill(db, key: key, record: NativeRecordCoder().record(channel: Channel(title: title)), condition: condition, clock: clock)
+        }
+    }
+
+    /// The channel as the user sees it: when config.toml's ignore rules hide some of its posts, a selection of the
+    /// others (`shown:KEY`, filled again here: a scan, on the worker), else the channel itself. A channel's marks
+    /// stay filed under its own key either way.
+    public func shown(_ id: Int64, context: FilterContext) throws(LibraryError) -> Int64 {
+        try write("hide the ignored posts") { db in
+            // The channel itself, also when `id` is what the rules left of it.
+            guard let named = try String.fetchOne(db, sql: "SELECT key FROM channel WHERE id = ? AND status = 'live'", arguments: [id]),
+                !Self.isQueryKey(named),
+                let row = try Row.fetchOne(db, sql: "SELECT id, key, record FROM channel WHERE key = ? AND status = 'live'", arguments: [Self.userKey(named)])
+            else { return id }
+            let id: Int64 = row["id"]
+            let key: String = row["key"]
+            let view = Self.shownPrefix + key
+            if let ignore = context.ignore {
+                let hidden = FilterSQL(ignore, context)
+                let ignored = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM post p JOIN channel c ON c.id = p.channel WHERE p.channel = ? AND \(hidden.sql)",
+                    arguments: StatementArguments([id] + hidden.arguments)) ?? 0
+                if ignored > 0 {
+                    let kept = FilterSQL(.not(ignore), context)
+                    var condition = kept
+                    condition.sql = "p.channel = ? AND " + kept.sql
+                    condition.arguments = [id] + kept.arguments
+                    return try Self.fill(db, key: view, record: row["record"], condition: condition, clock: clock)
+                }
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO queryPost (query, post, newest, oldest, viewed)
-                    SELECT ?, p.rowid,
-                        row_number() OVER (ORDER BY p.date DESC, p.channel, p.newest) - 1,
-                        row_number() OVER (ORDER BY p.date, p.channel, p.oldest) - 1,
-                        row_number() OVER (ORDER BY IFNULL(p.views, -1) DESC, p.date DESC, p.channel, p.viewed) - 1
-                    FROM post p JOIN channel c ON c.id = p.channel
-                    WHERE c.status = 'live' AND \(condition.sql)
-                    """,
-                arguments: StatementArguments([id] + condition.arguments))
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM queryPost WHERE query = ?", arguments: [id]) ?? 0
-            let statistics = try Self.queryStatistics(db, id: id, header: Channel(title: title), clock: clock)
-            try db.execute(
-                sql: "UPDATE channel SET postCount = ?, statistics = ?, topPosts = ? WHERE id = ?",
-                arguments: [count, try? JSONEncoder().encode(statistics), Self.list(statistics.topPosts.map(\.id)), id])
+            try Self.drop(db, key: view)
             return id
         }
+    }
+
+    private static func drop(_ db: Database, key: String) throws {
+        guard let held = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ?", arguments: [key]) else { return }
+        try db.execute(sql: "DELETE FROM queryPost WHERE query = ?", arguments: [held])
+        try db.execute(sql: "DELETE FROM channel WHERE id = ?", arguments: [held])
+    }
+
+    /// Fills the selection channel `key` (created when missing) with the posts `condition` picks.
+    private static func fill(_ db: Database, key: String, record: Data, condition: FilterSQL, clock: Clock) throws -> Int64 {
+        let now = Date().timeIntervalSince1970
+        let id: Int64
+        if let held = try Int64.fetchOne(db, sql: "SELECT id FROM channel WHERE key = ?", arguments: [key]) {
+            id = held
+            try db.execute(sql: "UPDATE channel SET record = ?, touchedAt = ? WHERE id = ?", arguments: [record, now, id])
+            try db.execute(sql: "DELETE FROM queryPost WHERE query = ?", arguments: [id])
+        } else {
+            try db.execute(
+                sql: "INSERT INTO channel (key, status, record, topPosts, touchedAt) VALUES (?, 'live', ?, '[]', ?)",
+                arguments: [key, record, now])
+            id = db.lastInsertedRowID
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO queryPost (query, post, newest, oldest, viewed)
+                SELECT ?, p.rowid,
+                    row_number() OVER (ORDER BY p.date DESC, p.channel, p.newest) - 1,
+                    row_number() OVER (ORDER BY p.date, p.channel, p.oldest) - 1,
+                    row_number() OVER (ORDER BY IFNULL(p.views, -1) DESC, p.date DESC, p.channel, p.viewed) - 1
+                FROM post p JOIN channel c ON c.id = p.channel
+                WHERE c.status = 'live' AND \(condition.sql)
+                """,
+            arguments: StatementArguments([id] + condition.arguments))
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM queryPost WHERE query = ?", arguments: [id]) ?? 0
+        let header = NativeRecordCoder.channel(record) ?? Channel(title: key)
+        let statistics = try queryStatistics(db, id: id, header: header, clock: clock)
+        try db.execute(
+            sql: "UPDATE channel SET postCount = ?, statistics = ?, topPosts = ? WHERE id = ?",
+            arguments: [count, try? JSONEncoder().encode(statistics), list(statistics.topPosts.map(\.id)), id])
+        return id
     }
 
     /// The statistics of a query channel's posts, read in date order.
@@ -169,15 +229,16 @@ extension Library {
         return tally.statistics(of: header)
     }
 
-    /// The posts at positions from..<to of a query channel in an order, each named `KEY␟ID`: a range on its index.
+    /// The posts at positions from..<to of a selection in an order (a query channel's named `KEY␟ID`): a range on its index.
     static func queryPosts(_ db: Database, id: Int64, order: PostOrder, from: Int, to: Int) throws -> [Publication] {
         let column = "q." + column(order)
+        let named = try String.fetchOne(db, sql: "SELECT key FROM channel WHERE id = ?", arguments: [id]).map(isQueryKey) ?? false
         return try Row.fetchAll(
             db, sql: "SELECT c.key, p.record FROM \(members) WHERE q.query = ? AND \(column) >= ? AND \(column) < ? ORDER BY \(column)",
             arguments: [id, from, to]
         ).compactMap { row in
             guard var p = NativeRecordCoder.publication(row["record"]) else { return nil }
-            p.id = (row["key"] as String) + String(separator) + p.id
+            if named { p.id = (row["key"] as String) + String(separator) + p.id }
             return p
         }
     }
@@ -187,7 +248,8 @@ extension Library {
         let (key, postID) = filed(Source.queryPrefix, named)
         guard
             let record = try Data.fetchOne(
-                db, sql: "SELECT p.record FROM \(members) WHERE q.query = ? AND c.key = ? AND p.id = ?", arguments: [id, key, postID]),
+                db, sql: "SELECT p.record FROM \(members) WHERE q.query = ? AND (c.key = ? OR ? = '') AND p.id = ?",
+                arguments: [id, key, key, postID]),
             var p = NativeRecordCoder.publication(record)
         else { return nil }
         p.id = named
@@ -199,8 +261,8 @@ extension Library {
         try postIDs.compactMap { named -> Int? in
             let (key, postID) = filed(Source.queryPrefix, named)
             return try Int.fetchOne(
-                db, sql: "SELECT q.\(column(order)) FROM \(members) WHERE q.query = ? AND c.key = ? AND p.id = ?",
-                arguments: [id, key, postID])
+                db, sql: "SELECT q.\(column(order)) FROM \(members) WHERE q.query = ? AND (c.key = ? OR ? = '') AND p.id = ?",
+                arguments: [id, key, key, postID])
         }.sorted()
     }
 

@@ -22,7 +22,7 @@ extension Library {
             try db.execute(
                 sql: "INSERT INTO readMark (channelKey, postID, readAt) SELECT ?, id, ? FROM post WHERE channel = ? ON CONFLICT DO NOTHING",
                 arguments: [key, time, channelID])
-            if Self.isQueryKey(key) { try Self.queryMarkAllRead(db, id: channelID, at: time) }
+            if try Self.isSelection(db, channelID) { try Self.queryMarkAllRead(db, id: channelID, at: time) }
         }
     }
 
@@ -76,7 +76,7 @@ extension Library {
     public func nextUnread(channel id: Int64, key: String, order: PostOrder, after position: Int) throws(LibraryError) -> (position: Int?, unread: Int) {
         let column = Self.column(order)
         return try read("find unread posts") { db in
-            if try Self.isQuery(db, id) {
+            if try Self.isSelection(db, id) {
                 let total = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [id]) ?? 0
                 let first = try Self.queryFirstUnread(db, id: id, order: order, from: position + 1) ?? Self.queryFirstUnread(db, id: id, order: order, from: 0)
                 return (first, total - (try Self.queryReadCount(db, id: id)))

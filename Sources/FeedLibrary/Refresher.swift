@@ -108,6 +108,12 @@ public final class Refresher: Sendable {
             state.lastError = Self.line(error)
             report.error = Self.line(error)
         }
+        // What config.toml's ignore rules hide is hidden from what came in too.
+        do throws(LibraryError) {
+            if let (channel, _) = try library.followedChannel(source) { _ = try library.shown(channel.id, context: filters()) }
+        } catch {
+            report.error = report.error ?? error.description
+        }
         report.gaps = state.gaps
         do {
             try library.saveRefreshState(state)

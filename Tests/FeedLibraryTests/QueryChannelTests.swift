@@ -166,3 +166,62 @@ final class QueryChannelTests: XCTestCase {
         }
     }
 }
+
+extension QueryChannelTests {
+    func testIgnoredPostsAreHiddenFromTheirChannelAndCounted() throws {
+        let (base, subjects) = try fill()
+        var context = base
+        context.ignore = try Filter.parse(#"author ~ "bot" or text ~ "sponsored""#)
+        let beta = try XCTUnwrap(try library.channels().first { $0.channel.title == "Beta" })
+        let hidden = subjects.filter { $0.channelSource == beta.key && context.ignore!.matches($0, now: now, zone: zone) }
+        XCTAssertEqual(try library.ignoredCount(channel: beta.id, context: context), hidden.count)
+        XCTAssertGreaterThan(hidden.count, 0)
+
+        let id = try library.shown(beta.id, context: context)
+        XCTAssertNotEqual(id, beta.id)
+        XCTAssertEqual(try library.shown(id, context: context), id, "what was left is filled again in place")
+        let listed = try XCTUnwrap(try library.channels().first { $0.key == beta.key })
+        XCTAssertEqual(listed.id, id, "the channel is listed as what the rules leave")
+        XCTAssertEqual(try library.channels().count, 3)
+        XCTAssertEqual(listed.ignored, hidden.count)
+        XCTAssertEqual(listed.postCount, 80 - hidden.count)
+        XCTAssertEqual(listed.statistics.postCount, 80 - hidden.count)
+        let kept = subjects.filter { $0.channelSource == beta.key && !context.ignore!.matches($0, now: now, zone: zone) }
+        XCTAssertEqual(listed.unread, kept.filter { !$0.read }.count)
+        for order in PostOrder.allCases {
+            let all = try library.window(channel: beta.id, order: order, offset: 0, limit: 1000).posts
+            XCTAssertEqual(
+                try library.window(channel: id, order: order, offset: 0, limit: 1000).posts,
+                all.filter { p in kept.contains { $0.post.id == p.id } }, "\(order): the channel's own order without the hidden posts")
+        }
+        XCTAssertEqual(try library.search(channel: id, query: "sponsored", order: .newest), [], "search finds no hidden post")
+
+        // Marks stay filed under the channel's own key.
+        let post = try XCTUnwrap(try library.window(channel: id, order: .newest, offset: 0, limit: 1).posts.first)
+        try library.markUnread(post.id, channel: listed.key)
+        try library.markAllRead(channel: listed.key, channelID: id)
+        XCTAssertEqual(try library.channel(id)?.unread, 0)
+        XCTAssertTrue(try library.read(channel: beta.key, among: [post.id]).contains(post.id))
+
+        // Without rules the channel is itself again.
+        context.ignore = nil
+        XCTAssertEqual(try library.shown(id, context: context), beta.id)
+        XCTAssertEqual(try library.channels().first { $0.key == beta.key }?.id, beta.id)
+        XCTAssertEqual(try library.channels().first { $0.key == beta.key }?.ignored, 0)
+    }
+}
+
+extension QueryChannelTests {
+    func testTheLibrarySearchFindsNoIgnoredPost() throws {
+        let (base, subjects) = try fill()
+        var context = base
+        context.ignore = try Filter.parse(#"tag = "news" or views > 1500"#)
+        let (matches, total) = try library.searchAll(query: "swift", limit: 1000, hiding: context)
+        let expected = subjects.filter {
+            SearchText.contains(SearchText.fold($0.post.searchableText), "swift") && !context.ignore!.matches($0, now: now, zone: zone)
+        }
+        XCTAssertEqual(total, expected.count)
+        XCTAssertEqual(Set(matches.map { "\($0.channelTitle)/\($0.post.id)" }), Set(expected.map { "\($0.channelTitle)/\($0.post.id)" }))
+        XCTAssertGreaterThan(try library.searchAll(query: "swift", limit: 1000).total, total)
+    }
+}
