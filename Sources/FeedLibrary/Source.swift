@@ -109,6 +109,11 @@ public enum Source: Hashable, Sendable {
 
     static let queryPrefix = "query:"
 
+    /// What the user calls it before its channel is known: a query channel's name, else its text.
+    public var name: String {
+        if case .query(let name, _) = self { name } else { text }
+    }
+
     /// The URL of the newest page (or of the page before post `before` for a channel).
     public func url(before: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         switch self {

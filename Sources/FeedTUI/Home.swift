@@ -28,7 +28,7 @@ extension HomeRow {
     init(_ f: FollowedSource) {
         let source = f.subscription.source.text
         self.init(
-            source: source, title: f.channel.map { Sanitize.line($0.channel.title) } ?? source, tags: f.subscription.tags,
+            source: source, title: Sanitize.line(f.channel?.channel.title ?? f.subscription.source.name), tags: f.subscription.tags,
             channel: f.channel?.id, key: f.channel?.key, unread: f.channel?.unread, total: f.channel?.postCount,
             lastRefresh: f.state?.lastSuccess, lastError: f.state?.problem)
     }

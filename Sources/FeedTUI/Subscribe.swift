@@ -195,7 +195,10 @@ struct Refresh: ParsableCommand {
         let wanted = sources.isEmpty ? followed : sources.map(SubscriptionsPath.resolve)
         guard !wanted.isEmpty else { fail("nothing is followed — feedtui add @NAME follows a channel") }
         // Counted on the configured clock, the browser opens what this imports without counting again.
-        let refresher = Refresher(library: libraryOption.open(clock: Clock(rule: loadConfig().dates)), fetcher: FeedTUI.fetcher)
+        let config = loadConfig()
+        let refresher = Refresher(
+            library: libraryOption.open(clock: Clock(rule: config.dates)), fetcher: FeedTUI.fetcher,
+            filters: config.filters(subscriptions: SubscriptionsPath.current))
         // Ctrl-C, SIGTERM and the deadline stop the downloads; a history walk resumes where it stopped.
         let cancel = Cancellation()
         let stopped = StopReason()
