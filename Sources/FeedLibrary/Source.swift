@@ -61,7 +61,7 @@ public enum Source: Hashable, Sendable {
             do throws(FilterError) {
                 _ = try Filter.parse(filter)
             } catch {
-                throw FeedError("query:\(name): \(error.description)")
+                throw FeedError(error.description)
             }
             return source
         case .feed(let url):
@@ -108,6 +108,24 @@ public enum Source: Hashable, Sendable {
     }
 
     static let queryPrefix = "query:"
+
+    /// A query channel is its name: two lines of one name are one channel, and `remove 'query:NAME'` names it.
+    public static func == (a: Source, b: Source) -> Bool {
+        switch (a, b) {
+        case (.query(let x, _), .query(let y, _)): x == y
+        case (.telegram(let x), .telegram(let y)), (.feed(let x), .feed(let y)), (.file(let x), .file(let y)): x == y
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .telegram(let name): hasher.combine(0); hasher.combine(name)
+        case .feed(let url): hasher.combine(1); hasher.combine(url)
+        case .file(let path): hasher.combine(2); hasher.combine(path)
+        case .query(let name, _): hasher.combine(3); hasher.combine(name)
+        }
+    }
 
     /// What the user calls it before its channel is known: a query channel's name, else its text.
     public var name: String {

@@ -225,3 +225,34 @@ extension QueryChannelTests {
         XCTAssertGreaterThan(try library.searchAll(query: "swift", limit: 1000).total, total)
     }
 }
+
+/// A query channel in the channels file: one line, `query:NAME:FILTER`, its quotes kept as written.
+final class QuerySubscriptionTests: XCTestCase {
+    func testAQueryLineIsItsWholeFilter() throws {
+        let text = """
+            @durov news
+            query:Unread news:unread and tag = "news"   # my morning
+            query:Tagged:tag = "#rust" or text ~ "a # b"
+            query:Broken:views >
+            query:Unread news:unread
+
+            """
+        let file = SubscriptionFile(text: text)
+        XCTAssertEqual(file.subscriptions.map(\.source), [
+            .telegram("durov"), .query(name: "Unread news", filter: #"unread and tag = "news""#),
+            .query(name: "Tagged", filter: ##"tag = "#rust" or text ~ "a # b""##),
+        ])
+        XCTAssertEqual(file.subscriptions[1].source.identity, "query:Unread news")
+        XCTAssertEqual(file.refusals.map(\.description), [
+            "line 4: filter: expected a value at column 8",
+            #"line 5: query:Unread news:unread is already followed on line 2"#,
+        ])
+        XCTAssertEqual(file.text, text, "reading alone changes nothing")
+
+        var edited = file
+        XCTAssertTrue(edited.add(try Source.followable(#"query:Swift:text ~ "swift""#, files: false), tags: ["ignored"]))
+        XCTAssertTrue(edited.text.hasSuffix("query:Swift:text ~ \"swift\"\n"), "written as given, without tags")
+        XCTAssertTrue(edited.remove(.query(name: "Tagged", filter: ##"tag = "#rust" or text ~ "a # b""##)))
+        XCTAssertEqual(SubscriptionFile(text: edited.text).subscriptions.map(\.source.name), ["@durov", "Unread news", "Swift"])
+    }
+}
