@@ -46,7 +46,7 @@ enum SubscriptionsPath {
 
 struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Follow channels and feeds: @NAME, t.me/NAME, an http(s) URL or a file.")
+        abstract: "Follow channels and feeds: @NAME, t.me/NAME, an http(s) URL, a file, or a saved filter query:NAME:FILTER.")
 
     @Argument(help: "Sources to follow.") var sources: [String]
     @Option(help: "Tag them (repeat for several tags).") var tag: [String] = []

@@ -161,3 +161,13 @@ final class IgnoreConfigTests: XCTestCase {
         }
     }
 }
+
+extension IgnoreConfigTests {
+    /// The man page explains the language it names in `add`'s abstract and in config.toml.
+    func testTheManualHasTheFilterLanguage() {
+        let sections = HelpText.manualSections(keys: .standard)
+        let filters = sections.drop { $0 != ".Sh FILTERS" }.prefix { $0 != ".Sh ENVIRONMENT" }.joined(separator: "\n")
+        for field in Filter.fields { XCTAssertTrue(filters.contains(field), field) }
+        XCTAssertTrue(filters.contains("column"))
+    }
+}
