@@ -321,27 +321,4 @@ extension Library {
             db, sql: "SELECT c.key || char(31) || p.id FROM \(members) JOIN bookmark b ON b.channelKey = c.key AND b.postID = p.id WHERE q.query = ?",
             arguments: [id]))
     }
-
-    /// The posts of every channel a filter matches (ignore rules aside), named `KEY␟ID`: what the tests compare with
-    /// `Filter.matches`.
-    public func matching(_ filter: Filter, context: FilterContext) throws(LibraryError) -> Set<String> {
-        let condition = FilterSQL(filter, context)
-        return try read("run a filter") { db in
-            Set(try String.fetchAll(
-                db,
-                sql: "SELECT c.key || char(31) || p.id FROM post p JOIN channel c ON c.id = p.channel WHERE c.status = 'live' AND \(condition.sql)",
-                arguments: StatementArguments(condition.arguments)))
-        }
-    }
-
-    /// How many posts of a channel the ignore rules hide (a scan: on the worker, or for `feedtui stats`).
-    public func ignoredCount(channel id: Int64, context: FilterContext) throws(LibraryError) -> Int {
-        guard let ignore = context.ignore else { return 0 }
-        let condition = FilterSQL(ignore, context)
-        return try read("count the ignored posts") { db in
-            try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM post p JOIN channel c ON c.id = p.channel WHERE p.channel = ? AND \(condition.sql)",
-                arguments: StatementArguments([id] + condition.arguments)) ?? 0
-        }
-    }
 }

@@ -57,6 +57,8 @@ public enum Source: Hashable, Sendable {
         switch source {
         case .telegram: return source
         case .query(let name, let filter):
+            // Like files, only the channels file and `add` name them (never an OPML file).
+            guard files else { throw FeedError("not an http(s) URL or a Telegram channel") }
             guard !name.isEmpty else { throw FeedError("a query channel needs a name: query:NAME:FILTER") }
             do throws(FilterError) {
                 _ = try Filter.parse(filter)

@@ -139,7 +139,8 @@ struct ExportOPML: ParsableCommand {
         print(OPML.write(feeds), terminator: "")
         let files = subscriptions.count - feeds.count
         if files > 0 {
-            FileHandle.standardError.write(Data("feedtui: \(files) file source\(files == 1 ? "" : "s") left out of the OPML\n".utf8))
+            // Files and query channels have no address to give.
+            FileHandle.standardError.write(Data("feedtui: \(files) source\(files == 1 ? "" : "s") without a URL (files, query channels) left out of the OPML\n".utf8))
         }
     }
 }
