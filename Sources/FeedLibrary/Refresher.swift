@@ -85,7 +85,6 @@ public final class Refresher: Sendable {
     /// (`?before=` pages), so that no post is skipped however many arrived; then gaps left by a refresh cut short
     /// are filled; with `history`, every older page down to the first post (resuming where a walk stopped).
     public func refresh(_ source: Source, history: Bool = false, cancel: Cancellation = Cancellation()) -> RefreshReport {
-        if case .query(let name, let filter) = source { return fill(source, name: name, filter: filter) }
         var report = RefreshReport(source: source)
         var state: RefreshState
         do {
@@ -97,7 +96,11 @@ public final class Refresher: Sendable {
         report.channelKey = state.channelKey
         state.lastAttempt = now()
         do throws(FeedError) {
-            try fetchNewest(source, &state, &report, cancel: cancel)
+            if case .query(let name, let filter) = source {
+                try fill(source, name: name, filter: filter, &state)
+            } else {
+                try fetchNewest(source, &state, &report, cancel: cancel)
+            }
             if case .telegram = source {
                 try fillGaps(source, &state, &report, cancel: cancel)
                 if history { try walkBack(source, &state, &report, cancel: cancel) }
@@ -123,32 +126,20 @@ public final class Refresher: Sendable {
         return report
     }
 
-    /// Fills a query channel from the library as it now is; its refresh state says when, or why not.
-    private func fill(_ source: Source, name: String, filter: String) -> RefreshReport {
-        var report = RefreshReport(source: source)
-        report.channelKey = source.identity
-        var state = (try? library.refreshState(source)) ?? RefreshState(source: source)
-        state.lastAttempt = now()
+    /// Fills a query channel from the library as it now is (what the other sources just brought included).
+    private func fill(_ source: Source, name: String, filter: String, _ state: inout RefreshState) throws(FeedError) {
+        let parsed: Filter
         do throws(FilterError) {
-            let parsed = try Filter.parse(filter)
-            do throws(LibraryError) {
-                try library.fillQuery(key: source.identity, title: name, filter: parsed, context: filters())
-                state.channelKey = source.identity
-                state.lastSuccess = now()
-                state.lastError = nil
-            } catch {
-                report.error = error.description
-            }
+            parsed = try Filter.parse(filter)
         } catch {
-            report.error = error.description
+            throw FeedError(error.description)
         }
-        state.lastError = report.error
-        do {
-            try library.saveRefreshState(state)
+        do throws(LibraryError) {
+            try library.fillQuery(key: source.identity, title: name, filter: parsed, context: filters())
         } catch {
-            report.error = report.error ?? error.description
+            throw FeedError(error.description)
         }
-        return report
+        state.channelKey = source.identity
     }
 
     /// The page before post `before` of a channel (older posts, for scrolling past the oldest one); nil: before the
