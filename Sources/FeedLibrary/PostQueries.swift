@@ -15,6 +15,8 @@ public struct LibraryChannel: Equatable, Sendable {
     public var postCount: Int
     /// Posts the user has not opened.
     public var unread: Int
+    /// Posts config.toml's ignore rules hide (`Library.shown`): left out of `postCount`, `unread` and the statistics.
+    public var ignored = 0
     /// False while the channel is still being imported: the numbers are not final.
     public var complete: Bool
 }
@@ -48,7 +50,14 @@ extension Library {
     /// Every channel of the library (complete ones), by title.
     public func channels() throws(LibraryError) -> [LibraryChannel] {
         try read("list the channels") { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM channel WHERE status = 'live'").compactMap { try Self.channel(db, id: $0, clock: clock) }
+            // A channel whose posts the ignore rules thin out is listed as what they leave (`Library.shown`).
+            try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT coalesce(v.id, c.id) FROM channel c LEFT JOIN channel v ON v.key = '\(Self.shownPrefix)' || c.key
+                    WHERE c.status = 'live' AND c.key NOT LIKE '\(Self.shownPrefix)%'
+                    """
+            ).compactMap { try Self.channel(db, id: $0, clock: clock) }
                 .sorted { $0.channel.title.localizedStandardCompare($1.channel.title) == .orderedAscending }
         }
     }
@@ -77,6 +86,7 @@ extension Library {
     /// The statistics of every post a channel holds, read one at a time in date order (an index's: no sort, and
     /// posts of one date come in the source's order, as in `ChannelStatistics(channel, clock:)`).
     static func count(_ db: Database, id: Int64, header: Channel, clock: Clock) throws -> ChannelStatistics {
+        if try isSelection(db, id) { return try queryStatistics(db, id: id, header: header, clock: clock) }
         var tally = ChannelStatistics.Tally(clock: clock)
         let records = try Data.fetchCursor(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY oldest", arguments: [id])
         while let record = try records.next() {
@@ -96,6 +106,8 @@ extension Library {
                 arguments: [id]),
             var channel = NativeRecordCoder.channel(row["record"])
         else { return nil }
+        let storedKey: String? = row["key"]
+        let key = storedKey.map(userKey)
         channel.skipped.count = row["skippedCount"]
         channel.skipped.firstLine = row["skippedLine"]
         channel.skipped.firstReason = row["skippedReason"]
@@ -104,8 +116,10 @@ extension Library {
         if let data: Data = row["statistics"], let stored = try? JSONDecoder().decode(ChannelStatistics.self, from: data) {
             statistics = stored
             let ids = (try? JSONDecoder().decode([String].self, from: Data(((row["topPosts"] as String?) ?? "[]").utf8))) ?? []
+            let query = storedKey.map(isSelectionKey) == true
             statistics.topPosts = try ids.compactMap { postID in
-                try Data.fetchOne(db, sql: "SELECT record FROM post WHERE channel = ? AND id = ?", arguments: [id, postID])
+                if query { return try queryPost(db, id: id, named: postID) }
+                return try Data.fetchOne(db, sql: "SELECT record FROM post WHERE channel = ? AND id = ?", arguments: [id, postID])
                     .flatMap(NativeRecordCoder.publication)
             }
         } else {
@@ -113,10 +127,15 @@ extension Library {
             statistics = try count(db, id: id, header: channel, clock: clock)
         }
         let postCount: Int = row["postCount"]
-        let key: String? = row["key"]
-        return LibraryChannel(
+        let selection = storedKey.map(isSelectionKey) == true
+        var lc = LibraryChannel(
             id: id, key: key ?? "", channel: channel, statistics: statistics, postCount: postCount,
-            unread: postCount - (try key.map { try readCount(db, channel: id, key: $0) } ?? 0), complete: (row["status"] as String) == "live")
+            unread: postCount - (try key.map { selection ? try queryReadCount(db, id: id) : try readCount(db, channel: id, key: $0) } ?? 0),
+            complete: (row["status"] as String) == "live")
+        if storedKey != key, let key {
+            lc.ignored = (try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE key = ?", arguments: [key]) ?? postCount) - postCount
+        }
+        return lc
     }
 
     /// The posts at positions offset..<offset+limit of a channel in an order: a range lookup on an index, as
@@ -124,14 +143,16 @@ extension Library {
     public func window(channel: Int64, order: PostOrder, offset: Int, limit: Int) throws(LibraryError) -> PostWindow {
         let column = Self.column(order)
         let start = max(0, offset)
-        let records = try read("read posts") { db in
+        let posts = try read("read posts") { db in
+            if try Self.isSelection(db, channel) { return try Self.queryPosts(db, id: channel, order: order, from: start, to: start + max(0, limit)) }
             let base = try Self.base(db, channel: channel, order)
             return try Data.fetchAll(
                 db,
                 sql: "SELECT record FROM post WHERE channel = ? AND \(column) >= ? AND \(column) < ? ORDER BY \(column)",
-                arguments: [channel, base + start, base + start + max(0, limit)])
+                arguments: [channel, base + start, base + start + max(0, limit)]
+            ).compactMap(NativeRecordCoder.publication)
         }
-        return PostWindow(order: order, offset: start, posts: records.compactMap(NativeRecordCoder.publication))
+        return PostWindow(order: order, offset: start, posts: posts)
     }
 
     /// Positions of these posts in an order (those the channel does not have are left out), ascending.
@@ -139,6 +160,7 @@ extension Library {
         guard !postIDs.isEmpty else { return [] }
         let column = Self.column(order)
         return try read("find posts") { db in
+            if try Self.isSelection(db, channel) { return try Self.queryPositions(db, id: channel, postIDs: postIDs, order: order) }
             let base = try Self.base(db, channel: channel, order)
             return try postIDs.compactMap { id in
                 try Int.fetchOne(db, sql: "SELECT \(column) - ? FROM post WHERE channel = ? AND id = ?", arguments: [base, channel, id])
@@ -154,6 +176,7 @@ extension Library {
         let (condition, pattern) = Self.textCondition(needle)
         let column = Self.column(order)
         return try read("search") { db in
+            if try Self.isSelection(db, channel) { return try Self.querySearch(db, id: channel, needle: needle, order: order) }
             let base = try Self.base(db, channel: channel, order)
             return try Int.fetchAll(
                 db,
@@ -167,27 +190,29 @@ extension Library {
 
     /// Posts of every channel that contain `query` (as `search` matches), newest first: the first `limit`, and how
     /// many there are in all.
-    public func searchAll(query: String, limit: Int) throws(LibraryError) -> (matches: [LibraryMatch], total: Int) {
+    public func searchAll(query: String, limit: Int, hiding context: FilterContext = FilterContext()) throws(LibraryError) -> (matches: [LibraryMatch], total: Int) {
         let needle = SearchText.fold(query)
         guard !needle.isEmpty else { return ([], 0) }
         let (condition, pattern) = Self.textCondition(needle)
+        // Posts config.toml's ignore rules hide are found by no search.
+        let kept = FilterSQL(keptBy: context)
         return try read("search the library") { db in
             let total =
                 try Int.fetchOne(
                     db,
                     sql: """
                         SELECT count(*) FROM postText t CROSS JOIN post p ON p.rowid = t.rowid JOIN channel c ON c.id = p.channel
-                        WHERE \(condition) AND c.status = 'live'
+                        WHERE \(condition) AND c.status = 'live' AND \(kept.sql)
                         """,
-                    arguments: [pattern]) ?? 0
+                    arguments: StatementArguments([pattern] + kept.arguments)) ?? 0
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT p.channel, c.record AS channelRecord, p.record FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
                     JOIN channel c ON c.id = p.channel
-                    WHERE \(condition) AND c.status = 'live' ORDER BY p.date DESC, p.channel, p.newest LIMIT ?
+                    WHERE \(condition) AND c.status = 'live' AND \(kept.sql) ORDER BY p.date DESC, p.channel, p.newest LIMIT ?
                     """,
-                arguments: [pattern, limit])
+                arguments: StatementArguments([pattern] + kept.arguments + [limit]))
             let matches = rows.compactMap { row -> LibraryMatch? in
                 guard let post = NativeRecordCoder.publication(row["record"]),
                     let channel = NativeRecordCoder.channel(row["channelRecord"])
@@ -200,7 +225,7 @@ extension Library {
 
     /// The trigram index answers queries of three characters or more; shorter ones (two-character CJK words are
     /// common) are looked for in the stored folded text, which the index cannot do for them.
-    private static func textCondition(_ needle: String) -> (String, String) {
+    static func textCondition(_ needle: String) -> (String, String) {
         if needle.unicodeScalars.count < 3 { return ("instr(t.text, ?) > 0", needle) }
         // GLOB is case-sensitive (the text is folded already); its wildcards are matched literally in brackets.
         var pattern = "*"

@@ -18,11 +18,15 @@ public final class Refresher: Sendable {
     let historyPageLimit: Int
     /// The format sources are read in (`--format`); nil: detected.
     let format: Format?
+    /// What query channels are filled with: the channels' tags and the ignore rules, read when they are filled.
+    let filters: @Sendable () -> FilterContext
 
     public init(
         library: Library, fetcher: Fetcher, format: Format? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-        pageLimit: Int = 500, historyPageLimit: Int = 5_000, now: @escaping @Sendable () -> Date = Date.init
+        pageLimit: Int = 500, historyPageLimit: Int = 5_000, now: @escaping @Sendable () -> Date = Date.init,
+        filters: @escaping @Sendable () -> FilterContext = { FilterContext() }
     ) {
+        self.filters = filters
         self.library = library
         self.fetcher = fetcher
         self.format = format
@@ -37,6 +41,21 @@ public final class Refresher: Sendable {
     public func refresh(
         _ sources: [Source], history: Bool = false, cancel: Cancellation = Cancellation(),
         progress: @escaping @Sendable (RefreshReport) -> Void = { _ in }
+    ) -> [RefreshReport] {
+        // Query channels are filled last, from what the others brought.
+        let isQuery = sources.map { if case .query = $0 { true } else { false } }
+        let fetched = fetch(sources.indices.filter { !isQuery[$0] }.map { sources[$0] }, history: history, cancel: cancel, progress: progress)
+        var reports = fetched.makeIterator()
+        return sources.map { source in
+            guard case .query = source else { return reports.next() ?? RefreshReport(source: source) }
+            let report = refresh(source, cancel: cancel)
+            progress(report)
+            return report
+        }
+    }
+
+    private func fetch(
+        _ sources: [Source], history: Bool, cancel: Cancellation, progress: @escaping @Sendable (RefreshReport) -> Void
     ) -> [RefreshReport] {
         let reports = Mutex([RefreshReport?](repeating: nil, count: sources.count))
         let next = Mutex(0)
@@ -80,7 +99,11 @@ public final class Refresher: Sendable {
         report.channelKey = state.channelKey
         state.lastAttempt = now()
         do throws(FeedError) {
-            try fetchNewest(source, &state, &report, cancel: cancel)
+            if case .query(let name, let filter) = source {
+                try fill(source, name: name, filter: filter, &state)
+            } else {
+                try fetchNewest(source, &state, &report, cancel: cancel)
+            }
             if case .telegram = source {
                 try fillGaps(source, &state, &report, cancel: cancel)
                 if history { try walkBack(source, &state, &report, cancel: cancel) }
@@ -91,6 +114,12 @@ public final class Refresher: Sendable {
             state.lastError = Self.line(error)
             report.error = Self.line(error)
         }
+        // What config.toml's ignore rules hide is hidden from what came in too.
+        do throws(LibraryError) {
+            if let (channel, _) = try library.followedChannel(source) { _ = try library.shown(channel.id, context: filters()) }
+        } catch {
+            report.error = report.error ?? error.description
+        }
         report.gaps = state.gaps
         do {
             try library.saveRefreshState(state)
@@ -98,6 +127,22 @@ public final class Refresher: Sendable {
             report.error = report.error ?? error.description
         }
         return report
+    }
+
+    /// Fills a query channel from the library as it now is (what the other sources just brought included).
+    private func fill(_ source: Source, name: String, filter: String, _ state: inout RefreshState) throws(FeedError) {
+        let parsed: Filter
+        do throws(FilterError) {
+            parsed = try Filter.parse(filter)
+        } catch {
+            throw FeedError(error.description)
+        }
+        do throws(LibraryError) {
+            try library.fillQuery(key: source.identity, title: name, filter: parsed, context: filters())
+        } catch {
+            throw FeedError(error.description)
+        }
+        state.channelKey = source.identity
     }
 
     /// The page before post `before` of a channel (older posts, for scrolling past the oldest one); nil: before the
