@@ -23,6 +23,8 @@ final class EffectRunner: Sendable {
     /// nil where nothing goes to the network (`feedtui screen`, tests).
     let refresher: Refresher?
     let home: HomeSources
+    /// Where pictures come from; nil: none are drawn.
+    let pictures: PictureStore?
     /// The order a channel opens in (the configuration's).
     let sort: PostOrder
     /// `feedtui screen` and the tests: the worker's jobs run at once on the caller's thread.
@@ -37,8 +39,15 @@ final class EffectRunner: Sendable {
     private let queuedJobs = Atomic<Int>(0)
     var waiting: Bool { queuedJobs.load(ordering: .relaxed) > 0 }
 
-    init(library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, inline: Bool = false) {
+    /// Pictures are drawn one at a time, so memory holds one decoded picture.
+    private let pictureQueue = DispatchQueue(label: "feedtui.pictures")
+
+    init(
+        library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, inline: Bool = false,
+        pictures: PictureStore? = nil
+    ) {
         self.library = library
+        self.pictures = pictures
         self.refresher = refresher
         self.home = home
         self.sort = sort
@@ -164,6 +173,13 @@ final class EffectRunner: Sendable {
         case .loadOlder(let source, let before):
             guard let refresher else { return nil }
             Thread { self.post(.olderLoaded(refresher.loadOlder(Source(source), before: before, cancel: self.cancel))) }.start()
+        case .loadPicture(let request):
+            guard let pictures else { return .pictureLoaded(request, .refused("no picture store")) }
+            if inline { return .pictureLoaded(request, request.draw(from: pictures, cancel: cancel)) }
+            pictureQueue.async {
+                guard !self.stopping.load(ordering: .relaxed) else { return }
+                self.post(.pictureLoaded(request, request.draw(from: pictures, cancel: self.cancel)))
+            }
 
         // On the terminal.
         case .redraw:
