@@ -71,6 +71,6 @@ let package = Package(
         .testTarget(
             name: "FeedTUITests",
             dependencies: ["FeedTUI", "FeedModel", "FeedLibrary"],
-            exclude: ["Goldens"]),
+            exclude: ["Goldens", "Pictures"]),
     ]
 )

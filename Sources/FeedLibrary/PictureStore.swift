@@ -47,7 +47,9 @@ public final class PictureStore: Sendable {
     /// A path inside the folder of the export file the channel's key names (`/…/result.json`, or with `#…` after
     /// it for one of an account's channels); nil when the key names no such file or the path leads out of it.
     static func exportFile(_ path: String, channel key: String) -> String? {
-        guard key.hasPrefix("/"), !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else { return nil }
+        guard key.hasPrefix("/"), !path.hasPrefix("/"), !path.split(separator: "/").contains(".."),
+            path.firstMatch(of: /^[A-Za-z][A-Za-z0-9+.\-]*:/) == nil
+        else { return nil }
         // The key's file: the whole key, or what comes before one of its `#`s.
         var candidates = [key]
         var at = key.startIndex

@@ -152,7 +152,7 @@ struct Config: Equatable {
             notify = ""
 
             # Pictures in a full-screen post, drawn as coloured cells where the terminal has 256 colours: \(Images.allCases.map(\.rawValue).joined(separator: ", ")).
-            # "off" (or NO_COLOR) shows a marker in their place; i shows or hides them while feedtui runs.
+            # "off" (or NO_COLOR) shows a marker in their place; I shows or hides them while feedtui runs.
             images = \(quoted(standard.images.rawValue))
 
             # Megabytes of downloaded pictures kept under $XDG_CACHE_HOME/feedtui/pictures (\(imageCaches.lowerBound)–\(imageCaches.upperBound)), so a

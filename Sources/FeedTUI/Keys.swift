@@ -144,7 +144,7 @@ struct KeyTable: Equatable {
         KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first http(s) link; 3%k opens link 3", postHint: "open link"),
         KeyBinding(keys: [.char("L")], action: .linkList, help: "list the post's links to open one", postHint: "links"),
         KeyBinding(keys: [.char("p")], action: .openPermalink, help: "open the post's own page at its source"),
-        KeyBinding(keys: [.char("i")], action: .togglePictures, help: "show or hide the pictures of a full-screen post"),
+        KeyBinding(keys: [.char("I")], action: .togglePictures, help: "show or hide the pictures of a full-screen post"),
         KeyBinding(keys: [.char("c")], action: .channels, help: "list of open channels"),
         KeyBinding(keys: [.char("[")], action: .previousChannel, help: "previous channel"),
         KeyBinding(keys: [.char("]")], action: .nextChannel, help: "next channel"),

@@ -22,7 +22,7 @@ enum PictureState: Equatable {
 struct PictureShelf: Equatable {
     /// images = "auto" in config.toml, and a terminal with 256 colours (not NO_COLOR, not monochrome).
     var enabled = false
-    /// The user hid them (key i) for this run.
+    /// The user hid them (key I) for this run.
     var hidden = false
     private(set) var drawings: [PictureRequest: PictureState] = [:]
     /// Oldest first: past `kept`, the oldest drawing is forgotten (drawn again from the cache if needed).

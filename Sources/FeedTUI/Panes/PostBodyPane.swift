@@ -130,9 +130,12 @@ enum PostBodyPane {
         if full, let curve, let line = curveLine(curve, width: width) { out.append([Span(text: line, style: theme.muted)]) }
         if let from = post.forwardedFrom { add("forwarded from \(from)", theme.muted) }
         for m in post.media {
-            // A picture drawn takes the marker's place; until then the marker holds it, and says why it never will.
+            // A photo drawn takes its marker's place (a video's thumbnail comes under its marker); until then the
+            // marker holds it, and says why it never will.
             switch m.picture.flatMap({ picture($0, width) }) {
-            case .drawn(let rows): out += rows
+            case .drawn(let rows):
+                if m.kind != .photo { add(mediaLine(m), theme.muted) }
+                out += rows
             case .refused(let reason): add(mediaLine(m) + " not shown: " + reason, theme.muted)
             case .loading, nil: add(mediaLine(m), theme.muted)
             }
