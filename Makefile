@@ -53,6 +53,7 @@ e2e: build
 	bash Tests/e2e/faults.sh $(BIN)
 	bash Tests/e2e/hostile.sh $(BIN)
 	bash Tests/e2e/morning.sh $(BIN)
+	bash Tests/e2e/pictures.sh $(BIN)
 
 # Installs into a temporary DESTDIR, checks every file, the man page and bash completion, then uninstalls.
 install-test: build
