@@ -13,7 +13,7 @@ struct Pixels: Equatable {
 /// JPEG, PNG and WebP bytes to pixels through Debian's libjpeg-turbo, libpng and libwebp. The size a file claims is
 /// checked before anything is decoded, so a small file claiming 50 000 × 50 000 pixels costs nothing; a damaged or
 /// cut file is refused rather than half drawn. Memory stays within `maxPixels` × 4 bytes plus libjpeg's own
-/// `jpegMemory`.
+/// `jpegMemory` (a JPEG is decoded straight to RGBA).
 enum PictureDecoder {
     /// The most pixels a picture is decoded to (64 MB as RGBA).
     static let maxPixels = 16 << 20
@@ -38,13 +38,14 @@ enum PictureDecoder {
         return nil
     }
 
-    static func decode(_ data: Data) throws(Refusal) -> Pixels {
+    /// `limit`: the most pixels decoded (tests give a small one).
+    static func decode(_ data: Data, limit: Int = maxPixels) throws(Refusal) -> Pixels {
         guard let kind = kind(of: data) else { throw Refusal("not a JPEG, PNG or WebP picture") }
         let bytes = [UInt8](data)
         switch kind {
-        case .jpeg: return try jpeg(bytes)
-        case .png: return try png(bytes)
-        case .webp: return try webp(bytes)
+        case .jpeg: return try jpeg(bytes, limit: limit)
+        case .png: return try png(bytes, limit: limit)
+        case .webp: return try webp(bytes, limit: limit)
         }
     }
 
@@ -56,50 +57,44 @@ enum PictureDecoder {
         }
     }
 
-    private static func jpeg(_ bytes: [UInt8]) throws(Refusal) -> Pixels {
+    private static func jpeg(_ bytes: [UInt8], limit: Int) throws(Refusal) -> Pixels {
         var message = [CChar](repeating: 0, count: 200)
         var w: UInt32 = 0
         var h: UInt32 = 0
-        guard cjpeg_size(bytes, bytes.count, &w, &h, &message, message.count) != 0 else { throw Refusal("damaged JPEG") }
-        try check(width: Int(w), height: Int(h), limit: maxPixels * 64)
+        guard cjpeg_read(bytes, bytes.count, 1, jpegMemory, &w, &h, nil, &message, message.count) != 0 else { throw Refusal("damaged JPEG") }
+        try check(width: Int(w), height: Int(h), limit: limit * 64)
         // The smallest reduction that brings it within the limit; libjpeg rounds each side up.
-        guard let denominator = [1, 2, 4, 8].first(where: { d in scaled(w, d) * scaled(h, d) <= maxPixels }) else {
+        guard let denominator = [1, 2, 4, 8].first(where: { d in scaled(w, d) * scaled(h, d) <= limit }) else {
             throw Refusal("too large (\(w) × \(h) pixels)")
         }
-        let (width, height) = (scaled(w, denominator), scaled(h, denominator))
-        var rgb = [UInt8](repeating: 0, count: width * height * 3)
-        let ok = cjpeg_decode(bytes, bytes.count, UInt32(denominator), jpegMemory, UInt32(width), UInt32(height), &rgb, &message, message.count)
-        guard ok != 0 else { throw Refusal("damaged JPEG") }
-        var rgba = [UInt8](repeating: 255, count: width * height * 4)
-        for i in 0..<(width * height) {
-            rgba[4 * i] = rgb[3 * i]
-            rgba[4 * i + 1] = rgb[3 * i + 1]
-            rgba[4 * i + 2] = rgb[3 * i + 2]
+        var (width, height) = (UInt32(scaled(w, denominator)), UInt32(scaled(h, denominator)))
+        return try rgba(width: Int(width), height: Int(height), limit: limit, "JPEG") {
+            cjpeg_read(bytes, bytes.count, UInt32(denominator), jpegMemory, &width, &height, &$0, &message, message.count) != 0
         }
-        return Pixels(width: width, height: height, rgba: rgba)
     }
 
     private static func scaled(_ side: UInt32, _ denominator: Int) -> Int { (Int(side) + denominator - 1) / denominator }
 
-    private static func png(_ bytes: [UInt8]) throws(Refusal) -> Pixels {
+    /// The size a header claims checked, then the pixels decoded into a buffer of exactly that size.
+    private static func rgba(width: Int, height: Int, limit: Int, _ name: String, _ decode: (inout [UInt8]) -> Bool) throws(Refusal) -> Pixels {
+        try check(width: width, height: height, limit: limit)
+        var rgba = [UInt8](repeating: 0, count: width * height * 4)
+        guard decode(&rgba) else { throw Refusal("damaged \(name)") }
+        return Pixels(width: width, height: height, rgba: rgba)
+    }
+
+    private static func png(_ bytes: [UInt8], limit: Int) throws(Refusal) -> Pixels {
         var w: UInt32 = 0
         var h: UInt32 = 0
         guard cpng_size(bytes, bytes.count, &w, &h) != 0 else { throw Refusal("damaged PNG") }
-        try check(width: Int(w), height: Int(h))
-        var rgba = [UInt8](repeating: 0, count: Int(w) * Int(h) * 4)
         var message = [CChar](repeating: 0, count: 200)
-        guard cpng_decode(bytes, bytes.count, &rgba, rgba.count, &message, message.count) != 0 else { throw Refusal("damaged PNG") }
-        return Pixels(width: Int(w), height: Int(h), rgba: rgba)
+        return try rgba(width: Int(w), height: Int(h), limit: limit, "PNG") { cpng_decode(bytes, bytes.count, &$0, $0.count, &message, message.count) != 0 }
     }
 
-    private static func webp(_ bytes: [UInt8]) throws(Refusal) -> Pixels {
+    private static func webp(_ bytes: [UInt8], limit: Int) throws(Refusal) -> Pixels {
         var w: Int32 = 0
         var h: Int32 = 0
         guard WebPGetInfo(bytes, bytes.count, &w, &h) != 0 else { throw Refusal("damaged WebP") }
-        try check(width: Int(w), height: Int(h))
-        var rgba = [UInt8](repeating: 0, count: Int(w) * Int(h) * 4)
-        let stride = Int32(w) * 4
-        guard WebPDecodeRGBAInto(bytes, bytes.count, &rgba, rgba.count, stride) != nil else { throw Refusal("damaged WebP") }
-        return Pixels(width: Int(w), height: Int(h), rgba: rgba)
+        return try rgba(width: Int(w), height: Int(h), limit: limit, "WebP") { WebPDecodeRGBAInto(bytes, bytes.count, &$0, $0.count, w * 4) != nil }
     }
 }

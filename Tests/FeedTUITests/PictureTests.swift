@@ -46,6 +46,22 @@ final class PictureTests: XCTestCase {
         XCTAssertEqual(png.rgba[(10 * 48 + 10) * 4 + 3], 255)
     }
 
+    func testAJPEGLargerThanTheLimitIsDecodedSmaller() throws {
+        let jpeg = try picture("photo.jpg")
+        // 64 × 48 = 3072 pixels: at 1/2 (768) within 1000, at 1/4 (192) within 500, at 1/8 (48) within 50.
+        for (limit, size) in [(4000, [64, 48]), (1000, [32, 24]), (500, [16, 12]), (50, [8, 6])] {
+            let p = try PictureDecoder.decode(jpeg, limit: limit)
+            XCTAssertEqual([p.width, p.height], size, "limit \(limit)")
+            assertNear(rgb(p, size[0] / 4, size[1] / 4), Self.red, 40, "limit \(limit): top left")
+            assertNear(rgb(p, 3 * size[0] / 4, 3 * size[1] / 4), Self.yellow, 40, "limit \(limit): bottom right")
+        }
+        // More than 64 times the limit: refused from its header; a PNG or WebP over it at all.
+        XCTAssertThrowsError(try PictureDecoder.decode(jpeg, limit: 47))
+        XCTAssertThrowsError(try PictureDecoder.decode(try picture("photo.png"), limit: 48 * 48 - 1))
+        XCTAssertEqual(try PictureDecoder.decode(try picture("photo.webp"), limit: 32 * 32).width, 32)
+        XCTAssertThrowsError(try PictureDecoder.decode(try picture("photo.webp"), limit: 32 * 32 - 1))
+    }
+
     /// A PNG of `width` × `height` pixels by its header, with `data` bytes of zeros compressed after it.
     static func claimedPNG(width: UInt32, height: UInt32) -> Data {
         func chunk(_ kind: String, _ body: [UInt8]) -> [UInt8] {
