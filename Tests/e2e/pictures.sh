@@ -53,7 +53,7 @@ check "the newest post opens full-screen" wait_for "January 7, 2024 10:00"
 check "its WebP photo is drawn in colours between the header and the text" picture_drawn "January 7, 2024" "A WebP photo"
 check "the photo took its marker's place" sh -c "! tmux -u -L $SOCK capture-pane -p -t e2e | grep -q '\[photo'"
 # The same post as `feedtui screen` prints it: the picture's symbols row by row.
-curl -s "http://127.0.0.1:$PORT/s/pictures" > "$TMP/pictures.html"
+python3 -c "import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())" "http://127.0.0.1:$PORT/s/pictures" > "$TMP/pictures.html"
 env XDG_CACHE_HOME="$TMP/cache2" LANG=C.UTF-8 TZ=UTC "$BIN" screen "$TMP/pictures.html" --size 100x40 --keys Enter \
   | awk '/A WebP photo/ { on = 0 } on { print } /January 7, 2024/ { on = 1 }' | sed 's/ *$//' > "$TMP/screen.rows"
 screen | awk '/A WebP photo/ { on = 0 } on { print } /January 7, 2024/ { on = 1 }' | sed 's/ *$//' > "$TMP/tmux.rows"
@@ -79,6 +79,16 @@ keys J
 check "the JPEG photo is drawn" picture_drawn "January 1, 2024" "A JPEG photo"
 keys G
 check "the text comes after the picture" wait_for "^│ +A JPEG photo"
+# RSS: an image enclosure, and a body's first <img> (relative, made absolute against the channel's link).
+python3 -c "import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())" "http://127.0.0.1:$PORT/rss/pictures.xml" > "$TMP/pictures.xml"
+# picture_rows FILE KEYS HEADER TEXT: how many rows `feedtui screen` draws between the post's header and its text.
+picture_rows() {
+  env XDG_CACHE_HOME="$TMP/cache4" LANG=C.UTF-8 TZ=UTC "$BIN" screen "$1" --size 100x40 --keys "$2" \
+    | awk -v a="$3" -v b="$4" '$0 ~ b { on = 0 } on && /[^│ ]/ { n++ } $0 ~ a { on = 1 } END { print n + 0 }'
+}
+check "RSS: the first <img> of a body is drawn" test "$(picture_rows "$TMP/pictures.xml" Enter "January 2, 2024" "Inline")" -gt 10
+check "RSS: an image enclosure is drawn" test "$(picture_rows "$TMP/pictures.xml" "j Enter" "January 1, 2024" "Enclosed")" -gt 10
+check "RSS: with NO_COLOR, the marker" sh -c "NO_COLOR=1 XDG_CACHE_HOME='$TMP/cache4' '$BIN' screen '$TMP/pictures.xml' --keys Enter | grep -q '^│ *\[photo\]'"
 keys q q q
 check "quits with 0" wait_for "^EXIT=0"
 check "only hashed files in the cache folder" sh -c "ls '$CACHE/feedtui/pictures' | grep -qvE '^[0-9a-f]+\$' && exit 1; [ \$(ls '$CACHE/feedtui/pictures' | wc -l) -ge 3 ]"
