@@ -47,7 +47,7 @@ picture_drawn() { # FIRST LAST: coloured cells, red among them, between the two 
 
 start 100 40
 run_feedtui "$ENV $BIN @pictures"
-check "the channel of pictures opens" wait_for "Pictures @pictures" 15
+check "the channel of pictures opens" wait_for "┌ Pictures @pictures" 15
 keys Enter
 check "the newest post opens full-screen" wait_for "January 7, 2024 10:00"
 check "its WebP photo is drawn in colours between the header and the text" picture_drawn "January 7, 2024" "A WebP photo"
@@ -96,7 +96,7 @@ check "only hashed files in the cache folder" sh -c "ls '$CACHE/feedtui/pictures
 # Offline: the server is gone; the post read once shows its picture from the cache.
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
 run_feedtui "$ENV $BIN @pictures"
-check "offline: the channel opens from the library" wait_for "Pictures @pictures" 15
+check "offline: the channel opens from the library" wait_for "┌ Pictures @pictures" 15
 keys G Enter
 check "offline: the photo read before is drawn from the cache" picture_drawn "January 1, 2024" "A JPEG photo"
 keys q q q
@@ -104,6 +104,7 @@ wait_for "^EXIT=0"
 
 # NO_COLOR and images = "off": the marker, no colour asked for the post.
 run_feedtui "NO_COLOR=1 $ENV $BIN @pictures"
+wait_for "┌ Pictures @pictures" 15
 keys G Enter
 check "NO_COLOR: the marker in the picture's place" wait_for "^│ +\[photo\]"
 check "NO_COLOR: no colours in the post" sh -c "[ -z \"\$(tmux -u -L $SOCK capture-pane -e -p -t e2e | awk '/January 1, 2024/ { on = 1 } on' | grep -oE '[34]8;5;[0-9]+')\" ]"
@@ -112,6 +113,7 @@ wait_for "^EXIT=0"
 mkdir -p "$TMP/config/feedtui"
 printf 'images = "off"\n' > "$TMP/config/feedtui/config.toml"
 run_feedtui "$ENV $BIN @pictures"
+wait_for "┌ Pictures @pictures" 15
 keys G Enter
 check "images = off: the marker" wait_for "^│ +\[photo\]"
 keys I
