@@ -276,6 +276,11 @@ public final class Library: Sendable {
     /// others), so it is set aside the next time a feedtui opens it, at any size.
     static func damageMark(_ path: String) -> String { path + ".damage" }
 
+    /// The damage a read or write met since the library was opened (here or in another feedtui using it), if any.
+    public var damageFound: String? {
+        FileManager.default.contents(atPath: Self.damageMark(path)).map { Self.oneLine(String(decoding: $0.prefix(500), as: UTF8.self)) }
+    }
+
     /// Leaves the mark when `error` is damage; the end of the error line saying so.
     private func noteDamage(_ error: any Error) -> String {
         guard let e = error as? DatabaseError, e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB else { return "" }
