@@ -79,7 +79,8 @@ public final class Library: Sendable {
                 let pool = try DatabasePool(path: path, configuration: configuration)
                 try migrator.migrate(pool)
                 return pool
-            } catch let error as DatabaseError where Date() < deadline && error.resultCode != .SQLITE_NOTADB && error.resultCode != .SQLITE_CORRUPT {
+            } catch let error as DatabaseError where Date() < deadline && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode) {
+                // Only what the other feedtui causes: a full disk or a damaged file does not go away by waiting.
                 usleep(50_000)
             } catch {
                 throw LibraryError("cannot open the library \(path): \(reason(error))")

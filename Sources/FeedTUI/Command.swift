@@ -132,6 +132,8 @@ struct OpenedLibrary {
     var notice: String?
     /// The temporary file to delete on exit, if that is what was opened.
     var temporary: String?
+    /// Why the user's marks are not kept: they would go to the temporary library.
+    var unkept: String? { temporary == nil ? nil : notice }
 
     /// `clock`: the run's, which the statistics of what it imports are counted on.
     init(path: String?, oldState: String?, clock: Clock) {
@@ -284,15 +286,15 @@ struct Browse: ParsableCommand {
         let opening: Runtime.Opening
         let named = try options.paths(sources)
         if followed {
-            runner = EffectRunner(library: opened.library, refresher: refresher, home: .subscriptions(path: SubscriptionsPath.current), sort: config.sort)
+            runner = EffectRunner(library: opened.library, refresher: refresher, home: .subscriptions(path: SubscriptionsPath.current), sort: config.sort, unkept: opened.unkept)
             opening = .home(refresh: config.refreshAtStart, open: nil)
         } else if try options.resolvedFormat() == nil, named.allSatisfy({ Source($0).url() != nil }), let first = named.first {
             // t.me channels and feeds are refreshed into the library and opened from it, as from the home screen.
-            runner = EffectRunner(library: opened.library, refresher: refresher, home: .named(named), sort: config.sort)
+            runner = EffectRunner(library: opened.library, refresher: refresher, home: .named(named), sort: config.sort, unkept: opened.unkept)
             opening = .home(refresh: true, open: first)
         } else {
             // Importing runs beside the event loop: a large file shows progress and q cancels it.
-            runner = EffectRunner(library: opened.library, refresher: refresher, sort: config.sort)
+            runner = EffectRunner(library: opened.library, refresher: refresher, sort: config.sort, unkept: opened.unkept)
             opening = .files(BackgroundLoad(sources: named, runner: runner, parse: try options.parser()))
         }
         // The first run shows a sample: said, with how to follow a channel of one's own.

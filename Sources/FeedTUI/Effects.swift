@@ -25,6 +25,8 @@ final class EffectRunner: Sendable {
     let home: HomeSources
     /// The order a channel opens in (the configuration's).
     let sort: PostOrder
+    /// Why the user's marks are not kept (the library is a temporary one, deleted on exit): every save fails with it.
+    let unkept: String?
     /// `feedtui screen` and the tests: the worker's jobs run at once on the caller's thread.
     let inline: Bool
     /// Cancels every download when the program quits.
@@ -37,11 +39,15 @@ final class EffectRunner: Sendable {
     private let queuedJobs = Atomic<Int>(0)
     var waiting: Bool { queuedJobs.load(ordering: .relaxed) > 0 }
 
-    init(library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, inline: Bool = false) {
+    init(
+        library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, unkept: String? = nil,
+        inline: Bool = false
+    ) {
         self.library = library
         self.refresher = refresher
         self.home = home
         self.sort = sort
+        self.unkept = unkept
         self.inline = inline
     }
 
@@ -231,8 +237,9 @@ final class EffectRunner: Sendable {
     /// A write of the user's marks on the worker: `.saved` (or the write's own answer) when it is kept; when it
     /// fails, `.saveFailed` with what the library really holds, which the screen then shows.
     private func save(_ key: String, posts: [String] = [], _ write: @escaping @Sendable (Library) throws(LibraryError) -> Event?) {
-        queued(writes: true) { [library] in
+        queued(writes: true) { [library, unkept] in
             do throws(LibraryError) {
+                if let unkept { throw LibraryError(unkept) }
                 return try write(library) ?? .saved
             } catch {
                 return .saveFailed(channel: key, problem: error.description, kept: try? library.marks(channel: key, readAmong: posts), posts: posts)
