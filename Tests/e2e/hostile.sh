@@ -224,17 +224,35 @@ check "add: nothing refused was written" cmp -s "$W/config/feedtui/channels" "$W
 
 # --- the library file: set aside is said by every command, another program's file is left alone ---------------
 damaged() { printf 'SQLite format 3\0' > "$1"; head -c 20000 /dev/urandom >> "$1"; }
-for cmd in list refresh; do
-  damaged "$W/damaged-$cmd.sqlite"
-  printf '%s\n' "$BASE/rss/geopolitics.xml" > "$W/config/feedtui/channels"
-  measured "$BIN" $cmd --library "$W/damaged-$cmd.sqlite"
-  check "$cmd says a damaged library was set aside, and exits 1" sh -c "[ $RC = 1 ] && grep -q '^feedtui: the library $W/damaged-$cmd.sqlite was damaged (.*); it was moved to $W/damaged-$cmd.sqlite.damaged-.* and a fresh one was started$' '$W/err'"
+# newer FILE: a library a newer feedtui migrated.
+newer() { cp "$LIB" "$1"; sqlite3 "$1" "INSERT INTO grdb_migrations VALUES ('v99 from a newer feedtui')"; }
+SAMPLE=$ROOT/Samples/durov-channel-page.txt
+printf '%s\n' "$BASE/rss/geopolitics.xml" > "$W/config/feedtui/channels"
+for kind in damaged newer; do
+  said=$([ $kind = damaged ] && echo 'was damaged (.*)' || echo 'was written by a newer feedtui (unknown migrations v99 from a newer feedtui)')
+  for cmd in list refresh stats export export-opml browse-followed browse-file; do
+    f="$W/$kind-$cmd.sqlite"
+    $kind "$f"
+    case $cmd in
+      stats|export) measured "$BIN" $cmd --library "$f" "$SAMPLE" ;;
+      browse-followed) measured "$BIN" --library "$f" ;;
+      browse-file) measured "$BIN" --library "$f" "$SAMPLE" ;;
+      *) measured "$BIN" $cmd --library "$f" ;;
+    esac
+    check "$cmd says a $kind library was set aside, and exits 1" sh -c "[ $RC = 1 ] && grep -q '^feedtui: the library $f $said; it was moved to $f.$kind-.* and a fresh one was started$' '$W/err'"
+    check "$cmd on a $kind library still did its work" test -s "$W/out"
+  done
 done
 sqlite3 "$W/other.sqlite" "PRAGMA application_id = 42; VACUUM;"
 cp "$W/other.sqlite" "$W/other.before"
 measured "$BIN" refresh --library "$W/other.sqlite"
 check "an empty database of another program is refused" sh -c "[ $RC = 1 ] && grep -q 'is an SQLite database of another program' '$W/err'"
 check "… and never written" cmp -s "$W/other.sqlite" "$W/other.before"
+for cmd in stats export; do
+  measured "$BIN" $cmd --library "$W/other.sqlite" "$SAMPLE"
+  check "$cmd refuses another program's database as --library" sh -c "[ $RC = 1 ] && grep -q 'is an SQLite database of another program' '$W/err'"
+done
+check "… and never writes it" cmp -s "$W/other.sqlite" "$W/other.before"
 
 # --- the channels file and OPML: only sources, refusals named by line ----------------------------------------
 ESC=$'\e'; CSI=$'\u009b'; RLO=$'\u202e'
