@@ -343,6 +343,29 @@ check "config --check refuses a key that is a control character, in one line" sh
 check "config --check: nothing raw" raw "$W/err"
 measured "$BIN" --help
 check "--help: nothing raw" raw "$W/out"
+# Error lines and config --check quote what they were given with its controls made visible (UTF-8 C1 and bidi
+# controls written as bytes, whatever the shell's locale).
+C1=$(printf '\xc2\x9b'); BIDI=$(printf '\xe2\x80\xae'); BEL=$(printf '\a')
+rm -f "$W/config/feedtui/config.toml"
+measured "$BIN" stats "$W/no${ESC}]0;pwned${BEL}${C1}31m${BIDI}txt.json"
+check "an error line naming a hostile file: one line, its controls visible" \
+  sh -c "[ $RC = 1 ] && [ \$(wc -l < '$W/err') = 1 ] && grep -q '/no␛]0;pwned␇' '$W/err'"
+check "… nothing raw" raw "$W/err"
+hostile_settings=("an escape in a name" "so${ESC}[2Jrt = \"newest\""
+  "C1 and bidi controls in a value" "sort = \"${C1}31m${BIDI}newest\""
+  "an OSC sequence in a value" "browser = \"x${ESC}]0;pwned${BEL}\""
+  "a key bound to a bidi control" "[keys]
+quit = [\"${BIDI}\"]")
+for ((i = 0; i < ${#hostile_settings[@]}; i += 2)); do
+  printf '%s\n' "${hostile_settings[i + 1]}" > "$W/config/feedtui/config.toml"
+  measured "$BIN" config --check
+  check "config --check, ${hostile_settings[i]}: one line" sh -c "[ $RC = 1 ] && [ \$(wc -l < '$W/err') = 1 ]"
+  check "… nothing raw" raw "$W/err"
+  measured "$BIN" --help
+  check "--help, ${hostile_settings[i]}: the keys are listed" sh -c "[ $RC = 0 ] && grep -q 'quit' '$W/out'"
+  check "… nothing raw" raw "$W/out"
+done
+rm -f "$W/config/feedtui/config.toml"
 
 kill "$(jobs -p)" 2>/dev/null
 finish
