@@ -243,8 +243,9 @@ public final class Refresher: Sendable {
             if report.pagesWalked >= historyPageLimit {
                 throw FeedError("stopped after \(historyPageLimit) older pages; refresh --history reads on from post \(b)")
             }
+            let oldest = try page(source, before: b, &report, cancel: cancel)
             report.pagesWalked += 1
-            if let oldest = try page(source, before: b, &report, cancel: cancel) {
+            if let oldest {
                 before = oldest
                 state.historyBefore = oldest
             } else {
