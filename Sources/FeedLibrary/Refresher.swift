@@ -16,13 +16,16 @@ public final class Refresher: Sendable {
     let pageLimit: Int
     /// Pages one `refresh --history` reads (100 000 posts of 20 a page) before it stops; the next one resumes.
     let historyPageLimit: Int
+    /// The format sources are read in (`--format`); nil: detected.
+    let format: Format?
 
     public init(
-        library: Library, fetcher: Fetcher, environment: [String: String] = ProcessInfo.processInfo.environment,
+        library: Library, fetcher: Fetcher, format: Format? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
         pageLimit: Int = 500, historyPageLimit: Int = 5_000, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.library = library
         self.fetcher = fetcher
+        self.format = format
         self.environment = environment
         self.pageLimit = pageLimit
         self.historyPageLimit = historyPageLimit
@@ -134,31 +137,22 @@ public final class Refresher: Sendable {
     private func fetchNewest(_ source: Source, _ state: inout RefreshState, _ report: inout RefreshReport, cancel: Cancellation)
         throws(FeedError)
     {
-        let channels: [Channel]
         var stamp: SourceStamp?
-        if let url = source.url(environment: environment) {
-            switch try fetcher.fetch(url, validators: state.validators, cancel: cancel) {
-            case .notModified:
-                report.notModified = true
-                return
-            case .fetched(let data, let validators):
-                channels = try FeedLoader.load(data: data, format: nil).map { ch in
-                    var ch = ch
-                    if ch.url == nil, case .feed(let u) = source { ch.url = u }
-                    return ch
-                }
-                state.validators = validators
-            }
-        } else {
-            guard case .file(let path) = source else { return }
+        if case .file(let path) = source {
             // A file is imported again only when it changed (size, time, sampled hash: the library's stamp).
             stamp = SourceStamp(path: path)
             if let stamp, (try? library.channels(unchanged: stamp)) != nil {
                 report.notModified = true
                 return
             }
-            channels = try FeedLoader.load(path: path)
         }
+        guard case .read(let channels, let validators) = try fetcher.read(
+            source, format: format, validators: state.validators, environment: environment, cancel: cancel)
+        else {
+            report.notModified = true
+            return
+        }
+        state.validators = validators
         var held: Int?
         if case .telegram = source {
             do {
@@ -216,10 +210,9 @@ public final class Refresher: Sendable {
     private func page(_ source: Source, before: Int, _ report: inout RefreshReport, allNew: Bool = false, cancel: Cancellation)
         throws(FeedError) -> Int?
     {
-        guard let url = source.url(before: before, environment: environment),
-            case .fetched(let data, _) = try fetcher.fetch(url, cancel: cancel)
+        guard case .telegram = source,
+            case .read(let channels, _) = try fetcher.read(source, before: before, environment: environment, cancel: cancel)
         else { return nil }
-        let channels = try FeedLoader.load(data: data, format: .tme)
         report.newPosts += try store(channels, from: source, &report, allNew: allNew)
         return Self.numbers(channels).filter { $0 < before }.min()
     }

@@ -114,13 +114,9 @@ struct SourceOptions: ParsableArguments {
     func parser(cancel: Cancellation = Cancellation()) throws -> @Sendable (String, PostStream?) throws(FeedError) -> [Channel] {
         let format = try resolvedFormat()
         return { (path: String, stream: PostStream?) throws(FeedError) -> [Channel] in
-            guard let url = Source(path).url() else { return try FeedLoader.load(path: path, format: format, stream: stream) }
-            do throws(FeedError) {
-                guard case .fetched(let data, _) = try FeedTUI.fetcher.fetch(url, cancel: cancel) else { return [] }
-                return try FeedLoader.load(data: data, format: format, stream: stream)
-            } catch {
-                throw error.at(path)
-            }
+            guard case .read(let channels, _) = try FeedTUI.fetcher.read(Source(path), format: format, stream: stream, cancel: cancel)
+            else { return [] }
+            return channels
         }
     }
 }
@@ -281,7 +277,7 @@ struct Browse: ParsableCommand {
         let clock = dates.clock(config)
         let opened = OpenedLibrary(path: library, oldState: state, clock: clock)
         defer { opened.close() }
-        let refresher = Refresher(library: opened.library, fetcher: FeedTUI.fetcher)
+        let refresher = Refresher(library: opened.library, fetcher: FeedTUI.fetcher, format: try options.resolvedFormat())
         let runner: EffectRunner
         let opening: Runtime.Opening
         let named = try options.paths(sources)

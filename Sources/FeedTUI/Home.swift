@@ -246,16 +246,18 @@ func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
         if p.firstError == nil { p.firstError = "\(report.source.text): \(e)" }
     }
     state.refresh = p
-    // The home screen's counts follow each source as it is done; an open channel is read again at the end.
-    var effects: [Effect] = [.loadHome]
+    // The home screen's counts follow each source as it is done; open channels are read again at the end.
+    var effects: [Effect] = state.home == nil ? [] : [.loadHome]
     guard p.done >= p.total else { return effects }
     state.refresh = nil
     state.status = p.text
-    if let program = state.config.notify, p.newPosts > 0 { state.pendingNotify = (program, p.newPosts, p.sourcesWithNew) }
+    if state.home != nil, let program = state.config.notify, p.newPosts > 0 { state.pendingNotify = (program, p.newPosts, p.sourcesWithNew) }
     if let source = state.opening {
         effects.append(.openSubscription(source))
-    } else if state.mode != .home, !state.channels.isEmpty, let source = state.channel.source {
-        effects.append(.reloadChannel(source))
+    } else if state.mode != .home {
+        // The one opened from the home screen, or every one named on the command line.
+        effects += (state.home == nil ? refreshable(state) : state.channels.isEmpty ? [] : state.channel.source.map { [$0] } ?? [])
+            .map { .reloadChannel($0) }
     }
     return effects
 }
