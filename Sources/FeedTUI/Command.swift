@@ -255,12 +255,12 @@ struct Browse: ParsableCommand {
         // Keys come from standard input, or from the terminal when standard input is the feed (`-`).
         let keyboard = isatty(STDIN_FILENO) == 1 || (sources.contains("-") && FileManager.default.isReadableFile(atPath: "/dev/tty"))
         guard isatty(STDOUT_FILENO) == 1, keyboard else {
+            let interruption = Interruption { "nothing was printed" }
             if followed {
                 let opened = LibraryOption.open(path: library)
                 List.print(subscriptions, from: opened)
                 return try LibraryOption.finish(opened)
             }
-            let interruption = Interruption { "nothing was printed" }
             let opened = LibraryOption.existing(path: library)
             let channels = try options.load(sources, library: opened, interruption: interruption)
             // Not a terminal: print the post list as plain text.
