@@ -9,8 +9,9 @@ import Synchronization
 /// imported) is cut short after half a second with the same line: every write to the library is a transaction and
 /// the channels file is replaced whole, so both keep what was finished.
 struct Interruption: Sendable {
-    /// Why the work stopped and the exit status; the first reason wins.
+    /// What the signal handlers share with the command.
     private final class State: Sendable {
+        /// Why the work stopped and the exit status; the first reason wins.
         let stop = Mutex<(why: String, status: Int32)?>(nil)
         /// What the command has done so far, for the line said when it is cut short.
         let done: Mutex<@Sendable () -> String>
@@ -28,6 +29,7 @@ struct Interruption: Sendable {
         }
     }
 
+    /// How long work that cannot stop at once has after a signal before the command is ended anyway.
     static let grace = 0.5
     /// Cancels the command's downloads and walks.
     let cancel = Cancellation()
