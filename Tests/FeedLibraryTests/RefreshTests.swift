@@ -166,6 +166,19 @@ final class RefreshTests: XCTestCase {
         XCTAssertEqual(try server.log().requests.count, 1)
     }
 
+    /// A mirror whose `?before=` pages never go further back (each is the newest page): the walk ends after one page
+    /// rather than asking for ever.
+    func testAHistoryWalkWhosePagesDoNotGoBackEnds() throws {
+        let r = refresher(tme: "\(server.base)/fault/same")
+        XCTAssertNil(r.refresh(Source("@antichristone")).error)
+        try server.reset()
+        let walk = r.refresh(Source("@antichristone"), history: true)
+        XCTAssertNil(walk.error)
+        XCTAssertEqual(walk.pagesWalked, 1)
+        XCTAssertEqual(try server.log().requests.map(\.path).filter { $0.contains("before=") }.count, 1)
+        XCTAssertEqual(try posts("@antichristone").count, 5, "nothing older came")
+    }
+
     func testFileSourceIsImportedAgainOnlyWhenItChanged() throws {
         let feed = URL(fileURLWithPath: TestServer.script).deletingLastPathComponent()
             .appendingPathComponent("../FeedModelTests/Resources/rss/plaszeb-geopolitics-telethon.xml")
