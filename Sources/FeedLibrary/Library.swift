@@ -70,8 +70,9 @@ public final class Library: Sendable {
 
     /// Opens and migrates, waiting (as the busy timeout does) while another feedtui creates or migrates the same
     /// file: SQLite answers BUSY to the switch to WAL without calling the busy handler, and a migration the other
-    /// one applied between our look at the applied ones and our turn to write fails here ("duplicate column").
-    /// Each migration is a transaction, so trying again skips what the other applied.
+    /// one applied between our look at the applied ones and our turn to write fails here ("duplicate column", or
+    /// the migration's row already there). Each migration is a transaction, so trying again skips what the other
+    /// applied. Nothing else is waited for: a full disk or a damaged file does not go away by waiting.
     private static func openPool(_ path: String) throws(LibraryError) -> DatabasePool {
         let deadline = Date().addingTimeInterval(10)
         while true {
@@ -79,8 +80,9 @@ public final class Library: Sendable {
                 let pool = try DatabasePool(path: path, configuration: configuration)
                 try migrator.migrate(pool)
                 return pool
-            } catch let error as DatabaseError where Date() < deadline && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode) {
-                // Only what the other feedtui causes: a full disk or a damaged file does not go away by waiting.
+            } catch let error as DatabaseError
+                where Date() < deadline && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR, .SQLITE_CONSTRAINT].contains(error.resultCode)
+            {
                 usleep(50_000)
             } catch {
                 throw LibraryError("cannot open the library \(path): \(reason(error))")
