@@ -70,8 +70,9 @@ public final class Library: Sendable {
 
     /// Opens and migrates, waiting (as the busy timeout does) while another feedtui creates or migrates the same
     /// file: SQLite answers BUSY to the switch to WAL without calling the busy handler, and a migration the other
-    /// one applied between our look at the applied ones and our turn to write fails here ("duplicate column").
-    /// Each migration is a transaction, so trying again skips what the other applied.
+    /// one applied between our look at the applied ones and our turn to write fails here ("duplicate column", or
+    /// the migration's row already there). Each migration is a transaction, so trying again skips what the other
+    /// applied. Nothing else is waited for: a full disk or a damaged file does not go away by waiting.
     private static func openPool(_ path: String) throws(LibraryError) -> DatabasePool {
         let deadline = Date().addingTimeInterval(10)
         while true {
@@ -79,7 +80,9 @@ public final class Library: Sendable {
                 let pool = try DatabasePool(path: path, configuration: configuration)
                 try migrator.migrate(pool)
                 return pool
-            } catch let error as DatabaseError where Date() < deadline && error.resultCode != .SQLITE_NOTADB && error.resultCode != .SQLITE_CORRUPT {
+            } catch let error as DatabaseError
+                where Date() < deadline && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR, .SQLITE_CONSTRAINT].contains(error.resultCode)
+            {
                 usleep(50_000)
             } catch {
                 throw LibraryError("cannot open the library \(path): \(reason(error))")
@@ -275,6 +278,11 @@ public final class Library: Sendable {
     /// Where a read or write that met damage leaves its reason: the file is in use (by this process, maybe by
     /// others), so it is set aside the next time a feedtui opens it, at any size.
     static func damageMark(_ path: String) -> String { path + ".damage" }
+
+    /// The damage a read or write met since the library was opened (here or in another feedtui using it), if any.
+    public var damageFound: String? {
+        FileManager.default.contents(atPath: Self.damageMark(path)).map { Self.oneLine(String(decoding: $0.prefix(500), as: UTF8.self)) }
+    }
 
     /// Leaves the mark when `error` is damage; the end of the error line saying so.
     private func noteDamage(_ error: any Error) -> String {

@@ -9,6 +9,8 @@ public struct RefreshReport: Equatable, Sendable {
     /// Posts the library did not have before.
     public var newPosts = 0
     public var notModified = false
+    /// Older pages a history walk read (`refresh --history`).
+    public var pagesWalked = 0
     /// Posts still missing from a t.me channel after this refresh (it was cut short).
     public var gaps: [Gap] = []
     /// One line; nil on success. The library keeps what it had.

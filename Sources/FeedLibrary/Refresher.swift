@@ -37,14 +37,15 @@ public final class Refresher: Sendable {
     }
 
     /// Refreshes every source, several at once (the fetcher keeps to 4 downloads and 1 per host); `progress`
-    /// is called from the working threads after each source.
+    /// is called from the working threads after each source, `walked` after each page of a history walk.
     public func refresh(
         _ sources: [Source], history: Bool = false, cancel: Cancellation = Cancellation(),
-        progress: @escaping @Sendable (RefreshReport) -> Void = { _ in }
+        progress: @escaping @Sendable (RefreshReport) -> Void = { _ in }, walked: @escaping @Sendable (RefreshReport) -> Void = { _ in }
     ) -> [RefreshReport] {
         // Query channels are filled last, from what the others brought.
         let isQuery = sources.map { if case .query = $0 { true } else { false } }
-        let fetched = fetch(sources.indices.filter { !isQuery[$0] }.map { sources[$0] }, history: history, cancel: cancel, progress: progress)
+        let fetched = fetch(
+            sources.indices.filter { !isQuery[$0] }.map { sources[$0] }, history: history, cancel: cancel, progress: progress, walked: walked)
         var reports = fetched.makeIterator()
         return sources.map { source in
             guard case .query = source else { return reports.next() ?? RefreshReport(source: source) }
@@ -55,7 +56,8 @@ public final class Refresher: Sendable {
     }
 
     private func fetch(
-        _ sources: [Source], history: Bool, cancel: Cancellation, progress: @escaping @Sendable (RefreshReport) -> Void
+        _ sources: [Source], history: Bool, cancel: Cancellation, progress: @escaping @Sendable (RefreshReport) -> Void,
+        walked: @escaping @Sendable (RefreshReport) -> Void
     ) -> [RefreshReport] {
         let reports = Mutex([RefreshReport?](repeating: nil, count: sources.count))
         let next = Mutex(0)
@@ -69,7 +71,7 @@ public final class Refresher: Sendable {
                         return n
                     }
                     guard i < sources.count else { break }
-                    let report = self.refresh(sources[i], history: history, cancel: cancel)
+                    let report = self.refresh(sources[i], history: history, cancel: cancel, walked: walked)
                     reports.withLock { $0[i] = report }
                     progress(report)
                 }
@@ -86,8 +88,13 @@ public final class Refresher: Sendable {
 
     /// Refreshes one source. A t.me channel is read from its newest page back to the newest post the library holds
     /// (`?before=` pages), so that no post is skipped however many arrived; then gaps left by a refresh cut short
-    /// are filled; with `history`, every older page down to the first post (resuming where a walk stopped).
-    public func refresh(_ source: Source, history: Bool = false, cancel: Cancellation = Cancellation()) -> RefreshReport {
+    /// are filled; with `history`, every older page down to the first post (resuming where a walk stopped), and
+    /// `walked` hears of each. A refresh cancelled (a signal, a quit, a deadline) is not recorded as the source's
+    /// error: the last one stays.
+    public func refresh(
+        _ source: Source, history: Bool = false, cancel: Cancellation = Cancellation(),
+        walked: @Sendable (RefreshReport) -> Void = { _ in }
+    ) -> RefreshReport {
         var report = RefreshReport(source: source)
         var state: RefreshState
         do {
@@ -106,12 +113,12 @@ public final class Refresher: Sendable {
             }
             if case .telegram = source {
                 try fillGaps(source, &state, &report, cancel: cancel)
-                if history { try walkBack(source, &state, &report, cancel: cancel) }
+                if history { try walkBack(source, &state, &report, cancel: cancel, walked: walked) }
             }
             state.lastSuccess = now()
             state.lastError = nil
         } catch {
-            state.lastError = Self.line(error)
+            if !cancel.isCancelled { state.lastError = Self.line(error) }
             report.error = Self.line(error)
         }
         // What config.toml's ignore rules hide is hidden from what came in too.
@@ -258,9 +265,10 @@ public final class Refresher: Sendable {
     }
 
     /// `?before=` pages down to the first post; the state is saved after each page, so an interrupted walk resumes.
-    private func walkBack(_ source: Source, _ state: inout RefreshState, _ report: inout RefreshReport, cancel: Cancellation)
-        throws(FeedError)
-    {
+    private func walkBack(
+        _ source: Source, _ state: inout RefreshState, _ report: inout RefreshReport, cancel: Cancellation,
+        walked: (RefreshReport) -> Void
+    ) throws(FeedError) {
         guard !state.historyComplete else { return }
         var before = state.historyBefore
         if before == nil {
@@ -270,14 +278,14 @@ public final class Refresher: Sendable {
                 throw FeedError(error.description)
             }
         }
-        var pages = 0
         while let b = before, !cancel.isCancelled {
             // A source whose pages go back for ever (or a very long history) ends the walk here; the next resumes.
-            if pages >= historyPageLimit {
+            if report.pagesWalked >= historyPageLimit {
                 throw FeedError("stopped after \(historyPageLimit) older pages; refresh --history reads on from post \(b)")
             }
-            pages += 1
-            if let oldest = try page(source, before: b, &report, cancel: cancel) {
+            let oldest = try page(source, before: b, &report, cancel: cancel)
+            report.pagesWalked += 1
+            if let oldest {
                 before = oldest
                 state.historyBefore = oldest
             } else {
@@ -290,6 +298,7 @@ public final class Refresher: Sendable {
             } catch {
                 throw FeedError(error.description)
             }
+            walked(report)
         }
         if cancel.isCancelled { throw FeedError("cancelled") }
     }

@@ -35,7 +35,8 @@ public struct SubscriptionFile: Equatable, Sendable {
     private var index: [Source: Int] = [:]
 
     public init(text: String = "") {
-        var rows = text.components(separatedBy: "\n")
+        // Split on the byte: Foundation's components(separatedBy:) took a sixth of an import of 100 000 outlines.
+        var rows = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(Substring($0)) }
         if rows.last == "" { rows.removeLast() }
         lines = []
         lines.reserveCapacity(rows.count)

@@ -48,12 +48,14 @@ struct SourceOptions: ParsableArguments {
 
     /// Loads every source (or the bundled sample), each from the library when it holds it (`held`); each channel
     /// with its library key (nil when it was read from the source). A bad source is one line on stderr and the
-    /// others still load; when none does, the program ends with the (last) error.
-    func load(_ sources: [String], library: Library? = nil) throws -> [(channel: Channel, key: String?)] {
-        let parse = try parser()
+    /// others still load; when none does, the program ends with the (last) error. A signal (`interruption`) stops
+    /// it between sources and cancels a download.
+    func load(_ sources: [String], library: Library? = nil, interruption: Interruption? = nil) throws -> [(channel: Channel, key: String?)] {
+        let parse = try parser(cancel: interruption?.cancel ?? Cancellation())
         var channels: [(channel: Channel, key: String?)] = []
         var failures: [String] = []
         for path in try paths(sources) {
+            try interruption?.check()
             let source = Source(path)
             // A followed channel or an unchanged file: what the library holds, no download or parse.
             if let library, let held = Self.held(source, in: library, fresh: true) {
@@ -63,6 +65,7 @@ struct SourceOptions: ParsableArguments {
             do {
                 channels += try parse(path, nil).map { ($0, nil) }
             } catch {
+                try interruption?.check()
                 // Offline, a channel opened before is still there.
                 if let library, let held = Self.held(source, in: library, fresh: false) {
                     channels += held
@@ -71,6 +74,7 @@ struct SourceOptions: ParsableArguments {
                 }
             }
         }
+        try interruption?.check()
         for failure in failures.dropLast(channels.isEmpty ? 1 : 0) {
             warn(failure)
         }
@@ -106,11 +110,12 @@ struct SourceOptions: ParsableArguments {
     }
 
     /// Reads one source (a file, `-`, or a URL, downloaded) into channels, handing each post to the stream (if
-    /// any) as it is read; to run now or on a background thread.
-    func parser() throws -> @Sendable (String, PostStream?) throws(FeedError) -> [Channel] {
+    /// any) as it is read; to run now or on a background thread. `cancel` stops a download.
+    func parser(cancel: Cancellation = Cancellation()) throws -> @Sendable (String, PostStream?) throws(FeedError) -> [Channel] {
         let format = try resolvedFormat()
         return { (path: String, stream: PostStream?) throws(FeedError) -> [Channel] in
-            guard case .read(let channels, _) = try FeedTUI.fetcher.read(Source(path), format: format, stream: stream) else { return [] }
+            guard case .read(let channels, _) = try FeedTUI.fetcher.read(Source(path), format: format, stream: stream, cancel: cancel)
+            else { return [] }
             return channels
         }
     }
@@ -123,6 +128,8 @@ struct OpenedLibrary {
     var notice: String?
     /// The temporary file to delete on exit, if that is what was opened.
     var temporary: String?
+    /// Why the user's marks are not kept: they would go to the temporary library.
+    var unkept: String? { temporary == nil ? nil : notice }
 
     /// `clock`: the run's, which the statistics of what it imports are counted on.
     init(path: String?, oldState: String?, clock: Clock) {
@@ -248,13 +255,20 @@ struct Browse: ParsableCommand {
         // Keys come from standard input, or from the terminal when standard input is the feed (`-`).
         let keyboard = isatty(STDIN_FILENO) == 1 || (sources.contains("-") && FileManager.default.isReadableFile(atPath: "/dev/tty"))
         guard isatty(STDOUT_FILENO) == 1, keyboard else {
-            if followed { return List.print(subscriptions, from: LibraryOption.open(path: library)) }
-            let channels = try options.load(sources, library: LibraryOption.existing(path: library))
+            let interruption = Interruption { "nothing was printed" }
+            if followed {
+                let opened = LibraryOption.open(path: library)
+                List.print(subscriptions, from: opened)
+                return try LibraryOption.finish(opened)
+            }
+            let opened = LibraryOption.existing(path: library)
+            let channels = try options.load(sources, library: opened, interruption: interruption)
             // Not a terminal: print the post list as plain text.
+            interruption.done { "the list was cut short" }
             for (ch, _) in channels {
                 for line in PlainText.postList(ch, clock: dates.clock(config), order: config.sort) { print(line) }
             }
-            return
+            return try LibraryOption.finish(opened)
         }
         let env = ProcessInfo.processInfo.environment
         if let problem = CursesBackend.unusableTerminal(named: env["TERM"]) { fail(problem) }
@@ -272,7 +286,7 @@ struct Browse: ParsableCommand {
         let runner = EffectRunner(
             library: opened.library, refresher: refresher,
             home: followed ? .subscriptions(path: SubscriptionsPath.current) : .named(channelsOnly ? named : []), sort: config.sort,
-            filters: filters, pictures: .configured(config))
+            unkept: opened.unkept, filters: filters, pictures: .configured(config))
         let opening: Runtime.Opening =
             if followed {
                 .home(refresh: config.refreshAtStart, open: nil)
@@ -315,7 +329,9 @@ struct SourceList: ParsableArguments {
         if sources.isEmpty { throw ValidationError("give at least one source") }
     }
 
-    func load(library: Library?) throws -> [(channel: Channel, key: String?)] { try options.load(sources, library: library) }
+    func load(library: Library?, interruption: Interruption) throws -> [(channel: Channel, key: String?)] {
+        try options.load(sources, library: library, interruption: interruption)
+    }
 }
 
 struct Stats: ParsableCommand {
@@ -327,11 +343,12 @@ struct Stats: ParsableCommand {
     @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
+        let interruption = Interruption { "nothing was printed" }
         let config = loadConfig()
         let clock = dates.clock(config)
         let library = libraryOption.existing()
         // Channels the library holds come from it (every post, their view history), with no download.
-        let loaded = try input.load(library: library)
+        let loaded = try input.load(library: library, interruption: interruption)
         // Posts config.toml's ignore rules hide are left out, and counted.
         let context = config.filters(subscriptions: SubscriptionsPath.current)()
         let kept = loaded.map { config.kept($0.channel, key: $0.key, library: library, context: context) }
@@ -339,14 +356,16 @@ struct Stats: ParsableCommand {
         let reach = loaded.map { ch, key in
             key.flatMap { try? library?.reach(channel: $0, subscribers: ch.subscribers?.value) }
         }
-        if json {
-            print(StatsJSON.encode(channels, clock: clock, reach: reach, ignored: kept.map(\.ignored)))
-        } else {
-            for (i, ch) in channels.enumerated() {
-                if i > 0 { print("") }
-                print(PlainText.statistics(ch, clock: clock, reach: reach[i], ignored: kept[i].ignored).map(Sanitize.line).joined(separator: "\n"))
-            }
-        }
+        // Counting a large channel takes a while: a signal meanwhile prints nothing.
+        let text =
+            json
+            ? StatsJSON.encode(channels, clock: clock, reach: reach, ignored: kept.map(\.ignored))
+            : channels.enumerated().map { i, ch in
+                PlainText.statistics(ch, clock: clock, reach: reach[i], ignored: kept[i].ignored).map(Sanitize.line).joined(separator: "\n")
+            }.joined(separator: "\n\n")
+        try interruption.check()
+        print(text)
+        try LibraryOption.finish(library)
     }
 }
 
@@ -358,8 +377,14 @@ struct Export: ParsableCommand {
     @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
-        let channels = try input.load(library: libraryOption.existing()).map(\.channel)
-        FileHandle.standardOutput.write(NativeJSON.encode(channels))
+        let interruption = Interruption { "nothing was printed" }
+        let library = libraryOption.existing()
+        let channels = try input.load(library: library, interruption: interruption).map(\.channel)
+        let json = NativeJSON.encode(channels)
+        try interruption.check()
+        interruption.done { "the export was cut short" }
+        FileHandle.standardOutput.write(json)
+        try LibraryOption.finish(library)
     }
 }
 

@@ -29,6 +29,8 @@ final class EffectRunner: Sendable {
     let sort: PostOrder
     /// The channels' tags and the ignore rules: what query channels hold and what no list or search shows.
     let filters: @Sendable () -> FilterContext
+    /// Why the user's marks are not kept (the library is a temporary one, deleted on exit): every save fails with it.
+    let unkept: String?
     /// `feedtui screen` and the tests: the worker's jobs run at once on the caller's thread.
     let inline: Bool
     /// Cancels every download when the program quits.
@@ -45,8 +47,8 @@ final class EffectRunner: Sendable {
     private let pictureQueue = DispatchQueue(label: "feedtui.pictures")
 
     init(
-        library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, inline: Bool = false,
-        filters: @escaping @Sendable () -> FilterContext = { FilterContext() }, pictures: PictureStore? = nil
+        library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, unkept: String? = nil,
+        inline: Bool = false, filters: @escaping @Sendable () -> FilterContext = { FilterContext() }, pictures: PictureStore? = nil
     ) {
         self.filters = filters
         self.library = library
@@ -54,6 +56,7 @@ final class EffectRunner: Sendable {
         self.refresher = refresher
         self.home = home
         self.sort = sort
+        self.unkept = unkept
         self.inline = inline
     }
 
@@ -250,8 +253,9 @@ final class EffectRunner: Sendable {
     /// A write of the user's marks on the worker: `.saved` (or the write's own answer) when it is kept; when it
     /// fails, `.saveFailed` with what the library really holds, which the screen then shows.
     private func save(_ key: String, posts: [String] = [], _ write: @escaping @Sendable (Library) throws(LibraryError) -> Event?) {
-        queued(writes: true) { [library] in
+        queued(writes: true) { [library, unkept] in
             do throws(LibraryError) {
+                if let unkept { throw LibraryError(unkept) }
                 return try write(library) ?? .saved
             } catch {
                 return .saveFailed(channel: key, problem: error.description, kept: try? library.marks(channel: key, readAmong: posts), posts: posts)

@@ -19,7 +19,14 @@ enum SubscriptionsPath {
         }
     }
 
-    static func save(_ file: SubscriptionFile) {
+    /// What a command that was stopped before it saved the file did.
+    static let unchanged = "nothing was changed; the channels file is as it was"
+
+    /// Writes the file, unless a signal came: the file is replaced whole, so one that comes meanwhile leaves the
+    /// old or the new list.
+    static func save(_ file: SubscriptionFile, unless interruption: Interruption) throws {
+        try interruption.check()
+        interruption.done { "the channels file holds the old list or the new one, whole" }
         do {
             try file.save(path: current)
         } catch {
@@ -52,15 +59,17 @@ struct Add: ParsableCommand {
     @Option(help: "Tag them (repeat for several tags).") var tag: [String] = []
 
     func run() throws {
+        let interruption = Interruption { SubscriptionsPath.unchanged }
         var file = SubscriptionsPath.load()
         for t in tag {
             do throws(FeedError) { try Source.checkTag(t) } catch { fail("--tag \(t): \(error.message)") }
         }
         let resolved = sources.map(SubscriptionsPath.resolve)
-        for source in resolved {
-            print(file.add(source, tags: tag) ? "following \(source.text)" : "already following \(source.text)")
+        let said = resolved.map { source in
+            file.add(source, tags: tag) ? "following \(source.text)" : "already following \(source.text)"
         }
-        SubscriptionsPath.save(file)
+        try SubscriptionsPath.save(file, unless: interruption)
+        said.forEach { print($0) }
     }
 }
 
@@ -70,14 +79,17 @@ struct Remove: ParsableCommand {
     @Argument(help: "Sources to stop following.") var sources: [String]
 
     func run() throws {
+        let interruption = Interruption { SubscriptionsPath.unchanged }
         var file = SubscriptionsPath.load()
         var missing: [String] = []
+        var removed: [Source] = []
         for text in sources {
             var source = Source(text)
             if case .file(let path) = source { source = .file(URL(fileURLWithPath: path).standardizedFileURL.path) }
-            if file.remove(source) { print("stopped following \(source.text)") } else { missing.append(text) }
+            if file.remove(source) { removed.append(source) } else { missing.append(text) }
         }
-        if missing.count < sources.count { SubscriptionsPath.save(file) }
+        if !removed.isEmpty { try SubscriptionsPath.save(file, unless: interruption) }
+        for source in removed { print("stopped following \(source.text)") }
         if !missing.isEmpty { fail("not followed: \(missing.joined(separator: ", "))") }
     }
 }
@@ -89,6 +101,7 @@ struct ImportOPML: ParsableCommand {
     @Argument(help: "The OPML file (newsboat, Feedly, Thunderbird … exports).") var file: String
 
     func run() throws {
+        let interruption = Interruption { SubscriptionsPath.unchanged }
         let feeds: [OPML.Feed]
         do {
             feeds = try OPML.parse(SourceFile.read(file, what: "an OPML file"))
@@ -112,7 +125,7 @@ struct ImportOPML: ParsableCommand {
                 warn(FeedError("\(feed.url): \(error.message)", source: file, line: feed.line).description)
             }
         }
-        SubscriptionsPath.save(subscriptions)
+        try SubscriptionsPath.save(subscriptions, unless: interruption)
         var summary = "\(feeds.count) feed\(feeds.count == 1 ? "" : "s") in \(file): \(added) added or newly tagged"
         if repeated > 0 { summary += ", \(repeated) listed again (kept once)" }
         if refused > 0 { summary += ", \(refused) refused" }
@@ -128,6 +141,7 @@ struct ExportOPML: ParsableCommand {
     @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
+        let interruption = Interruption { "nothing was printed" }
         let subscriptions = SubscriptionsPath.load().subscriptions
         // Titles from the library, for channels it holds.
         let library = libraryOption.existing()
@@ -136,12 +150,15 @@ struct ExportOPML: ParsableCommand {
                 OPML.Feed(url: url, title: (try? library?.followedChannel(s.source))??.0.channel.title, tags: s.tags)
             }
         }
-        print(OPML.write(feeds), terminator: "")
+        let opml = OPML.write(feeds)
+        try interruption.check()
+        print(opml, terminator: "")
         let files = subscriptions.count - feeds.count
         if files > 0 {
             // Files and query channels have no address to give.
             FileHandle.standardError.write(Data("feedtui: \(files) source\(files == 1 ? "" : "s") without a URL (files, query channels) left out of the OPML\n".utf8))
         }
+        try LibraryOption.finish(library)
     }
 }
 
@@ -152,17 +169,18 @@ struct LibraryOption: ParsableArguments {
     /// `clock`: what the statistics of what it imports are counted on.
     func open(clock: Clock) -> Library { Self.open(path: library, clock: clock) }
 
-    /// The library when its file exists (nil otherwise: reading needs none, and none is created).
+    /// The library when its file exists (nil otherwise: reading needs none, and none is created); one set aside is
+    /// said as `open` says it, one that cannot be opened ends the command.
     func existing() -> Library? { Self.existing(path: library) }
 
     static func existing(path: String?) -> Library? {
         let path = path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try? Library(path: path)
+        return open(path: path)
     }
 
     /// The library; one set aside (damaged, or a newer feedtui's) is said on stderr here, and the command ends
-    /// with 1 (`setAside`), as the browser says it on screen.
+    /// with 1 (`finish`), as the browser says it on screen.
     static func open(path: String?, clock: Clock = Clock()) -> Library {
         do {
             let library = try Library(path: path ?? Library.defaultPath(environment: ProcessInfo.processInfo.environment), clock: clock)
@@ -173,8 +191,14 @@ struct LibraryOption: ParsableArguments {
         }
     }
 
-    /// Exit 1 after the work is done when the library was set aside on opening.
-    static func setAside(_ library: Library) throws {
+    /// Exit 1 after the work is done when the library was set aside on opening (said then), or found damaged
+    /// since (said here: a read that met the damage may have been answered from the source instead).
+    static func finish(_ library: Library?) throws {
+        guard let library else { return }
+        if let damage = library.damageFound {
+            warn("the library \(library.path) is damaged (\(damage)); it will be set aside when feedtui opens it next")
+            throw ExitCode(1)
+        }
         if library.notice != nil { throw ExitCode(1) }
     }
 }
@@ -195,58 +219,79 @@ struct Refresh: ParsableCommand {
         let followed = SubscriptionsPath.load().subscriptions.map(\.source)
         let wanted = sources.isEmpty ? followed : sources.map(SubscriptionsPath.resolve)
         guard !wanted.isEmpty else { fail("nothing is followed — feedtui add @NAME follows a channel") }
+        if let deadline, deadline <= 0 { fail("--deadline: a number of seconds above 0") }
         // Counted on the configured clock, the browser opens what this imports without counting again.
         let config = loadConfig()
         let refresher = Refresher(
             library: libraryOption.open(clock: Clock(rule: config.dates)), fetcher: FeedTUI.fetcher,
             filters: config.filters(subscriptions: SubscriptionsPath.current))
         // Ctrl-C, SIGTERM and the deadline stop the downloads; a history walk resumes where it stopped.
-        let cancel = Cancellation()
-        let stopped = StopReason()
-        @Sendable func stop(_ why: String, exit: Int32) {
-            stopped.state.withLock { $0 = $0 ?? (why, exit) }
-            cancel.cancel()
-        }
-        let signals = [(SIGINT, Int32(130)), (SIGTERM, Int32(143))].map { sig, exit in
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            signal(sig, SIG_IGN)
-            source.setEventHandler {
-                stop("interrupted", exit: exit)
-                // What a cancel does not stop at once (a large file being imported) is cut short after a moment:
-                // every write is a transaction, so the library stays as it was before it.
-                DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) {
-                    warn("interrupted before every source was done; the library keeps what was finished")
-                    Foundation.exit(exit)
-                }
-            }
-            source.resume()
-            return source
-        }
-        if let deadline {
-            guard deadline > 0 else { fail("--deadline: a number of seconds above 0") }
-            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(deadline)) {
-                stop("did not finish within \(deadline) s", exit: 1)
-            }
-        }
-        let reports = refresher.refresh(wanted, history: history, cancel: cancel) { report in
-            guard let e = report.error else { return }
-            // What a stop cut short is named as such, not as the source's fault.
-            let why = cancel.isCancelled && e.hasSuffix("cancelled") ? stopped.state.withLock { $0?.why } : nil
-            warn("\(report.source.text): \(why ?? e)")
-        }
-        withExtendedLifetime(signals) {}
+        let finished = Finished(of: wanted.count)
+        let interruption = Interruption { "\(finished.summary); the library keeps what was finished" }
+        if let deadline { interruption.deadline(deadline, why: "did not finish within \(deadline) s") }
+        // On a terminal, a history walk shows how far back it is, in one line rewritten in place.
+        let walk = history && isatty(STDERR_FILENO) == 1 ? WalkLine() : nil
+        let reports = refresher.refresh(
+            wanted, history: history, cancel: interruption.cancel,
+            progress: { report in
+                finished.add(report)
+                guard let e = report.error else { return }
+                // What a stop cut short is named as such, not as the source's fault.
+                let why = interruption.cancel.isCancelled && e.hasSuffix("cancelled") ? interruption.reason?.why : nil
+                walk?.clear()
+                warn("\(report.source.text): \(why ?? e)")
+            },
+            walked: { walk?.show($0) })
+        walk?.clear()
         let failed = reports.filter { $0.error != nil }.count
         let new = reports.reduce(0) { $0 + $1.newPosts }
+        let stopped = interruption.end()
         print(Sanitize.line("refreshed \(reports.count - failed) of \(reports.count): \(new) new post\(new == 1 ? "" : "s")"))
-        if let exit = stopped.state.withLock({ $0?.exit }) { throw ExitCode(exit) }
-        try LibraryOption.setAside(refresher.library)
+        if let stopped { throw ExitCode(stopped) }
+        try LibraryOption.finish(refresher.library)
         if failed > 0 { throw ExitCode(1) }
     }
 }
 
-/// Why a refresh was stopped (a signal, the deadline) and its exit status; the first reason wins.
-private final class StopReason: Sendable {
-    let state = Mutex<(why: String, exit: Int32)?>(nil)
+/// The sources a refresh finished, for the line said when a signal cuts it short.
+private final class Finished: Sendable {
+    private let reports = Mutex<[RefreshReport]>([])
+    private let count: Int
+
+    init(of count: Int) { self.count = count }
+
+    func add(_ report: RefreshReport) { reports.withLock { $0.append(report) } }
+
+    var summary: String {
+        reports.withLock { reports in
+            let new = reports.reduce(0) { $0 + $1.newPosts }
+            let done = reports.filter { $0.error == nil }.count
+            return "\(done) of \(count) refreshed before the end, \(new) new post\(new == 1 ? "" : "s")"
+        }
+    }
+}
+
+/// `refresh --history` on a terminal: how far back the walks are, one line on stderr rewritten in place.
+private final class WalkLine: Sendable {
+    /// Pages and posts so far, by source.
+    private let walks = Mutex<[Source: (pages: Int, posts: Int)]>([:])
+
+    func show(_ report: RefreshReport) {
+        walks.withLock { walks in
+            walks[report.source] = (report.pagesWalked, report.newPosts)
+            let pages = walks.values.reduce(0) { $0 + $1.pages }
+            let posts = walks.values.reduce(0) { $0 + $1.posts }
+            var size = winsize()
+            let columns = ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 1 ? Int(size.ws_col) - 1 : 79
+            let line = Sanitize.line("walking back: \(pages) page\(pages == 1 ? "" : "s"), \(posts) post\(posts == 1 ? "" : "s") found · \(report.source.text)")
+            FileHandle.standardError.write(Data("\r\(line.prefix(columns))\u{1B}[K".utf8))
+        }
+    }
+
+    /// Leaves the line empty, for what is said next.
+    func clear() {
+        walks.withLock { _ in FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
 }
 
 struct List: ParsableCommand {
@@ -256,12 +301,13 @@ struct List: ParsableCommand {
     @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
+        _ = Interruption { "nothing was printed" }
         // Loading says which lines of the channels file follow nothing.
         let subscriptions = SubscriptionsPath.load().subscriptions
         guard !subscriptions.isEmpty else { return Swift.print(Self.howToFollow(shown: "no channels followed")) }
         let library = LibraryOption.open(path: libraryOption.library)
         Self.print(subscriptions, from: library)
-        try LibraryOption.setAside(library)
+        try LibraryOption.finish(library)
     }
 
     /// What a newcomer is told beside `shown` (no channels yet, or the sample on screen).

@@ -110,10 +110,15 @@ final class LibraryTests: XCTestCase {
         do {
             let library = try Library(path: path)
             XCTAssertNil(library.notice, "not found at opening")
+            XCTAssertNil(library.damageFound)
             XCTAssertThrowsError(try library.countStatistics(channel: id, clock: Clock())) { error in
                 assertOneLine("\(error)")
                 XCTAssertTrue("\(error)".hasSuffix("(the library is damaged: it will be set aside when feedtui opens it next)"), "\(error)")
             }
+            // What a command says at its end, even when the read that met the damage was answered otherwise.
+            let found = try XCTUnwrap(library.damageFound)
+            XCTAssertTrue(found.contains("malformed"), found)
+            assertOneLine(found)
         }
         let reopened = try Library(path: path)
         XCTAssertTrue(reopened.notice?.contains("was damaged") ?? false, reopened.notice ?? "no notice")

@@ -128,15 +128,26 @@ final class RefreshTests: XCTestCase {
         let r = refresher(tme: "\(server.base)/fault/slow")
         XCTAssertNil(r.refresh(Source("@antichristone")).error)
         let cancel = Cancellation()
-        let walk = Thread { _ = r.refresh(Source("@antichristone"), history: true, cancel: cancel) }
+        // Each page walked is heard of (`refresh --history` shows them), and the walk's own report.
+        let walked = Mutex<[Int]>([])
+        let report = Mutex<RefreshReport?>(nil)
+        let walk = Thread {
+            let done = r.refresh(Source("@antichristone"), history: true, cancel: cancel) { step in walked.withLock { $0.append(step.pagesWalked) } }
+            report.withLock { $0 = done }
+        }
         walk.start()
         let deadline = Date().addingTimeInterval(10)
         while (try library.refreshState(Source("@antichristone")).historyBefore) == nil, Date() < deadline {
             usleep(20_000)
         }
         cancel.cancel()
-        usleep(600_000)
+        while report.withLock({ $0 }) == nil, Date() < deadline { usleep(20_000) }
+        let cancelled = try XCTUnwrap(report.withLock { $0 })
+        XCTAssertEqual(cancelled.error, "cancelled")
+        XCTAssertGreaterThan(cancelled.pagesWalked, 0)
+        XCTAssertEqual(walked.withLock { $0 }, Array(1...cancelled.pagesWalked), "each page heard of once, in turn")
         let stopped = try library.refreshState(Source("@antichristone"))
+        XCTAssertNil(stopped.lastError, "a stop asked for is not the channel's error")
         let cursor = try XCTUnwrap(stopped.historyBefore)
         XCTAssertFalse(stopped.historyComplete)
         XCTAssertLessThan(try posts("@antichristone").count, 18)
@@ -153,6 +164,19 @@ final class RefreshTests: XCTestCase {
         try server.reset()
         XCTAssertNil(r.refresh(Source("@antichristone"), history: true).error)
         XCTAssertEqual(try server.log().requests.count, 1)
+    }
+
+    /// A mirror whose `?before=` pages never go further back (each is the newest page): the walk ends after one page
+    /// rather than asking for ever.
+    func testAHistoryWalkWhosePagesDoNotGoBackEnds() throws {
+        let r = refresher(tme: "\(server.base)/fault/same")
+        XCTAssertNil(r.refresh(Source("@antichristone")).error)
+        try server.reset()
+        let walk = r.refresh(Source("@antichristone"), history: true)
+        XCTAssertNil(walk.error)
+        XCTAssertEqual(walk.pagesWalked, 1)
+        XCTAssertEqual(try server.log().requests.map(\.path).filter { $0.contains("before=") }.count, 1)
+        XCTAssertEqual(try posts("@antichristone").count, 5, "nothing older came")
     }
 
     func testFileSourceIsImportedAgainOnlyWhenItChanged() throws {

@@ -4,12 +4,13 @@
 #    binary opens it again), and each channel holds exactly its old or its new content, never a mix; once the
 #    copies they left are old, one open gives their space back (issue 19, point 7);
 #  - two feedtui processes on one library: a UI importing and browsing while another process imports and
-#    re-imports; both work and nothing is lost.
+#    re-imports; both work and nothing is lost;
+#  - a full disk (fulldisk.sh): a vote or a mark that could not be kept is never shown as kept (issue 19, point 6).
 # The library is read back with sqlite3 (Debian package sqlite3).
 set -u
 BIN=$(realpath "${1:-.build/debug/feedtui}")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-for tool in sqlite3 python3 tmux; do
+for tool in sqlite3 python3 tmux unshare; do
   command -v $tool >/dev/null || { echo "faults: $tool is missing (apt-get install $tool)"; exit 1; }
 done
 . "$ROOT/Tests/e2e/lib.sh"
@@ -220,4 +221,7 @@ check "two processes: the second's channels hold its new version" \
   test "$(live_count "$LIB2" other_fault_a)-$(live_count "$LIB2" other_fault_b)" = "$((BIG + 40))-$((BIG + 40))"
 check "two processes: the rating is kept" \
   test "$(sqlite3 "$LIB2" "SELECT rating FROM userChannel WHERE key LIKE '%#@fault_a'")" = 4
+
+# A full disk under the library (fulldisk.sh), in a mount namespace of its own: the tmpfs it mounts goes with it.
+check "a full disk: fulldisk.sh passed" unshare -m bash "$ROOT/Tests/e2e/fulldisk.sh" "$BIN"
 finish

@@ -3,7 +3,8 @@
 #  - `feedtui refresh` against an endless body, a 60 MB body and gzip bombs (2 GiB, 8 GiB of zeros) stops each at
 #    the 32 MB cap of decoded bytes, says why, and peaks at no more than the cap plus 64 MB (read by the parent);
 #  - a server sending a byte now and then is stopped by `--deadline`, which names what did not finish;
-#  - SIGTERM and SIGINT stop a refresh within a second with 143 and 130;
+#  - SIGTERM and SIGINT stop every command mid-work within a second with 143 and 130 (refresh, its history walk,
+#    stats, export, add, import-opml), saying what was done; a history walk shows its progress on a terminal;
 #  - the library stays intact throughout; a damaged one is said by list and refresh, another program's left alone;
 #  - devices and named pipes are refused at once as sources, as --library and in the channels file;
 #  - the channels file and import-opml follow only sources and name every refused line; 100 000 outlines;
@@ -11,7 +12,7 @@
 set -u
 BIN=$(realpath "${1:-.build/debug/feedtui}")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-for tool in sqlite3 python3; do
+for tool in sqlite3 python3 tmux; do
   command -v $tool >/dev/null || { echo "hostile: $tool is missing (apt-get install $tool)"; exit 1; }
 done
 . "$ROOT/Tests/e2e/lib.sh"
@@ -41,7 +42,8 @@ PY
   read -r RC PEAK_MB SECS <<<"$line"
 }
 # On a failure, lib.sh's check shows "the screen": here, what feedtui printed.
-screen() { echo "stdout:"; head -c 2000 "$W/out"; echo "stderr:"; head -c 2000 "$W/err"; }
+out_err() { echo "stdout:"; head -c 2000 "$W/out"; echo "stderr:"; head -c 2000 "$W/err"; }
+screen() { out_err; }
 # raw FILE: holds no ESC, CSI, BEL or bidi override as it would reach the terminal.
 raw() { python3 -c 'import sys; d=open(sys.argv[1],"rb").read().decode("utf-8","replace"); sys.exit(1 if any(c in d for c in "\x1b\x9b\u202e\u2066\x07") else 0)' "$1"; }
 intact() { test "$(sqlite3 "$LIB" 'PRAGMA integrity_check')" = ok; }
@@ -74,17 +76,19 @@ check "the deadline: exit 1 within 4 s" python3 -c "import sys; sys.exit(0 if '$
 check "the deadline: the other source was refreshed" grep -qx "refreshed 1 of 2: [0-9]* new posts\?" "$W/out"
 check "the deadline: the library is intact" intact
 
-# --- signals: SIGTERM and SIGINT stop a refresh within a second ---------------------------------------------
-printf '%s\n' "$BASE/drip?seconds=0.5" > "$W/config/feedtui/channels"
-for sig in TERM INT; do
-  want=$([ $sig = TERM ] && echo 143 || echo 130)
-  line=$(python3 - "$W" "$BIN" "$LIB" "$sig" <<'PY'
+# --- signals: SIGTERM and SIGINT stop every command within a second, mid-work -----------------------------------
+# interrupt SIG AFTER CMD...: runs CMD as `measured` does and sends it SIG after AFTER seconds; sets RUNNING (CMD was
+# still at work then), RC and SECS (from the signal to the exit).
+interrupt() {
+  local line
+  line=$(python3 - "$W" "$@" <<'PY'
 import os, signal, subprocess, sys, time
-w, binary, lib, sig = sys.argv[1:]
+w, sig, after = sys.argv[1], sys.argv[2], float(sys.argv[3])
 env = dict(os.environ, XDG_CONFIG_HOME=w + "/config", XDG_DATA_HOME=w + "/data", LANG="C.UTF-8")
 with open(w + "/out", "w") as out, open(w + "/err", "w") as err:
-    p = subprocess.Popen([binary, "refresh", "--library", lib], stdout=out, stderr=err, env=env)
-    time.sleep(1.5)
+    p = subprocess.Popen(sys.argv[4:], stdout=out, stderr=err, env=env)
+    time.sleep(after)
+    running = p.poll() is None
     sent = time.monotonic()
     p.send_signal(getattr(signal, "SIG" + sig))
     try:
@@ -92,14 +96,25 @@ with open(w + "/out", "w") as out, open(w + "/err", "w") as err:
     except subprocess.TimeoutExpired:
         p.kill()
         rc = "hung"
-print(rc, round(time.monotonic() - sent, 2))
+print(running, rc, round(time.monotonic() - sent, 2))
 PY
 )
-  read -r RC SECS <<<"$line"
-  check "SIG$sig stops a refresh within 1 s with $want (exit $RC after $SECS s)" \
-    python3 -c "import sys; sys.exit(0 if '$RC' == '$want' and $SECS <= 1 else 1)"
+  read -r RUNNING RC SECS <<<"$line"
+}
+# stopped NAME SIG: the command was at work when SIG came, and ended within 1 s with 143 (TERM) or 130 (INT).
+stopped() {
+  local want=$([ "$2" = TERM ] && echo 143 || echo 130)
+  check "$1: SIG$2 mid-work ends it within 1 s with $want (at work: $RUNNING, exit $RC after $SECS s)" \
+    python3 -c "import sys; sys.exit(0 if '$RUNNING' == 'True' and '$RC' == '$want' and $SECS <= 1 else 1)"
+}
+printf '%s\n' "$BASE/drip?seconds=0.5" > "$W/config/feedtui/channels"
+for sig in TERM INT; do
+  interrupt $sig 1.5 "$BIN" refresh --library "$LIB"
+  stopped "refresh of a drip" $sig
   check "SIG$sig: the source is named as interrupted" grep -q "drip?seconds=0.5: interrupted$" "$W/err"
+  check "SIG$sig: what was done is printed" grep -qx "refreshed 0 of 1: 0 new posts" "$W/out"
   check "SIG$sig: the library is intact" intact
+  check "SIG$sig: the stop is not recorded as the source's error" test "$(sqlite3 "$LIB" "SELECT count(*) FROM refreshState WHERE source LIKE '%drip%' AND lastError IS NULL")" = 1
 done
 # A large file being imported does not hold a signal up: the refresh ends within a second, the library intact.
 python3 - "$W/large.json" <<'PY'
@@ -110,30 +125,83 @@ json.dump({"format": "feedtui", "version": 1, "channels": [{"title": "Large", "h
           open(sys.argv[1], "w"))
 PY
 printf '%s\n' "$W/large.json" > "$W/config/feedtui/channels"
-line=$(python3 - "$W" "$BIN" "$LIB" <<'PY'
-import os, signal, subprocess, sys, time
-w, binary, lib = sys.argv[1:]
-env = dict(os.environ, XDG_CONFIG_HOME=w + "/config", XDG_DATA_HOME=w + "/data", LANG="C.UTF-8")
-with open(w + "/out", "w") as out, open(w + "/err", "w") as err:
-    p = subprocess.Popen([binary, "refresh", "--library", lib], stdout=out, stderr=err, env=env)
-    time.sleep(1.5)
-    running = p.poll() is None
-    sent = time.monotonic()
-    p.send_signal(signal.SIGINT)
-    try:
-        rc = p.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rc = "hung"
-print(rc, round(time.monotonic() - sent, 2), running)
-PY
-)
-read -r RC SECS RUNNING <<<"$line"
-check "SIGINT during a file import: the import was still running" test "$RUNNING" = True
-check "SIGINT during a file import stops refresh within 1 s with 130 (exit $RC after $SECS s)" \
-  python3 -c "import sys; sys.exit(0 if '$RC' == '130' and $SECS <= 1 else 1)"
-check "SIGINT during a file import: said on stderr" grep -q "interrupted" "$W/err"
+interrupt INT 1.5 "$BIN" refresh --library "$LIB"
+stopped "refresh during a file import" INT
+check "SIGINT during a file import: what was done is said" grep -qx "feedtui: interrupted: 0 of 1 refreshed before the end, 0 new posts; the library keeps what was finished" "$W/err"
 check "SIGINT during a file import: the library is intact" intact
+# stats and export of a large file (seconds to read) and of a drip: nothing printed, the library intact.
+for cmd in stats export; do
+  for sig in INT TERM; do
+    interrupt $sig 1 "$BIN" $cmd --library "$LIB" "$W/large.json"
+    stopped "$cmd of a large file" $sig
+    check "$cmd of a large file, SIG$sig: says nothing was printed" sh -c "[ ! -s '$W/out' ] && grep -qx 'feedtui: interrupted: nothing was printed' '$W/err'"
+  done
+  interrupt INT 1 "$BIN" $cmd --library "$LIB" "$BASE/drip?seconds=0.5"
+  stopped "$cmd of a drip" INT
+  check "$cmd of a drip: the download stops, nothing printed" sh -c "[ ! -s '$W/out' ] && grep -qx 'feedtui: interrupted: nothing was printed' '$W/err'"
+  check "$cmd: the library is intact" intact
+done
+# add and import-opml reading a channels file of 200 000 lines (seconds): the file is left as it was.
+python3 -c "
+import sys
+with open(sys.argv[1], 'w') as f:
+    for i in range(200000): f.write('https://example.com/%d/feed.xml tag%d\n' % (i, i % 50))
+" "$W/config/feedtui/channels"
+cp "$W/config/feedtui/channels" "$W/channels.before"
+cat > "$W/one.opml" <<OPML
+<?xml version="1.0"?>
+<opml version="2.0"><body><outline text="one" xmlUrl="https://example.com/one.xml"/></body></opml>
+OPML
+for sig in INT TERM; do
+  interrupt $sig 1 "$BIN" add @signalled
+  stopped "add" $sig
+  check "add, SIG$sig: says nothing was changed" grep -qx "feedtui: interrupted: nothing was changed; the channels file is as it was" "$W/err"
+  check "add, SIG$sig: the channels file is as it was" cmp -s "$W/config/feedtui/channels" "$W/channels.before"
+  interrupt $sig 1 "$BIN" import-opml "$W/one.opml"
+  stopped "import-opml" $sig
+  check "import-opml, SIG$sig: says nothing was changed" grep -qx "feedtui: interrupted: nothing was changed; the channels file is as it was" "$W/err"
+  check "import-opml, SIG$sig: the channels file is as it was" cmp -s "$W/config/feedtui/channels" "$W/channels.before"
+done
+# refresh --history against a mirror slow to answer: the walk stops, is not the channel's error, and resumes.
+printf '@walk\n' > "$W/config/feedtui/channels"
+export FEEDTUI_TME_URL=$BASE/fault/slow
+interrupt INT 3 "$BIN" refresh --history --library "$LIB"
+stopped "refresh --history" INT
+check "refresh --history, SIGINT: the channel is named as interrupted" grep -qx "feedtui: @walk: interrupted" "$W/err"
+check "refresh --history, SIGINT: what was done is printed" grep -qx "refreshed 0 of 1: [1-9][0-9]* new posts" "$W/out"
+check "refresh --history: no progress line when stderr is not a terminal" sh -c "! grep -q 'walking back' '$W/err'"
+check "refresh --history: the stop is not recorded as the channel's error" \
+  test "$(sqlite3 "$LIB" "SELECT lastError IS NULL, historyBefore IS NOT NULL FROM refreshState WHERE source = '@walk'")" = "1|1"
+before=$(sqlite3 "$LIB" "SELECT historyBefore FROM refreshState WHERE source = '@walk'")
+interrupt TERM 3 "$BIN" refresh --history --library "$LIB"
+stopped "refresh --history again" TERM
+check "refresh --history: the next walk resumed further back" \
+  test "$(sqlite3 "$LIB" "SELECT historyBefore < $before FROM refreshState WHERE source = '@walk'")" = 1
+check "refresh --history: the library is intact" intact
+# On a terminal, the walk's progress is one line on stderr, rewritten in place (read from the tmux pane).
+screen() { t capture-pane -p -t e2e; }
+# walk_moves PAGES: the line comes to show other than PAGES pages, and the screen never holds two such lines.
+walk_moves() {
+  local s n
+  for _ in $(seq 100); do
+    s=$(screen)
+    n=$(grep -c "walking back" <<<"$s")
+    [ "$n" -le 1 ] || return 1
+    [ "$n" = 1 ] && ! grep -q "walking back: $1 " <<<"$s" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+start 100 20
+keys "clear; env XDG_CONFIG_HOME=$W/config LANG=C.UTF-8 FEEDTUI_TME_URL=$FEEDTUI_TME_URL $BIN refresh --history --library $LIB; echo EXIT=\$?" Enter
+check "refresh --history on a terminal: the walk is shown" wait_for "^walking back: [0-9]+ pages?, [0-9]+ posts? found · @walk$" 15
+check "… and goes on in the same line" walk_moves "$(screen | grep -o "walking back: [0-9]*" | grep -o "[0-9]*$")"
+keys C-c
+check "… Ctrl-C ends it with 130" wait_for "^EXIT=130"
+check "… the line gives way to what was done" sh -c "tmux -u -L $SOCK capture-pane -p -t e2e | grep -qx 'refreshed 0 of 1: [0-9]* new posts\?' && ! tmux -u -L $SOCK capture-pane -p -t e2e | grep -q 'walking back'"
+t kill-server
+screen() { out_err; }
+unset FEEDTUI_TME_URL
 
 # --- files that are not files ---------------------------------------------------------------------------------
 mkfifo "$W/fifo"
@@ -156,17 +224,35 @@ check "add: nothing refused was written" cmp -s "$W/config/feedtui/channels" "$W
 
 # --- the library file: set aside is said by every command, another program's file is left alone ---------------
 damaged() { printf 'SQLite format 3\0' > "$1"; head -c 20000 /dev/urandom >> "$1"; }
-for cmd in list refresh; do
-  damaged "$W/damaged-$cmd.sqlite"
-  printf '%s\n' "$BASE/rss/geopolitics.xml" > "$W/config/feedtui/channels"
-  measured "$BIN" $cmd --library "$W/damaged-$cmd.sqlite"
-  check "$cmd says a damaged library was set aside, and exits 1" sh -c "[ $RC = 1 ] && grep -q '^feedtui: the library $W/damaged-$cmd.sqlite was damaged (.*); it was moved to $W/damaged-$cmd.sqlite.damaged-.* and a fresh one was started$' '$W/err'"
+# newer FILE: a library a newer feedtui migrated.
+newer() { cp "$LIB" "$1"; sqlite3 "$1" "INSERT INTO grdb_migrations VALUES ('v99 from a newer feedtui')"; }
+SAMPLE=$ROOT/Samples/durov-channel-page.txt
+printf '%s\n' "$BASE/rss/geopolitics.xml" > "$W/config/feedtui/channels"
+for kind in damaged newer; do
+  said=$([ $kind = damaged ] && echo 'was damaged (.*)' || echo 'was written by a newer feedtui (unknown migrations v99 from a newer feedtui)')
+  for cmd in list refresh stats export export-opml browse-followed browse-file; do
+    f="$W/$kind-$cmd.sqlite"
+    $kind "$f"
+    case $cmd in
+      stats|export) measured "$BIN" $cmd --library "$f" "$SAMPLE" ;;
+      browse-followed) measured "$BIN" --library "$f" ;;
+      browse-file) measured "$BIN" --library "$f" "$SAMPLE" ;;
+      *) measured "$BIN" $cmd --library "$f" ;;
+    esac
+    check "$cmd says a $kind library was set aside, and exits 1" sh -c "[ $RC = 1 ] && grep -q '^feedtui: the library $f $said; it was moved to $f.$kind-.* and a fresh one was started$' '$W/err'"
+    check "$cmd on a $kind library still did its work" test -s "$W/out"
+  done
 done
 sqlite3 "$W/other.sqlite" "PRAGMA application_id = 42; VACUUM;"
 cp "$W/other.sqlite" "$W/other.before"
 measured "$BIN" refresh --library "$W/other.sqlite"
 check "an empty database of another program is refused" sh -c "[ $RC = 1 ] && grep -q 'is an SQLite database of another program' '$W/err'"
 check "… and never written" cmp -s "$W/other.sqlite" "$W/other.before"
+for cmd in stats export; do
+  measured "$BIN" $cmd --library "$W/other.sqlite" "$SAMPLE"
+  check "$cmd refuses another program's database as --library" sh -c "[ $RC = 1 ] && grep -q 'is an SQLite database of another program' '$W/err'"
+done
+check "… and never writes it" cmp -s "$W/other.sqlite" "$W/other.before"
 
 # --- the channels file and OPML: only sources, refusals named by line ----------------------------------------
 ESC=$'\e'; CSI=$'\u009b'; RLO=$'\u202e'
@@ -257,6 +343,29 @@ check "config --check refuses a key that is a control character, in one line" sh
 check "config --check: nothing raw" raw "$W/err"
 measured "$BIN" --help
 check "--help: nothing raw" raw "$W/out"
+# Error lines and config --check quote what they were given with its controls made visible (UTF-8 C1 and bidi
+# controls written as bytes, whatever the shell's locale).
+C1=$(printf '\xc2\x9b'); BIDI=$(printf '\xe2\x80\xae'); BEL=$(printf '\a')
+rm -f "$W/config/feedtui/config.toml"
+measured "$BIN" stats "$W/no${ESC}]0;pwned${BEL}${C1}31m${BIDI}txt.json"
+check "an error line naming a hostile file: one line, its controls visible" \
+  sh -c "[ $RC = 1 ] && [ \$(wc -l < '$W/err') = 1 ] && grep -q '/no␛]0;pwned␇' '$W/err'"
+check "… nothing raw" raw "$W/err"
+hostile_settings=("an escape in a name" "so${ESC}[2Jrt = \"newest\""
+  "C1 and bidi controls in a value" "sort = \"${C1}31m${BIDI}newest\""
+  "an OSC sequence in a value" "browser = \"x${ESC}]0;pwned${BEL}\""
+  "a key bound to a bidi control" "[keys]
+quit = [\"${BIDI}\"]")
+for ((i = 0; i < ${#hostile_settings[@]}; i += 2)); do
+  printf '%s\n' "${hostile_settings[i + 1]}" > "$W/config/feedtui/config.toml"
+  measured "$BIN" config --check
+  check "config --check, ${hostile_settings[i]}: one line" sh -c "[ $RC = 1 ] && [ \$(wc -l < '$W/err') = 1 ]"
+  check "… nothing raw" raw "$W/err"
+  measured "$BIN" --help
+  check "--help, ${hostile_settings[i]}: the keys are listed" sh -c "[ $RC = 0 ] && grep -q 'quit' '$W/out'"
+  check "… nothing raw" raw "$W/out"
+done
+rm -f "$W/config/feedtui/config.toml"
 
 kill "$(jobs -p)" 2>/dev/null
 finish

@@ -7,7 +7,8 @@ pages at ?before=ID, built by cutting the real page into its messages. The real 
 releases one, so a test can watch a channel gain a post between two refreshes. Feeds answer conditional GETs
 (ETag, Last-Modified: 304) and gzip when asked.
 
-Faults (also as /fault/KIND/… in front of a t.me path, a mirror that fails that way): /status/CODE, /slow?seconds=S (then a feed), /stall (never answers), /trickle (a byte, then silence),
+Faults (also as /fault/KIND/… in front of a t.me path, a mirror that fails that way; /fault/same/… answers every
+?before= page with the newest one): /status/CODE, /slow?seconds=S (then a feed), /stall (never answers), /trickle (a byte, then silence),
 /truncated (Content-Length larger than the body), /loop (redirects to itself), /redirect-to?location=L, /redirect/N (N redirects, then a
 feed), /big (50 MB, ?mb=N for another size; ?length=1 announces it). Hostile servers: /endless (a body that never
 ends), /gzipbomb?gib=N (N GiB of zeros gzipped into about N MB, sent whatever the client accepts), /drip?seconds=S
@@ -278,6 +279,8 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "slow":
                 time.sleep(float(query.get("seconds", "0.5")))
                 return self.route(rest, query, entry)
+            if kind == "same":  # every ?before= page is the newest one: a walk that never goes down
+                return self.route(rest, {}, entry)
             target = {"404": "/status/404", "500": "/status/500"}.get(kind, "/" + kind)
             return self.route(target, {}, entry)
         m = re.fullmatch(r"/s/([A-Za-z0-9_]+)", path)
