@@ -357,6 +357,13 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let channels = try input.load(library: libraryOption.existing()).map(\.channel)
+        // What the export leaves out, or read past errors to keep, is said: the JSON holds only what was read.
+        let name = input.sources.count == 1 && channels.count == 1 ? input.sources[0] : nil
+        for channel in channels {
+            for note in [channel.skipped.summary, channel.notice].compactMap({ $0 }) {
+                warn("\(name ?? channel.title): \(note)")
+            }
+        }
         FileHandle.standardOutput.write(NativeJSON.encode(channels))
     }
 }

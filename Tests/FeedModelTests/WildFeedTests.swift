@@ -277,4 +277,52 @@ final class WildFeedTests: XCTestCase {
         let c = try load("plain-text-line-ends.xml")
         XCTAssertEqual(c.publications.first?.text, "First line \nsecond line\nthird line")
     }
+
+    // MARK: Content kept (issue 19, point 9)
+
+    func testAnItemWithAnUnreadableDateIsKeptWithoutOne() throws {
+        let c = try load("unreadable-dates-rss2.xml")
+        XCTAssertEqual(c.publications.count, 5, "every event, dated or not")
+        XCTAssertEqual(c.skipped.count, 0)
+        XCTAssertEqual(c.publications.map(\.date), [utc("2024-03-09T09:30:00Z"), nil, nil, utc("2024-03-01T18:00:00Z"), utc("2024-03-04T08:00:00Z")])
+        XCTAssertEqual(c.publications[1].text, "Quiz night\n\nTeams of up to six. Bring your own snacks.")
+        XCTAssertEqual(c.publications[2].permalink, "https://riverside-hall.example.org/events/yoga")
+        // Atom: an unreadable `published` and `updated` alike.
+        let a = try load("unreadable-dates-atom.xml")
+        XCTAssertEqual(a.publications.map(\.date), [utc("2024-05-02T10:00:00Z"), nil, utc("2024-04-30T14:20:00Z")])
+        XCTAssertEqual(a.publications[1].text, "Draft: spectrometer notes\n\nTemplate placeholder left in by the site generator.")
+        XCTAssertEqual(a.skipped.count, 0)
+    }
+
+    func testAPagePostWithAnUnreadableDateIsKeptWithoutOne() throws {
+        let c = try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture("wild/page-unreadable-date.txt")).first)
+        XCTAssertEqual(c.publications.map(\.id), ["page-202403030740", "page-undated", "page-202402281605"])
+        XCTAssertNil(c.publications[1].date)
+        XCTAssertEqual(
+            c.publications[1].text,
+            "Copied from the old site: the date on this one was wrong there too. The lifeboat crew at the open day.")
+        XCTAssertEqual(c.skipped.count, 0)
+    }
+
+    func testTooDeepNestingSkipsItsItemAndKeepsTheItemsAfterIt() throws {
+        // 300 levels: past libxml2's own limit of 256, which would end the reading there.
+        let c = try load("deep-nesting-forum.xml")
+        XCTAssertEqual(c.publications.map(\.permalink), [
+            "https://allotments.example.org/forum/t/812", "https://allotments.example.org/forum/t/814",
+            "https://allotments.example.org/forum/t/815",
+        ])
+        XCTAssertEqual(c.publications[2].text, "Water butts delivered\n\nCollect yours from the shed, plot number on the lid.")
+        XCTAssertEqual(c.skipped.summary, "1 post skipped — first at line 13: elements nested deeper than 100 levels at line 17")
+        XCTAssertNil(c.notice)
+    }
+
+    func testTooDeepJSONSkipsItsMessageAndKeepsTheMessagesAfterIt() throws {
+        let chat = try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture("wild/deep-nesting-tdesktop.json")).first)
+        XCTAssertEqual(chat.publications.map(\.id), ["101", "103", "104"])
+        XCTAssertEqual(chat.publications.map(\.author), ["Ana Ruiz", "Tom Baker", "Ana Ruiz"])
+        XCTAssertEqual(chat.skipped.summary, "1 post skipped — first at line 7: a value nested deeper than 256 levels")
+        let native = try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture("wild/deep-nesting-native.json")).first)
+        XCTAssertEqual(native.publications.map(\.text), ["Ferry timetable changes from Monday", "Lifeboat open day"])
+        XCTAssertEqual(native.skipped.summary, "1 post skipped — first at line 3: a value nested deeper than 256 levels")
+    }
 }

@@ -234,8 +234,11 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var feedAuthors: [String] = []
     /// Ids given so far: two items sharing a guid or link still get ids of their own.
     var usedIDs = Set<String>()
-    /// Deeper nesting than this is refused: no feed needs it, and libxml2 gives up at 256 with a cryptic error.
+    /// Deeper nesting than this is passed over, and the item holding it skipped: no feed needs it. (Beyond
+    /// `XMLRepair.maxDepth` the tags never reach the parser, which gives up at 256.)
     static let maxDepth = 100
+    /// Elements open beyond `maxDepth`: nothing in them is read.
+    var deep = 0
 
     struct Item {
         var line: Int
@@ -251,6 +254,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var about: String?
         var body: [(rank: Int, text: String, kind: BodyKind)] = []
         var published: String?
+        /// `dc:date`, Atom 0.3's `created`: the date when `published` is missing or unreadable.
+        var created: String?
         var updated: String?
         /// `author` and Atom's `<author><name>`, in order; Dublin Core's `dc:creator` only when there is none.
         var authors: [String] = []
@@ -259,6 +264,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var media: [Media] = []
         /// The `xml:base` in effect at the item, for its relative addresses.
         var base: URL?
+        /// Where elements nested deeper than `maxDepth` begin in it: the item is skipped.
+        var tooDeepAt: Int?
     }
     enum BodyKind { case html, text, xhtml }
     var item: Item?
@@ -298,17 +305,22 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
+        if deep > 0 || stack.count >= FeedReader.maxDepth {
+            if deep == 0 {
+                if item != nil {
+                    item?.tooDeepAt = parser.lineNumber
+                } else {
+                    channel.skipped.record(line: parser.lineNumber, "elements nested deeper than \(FeedReader.maxDepth) levels, passed over")
+                }
+            }
+            deep += 1
+            return
+        }
         if !sawRoot, elementName == "rss", let ns = namespaceURI, !ns.isEmpty { rssNamespace = ns }
         let key = namespaceURI == rssNamespace ? elementName : FeedReader.key(elementName, namespaceURI)
         stack.append(key)
         let inherited = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { URL(string: TextScan.trimmed($0), relativeTo: inherited)?.absoluteURL } ?? inherited)
-        if stack.count > FeedReader.maxDepth, !stopped {
-            error = error ?? ("elements nested deeper than \(FeedReader.maxDepth) levels; refused from here on", parser.lineNumber, parser.columnNumber)
-            stopped = true
-            parser.abortParsing()
-            return
-        }
         if !sawRoot {
             sawRoot = true
             rootName = key
@@ -448,6 +460,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        if deep > 0 {
+            deep -= 1
+            return
+        }
         defer {
             if !stack.isEmpty { stack.removeLast() }
             if !bases.isEmpty { bases.removeLast() }
@@ -478,7 +494,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             case "link": if current.link == nil { current.link = resolve(text) }
             case "guid", "atom|id": current.id = TextScan.trimmed(text)
             case "pubDate", "atom|published", "atom|issued": current.published = text
-            case "dc|date", "atom|created": if current.published == nil { current.published = text }
+            case "dc|date", "atom|created": if current.created == nil { current.created = text }
             case "atom|updated", "atom|modified": current.updated = text
             case "content|encoded", "atom|content", "xhtml|body", "body", "fullitem": current.body.append((0, text, kind))
             case "description": current.body.append((1, text, kind))
@@ -521,17 +537,14 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     func finishItem() {
         guard let it = item else { return }
         item = nil
-        // No date (RSS 0.91/0.92 items have none): kept with an unknown date, in the feed's order.
-        var date: Date?
-        var offset: Int?
-        if let rawDate = (it.published ?? it.updated).map(TextScan.trimmed), !rawDate.isEmpty {
-            guard let parsed = FeedDate.parse(rawDate) else {
-                channel.skipped.record(line: it.line, "unreadable date \"\(FeedReader.oneLine(String(rawDate.prefix(40))))\"")
-                return
-            }
-            (date, offset) = parsed
+        if let line = it.tooDeepAt {
+            channel.skipped.record(line: it.line, "elements nested deeper than \(FeedReader.maxDepth) levels at line \(line)")
+            return
         }
-        var p = Publication(id: "", date: date, utcOffset: offset)
+        // No date (RSS 0.91/0.92 items have none) or none that can be read ("yesterday"): kept with an unknown
+        // date, in the feed's order. The published date first, then the created and the updated one.
+        let posted = [it.published, it.created, it.updated].lazy.compactMap { $0.flatMap { FeedDate.parse(TextScan.trimmed($0)) } }.first
+        var p = Publication(id: "", date: posted?.date, utcOffset: posted?.offset ?? nil)
         let guid = it.id.flatMap { $0.isEmpty ? nil : $0 }
         p.permalink = it.link ?? (it.guidIsPermalink ? guid.flatMap(resolve) : nil)
         p.author = FeedReader.authorList(it.authors.isEmpty ? it.creators : it.authors)
@@ -574,7 +587,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     // MARK: Text
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard capture != nil else { return }
+        guard capture != nil, deep == 0 else { return }
         if stack.count > captureDepth || captureKind == .xhtml {
             capture? += escape(string, quote: false)
         } else {
@@ -583,7 +596,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        guard capture != nil else { return }
+        guard capture != nil, deep == 0 else { return }
         let s = String(decoding: CDATABlock, as: UTF8.self)
         capture? += (stack.count > captureDepth || captureKind == .xhtml) ? escape(s, quote: false) : s
     }
@@ -771,7 +784,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var error: (message: String, line: Int, column: Int)?
     /// Items read when the first error came: those read after it are counted in the channel's notice.
     var itemsBeforeError = 0
-    /// The reading was stopped on purpose (nesting too deep): what follows is not read.
+    /// The reading was stopped on purpose (undecodable bytes, the import cancelled): what follows is not read.
     var stopped = false
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
