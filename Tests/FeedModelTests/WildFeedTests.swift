@@ -278,6 +278,61 @@ final class WildFeedTests: XCTestCase {
         XCTAssertEqual(c.publications.first?.text, "First line \nsecond line\nthird line")
     }
 
+    // MARK: Classes the held-out suite found (scripts/wild-measure.py, WILD.md)
+
+    func testAChannelWithoutItemsSurvivesItsCutLastTag() throws {
+        let c = try load("podcast-no-episodes-cut.xml")
+        XCTAssertEqual(c.title, "Night Shift Radio")
+        XCTAssertEqual(c.url, "https://nightshift.example.fm/")
+        // No `description`: iTunes' summary, before its subtitle. `en_US` written as BCP 47 writes it.
+        XCTAssertEqual(c.description, "Late-night conversations with people who work while the city sleeps.")
+        XCTAssertEqual(c.language, "en-US")
+        XCTAssertEqual(c.notice, "read past an XML error at line 10: expected \">\" (XML error 73)")
+    }
+
+    func testITunesInItsCapitalisedNamespace() throws {
+        let c = try load("podcast-itunes-capitals.xml")
+        XCTAssertEqual(c.description, "A baking show")
+        let p = try XCTUnwrap(c.publications.first)
+        XCTAssertEqual(p.author, "Hanne Sørensen")
+        XCTAssertEqual(p.text, "Episode 12: Rye\n\nWhy rye needs no kneading, and a starter that survives a holiday.")
+    }
+
+    func testPrefixedRSSDublinCoreTermsAndAuthorsWithTheirAddresses() throws {
+        let c = try load("rss-dcterms-authors.xml")
+        XCTAssertEqual(c.title, "Parish newsletter")
+        XCTAssertEqual(c.publications.map(\.author), ["Margaret Hill", "Revd. Paul Ames", "Joan Price"])
+        // dcterms: issued, then created, then modified.
+        XCTAssertEqual(c.publications.map(\.date), [utc("2024-04-02T18:00:00Z"), utc("2024-03-28T10:30:00Z"), utc("2024-03-20T09:15:00Z")])
+        XCTAssertEqual(c.publications[0].utcOffset, 3600)
+    }
+
+    func testAtomWithoutItsNamespaceAndInBase64() throws {
+        let c = try load("atom-no-namespace-base64.xml")
+        XCTAssertEqual(c.title, "build-bot")
+        XCTAssertEqual(c.url, "https://ci.example.dev/")
+        XCTAssertEqual(c.publications.map(\.id), ["https://ci.example.dev/runs/5120", "https://ci.example.dev/runs/5119"])
+        // Atom 0.3's `mode="base64"`, and Atom 1.0 content of a type neither text nor XML.
+        XCTAssertEqual(c.publications[1].text, "Run 5119 failed\n\n2 tests failed: testLogin, testLogout")
+        XCTAssertEqual(c.publications[1].date, utc("2024-06-11T21:40:00Z"))
+    }
+
+    func testC1ControlsAreTheirWindows1252Characters() throws {
+        let c = try load("c1-controls-as-windows-1252.xml")
+        XCTAssertEqual(
+            c.publications.first?.text,
+            "Ferry won’t sail on Sunday\n\nStorm warning – all crossings cancelled. “Safety first,” says the harbour master.")
+    }
+
+    func testAnIframesFallbackTextIsShown() throws {
+        let c = try load("iframe-fallback.xml")
+        XCTAssertEqual(
+            c.publications.first?.text,
+            "Route video: the ridge loop\n\nHere is the whole loop filmed from a chest camera.\n\n"
+                + "Watch the ridge loop video at https://video.example.com/ridge-loop\n\nMeet at the car park at 8.")
+        XCTAssertEqual(c.publications.first?.links, ["https://video.example.com/ridge-loop"])
+    }
+
     // MARK: Content kept (issue 19, point 9)
 
     func testAnItemWithAnUnreadableDateIsKeptWithoutOne() throws {

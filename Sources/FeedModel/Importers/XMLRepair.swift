@@ -13,7 +13,8 @@ import Foundation
 /// - Unquoted or bare attributes are quoted; `<br>`, `<hr>`, `<img …>` left open are closed on the spot (`<br/>`);
 ///   an RSS `description` or `content:encoded` holding unescaped HTML is escaped whole (see `markup`).
 /// - With `windows1252`: a byte that is not part of valid UTF-8 is the Windows-1252 character it is in feeds that say
-///   UTF-8 but are not (curly quotes, dashes, `é`); bytes no encoding defines become U+FFFD.
+///   UTF-8 but are not (curly quotes, dashes, `é`); bytes no encoding defines become U+FFFD. A C1 control
+///   (U+0080–U+009F, never text) is the Windows-1252 character of its code, the same mistake made once more.
 ///
 /// - Elements nested deeper than `maxDepth` lose their tags (their text stays in the element around them): libxml2
 ///   stops reading at 256 levels, and with it every item after such nesting would be lost.
@@ -79,9 +80,13 @@ struct XMLRepair {
             if c >= 0x80 {
                 // A run of non-ASCII characters (Cyrillic, CJK text) is validated in one go.
                 var k = i
-                while k < to, b[k] >= 0x80, let len = UTF8Repair.sequenceLength(b, at: k) { k += len }
+                while k < to, b[k] >= 0x80, let len = UTF8Repair.sequenceLength(b, at: k), !(windows1252 && isC1(b, at: k)) {
+                    k += len
+                }
                 if k > i {
                     i = k
+                } else if windows1252, isC1(b, at: i) {
+                    replace(i + 2) { $0.append(contentsOf: String(XMLRepair.windows1252(b[i + 1])).utf8) }
                 } else if windows1252 {
                     replace(i + 1) { $0.append(contentsOf: String(XMLRepair.windows1252(c)).utf8) }
                 } else {
@@ -290,6 +295,13 @@ struct XMLRepair {
             k += 1
         }
         return nil
+    }
+
+    /// The UTF-8 of a C1 control at `i` (C2 80 … C2 9F) that Windows-1252 has a character for. The five it leaves
+    /// undefined stay: in doubly encoded UTF-8 ("â€\u{9D}" for "”") they are what `undoublingUTF8` reads back.
+    @inline(__always)
+    private func isC1(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        b[i] == 0xC2 && i + 1 < b.count && b[i + 1] <= 0x9F && XMLRepair.windows1252(b[i + 1]) != "\u{FFFD}"
     }
 
     /// Whether one of the eight bytes of `w` is `c` (the classic zero-byte test on `w` XOR `c` in every byte).
