@@ -282,11 +282,10 @@ final class WildFeedTests: XCTestCase {
 
     func testAChannelWithoutItemsSurvivesItsCutLastTag() throws {
         let c = try load("podcast-no-episodes-cut.xml")
-        XCTAssertEqual(c.title, "Night Shift Radio")
-        XCTAssertEqual(c.url, "https://nightshift.example.fm/")
         // No `description`: iTunes' summary, before its subtitle. `en_US` written as BCP 47 writes it.
-        XCTAssertEqual(c.description, "Late-night conversations with people who work while the city sleeps.")
-        XCTAssertEqual(c.language, "en-US")
+        XCTAssertEqual(
+            [c.title, c.url, c.description, c.language],
+            ["Night Shift Radio", "https://nightshift.example.fm/", "Late-night conversations with people who work while the city sleeps.", "en-US"])
         XCTAssertEqual(c.notice, "read past an XML error at line 10: expected \">\" (XML error 73)")
     }
 
