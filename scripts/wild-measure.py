@@ -373,7 +373,7 @@ def main():
                     by_field_met[field] += 1
                 else:
                     if data is None:
-                        refused[err or "?"] += 1
+                        refused[re.sub(r"^feedtui: \S+?(:\d+)*: ", "", err or "?")] += 1
                     shown = "refused: " + (err or "?") if data is None else json.dumps(
                         (data.get("channels") or [{}])[0], ensure_ascii=False)[:600]
                     failures.append("%s\n  expect: %s\n  feedtui: %s\n" % (os.path.relpath(p, args.suite), e, shown))

@@ -323,6 +323,13 @@ final class WildFeedTests: XCTestCase {
             "Ferry won’t sail on Sunday\n\nStorm warning – all crossings cancelled. “Safety first,” says the harbour master.")
     }
 
+    func testCapitalXHexadecimalReferencesAsHTMLReadsThem() throws {
+        let c = try load("uppercase-hex-references.xml")
+        XCTAssertEqual(c.title, "Sunrise Bakery — specials")
+        XCTAssertEqual(c.publications.first?.text, "Croissants & coffee €3\n\nUntil 10 o’clock, while they last.")
+        XCTAssertNil(c.notice, "nothing for libxml2 to recover from")
+    }
+
     func testAnIframesFallbackTextIsShown() throws {
         let c = try load("iframe-fallback.xml")
         XCTAssertEqual(

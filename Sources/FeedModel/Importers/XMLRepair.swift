@@ -172,7 +172,8 @@ struct XMLRepair {
             guard j > digitsStart else { return ampersand }
             let semicolon = j < n && b[j] == UInt8(ascii: ";")
             let scalar = XMLRepair.referencedCharacter(value)
-            if semicolon, scalar.value == value { return nil }
+            // `&#X41;`: HTML reads a capital X, XML does not.
+            if semicolon, scalar.value == value, !hex || b[digitsStart - 1] == UInt8(ascii: "x") { return nil }
             return (semicolon ? j + 1 : j, scalar)
         }
         while j < n, j - start <= 32, isNameByte(b[j]) { j += 1 }
