@@ -567,7 +567,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         }
         // No date (RSS 0.91/0.92 items have none) or none that can be read ("yesterday"): kept with an unknown
         // date, in the feed's order. The published date first, then the created and the updated one.
-        let posted = [it.published, it.created, it.updated].lazy.compactMap { $0.flatMap { FeedDate.parse(TextScan.trimmed($0)) } }.first
+        func date(_ raw: String?) -> (date: Date, offset: Int?)? { raw.flatMap { FeedDate.parse(TextScan.trimmed($0)) } }
+        let posted = date(it.published) ?? date(it.created) ?? date(it.updated)
         var p = Publication(id: "", date: posted?.date, utcOffset: posted?.offset ?? nil)
         let guid = it.id.flatMap { $0.isEmpty ? nil : $0 }
         p.permalink = it.link ?? (it.guidIsPermalink ? guid.flatMap(resolve) : nil)
@@ -644,7 +645,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// A field's text: markup goes through HTMLText; plain text keeps its line breaks. RSS descriptions are
     /// declared HTML but often are plain text with newlines (Telegram bridges): only real markup is parsed.
     static func render(_ raw: String, _ kind: BodyKind, base: URL? = nil) -> HTMLText.Result {
-        let raw = XMLRepair.undoublingUTF8(raw)
+        let raw = XMLRepair.c1AsWindows1252(XMLRepair.undoublingUTF8(raw))
         if kind == .xhtml || (kind == .html && looksLikeMarkup(raw)) {
             var r = HTMLText.convert(raw, base: base)
             // Escaped twice (`&amp;lt;p&amp;gt;`): the first pass leaves markup as text. One more pass, only when

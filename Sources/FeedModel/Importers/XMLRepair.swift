@@ -13,8 +13,8 @@ import Foundation
 /// - Unquoted or bare attributes are quoted; `<br>`, `<hr>`, `<img …>` left open are closed on the spot (`<br/>`);
 ///   an RSS `description` or `content:encoded` holding unescaped HTML is escaped whole (see `markup`).
 /// - With `windows1252`: a byte that is not part of valid UTF-8 is the Windows-1252 character it is in feeds that say
-///   UTF-8 but are not (curly quotes, dashes, `é`); bytes no encoding defines become U+FFFD. A C1 control
-///   (U+0080–U+009F, never text) is the Windows-1252 character of its code, the same mistake made once more.
+///   UTF-8 but are not (curly quotes, dashes, `é`); bytes no encoding defines become U+FFFD. (C1 controls that
+///   stand for Windows-1252's characters are mended in the text, `c1AsWindows1252`.)
 ///
 /// - Elements nested deeper than `maxDepth` lose their tags (their text stays in the element around them): libxml2
 ///   stops reading at 256 levels, and with it every item after such nesting would be lost.
@@ -80,13 +80,9 @@ struct XMLRepair {
             if c >= 0x80 {
                 // A run of non-ASCII characters (Cyrillic, CJK text) is validated in one go.
                 var k = i
-                while k < to, b[k] >= 0x80, let len = UTF8Repair.sequenceLength(b, at: k), !(windows1252 && isC1(b, at: k)) {
-                    k += len
-                }
+                while k < to, b[k] >= 0x80, let len = UTF8Repair.sequenceLength(b, at: k) { k += len }
                 if k > i {
                     i = k
-                } else if windows1252, isC1(b, at: i) {
-                    replace(i + 2) { $0.append(contentsOf: String(XMLRepair.windows1252(b[i + 1])).utf8) }
                 } else if windows1252 {
                     replace(i + 1) { $0.append(contentsOf: String(XMLRepair.windows1252(c)).utf8) }
                 } else {
@@ -298,13 +294,6 @@ struct XMLRepair {
         return nil
     }
 
-    /// The UTF-8 of a C1 control at `i` (C2 80 … C2 9F) that Windows-1252 has a character for. The five it leaves
-    /// undefined stay: in doubly encoded UTF-8 ("â€\u{9D}" for "”") they are what `undoublingUTF8` reads back.
-    @inline(__always)
-    private func isC1(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
-        b[i] == 0xC2 && i + 1 < b.count && b[i + 1] <= 0x9F && XMLRepair.windows1252(b[i + 1]) != "\u{FFFD}"
-    }
-
     /// Whether one of the eight bytes of `w` is `c` (the classic zero-byte test on `w` XOR `c` in every byte).
     @inline(__always)
     private static func hasByte(_ w: UInt64, _ c: UInt8) -> Bool {
@@ -424,6 +413,31 @@ struct XMLRepair {
         if s.value <= 0xFF { return UInt8(s.value) }
         for b in UInt8(0x80)...0x9F where windows1252(b) == s && s != "\u{FFFD}" { return b }
         return nil
+    }
+
+    /// C1 controls (U+0080–U+009F) are never text: each is the Windows-1252 character of its code ("don\u{92}t" is
+    /// "don’t"), text kept as Windows-1252 and written out as if it were ISO 8859-1. The five codes Windows-1252
+    /// leaves undefined stay as they are (and are dropped with the other controls). Text without C2 80 … C2 9F in
+    /// its UTF-8 is returned as it is.
+    static func c1AsWindows1252(_ s: String) -> String {
+        var s = s
+        let found = s.withUTF8 { b in
+            var i = 0
+            // From C2 to C2 (memchr: most text has none).
+            while i + 1 < b.count, let base = b.baseAddress, let at = memchr(base + i, 0xC2, b.count - i) {
+                i = base.distance(to: at.assumingMemoryBound(to: UInt8.self))
+                if i + 1 < b.count, b[i + 1] <= 0x9F { return true }
+                i += 1
+            }
+            return false
+        }
+        guard found else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            let w = u.value >= 0x80 && u.value <= 0x9F ? windows1252(UInt8(u.value)) : u
+            out.append(w == "\u{FFFD}" ? u : w)
+        }
+        return String(out)
     }
 
     /// UTF-8 read as Windows-1252 and encoded again ("CafÃ©", "â€™"): undone where the characters, taken back
