@@ -325,7 +325,14 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         let ns = namespaceURI ?? ""
         if !sawRoot, elementName == "rss", !ns.isEmpty { rssNamespace = ns }
         if !sawRoot, elementName == "feed", ns != atomNS, ns != atom03NS { atomNamespace = ns }
-        let key = ns == rssNamespace ? elementName : ns == atomNamespace ? "atom|" + elementName : FeedReader.key(elementName, namespaceURI)
+        let key: String
+        if let rssNamespace, ns == rssNamespace {
+            key = elementName
+        } else if let atomNamespace, ns == atomNamespace {
+            key = "atom|" + elementName
+        } else {
+            key = FeedReader.key(elementName, namespaceURI)
+        }
         stack.append(key)
         let inherited = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { URL(string: TextScan.trimmed($0), relativeTo: inherited)?.absoluteURL } ?? inherited)
@@ -469,6 +476,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// says `xml` (XHTML inline) or `base64`, and Atom 1.0 content of a type neither text nor XML is in base 64
     /// (RFC 4287 4.1.3.3).
     func beginTyped(_ attributes: [String: String]) {
+        guard !attributes.isEmpty else { return begin(kind: .text) }  // an RSS title: no lookups per item
         let type = attributes["type"]
         begin(kind: attributes["mode"] == "xml" ? .xhtml : type.map(FeedReader.kind) ?? .text)
         captureIsBase64 = attributes["mode"] == "base64" || type.map(FeedReader.isBinary) ?? false
