@@ -14,7 +14,8 @@ import Foundation
 /// text; the README has the full order, Dublin Core included) — the title is left out when the body already starts
 /// with it. The item's link is its permalink, not one of its `links` (those of the text).
 /// Enclosures, Atom `link rel="enclosure"`, `media:content`, `media:player` and `media:thumbnail` become media.
-/// Items without a date keep an unknown date (RSS 0.91/0.92 items have none), never a guessed one. Relative
+/// Items without a date, or with none that can be read, keep an unknown date (RSS 0.91/0.92 items have none),
+/// never a guessed one. Relative
 /// addresses are resolved against `xml:base` or the channel's link.
 ///
 /// Safety: external entities are never resolved, and a DOCTYPE that declares entities is refused outright, so
@@ -257,7 +258,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var about: String?
         var body: [(rank: Int, text: String, kind: BodyKind)] = []
         var published: String?
-        /// `dc:date`, Atom 0.3's `created`: the date when `published` is missing or unreadable.
+        /// `dc:date`, `dcterms:created`, Atom 0.3's `created`: the date when `published` is missing or unreadable.
         var created: String?
         var updated: String?
         /// `author` and Atom's `<author><name>`, in order; Dublin Core's `dc:creator` only when there is none.
