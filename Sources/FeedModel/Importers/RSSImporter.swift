@@ -25,7 +25,7 @@ enum RSSImporter: StreamingImporter {
     static func recognizes(_ data: Data) -> Bool {
         // A prolog too long to find the root in (an entity bomb's DOCTYPE) is claimed so that `load` refuses it
         // for what it is.
-        guard let (name, head) = MarkupHead.rootElement(data, limit: 16_384) else { return entityLine(data) != nil }
+        guard let (name, _) = MarkupHead.rootElement(data, limit: 16_384) else { return entityLine(data) != nil }
         // `<r:rss xmlns:r=…>`, `<atom:feed …>`: a prefix changes nothing. A `<feed>` in a namespace no version of
         // Atom had (or none) is read as Atom too, as other readers do.
         let local = name.split(separator: ":").last.map(String.init) ?? name
