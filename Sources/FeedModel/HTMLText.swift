@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Block elements (`<p>`, `<div>`, headings, lists, quotes…) become line breaks, paragraphs are separated by one
 /// blank line, `<br>` is a line break, list items start with "• " (or "1. " in ordered lists), runs of white space
-/// collapse to one space (except inside `<pre>`), entities are decoded by libxml2, scripts and styles are dropped.
+/// collapse to one space (except inside `<pre>`), entities are decoded by libxml2, scripts and styles are dropped;
+/// what an `<iframe>` holds is its fallback text for readers that show no frames, as this one: shown.
 /// Links are the http/https `href`s of anchors, in order and without duplicates, then bare URLs found in the text.
 public enum HTMLText {
     public struct Result: Equatable, Sendable {
@@ -128,7 +129,7 @@ private struct Renderer {
         for name in ["ul", "menu"] { table[name] = .list }
         for name in ["td", "th"] { table[name] = .cell }
         for name in [
-            "script", "style", "noscript", "template", "head", "title", "iframe", "svg",
+            "script", "style", "noscript", "template", "head", "title", "svg",
             "math", "select", "button", "textarea", "input", "audio", "video", "canvas",
         ] {
             table[name] = .skip

@@ -57,6 +57,9 @@ struct JSONReader {
     var lineStart = 0
 
     static let maxDepth = 256
+    /// Values found nested deeper than `maxDepth`: passed over without recursion (read as null); the importers
+    /// skip the post that holds one and read on.
+    var tooDeep = 0
 
     var atEnd: Bool { i >= n }
     var peek: UInt8? { i < n ? p[i] : nil }
@@ -152,7 +155,10 @@ struct JSONReader {
     mutating func value(depth: Int = 0) throws(ParseFailure) -> JSON {
         skipWS()
         guard i < n else { throw unexpected("a value") }
-        guard depth < JSONReader.maxDepth else { throw failure("nested too deeply") }
+        guard depth < JSONReader.maxDepth || !opensValue else {
+            try skipNested()
+            return .null
+        }
         switch p[i] {
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "{"):
@@ -192,7 +198,7 @@ struct JSONReader {
     mutating func skipValue(depth: Int = 0) throws(ParseFailure) {
         skipWS()
         guard i < n else { throw unexpected("a value") }
-        guard depth < JSONReader.maxDepth else { throw failure("nested too deeply") }
+        guard depth < JSONReader.maxDepth || !opensValue else { return try skipNested() }
         switch p[i] {
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "{"):
@@ -206,6 +212,31 @@ struct JSONReader {
         default:
             _ = try value(depth: depth)
         }
+    }
+
+    /// At `[` or `{`.
+    private var opensValue: Bool { p[i] == UInt8(ascii: "[") || p[i] == UInt8(ascii: "{") }
+
+    /// Passes over the array or object at `i` however deep it nests, counting brackets instead of recursing, and counts it
+    /// in `tooDeep`.
+    private mutating func skipNested() throws(ParseFailure) {
+        tooDeep += 1
+        var open = 0
+        repeat {
+            guard i < n else { throw failure("the file ends inside a value nested deeper than \(JSONReader.maxDepth) levels") }
+            switch p[i] {
+            case UInt8(ascii: "\""):
+                try skipString()
+                continue
+            case UInt8(ascii: "["), UInt8(ascii: "{"): open += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): open -= 1
+            case 0x0A:
+                line += 1
+                lineStart = i + 1
+            default: break
+            }
+            i += 1
+        } while open > 0
     }
 
     private mutating func literal(_ word: StaticString) throws(ParseFailure) {

@@ -6,7 +6,9 @@ import Foundation
 
 /// Subscription lists in OPML, as newsboat, Feedly, Thunderbird and most readers write them: every `outline` with
 /// an `xmlUrl` is a feed; the titles of the outlines around it (folders) and its `category` attribute (newsboat's
-/// tags, comma-separated; `/` paths as in OPML 2.0) are its tags.
+/// tags, comma-separated; each part of an OPML 2.0 path such as `/News/Local`) are its tags. Liferea's sources that
+/// run a program — `xmlUrl="|command"`, or a `filtercmd` that rewrites the feed — carry a `refusal`: feedtui never
+/// runs them, and following the address unfiltered would not be the same feed.
 public enum OPML {
     public struct Feed: Equatable, Sendable {
         public var url: String
@@ -14,12 +16,15 @@ public enum OPML {
         public var tags: [String]
         /// Where the outline was read (nil for one made here); not part of what the feed is.
         public var line: Int?
+        /// Why the outline cannot be followed as it stands (it runs a program), or nil.
+        public var refusal: String?
 
-        public init(url: String, title: String? = nil, tags: [String] = [], line: Int? = nil) {
+        public init(url: String, title: String? = nil, tags: [String] = [], line: Int? = nil, refusal: String? = nil) {
             self.url = url
             self.title = title
             self.tags = tags
             self.line = line
+            self.refusal = refusal
         }
 
         public static func == (a: Feed, b: Feed) -> Bool { a.url == b.url && a.title == b.title && a.tags == b.tags }
@@ -37,6 +42,7 @@ public enum OPML {
         }
         guard reader.sawOPML else { throw FeedError("not an OPML file (no <opml> element)") }
         guard reader.closedOPML else { throw FeedError("not readable OPML: the file ends before </opml>", line: parser.lineNumber) }
+        guard reader.sawBody else { throw FeedError("not readable OPML: no <body> element (it holds the outlines)") }
         return reader.feeds
     }
 
@@ -72,6 +78,7 @@ public enum OPML {
         var feeds: [Feed] = []
         var sawOPML = false
         var closedOPML = false
+        var sawBody = false
         /// The folder titles of the open outlines (nil for an outline that is a feed).
         var folders: [String?] = []
 
@@ -80,6 +87,7 @@ public enum OPML {
             attributes: [String: String] = [:]
         ) {
             if name == "opml" { sawOPML = true }
+            if name == "body" { sawBody = true }
             guard name == "outline" else { return }
             // Attribute names vary in case between writers (xmlUrl, xmlurl).
             var attrs: [String: String] = [:]
@@ -95,10 +103,18 @@ public enum OPML {
             folders.append(nil)
             var tags = folders.compactMap { $0 }
             for category in (attrs["category"] ?? "").split(separator: ",") {
-                let tag = TextScan.trimmed(String(category))
-                if !tag.isEmpty, !tags.contains(tag) { tags.append(tag) }
+                let category = TextScan.trimmed(String(category))
+                // "/News/Local" is a path, each of its parts a tag; "tag/three" (newsboat) is one tag.
+                let parts = category.hasPrefix("/") ? category.split(separator: "/").map { TextScan.trimmed(String($0)) } : [category]
+                for tag in parts where !tag.isEmpty && !tags.contains(tag) { tags.append(tag) }
             }
-            feeds.append(Feed(url: url, title: title, tags: tags, line: parser.lineNumber))
+            var refusal: String?
+            if url.hasPrefix("|") {
+                refusal = "a command (Liferea's \"|command\" source), never run: not followed"
+            } else if let filter = attrs["filtercmd"], !filter.isEmpty {
+                refusal = "has a filter command (filtercmd=\"\(filter)\"), never run: not followed"
+            }
+            feeds.append(Feed(url: url, title: title, tags: tags, line: parser.lineNumber, refusal: refusal))
         }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {

@@ -382,6 +382,13 @@ struct Export: ParsableCommand {
         let channels = try input.load(library: library, interruption: interruption).map(\.channel)
         let json = NativeJSON.encode(channels)
         try interruption.check()
+        // What the export leaves out, or read past errors to keep, is said: the JSON holds only what was read.
+        let name = input.sources.count == 1 && channels.count == 1 ? input.sources[0] : nil
+        for channel in channels {
+            for note in [channel.skipped.summary, channel.notice].compactMap({ $0 }) {
+                warn("\(name ?? channel.title): \(note)")
+            }
+        }
         interruption.done { "the export was cut short" }
         FileHandle.standardOutput.write(json)
         try LibraryOption.finish(library)

@@ -113,6 +113,7 @@ struct ImportOPML: ParsableCommand {
         var seen = Set<Source>()
         for feed in feeds {
             do throws(FeedError) {
+                if let refusal = feed.refusal { throw FeedError(refusal) }
                 let source = try Source.followable(feed.url, files: false)
                 for tag in feed.tags { try Source.checkTag(tag) }
                 guard seen.insert(source).inserted else {

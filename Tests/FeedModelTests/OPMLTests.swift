@@ -40,4 +40,26 @@ final class OPMLTests: XCTestCase {
         let bomb = "<?xml version=\"1.0\"?><!DOCTYPE opml [<!ENTITY a \"aaaa\">]><opml><body/></opml>"
         XCTAssertThrowsError(try OPML.parse(Data(bomb.utf8)))
     }
+
+    func testCategoryPathsAndListsBecomeTags() throws {
+        let feeds = try OPML.parse(SampleFiles.fixture("opml/opml2-category-paths.opml"))
+        XCTAssertEqual(feeds.map(\.tags), [["Boston", "Weather"], ["Harvard", "Berkman", "Politics"], ["blogs", "daily reads"]])
+        XCTAssertEqual(feeds.map(\.title), ["Boston weather", "Berkman Center", "Scripting News"])
+    }
+
+    func testLifereaCommandsAreRefusedByLine() throws {
+        let feeds = try OPML.parse(SampleFiles.fixture("opml/liferea-commands.opml"))
+        XCTAssertEqual(feeds.map(\.line), [8, 9, 10, 12])
+        XCTAssertEqual(feeds.map(\.tags), [["News"], ["News"], ["News"], []])
+        XCTAssertEqual(feeds.map(\.refusal), [
+            nil, "a command (Liferea's \"|command\" source), never run: not followed",
+            "has a filter command (filtercmd=\"xsltproc /home/kim/.liferea/strip-ads.xsl -\"), never run: not followed", nil,
+        ])
+    }
+
+    func testAnOPMLWithoutBodyIsRefused() {
+        XCTAssertThrowsError(try OPML.parse(SampleFiles.fixture("opml/no-body.opml"))) {
+            XCTAssertEqual(($0 as? FeedError)?.description, "not readable OPML: no <body> element (it holds the outlines)")
+        }
+    }
 }

@@ -49,7 +49,9 @@ final class RSSImporterTests: XCTestCase {
         XCTAssertEqual(Format.detect(Self.fixture("atom-rfc4287-extensive.xml")), .rss)
         XCTAssertEqual(Format.detect(Self.fixture("atom-dates.xml")), .rss)
         XCTAssertTrue(RSSImporter.recognizes(Data("\u{FEFF}<?xml version=\"1.0\"?>\n<!-- c -->\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">".utf8)))
-        XCTAssertFalse(RSSImporter.recognizes(Data("<feed><title>not atom</title></feed>".utf8)))
+        // A `<feed>` in no namespace, or another than Atom's, is read as Atom, as other readers read it.
+        XCTAssertTrue(RSSImporter.recognizes(Data("<feed><title>Atom without its namespace</title></feed>".utf8)))
+        XCTAssertTrue(RSSImporter.recognizes(Data("<r:rss xmlns:r=\"http://backend.userland.com/rss2\">".utf8)))
         XCTAssertFalse(RSSImporter.recognizes(Data("<html><body>&lt;rss</body></html>".utf8)))
     }
 

@@ -277,4 +277,113 @@ final class WildFeedTests: XCTestCase {
         let c = try load("plain-text-line-ends.xml")
         XCTAssertEqual(c.publications.first?.text, "First line \nsecond line\nthird line")
     }
+
+    // MARK: Classes the held-out suite found (scripts/wild-measure.py, WILD.md)
+
+    func testAChannelWithoutItemsSurvivesItsCutLastTag() throws {
+        let c = try load("podcast-no-episodes-cut.xml")
+        // No `description`: iTunes' summary, before its subtitle. `en_US` written as BCP 47 writes it.
+        XCTAssertEqual(
+            [c.title, c.url, c.description, c.language],
+            ["Night Shift Radio", "https://nightshift.example.fm/", "Late-night conversations with people who work while the city sleeps.", "en-US"])
+        XCTAssertEqual(c.notice, "read past an XML error at line 10: expected \">\" (XML error 73)")
+    }
+
+    func testITunesInItsCapitalisedNamespace() throws {
+        let c = try load("podcast-itunes-capitals.xml")
+        XCTAssertEqual(c.description, "A baking show")
+        let p = try XCTUnwrap(c.publications.first)
+        XCTAssertEqual(p.author, "Hanne Sørensen")
+        XCTAssertEqual(p.text, "Episode 12: Rye\n\nWhy rye needs no kneading, and a starter that survives a holiday.")
+    }
+
+    func testPrefixedRSSDublinCoreTermsAndAuthorsWithTheirAddresses() throws {
+        let c = try load("rss-dcterms-authors.xml")
+        XCTAssertEqual(c.title, "Parish newsletter")
+        XCTAssertEqual(c.publications.map(\.author), ["Margaret Hill", "Revd. Paul Ames", "Joan Price"])
+        // dcterms: issued, then created, then modified.
+        XCTAssertEqual(c.publications.map(\.date), [utc("2024-04-02T18:00:00Z"), utc("2024-03-28T10:30:00Z"), utc("2024-03-20T09:15:00Z")])
+        XCTAssertEqual(c.publications[0].utcOffset, 3600)
+    }
+
+    func testAtomWithoutItsNamespaceAndInBase64() throws {
+        let c = try load("atom-no-namespace-base64.xml")
+        XCTAssertEqual(c.title, "build-bot")
+        XCTAssertEqual(c.url, "https://ci.example.dev/")
+        XCTAssertEqual(c.publications.map(\.id), ["https://ci.example.dev/runs/5120", "https://ci.example.dev/runs/5119"])
+        // Atom 0.3's `mode="base64"`, and Atom 1.0 content of a type neither text nor XML.
+        XCTAssertEqual(c.publications[1].text, "Run 5119 failed\n\n2 tests failed: testLogin, testLogout")
+        XCTAssertEqual(c.publications[1].date, utc("2024-06-11T21:40:00Z"))
+    }
+
+    func testC1ControlsAreTheirWindows1252Characters() throws {
+        let c = try load("c1-controls-as-windows-1252.xml")
+        XCTAssertEqual(
+            c.publications.first?.text,
+            "Ferry won’t sail on Sunday\n\nStorm warning – all crossings cancelled. “Safety first,” says the harbour master.")
+    }
+
+    func testCapitalXHexadecimalReferencesAsHTMLReadsThem() throws {
+        let c = try load("uppercase-hex-references.xml")
+        XCTAssertEqual(c.title, "Sunrise Bakery — specials")
+        XCTAssertEqual(c.publications.first?.text, "Croissants & coffee €3\n\nUntil 10 o’clock, while they last.")
+        XCTAssertNil(c.notice, "nothing for libxml2 to recover from")
+    }
+
+    func testAnIframesFallbackTextIsShown() throws {
+        let c = try load("iframe-fallback.xml")
+        XCTAssertEqual(
+            c.publications.first?.text,
+            "Route video: the ridge loop\n\nHere is the whole loop filmed from a chest camera.\n\n"
+                + "Watch the ridge loop video at https://video.example.com/ridge-loop\n\nMeet at the car park at 8.")
+        XCTAssertEqual(c.publications.first?.links, ["https://video.example.com/ridge-loop"])
+    }
+
+    // MARK: Content kept (issue 19, point 9)
+
+    func testAnItemWithAnUnreadableDateIsKeptWithoutOne() throws {
+        let c = try load("unreadable-dates-rss2.xml")
+        XCTAssertEqual(c.publications.count, 5, "every event, dated or not")
+        XCTAssertEqual(c.skipped.count, 0)
+        XCTAssertEqual(c.publications.map(\.date), [utc("2024-03-09T09:30:00Z"), nil, nil, utc("2024-03-01T18:00:00Z"), utc("2024-03-04T08:00:00Z")])
+        XCTAssertEqual(c.publications[1].text, "Quiz night\n\nTeams of up to six. Bring your own snacks.")
+        XCTAssertEqual(c.publications[2].permalink, "https://riverside-hall.example.org/events/yoga")
+        // Atom: an unreadable `published` and `updated` alike.
+        let a = try load("unreadable-dates-atom.xml")
+        XCTAssertEqual(a.publications.map(\.date), [utc("2024-05-02T10:00:00Z"), nil, utc("2024-04-30T14:20:00Z")])
+        XCTAssertEqual(a.publications[1].text, "Draft: spectrometer notes\n\nTemplate placeholder left in by the site generator.")
+        XCTAssertEqual(a.skipped.count, 0)
+    }
+
+    func testAPagePostWithAnUnreadableDateIsKeptWithoutOne() throws {
+        let c = try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture("wild/page-unreadable-date.txt")).first)
+        XCTAssertEqual(c.publications.map(\.id), ["page-202403030740", "page-undated", "page-202402281605"])
+        XCTAssertNil(c.publications[1].date)
+        XCTAssertEqual(
+            c.publications[1].text,
+            "Copied from the old site: the date on this one was wrong there too. The lifeboat crew at the open day.")
+        XCTAssertEqual(c.skipped.count, 0)
+    }
+
+    func testTooDeepNestingSkipsItsItemAndKeepsTheItemsAfterIt() throws {
+        // 300 levels: past libxml2's own limit of 256, which would end the reading there.
+        let c = try load("deep-nesting-forum.xml")
+        XCTAssertEqual(c.publications.map(\.permalink), [
+            "https://allotments.example.org/forum/t/812", "https://allotments.example.org/forum/t/814",
+            "https://allotments.example.org/forum/t/815",
+        ])
+        XCTAssertEqual(c.publications[2].text, "Water butts delivered\n\nCollect yours from the shed, plot number on the lid.")
+        XCTAssertEqual(c.skipped.summary, "1 post skipped — first at line 13: elements nested deeper than 100 levels at line 17")
+        XCTAssertNil(c.notice)
+    }
+
+    func testTooDeepJSONSkipsItsMessageAndKeepsTheMessagesAfterIt() throws {
+        let chat = try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture("wild/deep-nesting-tdesktop.json")).first)
+        XCTAssertEqual(chat.publications.map(\.id), ["101", "103", "104"])
+        XCTAssertEqual(chat.publications.map(\.author), ["Ana Ruiz", "Tom Baker", "Ana Ruiz"])
+        XCTAssertEqual(chat.skipped.summary, "1 post skipped — first at line 7: a value nested deeper than 256 levels")
+        let native = try XCTUnwrap(FeedLoader.load(data: SampleFiles.fixture("wild/deep-nesting-native.json")).first)
+        XCTAssertEqual(native.publications.map(\.text), ["Ferry timetable changes from Monday", "Lifeboat open day"])
+        XCTAssertEqual(native.skipped.summary, "1 post skipped — first at line 3: a value nested deeper than 256 levels")
+    }
 }

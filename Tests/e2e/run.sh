@@ -332,6 +332,12 @@ check "export: the good source exported, the bad one on stderr" sh -c "'$BIN' ex
 check "stats: exit 1 when no source opened" sh -c "! '$BIN' stats '$TMP/missing-source.json' 2>/dev/null"
 check "stats reports what was skipped" sh -c "'$BIN' stats '$RES/tdesktop/truncated.json' | grep -q '^skipped .*1 post skipped — first at line 167'"
 check "--format overrides detection" sh -c "! '$BIN' stats --format rss '$SEED' 2>/dev/null"
+# Issue 19.9: what export leaves out is said on stderr; the items after too-deep nesting are exported.
+check "export: an item nested too deep is said on stderr, the items after it exported" sh -c "'$BIN' export '$RES/wild/deep-nesting-forum.xml' 2>'$TMP/deep.err' | grep -q 'Water butts delivered' && grep -qx 'feedtui: $RES/wild/deep-nesting-forum.xml: 1 post skipped — first at line 13: elements nested deeper than 100 levels at line 17' '$TMP/deep.err'"
+check "export: an unreadable date exports the item without a date, nothing said" sh -c "'$BIN' export '$RES/wild/unreadable-dates-rss2.xml' 2>'$TMP/dates.err' | grep -q 'Quiz night' && test ! -s '$TMP/dates.err'"
+# Issue 21: OPML outlines that run a program are refused by line; an OPML without <body> is refused.
+check "import-opml: Liferea's |command and filtercmd refused by line, exit 1, the rest followed" sh -c "XDG_CONFIG_HOME='$TMP/opml' '$BIN' import-opml '$RES/opml/liferea-commands.opml' >'$TMP/opml.out' 2>'$TMP/opml.err'; [ \$? = 1 ] && grep -q '^feedtui: $RES/opml/liferea-commands.opml:9: |/home/kim/bin/weather-to-rss.sh --city Leeds: a command' '$TMP/opml.err' && grep -q '^feedtui: $RES/opml/liferea-commands.opml:10: .*filtercmd' '$TMP/opml.err' && [ \$(cat '$TMP/opml/feedtui/channels' | wc -l) = 2 ]"
+check "import-opml: an OPML without <body> is refused with exit 1" sh -c "XDG_CONFIG_HOME='$TMP/opml2' '$BIN' import-opml '$RES/opml/no-body.opml' 2>'$TMP/nobody.err'; [ \$? = 1 ] && grep -qx 'feedtui: $RES/opml/no-body.opml: not readable OPML: no <body> element (it holds the outlines)' '$TMP/nobody.err' && test ! -e '$TMP/opml2/feedtui/channels'"
 
 # No locale at all (a bare root shell): Unicode is still drawn as itself, not as escapes.
 wait_gone; keys "clear; env -u LANG -u LC_ALL $BIN $SEED; echo EXIT=\$?" Enter

@@ -202,8 +202,13 @@ private struct NativeWalker {
         while try reader.nextItem(first: &first) {
             let line = reader.line
             publicationLine = line
+            let deep = reader.tooDeep
             let value = try reader.value()
             publicationLine = nil
+            guard reader.tooDeep == deep else {
+                builders[index].channel.skipped.record(line: line, "a value nested deeper than \(JSONReader.maxDepth) levels")
+                continue
+            }
             let post: Publication
             do throws(FieldError) {
                 post = try NativeFields.publication(value)
@@ -381,8 +386,9 @@ private enum NativeFields {
             throw FieldError("\"id\" \(raw.prefix(40)) is \(isWhole(raw) ? "too large" : "not a whole number")")
         default: throw FieldError("\"id\" is not a string")
         }
-        // An absent date is a post the source gave no date for; a zone-less one is a wall-clock time.
-        let posted = try dateWithZone(dateValue, "date")
+        // An absent or unreadable date is a post whose date is unknown (kept, shown as —); a zone-less one is a
+        // wall-clock time.
+        let posted = (try? dateWithZone(dateValue, "date")) ?? nil
         var p = Publication(id: id, date: posted?.date, wallClock: posted.map { $0.offset == nil } ?? false)
         p.utcOffset = try int(utcOffset, "utcOffset")
         p.permalink = try string(permalink, "permalink")

@@ -20,7 +20,7 @@ enum PageImporter: Importer {
         var i = headerIndex + 1
         channel.description = readDescription(lines, &i, title: header.title)
         readCounters(lines, &i, into: &channel)
-        channel.publications = readPublications(lines, from: i, skipped: &channel.skipped)
+        channel.publications = readPublications(lines, from: i)
         return [channel]
     }
 
@@ -149,16 +149,15 @@ enum PageImporter: Importer {
 
     private static let photoMarker = "This publication contains an image."
 
-    private static func readPublications(_ lines: [Substring], from start: Int, skipped: inout SkipReport)
-        -> [Publication]
-    {
+    private static func readPublications(_ lines: [Substring], from start: Int) -> [Publication] {
         var posts: [Publication] = []
         var idCounts: [String: Int] = [:]
         var i = start
         while i < lines.count {
             let line = trim(lines[i])
-            guard let date = parseDate(line) else {
-                if looksLikeDate(line) { skipped.record(line: i + 1, "unreadable date “\(line)”") }
+            // A date line that cannot be read still starts a post: kept, with an unknown date.
+            let date = parseDate(line)
+            guard date != nil || looksLikeDate(line) else {
                 i += 1
                 continue
             }
@@ -170,7 +169,7 @@ enum PageImporter: Importer {
                 body.append(lines[i])
                 i += 1
             }
-            let base = "page-" + CivilTime(date).compact
+            let base = "page-" + (date.map { CivilTime($0).compact } ?? "undated")
             let n = idCounts[base, default: 0] + 1
             idCounts[base] = n
             posts.append(publication(id: n == 1 ? base : "\(base)-\(n)", date: date, body: body))
@@ -184,7 +183,7 @@ enum PageImporter: Importer {
         return line.split(separator: " ").count == 4 && line.contains(":") && line.contains(",")
     }
 
-    private static func publication(id: String, date: Date, body rawBody: [Substring]) -> Publication {
+    private static func publication(id: String, date: Date?, body rawBody: [Substring]) -> Publication {
         var body = rawBody
         var media: [Media] = []
         body.removeAll { line in

@@ -14,7 +14,8 @@ import Foundation
 /// text; the README has the full order, Dublin Core included) — the title is left out when the body already starts
 /// with it. The item's link is its permalink, not one of its `links` (those of the text).
 /// Enclosures, Atom `link rel="enclosure"`, `media:content`, `media:player` and `media:thumbnail` become media.
-/// Items without a date keep an unknown date (RSS 0.91/0.92 items have none), never a guessed one. Relative
+/// Items without a date, or with none that can be read, keep an unknown date (RSS 0.91/0.92 items have none),
+/// never a guessed one. Relative
 /// addresses are resolved against `xml:base` or the channel's link.
 ///
 /// Safety: external entities are never resolved, and a DOCTYPE that declares entities is refused outright, so
@@ -24,12 +25,11 @@ enum RSSImporter: StreamingImporter {
     static func recognizes(_ data: Data) -> Bool {
         // A prolog too long to find the root in (an entity bomb's DOCTYPE) is claimed so that `load` refuses it
         // for what it is.
-        guard let (name, head) = MarkupHead.rootElement(data, limit: 16_384) else { return entityLine(data) != nil }
-        switch name {
-        case "rss": return true
-        case "feed": return head.contains("http://www.w3.org/2005/Atom") || head.contains("http://purl.org/atom/ns#")
-        default: return name == "RDF" || name.hasSuffix(":RDF")
-        }
+        guard let (name, _) = MarkupHead.rootElement(data, limit: 16_384) else { return entityLine(data) != nil }
+        // `<r:rss xmlns:r=…>`, `<atom:feed …>`: a prefix changes nothing. A `<feed>` in a namespace no version of
+        // Atom had (or none) is read as Atom too, as other readers do.
+        let local = name.split(separator: ":").last.map(String.init) ?? name
+        return local == "rss" || local == "feed" || local == "RDF"
     }
 
     static func load(_ data: Data, stream: PostStream?) throws(FeedError) -> [Channel] {
@@ -203,6 +203,8 @@ private final class DataInputStream: InputStream {
 private let atomNS = "http://www.w3.org/2005/Atom"
 private let atom03NS = "http://purl.org/atom/ns#"
 private let itunesNS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+/// As Apple's own documentation once spelled it.
+private let itunesNSCapitals = "http://www.itunes.com/DTDs/Podcast-1.0.dtd"
 private let xhtmlNS = "http://www.w3.org/1999/xhtml"
 /// Namespaces whose elements are RSS's own: RSS 1.0, RSS 0.90, and RSS 2.0 given a default namespace.
 private let rssNamespaces: Set<String> = [
@@ -211,6 +213,7 @@ private let rssNamespaces: Set<String> = [
 ]
 private let contentNS = "http://purl.org/rss/1.0/modules/content/"
 private let dcNS = "http://purl.org/dc/elements/1.1/"
+private let dcTermsNS = "http://purl.org/dc/terms/"
 private let mediaNS = "http://search.yahoo.com/mrss/"
 private let rdfNS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
@@ -228,14 +231,18 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var stack: [String] = []
     /// The `xml:base` in effect inside each open element.
     var bases: [URL?] = []
-    /// The channel's `dc:title` and `dc:description`, for a channel without `title` or `description`.
-    var dublinCore: (title: String?, description: String?)
+    /// The channel's `dc:title`, `dc:description`, `itunes:summary` and `itunes:subtitle` (by key), for a channel
+    /// without `title` or `description`.
+    var channelFallbacks: [String: String] = [:]
     /// An Atom feed's own `<author><name>`s.
     var feedAuthors: [String] = []
     /// Ids given so far: two items sharing a guid or link still get ids of their own.
     var usedIDs = Set<String>()
-    /// Deeper nesting than this is refused: no feed needs it, and libxml2 gives up at 256 with a cryptic error.
+    /// Deeper nesting than this is passed over, and the item holding it skipped: no feed needs it. (Beyond
+    /// `XMLRepair.maxDepth` the tags never reach the parser, which gives up at 256.)
     static let maxDepth = 100
+    /// Elements open beyond `maxDepth`: nothing in them is read.
+    var deep = 0
 
     struct Item {
         var line: Int
@@ -251,6 +258,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var about: String?
         var body: [(rank: Int, text: String, kind: BodyKind)] = []
         var published: String?
+        /// `dc:date`, `dcterms:created`, Atom 0.3's `created`: the date when `published` is missing or unreadable.
+        var created: String?
         var updated: String?
         /// `author` and Atom's `<author><name>`, in order; Dublin Core's `dc:creator` only when there is none.
         var authors: [String] = []
@@ -259,6 +268,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         var media: [Media] = []
         /// The `xml:base` in effect at the item, for its relative addresses.
         var base: URL?
+        /// Where elements nested deeper than `maxDepth` begin in it: the item is skipped.
+        var tooDeepAt: Int?
     }
     enum BodyKind { case html, text, xhtml }
     var item: Item?
@@ -271,6 +282,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var captureIsBase64 = false
     /// The namespace of an `<rss>` root that names one no list here knows: its elements are RSS's own.
     var rssNamespace: String?
+    /// The same for a `<feed>` root in another namespace than Atom's, or in none ("" then): its elements are Atom's.
+    var atomNamespace: String?
 
     init(_ parser: XMLParser) {
         self.parser = parser
@@ -282,9 +295,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         case atomNS, atom03NS: return "atom|" + name  // Atom 0.3's elements are read as Atom 1.0's
         case contentNS: return "content|" + name
         case dcNS: return "dc|" + name
+        case dcTermsNS: return "dcterms|" + name
         case mediaNS: return "media|" + name
         case rdfNS: return "rdf|" + name
-        case itunesNS: return "itunes|" + name
+        case itunesNS, itunesNSCapitals: return "itunes|" + name
         case xhtmlNS: return "xhtml|" + name
         default: return rssNamespaces.contains(ns) ? name : ns + "|" + name
         }
@@ -298,17 +312,31 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
-        if !sawRoot, elementName == "rss", let ns = namespaceURI, !ns.isEmpty { rssNamespace = ns }
-        let key = namespaceURI == rssNamespace ? elementName : FeedReader.key(elementName, namespaceURI)
+        if deep > 0 || stack.count >= FeedReader.maxDepth {
+            if deep == 0 {
+                if item != nil {
+                    item?.tooDeepAt = parser.lineNumber
+                } else {
+                    channel.skipped.record(line: parser.lineNumber, "elements nested deeper than \(FeedReader.maxDepth) levels, passed over")
+                }
+            }
+            deep += 1
+            return
+        }
+        let ns = namespaceURI ?? ""
+        if !sawRoot, elementName == "rss", !ns.isEmpty { rssNamespace = ns }
+        if !sawRoot, elementName == "feed", ns != atomNS, ns != atom03NS { atomNamespace = ns }
+        let key: String
+        if let rssNamespace, ns == rssNamespace {
+            key = elementName
+        } else if let atomNamespace, ns == atomNamespace {
+            key = "atom|" + elementName
+        } else {
+            key = FeedReader.key(elementName, namespaceURI)
+        }
         stack.append(key)
         let inherited = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { URL(string: TextScan.trimmed($0), relativeTo: inherited)?.absoluteURL } ?? inherited)
-        if stack.count > FeedReader.maxDepth, !stopped {
-            error = error ?? ("elements nested deeper than \(FeedReader.maxDepth) levels; refused from here on", parser.lineNumber, parser.columnNumber)
-            stopped = true
-            parser.abortParsing()
-            return
-        }
         if !sawRoot {
             sawRoot = true
             rootName = key
@@ -340,11 +368,12 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         } else if key == "atom|name", parent == "atom|author", stack.count == 3, rootName == "atom|feed" {
             begin(kind: .text)  // the feed's author: the author of every entry that names none (RFC 4287 4.2.1)
         } else if stack.count == 1 {
-            channel.language = attributes["xml:lang"].map(TextScan.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+            channel.language = attributes["xml:lang"].map(FeedReader.language).flatMap { $0.isEmpty ? nil : $0 }
         } else if isChannelLevel {
             switch key {
-            case "title", "atom|title", "description", "atom|subtitle", "atom|tagline", "dc|title", "dc|description":
-                begin(kind: attributes["type"].map(FeedReader.kind) ?? .text)
+            case "title", "atom|title", "description", "atom|subtitle", "atom|tagline", "dc|title", "dc|description",
+                "itunes|summary", "itunes|subtitle":
+                beginTyped(attributes)
             case "link", "language", "dc|language":
                 begin(kind: .text)
             case "atom|link":
@@ -370,13 +399,14 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         switch key {
         case "title", "atom|title", "dc|title":
             guard direct else { return }
-            begin(kind: attributes["type"].map(FeedReader.kind) ?? .text)
+            beginTyped(attributes)
         case "guid":
             guard direct else { return }
             current.guidIsPermalink = attributes["isPermaLink"].map { TextScan.trimmed($0).lowercased() != "false" } ?? true
             begin(kind: .text)
         case "link", "atom|id", "pubDate", "dc|date", "atom|published", "atom|updated", "atom|issued",
-            "atom|modified", "atom|created", "author", "dc|creator", "itunes|author":
+            "atom|modified", "atom|created", "dcterms|issued", "dcterms|created", "dcterms|modified", "author",
+            "dc|creator", "itunes|author":
             if direct { begin(kind: .text) }
         case "atom|name":
             if parent == "atom|author", stack.count == itemDepth + 2 { begin(kind: .text) }
@@ -393,15 +423,11 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 current.media.append(Media(kind: FeedReader.mediaKind(attributes["type"], nil), url: src))
                 return
             }
-            let kind: BodyKind =
-                switch key {
-                case "description", "content|encoded", "body", "fullitem", "dc|description": .html
-                case "xhtml|body": .xhtml
-                // Atom 0.3: `mode="escaped"` HTML, `mode="xml"` XHTML inline.
-                default: attributes["mode"] == "xml" ? .xhtml : attributes["type"].map(FeedReader.kind) ?? .text
-                }
-            begin(kind: kind)
-            captureIsBase64 = attributes["mode"] == "base64"
+            switch key {
+            case "description", "content|encoded", "body", "fullitem", "dc|description": begin(kind: .html)
+            case "xhtml|body": begin(kind: .xhtml)
+            default: beginTyped(attributes)
+            }
         case "atom|link":
             guard direct, let href = attributes["href"].flatMap(resolve) else { return }
             let rel = attributes["rel"] ?? "alternate"
@@ -447,7 +473,32 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         captureIsBase64 = false
     }
 
+    /// An Atom text construct (or a field with a `type`): HTML, XHTML or text by its `type`; Atom 0.3's `mode`
+    /// says `xml` (XHTML inline) or `base64`, and Atom 1.0 content of a type neither text nor XML is in base 64
+    /// (RFC 4287 4.1.3.3).
+    func beginTyped(_ attributes: [String: String]) {
+        guard !attributes.isEmpty else { return begin(kind: .text) }  // an RSS title: no lookups per item
+        let type = attributes["type"]
+        begin(kind: attributes["mode"] == "xml" ? .xhtml : type.map(FeedReader.kind) ?? .text)
+        captureIsBase64 = attributes["mode"] == "base64" || type.map(FeedReader.isBinary) ?? false
+    }
+
+    /// A media type whose content Atom writes in base 64: not text, not XML (`application/octet-stream`, `image/png`).
+    static func isBinary(_ type: String) -> Bool {
+        let t = TextScan.trimmed(type).lowercased()
+        return t.contains("/") && !t.hasPrefix("text/") && !t.hasSuffix("xml")
+    }
+
+    /// A language tag as BCP 47 writes it: `en_US` is `en-US`.
+    static func language(_ raw: String) -> String {
+        TextScan.trimmed(raw).replacingOccurrences(of: "_", with: "-")
+    }
+
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        if deep > 0 {
+            deep -= 1
+            return
+        }
         defer {
             if !stack.isEmpty { stack.removeLast() }
             if !bases.isEmpty { bases.removeLast() }
@@ -477,9 +528,9 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             case "dc|title": if current.dcTitle == nil { current.dcTitle = text }
             case "link": if current.link == nil { current.link = resolve(text) }
             case "guid", "atom|id": current.id = TextScan.trimmed(text)
-            case "pubDate", "atom|published", "atom|issued": current.published = text
-            case "dc|date", "atom|created": if current.published == nil { current.published = text }
-            case "atom|updated", "atom|modified": current.updated = text
+            case "pubDate", "atom|published", "atom|issued", "dcterms|issued": current.published = text
+            case "dc|date", "atom|created", "dcterms|created": if current.created == nil { current.created = text }
+            case "atom|updated", "atom|modified", "dcterms|modified": current.updated = text
             case "content|encoded", "atom|content", "xhtml|body", "body", "fullitem": current.body.append((0, text, kind))
             case "description": current.body.append((1, text, kind))
             case "dc|description": current.body.append((2, text, kind))
@@ -502,15 +553,13 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 let d = FeedReader.render(text, kind).text
                 if !d.isEmpty { channel.description = d }
             }
-        case "dc|title":
-            if dublinCore.title == nil { dublinCore.title = FeedReader.render(text, kind).text }
-        case "dc|description":
-            if dublinCore.description == nil { dublinCore.description = FeedReader.render(text, kind).text }
+        case "dc|title", "dc|description", "itunes|summary", "itunes|subtitle":
+            if channelFallbacks[key] == nil { channelFallbacks[key] = FeedReader.render(text, kind).text }
         case "link":
             let url = TextScan.trimmed(text)
             if channel.url == nil, HTMLText.isWebURL(url) { channel.url = url }
         case "language", "dc|language":
-            let lang = TextScan.trimmed(text)
+            let lang = FeedReader.language(text)
             if !lang.isEmpty, channel.language == nil || key == "language" { channel.language = lang }
         case "atom|name":
             if let name = FeedReader.authorName(text) { feedAuthors.append(name) }
@@ -521,17 +570,15 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     func finishItem() {
         guard let it = item else { return }
         item = nil
-        // No date (RSS 0.91/0.92 items have none): kept with an unknown date, in the feed's order.
-        var date: Date?
-        var offset: Int?
-        if let rawDate = (it.published ?? it.updated).map(TextScan.trimmed), !rawDate.isEmpty {
-            guard let parsed = FeedDate.parse(rawDate) else {
-                channel.skipped.record(line: it.line, "unreadable date \"\(FeedReader.oneLine(String(rawDate.prefix(40))))\"")
-                return
-            }
-            (date, offset) = parsed
+        if let line = it.tooDeepAt {
+            channel.skipped.record(line: it.line, "elements nested deeper than \(FeedReader.maxDepth) levels at line \(line)")
+            return
         }
-        var p = Publication(id: "", date: date, utcOffset: offset)
+        // No date (RSS 0.91/0.92 items have none) or none that can be read ("yesterday"): kept with an unknown
+        // date, in the feed's order. The published date first, then the created and the updated one.
+        func date(_ raw: String?) -> (date: Date, offset: Int?)? { raw.flatMap { FeedDate.parse(TextScan.trimmed($0)) } }
+        let posted = date(it.published) ?? date(it.created) ?? date(it.updated)
+        var p = Publication(id: "", date: posted?.date, utcOffset: posted?.offset ?? nil)
         let guid = it.id.flatMap { $0.isEmpty ? nil : $0 }
         p.permalink = it.link ?? (it.guidIsPermalink ? guid.flatMap(resolve) : nil)
         p.author = FeedReader.authorList(it.authors.isEmpty ? it.creators : it.authors)
@@ -576,7 +623,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     // MARK: Text
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard capture != nil else { return }
+        guard capture != nil, deep == 0 else { return }
         if stack.count > captureDepth || captureKind == .xhtml {
             capture? += escape(string, quote: false)
         } else {
@@ -585,7 +632,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        guard capture != nil else { return }
+        guard capture != nil, deep == 0 else { return }
         let s = String(decoding: CDATABlock, as: UTF8.self)
         capture? += (stack.count > captureDepth || captureKind == .xhtml) ? escape(s, quote: false) : s
     }
@@ -609,7 +656,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// A field's text: markup goes through HTMLText; plain text keeps its line breaks. RSS descriptions are
     /// declared HTML but often are plain text with newlines (Telegram bridges): only real markup is parsed.
     static func render(_ raw: String, _ kind: BodyKind, base: URL? = nil) -> HTMLText.Result {
-        let raw = XMLRepair.undoublingUTF8(raw)
+        let raw = XMLRepair.c1AsWindows1252(XMLRepair.undoublingUTF8(raw))
         if kind == .xhtml || (kind == .html && looksLikeMarkup(raw)) {
             var r = HTMLText.convert(raw, base: base)
             // Escaped twice (`&amp;lt;p&amp;gt;`): the first pass leaves markup as text. One more pass, only when
@@ -751,14 +798,15 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         return unique.isEmpty ? nil : unique.joined(separator: ", ")
     }
 
-    /// RSS writes `author` as an address with the name in parentheses ("jo@example.org (Jo Doe)"): the name.
+    /// An author's name: RSS writes `author` as an address with the name in parentheses ("jo@example.org (Jo Doe)"),
+    /// others the name with the address after it ("Jo Doe (jo@example.org)", "Jo Doe <jo@example.org>").
     static func authorName(_ raw: String) -> String? {
         let s = oneLine(raw)
-        if let open = s.firstIndex(of: "("), s.hasSuffix(")"),
-            case let address = TextScan.trimmed(String(s[..<open])), address.contains("@"), !address.contains(" ")
-        {
-            let name = TextScan.trimmed(String(s[s.index(after: open)..<s.index(before: s.endIndex)]))
-            if !name.isEmpty { return name }
+        if let last = s.last, last == ")" || last == ">", let open = s.lastIndex(of: last == ")" ? "(" : "<") {
+            let outside = TextScan.trimmed(String(s[..<open]))
+            let inside = TextScan.trimmed(String(s[s.index(after: open)..<s.index(before: s.endIndex)]))
+            if last == ")", outside.contains("@"), !outside.contains(" "), !inside.isEmpty { return inside }
+            if inside.contains("@"), !outside.isEmpty { return outside }
         }
         return s.isEmpty ? nil : s
     }
@@ -774,7 +822,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var error: (message: String, line: Int, column: Int)?
     /// Items read when the first error came: those read after it are counted in the channel's notice.
     var itemsBeforeError = 0
-    /// The reading was stopped on purpose (nesting too deep): what follows is not read.
+    /// The reading was stopped on purpose (undecodable bytes, the import cancelled): what follows is not read.
     var stopped = false
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
@@ -823,7 +871,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         if !ok || error != nil {
             let e = error ?? ("not well-formed XML", parser.lineNumber, parser.columnNumber)
             let message = FeedReader.oneLine(e.message)
-            let nothingRead = channel.publications.isEmpty && channel.skipped.count == 0 && item == nil
+            // A channel with a title or link and no items yet is something read (an error at the last tag costs
+            // nothing).
+            let nothingRead = channel.publications.isEmpty && channel.skipped.count == 0 && item == nil && channel.title.isEmpty
+                && channel.url == nil
             if !sawRoot || nothingRead {
                 throw FeedError("not well-formed XML: \(message)", line: e.line, column: e.column)
             }
@@ -843,8 +894,9 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         guard ["rss", "atom|feed", "rdf|RDF", "feed", "RDF"].contains(rootName) else {
             throw FeedError("not an RSS or Atom feed (root element <\(rootName)>)", line: 1, column: 1)
         }
-        if channel.description == nil, let d = dublinCore.description, !d.isEmpty { channel.description = d }
-        if channel.title.isEmpty { channel.title = dublinCore.title.flatMap { $0.isEmpty ? nil : $0 } ?? channel.url ?? "Untitled feed" }
+        func fallback(_ keys: String...) -> String? { keys.lazy.compactMap { self.channelFallbacks[$0] }.first { !$0.isEmpty } }
+        if channel.description == nil { channel.description = fallback("dc|description", "itunes|summary", "itunes|subtitle") }
+        if channel.title.isEmpty { channel.title = fallback("dc|title") ?? channel.url ?? "Untitled feed" }
         return [channel]
     }
 

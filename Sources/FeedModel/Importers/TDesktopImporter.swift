@@ -204,8 +204,13 @@ private struct Walker {
             position += 1
             let line = reader.line
             messageLine = line
+            let deep = reader.tooDeep
             let value = try reader.value()
             messageLine = nil
+            guard reader.tooDeep == deep else {
+                chats[active].skipped.record(line: line, "a value nested deeper than \(JSONReader.maxDepth) levels")
+                continue
+            }
             guard case .object(let fields) = value else {
                 chats[active].skipped.record(line: line, "a message is not a JSON object")
                 continue
@@ -243,9 +248,9 @@ private enum MessageReader {
         -> Publication
     {
         let id = try messageID(m["id"], position: position)
-        let when = try date(m)
+        let when = date(m)
         // Without `date_unixtime` and without a zone, `date` is the exporter's wall clock, not UTC.
-        var p = Publication(id: id, date: when.date, utcOffset: when.offset, wallClock: when.wallClock)
+        var p = Publication(id: id, date: when?.date, utcOffset: when?.offset ?? nil, wallClock: when?.wallClock ?? false)
         p.isService = m["type"]?.string == "service"
         // Who wrote it: a channel post's signature (`author`), else the sender (`from`, in groups and personal
         // chats), else who did what a service message tells (`actor`).
@@ -294,7 +299,7 @@ private enum MessageReader {
             editedAt = unix
         } else if let s = m["edited"]?.string, let wall = ISODate.parseWithOffset(s) {
             // Wall-clock without zone: shift by the offset the message date showed, when known.
-            editedAt = wall.date.addingTimeInterval(-Double(wall.offset ?? when.offset ?? 0))
+            editedAt = wall.date.addingTimeInterval(-Double(wall.offset ?? when?.offset ?? 0))
         }
         if let at = editedAt, at.timeIntervalSince1970 >= editPlaceholderLimit {
             p.edited = true
@@ -343,7 +348,8 @@ private enum MessageReader {
     }
 
     /// `date_unixtime` is the instant; `date` the exporter's wall clock, whose difference gives the zone offset.
-    static func date(_ m: [String: JSON]) throws(MessageError) -> (date: Date, offset: Int?, wallClock: Bool) {
+    /// Nil when neither can be read: the message is kept with an unknown date, as one without any.
+    static func date(_ m: [String: JSON]) -> (date: Date, offset: Int?, wallClock: Bool)? {
         let wall = m["date"]?.string.flatMap(ISODate.parseWithOffset)
         if let unix = m["date_unixtime"].flatMap(unixTime) {
             var offset: Int?
@@ -355,13 +361,7 @@ private enum MessageReader {
             }
             return (unix, offset, false)
         }
-        if let wall { return (wall.date, wall.offset, wall.offset == nil) }
-        switch m["date"] {
-        case nil, .null?:
-            throw MessageError(m["date_unixtime"] == nil ? "missing \"date\"" : "unreadable \"date_unixtime\"")
-        case .string(let s)?: throw MessageError("unreadable date \"\(s.prefix(40))\"")
-        default: throw MessageError("\"date\" is not a string")
-        }
+        return wall.map { ($0.date, $0.offset, $0.offset == nil) }
     }
 
     /// Plain strings and entity objects; every entity contributes its text, links add their target.

@@ -319,20 +319,13 @@ enum TMeImporter: Importer {
         guard let id = attribute(post, "data-post").map(TextScan.trimmed).flatMap({ $0.isEmpty ? nil : $0 })
             ?? permalink.flatMap(postPath)
         else { return .failure(FeedError("message without data-post id and without a date link to the post")) }
-        // The date permalink's `<time>`; any `<time datetime>` only when the link has none. A date link with a blank
-        // or no `datetime` is a post whose date the page does not give: kept, with an unknown date. Without date
-        // link and without any `<time>` the message is cut short (a truncated page): skipped.
+        // The date permalink's `<time>`; any `<time datetime>` only when the link has none. A date link with a blank,
+        // unreadable or no `datetime` is a post whose date the page does not give: kept, with an unknown date.
+        // Without date link and without any `<time>` the message is cut short (a truncated page): skipped.
         let timeNode = parts.dateTime ?? parts.anyTime
         guard timeNode != nil || parts.dateLink != nil else { return .failure(FeedError("missing date")) }
-        var date: Date?
-        var offset: Int?
-        if let rawDate = timeNode.flatMap({ DOM.trimmedValue($0, "datetime") }) {
-            guard let parsed = ISODate.parseWithOffset(rawDate) else {
-                return .failure(FeedError("unreadable date \"\(rawDate.prefix(40))\""))
-            }
-            (date, offset) = parsed
-        }
-        var p = Publication(id: id, date: date, utcOffset: offset)
+        let posted = timeNode.flatMap { DOM.trimmedValue($0, "datetime") }.flatMap(ISODate.parseWithOffset)
+        var p = Publication(id: id, date: posted?.date, utcOffset: posted?.offset ?? nil)
         p.permalink = permalink ?? "https://t.me/" + id
         p.author = HTMLText.plainText(parts.author)
         p.isService = DOM.withAttribute(post, "class") { $0.map { DOM.hasSpaceSeparated($0, "service_message") } ?? false }

@@ -13,7 +13,11 @@ import Foundation
 /// - Unquoted or bare attributes are quoted; `<br>`, `<hr>`, `<img …>` left open are closed on the spot (`<br/>`);
 ///   an RSS `description` or `content:encoded` holding unescaped HTML is escaped whole (see `markup`).
 /// - With `windows1252`: a byte that is not part of valid UTF-8 is the Windows-1252 character it is in feeds that say
-///   UTF-8 but are not (curly quotes, dashes, `é`); bytes no encoding defines become U+FFFD.
+///   UTF-8 but are not (curly quotes, dashes, `é`); bytes no encoding defines become U+FFFD. (C1 controls that
+///   stand for Windows-1252's characters are mended in the text, `c1AsWindows1252`.)
+///
+/// - Elements nested deeper than `maxDepth` lose their tags (their text stays in the element around them): libxml2
+///   stops reading at 256 levels, and with it every item after such nesting would be lost.
 ///
 /// CDATA sections and comments are left as they are. Only character references are ever written: no DTD is
 /// involved, nothing is declared, nothing expanded.
@@ -21,6 +25,10 @@ struct XMLRepair {
     var windows1252: Bool
     /// Inside `<![CDATA[ … ]]>` or `<!-- … -->`, where `&` and `<` are text.
     private var openSection: StaticString?
+    /// How deep the elements open at this point nest.
+    private var depth = 0
+    /// Beyond any feed's nesting (the feed reader skips what is deeper than 100) and below libxml2's limit.
+    static let maxDepth = 200
 
     init(windows1252: Bool) {
         self.windows1252 = windows1252
@@ -104,11 +112,18 @@ struct XMLRepair {
                 } else if b.has("<!--", at: i) {
                     openSection = "-->"
                     i += 4
-                } else if let (end, bytes) = XMLRepair.markup(b, at: i) {
-                    // The markup's own bytes are mended too: libxml2 must never see invalid UTF-8 in a name.
-                    replace(end, with: windows1252 ? XMLRepair.windows1252Repaired(bytes) : bytes)
                 } else {
-                    i += 1
+                    var nesting = 0
+                    let rewritten = XMLRepair.markup(b, at: i, nesting: &nesting)
+                    depth = max(0, depth + nesting)
+                    if nesting != 0, depth + (nesting < 0 ? 1 : 0) > XMLRepair.maxDepth, let end = XMLRepair.tagEnd(b, from: i) {
+                        replace(end, with: [])
+                    } else if let (end, bytes) = rewritten {
+                        // The markup's own bytes are mended too: libxml2 must never see invalid UTF-8 in a name.
+                        replace(end, with: windows1252 ? XMLRepair.windows1252Repaired(bytes) : bytes)
+                    } else {
+                        i += 1
+                    }
                 }
             } else {
                 i += 1
@@ -153,7 +168,8 @@ struct XMLRepair {
             guard j > digitsStart else { return ampersand }
             let semicolon = j < n && b[j] == UInt8(ascii: ";")
             let scalar = XMLRepair.referencedCharacter(value)
-            if semicolon, scalar.value == value { return nil }
+            // `&#X41;`: HTML reads a capital X, XML does not.
+            if semicolon, scalar.value == value, !hex || b[digitsStart - 1] == UInt8(ascii: "x") { return nil }
             return (semicolon ? j + 1 : j, scalar)
         }
         while j < n, j - start <= 32, isNameByte(b[j]) { j += 1 }
@@ -213,11 +229,13 @@ struct XMLRepair {
     /// Markup a browser forgives at `at` (a `<`), rewritten: a `<` that starts no tag (`1 < 2`) as `&lt;`; a start tag
     /// with unquoted or bare attributes (`url=http://x`, `defer`) quoted; `<br>`, `<hr>`, `<img>` left open closed;
     /// an RSS `description` or `content:encoded` holding raw HTML escaped whole, so that its unclosed `<p>` or stray
-    /// `</div>` cannot close the elements around it. Nil when the markup is well-formed.
-    private static func markup(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Int, [UInt8])? {
+    /// `</div>` cannot close the elements around it. Nil when the markup is well-formed. `nesting` is set to 1 for
+    /// a start tag that stays open and -1 for an end tag.
+    private static func markup(_ b: UnsafeBufferPointer<UInt8>, at start: Int, nesting: inout Int) -> (Int, [UInt8])? {
         let n = b.count
         guard start + 1 < n else { return nil }
         let next = b[start + 1]
+        if next == UInt8(ascii: "/") { nesting = -1 }
         if next == UInt8(ascii: "/") || next == UInt8(ascii: "!") || next == UInt8(ascii: "?") { return nil }
         guard isNameStart(next) else { return (start + 1, Array("&#60;".utf8)) }
         guard let tag = startTag(b, at: start) else { return nil }
@@ -248,7 +266,14 @@ struct XMLRepair {
             }
             return (end + closing.count, head() + [UInt8(ascii: ">")] + escaped + closing)
         }
+        if !tag.selfClosing { nesting = 1 }
         return tag.fixed.map { (tag.close + 1, $0 + (tag.selfClosing ? Array("/>".utf8) : [UInt8(ascii: ">")])) }
+    }
+
+    /// Just past the `>` that ends the tag at `start`.
+    private static func tagEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = b.baseAddress, let found = memchr(base + start, 0x3E, b.count - start) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
     }
 
     /// Where `closing` is, when the field before it holds raw HTML: a tag (`<p>`, `</a>`) outside any CDATA
@@ -388,6 +413,31 @@ struct XMLRepair {
         if s.value <= 0xFF { return UInt8(s.value) }
         for b in UInt8(0x80)...0x9F where windows1252(b) == s && s != "\u{FFFD}" { return b }
         return nil
+    }
+
+    /// C1 controls (U+0080–U+009F) are never text: each is the Windows-1252 character of its code ("don\u{92}t" is
+    /// "don’t"), text kept as Windows-1252 and written out as if it were ISO 8859-1. The five codes Windows-1252
+    /// leaves undefined stay as they are (and are dropped with the other controls). Text without C2 80 … C2 9F in
+    /// its UTF-8 is returned as it is.
+    static func c1AsWindows1252(_ s: String) -> String {
+        var s = s
+        let found = s.withUTF8 { b in
+            var i = 0
+            // From C2 to C2 (memchr: most text has none).
+            while i + 1 < b.count, let base = b.baseAddress, let at = memchr(base + i, 0xC2, b.count - i) {
+                i = base.distance(to: at.assumingMemoryBound(to: UInt8.self))
+                if i + 1 < b.count, b[i + 1] <= 0x9F { return true }
+                i += 1
+            }
+            return false
+        }
+        guard found else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            let w = u.value >= 0x80 && u.value <= 0x9F ? windows1252(UInt8(u.value)) : u
+            out.append(w == "\u{FFFD}" ? u : w)
+        }
+        return String(out)
     }
 
     /// UTF-8 read as Windows-1252 and encoded again ("CafÃ©", "â€™"): undone where the characters, taken back
