@@ -149,68 +149,128 @@ extension Library {
     /// Positions, ascending, of the posts whose text, link preview, links or forwarded-from contain `query`,
     /// ignoring case and diacritics: the same posts, in the same order, as folding every post and looking in it.
     public func search(channel: Int64, query: String, order: PostOrder) throws(LibraryError) -> [Int] {
-        let needle = SearchText.fold(query)
+        let needle = Self.needle(query)
         guard !needle.isEmpty else { return [] }
-        let (condition, pattern) = Self.textCondition(needle)
         let column = Self.column(order)
         return try read("search") { db in
             let base = try Self.base(db, channel: channel, order)
-            return try Int.fetchAll(
-                db,
-                sql: """
-                    SELECT p.\(column) - ? FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
-                    WHERE \(condition) AND p.channel = ? ORDER BY p.\(column)
-                    """,
-                arguments: [base, pattern, channel])
+            guard let match = try Self.textMatch(db, needle) else { return [] }
+            let sql = """
+                SELECT p.\(column) - ?, p.record FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
+                WHERE postText MATCH ? AND p.channel = ? ORDER BY p.\(column)
+                """
+            if match.exact {
+                return try Int.fetchAll(db, sql: sql, arguments: [base, match.query, channel])
+            }
+            var folder = SearchText()
+            var positions: [Int] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: [base, match.query, channel])
+            while let row = try rows.next() {
+                if Self.holds(row[1], needle, &folder) { positions.append(row[0]) }
+            }
+            return positions
         }
     }
 
     /// Posts of every channel that contain `query` (as `search` matches), newest first: the first `limit`, and how
     /// many there are in all.
     public func searchAll(query: String, limit: Int) throws(LibraryError) -> (matches: [LibraryMatch], total: Int) {
-        let needle = SearchText.fold(query)
+        let needle = Self.needle(query)
         guard !needle.isEmpty else { return ([], 0) }
-        let (condition, pattern) = Self.textCondition(needle)
         return try read("search the library") { db in
-            let total =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT count(*) FROM postText t CROSS JOIN post p ON p.rowid = t.rowid JOIN channel c ON c.id = p.channel
-                        WHERE \(condition) AND c.status = 'live'
-                        """,
-                    arguments: [pattern]) ?? 0
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT p.channel, c.record AS channelRecord, p.record FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
-                    JOIN channel c ON c.id = p.channel
-                    WHERE \(condition) AND c.status = 'live' ORDER BY p.date DESC, p.channel, p.newest LIMIT ?
-                    """,
-                arguments: [pattern, limit])
-            let matches = rows.compactMap { row -> LibraryMatch? in
-                guard let post = NativeRecordCoder.publication(row["record"]),
-                    let channel = NativeRecordCoder.channel(row["channelRecord"])
-                else { return nil }
-                return LibraryMatch(channel: row["channel"], channelTitle: channel.title, post: post)
+            guard let match = try Self.textMatch(db, needle) else { return ([], 0) }
+            let matching = """
+                FROM postText t CROSS JOIN post p ON p.rowid = t.rowid JOIN channel c ON c.id = p.channel
+                WHERE postText MATCH ? AND c.status = 'live' ORDER BY p.date DESC, p.channel, p.newest
+                """
+            var found: [(channel: Int64, record: Data)] = []
+            var total = 0
+            if match.exact {
+                total = try Int.fetchOne(db, sql: "SELECT count(*) \(matching)", arguments: [match.query]) ?? 0
+                found = try Row.fetchAll(db, sql: "SELECT p.channel, p.record \(matching) LIMIT ?", arguments: [match.query, limit])
+                    .map { ($0[0], $0[1]) }
+            } else {
+                var folder = SearchText()
+                let rows = try Row.fetchCursor(db, sql: "SELECT p.channel, p.record \(matching)", arguments: [match.query])
+                while let row = try rows.next() {
+                    let record: Data = row[1]
+                    guard Self.holds(record, needle, &folder) else { continue }
+                    total += 1
+                    if found.count < limit { found.append((row[0], record)) }
+                }
+            }
+            var titles: [Int64: String] = [:]
+            let matches = try found.compactMap { hit -> LibraryMatch? in
+                guard let post = NativeRecordCoder.publication(hit.record) else { return nil }
+                if titles[hit.channel] == nil {
+                    titles[hit.channel] =
+                        try Data.fetchOne(db, sql: "SELECT record FROM channel WHERE id = ?", arguments: [hit.channel])
+                        .flatMap(NativeRecordCoder.channel)?.title
+                }
+                guard let title = titles[hit.channel] else { return nil }
+                return LibraryMatch(channel: hit.channel, channelTitle: title, post: post)
             }
             return (matches, total)
         }
     }
 
-    /// The trigram index answers queries of three characters or more; shorter ones (two-character CJK words are
-    /// common) are looked for in the stored folded text, which the index cannot do for them.
-    private static func textCondition(_ needle: String) -> (String, String) {
-        if needle.unicodeScalars.count < 3 { return ("instr(t.text, ?) > 0", needle) }
-        // GLOB is case-sensitive (the text is folded already); its wildcards are matched literally in brackets.
-        var pattern = "*"
-        for c in needle.unicodeScalars {
-            switch c {
-            case "*", "?", "[": pattern += "[\(c)]"
-            default: pattern.unicodeScalars.append(c)
-            }
+    /// What the index is given for a post: its searchable text folded, and two padding characters after it, so
+    /// that every piece of one or two characters starts a trigram (one at its very end included).
+    static func indexed(_ post: Publication, _ folder: inout SearchText) -> String {
+        folder.fold(post.searchableText) + Self.padding + Self.padding
+    }
+
+    /// A character no folded query holds (`needle` takes it out): it only pads the indexed text.
+    private static let padding = "\u{1}"
+
+    /// The folded query as it is looked for.
+    static func needle(_ query: String) -> String {
+        SearchText.fold(query).replacingOccurrences(of: padding, with: "")
+    }
+
+    /// Takes a post out of the index: a contentless index is told the text it was given (`indexed`), made again
+    /// from the post's record.
+    static func unindex(_ db: Database, rowid: Int64, record: Data, _ folder: inout SearchText) throws {
+        guard let post = NativeRecordCoder.publication(record) else { return }
+        try db.execute(
+            sql: "INSERT INTO postText (postText, rowid, text) VALUES ('delete', ?, ?)", arguments: [rowid, indexed(post, &folder)])
+    }
+
+    /// Whether a stored post holds the folded needle: its text folded again from its record.
+    private static func holds(_ record: Data, _ needle: String, _ folder: inout SearchText) -> Bool {
+        guard let post = NativeRecordCoder.publication(record) else { return false }
+        return SearchText.contains(folder.fold(post.searchableText), needle)
+    }
+
+    /// Trigrams of a long query given to the index: enough to leave few posts to check, few enough that any
+    /// query (a pasted page of 5 000 characters) is answered at once.
+    static let queriedTrigrams = 12
+
+    /// The index query for a folded needle, and whether the posts it gives all hold the needle (`exact`) or must be
+    /// checked; nil when no post can hold it. A needle of three characters or more is asked for as its trigrams
+    /// (exact for three: one trigram); a shorter one as the trigrams it starts (every piece of a post's text
+    /// starts one: `indexed`), which the list of the index's trigrams gives.
+    static func textMatch(_ db: Database, _ needle: String) throws -> (query: String, exact: Bool)? {
+        let scalars = Array(needle.unicodeScalars)
+        // An FTS5 string: its quotes doubled.
+        func quoted<S: Sequence>(_ s: S) -> String where S.Element == Unicode.Scalar {
+            var text = ""
+            text.unicodeScalars.append(contentsOf: s)
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        return ("t.text GLOB ?", pattern + "*")
+        if scalars.count >= 3 {
+            let starts = 0...(scalars.count - 3)
+            let picked: [Int] =
+                starts.count <= queriedTrigrams
+                ? Array(starts) : (0..<queriedTrigrams).map { $0 * (starts.count - 1) / (queriedTrigrams - 1) }
+            let terms = Set(picked.map { quoted(scalars[$0..<($0 + 3)]) })
+            return (terms.sorted().joined(separator: " AND "), scalars.count == 3)
+        }
+        var upper = needle
+        upper.unicodeScalars.append("\u{10FFFF}")
+        let terms = try String.fetchAll(db, sql: "SELECT term FROM postTrigram WHERE term >= ? AND term < ?", arguments: [needle, upper])
+        guard !terms.isEmpty else { return nil }
+        return (terms.map { quoted($0.unicodeScalars) }.joined(separator: " OR "), true)
     }
 
     /// Where position 0 of an order is stored: a refresh that adds posts at one end of an order moves this rather

@@ -135,6 +135,24 @@ extension Library {
             }
             try db.execute(sql: "ALTER TABLE channel ADD COLUMN nextSeq INTEGER")
         }
+        migrator.registerMigration("search-v1") { db in
+            // The text index no longer keeps a copy of the text (a third of the library): contentless, it holds the
+            // trigrams only, and a post's record gives its text back where a match must be checked. Each text is
+            // indexed with two padding characters after it, so that every one- or two-character piece of it starts
+            // a trigram (`Library.indexed`); the list of the index's trigrams finds those that start with one.
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE postIndex USING fts5 (text, tokenize = 'trigram case_sensitive 1', detail = none, content = '');
+                    INSERT INTO postIndex (postIndex, rank) VALUES ('automerge', 16);
+                    INSERT INTO postIndex (postIndex, rank) VALUES ('crisismerge', 64);
+                    INSERT INTO postIndex (rowid, text) SELECT rowid, text || char(1, 1) FROM postText;
+                    DROP TABLE postText;
+                    ALTER TABLE postIndex RENAME TO postText;
+                    CREATE VIRTUAL TABLE postTrigram USING fts5vocab (postText, 'row');
+                    """)
+            // Which process fills a copy: one whose process is gone was killed and is deleted at the next start.
+            try db.execute(sql: "ALTER TABLE channel ADD COLUMN importer TEXT")
+        }
         return migrator
     }()
 
