@@ -237,21 +237,25 @@ final class ChannelWriter {
     }
 
     /// Hands the pending posts to the writing thread once the batch before them is committed. Their records and
-    /// folded text are made here: the writing thread (SQLite filling the trigram index) is the slower of the two.
+    /// folded text are made there: with the index holding no copy of the text, SQLite leaves that thread time,
+    /// where the reading thread (XML, HTML) has none.
     func flush() throws(LibraryError) {
         guard !pending.isEmpty else { return }
-        let coder = NativeRecordCoder()
-        var folder = SearchText()
-        for i in pending.indices {
-            pending[i].record = coder.record(pending[i].post)
-            pending[i].text = Library.indexed(pending[i].post, &folder)
-        }
         try collect(wait: true)
-        let rows = pending
+        let batch = pending
         pending = []
         let (library, staging, total) = (library, staging, count)
         let oldestBase = streamed ? Positions.oldestBase(streamed: count) : 0
-        inFlight = Pending { library.write(rows, into: staging, count: total, oldestBase: oldestBase) }
+        inFlight = Pending {
+            var rows = batch
+            let coder = NativeRecordCoder()
+            var folder = SearchText()
+            for i in rows.indices {
+                rows[i].record = coder.record(rows[i].post)
+                rows[i].text = Library.indexed(rows[i].post, &folder)
+            }
+            return library.write(rows, into: staging, count: total, oldestBase: oldestBase)
+        }
     }
 
     /// Takes in the batch being written once it is committed (waiting for it, or only if it is).

@@ -214,18 +214,41 @@ extension Library {
         }
     }
 
-    /// What the index is given for a post: its searchable text folded, and two padding characters after it, so
-    /// that every piece of one or two characters starts a trigram (one at its very end included).
+    /// What the index is given for a post: its searchable text folded, two padding characters, so that every piece
+    /// of two characters starts a trigram (one at the very end included), then each character the text holds
+    /// once, as a trigram of its own with two separators: a one-character query is one trigram of the index.
     static func indexed(_ post: Publication, _ folder: inout SearchText) -> String {
-        folder.fold(post.searchableText) + Self.padding + Self.padding
+        indexed(folded: folder.fold(post.searchableText))
     }
 
-    /// A character no folded query holds (`needle` takes it out): it only pads the indexed text.
+    static func indexed(folded text: String) -> String {
+        var out = text + padding + padding
+        var ascii: (UInt64, UInt64) = (0, 0)
+        var others = Set<UInt32>()
+        for c in text.unicodeScalars {
+            let v = c.value
+            if v < 64 {
+                guard ascii.0 & (1 << v) == 0 else { continue }
+                ascii.0 |= 1 << v
+            } else if v < 128 {
+                guard ascii.1 & (1 << (v - 64)) == 0 else { continue }
+                ascii.1 |= 1 << (v - 64)
+            } else if !others.insert(v).inserted {
+                continue
+            }
+            out.unicodeScalars.append(c)
+            out += separator + separator
+        }
+        return out
+    }
+
+    /// Characters no folded query holds (`needle` takes them out): they only pad the indexed text.
     private static let padding = "\u{1}"
+    private static let separator = "\u{2}"
 
     /// The folded query as it is looked for.
     static func needle(_ query: String) -> String {
-        SearchText.fold(query).replacingOccurrences(of: padding, with: "")
+        SearchText.fold(query).replacingOccurrences(of: padding, with: "").replacingOccurrences(of: separator, with: "")
     }
 
     /// Takes a post out of the index: a contentless index is told the text it was given (`indexed`), made again
@@ -248,8 +271,8 @@ extension Library {
 
     /// The index query for a folded needle, and whether the posts it gives all hold the needle (`exact`) or must be
     /// checked; nil when no post can hold it. A needle of three characters or more is asked for as its trigrams
-    /// (exact for three: one trigram); a shorter one as the trigrams it starts (every piece of a post's text
-    /// starts one: `indexed`), which the list of the index's trigrams gives.
+    /// (exact for three: one trigram); one of two as the trigrams it starts (every piece of a post's text starts
+    /// one: `indexed`), which the list of the index's trigrams gives; one of one as its own trigram (`indexed`).
     static func textMatch(_ db: Database, _ needle: String) throws -> (query: String, exact: Bool)? {
         let scalars = Array(needle.unicodeScalars)
         // An FTS5 string: its quotes doubled.
@@ -266,6 +289,7 @@ extension Library {
             let terms = Set(picked.map { quoted(scalars[$0..<($0 + 3)]) })
             return (terms.sorted().joined(separator: " AND "), scalars.count == 3)
         }
+        if scalars.count == 1 { return (quoted(scalars + separator.unicodeScalars + separator.unicodeScalars), true) }
         var upper = needle
         upper.unicodeScalars.append("\u{10FFFF}")
         let terms = try String.fetchAll(db, sql: "SELECT term FROM postTrigram WHERE term >= ? AND term < ?", arguments: [needle, upper])

@@ -102,7 +102,7 @@ final class LibraryTests: XCTestCase {
         }
         let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))
         let size = try handle.seekToEnd()
-        XCTAssertGreaterThan(size, UInt64(Library.quickCheckPages * 4096), "larger than what is checked at opening")
+        XCTAssertGreaterThan(size, UInt64(Library.quickCheckBytes), "larger than what is checked at opening")
         // The last quarter: posts, far from the schema and the channel table the opening probes.
         try handle.seek(toOffset: size * 3 / 4)
         try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size / 4)))
@@ -552,6 +552,15 @@ final class LibraryTests: XCTestCase {
         XCTAssertEqual(try library.search(channel: id, query: page, order: .newest), [])
         XCTAssertEqual(try library.searchAll(query: page, limit: 10).total, 0)
         XCTAssertLessThan(Date().timeIntervalSince(started), 1, "\(page.count) characters")
+    }
+
+    /// A new library is made of 16 KiB pages, which a post of ~1.4 KB fills with little left over.
+    func testANewLibraryHasPagesOf16KiB() throws {
+        let library = try Library(path: path)
+        try library.pool.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA page_size"), 16_384)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA auto_vacuum"), 2)
+        }
     }
 
     /// A library of the schema before the contentless index (its index kept the folded text) is migrated: the
