@@ -73,7 +73,7 @@ bench-refresh: release
 
 # kill -9 during a 100 000-post import, 20 times: one more import leaves the library at most 1.1× a clean one.
 bench-kills: release
-	@command -v python3 >/dev/null && command -v sqlite3 >/dev/null || $(MAKE) deps DEBIAN_PACKAGES="python3 sqlite3"
+	@command -v python3 >/dev/null && command -v sqlite3 >/dev/null && command -v tmux >/dev/null || $(MAKE) deps DEBIAN_PACKAGES="python3 sqlite3 tmux"
 	bash scripts/bench-kills.sh $(RELEASE_BIN)
 
 # Each importer on a ~100 MB file of its format.
