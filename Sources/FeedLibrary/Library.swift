@@ -116,6 +116,8 @@ public final class Library: Sendable {
         config.prepareDatabase { db in
             // In WAL mode NORMAL never damages the file: a power cut may lose the last transactions, not the rest.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A search checks the posts the trigram index gives against their records (`Library.textCondition`).
+            db.add(function: Library.holdsFunction())
             // A new library gives the pages of deleted copies back to the file system (`collectGarbage`). Only
             // possible before its first page is written (the switch to WAL writes it): an existing one is left as it
             // was created, and reuses them.

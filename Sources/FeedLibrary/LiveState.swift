@@ -113,7 +113,8 @@ extension Library {
 
     /// One post's samples, oldest first.
     public func samples(channel key: String, post id: String) throws(LibraryError) -> [ViewSample] {
-        try read("read the view history of \(key)") { db in
+        let (key, id) = Self.filed(key, id)
+        return try read("read the view history of \(key)") { db in
             try Row.fetchAll(
                 db, sql: "SELECT at, views, forwards, reactions FROM viewSample WHERE channelKey = ? AND postID = ? ORDER BY at",
                 arguments: [key, id]

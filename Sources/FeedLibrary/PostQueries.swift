@@ -1,6 +1,7 @@
 import FeedModel
 import Foundation
 import GRDB
+import Synchronization
 
 /// A channel as the library holds it: its own fields, the statistics computed on import (or counted again on
 /// another clock), how many posts it has.
@@ -15,6 +16,8 @@ public struct LibraryChannel: Equatable, Sendable {
     public var postCount: Int
     /// Posts the user has not opened.
     public var unread: Int
+    /// Posts config.toml's ignore rules hide (`Library.shown`): left out of `postCount`, `unread` and the statistics.
+    public var ignored = 0
     /// False while the channel is still being imported: the numbers are not final.
     public var complete: Bool
 }
@@ -48,7 +51,14 @@ extension Library {
     /// Every channel of the library (complete ones), by title.
     public func channels() throws(LibraryError) -> [LibraryChannel] {
         try read("list the channels") { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM channel WHERE status = 'live'").compactMap { try Self.channel(db, id: $0, clock: clock) }
+            // A channel whose posts the ignore rules thin out is listed as what they leave (`Library.shown`).
+            try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT coalesce(v.id, c.id) FROM channel c LEFT JOIN channel v ON v.key = '\(Self.shownPrefix)' || c.key
+                    WHERE c.status = 'live' AND c.key NOT LIKE '\(Self.shownPrefix)%'
+                    """
+            ).compactMap { try Self.channel(db, id: $0, clock: clock) }
                 .sorted { $0.channel.title.localizedStandardCompare($1.channel.title) == .orderedAscending }
         }
     }
@@ -77,6 +87,7 @@ extension Library {
     /// The statistics of every post a channel holds, read one at a time in date order (an index's: no sort, and
     /// posts of one date come in the source's order, as in `ChannelStatistics(channel, clock:)`).
     static func count(_ db: Database, id: Int64, header: Channel, clock: Clock) throws -> ChannelStatistics {
+        if try isSelection(db, id) { return try queryStatistics(db, id: id, header: header, clock: clock) }
         var tally = ChannelStatistics.Tally(clock: clock)
         let records = try Data.fetchCursor(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY oldest", arguments: [id])
         while let record = try records.next() {
@@ -96,6 +107,8 @@ extension Library {
                 arguments: [id]),
             var channel = NativeRecordCoder.channel(row["record"])
         else { return nil }
+        let storedKey: String? = row["key"]
+        let key = storedKey.map(userKey)
         channel.skipped.count = row["skippedCount"]
         channel.skipped.firstLine = row["skippedLine"]
         channel.skipped.firstReason = row["skippedReason"]
@@ -104,8 +117,10 @@ extension Library {
         if let data: Data = row["statistics"], let stored = try? JSONDecoder().decode(ChannelStatistics.self, from: data) {
             statistics = stored
             let ids = (try? JSONDecoder().decode([String].self, from: Data(((row["topPosts"] as String?) ?? "[]").utf8))) ?? []
+            let query = storedKey.map(isSelectionKey) == true
             statistics.topPosts = try ids.compactMap { postID in
-                try Data.fetchOne(db, sql: "SELECT record FROM post WHERE channel = ? AND id = ?", arguments: [id, postID])
+                if query { return try queryPost(db, id: id, named: postID) }
+                return try Data.fetchOne(db, sql: "SELECT record FROM post WHERE channel = ? AND id = ?", arguments: [id, postID])
                     .flatMap(NativeRecordCoder.publication)
             }
         } else {
@@ -113,10 +128,15 @@ extension Library {
             statistics = try count(db, id: id, header: channel, clock: clock)
         }
         let postCount: Int = row["postCount"]
-        let key: String? = row["key"]
-        return LibraryChannel(
+        let selection = storedKey.map(isSelectionKey) == true
+        var lc = LibraryChannel(
             id: id, key: key ?? "", channel: channel, statistics: statistics, postCount: postCount,
-            unread: postCount - (try key.map { try readCount(db, channel: id, key: $0) } ?? 0), complete: (row["status"] as String) == "live")
+            unread: postCount - (try key.map { selection ? try queryReadCount(db, id: id) : try readCount(db, channel: id, key: $0) } ?? 0),
+            complete: (row["status"] as String) == "live")
+        if storedKey != key, let key {
+            lc.ignored = (try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE key = ?", arguments: [key]) ?? postCount) - postCount
+        }
+        return lc
     }
 
     /// The posts at positions offset..<offset+limit of a channel in an order: a range lookup on an index, as
@@ -124,14 +144,16 @@ extension Library {
     public func window(channel: Int64, order: PostOrder, offset: Int, limit: Int) throws(LibraryError) -> PostWindow {
         let column = Self.column(order)
         let start = max(0, offset)
-        let records = try read("read posts") { db in
+        let posts = try read("read posts") { db in
+            if try Self.isSelection(db, channel) { return try Self.queryPosts(db, id: channel, order: order, from: start, to: start + max(0, limit)) }
             let base = try Self.base(db, channel: channel, order)
             return try Data.fetchAll(
                 db,
                 sql: "SELECT record FROM post WHERE channel = ? AND \(column) >= ? AND \(column) < ? ORDER BY \(column)",
-                arguments: [channel, base + start, base + start + max(0, limit)])
+                arguments: [channel, base + start, base + start + max(0, limit)]
+            ).compactMap(NativeRecordCoder.publication)
         }
-        return PostWindow(order: order, offset: start, posts: records.compactMap(NativeRecordCoder.publication))
+        return PostWindow(order: order, offset: start, posts: posts)
     }
 
     /// Positions of these posts in an order (those the channel does not have are left out), ascending.
@@ -139,6 +161,7 @@ extension Library {
         guard !postIDs.isEmpty else { return [] }
         let column = Self.column(order)
         return try read("find posts") { db in
+            if try Self.isSelection(db, channel) { return try Self.queryPositions(db, id: channel, postIDs: postIDs, order: order) }
             let base = try Self.base(db, channel: channel, order)
             return try postIDs.compactMap { id in
                 try Int.fetchOne(db, sql: "SELECT \(column) - ? FROM post WHERE channel = ? AND id = ?", arguments: [base, channel, id])
@@ -151,64 +174,46 @@ extension Library {
     public func search(channel: Int64, query: String, order: PostOrder) throws(LibraryError) -> [Int] {
         let needle = Self.needle(query)
         guard !needle.isEmpty else { return [] }
+        let (condition, arguments) = Self.textCondition(needle)
         let column = Self.column(order)
         return try read("search") { db in
+            if try Self.isSelection(db, channel) { return try Self.querySearch(db, id: channel, needle: needle, order: order) }
             let base = try Self.base(db, channel: channel, order)
-            guard let match = try Self.textMatch(db, needle) else { return [] }
-            let sql = """
-                SELECT p.\(column) - ?, p.record FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
-                WHERE postText MATCH ? AND p.channel = ? ORDER BY p.\(column)
-                """
-            if match.exact {
-                return try Int.fetchAll(db, sql: sql, arguments: [base, match.query, channel])
-            }
-            var folder = SearchText()
-            var positions: [Int] = []
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: [base, match.query, channel])
-            while let row = try rows.next() {
-                if Self.holds(row[1], needle, &folder) { positions.append(row[0]) }
-            }
-            return positions
+            return try Int.fetchAll(
+                db, sql: "SELECT p.\(column) - ? FROM post p WHERE \(condition) AND p.channel = ? ORDER BY p.\(column)",
+                arguments: StatementArguments([base] + arguments + [channel]))
         }
     }
 
     /// Posts of every channel that contain `query` (as `search` matches), newest first: the first `limit`, and how
     /// many there are in all.
-    public func searchAll(query: String, limit: Int) throws(LibraryError) -> (matches: [LibraryMatch], total: Int) {
+    public func searchAll(query: String, limit: Int, hiding context: FilterContext = FilterContext()) throws(LibraryError) -> (matches: [LibraryMatch], total: Int) {
         let needle = Self.needle(query)
         guard !needle.isEmpty else { return ([], 0) }
+        let (condition, arguments) = Self.textCondition(needle)
+        // Posts config.toml's ignore rules hide are found by no search.
+        let kept = FilterSQL(keptBy: context)
         return try read("search the library") { db in
-            guard let match = try Self.textMatch(db, needle) else { return ([], 0) }
-            let matching = """
-                FROM postText t CROSS JOIN post p ON p.rowid = t.rowid JOIN channel c ON c.id = p.channel
-                WHERE postText MATCH ? AND c.status = 'live' ORDER BY p.date DESC, p.channel, p.newest
-                """
-            var found: [(channel: Int64, record: Data)] = []
-            var total = 0
-            if match.exact {
-                total = try Int.fetchOne(db, sql: "SELECT count(*) \(matching)", arguments: [match.query]) ?? 0
-                found = try Row.fetchAll(db, sql: "SELECT p.channel, p.record \(matching) LIMIT ?", arguments: [match.query, limit])
-                    .map { ($0[0], $0[1]) }
-            } else {
-                var folder = SearchText()
-                let rows = try Row.fetchCursor(db, sql: "SELECT p.channel, p.record \(matching)", arguments: [match.query])
-                while let row = try rows.next() {
-                    let record: Data = row[1]
-                    guard Self.holds(record, needle, &folder) else { continue }
-                    total += 1
-                    if found.count < limit { found.append((row[0], record)) }
-                }
-            }
-            var titles: [Int64: String] = [:]
-            let matches = try found.compactMap { hit -> LibraryMatch? in
-                guard let post = NativeRecordCoder.publication(hit.record) else { return nil }
-                if titles[hit.channel] == nil {
-                    titles[hit.channel] =
-                        try Data.fetchOne(db, sql: "SELECT record FROM channel WHERE id = ?", arguments: [hit.channel])
-                        .flatMap(NativeRecordCoder.channel)?.title
-                }
-                guard let title = titles[hit.channel] else { return nil }
-                return LibraryMatch(channel: hit.channel, channelTitle: title, post: post)
+            let total =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) FROM post p JOIN channel c ON c.id = p.channel
+                        WHERE \(condition) AND c.status = 'live' AND \(kept.sql)
+                        """,
+                    arguments: StatementArguments(arguments + kept.arguments)) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.channel, c.record AS channelRecord, p.record FROM post p JOIN channel c ON c.id = p.channel
+                    WHERE \(condition) AND c.status = 'live' AND \(kept.sql) ORDER BY p.date DESC, p.channel, p.newest LIMIT ?
+                    """,
+                arguments: StatementArguments(arguments + kept.arguments + [limit]))
+            let matches = rows.compactMap { row -> LibraryMatch? in
+                guard let post = NativeRecordCoder.publication(row["record"]),
+                    let channel = NativeRecordCoder.channel(row["channelRecord"])
+                else { return nil }
+                return LibraryMatch(channel: row["channel"], channelTitle: channel.title, post: post)
             }
             return (matches, total)
         }
@@ -222,7 +227,7 @@ extension Library {
     }
 
     static func indexed(folded text: String) -> String {
-        var out = text + padding + padding
+        var out = text + indexPadding + indexPadding
         var ascii: (UInt64, UInt64) = (0, 0)
         var others = Set<UInt32>()
         for c in text.unicodeScalars {
@@ -237,18 +242,18 @@ extension Library {
                 continue
             }
             out.unicodeScalars.append(c)
-            out += separator + separator
+            out += indexSeparator + indexSeparator
         }
         return out
     }
 
     /// Characters no folded query holds (`needle` takes them out): they only pad the indexed text.
-    private static let padding = "\u{1}"
-    private static let separator = "\u{2}"
+    private static let indexPadding = "\u{1}"
+    private static let indexSeparator = "\u{2}"
 
     /// The folded query as it is looked for.
     static func needle(_ query: String) -> String {
-        SearchText.fold(query).replacingOccurrences(of: padding, with: "").replacingOccurrences(of: separator, with: "")
+        SearchText.fold(query).replacingOccurrences(of: indexPadding, with: "").replacingOccurrences(of: indexSeparator, with: "")
     }
 
     /// Takes a post out of the index: a contentless index is told the text it was given (`indexed`), made again
@@ -259,21 +264,28 @@ extension Library {
             sql: "INSERT INTO postText (postText, rowid, text) VALUES ('delete', ?, ?)", arguments: [rowid, indexed(post, &folder)])
     }
 
-    /// Whether a stored post holds the folded needle: its text folded again from its record.
-    private static func holds(_ record: Data, _ needle: String, _ folder: inout SearchText) -> Bool {
-        guard let post = NativeRecordCoder.publication(record) else { return false }
-        return SearchText.contains(folder.fold(post.searchableText), needle)
+    /// `feedtui_holds(record, needle)`: whether a stored post holds the folded needle, its text folded again from its
+    /// record. One per connection (each folds with a cache of its own).
+    static func holdsFunction() -> DatabaseFunction {
+        let folder = Mutex(SearchText())
+        return DatabaseFunction("feedtui_holds", argumentCount: 2, pure: true) { values in
+            guard let record = Data.fromDatabaseValue(values[0]), let needle = String.fromDatabaseValue(values[1]),
+                let post = NativeRecordCoder.publication(record)
+            else { return false }
+            return folder.withLock { SearchText.contains($0.fold(post.searchableText), needle) }
+        }
     }
 
     /// Trigrams of a long query given to the index: enough to leave few posts to check, few enough that any
     /// query (a pasted page of 5 000 characters) is answered at once.
     static let queriedTrigrams = 12
 
-    /// The index query for a folded needle, and whether the posts it gives all hold the needle (`exact`) or must be
-    /// checked; nil when no post can hold it. A needle of three characters or more is asked for as its trigrams
-    /// (exact for three: one trigram); one of two as the trigrams it starts (every piece of a post's text starts
-    /// one: `indexed`), which the list of the index's trigrams gives; one of one as its own trigram (`indexed`).
-    static func textMatch(_ db: Database, _ needle: String) throws -> (query: String, exact: Bool)? {
+    /// The posts (`p`) whose folded text holds a folded needle, as an SQL condition and its arguments, through the
+    /// trigram index. A needle of three characters or more is asked for as its trigrams and, unless it is exactly
+    /// one, each post they give is checked against its record (`feedtui_holds`); one of two characters as the
+    /// trigrams it starts (every piece of a post's text starts one: `indexed`), which the list of the index's
+    /// trigrams gives; one of one character as its own trigram (`indexed`).
+    static func textCondition(_ needle: String) -> (String, [any DatabaseValueConvertible]) {
         let scalars = Array(needle.unicodeScalars)
         // An FTS5 string: its quotes doubled.
         func quoted<S: Sequence>(_ s: S) -> String where S.Element == Unicode.Scalar {
@@ -281,20 +293,31 @@ extension Library {
             text.unicodeScalars.append(contentsOf: s)
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        if scalars.count >= 3 {
+        func matching(_ condition: String) -> String { "p.rowid IN (SELECT rowid FROM postText WHERE \(condition))" }
+        switch scalars.count {
+        case 1:
+            return (matching("postText MATCH ?"), [quoted(scalars + indexSeparator.unicodeScalars + indexSeparator.unicodeScalars)])
+        case 2:
+            var upper = needle
+            upper.unicodeScalars.append("\u{10FFFF}")
+            // No trigram starts with it: a term no text holds (a padding character is never followed by a separator).
+            let none = quoted((indexPadding + indexSeparator + indexSeparator).unicodeScalars)
+            let terms = """
+                SELECT coalesce(group_concat('"' || replace(term, '"', '""') || '"', ' OR '), ?) FROM postTrigram WHERE term >= ? AND term < ?
+                """
+            return (matching("postText MATCH (\(terms))"), [none, needle, upper])
+        case 3:
+            return (matching("postText MATCH ?"), [quoted(scalars)])
+        default:
             let starts = 0...(scalars.count - 3)
             let picked: [Int] =
                 starts.count <= queriedTrigrams
                 ? Array(starts) : (0..<queriedTrigrams).map { $0 * (starts.count - 1) / (queriedTrigrams - 1) }
-            let terms = Set(picked.map { quoted(scalars[$0..<($0 + 3)]) })
-            return (terms.sorted().joined(separator: " AND "), scalars.count == 3)
+            let query = Set(picked.map { quoted(scalars[$0..<($0 + 3)]) }).sorted().joined(separator: " AND ")
+            return (
+                matching("postText MATCH ? AND feedtui_holds((SELECT record FROM post WHERE post.rowid = postText.rowid), ?)"), [query, needle]
+            )
         }
-        if scalars.count == 1 { return (quoted(scalars + separator.unicodeScalars + separator.unicodeScalars), true) }
-        var upper = needle
-        upper.unicodeScalars.append("\u{10FFFF}")
-        let terms = try String.fetchAll(db, sql: "SELECT term FROM postTrigram WHERE term >= ? AND term < ?", arguments: [needle, upper])
-        guard !terms.isEmpty else { return nil }
-        return (terms.map { quoted($0.unicodeScalars) }.joined(separator: " OR "), true)
     }
 
     /// Where position 0 of an order is stored: a refresh that adds posts at one end of an order moves this rather

@@ -8,6 +8,7 @@ import GRDB
 extension Library {
     /// Marks a post as read; marking it again keeps the first time it was read.
     public func markRead(_ postID: String, channel key: String, at time: Date = Date()) throws(LibraryError) {
+        let (key, postID) = Self.filed(key, postID)
         try write("save a read mark in \(key)") { db in
             try db.execute(
                 sql: "INSERT INTO readMark (channelKey, postID, readAt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -21,11 +22,13 @@ extension Library {
             try db.execute(
                 sql: "INSERT INTO readMark (channelKey, postID, readAt) SELECT ?, id, ? FROM post WHERE channel = ? ON CONFLICT DO NOTHING",
                 arguments: [key, time, channelID])
+            if try Self.isSelection(db, channelID) { try Self.queryMarkAllRead(db, id: channelID, at: time) }
         }
     }
 
     /// Takes a post's read mark away: it is unread again.
     public func markUnread(_ postID: String, channel key: String) throws(LibraryError) {
+        let (key, postID) = Self.filed(key, postID)
         try write("mark a post unread in \(key)") { db in
             try db.execute(sql: "DELETE FROM readMark WHERE channelKey = ? AND postID = ?", arguments: [key, postID])
         }
@@ -38,7 +41,9 @@ extension Library {
             let row = try Row.fetchOne(db, sql: "SELECT rating, lastSelected FROM userChannel WHERE key = ?", arguments: [key])
             return UserMarks(
                 rating: row?["rating"], read: try Self.read(db, channel: key, among: posts), lastSelected: row?["lastSelected"],
-                bookmarks: Set(try String.fetchAll(db, sql: "SELECT postID FROM bookmark WHERE channelKey = ?", arguments: [key])))
+                bookmarks: Self.isQueryKey(key)
+                    ? try Self.queryBookmarks(db, key: key)
+                    : Set(try String.fetchAll(db, sql: "SELECT postID FROM bookmark WHERE channelKey = ?", arguments: [key])))
         }
     }
 
@@ -49,6 +54,7 @@ extension Library {
 
     private static func read(_ db: Database, channel key: String, among posts: [String]) throws -> Set<String> {
         guard !posts.isEmpty else { return [] }
+        if isQueryKey(key) { return try queryRead(db, among: posts) }
         let marks = Array(repeating: "?", count: posts.count).joined(separator: ", ")
         return Set(try String.fetchAll(
             db, sql: "SELECT postID FROM readMark WHERE channelKey = ? AND postID IN (\(marks))",
@@ -70,6 +76,11 @@ extension Library {
     public func nextUnread(channel id: Int64, key: String, order: PostOrder, after position: Int) throws(LibraryError) -> (position: Int?, unread: Int) {
         let column = Self.column(order)
         return try read("find unread posts") { db in
+            if try Self.isSelection(db, id) {
+                let total = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [id]) ?? 0
+                let first = try Self.queryFirstUnread(db, id: id, order: order, from: position + 1) ?? Self.queryFirstUnread(db, id: id, order: order, from: 0)
+                return (first, total - (try Self.queryReadCount(db, id: id)))
+            }
             let base = try Self.base(db, channel: id, order)
             let first = { (from: Int) throws -> Int? in
                 try Int.fetchOne(

@@ -16,13 +16,20 @@ public final class Refresher: Sendable {
     let pageLimit: Int
     /// Pages one `refresh --history` reads (100 000 posts of 20 a page) before it stops; the next one resumes.
     let historyPageLimit: Int
+    /// The format sources are read in (`--format`); nil: detected.
+    let format: Format?
+    /// What query channels are filled with: the channels' tags and the ignore rules, read when they are filled.
+    let filters: @Sendable () -> FilterContext
 
     public init(
-        library: Library, fetcher: Fetcher, environment: [String: String] = ProcessInfo.processInfo.environment,
-        pageLimit: Int = 500, historyPageLimit: Int = 5_000, now: @escaping @Sendable () -> Date = Date.init
+        library: Library, fetcher: Fetcher, format: Format? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        pageLimit: Int = 500, historyPageLimit: Int = 5_000, now: @escaping @Sendable () -> Date = Date.init,
+        filters: @escaping @Sendable () -> FilterContext = { FilterContext() }
     ) {
+        self.filters = filters
         self.library = library
         self.fetcher = fetcher
+        self.format = format
         self.environment = environment
         self.pageLimit = pageLimit
         self.historyPageLimit = historyPageLimit
@@ -34,6 +41,21 @@ public final class Refresher: Sendable {
     public func refresh(
         _ sources: [Source], history: Bool = false, cancel: Cancellation = Cancellation(),
         progress: @escaping @Sendable (RefreshReport) -> Void = { _ in }
+    ) -> [RefreshReport] {
+        // Query channels are filled last, from what the others brought.
+        let isQuery = sources.map { if case .query = $0 { true } else { false } }
+        let fetched = fetch(sources.indices.filter { !isQuery[$0] }.map { sources[$0] }, history: history, cancel: cancel, progress: progress)
+        var reports = fetched.makeIterator()
+        return sources.map { source in
+            guard case .query = source else { return reports.next() ?? RefreshReport(source: source) }
+            let report = refresh(source, cancel: cancel)
+            progress(report)
+            return report
+        }
+    }
+
+    private func fetch(
+        _ sources: [Source], history: Bool, cancel: Cancellation, progress: @escaping @Sendable (RefreshReport) -> Void
     ) -> [RefreshReport] {
         let reports = Mutex([RefreshReport?](repeating: nil, count: sources.count))
         let next = Mutex(0)
@@ -77,7 +99,11 @@ public final class Refresher: Sendable {
         report.channelKey = state.channelKey
         state.lastAttempt = now()
         do throws(FeedError) {
-            try fetchNewest(source, &state, &report, cancel: cancel)
+            if case .query(let name, let filter) = source {
+                try fill(source, name: name, filter: filter, &state)
+            } else {
+                try fetchNewest(source, &state, &report, cancel: cancel)
+            }
             if case .telegram = source {
                 try fillGaps(source, &state, &report, cancel: cancel)
                 if history { try walkBack(source, &state, &report, cancel: cancel) }
@@ -88,6 +114,12 @@ public final class Refresher: Sendable {
             state.lastError = Self.line(error)
             report.error = Self.line(error)
         }
+        // What config.toml's ignore rules hide is hidden from what came in too.
+        do throws(LibraryError) {
+            if let (channel, _) = try library.followedChannel(source) { _ = try library.shown(channel.id, context: filters()) }
+        } catch {
+            report.error = report.error ?? error.description
+        }
         report.gaps = state.gaps
         do {
             try library.saveRefreshState(state)
@@ -95,6 +127,22 @@ public final class Refresher: Sendable {
             report.error = report.error ?? error.description
         }
         return report
+    }
+
+    /// Fills a query channel from the library as it now is (what the other sources just brought included).
+    private func fill(_ source: Source, name: String, filter: String, _ state: inout RefreshState) throws(FeedError) {
+        let parsed: Filter
+        do throws(FilterError) {
+            parsed = try Filter.parse(filter)
+        } catch {
+            throw FeedError(error.description)
+        }
+        do throws(LibraryError) {
+            try library.fillQuery(key: source.identity, title: name, filter: parsed, context: filters())
+        } catch {
+            throw FeedError(error.description)
+        }
+        state.channelKey = source.identity
     }
 
     /// The page before post `before` of a channel (older posts, for scrolling past the oldest one); nil: before the
@@ -129,31 +177,22 @@ public final class Refresher: Sendable {
     private func fetchNewest(_ source: Source, _ state: inout RefreshState, _ report: inout RefreshReport, cancel: Cancellation)
         throws(FeedError)
     {
-        let channels: [Channel]
         var stamp: SourceStamp?
-        if let url = source.url(environment: environment) {
-            switch try fetcher.fetch(url, validators: state.validators, cancel: cancel) {
-            case .notModified:
-                report.notModified = true
-                return
-            case .fetched(let data, let validators):
-                channels = try FeedLoader.load(data: data, format: nil).map { ch in
-                    var ch = ch
-                    if ch.url == nil, case .feed(let u) = source { ch.url = u }
-                    return ch
-                }
-                state.validators = validators
-            }
-        } else {
-            guard case .file(let path) = source else { return }
+        if case .file(let path) = source {
             // A file is imported again only when it changed (size, time, sampled hash: the library's stamp).
             stamp = SourceStamp(path: path)
             if let stamp, (try? library.channels(unchanged: stamp)) != nil {
                 report.notModified = true
                 return
             }
-            channels = try FeedLoader.load(path: path)
         }
+        guard case .read(let channels, let validators) = try fetcher.read(
+            source, format: format, validators: state.validators, environment: environment, cancel: cancel)
+        else {
+            report.notModified = true
+            return
+        }
+        state.validators = validators
         var held: Int?
         if case .telegram = source {
             do {
@@ -211,10 +250,9 @@ public final class Refresher: Sendable {
     private func page(_ source: Source, before: Int, _ report: inout RefreshReport, allNew: Bool = false, cancel: Cancellation)
         throws(FeedError) -> Int?
     {
-        guard let url = source.url(before: before, environment: environment),
-            case .fetched(let data, _) = try fetcher.fetch(url, cancel: cancel)
+        guard case .telegram = source,
+            case .read(let channels, _) = try fetcher.read(source, before: before, environment: environment, cancel: cancel)
         else { return nil }
-        let channels = try FeedLoader.load(data: data, format: .tme)
         report.newPosts += try store(channels, from: source, &report, allNew: allNew)
         return Self.numbers(channels).filter { $0 < before }.min()
     }

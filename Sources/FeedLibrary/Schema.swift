@@ -135,6 +135,24 @@ extension Library {
             }
             try db.execute(sql: "ALTER TABLE channel ADD COLUMN nextSeq INTEGER")
         }
+        migrator.registerMigration("query-v1") { db in
+            // A query channel (a saved filter, key `query:NAME`) holds the posts of other channels: their places in
+            // its three orders, so that a window of it is a range on an index like a channel's own.
+            try db.execute(
+                sql: """
+                    CREATE TABLE queryPost (
+                        query INTEGER NOT NULL,
+                        post INTEGER NOT NULL,
+                        newest INTEGER NOT NULL,
+                        oldest INTEGER NOT NULL,
+                        viewed INTEGER NOT NULL,
+                        PRIMARY KEY (query, post)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX queryPost_newest ON queryPost (query, newest);
+                    CREATE INDEX queryPost_oldest ON queryPost (query, oldest);
+                    CREATE INDEX queryPost_viewed ON queryPost (query, viewed);
+                    """)
+        }
         migrator.registerMigration("search-v1") { db in
             // The text index no longer keeps a copy of the text (a third of the library): contentless, it holds the
             // trigrams only, and a post's record gives its text back where a match must be checked. Each text is

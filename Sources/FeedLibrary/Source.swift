@@ -9,11 +9,19 @@ public enum Source: Hashable, Sendable {
     case feed(String)
     /// A file, or `-` for standard input.
     case file(String)
+    /// A saved filter, `query:NAME:FILTER`: a channel of the posts of every channel that match it.
+    case query(name: String, filter: String)
 
     /// `@NAME`, `t.me/NAME`, `t.me/s/NAME`, `https://t.me/s/NAME` (and `telegram.me`) name a channel; other
     /// http(s) URLs a feed; anything else a file.
     public init(_ text: String) {
         let trimmed = TextScan.trimmed(text)
+        if trimmed.hasPrefix(Self.queryPrefix) {
+            let rest = trimmed.dropFirst(Self.queryPrefix.count)
+            let name = rest.prefix { $0 != ":" }
+            self = .query(name: TextScan.trimmed(String(name)), filter: String(rest.dropFirst(name.count + 1)))
+            return
+        }
         if trimmed.hasPrefix("@"), let name = Self.channelName(trimmed.dropFirst()) {
             self = .telegram(name)
             return
@@ -48,6 +56,16 @@ public enum Source: Hashable, Sendable {
         let source = Source(text)
         switch source {
         case .telegram: return source
+        case .query(let name, let filter):
+            // Like files, only the channels file and `add` name them (never an OPML file).
+            guard files else { throw FeedError("not an http(s) URL or a Telegram channel") }
+            guard !name.isEmpty else { throw FeedError("a query channel needs a name: query:NAME:FILTER") }
+            do throws(FilterError) {
+                _ = try Filter.parse(filter)
+            } catch {
+                throw FeedError(error.description)
+            }
+            return source
         case .feed(let url):
             guard plain || !url.unicodeScalars.contains(where: { $0.properties.isWhitespace }), let parsed = URL(string: url), let host = parsed.host, !host.isEmpty
             else { throw FeedError("not a valid http(s) URL") }
@@ -87,7 +105,33 @@ public enum Source: Hashable, Sendable {
         case .telegram(let name): "@" + name
         case .feed(let url): url
         case .file(let path): path
+        case .query(let name, let filter): Self.queryPrefix + name + ":" + filter
         }
+    }
+
+    static let queryPrefix = "query:"
+
+    /// A query channel is its name: two lines of one name are one channel, and `remove 'query:NAME'` names it.
+    public static func == (a: Source, b: Source) -> Bool {
+        switch (a, b) {
+        case (.query(let x, _), .query(let y, _)): x == y
+        case (.telegram(let x), .telegram(let y)), (.feed(let x), .feed(let y)), (.file(let x), .file(let y)): x == y
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .telegram(let name): hasher.combine(0); hasher.combine(name)
+        case .feed(let url): hasher.combine(1); hasher.combine(url)
+        case .file(let path): hasher.combine(2); hasher.combine(path)
+        case .query(let name, _): hasher.combine(3); hasher.combine(name)
+        }
+    }
+
+    /// What the user calls it before its channel is known: a query channel's name, else its text.
+    public var name: String {
+        if case .query(let name, _) = self { name } else { text }
     }
 
     /// The URL of the newest page (or of the page before post `before` for a channel).
@@ -98,7 +142,7 @@ public enum Source: Hashable, Sendable {
             while base.hasSuffix("/") { base.removeLast() }
             return "\(base)/s/\(name)" + (before.map { "?before=\($0)" } ?? "")
         case .feed(let url): return url
-        case .file: return nil
+        case .file, .query: return nil
         }
     }
 
@@ -110,6 +154,7 @@ public enum Source: Hashable, Sendable {
         case .telegram(let name): "@" + name
         case .feed(let url): url
         case .file(let path): path == "-" ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+        case .query(let name, _): Self.queryPrefix + name
         }
     }
 

@@ -40,8 +40,7 @@ public struct SubscriptionFile: Equatable, Sendable {
         lines = []
         lines.reserveCapacity(rows.count)
         for raw in rows {
-            let words = Self.words(raw)
-            guard let first = words.first else {
+            guard let (first, tags) = Self.entry(raw) else {
                 lines.append(.other(raw))
                 continue
             }
@@ -51,7 +50,6 @@ public struct SubscriptionFile: Equatable, Sendable {
                     lines.append(.refused(raw: raw, why: "\(source.text) is already followed on line \(earlier + 1)"))
                     continue
                 }
-                let tags = Array(words.dropFirst())
                 for tag in tags { try Source.checkTag(tag) }
                 index[source] = lines.count
                 lines.append(.entry(Subscription(source: source, tags: tags), raw: raw))
@@ -81,6 +79,8 @@ public struct SubscriptionFile: Equatable, Sendable {
     /// anything changed.
     @discardableResult
     public mutating func add(_ source: Source, tags: [String] = []) -> Bool {
+        // A query channel takes no tags: its line is its filter.
+        let tags = if case .query = source { [String]() } else { tags }
         if let i = index[source], case .entry(var s, let raw) = lines[i] {
             let missing = tags.filter { !s.tags.contains($0) }
             guard !missing.isEmpty else { return false }
@@ -94,7 +94,11 @@ public struct SubscriptionFile: Equatable, Sendable {
             lines[i] = .entry(s, raw: edited)
             return true
         }
-        let raw = ([Self.quoted(source.text, hash: false)] + tags.map { Self.quoted($0) }).joined(separator: " ")
+        // A query line is its filter as written (its double quotes are the filter's); it takes no tags.
+        let raw =
+            if case .query = source { source.text } else {
+                ([Self.quoted(source.text, hash: false)] + tags.map { Self.quoted($0) }).joined(separator: " ")
+            }
         index[source] = lines.count
         lines.append(.entry(Subscription(source: source, tags: tags), raw: raw))
         return true
@@ -105,7 +109,7 @@ public struct SubscriptionFile: Equatable, Sendable {
     public mutating func remove(_ source: Source) -> Bool {
         guard index[source] != nil else { return false }
         let kept = lines.filter { line in
-            Self.words(line.raw).first.flatMap { try? Source.followable($0, files: true) } != source
+            Self.entry(line.raw).flatMap { try? Source.followable($0.source, files: true) } != source
         }
         // Read again: the line numbers of the refusals change.
         self = SubscriptionFile(text: kept.map { $0.raw + "\n" }.joined())
@@ -154,6 +158,15 @@ public struct SubscriptionFile: Equatable, Sendable {
     }
 
     // MARK: - Lines
+
+    /// The source and tags a line names (nil: a blank or comment line). A `query:NAME:FILTER` line is the whole
+    /// line before its comment, quotes and all.
+    static func entry(_ line: String) -> (source: String, tags: [String])? {
+        let body = TextScan.trimmed(String(splitComment(line).body))
+        if body.hasPrefix(Source.queryPrefix) { return (body, []) }
+        let words = words(line)
+        return words.first.map { ($0, Array(words.dropFirst())) }
+    }
 
     /// The words of a line before its comment; double quotes group a word with spaces. Read byte by byte: every
     /// separator is ASCII, so a UTF-8 character is never cut (and 100 000 lines read in a blink).

@@ -54,6 +54,7 @@ extension Library {
 
     /// Adds or removes a bookmark on a post.
     public func setBookmark(_ postID: String, marked: Bool, channel key: String) throws(LibraryError) {
+        let (key, postID) = Self.filed(key, postID)
         try write("save a bookmark in \(key)") { db in
             if marked {
                 try db.execute(

@@ -4,13 +4,16 @@ import Foundation
 import Synchronization
 
 /// Brings the sources into the library on a thread of its own, so the terminal stays responsive: a file that
-/// has not changed since its last import is taken from the library at once; any other source is read and
+/// has not changed since its last import is taken from the library at once; a t.me channel or a feed is refreshed
+/// (the refresher's merge, counters and refresh state, as from the home screen); any other source is read and
 /// imported in batches, and its channel can be shown from the first committed batch. Everything it does comes
 /// back as events through the runner's inbox: `.channelAdded` for each channel (from its first batch on),
 /// `.importProgress`, `.channelChanged` when an import ends, `.notice` for sources that could not be read, and
 /// `.loadFinished` last. `cancel` stops an import between two batches (what it wrote is deleted).
 final class BackgroundLoad: Sendable {
     private let stop = Atomic<Bool>(false)
+    /// Stops a download of a source named on the command line.
+    private let cancel = Cancellation()
     /// Writing an import: a quit waits (a little) for it to stop.
     private let writing = Atomic<Bool>(false)
     private let done = Atomic<Bool>(false)
@@ -36,6 +39,17 @@ final class BackgroundLoad: Sendable {
             }
             for source in sources {
                 do throws(LibraryError) {
+                    // A t.me channel or a feed is refreshed into the library as the home screen refreshes it, and
+                    // shown from there (its copy from before when it cannot be read now, said with the error).
+                    if let refresher = runner.refresher, Source(source).url() != nil {
+                        let report = refresher.refresh(Source(source), cancel: cancel)
+                        guard let (held, _) = try library.followedChannel(Source(source)) else {
+                            throw LibraryError("\(source): \(report.error ?? "nothing to show")")
+                        }
+                        if let error = report.error { runner.post(.notice("\(source): \(error) — the library's copy is shown")) }
+                        try show(held.id, source)
+                        continue
+                    }
                     let stamp = SourceStamp(path: source)
                     if let stamp, let ids = try library.channels(unchanged: stamp) {
                         for id in ids { try show(id, source) }
@@ -74,6 +88,7 @@ final class BackgroundLoad: Sendable {
     /// pipe): nothing is written yet, nothing to wait for.
     func finish() {
         stop.store(true, ordering: .relaxed)
+        cancel.cancel()
         let deadline = Date().addingTimeInterval(3)
         while writing.load(ordering: .relaxed), !done.load(ordering: .relaxed), Date() < deadline { usleep(10_000) }
     }

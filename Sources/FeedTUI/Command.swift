@@ -110,13 +110,8 @@ struct SourceOptions: ParsableArguments {
     func parser() throws -> @Sendable (String, PostStream?) throws(FeedError) -> [Channel] {
         let format = try resolvedFormat()
         return { (path: String, stream: PostStream?) throws(FeedError) -> [Channel] in
-            guard let url = Source(path).url() else { return try FeedLoader.load(path: path, format: format, stream: stream) }
-            do throws(FeedError) {
-                guard case .fetched(let data, _) = try FeedTUI.fetcher.fetch(url) else { return [] }
-                return try FeedLoader.load(data: data, format: format, stream: stream)
-            } catch {
-                throw error.at(path)
-            }
+            guard case .read(let channels, _) = try FeedTUI.fetcher.read(Source(path), format: format, stream: stream) else { return [] }
+            return channels
         }
     }
 }
@@ -268,16 +263,19 @@ struct Browse: ParsableCommand {
         let clock = dates.clock(config)
         let opened = OpenedLibrary(path: library, oldState: state, clock: clock)
         defer { opened.close() }
-        let refresher = Refresher(library: opened.library, fetcher: FeedTUI.fetcher)
+        let filters = config.filters(subscriptions: SubscriptionsPath.current)
+        let refresher = Refresher(
+            library: opened.library, fetcher: FeedTUI.fetcher, format: try options.resolvedFormat(), filters: filters)
         let runner: EffectRunner
         let opening: Runtime.Opening
         let named = try options.paths(sources)
         if followed {
-            runner = EffectRunner(library: opened.library, refresher: refresher, home: .subscriptions(path: SubscriptionsPath.current), sort: config.sort)
+            runner = EffectRunner(
+                library: opened.library, refresher: refresher, home: .subscriptions(path: SubscriptionsPath.current), sort: config.sort, filters: filters)
             opening = .home(refresh: config.refreshAtStart, open: nil)
         } else if try options.resolvedFormat() == nil, named.allSatisfy({ Source($0).url() != nil }), let first = named.first {
             // t.me channels and feeds are refreshed into the library and opened from it, as from the home screen.
-            runner = EffectRunner(library: opened.library, refresher: refresher, home: .named(named), sort: config.sort)
+            runner = EffectRunner(library: opened.library, refresher: refresher, home: .named(named), sort: config.sort, filters: filters)
             opening = .home(refresh: true, open: first)
         } else {
             // Importing runs beside the event loop: a large file shows progress and q cancels it.
@@ -329,20 +327,24 @@ struct Stats: ParsableCommand {
     @OptionGroup var libraryOption: LibraryOption
 
     func run() throws {
-        let clock = dates.clock(loadConfig())
+        let config = loadConfig()
+        let clock = dates.clock(config)
         let library = libraryOption.existing()
         // Channels the library holds come from it (every post, their view history), with no download.
         let loaded = try input.load(library: library)
-        let channels = loaded.map(\.channel)
+        // Posts config.toml's ignore rules hide are left out, and counted.
+        let context = config.filters(subscriptions: SubscriptionsPath.current)()
+        let kept = loaded.map { config.kept($0.channel, key: $0.key, library: library, context: context) }
+        let channels = kept.map(\.channel)
         let reach = loaded.map { ch, key in
             key.flatMap { try? library?.reach(channel: $0, subscribers: ch.subscribers?.value) }
         }
         if json {
-            print(StatsJSON.encode(channels, clock: clock, reach: reach))
+            print(StatsJSON.encode(channels, clock: clock, reach: reach, ignored: kept.map(\.ignored)))
         } else {
             for (i, ch) in channels.enumerated() {
                 if i > 0 { print("") }
-                print(PlainText.statistics(ch, clock: clock, reach: reach[i]).map(Sanitize.line).joined(separator: "\n"))
+                print(PlainText.statistics(ch, clock: clock, reach: reach[i], ignored: kept[i].ignored).map(Sanitize.line).joined(separator: "\n"))
             }
         }
     }

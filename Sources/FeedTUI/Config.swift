@@ -39,6 +39,8 @@ struct Config: Equatable {
     /// A program (and its arguments, written as browser is) run after a refresh that brought new posts, with
     /// their number and the channels' names as further arguments; nil: none.
     var notify: String?
+    /// Filters (the query channels' language) whose posts are hidden everywhere: any one of them hides a post.
+    var ignore: Filter?
 
     static func defaultPath(environment: [String: String]) -> String {
         if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/feedtui/config.toml" }
@@ -144,6 +146,10 @@ struct Config: Equatable {
             # the names of the channels that have them as its last arguments: notify = "notify-send feedtui".
             # Empty: none.
             notify = ""
+
+            # Posts to hide everywhere (lists, counts, search), each rule a filter as query channels write them:
+            # ignore = ["author ~ \"bot\"", "text ~ \"sponsored\" and tag = \"news\""]. The statistics say how many.
+            ignore = []
 
             # Keys: action = [keys]. A key is a character (j, G, /), C-x for Control-x, Enter, Esc, Tab, S-Tab, BSpace,
             # Space, Up, Down, Left, Right, PgUp, PgDn, Home or End. [] unbinds the action; a key does one thing only.
@@ -266,6 +272,8 @@ private struct ConfigReader {
                 }
             case "notify":
                 if let s = string(value, key) { config.notify = LinkOpener.words(s).isEmpty ? nil : s }
+            case "ignore":
+                config.ignore = readIgnore(value, key)
             case "refresh-at-start":
                 if let b = value.bool { config.refreshAtStart = b } else { problem(key, "expected true or false, found \(Self.kind(value))") }
             case "keys":
@@ -423,6 +431,23 @@ private struct ConfigReader {
         }
         problem(setting, "expected a colour name or 0–255, found \(Self.kind(value))")
         return nil
+    }
+
+    /// The rules of `ignore`, as one filter that any of them matches; a rule that is no filter is named with its fault.
+    mutating func readIgnore(_ value: TOMLValueConvertible, _ setting: String) -> Filter? {
+        guard let array = value.array, array.allSatisfy({ $0.string != nil }) else {
+            problem(setting, "expected a list of filters in double quotes, found \(Self.kind(value))")
+            return nil
+        }
+        var rules: [Filter] = []
+        for (i, text) in array.compactMap(\.string).enumerated() {
+            do throws(FilterError) {
+                rules.append(try Filter.parse(text))
+            } catch {
+                problem(setting, "rule \(i + 1): \(error.description)")
+            }
+        }
+        return rules.dropFirst().reduce(rules.first) { any, rule in any.map { .or($0, rule) } }
     }
 
     mutating func string(_ value: TOMLValueConvertible, _ setting: String) -> String? {

@@ -25,6 +25,8 @@ final class EffectRunner: Sendable {
     let home: HomeSources
     /// The order a channel opens in (the configuration's).
     let sort: PostOrder
+    /// The channels' tags and the ignore rules: what query channels hold and what no list or search shows.
+    let filters: @Sendable () -> FilterContext
     /// `feedtui screen` and the tests: the worker's jobs run at once on the caller's thread.
     let inline: Bool
     /// Cancels every download when the program quits.
@@ -37,7 +39,11 @@ final class EffectRunner: Sendable {
     private let queuedJobs = Atomic<Int>(0)
     var waiting: Bool { queuedJobs.load(ordering: .relaxed) > 0 }
 
-    init(library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, inline: Bool = false) {
+    init(
+        library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, inline: Bool = false,
+        filters: @escaping @Sendable () -> FilterContext = { FilterContext() }
+    ) {
+        self.filters = filters
         self.library = library
         self.refresher = refresher
         self.home = home
@@ -114,7 +120,7 @@ final class EffectRunner: Sendable {
             }
         case .searchLibrary(let query, let limit):
             onWorker { library throws(LibraryError) in
-                let (matches, total) = try library.searchAll(query: query, limit: limit)
+                let (matches, total) = try library.searchAll(query: query, limit: limit, hiding: self.filters())
                 return .librarySearched(query: query, matches: matches, total: total)
             }
         case .findUnread(let channel, let key, let order, let after):
@@ -129,7 +135,7 @@ final class EffectRunner: Sendable {
         case .openChannel(let id):
             let sort = self.sort
             onWorker { library throws(LibraryError) in
-                guard let view = try ChannelView.opened(id, library: library, sort: sort) else { throw LibraryError("the channel is no longer in the library") }
+                guard let view = try ChannelView.opened(try library.shown(id, context: self.filters()), library: library, sort: sort) else { throw LibraryError("the channel is no longer in the library") }
                 return .channelAdded(view)
             }
         case .loadHome:
@@ -272,7 +278,14 @@ final class EffectRunner: Sendable {
     /// A followed source's channel as the library holds it, with its refresh state and reach.
     private func open(_ source: String, keepPosition: Bool) -> Event {
         do throws(LibraryError) {
-            guard let (lc, state) = try library.followedChannel(Source(source)), let view = try ChannelView.opened(lc.id, library: library, sort: sort) else {
+            let context = filters()
+            // A query channel shows what matches now; a channel, what the ignore rules leave of it.
+            if case .query(let name, let filter) = Source(source), let parsed = try? Filter.parse(filter) {
+                try library.fillQuery(key: Source(source).identity, title: name, filter: parsed, context: context)
+            }
+            guard let (lc, state) = try library.followedChannel(Source(source)),
+                let view = try ChannelView.opened(try library.shown(lc.id, context: context), library: library, sort: sort)
+            else {
                 return .notInLibrary(source)
             }
             let reach = try library.reach(channel: lc.key, subscribers: lc.channel.subscribers?.value)

@@ -89,13 +89,43 @@ enum HelpText {
         for b in keys.bindings {
             out += [".It " + (b.keys.isEmpty ? "(unbound)" : b.keys.map { "Sy " + argument($0.name) }.joined(separator: " , ")), escaped(b.helpText)]
         }
-        out += [".El", ".Sh ENVIRONMENT", ".Bl -tag -width Ds"]
+        out += [".El", ".Sh FILTERS"] + filters
+        out += [".Sh ENVIRONMENT", ".Bl -tag -width Ds"]
         for e in environment { out += [".It Ev \(e.name)", escaped(e.meaning)] }
         out += [".El", ".Sh FILES", ".Bl -tag -width Ds"]
         for f in files { out += [".It Pa " + argument(f.name), escaped(f.meaning)] }
         out += [".El"]
         return out
     }
+
+    /// The filter language of query channels and ignore rules (the README's "Query channels and ignore rules").
+    private static let filters = [
+        "A query channel",
+        ".Pq Ql feedtui add 'query:Unread news:unread and tag = \\(dqnews\\(dq'",
+        "shows the posts of every channel that match its filter; config.toml's",
+        ".Ic ignore",
+        "list of filters hides the posts any of them matches from every list, count and search, and the statistics say",
+        "how many were ignored. A filter compares fields with values, joined by",
+        ".Ic and , or , not",
+        "and parentheses (not binds tightest, then and):",
+        ".Bl -tag -width Ds",
+        ".It Ic channel , tag , author",
+        "a string in double quotes: = equal, ~ contains (ASCII letters in either case); != and !~ are their negations.",
+        ".It Ic text",
+        "~ or !~ a word: the post's text, link preview and links, as / searches them.",
+        ".It Ic views",
+        "= != < > <= >= a number.",
+        ".It Ic date",
+        "the same operators and a day in your zone, 2026-11-01.",
+        ".It Ic age",
+        "the same operators and a duration: 30m, 12h, 2d, 1w.",
+        ".It Ic unread , bookmarked",
+        "alone, or = or != true or false.",
+        ".El",
+        "A post whose value is unknown matches no comparison and every negated one. A filter that cannot be read is",
+        "refused with the column of its fault:",
+        ".Ql filter: expected a value at column 14 .",
+    ]
 
     /// Text safe on a text line of mdoc: backslashes written as \e, no leading dot or quote.
     private static func escaped(_ s: String) -> String {

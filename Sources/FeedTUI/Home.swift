@@ -16,6 +16,8 @@ struct HomeRow: Equatable {
     var total: Int?
     var lastRefresh: Date?
     var lastError: String?
+    /// A query channel's filter: its posts are other channels' posts, not counted again in the totals.
+    var filter: String?
 }
 
 extension HomeRow {
@@ -25,12 +27,23 @@ extension HomeRow {
         return (1...rows.count).map { (index + $0) % rows.count }.first { (rows[$0].unread ?? 0) > 0 && !(skipping && $0 == index) }
     }
 
+    /// The title, and what it is read from when that says more: the source, or a query channel's filter.
+    var label: String {
+        filter.map { "\(title)  \($0)" } ?? (title == source ? source : "\(title)  \(source)")
+    }
+
+    /// The unread posts of these rows, query channels left out (their posts are counted in their channels).
+    static func unread(_ rows: [HomeRow]) -> Int {
+        rows.filter { $0.filter == nil }.compactMap(\.unread).reduce(0, +)
+    }
+
     init(_ f: FollowedSource) {
         let source = f.subscription.source.text
         self.init(
-            source: source, title: f.channel.map { Sanitize.line($0.channel.title) } ?? source, tags: f.subscription.tags,
+            source: source, title: Sanitize.line(f.channel?.channel.title ?? f.subscription.source.name), tags: f.subscription.tags,
             channel: f.channel?.id, key: f.channel?.key, unread: f.channel?.unread, total: f.channel?.postCount,
             lastRefresh: f.state?.lastSuccess, lastError: f.state?.problem)
+        if case .query(_, let filter) = f.subscription.source { self.filter = filter }
     }
 }
 
@@ -65,8 +78,7 @@ struct Home: Equatable {
 
     /// The tag picker's choices: every channel (nil), then each tag, with the unread posts of its channels.
     var tagChoices: [TagChoice] {
-        [TagChoice(tag: nil, unread: rows.compactMap(\.unread).reduce(0, +))]
-            + tags.map { t in TagChoice(tag: t, unread: rows.filter { $0.tags.contains(t) }.compactMap(\.unread).reduce(0, +)) }
+        [TagChoice(tag: nil, unread: HomeRow.unread(rows))] + tags.map { t in TagChoice(tag: t, unread: HomeRow.unread(rows.filter { $0.tags.contains(t) })) }
     }
 }
 
@@ -246,16 +258,18 @@ func refreshed(_ state: inout AppState, _ report: RefreshReport) -> [Effect] {
         if p.firstError == nil { p.firstError = "\(report.source.text): \(e)" }
     }
     state.refresh = p
-    // The home screen's counts follow each source as it is done; an open channel is read again at the end.
-    var effects: [Effect] = [.loadHome]
+    // The home screen's counts follow each source as it is done; open channels are read again at the end.
+    var effects: [Effect] = state.home == nil ? [] : [.loadHome]
     guard p.done >= p.total else { return effects }
     state.refresh = nil
     state.status = p.text
-    if let program = state.config.notify, p.newPosts > 0 { state.pendingNotify = (program, p.newPosts, p.sourcesWithNew) }
+    if state.home != nil, let program = state.config.notify, p.newPosts > 0 { state.pendingNotify = (program, p.newPosts, p.sourcesWithNew) }
     if let source = state.opening {
         effects.append(.openSubscription(source))
-    } else if state.mode != .home, !state.channels.isEmpty, let source = state.channel.source {
-        effects.append(.reloadChannel(source))
+    } else if state.mode != .home {
+        // The one opened from the home screen, or every one named on the command line.
+        effects += (state.home == nil ? refreshable(state) : state.channels.isEmpty ? [] : state.channel.source.map { [$0] } ?? [])
+            .map { .reloadChannel($0) }
     }
     return effects
 }

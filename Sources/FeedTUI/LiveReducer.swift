@@ -53,9 +53,9 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
         view.source = opened.source
         view.cachedAt = opened.cachedAt
         view.reach = opened.reach
-        if opened.keepPosition, !state.channels.isEmpty, state.channel.source == opened.source {
+        if opened.keepPosition, let i = state.channels.firstIndex(where: { $0.source == opened.source && $0.key == view.key }) {
             // The same channel, read again: the selected post, the order and the screen stay.
-            let old = state.channel
+            let old = state.channels[i]
             view.sort = old.sort
             view.window = PostWindow(order: old.sort, offset: 0, posts: [])
             view.selected = min(old.selected, max(0, view.total - 1))
@@ -66,7 +66,9 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
             // A search (its prompt may be open, taking keys) goes on over the posts read again.
             view.search = old.search
             if view.search?.inText == false { view.search?.matches = nil }
-            state.channel = view
+            state.channels[i] = view
+            // Another of the channels named on the command line: its window is read when it is shown.
+            guard i == state.current else { return [] }
             clampScroll(&state)
             var effects: [Effect] = old.selectedPost.map { [.locate(channel: view.stored.id, posts: [$0.id], order: view.sort, goal: .select)] } ?? []
             if let s = view.search, !s.inText, !SearchText.fold(s.query).isEmpty {
@@ -136,14 +138,16 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
 func liveAction(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .refreshAll:
-        guard let home = state.home else {
+        // The home screen's channels; without one, those named on the command line.
+        let sources = state.home?.rows.map(\.source) ?? refreshable(state)
+        guard !sources.isEmpty else {
             state.status = "nothing is followed — feedtui add @NAME"
             return []
         }
-        return startRefresh(&state, home.rows.map(\.source))
+        return startRefresh(&state, sources)
     case .refreshCurrent:
-        guard state.home != nil, let source = state.channel.source else {
-            state.status = "this channel is not followed — feedtui add follows it"
+        guard !state.channels.isEmpty, let source = state.channel.source, state.home != nil || refreshable(state).contains(source) else {
+            state.status = "this channel cannot be read again — feedtui add follows a channel or a file"
             return []
         }
         return startRefresh(&state, [source])
@@ -182,6 +186,14 @@ func liveAction(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
 }
 
+/// The sources of the channels named on the command line that a refresh can read again: not standard input, and
+/// not a file of several channels (each of its channels would be read back as its first).
+func refreshable(_ state: AppState) -> [String] {
+    let sources = state.channels.compactMap(\.source)
+    var seen: Set<String> = []
+    return sources.filter { source in source != "-" && sources.filter { $0 == source }.count == 1 && seen.insert(source).inserted }
+}
+
 /// Scrolling past the oldest post of a followed t.me channel fetches the page before it: past the end of the list
 /// (`action` down), or past its start when the list is oldest first (`action` up). Newest or oldest first, the
 /// oldest post is the one at that end; in the most-viewed order the library finds it.
@@ -190,7 +202,7 @@ func loadOlderAtEnd(_ state: inout AppState, after action: Action) -> [Effect] {
     let view = state.channel
     let up = [.moveUp, .pageUp, .top, .previousPost].contains(action)
     let down = [.moveDown, .pageDown, .bottom, .nextPost].contains(action)
-    guard state.home != nil, let source = view.source, case .telegram = Source(source), !view.loadingOlder, !view.reachedFirst,
+    guard let source = view.source, case .telegram = Source(source), !view.loadingOlder, !view.reachedFirst,
         view.total > 0, view.sort == .oldest ? up && view.selected == 0 : down && view.selected == view.total - 1
     else { return [] }
     let oldest: Int? =

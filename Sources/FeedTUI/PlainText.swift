@@ -16,16 +16,16 @@ enum PlainText {
         }
     }
 
-    static func statistics(_ ch: Channel, clock: Clock, reach: ViewReach? = nil) -> [String] {
+    static func statistics(_ ch: Channel, clock: Clock, reach: ViewReach? = nil, ignored: Int = 0) -> [String] {
         let header = ch.title + (ch.handle.map { " @\($0)" } ?? "")
         let stats = ChannelStatistics(ch, clock: clock)
-        return [Sanitize.line(header)] + Report(ch, stats, clock: clock, reach: reach).lines(stats)
+        return [Sanitize.line(header)] + Report(ch, stats, clock: clock, reach: reach, ignored: ignored).lines(stats)
     }
 }
 
 /// `feedtui stats --json`: the same values; every key is written, unknown ones as null (never 0).
 enum StatsJSON {
-    static func object(_ ch: Channel, clock: Clock, reach: ViewReach? = nil) -> [String: Any] {
+    static func object(_ ch: Channel, clock: Clock, reach: ViewReach? = nil, ignored: Int = 0) -> [String: Any] {
         let s = ChannelStatistics(ch, clock: clock)
         let c = ch.counters
         func value(_ v: Any?) -> Any { v ?? NSNull() }
@@ -49,7 +49,7 @@ enum StatsJSON {
             "postsByMonth": s.postsByMonth, "viewsByMonth": s.viewsByMonth.map(value),
             "postsByWeekdayHour": s.weekdayHour, "datesIn": clock.description,
             "skipped": ch.skipped.count, "firstSkipped": value(ch.skipped.summary),
-            "reach24h": value(reach?.reach24), "reach48h": value(reach?.reach48), "err": value(reach?.err),
+            "reach24h": value(reach?.reach24), "reach48h": value(reach?.reach48), "err": value(reach?.err), "ignored": ignored,
         ]
     }
 
@@ -59,8 +59,8 @@ enum StatsJSON {
     }
 
     /// One object for one channel, an array for several.
-    static func encode(_ channels: [Channel], clock: Clock, reach: [ViewReach?]? = nil) -> String {
-        let objects = channels.enumerated().map { object($1, clock: clock, reach: reach?[$0]) }
+    static func encode(_ channels: [Channel], clock: Clock, reach: [ViewReach?]? = nil, ignored: [Int]? = nil) -> String {
+        let objects = channels.enumerated().map { object($1, clock: clock, reach: reach?[$0], ignored: ignored?[$0] ?? 0) }
         let root: Any = objects.count == 1 ? objects[0] : objects
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: NativeJSON.escapingControls(data), as: UTF8.self)

@@ -458,8 +458,9 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
 /// A post shown full-screen counts as read.
 private func markReadInPost(_ state: inout AppState) -> [Effect] {
     guard state.mode == .post, let post = state.channel.selectedPost else { return [] }
-    // The full-screen post draws the views curve from the library's history.
-    let curve: [Effect] = state.home == nil ? [] : [.loadCurve(channel: state.channel.key, post: post.id)]
+    // The full-screen post draws the views curve from the library's history, which refreshes of its source keep.
+    let refreshed = state.channel.source.map { $0 != "-" } ?? false
+    let curve: [Effect] = refreshed ? [.loadCurve(channel: state.channel.key, post: post.id)] : []
     guard state.channel.read.insert(post.id).inserted else { return curve }
     return [.markRead(channel: state.channel.key, post: post.id)] + curve
 }

@@ -46,7 +46,7 @@ enum SubscriptionsPath {
 
 struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Follow channels and feeds: @NAME, t.me/NAME, an http(s) URL or a file.")
+        abstract: "Follow channels and feeds: @NAME, t.me/NAME, an http(s) URL, a file, or a saved filter query:NAME:FILTER.")
 
     @Argument(help: "Sources to follow.") var sources: [String]
     @Option(help: "Tag them (repeat for several tags).") var tag: [String] = []
@@ -139,7 +139,8 @@ struct ExportOPML: ParsableCommand {
         print(OPML.write(feeds), terminator: "")
         let files = subscriptions.count - feeds.count
         if files > 0 {
-            FileHandle.standardError.write(Data("feedtui: \(files) file source\(files == 1 ? "" : "s") left out of the OPML\n".utf8))
+            // Files and query channels have no address to give.
+            FileHandle.standardError.write(Data("feedtui: \(files) source\(files == 1 ? "" : "s") without a URL (files, query channels) left out of the OPML\n".utf8))
         }
     }
 }
@@ -195,7 +196,10 @@ struct Refresh: ParsableCommand {
         let wanted = sources.isEmpty ? followed : sources.map(SubscriptionsPath.resolve)
         guard !wanted.isEmpty else { fail("nothing is followed — feedtui add @NAME follows a channel") }
         // Counted on the configured clock, the browser opens what this imports without counting again.
-        let refresher = Refresher(library: libraryOption.open(clock: Clock(rule: loadConfig().dates)), fetcher: FeedTUI.fetcher)
+        let config = loadConfig()
+        let refresher = Refresher(
+            library: libraryOption.open(clock: Clock(rule: config.dates)), fetcher: FeedTUI.fetcher,
+            filters: config.filters(subscriptions: SubscriptionsPath.current))
         // Ctrl-C, SIGTERM and the deadline stop the downloads; a history walk resumes where it stopped.
         let cancel = Cancellation()
         let stopped = StopReason()

@@ -376,7 +376,7 @@ final class LibraryTests: XCTestCase {
         }
         library = nil
         let grown = try size()
-        XCTAssertGreaterThan(grown, 4 * clean, "the copies take space")
+        XCTAssertGreaterThan(grown, 3 * clean, "the copies take space")
         library = try Library(path: path)
         library?.collectGarbage()
         try library?.pool.read { db in

@@ -308,6 +308,43 @@ final class HomeTests: XCTestCase {
         XCTAssertEqual(Fixture.send(&state, .key(.char("j"))), [], "the first post was reached")
     }
 
+    /// A file and a t.me channel named together on the command line (no home screen): R refreshes their sources, C-r
+    /// the open one, past the oldest post the page before it loads, and after a refresh each channel is read again —
+    /// whatever works from the home screen works here. Standard input cannot be read again.
+    func testChannelsNamedTogetherRefreshAndLoadOlderWithoutAHomeScreen() throws {
+        let seedPath = Fixture.root.appendingPathComponent("Samples/durov-channel-page.txt").path
+        let seed = try XCTUnwrap(FeedLoader.load(path: seedPath).first)
+        var state = Fixture.state([seed, try Self.tmeChannel()], 120, 30)
+        state.channels[0].source = seedPath
+        state.channels[1].source = "@antichristone"
+        XCTAssertEqual(Fixture.send(&state, .key(.char("R"))), [.refresh([seedPath, "@antichristone"])])
+        XCTAssertEqual(reduce(&state, .refreshed(RefreshReport(source: Source(seedPath)))), [], "no home screen to load")
+        var report = RefreshReport(source: Source("@antichristone"))
+        report.newPosts = 2
+        XCTAssertEqual(reduce(&state, .refreshed(report)), [.reloadChannel(seedPath), .reloadChannel("@antichristone")])
+        XCTAssertEqual(state.status, "refreshed 2 sources: 2 new posts")
+        XCTAssertNil(state.home, "a refresh does not turn the channels into a home screen")
+        XCTAssertNil(state.pendingNotify, "notify is the home screen's")
+        Fixture.send(&state, .key(.char("]")))
+        XCTAssertEqual(state.channel.source, "@antichristone")
+        XCTAssertEqual(Fixture.send(&state, .key(.ctrl("r"))), [.refresh(["@antichristone"])])
+        reduce(&state, .refreshed(RefreshReport(source: Source("@antichristone"))))
+        XCTAssertEqual(Fixture.send(&state, .key(.char("G"))), [.loadOlder(source: "@antichristone", before: 483)])
+        // The channel read again replaces itself where it stands, not the list of channels.
+        let opened = OpenedChannel(
+            source: "@antichristone", view: state.channel, cachedAt: now, lastError: nil, reach: ViewReach(posts: [], subscribers: nil),
+            now: now, keepPosition: true)
+        reduce(&state, .channelOpened(opened))
+        XCTAssertEqual(state.channels.map(\.source), [seedPath, "@antichristone"])
+        XCTAssertEqual(state.current, 1)
+        XCTAssertEqual(state.mode, .browse)
+        state.channels[0].source = "-"
+        Fixture.send(&state, .key(.char("[")))
+        XCTAssertEqual(Fixture.send(&state, .key(.ctrl("r"))), [])
+        XCTAssertEqual(state.status, "this channel cannot be read again — feedtui add follows a channel or a file")
+        XCTAssertEqual(Fixture.send(&state, .key(.char("R"))), [.refresh(["@antichristone"])], "standard input is left out")
+    }
+
     /// Oldest first, the oldest post stands first: moving up past it loads the page before. Most viewed, the list's
     /// end asks for the page before the oldest post the library holds.
     func testOlderPagesLoadInEveryOrder() throws {

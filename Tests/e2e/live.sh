@@ -122,6 +122,23 @@ keys g j j Enter
 check "feedtui @NAME: the full-screen post has its views curve, as from the home screen" wait_for "views .* → .* \\([0-9]+ refreshes\\)"
 keys q q q
 quit_and_check_terminal "feedtui @NAME" 0
+# A file and a channel named together: the same loop, the channel refreshed into the library as from the home
+# screen — older pages, C-r and R work for it; q quits (no home screen).
+run_feedtui "$NAMED_ENV $BIN $SEED @antichristone"
+check "a file and @NAME together: the file opens first" wait_for "^┌ Durov's Channel @durov" 15
+check "a file and @NAME together: the channel joins once refreshed" wait_for "^┌ Durov's Channel .* 1/2 ─" 15
+keys ]
+check "a file and @NAME together: the channel from the library" wait_for "^┌ Antichrist Blog .*@antichristone" 15
+keys G
+check "a file and @NAME together: scrolling past the oldest post asks for the page before it" wait_for "[0-9]+ older posts? loaded|this is the channel's first post" 15
+keys C-r
+check "a file and @NAME together: C-r refreshes the channel" wait_for "refreshed 1 source: 0 new posts" 15
+keys R
+check "a file and @NAME together: R refreshes both" wait_for "refreshed 2 sources: 0 new posts" 15
+keys [
+check "a file and @NAME together: the file is still there after the refresh" wait_for "^┌ Durov's Channel @durov" 15
+keys q
+quit_and_check_terminal "a file and @NAME" 0
 kill "$SERVER2_PID" 2>/dev/null; wait "$SERVER2_PID" 2>/dev/null
 run_feedtui "$NAMED_ENV $BIN @antichristone"
 # Which line stays depends on whether the refresh fails before or after the channel opens: either says it.

@@ -13,7 +13,7 @@ enum HomePane {
         Frame.box(frame, into: &grid, style: theme.border)
         let visible = home.visible
         var header: StyledLine = [Span(text: " feedtui", style: theme.title)]
-        let unread = home.rows.compactMap(\.unread).reduce(0, +)
+        let unread = HomeRow.unread(home.rows)
         header.append(Span(text: " ─ \(home.rows.count) followed · \(unread) unread", style: theme.text))
         if let tag = home.tag { header.append(Span(text: " ─ tag: \(tag) (\(visible.count))", style: theme.star)) }
         header.append(Span(text: " ", style: theme.text))
@@ -35,9 +35,8 @@ enum HomePane {
             let r = visible[i]
             let y = inner.y + 1 + row
             let marker = i == home.cursor ? "▶" : " "
-            let title = r.title + (r.title == r.source ? "" : "  \(r.source)")
             let line = column(
-                marker, r.unread.map { String($0) } ?? Fmt.unknown, r.total.map { String($0) } ?? Fmt.unknown, title,
+                marker, r.unread.map { String($0) } ?? Fmt.unknown, r.total.map { String($0) } ?? Fmt.unknown, r.label,
                 Ago.text(r.lastRefresh, now: home.now), r.lastError ?? (r.tags.isEmpty ? "" : "#" + r.tags.joined(separator: " #")),
                 titleWidth: titleWidth)
             let style = (r.unread ?? 0) > 0 ? theme.unread : theme.text
@@ -109,12 +108,11 @@ enum HomePane {
 extension PlainText {
     /// The home screen as text (`feedtui list`, and `feedtui` when standard output is not a terminal).
     static func home(_ rows: [HomeRow], now: Date) -> [String] {
-        let width = max(16, min(44, rows.map { ($0.title + "  " + $0.source).displayWidth }.max() ?? 16))
+        let width = max(16, min(44, rows.map(\.label.displayWidth).max() ?? 16))
         let header = HomePane.column(" ", "unread", "posts", "channel", "refreshed", "last error or tags", titleWidth: width)
         return [header] + rows.map { r in
-            let title = r.title == r.source ? r.source : "\(r.title)  \(r.source)"
-            return HomePane.column(
-                " ", r.unread.map { String($0) } ?? Fmt.unknown, r.total.map { String($0) } ?? Fmt.unknown, title,
+            HomePane.column(
+                " ", r.unread.map { String($0) } ?? Fmt.unknown, r.total.map { String($0) } ?? Fmt.unknown, r.label,
                 Ago.text(r.lastRefresh, now: now), r.lastError ?? (r.tags.isEmpty ? "" : "#" + r.tags.joined(separator: " #")),
                 titleWidth: width
             ).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)

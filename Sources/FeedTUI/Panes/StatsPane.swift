@@ -42,7 +42,8 @@ enum StatsPane {
         let rhythmBeside = !rhythm.isEmpty && width - rhythmWidth >= 80
         if rhythmBeside { width -= rhythmWidth }
         let report = Report(
-            view.channel, view.stats, clock: clock, pending: pending, mine: view.userRating, reach: view.reach, sparkWidth: max(8, width - 20))
+            view.channel, view.stats, clock: clock, pending: pending, mine: view.userRating, reach: view.reach, sparkWidth: max(8, width - 20),
+            ignored: view.stored.ignored)
         let columns = max(1, min(4, width / 40))
         // Values the summary line already shows in full are not repeated in columns.
         let summaryLine = summary(view.channel, view.stats, pending: pending)
@@ -141,7 +142,7 @@ struct Report {
     /// while they are counted on it.
     init(
         _ ch: Channel, _ s: ChannelStatistics, clock: Clock, pending: String? = nil, mine: Int? = nil, reach: ViewReach? = nil,
-        sparkWidth: Int = 52
+        sparkWidth: Int = 52, ignored: Int = 0
     ) {
         let c = ch.counters
         let about = s.viewsApproximate ? "≈" : ""
@@ -183,6 +184,7 @@ struct Report {
                 value: "\(Fmt.count(p.views)) · \(Fmt.shortDate(p, clock)) · \(PostListPane.title(of: p))"))
         }
         if let skipped = ch.skipped.summary { series.append(Row(label: "skipped", value: skipped)) }
+        if ignored > 0 { series.append(Row(label: "ignored", value: "\(ignored) post\(ignored == 1 ? "" : "s") hidden by ignore in config.toml")) }
         if let notice = ch.notice { series.append(Row(label: "note", value: notice)) }
     }
 
