@@ -4,6 +4,8 @@ PREFIX ?= /usr/local
 DEBIAN_PACKAGES = libncursesw5-dev libsqlite3-dev libxml2-dev libfribidi-dev libcurl4-openssl-dev pkg-config tmux python3 man-db groff-base bash-completion zsh fish
 # The fault tests read the library back with sqlite3.
 DEBIAN_PACKAGES += sqlite3
+# Pictures in a post: libchafa draws them; the decoders of JPEG, PNG and WebP (issue 23).
+DEBIAN_PACKAGES += libchafa-dev libglib2.0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev
 BIN = .build/debug/feedtui
 RELEASE_BIN = .build/release/feedtui
 # What `make install` installs: the release build (the install test uses CONFIGURATION=debug, already built).
@@ -51,6 +53,7 @@ e2e: build
 	bash Tests/e2e/faults.sh $(BIN)
 	bash Tests/e2e/hostile.sh $(BIN)
 	bash Tests/e2e/morning.sh $(BIN)
+	bash Tests/e2e/pictures.sh $(BIN)
 
 # Installs into a temporary DESTDIR, checks every file, the man page and bash completion, then uninstalls.
 install-test: build

@@ -26,6 +26,19 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Pictures in a post: decoded by Debian's libjpeg-turbo, libpng and libwebp, drawn as cells by libchafa.
+        .systemLibrary(
+            name: "CChafa", pkgConfig: "chafa",
+            providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]),
+        .systemLibrary(
+            name: "CJpeg", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
+            name: "CPng", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CWebP", pkgConfig: "libwebp",
+            providers: [.apt(["libwebp-dev"])]),
         .target(
             name: "FeedModel",
             dependencies: ["CLibXML2", "CFriBidi"]),
@@ -39,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "FeedTUI",
             dependencies: [
-                "FeedModel", "FeedLibrary", "CNcurses",
+                "FeedModel", "FeedLibrary", "CNcurses", "CChafa", "CJpeg", "CPng", "CWebP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
@@ -58,6 +71,6 @@ let package = Package(
         .testTarget(
             name: "FeedTUITests",
             dependencies: ["FeedTUI", "FeedModel", "FeedLibrary"],
-            exclude: ["Goldens"]),
+            exclude: ["Goldens", "Pictures"]),
     ]
 )

@@ -11,10 +11,13 @@ public enum HTMLText {
     public struct Result: Equatable, Sendable {
         public var text: String
         public var links: [String]
+        /// The address of the first `<img>` with an http(s) `src` (resolved against the base): the post's picture.
+        public var image: String?
 
-        public init(text: String, links: [String]) {
+        public init(text: String, links: [String], image: String? = nil) {
             self.text = text
             self.links = links
+            self.image = image
         }
     }
 
@@ -104,14 +107,15 @@ private struct Renderer {
     var lists: [Int?] = []
     var links: [String] = []
     var seen = Set<String>()
+    var image: String?
     /// What relative `href`s are resolved against; nil leaves them out.
     var base: URL?
 
-    enum Kind { case skip, paragraph, line, item, lineBreak, pre, list, orderedList, anchor, cell, inline }
+    enum Kind { case skip, paragraph, line, item, lineBreak, pre, list, orderedList, anchor, cell, image, inline }
 
     /// Element name (lower case) → kind; every other element is `.inline`.
     static let kinds: [String: Kind] = {
-        var table: [String: Kind] = ["br": .lineBreak, "li": .item, "pre": .pre, "ol": .orderedList, "a": .anchor]
+        var table: [String: Kind] = ["br": .lineBreak, "li": .item, "pre": .pre, "ol": .orderedList, "a": .anchor, "img": .image]
         for name in ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "hr", "figure", "dl"] {
             table[name] = .paragraph
         }
@@ -228,6 +232,11 @@ private struct Renderer {
                 }
                 if HTMLText.isWebURL(url), seen.insert(url).inserted { links.append(url) }
             }
+        case .image:
+            if image == nil, let src = attribute(node, "src").map(TextScan.trimmed) {
+                let url = HTMLText.isWebURL(src) ? src : base.flatMap { URL(string: src, relativeTo: $0)?.absoluteString }
+                if let url, HTMLText.isWebURL(url) { image = url }
+            }
         case .cell:
             pendingSpace = true
         case .inline:
@@ -343,7 +352,7 @@ private struct Renderer {
         if Renderer.mayContainURL(out) {
             for url in TextScan.links(in: text) where seen.insert(url).inserted { links.append(url) }
         }
-        return HTMLText.Result(text: text, links: links)
+        return HTMLText.Result(text: text, links: links, image: image)
     }
 }
 

@@ -175,6 +175,10 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
         self.isService = isService
     }
 
+    /// The addresses (or export paths) of its pictures in the order the post shows them: its media's, then the
+    /// link preview's.
+    public var pictures: [String] { media.compactMap(\.picture) + (linkPreview?.image.map { [$0] } ?? []) }
+
     /// `date` with how the source gave it; nil when it gave none.
     public var time: PostTime? { date.map { PostTime(date: $0, utcOffset: utcOffset, wallClock: wallClock) } }
 
@@ -259,10 +263,13 @@ public enum MediaKind: String, Encodable, Sendable, CaseIterable {
 
 /// A media attachment marker. The bytes are never loaded; only what the source says about them.
 /// A poll keeps its question in `name`, its answers in `options` and the number of people who voted in `voters`.
+/// A photo's `url` is its picture: an http(s) address, or in a Telegram Desktop export a path inside the export's
+/// folder; a video's or a file's picture is its `thumbnail`.
 public struct Media: Encodable, Equatable, Sendable {
     public var kind: MediaKind
     public var name: String?
     public var url: String?
+    public var thumbnail: String?
     /// Bytes; `sizeApproximate` when the source gave a rounded figure such as "25.2 MB".
     public var size: Int64?
     public var sizeApproximate: Bool
@@ -273,11 +280,12 @@ public struct Media: Encodable, Equatable, Sendable {
 
     public init(
         kind: MediaKind, name: String? = nil, url: String? = nil, size: Int64? = nil, sizeApproximate: Bool = false,
-        duration: Int? = nil, options: [PollOption] = [], voters: Count? = nil
+        duration: Int? = nil, options: [PollOption] = [], voters: Count? = nil, thumbnail: String? = nil
     ) {
         self.kind = kind
         self.name = name
         self.url = url
+        self.thumbnail = thumbnail
         self.size = size
         self.sizeApproximate = sizeApproximate
         self.duration = duration
@@ -285,13 +293,17 @@ public struct Media: Encodable, Equatable, Sendable {
         self.voters = voters
     }
 
-    enum CodingKeys: String, CodingKey { case kind, name, url, size, sizeApproximate, duration, options, voters }
+    /// The picture that shows it, if any (see the type's comment).
+    public var picture: String? { kind == .photo ? url : thumbnail }
+
+    enum CodingKeys: String, CodingKey { case kind, name, url, thumbnail, size, sizeApproximate, duration, options, voters }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind)
         try c.encodeIfPresent(name, forKey: .name)
         try c.encodeIfPresent(url, forKey: .url)
+        try c.encodeIfPresent(thumbnail, forKey: .thumbnail)
         try c.encodeIfPresent(size, forKey: .size)
         if sizeApproximate { try c.encode(true, forKey: .sizeApproximate) }
         try c.encodeIfPresent(duration, forKey: .duration)
@@ -318,12 +330,15 @@ public struct LinkPreview: Encodable, Equatable, Sendable {
     public var title: String?
     public var description: String?
     public var url: String?
+    /// The preview's picture (http(s)).
+    public var image: String?
 
-    public init(site: String? = nil, title: String? = nil, description: String? = nil, url: String? = nil) {
+    public init(site: String? = nil, title: String? = nil, description: String? = nil, url: String? = nil, image: String? = nil) {
         self.site = site
         self.title = title
         self.description = description
         self.url = url
+        self.image = image
     }
 }
 

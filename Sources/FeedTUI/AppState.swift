@@ -190,6 +190,8 @@ struct AppState {
     var helpFromHome = false
     /// A refresh running in the background.
     var refresh: RefreshProgress?
+    /// The pictures of the posts opened full-screen.
+    var pictures = PictureShelf()
     var quit = false
 
     /// `channels` come from the library (`ChannelView.opened`); none on the home screen.

@@ -266,22 +266,22 @@ struct Browse: ParsableCommand {
         let filters = config.filters(subscriptions: SubscriptionsPath.current)
         let refresher = Refresher(
             library: opened.library, fetcher: FeedTUI.fetcher, format: try options.resolvedFormat(), filters: filters)
-        let runner: EffectRunner
-        let opening: Runtime.Opening
         let named = try options.paths(sources)
-        if followed {
-            runner = EffectRunner(
-                library: opened.library, refresher: refresher, home: .subscriptions(path: SubscriptionsPath.current), sort: config.sort, filters: filters)
-            opening = .home(refresh: config.refreshAtStart, open: nil)
-        } else if try options.resolvedFormat() == nil, named.allSatisfy({ Source($0).url() != nil }), let first = named.first {
-            // t.me channels and feeds are refreshed into the library and opened from it, as from the home screen.
-            runner = EffectRunner(library: opened.library, refresher: refresher, home: .named(named), sort: config.sort, filters: filters)
-            opening = .home(refresh: true, open: first)
-        } else {
-            // Importing runs beside the event loop: a large file shows progress and q cancels it.
-            runner = EffectRunner(library: opened.library, refresher: refresher, sort: config.sort)
-            opening = .files(BackgroundLoad(sources: named, runner: runner, parse: try options.parser()))
-        }
+        // t.me channels and feeds alone are refreshed into the library and opened from it, as from the home screen.
+        let channelsOnly = try options.resolvedFormat() == nil && named.allSatisfy { Source($0).url() != nil }
+        let runner = EffectRunner(
+            library: opened.library, refresher: refresher,
+            home: followed ? .subscriptions(path: SubscriptionsPath.current) : .named(channelsOnly ? named : []), sort: config.sort,
+            filters: filters, pictures: .configured(config))
+        let opening: Runtime.Opening =
+            if followed {
+                .home(refresh: config.refreshAtStart, open: nil)
+            } else if channelsOnly, let first = named.first {
+                .home(refresh: true, open: first)
+            } else {
+                // Importing runs beside the event loop: a large file shows progress and q cancels it.
+                .files(BackgroundLoad(sources: named, runner: runner, parse: try options.parser()))
+            }
         // The first run shows a sample: said, with how to follow a channel of one's own.
         let sample = sources.isEmpty && !followed ? List.howToFollow(shown: "a bundled sample channel") : nil
         let notice = [opened.notice, sample].compactMap { $0 }.joined(separator: " · ")
@@ -391,8 +391,10 @@ struct ScreenCommand: ParsableCommand {
         let (views, failures) = try ScreenCommand.views(sources, options: options, library: library, sort: config.sort)
         var state = AppState(
             channels: views, size: Size(width: parts[0], height: parts[1]), useColor: false, config: config, clock: clock)
+        // Pictures as a terminal with 256 colours draws them, unless NO_COLOR or the settings say no.
+        state.pictures.enabled = config.images == .auto && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         // The same runner as the terminal's, every answer given before the next key.
-        let runner = EffectRunner(library: library, sort: config.sort, inline: true)
+        let runner = EffectRunner(library: library, sort: config.sort, inline: true, pictures: .configured(config))
         runner.drive(&state, .resize(state.size))
         // A source that could not be read is said in the status line, as the terminal's background load says it.
         if !failures.isEmpty { runner.drive(&state, .notice(failures.joined(separator: "; "))) }

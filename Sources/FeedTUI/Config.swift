@@ -41,6 +41,12 @@ struct Config: Equatable {
     var notify: String?
     /// Filters (the query channels' language) whose posts are hidden everywhere: any one of them hides a post.
     var ignore: Filter?
+    /// Pictures in a full-screen post: "auto" draws them where the terminal has 256 colours, "off" keeps the markers.
+    var images = Images.auto
+    enum Images: String, CaseIterable { case auto, off }
+    /// Megabytes of downloaded pictures kept under $XDG_CACHE_HOME/feedtui/pictures.
+    var imageCache = 200
+    static let imageCaches = 1...100_000
 
     static func defaultPath(environment: [String: String]) -> String {
         if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/feedtui/config.toml" }
@@ -150,6 +156,14 @@ struct Config: Equatable {
             # Posts to hide everywhere (lists, counts, search), each rule a filter as query channels write them:
             # ignore = ["author ~ \"bot\"", "text ~ \"sponsored\" and tag = \"news\""]. The statistics say how many.
             ignore = []
+
+            # Pictures in a full-screen post, drawn as coloured cells where the terminal has 256 colours: \(Images.allCases.map(\.rawValue).joined(separator: ", ")).
+            # "off" (or NO_COLOR) shows a marker in their place; I shows or hides them while feedtui runs.
+            images = \(quoted(standard.images.rawValue))
+
+            # Megabytes of downloaded pictures kept under $XDG_CACHE_HOME/feedtui/pictures (\(imageCaches.lowerBound)–\(imageCaches.upperBound)), so a
+            # post read once shows them offline; the least recently shown go first.
+            image-cache = \(standard.imageCache)
 
             # Keys: action = [keys]. A key is a character (j, G, /), C-x for Control-x, Enter, Esc, Tab, S-Tab, BSpace,
             # Space, Up, Down, Left, Right, PgUp, PgDn, Home or End. [] unbinds the action; a key does one thing only.
@@ -269,6 +283,20 @@ private struct ConfigReader {
                     config.refreshInterval = n
                 } else {
                     problem(key, "expected minutes from \(Config.refreshIntervals.lowerBound) (never) to \(Config.refreshIntervals.upperBound), found \(value.int.map(String.init) ?? Self.kind(value))")
+                }
+            case "images":
+                if let s = string(value, key) {
+                    if let images = Config.Images(rawValue: s) {
+                        config.images = images
+                    } else {
+                        problem(key, "unknown value \(Self.quote(s)) (\(Config.Images.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                }
+            case "image-cache":
+                if let n = value.int, Config.imageCaches.contains(n) {
+                    config.imageCache = n
+                } else {
+                    problem(key, "expected megabytes from \(Config.imageCaches.lowerBound) to \(Config.imageCaches.upperBound), found \(value.int.map(String.init) ?? Self.kind(value))")
                 }
             case "notify":
                 if let s = string(value, key) { config.notify = LinkOpener.words(s).isEmpty ? nil : s }

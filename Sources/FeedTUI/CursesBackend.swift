@@ -93,6 +93,9 @@ final class CursesBackend {
 
     var size: Size { Size(width: Int(cn_cols()), height: Int(cn_lines())) }
 
+    /// The colours the terminal shows; 0 without colour (monochrome, NO_COLOR).
+    var colors: Int { colorPairs ? Int(cn_colors()) : 0 }
+
     /// The signal that asked us to stop, if any (SIGINT, SIGTERM, SIGHUP).
     func pendingSignal() -> Int32? {
         let s = receivedSignal.exchange(0, ordering: .relaxed)

@@ -23,6 +23,8 @@ final class EffectRunner: Sendable {
     /// nil where nothing goes to the network (`feedtui screen`, tests).
     let refresher: Refresher?
     let home: HomeSources
+    /// Where pictures come from; nil: none are drawn.
+    let pictures: PictureStore?
     /// The order a channel opens in (the configuration's).
     let sort: PostOrder
     /// The channels' tags and the ignore rules: what query channels hold and what no list or search shows.
@@ -39,12 +41,16 @@ final class EffectRunner: Sendable {
     private let queuedJobs = Atomic<Int>(0)
     var waiting: Bool { queuedJobs.load(ordering: .relaxed) > 0 }
 
+    /// Pictures are drawn one at a time, so memory holds one decoded picture.
+    private let pictureQueue = DispatchQueue(label: "feedtui.pictures")
+
     init(
         library: Library, refresher: Refresher? = nil, home: HomeSources = .named([]), sort: PostOrder = .newest, inline: Bool = false,
-        filters: @escaping @Sendable () -> FilterContext = { FilterContext() }
+        filters: @escaping @Sendable () -> FilterContext = { FilterContext() }, pictures: PictureStore? = nil
     ) {
         self.filters = filters
         self.library = library
+        self.pictures = pictures
         self.refresher = refresher
         self.home = home
         self.sort = sort
@@ -170,6 +176,13 @@ final class EffectRunner: Sendable {
         case .loadOlder(let source, let before):
             guard let refresher else { return nil }
             Thread { self.post(.olderLoaded(refresher.loadOlder(Source(source), before: before, cancel: self.cancel))) }.start()
+        case .loadPicture(let request):
+            guard let pictures else { return .pictureLoaded(request, .refused("no picture store")) }
+            if inline { return .pictureLoaded(request, request.draw(from: pictures, cancel: cancel)) }
+            pictureQueue.async {
+                guard !self.stopping.load(ordering: .relaxed) else { return }
+                self.post(.pictureLoaded(request, request.draw(from: pictures, cancel: self.cancel)))
+            }
 
         // On the terminal.
         case .redraw:

@@ -8,6 +8,7 @@ enum HelpText {
         ("$XDG_CONFIG_HOME/feedtui/config.toml", "settings, keys and colours (feedtui config --default prints one)"),
         ("$XDG_CONFIG_HOME/feedtui/channels", "the channels you follow, one a line (feedtui add, remove)"),
         ("$XDG_DATA_HOME/feedtui/library.sqlite", "the library: every channel opened, your votes, opened posts, bookmarks, positions (or --library)"),
+        ("$XDG_CACHE_HOME/feedtui/pictures", "the pictures of posts read, so they show offline (at most image-cache MB)"),
         ("$XDG_STATE_HOME/feedtui/state.sqlite", "feedtui 0.1's votes and marks, taken into the library once (or --state)"),
         ("PREFIX/share/feedtui/Samples", "the bundled sample channels; one opens when no SOURCE is given"),
     ]
@@ -18,6 +19,7 @@ enum HelpText {
         ("TZ", "the local zone dates are shown in (unless --dates post)"),
         ("XDG_CONFIG_HOME", "where feedtui/config.toml is (default ~/.config)"),
         ("XDG_DATA_HOME", "where feedtui/library.sqlite is (default ~/.local/share)"),
+        ("XDG_CACHE_HOME", "where feedtui/pictures is (default ~/.cache)"),
         ("XDG_STATE_HOME", "where feedtui 0.1's feedtui/state.sqlite is (default ~/.local/state)"),
         ("FEEDTUI_SAMPLES", "the folder of the bundled samples"),
         ("FEEDTUI_TME_URL", "replaces https://t.me for Telegram channels (tests, mirrors)"),

@@ -78,7 +78,7 @@ enum Action: Equatable, Hashable {
     case nextPost, previousPost
     case nextPane, toggleStats
     case search, searchNext, searchPrevious, searchLibrary
-    case rate, openLink, linkList, openPermalink, sort, bookmark, nextBookmark
+    case rate, openLink, linkList, openPermalink, sort, bookmark, nextBookmark, togglePictures
     case channels, previousChannel, nextChannel
     case help, redraw
     case refreshAll, refreshCurrent, nextUnread, nextUnreadChannel, toggleRead, markChannelRead, pickTag
@@ -144,6 +144,7 @@ struct KeyTable: Equatable {
         KeyBinding(keys: [.char("o")], action: .openLink, help: "open the first http(s) link; 3%k opens link 3", postHint: "open link"),
         KeyBinding(keys: [.char("L")], action: .linkList, help: "list the post's links to open one", postHint: "links"),
         KeyBinding(keys: [.char("p")], action: .openPermalink, help: "open the post's own page at its source"),
+        KeyBinding(keys: [.char("I")], action: .togglePictures, help: "show or hide the pictures of a full-screen post"),
         KeyBinding(keys: [.char("c")], action: .channels, help: "list of open channels"),
         KeyBinding(keys: [.char("[")], action: .previousChannel, help: "previous channel"),
         KeyBinding(keys: [.char("]")], action: .nextChannel, help: "next channel"),

@@ -45,6 +45,8 @@ enum Event: Equatable {
     case tick(Date)
     /// A channel's statistics counted on this run's clock (the answer to `.countStatistics`).
     case statisticsCounted(channel: Int64, Result<ChannelStatistics, LibraryError>)
+    /// A picture of the full-screen post, drawn or refused (the answer to `.loadPicture`).
+    case pictureLoaded(PictureRequest, PictureState)
 }
 
 /// Why posts are looked up by id.
@@ -101,6 +103,8 @@ enum Effect: Equatable {
     case countStatistics(channel: Int64, clock: Clock)
     /// Run the notify program (no shell) with the number of new posts and the channels that have them.
     case notify(program: String, newPosts: Int, channels: [String])
+    /// Fetch (or read from the cache or an export), decode and draw a picture beside the loop (`.pictureLoaded`).
+    case loadPicture(PictureRequest)
 }
 
 /// The only place the state changes. Pure: no I/O, no curses; effects leave as values. When the list shows rows
@@ -111,6 +115,7 @@ func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
     var effects = step(&state, event)
     if let count = countRequest(&state) { effects.append(count) }
     if let load = windowRequest(state) { effects.append(load) }
+    effects += pictureRequests(&state)
     return effects
 }
 
@@ -166,6 +171,9 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .saved:
         state.saveProblem = nil
+        return []
+    case .pictureLoaded(let request, let picture):
+        state.pictures.set(request, picture)
         return []
     case .mouse(let m):
         return mouse(&state, m)
@@ -417,6 +425,11 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         }
     case .rate:
         state.prompt = .rate
+    case .togglePictures:
+        state.pictures.hidden.toggle()
+        state.status =
+            !state.pictures.enabled ? "pictures are off: images = \"off\" in config.toml, NO_COLOR, or fewer than 256 colours"
+            : state.pictures.hidden ? "pictures hidden" : "pictures shown"
     case .openLink:
         effects += openLink(&state, number: typed)
     case .linkList:

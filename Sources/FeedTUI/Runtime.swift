@@ -55,6 +55,7 @@ enum Runtime {
         }
         // A library that was set aside, or marks imported from an old state database, are said at once.
         if let notice { state.status = notice }
+        state.pictures.enabled = config.images == .auto && backend.colors >= 256
         runner.drive(&state, .resize(backend.size), terminal: backend)
         for effect in effects { _ = runner.run(effect, terminal: backend, browser: config.browser) }
         for event in first { runner.drive(&state, event, terminal: backend) }

@@ -43,7 +43,7 @@ final class RealWorldTests: XCTestCase {
 
     func testVideoAndFileKeepSizeAndDuration() throws {
         let ch = try load("realworld/tdesktop-trimmed-2018.json")
-        XCTAssertEqual(ch.publications[1].media, [Media(kind: .video, name: "harbour.mp4", size: 26_424_115, duration: 177)])
+        XCTAssertEqual(ch.publications[1].media, [Media(kind: .video, name: "harbour.mp4", size: 26_424_115, duration: 177, thumbnail: "video_files/harbour.mp4_thumb.jpg")])
         XCTAssertEqual(ch.publications[3].media, [Media(kind: .file, name: "report.pdf", size: 3_145_728)])
         // A real export's photo and its size.
         let real = try load("tdesktop/pachum-guzel-channel.json")

@@ -147,7 +147,8 @@ final class TMeImporterTests: XCTestCase {
             LinkPreview(
                 site: "Telegram", title: "Милитарист",
                 description: "Сообщают, что стелу с истребителем МиГ-17ПФ в центре Бахмута и передовые подразделения ЧВК «Вагнера» разделяют 180 метров",
-                url: "http://t.me/infantmilitario/93419"))
+                url: "http://t.me/infantmilitario/93419",
+                image: "https://cdn4.telegram-cdn.org/file/tQZ711MVkJHq5TBc0Cy8vm--IEYoIW8qBvGEp3YuFd0qqx4s_6uunBgHvzWlhUE9gHJJ3HQlcE19D2rcIYkHLktkBHUCs4AYnEc68GncIMYrWoa4YGHMFTP-cLzlV9eaikcYbHeEktuSBMntAZpznG1_eSU6YKUBrOSiKww54DvbhlZCIeqy2k45lR8gac-uyf7Jz9k1WUPSaxvXuTNOhpY8AlxDFCbEqDK2uvT-yWGgrrKiD3AbK8CHswGs779jjReqTDsPNV4WYP7G3_dWCK6sTKs4zkDf_9m8JhWnmGSGhY-hy3-5w-qLWcHvoL_vpbDe5YlmNYQZm0sC50qAQw.jpg"))
         XCTAssertEqual(p.links, [
             "https://t.me/infantmilitario/93419", "https://t.me/yaremshooter", "http://t.me/infantmilitario/93419",
         ])

@@ -109,6 +109,67 @@ class RSSFeed:
         return self.head + b"".join(self.items[held:]) + self.tail
 
 
+PICTURES = os.path.join(HERE, "..", "FeedTUITests", "Pictures")
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def pictures():
+    """/pictures/NAME: the test pictures, and hostile ones made from them."""
+    read = lambda name: open(os.path.join(PICTURES, name), "rb").read()
+    jpeg = read("photo.jpg")
+    # A decompression bomb: a valid PNG header claiming 50 000 x 50 000 pixels, then a little data.
+    bomb = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 50000, 50000, 8, 6, 0, 0, 0))
+    bomb += png_chunk(b"IDAT", zlib.compress(bytes(4096))) + png_chunk(b"IEND", b"")
+    return {
+        "photo.jpg": (jpeg, "image/jpeg"),
+        "photo.png": (read("photo.png"), "image/png"),
+        "photo.webp": (read("photo.webp"), "image/webp"),
+        "bomb.png": (bomb, "image/png"),
+        "truncated.jpg": (jpeg[: len(jpeg) // 2], "image/jpeg"),
+        "malformed.webp": (b"RIFF\x40\x00\x00\x00WEBPVP8 " + bytes(range(40)), "image/webp"),
+        "not-an-image.jpg": (b"<html><body>not a picture</body></html>\n", "image/jpeg"),
+    }
+
+
+def picture_page(host):
+    """/s/pictures: a t.me page whose photos, video thumbnail and link-preview image are on this server, newest last."""
+    posts = [
+        ('<a class="tgme_widget_message_photo_wrap" style="width:400px;background-image:url(\'%s/pictures/photo.jpg\')"></a>', "A JPEG photo."),
+        ('<a class="tgme_widget_message_video_player"><i class="tgme_widget_message_video_thumb" style="background-image:url(\'%s/pictures/photo.png\')"></i>'
+         '<time class="message_video_duration">0:12</time></a>', "A video with its thumbnail."),
+        ('<a class="tgme_widget_message_photo_wrap" style="background-image:url(\'%s/pictures/bomb.png\')"></a>', "A bomb."),
+        ('<a class="tgme_widget_message_photo_wrap" style="background-image:url(\'%s/pictures/truncated.jpg\')"></a>', "A truncated JPEG."),
+        ('<a class="tgme_widget_message_photo_wrap" style="background-image:url(\'%s/pictures/malformed.webp\')"></a>', "A malformed WebP."),
+        ('<a class="tgme_widget_message_photo_wrap" style="background-image:url(\'%s/pictures/not-an-image.jpg\')"></a>', "Not an image."),
+        ('<a class="tgme_widget_message_photo_wrap" style="background-image:url(\'%s/pictures/photo.webp\')"></a>', "A WebP photo."),
+    ]
+    out = ['<html><head><meta property="og:title" content="Pictures"></head><body>',
+           '<div class="tgme_channel_info_header_title"><span>Pictures</span></div><section class="tgme_channel_history">']
+    for n, (media, text) in enumerate(posts, 1):
+        out.append('<div class="tgme_widget_message_wrap"><div class="tgme_widget_message" data-post="pictures/%d">' % n)
+        out.append(media.replace("%s", host))
+        out.append('<div class="tgme_widget_message_text">%s</div>' % text)
+        out.append('<div class="tgme_widget_message_footer"><span class="tgme_widget_message_views">%d</span>'
+                   '<a class="tgme_widget_message_date" href="https://t.me/pictures/%d"><time datetime="2024-01-%02dT10:00:00+00:00"></time></a>'
+                   '</div></div></div>' % (n * 10, n, n))
+    out.append("</section></body></html>")
+    return "\n".join(out).encode()
+
+
+def picture_feed(host):
+    """/rss/pictures.xml: an item with an image enclosure, and one whose picture is the first <img> of its body."""
+    return ("""<?xml version="1.0"?><rss version="2.0"><channel><title>Picture feed</title><link>%(h)s/</link>
+<item><title>Enclosed</title><guid>e1</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>
+<enclosure url="%(h)s/pictures/photo.jpg" type="image/jpeg" length="807"/><description>An enclosure.</description></item>
+<item><title>Inline</title><guid>e2</guid><pubDate>Tue, 02 Jan 2024 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;Before.&lt;img src="/pictures/photo.png"&gt;&lt;img src="/pictures/photo.webp"&gt; After.&lt;/p&gt;</description></item>
+</channel></rss>
+""" % {"h": host}).encode()
+
+
 def gzip_zero_blocks():
     """The gzip header with the first MiB of zeros, and the deflate block of every further MiB: after a full flush
     the compressor starts afresh, so each further MiB compresses to the same bytes (about 1 KiB) and a bomb of any
@@ -235,6 +296,16 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.lock:
                 held, version = STATE.held(name), STATE.published.get(name, 0)
             return self.feed(STATE.feeds[name].render(held), "application/rss+xml", version, entry)
+        m = re.fullmatch(r"/pictures/([a-z.-]+)", path)
+        if m and m.group(1) in pictures():
+            body, kind = pictures()[m.group(1)]
+            return self.plain(200, body, entry, kind)
+        if path == "/s/pictures":
+            host = "http://" + (self.headers.get("Host") or "127.0.0.1")
+            return self.plain(200, picture_page(host), entry, "text/html; charset=utf-8")
+        if path == "/rss/pictures.xml":
+            host = "http://" + (self.headers.get("Host") or "127.0.0.1")
+            return self.plain(200, picture_feed(host), entry, "application/rss+xml")
         m = re.fullmatch(r"/status/(\d{3})", path)
         if m:
             return self.plain(int(m.group(1)), b"status page\n", entry)
@@ -344,10 +415,10 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(chunk)
         entry["sent"] += len(chunk)
 
-    def plain(self, status, body, entry):
+    def plain(self, status, body, entry, content_type="text/plain"):
         entry["status"] = status
         self.send_response(status)
-        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

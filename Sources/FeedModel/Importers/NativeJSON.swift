@@ -407,7 +407,7 @@ private enum NativeFields {
             p.linkPreview = LinkPreview(
                 site: try string(o["site"], "linkPreview.site"), title: try string(o["title"], "linkPreview.title"),
                 description: try string(o["description"], "linkPreview.description"),
-                url: try string(o["url"], "linkPreview.url"))
+                url: try string(o["url"], "linkPreview.url"), image: try string(o["image"], "linkPreview.image"))
         default: throw FieldError("\"linkPreview\" is not an object")
         }
         switch links {
@@ -449,6 +449,7 @@ private enum NativeFields {
         var m = Media(kind: MediaKind(rawValue: kindName) ?? .other)
         m.name = try string(o["name"], "name")
         m.url = try string(o["url"], "url")
+        m.thumbnail = try string(o["thumbnail"], "thumbnail")
         m.size = try int64(o["size"], "size")
         m.sizeApproximate = try bool(o["sizeApproximate"], "sizeApproximate") ?? false
         m.duration = try int(o["duration"], "duration")

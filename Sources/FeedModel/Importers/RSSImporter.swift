@@ -562,6 +562,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         p.links = body.links
         var seen = Set<String>()
         p.media = it.media.filter { $0.url.map { seen.insert($0).inserted } ?? true }
+        // A body's first picture shows a post that names none of its own.
+        if let image = body.image, !p.media.contains(where: { $0.picture != nil }) { p.media.append(Media(kind: .photo, url: image)) }
         channel.publications.append(p)
         if let (stream, input) = stream,
             !stream.send(p, channel: 0, bytesRead: input.offset, header: { [channel] in Channel(header: channel) })
@@ -616,6 +618,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 let again = HTMLText.convert(r.text, base: base)
                 r.text = again.text
                 for l in again.links where !r.links.contains(l) { r.links.append(l) }
+                r.image = r.image ?? again.image
             }
             return r
         }

@@ -411,10 +411,20 @@ private enum MessageReader {
         return path.split(separator: "/").last.map(String.init)
     }
 
+    /// A path inside the export's folder as the export gives it ("photos/photo_1@….jpg"), or nil: the
+    /// "(File not included…)" note, an absolute path, a way out (`..`), a scheme or a control character.
+    static func exportPath(_ path: String) -> String? {
+        guard fileName(path) != nil, !path.hasPrefix("/"), !path.contains(":"),
+            !path.unicodeScalars.contains(where: Sanitize.isControl),
+            !path.split(separator: "/").contains(where: { $0 == ".." })
+        else { return nil }
+        return path
+    }
+
     static func media(_ m: [String: JSON]) -> [Media] {
         var out: [Media] = []
         if let photo = m["photo"]?.string {
-            out.append(Media(kind: .photo, name: fileName(photo), size: m["photo_file_size"]?.int))
+            out.append(Media(kind: .photo, name: fileName(photo), url: exportPath(photo), size: m["photo_file_size"]?.int))
         }
         let mediaType = m["media_type"]?.string
         if m["file"] != nil || mediaType != nil {
@@ -429,7 +439,8 @@ private enum MessageReader {
                 }
             let name = m["file_name"]?.string ?? fileName(m["file"]?.string) ?? m["sticker_emoji"]?.string
             let duration = m["duration_seconds"]?.int.flatMap { Int(exactly: $0) }
-            out.append(Media(kind: kind, name: name, size: m["file_size"]?.int, duration: duration))
+            out.append(
+                Media(kind: kind, name: name, size: m["file_size"]?.int, duration: duration, thumbnail: m["thumbnail"]?.string.flatMap(exportPath)))
         }
         if case .object(let poll)? = m["poll"] {
             let total = poll["total_voters"]?.int.flatMap { $0 >= 0 ? $0 : nil }

@@ -360,6 +360,7 @@ enum TMeImporter: Importer {
                 lp.url = href
                 if !p.links.contains(href) { p.links.append(href) }
             }
+            lp.image = backgroundImage(below: preview, of: ["link_preview_image", "link_preview_right_image"])
             if lp != LinkPreview() { p.linkPreview = lp }
         }
         p.media = parts.media.compactMap(readMedia)
@@ -424,7 +425,8 @@ enum TMeImporter: Importer {
                 !DOM.classes($0).isDisjoint(with: [.videoDuration, .roundvideoDuration])
             }
             let duration = HTMLText.plainText(durationNode).flatMap(parseDuration)
-            return Media(kind: .video, url: src, duration: duration)
+            let thumbnail = backgroundImage(below: node, of: ["tgme_widget_message_video_thumb", "tgme_widget_message_roundvideo_thumb"])
+            return Media(kind: .video, url: src, duration: duration, thumbnail: thumbnail)
         case .file:
             var m = Media(kind: .file, name: HTMLText.plainText(DOM.first(below: node, .documentTitle)))
             // The line under the name: a size ("25.2 MB") for files, a duration ("3:25") for audio.
@@ -463,6 +465,15 @@ enum TMeImporter: Importer {
         case .location: return Media(kind: .location)
         case nil: return nil
         }
+    }
+
+    /// The picture of the first element inside `node` with one of the class tokens `classes` (a video's
+    /// thumbnail, a link preview's image).
+    static func backgroundImage(below node: xmlNodePtr, of classes: [StaticString]) -> String? {
+        let element = DOM.first(below: node) { e in
+            DOM.withAttribute(e, "class") { value in value.map { v in classes.contains { DOM.hasSpaceSeparated(v, $0) } } ?? false }
+        }
+        return element.flatMap { backgroundImage(attribute($0, "style")) }
     }
 
     /// `…;background-image:url('https://…')` → the URL, when it is http(s).

@@ -17,10 +17,22 @@ enum PostBodyPane {
     static func shown(_ state: AppState, in pane: Rect, theme: Theme = .monochrome) -> (area: Rect, lines: [StyledLine])? {
         guard let post = state.channel.selectedPost else { return nil }
         let area = textArea(state, in: pane)
+        let shelf = state.pictures
+        let key = state.channel.key
+        let rows = PictureShelf.rows(in: area)
         let lines = lines(
             for: post, width: area.width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id),
-            clock: state.clock, dateFormat: state.config.dateFormat, curve: state.channel.curve(of: post), theme: theme)
+            clock: state.clock, dateFormat: state.config.dateFormat, curve: state.channel.curve(of: post), theme: theme,
+            picture: { address, columns in
+                shelf.showing ? shelf[PictureRequest(address: address, channel: key, columns: columns, rows: rows)] : nil
+            })
         return (area, lines)
+    }
+
+    /// The pictures a full-screen post of text width `width` draws, in order, and the columns each may take: each
+    /// medium's in its place, the link preview's inside its box.
+    static func pictureSlots(_ post: Publication, width: Int) -> [(address: String, columns: Int)] {
+        post.media.compactMap { m in m.picture.map { ($0, width) } } + (post.linkPreview?.image.map { [($0, width - 4)] } ?? [])
     }
 
     /// Where the text goes in the pane: at most `post-width` columns, centred in a full-screen post.
@@ -106,7 +118,8 @@ enum PostBodyPane {
 
     static func lines(
         for post: Publication, width: Int, full: Bool, bookmarked: Bool = false, clock: Clock = Clock(),
-        dateFormat: DatePattern = .standard, curve: [ViewSample]? = nil, theme: Theme = .monochrome
+        dateFormat: DatePattern = .standard, curve: [ViewSample]? = nil, theme: Theme = .monochrome,
+        picture: (_ address: String, _ columns: Int) -> PictureState? = { _, _ in nil }
     )
         -> [StyledLine]
     {
@@ -117,12 +130,22 @@ enum PostBodyPane {
         if full, let curve, let line = curveLine(curve, width: width) { out.append([Span(text: line, style: theme.muted)]) }
         if let from = post.forwardedFrom { add("forwarded from \(from)", theme.muted) }
         for m in post.media {
-            add(mediaLine(m), theme.muted)
+            // A photo drawn takes its marker's place (a video's thumbnail comes under its marker); until then the
+            // marker holds it, and says why it never will.
+            switch m.picture.flatMap({ picture($0, width) }) {
+            case .drawn(let rows):
+                if m.kind != .photo { add(mediaLine(m), theme.muted) }
+                out += rows
+            case .refused(let reason): add(mediaLine(m) + " not shown: " + reason, theme.muted)
+            case .loading, nil: add(mediaLine(m), theme.muted)
+            }
             for option in m.options { add("• " + pollOptionLine(option), theme.muted) }
         }
         out.append([])
         if let preview = post.linkPreview {
-            out.append(contentsOf: previewLines(preview, width: width, boxed: full, theme: theme))
+            let image: [StyledLine] =
+                if case .drawn(let rows)? = preview.image.flatMap({ picture($0, width - 4) }) { rows } else { [] }
+            out.append(contentsOf: previewLines(preview, width: width, boxed: full, theme: theme, image: image))
             out.append([])
         }
         if !post.text.isEmpty { add(markedText(post.text, links: numberedLinks(post)), post.isService ? theme.service : theme.text) }
@@ -173,7 +196,7 @@ enum PostBodyPane {
     }
 
     /// The link preview: in a box when full-screen, behind a bar beside the list.
-    static func previewLines(_ p: LinkPreview, width: Int, boxed: Bool, theme: Theme) -> [StyledLine] {
+    static func previewLines(_ p: LinkPreview, width: Int, boxed: Bool, theme: Theme, image: [StyledLine] = []) -> [StyledLine] {
         let inner = boxed ? width - 4 : width - 2
         guard inner > 0 else { return [] }
         var body: [StyledLine] = []
@@ -181,6 +204,7 @@ enum PostBodyPane {
         if let title = p.title { body += paragraphs(title, width: inner, style: Style(bold: true)) }
         if let d = p.description { body += paragraphs(d, width: inner, style: theme.muted) }
         if let url = p.url { body.append([Span(text: url.truncated(toWidth: inner), style: theme.link)]) }
+        body += image
         guard boxed else { return body.map { [Span(text: "▌ ", style: theme.border)] + $0 } }
         let rule = String(repeating: "─", count: max(0, width - 2))
         var out: StyledLine = []
