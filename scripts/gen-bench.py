@@ -22,6 +22,7 @@ import html
 import json
 import os
 import random
+import re
 import sys
 
 UTC = dt.timezone.utc
@@ -583,7 +584,63 @@ def html_body(rng, tx, paragraphs=None):
     return "".join(parts)
 
 
-def gen_rss(path, target, posts=None, counted=None):
+# What real feeds put around their words: typographic entities (named and numeric), inline links with their
+# own words, emphasis, line breaks, quotes, images and lists.
+ENTITIES = ["&nbsp;", "&mdash;", "&ndash;", "&laquo;", "&raquo;", "&#8217;", "&hellip;", "&amp;", "&#x1F525;", "&copy;"]
+MARKUP = re.compile(r"<[^>]*>|&#?[0-9A-Za-z]+;")
+
+
+def article_html(rng, tx, paragraphs):
+    """An RSS item's HTML body: every paragraph marked up, about a third of the item's bytes markup."""
+    parts = []
+    for p in paragraphs:
+        words = html.escape(p, quote=False).split(" ")
+        for _ in range(rng.randint(0, 2)):  # a link on a few of the paragraph's own words
+            i = rng.randrange(len(words))
+            j = min(len(words), i + rng.randint(1, 3))
+            words[i:j] = ['<a href="%s" rel="nofollow">%s</a>' % (tx.url(), " ".join(words[i:j]))]
+        for _ in range(rng.randint(0, 2)):
+            words.insert(rng.randrange(len(words) + 1), rng.choice(ENTITIES))
+        if rng.random() < 0.3:
+            i = rng.randrange(len(words))
+            words[i] = rng.choice(["<em>%s</em>", "<strong>%s</strong>", "<b>%s</b>", "<code>%s</code>"]) % words[i]
+        text = " ".join(words)
+        r = rng.random()
+        if r < 0.1:
+            parts.append("<blockquote><p>%s</p></blockquote>" % text)
+        elif r < 0.2:
+            parts.append("<p>%s<br/>%s</p>" % (text, html.escape(tx.short(80), quote=False)))
+        else:
+            parts.append("<p>%s</p>" % text)
+    if rng.random() < 0.3:
+        parts.append('<p><img src="https://cdn.example.com/img/%d.jpg" alt="photo" width="640" height="360"/></p>'
+                     % rng.randrange(10**6))
+    if rng.random() < 0.15:
+        parts.append("<ul><li>%s</li><li>%s</li></ul>" % (html.escape(tx.short(50)), html.escape(tx.short(50))))
+    return "\n".join(parts)
+
+
+class Shape:
+    """The mean size of an item and how much of the bodies is markup, for N.meta.json and BENCHMARKS.md."""
+
+    def __init__(self):
+        self.items = self.item_bytes = self.html_items = self.body_bytes = self.markup_bytes = 0
+
+    def add(self, item, body=None):
+        self.items += 1
+        self.item_bytes += len(item.encode("utf-8"))
+        if body is not None:
+            self.html_items += 1
+            self.body_bytes += len(body.encode("utf-8"))
+            self.markup_bytes += sum(len(m.encode("utf-8")) for m in MARKUP.findall(body))
+
+    def meta(self):
+        return {"meanItemBytes": round(self.item_bytes / max(1, self.items)),
+                "htmlItems": round(self.html_items / max(1, self.items), 3),
+                "markupShareOfHTMLBodies": round(self.markup_bytes / max(1, self.body_bytes), 3)}
+
+
+def gen_rss(path, target, posts=None, counted=None, shape=None):
     rng = random.Random(1005)
     tx = Text(rng)
     out = Sink(path)
@@ -602,15 +659,18 @@ def gen_rss(path, target, posts=None, counted=None):
         link = "https://t.me/bench_rss/%d" % (10**6 - n)
         needle = bool(posts) and n % NEEDLE_EVERY == 0
         r = rng.random()
-        paragraphs = [first] + tx.paragraphs(0, 4) if r < 0.4 else tx.paragraphs(1, 5)
+        paragraphs = [first] + tx.paragraphs(1, 4)
         if needle:
             paragraphs.append(NEEDLE_PLANTED + " " + tx.short(60))
-        if r < 0.4:  # plain text with CRLF paragraph breaks, as the Telethon feed has it
+        body = None
+        if r < 0.1:  # plain text with CRLF paragraph breaks, as the Telethon feed has it
             desc = html.escape("\r\n\r\n".join(paragraphs), quote=False)
-        elif r < 0.7:  # HTML escaped as text
-            desc = html.escape(html_body(rng, tx, paragraphs), quote=False)
+        elif r < 0.55:  # HTML escaped as text
+            body = article_html(rng, tx, paragraphs)
+            desc = html.escape(body, quote=False)
         else:  # HTML in CDATA
-            desc = "<![CDATA[" + html_body(rng, tx, paragraphs) + "]]>"
+            body = article_html(rng, tx, paragraphs)
+            desc = "<![CDATA[" + body + "]]>"
         zone = rng.choice([0, 0, 0, 3, -5])
         if counted:
             counted.add(list_date(t, zone * 3600), needle)
@@ -622,7 +682,10 @@ def gen_rss(path, target, posts=None, counted=None):
             item.append('<enclosure url="https://cdn.example.com/%d.jpg" length="%d" type="image/jpeg"/>'
                         % (n, rng.randrange(10**4, 10**6)))
         item.append("</item>")
-        out.write("".join(item))
+        item = "".join(item)
+        if shape:
+            shape.add(item, body)
+        out.write(item)
     out.write(tail)
     out.close()
     return n
@@ -702,8 +765,14 @@ def main():
         name = "rss-%d.xml" % args.posts if args.kind == "rss" else "native-%d.json" % args.posts
         path = os.path.join(args.out, name)
         counted = Counted()
-        (gen_rss if args.kind == "rss" else gen_native)(path, 0, posts=args.posts, counted=counted)
+        shape = Shape()
+        if args.kind == "rss":
+            gen_rss(path, 0, posts=args.posts, counted=counted, shape=shape)
+        else:
+            gen_native(path, 0, posts=args.posts, counted=counted)
         meta = counted.meta(path)
+        if shape.items:
+            meta.update(shape.meta())
         with open(path + ".meta.json", "w", encoding="utf-8") as f:
             json.dump(meta, f, ensure_ascii=False, indent=1)
         print("%-22s %8.1f MB %9d posts" % (name, meta["bytes"] / 1e6, meta["posts"]))

@@ -19,7 +19,7 @@ extension Library {
         let dates = Publication.placeDates(posts).map(\.timeIntervalSince1970)
         let coder = NativeRecordCoder()
         var folder = SearchText()
-        let rows = posts.map { (record: coder.record($0), text: folder.fold($0.searchableText)) }
+        let rows = posts.map { (record: coder.record($0), text: Self.indexed($0, &folder)) }
         return try write("bring new posts into \(channel.title)") { db -> (Int64, Int)? in
             guard let id = try Self.liveChannel(db, key: key) else { return nil }
             var placement = try Placement(db, channel: id)
@@ -36,7 +36,6 @@ extension Library {
             let update = try db.makeStatement(sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE rowid = ?")
             let insert = try db.makeStatement(
                 sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            let deleteText = try db.makeStatement(sql: "DELETE FROM postText WHERE rowid = ?")
             let insertText = try db.makeStatement(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)")
             let markRead = try db.makeStatement(
                 sql: "INSERT INTO readMark (channelKey, postID, readAt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
@@ -46,7 +45,7 @@ extension Library {
                 if let old = try Row.fetchOne(find, arguments: [id, p.id]) {
                     let rowid: Int64 = old["rowid"]
                     try update.execute(arguments: [dates[i], p.views?.value, rows[i].record, rowid])
-                    try deleteText.execute(arguments: [rowid])
+                    try Self.unindex(db, rowid: rowid, record: old["record"], &folder)
                     try insertText.execute(arguments: [rowid, rows[i].text])
                     if counted, let previous = NativeRecordCoder.publication(old["record"]) {
                         counted = statistics?.count(previous, replacedBy: p, clock: clock) ?? false

@@ -134,8 +134,13 @@ struct Positions: Equatable, Sendable {
     var oldest: Int
     var viewed: Int
 
-    /// Where a streamed post stands until every post is there: in the source's order.
-    init(provisional seq: Int) { (newest, oldest, viewed) = (seq, seq, seq) }
+    /// What is stored for a streamed post until every post is there: newest-first and most-viewed in the source's
+    /// order, oldest-first in its reverse (below a base that moves down as posts come: `oldestBase`). A feed lists
+    /// its newest posts first, so these are most often the final positions, and the end of the import rewrites none.
+    init(provisional seq: Int) { (newest, oldest, viewed) = (seq, -seq, seq) }
+
+    /// Where position 0 of oldest-first is stored while `count` posts are streamed (`init(provisional:)`).
+    static func oldestBase(streamed count: Int) -> Int { min(0, 1 - count) }
 
     /// The positions of each of `posts` in the orders `PostOrder.arrange` gives.
     static func final(_ posts: [Publication]) -> [Positions] {
@@ -189,8 +194,11 @@ final class ChannelWriter {
         let empty = ChannelStatistics(Channel(header: header), clock: library.clock)
         staging = try library.write("start importing \(header.title)") { db -> Int64 in
             try db.execute(
-                sql: "INSERT INTO channel (status, record, statistics, topPosts, touchedAt) VALUES ('importing', ?, ?, '[]', ?)",
-                arguments: [NativeRecordCoder().record(channel: header), try? JSONEncoder().encode(empty), Date().timeIntervalSince1970])
+                sql: "INSERT INTO channel (status, record, statistics, topPosts, touchedAt, importer) VALUES ('importing', ?, ?, '[]', ?, ?)",
+                arguments: [
+                    NativeRecordCoder().record(channel: header), try? JSONEncoder().encode(empty), Date().timeIntervalSince1970,
+                    ImporterProcess.current,
+                ])
             return db.lastInsertedRowID
         }
     }
@@ -229,20 +237,25 @@ final class ChannelWriter {
     }
 
     /// Hands the pending posts to the writing thread once the batch before them is committed. Their records and
-    /// folded text are made here: the writing thread (SQLite filling the trigram index) is the slower of the two.
+    /// folded text are made there: with the index holding no copy of the text, SQLite leaves that thread time,
+    /// where the reading thread (XML, HTML) has none.
     func flush() throws(LibraryError) {
         guard !pending.isEmpty else { return }
-        let coder = NativeRecordCoder()
-        var folder = SearchText()
-        for i in pending.indices {
-            pending[i].record = coder.record(pending[i].post)
-            pending[i].text = folder.fold(pending[i].post.searchableText)
-        }
         try collect(wait: true)
-        let rows = pending
+        let batch = pending
         pending = []
         let (library, staging, total) = (library, staging, count)
-        inFlight = Pending { library.write(rows, into: staging, count: total) }
+        let oldestBase = streamed ? Positions.oldestBase(streamed: count) : 0
+        inFlight = Pending {
+            var rows = batch
+            let coder = NativeRecordCoder()
+            var folder = SearchText()
+            for i in rows.indices {
+                rows[i].record = coder.record(rows[i].post)
+                rows[i].text = Library.indexed(rows[i].post, &folder)
+            }
+            return library.write(rows, into: staging, count: total, oldestBase: oldestBase)
+        }
     }
 
     /// Takes in the batch being written once it is committed (waiting for it, or only if it is).
@@ -301,7 +314,13 @@ final class ChannelWriter {
     /// transaction, so that the list never mixes two orders.
     private func order(_ posts: [Publication], progress: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> [(Int64, Int)] {
         let final = Publication.placeDates(posts).map(\.timeIntervalSince1970)
-        let positions = Positions.final(posts)
+        // As stored: oldest-first below the base the streamed posts left (`Positions.init(provisional:)`).
+        let oldestBase = Positions.oldestBase(streamed: posts.count)
+        let positions = Positions.final(posts).map { p in
+            var stored = p
+            stored.oldest += oldestBase
+            return stored
+        }
         let changed = posts.indices.filter { final[$0] != dates[$0] || positions[$0] != Positions(provisional: $0) }
         var done = posts.count - changed.count
         try progress(done)
@@ -335,7 +354,7 @@ final class ChannelWriter {
 extension Library {
     /// Writes one batch of posts into a channel being imported, in one transaction; the rowids of the posts it
     /// added (a replacing post adds none). Runs on the writing thread.
-    fileprivate func write(_ rows: [ChannelWriter.PostRow], into staging: Int64, count: Int) -> Result<[Int64], LibraryError> {
+    fileprivate func write(_ rows: [ChannelWriter.PostRow], into staging: Int64, count: Int, oldestBase: Int) -> Result<[Int64], LibraryError> {
         do throws(LibraryError) {
             return .success(
                 try write("import posts") { db -> [Int64] in
@@ -344,15 +363,19 @@ extension Library {
                     let insertText = try db.cachedStatement(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)")
                     var added: [Int64] = []
                     added.reserveCapacity(rows.count)
+                    var folder = SearchText()
                     for row in rows {
                         let (p, record, text) = (row.post, row.record, row.text)
                         if row.replaces {
                             guard
-                                let rowid = try Int64.fetchOne(
-                                    db, sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE channel = ? AND id = ? RETURNING rowid",
-                                    arguments: [row.date, p.views?.value, record, staging, p.id])
+                                let old = try Row.fetchOne(
+                                    db, sql: "SELECT rowid, record FROM post WHERE channel = ? AND id = ?", arguments: [staging, p.id])
                             else { continue }
-                            try db.execute(sql: "DELETE FROM postText WHERE rowid = ?", arguments: [rowid])
+                            let rowid: Int64 = old[0]
+                            try Library.unindex(db, rowid: rowid, record: old[1], &folder)
+                            try db.execute(
+                                sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE rowid = ?",
+                                arguments: [row.date, p.views?.value, record, rowid])
                             try insertText.execute(arguments: [rowid, text])
                             continue
                         }
@@ -364,8 +387,8 @@ extension Library {
                         try insertText.execute(arguments: [db.lastInsertedRowID, text])
                     }
                     try db.execute(
-                        sql: "UPDATE channel SET postCount = ?, touchedAt = ? WHERE id = ?",
-                        arguments: [count, Date().timeIntervalSince1970, staging])
+                        sql: "UPDATE channel SET postCount = ?, oldestBase = ?, touchedAt = ? WHERE id = ?",
+                        arguments: [count, oldestBase, Date().timeIntervalSince1970, staging])
                     return added
                 })
         } catch {

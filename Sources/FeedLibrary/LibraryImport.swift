@@ -172,17 +172,19 @@ extension Library {
         let kept = try Row.fetchAll(
             db,
             sql: """
-                SELECT p.id, p.date, p.views, p.seq, p.record, t.text FROM post p JOIN postText t ON t.rowid = p.rowid
+                SELECT p.id, p.date, p.views, p.seq, p.record FROM post p
                 WHERE p.channel = ? AND NOT EXISTS (SELECT 1 FROM post n WHERE n.channel = ? AND n.id = p.id)
                 """,
             arguments: [old, new])
         guard !kept.isEmpty else { return }
+        var folder = SearchText()
         for row in kept {
             let seq: Int = row["seq"]
             try db.execute(
                 sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
                 arguments: [new, row["id"] as String, row["date"] as Double, row["views"] as Int64?, count + seq, row["record"] as Data])
-            try db.execute(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)", arguments: [db.lastInsertedRowID, row["text"] as String])
+            guard let post = NativeRecordCoder.publication(row["record"]) else { continue }
+            try db.execute(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)", arguments: [db.lastInsertedRowID, Self.indexed(post, &folder)])
         }
         try Self.rank(db, channel: new)
         let header = try Data.fetchOne(db, sql: "SELECT record FROM channel WHERE id = ?", arguments: [new])
@@ -212,27 +214,32 @@ extension Library {
         String(decoding: (try? JSONEncoder().encode(ids)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
-    /// Deletes replaced copies, cancelled imports and imports that stopped writing ten minutes ago (killed), a
-    /// batch per transaction so that other readers and writers are never held up for long, then gives the space
-    /// back. Failures are left for the next time.
+    /// Deletes replaced copies, cancelled imports and those of processes that are gone (killed; a copy an older
+    /// feedtui left without saying whose it is: once it stopped writing ten minutes ago), a batch per transaction
+    /// so that other readers and writers are never held up for long, then gives the space back. Failures are left
+    /// for the next time.
     public func collectGarbage() {
         let stale = Date().timeIntervalSince1970 - 600
         var deleted = false
         defer { if deleted { releaseSpace() } }
         while true {
             let more = try? write("delete replaced posts") { db -> Bool in
-                let channels = try Int64.fetchAll(
-                    db, sql: "SELECT id FROM channel WHERE status = 'old' OR (status = 'importing' AND touchedAt < ?)",
-                    arguments: [stale])
-                guard let id = channels.first else { return false }
-                let rows = try Int64.fetchAll(db, sql: "SELECT rowid FROM post WHERE channel = ? LIMIT 5000", arguments: [id])
+                let channels = try Row.fetchAll(
+                    db, sql: "SELECT id, status, importer, touchedAt FROM channel WHERE status IN ('old', 'importing')"
+                ).filter { row in
+                    guard row["status"] as String == "importing" else { return true }
+                    let importer: String? = row["importer"]
+                    return importer.map(ImporterProcess.isGone) ?? ((row["touchedAt"] as Double) < stale)
+                }
+                guard let id: Int64 = channels.first?["id"] else { return false }
+                let rows = try Row.fetchAll(db, sql: "SELECT rowid, record FROM post WHERE channel = ? LIMIT 5000", arguments: [id])
                 if rows.isEmpty {
                     try db.execute(sql: "DELETE FROM channel WHERE id = ?", arguments: [id])
                     return true
                 }
-                let list = rows.map(String.init).joined(separator: ",")
-                try db.execute(sql: "DELETE FROM postText WHERE rowid IN (\(list))")
-                try db.execute(sql: "DELETE FROM post WHERE rowid IN (\(list))")
+                var folder = SearchText()
+                for row in rows { try Self.unindex(db, rowid: row[0], record: row[1], &folder) }
+                try db.execute(sql: "DELETE FROM post WHERE rowid IN (\(rows.map { String($0[0] as Int64) }.joined(separator: ",")))")
                 return true
             }
             if more != true { return }
@@ -261,6 +268,32 @@ extension Library {
             let left = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
             return left > 0 && left < free
         }
+    }
+}
+
+/// The process that fills a copy of a channel, told apart from any later one given the same pid: its pid, when it
+/// started (clock ticks after boot) and the boot's id (Linux's /proc).
+enum ImporterProcess {
+    /// This process; nil where /proc cannot tell (its copies are then collected by age).
+    static let current: String? = identity(of: getpid())
+
+    /// Whether the process that filled a copy has ended (killed, or the machine restarted since).
+    static func isGone(_ importer: String) -> Bool {
+        let parts = importer.split(separator: " ")
+        guard parts.count == 3, let pid = pid_t(parts[1]) else { return false }
+        return identity(of: pid) != importer
+    }
+
+    /// nil for a process that does not run (a zombie has ended).
+    private static func identity(of pid: pid_t) -> String? {
+        guard let boot = try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8),
+            let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let name = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the command's name: the state (field 3 of stat) … the start time (field 22).
+        let fields = stat[stat.index(after: name)...].split(separator: " ")
+        guard fields.count > 19, fields[0] != "Z", fields[0] != "X" else { return nil }
+        return "\(boot.trimmingCharacters(in: .whitespacesAndNewlines)) \(pid) \(fields[19])"
     }
 }
 

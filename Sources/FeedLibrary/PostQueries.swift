@@ -1,6 +1,7 @@
 import FeedModel
 import Foundation
 import GRDB
+import Synchronization
 
 /// A channel as the library holds it: its own fields, the statistics computed on import (or counted again on
 /// another clock), how many posts it has.
@@ -171,29 +172,25 @@ extension Library {
     /// Positions, ascending, of the posts whose text, link preview, links or forwarded-from contain `query`,
     /// ignoring case and diacritics: the same posts, in the same order, as folding every post and looking in it.
     public func search(channel: Int64, query: String, order: PostOrder) throws(LibraryError) -> [Int] {
-        let needle = SearchText.fold(query)
+        let needle = Self.needle(query)
         guard !needle.isEmpty else { return [] }
-        let (condition, pattern) = Self.textCondition(needle)
+        let (condition, arguments) = Self.textCondition(needle)
         let column = Self.column(order)
         return try read("search") { db in
             if try Self.isSelection(db, channel) { return try Self.querySearch(db, id: channel, needle: needle, order: order) }
             let base = try Self.base(db, channel: channel, order)
             return try Int.fetchAll(
-                db,
-                sql: """
-                    SELECT p.\(column) - ? FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
-                    WHERE \(condition) AND p.channel = ? ORDER BY p.\(column)
-                    """,
-                arguments: [base, pattern, channel])
+                db, sql: "SELECT p.\(column) - ? FROM post p WHERE \(condition) AND p.channel = ? ORDER BY p.\(column)",
+                arguments: StatementArguments([base] + arguments + [channel]))
         }
     }
 
     /// Posts of every channel that contain `query` (as `search` matches), newest first: the first `limit`, and how
     /// many there are in all.
     public func searchAll(query: String, limit: Int, hiding context: FilterContext = FilterContext()) throws(LibraryError) -> (matches: [LibraryMatch], total: Int) {
-        let needle = SearchText.fold(query)
+        let needle = Self.needle(query)
         guard !needle.isEmpty else { return ([], 0) }
-        let (condition, pattern) = Self.textCondition(needle)
+        let (condition, arguments) = Self.textCondition(needle)
         // Posts config.toml's ignore rules hide are found by no search.
         let kept = FilterSQL(keptBy: context)
         return try read("search the library") { db in
@@ -201,18 +198,17 @@ extension Library {
                 try Int.fetchOne(
                     db,
                     sql: """
-                        SELECT count(*) FROM postText t CROSS JOIN post p ON p.rowid = t.rowid JOIN channel c ON c.id = p.channel
+                        SELECT count(*) FROM post p JOIN channel c ON c.id = p.channel
                         WHERE \(condition) AND c.status = 'live' AND \(kept.sql)
                         """,
-                    arguments: StatementArguments([pattern] + kept.arguments)) ?? 0
+                    arguments: StatementArguments(arguments + kept.arguments)) ?? 0
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.channel, c.record AS channelRecord, p.record FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
-                    JOIN channel c ON c.id = p.channel
+                    SELECT p.channel, c.record AS channelRecord, p.record FROM post p JOIN channel c ON c.id = p.channel
                     WHERE \(condition) AND c.status = 'live' AND \(kept.sql) ORDER BY p.date DESC, p.channel, p.newest LIMIT ?
                     """,
-                arguments: StatementArguments([pattern] + kept.arguments + [limit]))
+                arguments: StatementArguments(arguments + kept.arguments + [limit]))
             let matches = rows.compactMap { row -> LibraryMatch? in
                 guard let post = NativeRecordCoder.publication(row["record"]),
                     let channel = NativeRecordCoder.channel(row["channelRecord"])
@@ -223,19 +219,105 @@ extension Library {
         }
     }
 
-    /// The trigram index answers queries of three characters or more; shorter ones (two-character CJK words are
-    /// common) are looked for in the stored folded text, which the index cannot do for them.
-    static func textCondition(_ needle: String) -> (String, String) {
-        if needle.unicodeScalars.count < 3 { return ("instr(t.text, ?) > 0", needle) }
-        // GLOB is case-sensitive (the text is folded already); its wildcards are matched literally in brackets.
-        var pattern = "*"
-        for c in needle.unicodeScalars {
-            switch c {
-            case "*", "?", "[": pattern += "[\(c)]"
-            default: pattern.unicodeScalars.append(c)
+    /// What the index is given for a post: its searchable text folded, two padding characters, so that every piece
+    /// of two characters starts a trigram (one at the very end included), then each character the text holds
+    /// once, as a trigram of its own with two separators: a one-character query is one trigram of the index.
+    static func indexed(_ post: Publication, _ folder: inout SearchText) -> String {
+        indexed(folded: folder.fold(post.searchableText))
+    }
+
+    static func indexed(folded text: String) -> String {
+        var out = text + indexPadding + indexPadding
+        var ascii: (UInt64, UInt64) = (0, 0)
+        var others = Set<UInt32>()
+        for c in text.unicodeScalars {
+            let v = c.value
+            if v < 64 {
+                guard ascii.0 & (1 << v) == 0 else { continue }
+                ascii.0 |= 1 << v
+            } else if v < 128 {
+                guard ascii.1 & (1 << (v - 64)) == 0 else { continue }
+                ascii.1 |= 1 << (v - 64)
+            } else if !others.insert(v).inserted {
+                continue
             }
+            out.unicodeScalars.append(c)
+            out += indexSeparator + indexSeparator
         }
-        return ("t.text GLOB ?", pattern + "*")
+        return out
+    }
+
+    /// Characters no folded query holds (`needle` takes them out): they only pad the indexed text.
+    private static let indexPadding = "\u{1}"
+    private static let indexSeparator = "\u{2}"
+
+    /// The folded query as it is looked for.
+    static func needle(_ query: String) -> String {
+        SearchText.fold(query).replacingOccurrences(of: indexPadding, with: "").replacingOccurrences(of: indexSeparator, with: "")
+    }
+
+    /// Takes a post out of the index: a contentless index is told the text it was given (`indexed`), made again
+    /// from the post's record.
+    static func unindex(_ db: Database, rowid: Int64, record: Data, _ folder: inout SearchText) throws {
+        guard let post = NativeRecordCoder.publication(record) else { return }
+        try db.execute(
+            sql: "INSERT INTO postText (postText, rowid, text) VALUES ('delete', ?, ?)", arguments: [rowid, indexed(post, &folder)])
+    }
+
+    /// `feedtui_holds(record, needle)`: whether a stored post holds the folded needle, its text folded again from its
+    /// record. One per connection (each folds with a cache of its own).
+    static func holdsFunction() -> DatabaseFunction {
+        let folder = Mutex(SearchText())
+        return DatabaseFunction("feedtui_holds", argumentCount: 2, pure: true) { values in
+            guard let record = Data.fromDatabaseValue(values[0]), let needle = String.fromDatabaseValue(values[1]),
+                let post = NativeRecordCoder.publication(record)
+            else { return false }
+            return folder.withLock { SearchText.contains($0.fold(post.searchableText), needle) }
+        }
+    }
+
+    /// Trigrams of a long query given to the index: enough to leave few posts to check, few enough that any
+    /// query (a pasted page of 5 000 characters) is answered at once.
+    static let queriedTrigrams = 12
+
+    /// The posts (`p`) whose folded text holds a folded needle, as an SQL condition and its arguments, through the
+    /// trigram index. A needle of three characters or more is asked for as its trigrams and, unless it is exactly
+    /// one, each post they give is checked against its record (`feedtui_holds`); one of two characters as the
+    /// trigrams it starts (every piece of a post's text starts one: `indexed`), which the list of the index's
+    /// trigrams gives; one of one character as its own trigram (`indexed`).
+    static func textCondition(_ needle: String) -> (String, [any DatabaseValueConvertible]) {
+        let scalars = Array(needle.unicodeScalars)
+        // An FTS5 string: its quotes doubled.
+        func quoted<S: Sequence>(_ s: S) -> String where S.Element == Unicode.Scalar {
+            var text = ""
+            text.unicodeScalars.append(contentsOf: s)
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        func matching(_ condition: String) -> String { "p.rowid IN (SELECT rowid FROM postText WHERE \(condition))" }
+        switch scalars.count {
+        case 1:
+            return (matching("postText MATCH ?"), [quoted(scalars + indexSeparator.unicodeScalars + indexSeparator.unicodeScalars)])
+        case 2:
+            var upper = needle
+            upper.unicodeScalars.append("\u{10FFFF}")
+            // No trigram starts with it: a term no text holds (a padding character is never followed by a separator).
+            let none = quoted((indexPadding + indexSeparator + indexSeparator).unicodeScalars)
+            let terms = """
+                SELECT coalesce(group_concat('"' || replace(term, '"', '""') || '"', ' OR '), ?) FROM postTrigram WHERE term >= ? AND term < ?
+                """
+            return (matching("postText MATCH (\(terms))"), [none, needle, upper])
+        case 3:
+            return (matching("postText MATCH ?"), [quoted(scalars)])
+        default:
+            let starts = 0...(scalars.count - 3)
+            let picked: [Int] =
+                starts.count <= queriedTrigrams
+                ? Array(starts) : (0..<queriedTrigrams).map { $0 * (starts.count - 1) / (queriedTrigrams - 1) }
+            let query = Set(picked.map { quoted(scalars[$0..<($0 + 3)]) }).sorted().joined(separator: " AND ")
+            return (
+                matching("postText MATCH ? AND feedtui_holds((SELECT record FROM post WHERE post.rowid = postText.rowid), ?)"), [query, needle]
+            )
+        }
     }
 
     /// Where position 0 of an order is stored: a refresh that adds posts at one end of an order moves this rather

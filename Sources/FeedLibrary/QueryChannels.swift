@@ -75,9 +75,9 @@ struct FilterSQL {
             arguments += columns.map { _ in value }
         case .text(let word):
             // Through the search's own condition on the trigram index (`Library.textCondition`).
-            let (condition, pattern) = Library.textCondition(SearchText.fold(word))
-            sql += "(p.rowid IN (SELECT t.rowid FROM postText t WHERE \(condition)))"
-            arguments.append(pattern)
+            let (condition, values) = Library.textCondition(Library.needle(word))
+            sql += "(\(condition))"
+            arguments += values
         case .views(let c, let n):
             sql += "IFNULL(p.views \(c.rawValue) ?, 0)"
             arguments.append(n)
@@ -268,15 +268,14 @@ extension Library {
 
     /// Positions, ascending, of a query channel's posts whose text holds the folded `needle` (as `search` finds it).
     static func querySearch(_ db: Database, id: Int64, needle: String, order: PostOrder) throws -> [Int] {
-        let (condition, pattern) = textCondition(needle)
+        let (condition, values) = textCondition(needle)
         let column = "q." + column(order)
         return try Int.fetchAll(
             db,
             sql: """
-                SELECT \(column) FROM postText t CROSS JOIN post p ON p.rowid = t.rowid
-                CROSS JOIN queryPost q ON q.post = p.rowid AND q.query = ? WHERE \(condition) ORDER BY \(column)
+                SELECT \(column) FROM post p CROSS JOIN queryPost q ON q.post = p.rowid AND q.query = ? WHERE \(condition) ORDER BY \(column)
                 """,
-            arguments: [id, pattern])
+            arguments: StatementArguments([id] + values))
     }
 
     /// How many of a query channel's posts the user has read.

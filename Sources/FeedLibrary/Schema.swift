@@ -153,6 +153,27 @@ extension Library {
                     CREATE INDEX queryPost_viewed ON queryPost (query, viewed);
                     """)
         }
+        migrator.registerMigration("search-v1") { db in
+            // The text index no longer keeps a copy of the text (a third of the library): contentless, it holds the
+            // trigrams only, and a post's record gives its text back where a match must be checked. Each text is
+            // indexed as `Library.indexed` gives it, so that a query of one or two characters is a lookup too; the
+            // list of the index's trigrams finds those a two-character piece starts.
+            db.add(function: DatabaseFunction("feedtui_indexed", argumentCount: 1, pure: true) { values in
+                String.fromDatabaseValue(values[0]).map { Library.indexed(folded: $0) }
+            })
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE postIndex USING fts5 (text, tokenize = 'trigram case_sensitive 1', detail = none, content = '');
+                    INSERT INTO postIndex (postIndex, rank) VALUES ('automerge', 16);
+                    INSERT INTO postIndex (postIndex, rank) VALUES ('crisismerge', 64);
+                    INSERT INTO postIndex (rowid, text) SELECT rowid, feedtui_indexed(text) FROM postText;
+                    DROP TABLE postText;
+                    ALTER TABLE postIndex RENAME TO postText;
+                    CREATE VIRTUAL TABLE postTrigram USING fts5vocab (postText, 'row');
+                    """)
+            // Which process fills a copy: one whose process is gone was killed and is deleted at the next start.
+            try db.execute(sql: "ALTER TABLE channel ADD COLUMN importer TEXT")
+        }
         return migrator
     }()
 

@@ -102,7 +102,7 @@ final class LibraryTests: XCTestCase {
         }
         let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))
         let size = try handle.seekToEnd()
-        XCTAssertGreaterThan(size, UInt64(Library.quickCheckPages * 4096), "larger than what is checked at opening")
+        XCTAssertGreaterThan(size, UInt64(Library.quickCheckBytes), "larger than what is checked at opening")
         // The last quarter: posts, far from the schema and the channel table the opening probes.
         try handle.seek(toOffset: size * 3 / 4)
         try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size / 4)))
@@ -335,8 +335,10 @@ final class LibraryTests: XCTestCase {
         }
     }
 
-    /// What imports killed with kill -9 leave — copies of a channel still 'importing', last written an hour ago — is
-    /// deleted by the next collection and the file shrinks back to the size of a clean import.
+    /// What imports killed with kill -9 leave — copies of a channel still 'importing' — is deleted by the next
+    /// collection and the file shrinks back to the size of a clean import: at once when the copy names a process
+    /// that is gone (a killed one, or one of an older boot), after ten minutes when it names none (an older
+    /// feedtui's). A copy whose process still runs is kept, however old.
     func testTheSpaceOfKilledImportsIsGivenBack() throws {
         func size() throws -> Int {
             try [path, path + "-wal"].filter { FileManager.default.fileExists(atPath: $0) }
@@ -348,24 +350,33 @@ final class LibraryTests: XCTestCase {
         library = nil
         let clean = try size()
         library = try Library(path: path)
+        let now = Date().timeIntervalSince1970
+        let running = try XCTUnwrap(ImporterProcess.current)
+        // A process of this boot that is gone (a child that ended), one of another boot, an older feedtui's copy.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let parts = running.split(separator: " ")
+        let copies: [(importer: String?, touchedAt: Double)] = [
+            ("\(parts[0]) \(child.processIdentifier) \(parts[2])", now), ("00000000-0000-0000-0000-000000000000 \(parts[1]) \(parts[2])", now),
+            (nil, now - 3600), (running, now - 3600),
+        ]
         try library?.pool.write { db in
-            for _ in 0..<3 {
+            var folder = SearchText()
+            for copy in copies {
                 try db.execute(
-                    sql: "INSERT INTO channel (status, record, postCount, touchedAt) SELECT 'importing', record, postCount, ? FROM channel WHERE id = ?",
-                    arguments: [Date().timeIntervalSince1970 - 3600, id])
-                let copy = db.lastInsertedRowID
-                try db.execute(
-                    sql: """
-                        INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record)
-                        SELECT ?, id, date, views, seq, newest, oldest, viewed, record FROM post WHERE channel = ?
-                        """,
-                    arguments: [copy, id])
-                try db.execute(
-                    sql: """
-                        INSERT INTO postText (rowid, text) SELECT n.rowid, t.text FROM post n JOIN post o ON o.channel = ? AND o.id = n.id
-                        JOIN postText t ON t.rowid = o.rowid WHERE n.channel = ?
-                        """,
-                    arguments: [id, copy])
+                    sql: "INSERT INTO channel (status, record, postCount, touchedAt, importer) SELECT 'importing', record, postCount, ?, ? FROM channel WHERE id = ?",
+                    arguments: [copy.touchedAt, copy.importer, id])
+                let copyID = db.lastInsertedRowID
+                for row in try Row.fetchAll(db, sql: "SELECT id, date, views, seq, record FROM post WHERE channel = ?", arguments: [id]) {
+                    try db.execute(
+                        sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
+                        arguments: [copyID, row["id"], row["date"], row["views"], row["seq"], row["record"]])
+                    let post = try XCTUnwrap(NativeRecordCoder.publication(row["record"]))
+                    try db.execute(
+                        sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)", arguments: [db.lastInsertedRowID, Library.indexed(post, &folder)])
+                }
             }
         }
         library = nil
@@ -374,9 +385,17 @@ final class LibraryTests: XCTestCase {
         library = try Library(path: path)
         library?.collectGarbage()
         try library?.pool.read { db in
-            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM channel"), 1)
-            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), ch.publications.count)
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT importer FROM channel WHERE status = 'importing'"), [running])
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 2 * ch.publications.count)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 2 * ch.publications.count)
         }
+        // The copy of the running process goes once it is old and this process is taken for another.
+        try library?.pool.write { db in
+            try db.execute(sql: "UPDATE channel SET importer = ? WHERE status = 'importing'", arguments: [copies[0].importer])
+        }
+        library?.collectGarbage()
+        // The index holds the live posts only: a search finds as many as the posts hold.
+        XCTAssertEqual(try library?.search(channel: id, query: "a", order: .newest).count, ch.publications.filter { SearchText.contains(SearchText.fold($0.searchableText), "a") }.count)
         library = nil
         let collected = try size()
         XCTAssertLessThanOrEqual(Double(collected), 1.1 * Double(clean), "clean \(clean), with the copies \(grown), collected \(collected)")
@@ -515,6 +534,7 @@ final class LibraryTests: XCTestCase {
             "viet", "TIENG", "ế", "кеймено", "ЁЛКА", "елка", "新闻", "闻", "搜索测试", "ไทย", "ง่", "한국", "نص", "טקסט", "creme brulee",
             "FACADE", "strasse", "ß", "🎉", "*", "a*b", "?c[", "[d]", "naive", "e", "ae", "nothing-like-this", "g\u{0301}", " ",
             "https://t.me/link7", "preview", "prevISUALISATION 12", "site unicode", "канал пере", "wordsplain", "日本語のテ",
+            "\"quoted\" AND", "NEAR(", "ส", String(repeating: "Tiếng Việt có dấu ", count: 300), "a" + String(repeating: "中文搜索测试", count: 900),
         ]
         for order in PostOrder.allCases {
             let arranged = order.arrange(ch.publications)
@@ -525,6 +545,63 @@ final class LibraryTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(try library.search(channel: id, query: "新闻", order: .newest).count, 100)
+    }
+
+    /// A query of any length is answered at once: a pasted page asks the index for a few of its trigrams.
+    func testALongQueryIsAnsweredAtOnce() throws {
+        let library = try Library(path: path)
+        let ch = Self.generated(10_000)
+        let id = try XCTUnwrap(try library.importChannels([ch], from: .named(ch)).first)
+        let page = String(repeating: "Ελληνικά ΚΕΊΜΕΝΟ русский текст Ёлка ", count: 140)
+        let started = Date()
+        XCTAssertEqual(try library.search(channel: id, query: page, order: .newest), [])
+        XCTAssertEqual(try library.searchAll(query: page, limit: 10).total, 0)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1, "\(page.count) characters")
+    }
+
+    /// A new library is made of 16 KiB pages, which a post of ~1.4 KB fills with little left over.
+    func testANewLibraryHasPagesOf16KiB() throws {
+        let library = try Library(path: path)
+        try library.pool.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA page_size"), 16_384)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA auto_vacuum"), 2)
+        }
+    }
+
+    /// A library of the schema before the contentless index (its index kept the folded text) is migrated: the
+    /// index holds the same posts, searches find what a scan finds, and the file is no larger.
+    func testALibraryWithTheOldIndexIsMigrated() throws {
+        let ch = Self.generated(2_000)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let old = try DatabaseQueue(path: path)
+        try Library.migrator.migrate(old, upTo: "merge-v1")
+        try old.write { db in
+            try db.execute(
+                sql: "INSERT INTO channel (key, status, record, postCount, touchedAt) VALUES ('old', 'live', ?, ?, 0)",
+                arguments: [NativeRecordCoder().record(channel: ch), ch.publications.count])
+            let id = db.lastInsertedRowID
+            var folder = SearchText()
+            for (i, p) in ch.publications.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO post (channel, id, date, seq, newest, oldest, viewed, record) VALUES (?, ?, 0, ?, ?, ?, ?, ?)",
+                    arguments: [id, p.id, i, i, i, i, NativeRecordCoder().record(p)])
+                try db.execute(
+                    sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)", arguments: [db.lastInsertedRowID, folder.fold(p.searchableText)])
+            }
+        }
+        try old.close()
+        let library = try Library(path: path)
+        let id = try XCTUnwrap(try library.channels().first?.id)
+        var folder = SearchText()
+        let folded = ch.publications.map { folder.fold($0.searchableText) }
+        for q in ["viet", "ế", "新闻", "🎉", "e", "ae", "crème brûlée"] {
+            let needle = SearchText.fold(q)
+            XCTAssertEqual(try library.search(channel: id, query: q, order: .newest), folded.indices.filter { SearchText.contains(folded[$0], needle) }, q)
+        }
+        try library.pool.read { db in
+            XCTAssertEqual(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'postText'")?.contains("content = ''"), true)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), ch.publications.count)
+        }
     }
 
     func testSearchAllLooksInEveryChannel() throws {

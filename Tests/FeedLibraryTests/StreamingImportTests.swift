@@ -104,6 +104,37 @@ final class StreamingImportTests: XCTestCase {
         try assertSame(streaming, ids[0], whole, wholeIDs[0], queries: ["путин", "the", "zz no match"])
     }
 
+    /// A feed that lists its newest posts first, as feeds do, is stored in its final orders as it streams: while it
+    /// is read, oldest-first is the source's order reversed, and at its end no post is put in another place (the
+    /// first "ordered" progress already counts every post).
+    func testANewestFirstFeedNeedsNoPositionRewrittenAtItsEnd() throws {
+        let n = Library.firstBatch + Library.batch + 300
+        let items = (0..<n).map { i in
+            "<item><title>post \(i)</title><guid>g\(i)</guid><pubDate>\(ISODate.format(Date(timeIntervalSince1970: 1_700_000_000 - Double(i) * 60)))</pubDate></item>"
+        }
+        let path = folder + "/newest-first.xml"
+        try ("<rss version=\"2.0\"><channel><title>Newest first</title>" + items.joined() + "</channel></rss>")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let library = try Library(path: folder + "/a.sqlite")
+        var firstOrdered: Int?
+        var checkedWhileRead = false
+        let ids = try streamed(path, into: library) { p in
+            if p.total == nil, !checkedWhileRead {
+                let oldest = try? library.window(channel: p.channel, order: .oldest, offset: 0, limit: 3)
+                XCTAssertEqual(oldest?.posts.map(\.id), ["g\(p.imported - 1)", "g\(p.imported - 2)", "g\(p.imported - 3)"])
+                checkedWhileRead = true
+            }
+            if firstOrdered == nil, let ordered = p.ordered { firstOrdered = ordered }
+            return true
+        }
+        XCTAssertTrue(checkedWhileRead)
+        XCTAssertEqual(firstOrdered, n, "every post already in its place")
+        let newest = (0..<n).map { "g\($0)" }
+        XCTAssertEqual(try library.window(channel: ids[0], order: .newest, offset: 0, limit: n).posts.map(\.id), newest)
+        XCTAssertEqual(try library.window(channel: ids[0], order: .oldest, offset: 0, limit: n).posts.map(\.id), newest.reversed())
+        XCTAssertEqual(try library.window(channel: ids[0], order: .oldest, offset: n - 2, limit: 5).posts.map(\.id), ["g1", "g0"])
+    }
+
     func testUndatedPostsRepeatedIDsAndDroppedChannelsEndAsIfReadWhole() throws {
         // Undated posts (placed by the dates around them), ties, and one id given twice: the later one replaces it.
         var ch = LibraryTests.generated(1_500)
