@@ -6,15 +6,18 @@ import Foundation
 /// Block elements (`<p>`, `<div>`, headings, lists, quotes…) become line breaks, paragraphs are separated by one
 /// blank line, `<br>` is a line break, list items start with "• " (or "1. " in ordered lists), runs of white space
 /// collapse to one space (except inside `<pre>`), entities are decoded by libxml2, scripts and styles are dropped.
-/// Links are the http/https `href`s of anchors, in order and without duplicates, then bare URLs found in the text.
+/// Links are the http/https `href`s of anchors, in order and without duplicates, then bare URLs found in the text;
+/// an anchor's words keep where they end in the text (`marks`).
 public enum HTMLText {
     public struct Result: Equatable, Sendable {
         public var text: String
         public var links: [String]
+        public var marks: [LinkMark]
 
-        public init(text: String, links: [String]) {
+        public init(text: String, links: [String], marks: [LinkMark] = []) {
             self.text = text
             self.links = links
+            self.marks = marks
         }
     }
 
@@ -103,7 +106,11 @@ private struct Renderer {
     /// One entry per open list: nil for `<ul>`, the next number for `<ol>`.
     var lists: [Int?] = []
     var links: [String] = []
-    var seen = Set<String>()
+    /// Each link's number (its place in `links`, from 1).
+    var numbers: [String: Int] = [:]
+    var marks: [LinkMark] = []
+    /// One entry per open anchor: its link's number (0 for none) and the length of the text when it opened.
+    var anchors: [(number: Int, start: Int)] = []
     /// What relative `href`s are resolved against; nil leaves them out.
     var base: URL?
 
@@ -226,8 +233,12 @@ private struct Renderer {
                 if !HTMLText.isWebURL(url), let base, let absolute = URL(string: url, relativeTo: base)?.absoluteString {
                     url = absolute
                 }
-                if HTMLText.isWebURL(url), seen.insert(url).inserted { links.append(url) }
+                if HTMLText.isWebURL(url) {
+                    anchors.append((number(of: url), out.count))
+                    return true
+                }
             }
+            anchors.append((0, out.count))
         case .cell:
             pendingSpace = true
         case .inline:
@@ -248,8 +259,20 @@ private struct Renderer {
             if !lists.isEmpty { lists.removeLast() }
             block(lists.isEmpty ? 2 : 1)
         case .cell: pendingSpace = true
+        case .anchor:
+            // The mark goes after the anchor's words, where they end (white space after them is not yet written).
+            if let (number, start) = anchors.popLast(), number > 0, out.count > start {
+                marks.append(LinkMark(number: number, end: out.count))
+            }
         default: break
         }
+    }
+
+    mutating func number(of url: String) -> Int {
+        if let n = numbers[url] { return n }
+        links.append(url)
+        numbers[url] = links.count
+        return links.count
     }
 
     mutating func block(_ n: Int) {
@@ -341,9 +364,10 @@ private struct Renderer {
         while let last = out.last, last == 0x0A || last == 0x20 || last == 0x09 { out.removeLast() }
         let text = String(decoding: out, as: UTF8.self)
         if Renderer.mayContainURL(out) {
-            for url in TextScan.links(in: text) where seen.insert(url).inserted { links.append(url) }
+            for url in TextScan.links(in: text) { _ = number(of: url) }
         }
-        return HTMLText.Result(text: text, links: links)
+        for i in marks.indices where marks[i].end > out.count { marks[i].end = out.count }
+        return HTMLText.Result(text: text, links: links, marks: marks)
     }
 }
 
