@@ -180,10 +180,15 @@ enum PostBodyPane {
         var numberBytes: [Range<Int>] = []
         var done = text.startIndex
         for mark in marks {
-            let at = text.index(roundingDown: text.utf8.index(text.startIndex, offsetBy: mark.end))
+            // Between two characters: a mark inside one (a combining mark after the words) goes before it.
+            var at = text.utf8.index(text.startIndex, offsetBy: mark.end)
+            while at > text.startIndex, String.Index(at, within: text) == nil { at = text.utf8.index(before: at) }
             guard at >= done else { continue }
             shown += Sanitize.forDisplay(String(text[done..<at]))
             let number = "[\(mark.number)]"
+            // A number stays whole: after a word too long to share a line with it, it is a word of its own.
+            let word = shown.reversed().prefix { $0 != " " && $0 != "\n" }
+            if !word.isEmpty, String(word).displayWidth + number.count > width { shown += " " }
             numberBytes.append(shown.utf8.count..<shown.utf8.count + number.utf8.count)
             shown += number
             done = at
