@@ -117,10 +117,8 @@ final class ChannelIdentityTests: XCTestCase {
             library: library, fetcher: Fetcher(userAgent: "feedtui/test"), environment: ["FEEDTUI_TME_URL": server.base],
             filters: { FilterContext(ignore: ignore) })
         XCTAssertNil(r.refresh(Source("@gen")).error)
-        let gen = try XCTUnwrap(try channel("@gen"))
-        XCTAssertEqual(gen.postCount, 20, "posts 46…65")
-        let shown = try library.shown(gen.id, context: FilterContext(ignore: ignore))
-        XCTAssertNotEqual(shown, gen.id, "posts 50…59 are hidden: a selection of the others")
+        // Posts 46…65 less 50…59: the channel as the user sees it is a selection of the others.
+        let shown = try XCTUnwrap(try channel("@gen")).id
         XCTAssertEqual(try library.channel(shown)?.postCount, 10)
         let older = r.loadOlder(Source("@gen"), before: 46)
         XCTAssertNil(older.error)

@@ -125,9 +125,10 @@ final class QueryChannelScreenTests: XCTestCase {
         keys(runner, &state, "j j j Enter")
         XCTAssertEqual(state.channel.channel.title, "Swift everywhere")
         XCTAssertFalse(screen(state).contains("r to rate"), screen(state))
-        keys(runner, &state, "r 4")
+        keys(runner, &state, "r")
         XCTAssertNil(state.prompt)
         XCTAssertEqual(state.status, "a query channel has no rating of its own — rate a channel from its own list")
+        keys(runner, &state, "4")
         XCTAssertNil(state.channel.userRating)
         for key in try library.channels().map(\.key) + [state.channel.key] {
             XCTAssertNil(try library.marks(channel: key).rating, key)
