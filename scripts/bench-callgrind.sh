@@ -18,7 +18,7 @@ for _ in $(seq "${RUNS:-3}"); do
     XDG_DATA_HOME=$out XDG_CONFIG_HOME=$out valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$out/feedtui" export "$file" >/dev/null 2>"$out/log"
     n=$(grep -o 'Collected : [0-9]*' "$out/log" | grep -o '[0-9]*$')
     # HTMLText.convert with what it calls (libxml2's parser included).
-    h=$(callgrind_annotate --inclusive=yes "$out/cg" | grep -m1 '8HTMLTextO7convert' | awk '{ gsub(",", "", $1); print $1 }')
+    h=$(callgrind_annotate --inclusive=yes "$out/cg" | awk '/8HTMLTextO7convert/ && !found { gsub(",", "", $1); print $1; found = 1 }')
     echo "run: $n instructions, ${h:-?} in HTMLText.convert"
     counts+=("$n")
     inside+=("${h:-0}")
