@@ -20,7 +20,7 @@ FISH_COMPLETIONS = $(PREFIX)/share/fish/vendor_completions.d
 # The page's date is the last commit's, so the same sources give the same page.
 MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date +%Y-%m-%d)
 
-.PHONY: deps build release run test unit e2e install-test bench bench-importers bench-refresh bench-kills generated install uninstall clean
+.PHONY: deps build release run test unit e2e install-test bench bench-importers bench-refresh bench-kills bench-callgrind generated install uninstall clean
 
 # Installs the Debian packages the build and the tests need, only those missing (root, or through sudo).
 deps:
@@ -83,6 +83,11 @@ bench-kills: release
 bench-importers: release
 	@command -v python3 >/dev/null && [ -x /usr/bin/time ] || $(MAKE) deps DEBIAN_PACKAGES="python3 time"
 	bash scripts/bench-importers.sh $(RELEASE_BIN)
+
+# Instructions (callgrind) to read a 10 000-post RSS file: the A/B figure for importer changes (BENCHMARKS.md).
+bench-callgrind: release
+	@command -v valgrind >/dev/null && command -v python3 >/dev/null || $(MAKE) deps DEBIAN_PACKAGES="valgrind python3"
+	bash scripts/bench-callgrind.sh $(RELEASE_BIN)
 
 # The man page comes from the command definitions (swift-argument-parser's generate-manual plugin), with KEYS,
 # ENVIRONMENT and FILES sections from the key table and the help tables; the completions from the same definitions.

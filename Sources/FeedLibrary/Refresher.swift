@@ -121,12 +121,7 @@ public final class Refresher: Sendable {
             if !cancel.isCancelled { state.lastError = Self.line(error) }
             report.error = Self.line(error)
         }
-        // What config.toml's ignore rules hide is hidden from what came in too.
-        do throws(LibraryError) {
-            if let (channel, _) = try library.followedChannel(source) { _ = try library.shown(channel.id, context: filters()) }
-        } catch {
-            report.error = report.error ?? error.description
-        }
+        hideIgnored(source, &report)
         report.gaps = state.gaps
         do {
             try library.saveRefreshState(state)
@@ -171,7 +166,18 @@ public final class Refresher: Sendable {
         } catch {
             report.error = Self.line(error)
         }
+        if report.newPosts > 0 { hideIgnored(source, &report) }
         return report
+    }
+
+    /// What config.toml's ignore rules hide is hidden from what came in too: the channel's `shown:` selection is
+    /// filled again, whichever channel the screen shows.
+    private func hideIgnored(_ source: Source, _ report: inout RefreshReport) {
+        do throws(LibraryError) {
+            if let (channel, _) = try library.followedChannel(source) { _ = try library.shown(channel.id, context: filters()) }
+        } catch {
+            report.error = report.error ?? error.description
+        }
     }
 
     /// The error without its URL: the report names the source already.

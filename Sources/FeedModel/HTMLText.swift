@@ -7,18 +7,21 @@ import Foundation
 /// blank line, `<br>` is a line break, list items start with "• " (or "1. " in ordered lists), runs of white space
 /// collapse to one space (except inside `<pre>`), entities are decoded by libxml2, scripts and styles are dropped;
 /// what an `<iframe>` holds is its fallback text for readers that show no frames, as this one: shown.
-/// Links are the http/https `href`s of anchors, in order and without duplicates, then bare URLs found in the text.
+/// Links are the http/https `href`s of anchors, in order and without duplicates, then bare URLs found in the text;
+/// an anchor's words keep where they end in the text (`marks`).
 public enum HTMLText {
     public struct Result: Equatable, Sendable {
         public var text: String
         public var links: [String]
         /// The address of the first `<img>` with an http(s) `src` (resolved against the base): the post's picture.
         public var image: String?
+        public var marks: [LinkMark]
 
-        public init(text: String, links: [String], image: String? = nil) {
+        public init(text: String, links: [String], image: String? = nil, marks: [LinkMark] = []) {
             self.text = text
             self.links = links
             self.image = image
+            self.marks = marks
         }
     }
 
@@ -107,7 +110,11 @@ private struct Renderer {
     /// One entry per open list: nil for `<ul>`, the next number for `<ol>`.
     var lists: [Int?] = []
     var links: [String] = []
-    var seen = Set<String>()
+    /// Each link's number (its place in `links`, from 1).
+    var numbers: [String: Int] = [:]
+    var marks: [LinkMark] = []
+    /// One entry per open anchor: its link's number (0 for none) and the length of the text when it opened.
+    var anchors: [(number: Int, start: Int)] = []
     var image: String?
     /// What relative `href`s are resolved against; nil leaves them out.
     var base: URL?
@@ -231,8 +238,12 @@ private struct Renderer {
                 if !HTMLText.isWebURL(url), let base, let absolute = URL(string: url, relativeTo: base)?.absoluteString {
                     url = absolute
                 }
-                if HTMLText.isWebURL(url), seen.insert(url).inserted { links.append(url) }
+                if HTMLText.isWebURL(url) {
+                    anchors.append((number(of: url), out.count))
+                    return true
+                }
             }
+            anchors.append((0, out.count))
         case .image:
             if image == nil, let src = attribute(node, "src").map(TextScan.trimmed) {
                 let url = HTMLText.isWebURL(src) ? src : base.flatMap { URL(string: src, relativeTo: $0)?.absoluteString }
@@ -258,8 +269,20 @@ private struct Renderer {
             if !lists.isEmpty { lists.removeLast() }
             block(lists.isEmpty ? 2 : 1)
         case .cell: pendingSpace = true
+        case .anchor:
+            // The mark goes after the anchor's words, where they end (white space after them is not yet written).
+            if let (number, start) = anchors.popLast(), number > 0, out.count > start {
+                marks.append(LinkMark(number: number, end: out.count))
+            }
         default: break
         }
+    }
+
+    mutating func number(of url: String) -> Int {
+        if let n = numbers[url] { return n }
+        links.append(url)
+        numbers[url] = links.count
+        return links.count
     }
 
     mutating func block(_ n: Int) {
@@ -351,9 +374,10 @@ private struct Renderer {
         while let last = out.last, last == 0x0A || last == 0x20 || last == 0x09 { out.removeLast() }
         let text = String(decoding: out, as: UTF8.self)
         if Renderer.mayContainURL(out) {
-            for url in TextScan.links(in: text) where seen.insert(url).inserted { links.append(url) }
+            for url in TextScan.links(in: text) { _ = number(of: url) }
         }
-        return HTMLText.Result(text: text, links: links, image: image)
+        for i in marks.indices where marks[i].end > out.count { marks[i].end = out.count }
+        return HTMLText.Result(text: text, links: links, image: image, marks: marks)
     }
 }
 

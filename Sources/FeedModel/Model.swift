@@ -134,6 +134,8 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
     public var linkPreview: LinkPreview?
     /// The links in the text (and the preview's), in order; the permalink is not among them.
     public var links: [String]
+    /// Where links stand in the text under other words (`<a href>`, a Telegram `text_link`), in text order.
+    public var linkMarks: [LinkMark]
     public var views: Count?
     public var forwards: Count?
     /// The sum of `reactionsByEmoji` when the source listed them.
@@ -150,7 +152,7 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
     public init(
         id: String, date: Date?, utcOffset: Int? = nil, wallClock: Bool = false, permalink: String? = nil,
         author: String? = nil, text: String = "", media: [Media] = [], linkPreview: LinkPreview? = nil,
-        links: [String] = [], views: Count? = nil, forwards: Count? = nil, reactions: Count? = nil,
+        links: [String] = [], linkMarks: [LinkMark] = [], views: Count? = nil, forwards: Count? = nil, reactions: Count? = nil,
         reactionsByEmoji: [Reaction] = [], forwardedFrom: String? = nil, replyTo: String? = nil, edited: Bool = false,
         editedAt: Date? = nil, isService: Bool = false
     ) {
@@ -164,6 +166,7 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
         self.media = media
         self.linkPreview = linkPreview
         self.links = links
+        self.linkMarks = linkMarks
         self.views = views
         self.forwards = forwards
         self.reactions = reactions
@@ -183,7 +186,7 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
     public var time: PostTime? { date.map { PostTime(date: $0, utcOffset: utcOffset, wallClock: wallClock) } }
 
     enum CodingKeys: String, CodingKey {
-        case id, date, utcOffset, permalink, author, text, media, linkPreview, links, views, forwards, reactions
+        case id, date, utcOffset, permalink, author, text, media, linkPreview, links, linkMarks, views, forwards, reactions
         case reactionsByEmoji, forwardedFrom, replyTo, edited, editedAt, isService
     }
 
@@ -200,6 +203,7 @@ public struct Publication: Encodable, Equatable, Sendable, Identifiable {
         if !media.isEmpty { try c.encode(media, forKey: .media) }
         try c.encodeIfPresent(linkPreview, forKey: .linkPreview)
         if !links.isEmpty { try c.encode(links, forKey: .links) }
+        if !linkMarks.isEmpty { try c.encode(linkMarks, forKey: .linkMarks) }
         try c.encodeIfPresent(views, forKey: .views)
         try c.encodeIfPresent(forwards, forKey: .forwards)
         try c.encodeIfPresent(reactions, forKey: .reactions)
@@ -339,6 +343,28 @@ public struct LinkPreview: Encodable, Equatable, Sendable {
         self.description = description
         self.url = url
         self.image = image
+    }
+}
+
+/// Where a link stands in a post's text: its number (1 is the first of the post's `links`) and the end of the words
+/// it was given under, as a UTF-8 offset into the text. The number is drawn there (`[3]`) at display time; it is
+/// never part of the text, so a search does not match it.
+public struct LinkMark: Encodable, Equatable, Sendable {
+    public var number: Int
+    public var end: Int
+
+    public init(number: Int, end: Int) {
+        self.number = number
+        self.end = end
+    }
+
+    /// The marks of links found at UTF-8 offsets of a text, numbered by each one's place in `links`, the whole
+    /// text moved `shift` bytes on (a title put before it).
+    public static func numbered(_ found: [(url: String, end: Int)], in links: [String], shift: Int = 0) -> [LinkMark] {
+        guard !found.isEmpty else { return [] }
+        var numbers: [String: Int] = [:]
+        for (i, link) in links.enumerated() where numbers[link] == nil { numbers[link] = i + 1 }
+        return found.compactMap { f in numbers[f.url].map { LinkMark(number: $0, end: f.end + shift) } }
     }
 }
 

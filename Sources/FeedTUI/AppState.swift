@@ -90,6 +90,8 @@ struct ChannelView: Equatable {
     var total: Int { stored.postCount }
     /// The key the library files the user's marks under.
     var key: String { stored.key }
+    /// A query channel holds other channels' posts: it has no rating of its own.
+    var isQuery: Bool { Library.isQueryKey(stored.key) }
 
     func post(at position: Int) -> Publication? {
         window.order == sort ? window.post(at: position) : nil

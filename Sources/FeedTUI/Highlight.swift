@@ -6,7 +6,7 @@ enum Highlight {
     static func count(of query: String, in line: StyledLine) -> Int {
         guard !query.isEmpty else { return 0 }
         var n = 0
-        for span in line {
+        for span in line where !span.isLinkNumber {
             var rest = span.text[...]
             while let r = rest.range(of: query, options: [.caseInsensitive, .diacriticInsensitive]), !r.isEmpty {
                 n += 1
@@ -20,6 +20,10 @@ enum Highlight {
         guard !query.isEmpty else { return line }
         var out: StyledLine = []
         for span in line {
+            guard !span.isLinkNumber else {
+                out.append(span)
+                continue
+            }
             var rest = span.text[...]
             // Pieces keep their span's direction, so the line is still laid out as one paragraph.
             func piece(_ text: Substring, _ style: Style) -> Span { Span(text: String(text), style: style, direction: span.direction) }

@@ -424,6 +424,11 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
             effects += searchEffect(state.channel)
         }
     case .rate:
+        // A vote there would be filed under the filter, which no channel's rating reads.
+        guard !state.channel.isQuery else {
+            state.status = "a query channel has no rating of its own — rate a channel from its own list"
+            break
+        }
         state.prompt = .rate
     case .togglePictures:
         state.pictures.hidden.toggle()

@@ -170,11 +170,13 @@ enum Palette {
 }
 
 /// A run of text in one style; a line is a list of them. Text from a source carries the base direction of its
-/// paragraph; the frame's own words are left to right.
+/// paragraph; the frame's own words are left to right. A link's number drawn in a post's text is not text: a search
+/// does not match it.
 struct Span: Equatable {
     var text: String
     var style: Style
     var direction: Direction = .leftToRight
+    var isLinkNumber = false
 }
 
 typealias StyledLine = [Span]

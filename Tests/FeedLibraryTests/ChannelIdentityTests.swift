@@ -109,6 +109,26 @@ final class ChannelIdentityTests: XCTestCase {
         XCTAssertTrue(try library.refreshState(Source("@gen")).historyComplete)
     }
 
+    /// config.toml's ignore rules: an older page's posts are in what the channel shows as soon as the page is in,
+    /// whichever channel the screen shows then — not only at the next refresh or open.
+    func testAnOlderPageFillsWhatTheIgnoreRulesLeaveOfTheChannel() throws {
+        let ignore = try Filter.parse(#"text ~ "number 5""#)
+        let r = Refresher(
+            library: library, fetcher: Fetcher(userAgent: "feedtui/test"), environment: ["FEEDTUI_TME_URL": server.base],
+            filters: { FilterContext(ignore: ignore) })
+        XCTAssertNil(r.refresh(Source("@gen")).error)
+        // Posts 46…65 less 50…59: the channel as the user sees it is a selection of the others.
+        let shown = try XCTUnwrap(try channel("@gen")).id
+        XCTAssertEqual(try library.channel(shown)?.postCount, 10)
+        let older = r.loadOlder(Source("@gen"), before: 46)
+        XCTAssertNil(older.error)
+        XCTAssertEqual(older.newPosts, 20, "posts 26…45")
+        XCTAssertEqual(try library.channel(shown)?.postCount, 30, "the page's posts are shown at once")
+        XCTAssertEqual(
+            try library.window(channel: shown, order: .oldest, offset: 0, limit: 30).posts.compactMap { Source.postNumber($0.id) },
+            Array(26...49) + Array(60...65))
+    }
+
     // MARK: - Unread means new
 
     func testOlderPagesAndHistoryNeverCountAsUnread() throws {

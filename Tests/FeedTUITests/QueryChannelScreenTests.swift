@@ -118,6 +118,27 @@ final class QueryChannelScreenTests: XCTestCase {
         XCTAssertEqual(try library.channel(beta.id)?.unread, 3)
     }
 
+    /// A query channel has no rating of its own: `r` there says so and files no vote, under it or its channels.
+    func testAVoteInAQueryChannelIsRefusedInTheStatusLine() throws {
+        let (library, runner, start) = try follow()
+        var state = start
+        keys(runner, &state, "j j j Enter")
+        XCTAssertEqual(state.channel.channel.title, "Swift everywhere")
+        XCTAssertFalse(screen(state).contains("r to rate"), screen(state))
+        keys(runner, &state, "r")
+        XCTAssertNil(state.prompt)
+        XCTAssertEqual(state.status, "a query channel has no rating of its own — rate a channel from its own list")
+        keys(runner, &state, "4")
+        XCTAssertNil(state.channel.userRating)
+        for key in try library.channels().map(\.key) + [state.channel.key] {
+            XCTAssertNil(try library.marks(channel: key).rating, key)
+        }
+        // In a channel of its own, r rates it.
+        keys(runner, &state, "q g Enter r 4")
+        XCTAssertEqual(state.channel.channel.title, "Alpha")
+        XCTAssertEqual(try library.marks(channel: state.channel.key).rating, 4)
+    }
+
     func testIgnoreHidesPostsEverywhereAndTheStatisticsSayHowMany() throws {
         let (library, runner, start) = try follow(ignore: #"author ~ "bot" or text ~ "beta post 5""#)
         var state = start

@@ -351,7 +351,7 @@ private enum NativeFields {
         guard case .object(let m) = value else { throw FieldError("a publication is not a JSON object") }
         // One pass over the keys present (a handful) rather than a hashed lookup for each of the 15 the schema
         // has; the checks below still run in a fixed order, so the reason given for a bad post is stable.
-        var idValue, dateValue, utcOffset, text, mediaValue, linkPreview, links, views, forwards, reactions: JSON?
+        var idValue, dateValue, utcOffset, text, mediaValue, linkPreview, links, linkMarks, views, forwards, reactions: JSON?
         var forwardedFrom, replyTo, edited, editedAt, isService, permalink, author, reactionsByEmoji: JSON?
         for (key, value) in m {
             switch key {
@@ -363,6 +363,7 @@ private enum NativeFields {
             case "reactions": reactions = value
             case "media": mediaValue = value
             case "links": links = value
+            case "linkMarks": linkMarks = value
             case "linkPreview": linkPreview = value
             case "utcOffset": utcOffset = value
             case "forwardedFrom": forwardedFrom = value
@@ -426,6 +427,7 @@ private enum NativeFields {
             }
         default: throw FieldError("\"links\" is not a list")
         }
+        p.linkMarks = try NativeFields.linkMarks(linkMarks, text: p.text, links: p.links.count)
         p.views = try count(views, "views")
         p.forwards = try count(forwards, "forwards")
         p.reactions = try count(reactions, "reactions")
@@ -446,6 +448,28 @@ private enum NativeFields {
         p.editedAt = try date(editedAt, "editedAt")
         p.isService = try bool(isService, "isService") ?? false
         return p
+    }
+
+    /// `[{"number": 2, "end": 57}]`: a number of one of the post's links, and a UTF-8 offset into its text that
+    /// falls between two characters.
+    static func linkMarks(_ value: JSON?, text: String, links: Int) throws(FieldError) -> [LinkMark] {
+        switch value {
+        case nil, .null?: return []
+        case .array(let items)?:
+            let utf8 = text.utf8
+            return try items.map { item throws(FieldError) in
+                guard case .object(let o) = item, let number = try int(o["number"], "linkMarks.number"),
+                    let end = try int(o["end"], "linkMarks.end")
+                else { throw FieldError("\"linkMarks\" holds something other than {number, end}") }
+                guard links > 0, (1...links).contains(number) else {
+                    throw FieldError("\"linkMarks\": link \(number) is not one of the post's \(links) links")
+                }
+                guard (0...utf8.count).contains(end), end == utf8.count || !UTF8.isContinuation(utf8[utf8.index(utf8.startIndex, offsetBy: end)])
+                else { throw FieldError("\"linkMarks\": end \(end) does not fall between two characters of the text") }
+                return LinkMark(number: number, end: end)
+            }
+        default: throw FieldError("\"linkMarks\" is not a list")
+        }
     }
 
     static func media(_ value: JSON) throws(FieldError) -> Media {

@@ -597,6 +597,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         let title = (it.title ?? it.dcTitle ?? it.mediaTitle).map { FeedReader.render($0, it.titleIsHTML ? .html : .text).text } ?? ""
         let body = it.body.min { $0.rank < $1.rank }.map { FeedReader.render($0.text, $0.kind, base: base) }
             ?? HTMLText.Result(text: "", links: [])
+        p.linkMarks = body.marks
         if title.isEmpty {
             p.text = body.text
         } else if body.text.isEmpty {
@@ -605,6 +606,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             p.text = body.text
         } else {
             p.text = title + "\n\n" + body.text
+            let shift = title.utf8.count + 2
+            for i in p.linkMarks.indices { p.linkMarks[i].end += shift }
         }
         p.links = body.links
         var seen = Set<String>()
@@ -666,6 +669,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
                 r.text = again.text
                 for l in again.links where !r.links.contains(l) { r.links.append(l) }
                 r.image = r.image ?? again.image
+                r.marks = LinkMark.numbered(again.marks.map { (again.links[$0.number - 1], $0.end) }, in: r.links)
             }
             return r
         }

@@ -259,23 +259,26 @@ private enum MessageReader {
 
         var text = ""
         var links: [String] = []
+        var found: [(url: String, end: Int)] = []
         // text_entities holds the same text as `text`, always as entities; an empty list defers to `text`.
         if case .array(let entities)? = m["text_entities"], !entities.isEmpty || m["text"]?.string == nil {
-            append(entities, to: &text, links: &links)
+            append(entities, to: &text, links: &links, found: &found)
         } else {
             switch m["text"] {
             case .string(let s)?: text = s
-            case .array(let parts)?: append(parts, to: &text, links: &links)
+            case .array(let parts)?: append(parts, to: &text, links: &links, found: &found)
             default: break
             }
         }
+        var shift = 0
         if p.isService {
             let action = serviceText(m)
+            if !text.isEmpty { shift = action.utf8.count + 1 }
             text = text.isEmpty ? action : action + "\n" + text
         }
         p.text = text
-        links.append(contentsOf: TextScan.links(in: text))
-        p.links = dedupe(links)
+        p.links = dedupe(links + TextScan.links(in: text))
+        p.linkMarks = LinkMark.numbered(found, in: p.links, shift: shift)
 
         p.media = media(m)
         p.forwardedFrom = m["forwarded_from"]?.string
@@ -364,20 +367,24 @@ private enum MessageReader {
         return wall.map { ($0.date, $0.offset, $0.offset == nil) }
     }
 
-    /// Plain strings and entity objects; every entity contributes its text, links add their target.
-    static func append(_ parts: [JSON], to text: inout String, links: inout [String]) {
+    /// Plain strings and entity objects; every entity contributes its text, links add their target with the UTF-8
+    /// offset where their words end.
+    static func append(_ parts: [JSON], to text: inout String, links: inout [String], found: inout [(url: String, end: Int)]) {
         for part in parts {
             switch part {
             case .string(let s): text += s
             case .object(let entity):
                 let t = entity["text"]?.string ?? ""
                 text += t
-                switch entity["type"]?.string {
-                case "link":
-                    if let url = linkTarget(t) { links.append(url) }
-                case "text_link":
-                    if let href = entity["href"]?.string, isHTTP(href) { links.append(href) }
-                default: break
+                let url: String? =
+                    switch entity["type"]?.string {
+                    case "link": linkTarget(t)
+                    case "text_link": entity["href"]?.string.flatMap { isHTTP($0) ? $0 : nil }
+                    default: nil
+                    }
+                if let url {
+                    links.append(url)
+                    if !t.isEmpty { found.append((url, text.utf8.count)) }
                 }
             default: break
             }

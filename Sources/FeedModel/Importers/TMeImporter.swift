@@ -334,6 +334,7 @@ enum TMeImporter: Importer {
             let r = HTMLText.render(textNode)
             p.text = r.text
             p.links = r.links
+            p.linkMarks = r.marks
         }
         if let raw = HTMLText.plainText(parts.views) { p.views = TextScan.count(raw) }
         if let meta = HTMLText.plainText(parts.meta), meta.lowercased().contains("edited") {

@@ -12,7 +12,7 @@ enum HeaderBar {
         }
         if let subs = ch.subscribers { line.append(Span(text: " ─ \(Fmt.count(subs)) subscribers", style: theme.text)) }
         line.append(Span(text: " ─ ", style: theme.border))
-        line.append(contentsOf: RatingText.header(ch.rating, mine: state.channel.userRating, rateKey: state.config.keys.label(.rate), theme: theme))
+        line.append(contentsOf: RatingText.header(ch.rating, mine: state.channel.userRating, rateKey: state.channel.isQuery ? nil : state.config.keys.label(.rate), theme: theme))
         if state.channels.count > 1 {
             line.append(Span(text: " ─ \(state.current + 1)/\(state.channels.count)", style: theme.muted))
         }

@@ -22,7 +22,8 @@ enum PostBodyPane {
         let rows = PictureShelf.rows(in: area)
         let lines = lines(
             for: post, width: area.width, full: state.mode == .post, bookmarked: state.channel.bookmarks.contains(post.id),
-            clock: state.clock, dateFormat: state.config.dateFormat, curve: state.channel.curve(of: post), theme: theme,
+            clock: state.clock, dateFormat: state.config.dateFormat, curve: state.channel.curve(of: post), keys: state.config.keys,
+            theme: theme,
             picture: { address, columns in
                 shelf.showing ? shelf[PictureRequest(address: address, channel: key, columns: columns, rows: rows)] : nil
             })
@@ -60,12 +61,15 @@ enum PostBodyPane {
         return "views " + Fmt.sparkline(Fmt.buckets(samples.map { Optional($0.views) }, width: room).map { $0 }) + tail
     }
 
-    /// The text with each link's number where its address stands ("see example.org/a[2]"), so that `2o` is found
-    /// without the link list. A link shown under other words is not marked: the importers keep no anchor positions.
-    static func markedText(_ text: String, links: [String]) -> String {
-        var marks: [(at: String.Index, number: Int)] = []
+    /// Where each link's number is drawn in the post's text, in text order: after the words the importer kept for it,
+    /// else where its address stands ("see example.org/a[2]": a bare address, or a post read before words were kept),
+    /// so that `2o` is found without the link list.
+    static func linkMarks(_ post: Publication, links: [String]) -> [LinkMark] {
+        let text = post.text
+        let size = text.utf8.count
+        var marks = post.linkMarks.filter { (1...links.count).contains($0.number) && $0.end <= size }
         var taken: [Range<String.Index>] = []
-        for (i, link) in links.enumerated() {
+        for (i, link) in links.enumerated() where !marks.contains(where: { $0.number == i + 1 }) {
             // As written, without the scheme, without "www.", without a final "/"; the longest form first.
             let bare = link.replacingOccurrences(of: "^[a-zA-Z]+://", with: "", options: .regularExpression)
             let forms = [link, bare] + (bare.hasPrefix("www.") ? [String(bare.dropFirst(4))] : [])
@@ -78,18 +82,12 @@ enum PostBodyPane {
                     let next = r.upperBound < text.endIndex ? text[r.upperBound] : " "
                     guard next.isWhitespace || ".,;:!?)]}»\"'".contains(next), !taken.contains(where: { $0.overlaps(r) }) else { continue }
                     taken.append(r)
-                    marks.append((r.upperBound, i + 1))
+                    marks.append(LinkMark(number: i + 1, end: text.utf8.distance(from: text.startIndex, to: r.upperBound)))
                     break search
                 }
             }
         }
-        var out = ""
-        var done = text.startIndex
-        for mark in marks.sorted(by: { $0.at < $1.at }) {
-            out += text[done..<mark.at] + "[\(mark.number)]"
-            done = mark.at
-        }
-        return out + text[done...]
+        return marks.sorted { ($0.end, $0.number) < ($1.end, $1.number) }
     }
 
     /// The links a post's numbers open: its own links, then the preview's URL.
@@ -118,7 +116,7 @@ enum PostBodyPane {
 
     static func lines(
         for post: Publication, width: Int, full: Bool, bookmarked: Bool = false, clock: Clock = Clock(),
-        dateFormat: DatePattern = .standard, curve: [ViewSample]? = nil, theme: Theme = .monochrome,
+        dateFormat: DatePattern = .standard, curve: [ViewSample]? = nil, keys: KeyTable = .standard, theme: Theme = .monochrome,
         picture: (_ address: String, _ columns: Int) -> PictureState? = { _, _ in nil }
     )
         -> [StyledLine]
@@ -148,15 +146,24 @@ enum PostBodyPane {
             out.append(contentsOf: previewLines(preview, width: width, boxed: full, theme: theme, image: image))
             out.append([])
         }
-        if !post.text.isEmpty { add(markedText(post.text, links: numberedLinks(post)), post.isService ? theme.service : theme.text) }
+        if !post.text.isEmpty {
+            let links = numberedLinks(post)
+            out += paragraphs(
+                post.text, marks: links.isEmpty ? [] : linkMarks(post, links: links), width: width,
+                style: post.isService ? theme.service : theme.text, numberStyle: theme.link)
+        }
         if full, let permalink = post.permalink {
             out.append([])
-            out.append([Span(text: "p opens this post at its source: ", style: theme.muted), Span(text: permalink, style: theme.link)])
+            // The keys in force (config.toml can rebind them); an unbound one is not offered.
+            let how = keys.label(.openPermalink).map { "\($0) opens this post at its source: " } ?? "this post at its source: "
+            out.append([Span(text: how, style: theme.muted), Span(text: permalink, style: theme.link)])
         }
         let links = numberedLinks(post)
         if full, !links.isEmpty {
             out.append([])
-            add("Links (o opens the first, 3o link 3, L lists them)", theme.title)
+            let how = [keys.label(.openLink).map { "\($0) opens the first, 3\($0) link 3" }, keys.label(.linkList).map { "\($0) lists them" }]
+                .compactMap { $0 }
+            add(how.isEmpty ? "Links" : "Links (" + how.joined(separator: ", ") + ")", theme.title)
             let digits = String(links.count).count
             for (i, link) in links.enumerated() {
                 let number = String(i + 1)
@@ -187,11 +194,57 @@ enum PostBodyPane {
         "\(o.percent.map(String.init) ?? Fmt.unknown)% " + o.text + (o.votes.map { " (\(Fmt.grouped($0)) votes)" } ?? "")
     }
 
-    /// Source text wrapped to `width` in logical order, each line marked with its paragraph's direction.
-    static func paragraphs(_ text: String, width: Int, style: Style) -> [StyledLine] {
-        Sanitize.forDisplay(text).split(separator: "\n", omittingEmptySubsequences: false).flatMap { paragraph in
+    /// Source text wrapped to `width` in logical order, each line marked with its paragraph's direction; link numbers
+    /// (`[3]`) drawn where `marks` put them, in spans of their own that a search does not match.
+    static func paragraphs(_ text: String, marks: [LinkMark] = [], width: Int, style: Style, numberStyle: Style? = nil) -> [StyledLine] {
+        // Each number is wrapped with the words before it, then told apart again by its place among the characters
+        // that wrapping keeps (all but spaces and line breaks).
+        var shown = ""
+        var numberBytes: [Range<Int>] = []
+        var done = text.startIndex
+        for mark in marks {
+            // Between two characters: a mark inside one (a combining mark after the words) goes before it.
+            var at = text.utf8.index(text.startIndex, offsetBy: mark.end)
+            while at > text.startIndex, String.Index(at, within: text) == nil { at = text.utf8.index(before: at) }
+            guard at >= done else { continue }
+            shown += Sanitize.forDisplay(String(text[done..<at]))
+            let number = "[\(mark.number)]"
+            // A number stays whole: after a word too long to share a line with it, it is a word of its own.
+            let word = shown.reversed().prefix { $0 != " " && $0 != "\n" }
+            if !word.isEmpty, String(word).displayWidth + number.count > width { shown += " " }
+            numberBytes.append(shown.utf8.count..<shown.utf8.count + number.utf8.count)
+            shown += number
+            done = at
+        }
+        shown += Sanitize.forDisplay(String(text[done...]))
+        var numberPlaces = Set<Int>()
+        if !numberBytes.isEmpty {
+            var (place, byte, next) = (0, 0, 0)
+            for c in shown {
+                defer { byte += c.utf8.count }
+                guard c != " " && c != "\n" else { continue }
+                while next < numberBytes.count, numberBytes[next].upperBound <= byte { next += 1 }
+                if next < numberBytes.count, numberBytes[next].contains(byte) { numberPlaces.insert(place) }
+                place += 1
+            }
+        }
+        var place = 0
+        return shown.split(separator: "\n", omittingEmptySubsequences: false).flatMap { paragraph in
             let direction = Bidi.direction(of: paragraph)
-            return paragraph.wrapped(toWidth: width).map { [Span(text: $0, style: style, direction: direction)] }
+            return paragraph.wrapped(toWidth: width).map { line -> StyledLine in
+                guard !numberPlaces.isEmpty else { return [Span(text: line, style: style, direction: direction)] }
+                var spans: StyledLine = []
+                for c in line {
+                    let isNumber = c != " " && numberPlaces.contains(place)
+                    if c != " " { place += 1 }
+                    if spans.last?.isLinkNumber == isNumber {
+                        spans[spans.count - 1].text.append(c)
+                    } else {
+                        spans.append(Span(text: String(c), style: isNumber ? numberStyle ?? style : style, direction: direction, isLinkNumber: isNumber))
+                    }
+                }
+                return spans
+            }
         }
     }
 
