@@ -29,6 +29,24 @@ public enum Sanitize {
         forDisplay(text).replacingOccurrences(of: "\n", with: " ")
     }
 
+    /// One line a command prints (not one the browser draws, where a right-to-left mark is part of the text): every
+    /// control shown for what it is — C0 and DEL as control pictures (ESC → ␛), C1, separators and bidi controls as
+    /// `<U+202E>` — so a hostile name reads as what it holds and moves nothing on the terminal.
+    public static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            switch s.value {
+            case 0x0A, 0x09: out.append(" ")
+            case 0x00...0x1F: out.append(Unicode.Scalar(0x2400 + s.value) ?? "\u{FFFD}")
+            case 0x7F: out.append("\u{2421}")
+            case _ where isControl(s): out.append(contentsOf: String(format: "<U+%04X>", s.value).unicodeScalars)
+            default: out.append(s)
+            }
+        }
+        return String(out)
+    }
+
     private static func needsWork(_ s: Unicode.Scalar) -> Bool { s.value != 0x0A && isControl(s) }
 
     /// C0 (newlines and tabs too), DEL, C1, line and paragraph separators, and the bidi controls that reorder

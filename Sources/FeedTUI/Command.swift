@@ -179,7 +179,7 @@ func fail(_ message: String) -> Never {
 
 /// One line on stderr; what it quotes from sources or files reaches the terminal with its controls made visible.
 func warn(_ message: String) {
-    FileHandle.standardError.write(Data("feedtui: \(Sanitize.line(message))\n".utf8))
+    FileHandle.standardError.write(Data("feedtui: \(Sanitize.visible(message))\n".utf8))
 }
 
 enum Samples {
@@ -361,7 +361,7 @@ struct Stats: ParsableCommand {
             json
             ? StatsJSON.encode(channels, clock: clock, reach: reach, ignored: kept.map(\.ignored))
             : channels.enumerated().map { i, ch in
-                PlainText.statistics(ch, clock: clock, reach: reach[i], ignored: kept[i].ignored).map(Sanitize.line).joined(separator: "\n")
+                PlainText.statistics(ch, clock: clock, reach: reach[i], ignored: kept[i].ignored).map(Sanitize.visible).joined(separator: "\n")
             }.joined(separator: "\n\n")
         try interruption.check()
         print(text)

@@ -98,7 +98,7 @@ struct Config: Equatable {
             }
         }
         var what = ""
-        var detail = Sanitize.line(description)
+        var detail = Sanitize.visible(description)
         let prefix = "Error while parsing "
         if detail.hasPrefix(prefix), let colon = detail.range(of: ": ") {
             what = " in a " + detail[detail.index(detail.startIndex, offsetBy: prefix.count)..<colon.lowerBound]
@@ -504,7 +504,7 @@ private struct ConfigReader {
 
     static let controlAliases: [Character: Key] = ["h": .backspace, "i": .tab, "j": .enter, "m": .enter]
 
-    static func quote(_ s: String) -> String { "\"\(Sanitize.line(s))\"" }
+    static func quote(_ s: String) -> String { "\"\(Sanitize.visible(s))\"" }
 }
 
 /// Where each setting of a TOML text stands, by its dotted path (`keys.move-down`, `colors.light.title.fg`):

@@ -27,7 +27,7 @@ enum HelpText {
 
     /// The root command's discussion in `--help`: the keys in force, then files and environment.
     static func discussion(keys: KeyTable) -> String {
-        (Array(HelpOverlay.lines(keys).dropLast(2).map(Sanitize.line)) + ["", "Files:"] + table(files) + ["", "Environment:"] + table(environment))
+        (Array(HelpOverlay.lines(keys).dropLast(2).map(Sanitize.visible)) + ["", "Files:"] + table(files) + ["", "Environment:"] + table(environment))
             .joined(separator: "\n")
     }
 

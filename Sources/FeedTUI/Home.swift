@@ -40,7 +40,7 @@ extension HomeRow {
     init(_ f: FollowedSource) {
         let source = f.subscription.source.text
         self.init(
-            source: source, title: Sanitize.line(f.channel?.channel.title ?? f.subscription.source.name), tags: f.subscription.tags,
+            source: source, title: f.channel?.channel.title ?? f.subscription.source.name, tags: f.subscription.tags,
             channel: f.channel?.id, key: f.channel?.key, unread: f.channel?.unread, total: f.channel?.postCount,
             lastRefresh: f.state?.lastSuccess, lastError: f.state?.problem)
         if case .query(_, let filter) = f.subscription.source { self.filter = filter }

@@ -45,7 +45,7 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
         // After a refresh with new posts the rows name the channels it filled: the notify program gets the names.
         if let (program, newPosts, sources) = state.pendingNotify {
             state.pendingNotify = nil
-            let names = sources.map { source in rows.first { $0.source == source }?.title ?? source }
+            let names = sources.map { source in Sanitize.line(rows.first { $0.source == source }?.title ?? source) }
             return [.notify(program: program, newPosts: newPosts, channels: names)]
         }
     case .channelOpened(let opened):

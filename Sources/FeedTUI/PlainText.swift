@@ -12,14 +12,14 @@ enum PlainText {
             let views = Fmt.count(p.views, width: 7)
             return "\(clock.civil(p)?.iso ?? Fmt.unknown.padding(toLength: 16, withPad: " ", startingAt: 0))  "
                 + String(repeating: " ", count: max(0, 7 - views.displayWidth)) + views
-                + "  \(Sanitize.line(author + PostListPane.title(of: p)))"
+                + "  \(Sanitize.visible(author + PostListPane.title(of: p)))"
         }
     }
 
     static func statistics(_ ch: Channel, clock: Clock, reach: ViewReach? = nil, ignored: Int = 0) -> [String] {
         let header = ch.title + (ch.handle.map { " @\($0)" } ?? "")
         let stats = ChannelStatistics(ch, clock: clock)
-        return [Sanitize.line(header)] + Report(ch, stats, clock: clock, reach: reach, ignored: ignored).lines(stats)
+        return [Sanitize.visible(header)] + Report(ch, stats, clock: clock, reach: reach, ignored: ignored).lines(stats)
     }
 }
 

@@ -130,7 +130,7 @@ struct ImportOPML: ParsableCommand {
         var summary = "\(feeds.count) feed\(feeds.count == 1 ? "" : "s") in \(file): \(added) added or newly tagged"
         if repeated > 0 { summary += ", \(repeated) listed again (kept once)" }
         if refused > 0 { summary += ", \(refused) refused" }
-        print(Sanitize.line(summary))
+        print(Sanitize.visible(summary))
         if refused > 0 { throw ExitCode(1) }
     }
 }
@@ -247,7 +247,7 @@ struct Refresh: ParsableCommand {
         let failed = reports.filter { $0.error != nil }.count
         let new = reports.reduce(0) { $0 + $1.newPosts }
         let stopped = interruption.end()
-        print(Sanitize.line("refreshed \(reports.count - failed) of \(reports.count): \(new) new post\(new == 1 ? "" : "s")"))
+        print(Sanitize.visible("refreshed \(reports.count - failed) of \(reports.count): \(new) new post\(new == 1 ? "" : "s")"))
         if let stopped { throw ExitCode(stopped) }
         try LibraryOption.finish(refresher.library)
         if failed > 0 { throw ExitCode(1) }
@@ -284,7 +284,7 @@ private final class WalkLine: Sendable {
             let posts = walks.values.reduce(0) { $0 + $1.posts }
             var size = winsize()
             let columns = ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 1 ? Int(size.ws_col) - 1 : 79
-            let line = Sanitize.line("walking back: \(pages) page\(pages == 1 ? "" : "s"), \(posts) post\(posts == 1 ? "" : "s") found · \(report.source.text)")
+            let line = Sanitize.visible("walking back: \(pages) page\(pages == 1 ? "" : "s"), \(posts) post\(posts == 1 ? "" : "s") found · \(report.source.text)")
             FileHandle.standardError.write(Data("\r\(line.prefix(columns))\u{1B}[K".utf8))
         }
     }
@@ -320,7 +320,7 @@ struct List: ParsableCommand {
     static func print(_ subscriptions: [Subscription], from library: Library) {
         do throws(LibraryError) {
             let rows = try library.followed(subscriptions).map(HomeRow.init)
-            Swift.print(PlainText.home(rows, now: Date()).map(Sanitize.line).joined(separator: "\n"))
+            Swift.print(PlainText.home(rows, now: Date()).map(Sanitize.visible).joined(separator: "\n"))
         } catch {
             fail(error.description)
         }

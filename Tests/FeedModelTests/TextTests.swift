@@ -50,6 +50,14 @@ final class SanitizeTests: XCTestCase {
         XCTAssertEqual(Sanitize.forDisplay("plain ✓"), "plain ✓")
     }
 
+    /// A line a command prints shows every control for what it is, and nothing of it reaches the terminal raw.
+    func testPrintedLinesShowControlsEscaped() {
+        let hostile = "Evil \u{1B}]0;pwned\u{07} \u{9B}31m \u{202E}txt.exe \u{2066}x\u{2069} \u{7F}\nnext\u{2028}"
+        XCTAssertEqual(Sanitize.visible(hostile), "Evil ␛]0;pwned␇ <U+009B>31m <U+202E>txt.exe <U+2066>x<U+2069> ␡ next<U+2028>")
+        XCTAssertFalse(Sanitize.visible(hostile).unicodeScalars.contains(where: Sanitize.isControl))
+        XCTAssertEqual(Sanitize.visible("שלום עולם ✓"), "שלום עולם ✓", "text without controls is left as it is")
+    }
+
     func testLinksAndCounts() {
         XCTAssertEqual(TextScan.links(in: "see (http://a.example/x). and https://b.example/y, end"),
                        ["http://a.example/x", "https://b.example/y"])

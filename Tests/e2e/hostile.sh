@@ -335,6 +335,7 @@ check "export: as \\uXXXX" sh -c "grep -q 'u009B31m' '$W/out' && grep -q 'u202Et
 check "export: still the same data" python3 -c "import json,sys; a=json.load(open('$W/hostile.json')); b=json.load(open('$W/out')); sys.exit(0 if a['channels'][0]['title'] == b['channels'][0]['title'] else 1)"
 measured "$BIN" stats "$W/hostile.json"
 check "stats: nothing raw" raw "$W/out"
+check "stats: the title's controls shown escaped" grep -qF 'Evil ␛]0;pwned␇ <U+009B>31m <U+202E>txt.exe <U+2066>x<U+2069> ␡' "$W/out"
 measured "$BIN" stats --json "$W/hostile.json"
 check "stats --json: nothing raw" raw "$W/out"
 printf '[keys]\nquit = ["%s"]\n' "$CSI" > "$W/config/feedtui/config.toml"
@@ -349,7 +350,7 @@ C1=$(printf '\xc2\x9b'); BIDI=$(printf '\xe2\x80\xae'); BEL=$(printf '\a')
 rm -f "$W/config/feedtui/config.toml"
 measured "$BIN" stats "$W/no${ESC}]0;pwned${BEL}${C1}31m${BIDI}txt.json"
 check "an error line naming a hostile file: one line, its controls visible" \
-  sh -c "[ $RC = 1 ] && [ \$(wc -l < '$W/err') = 1 ] && grep -q '/no␛]0;pwned␇' '$W/err'"
+  sh -c "[ $RC = 1 ] && [ \$(wc -l < '$W/err') = 1 ] && grep -qF '/no␛]0;pwned␇<U+009B>31m<U+202E>txt.json' '$W/err'"
 check "… nothing raw" raw "$W/err"
 hostile_settings=("an escape in a name" "so${ESC}[2Jrt = \"newest\""
   "C1 and bidi controls in a value" "sort = \"${C1}31m${BIDI}newest\""
