@@ -20,7 +20,7 @@ FISH_COMPLETIONS = $(PREFIX)/share/fish/vendor_completions.d
 # The page's date is the last commit's, so the same sources give the same page.
 MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date +%Y-%m-%d)
 
-.PHONY: deps build release run test unit e2e install-test bench bench-importers bench-refresh bench-kills bench-callgrind generated install uninstall clean
+.PHONY: deps build release run test unit e2e install-test bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml generated install uninstall clean
 
 # Installs the Debian packages the build and the tests need, only those missing (root, or through sudo).
 deps:
@@ -68,6 +68,7 @@ bench: release
 	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(BENCH_PACKAGES)"
 	BENCH_SIZES="$(SIZES)" BENCH_RUNS="$(RUNS)" bash scripts/bench.sh $(RELEASE_BIN)
 	@$(MAKE) --no-print-directory bench-refresh
+	@$(MAKE) --no-print-directory bench-opml
 
 # What a refresh costs: 20 new posts into 100 000, 100 followed channels, a 500-page history walk (local server).
 bench-refresh: release
@@ -78,6 +79,11 @@ bench-refresh: release
 bench-kills: release
 	@command -v python3 >/dev/null && command -v sqlite3 >/dev/null && command -v tmux >/dev/null || $(MAKE) deps DEBIAN_PACKAGES="python3 sqlite3 tmux"
 	bash scripts/bench-kills.sh $(RELEASE_BIN)
+
+# import-opml of 100 000 outlines (issue 19: under 2 s).
+bench-opml: release
+	@command -v python3 >/dev/null && command -v bc >/dev/null || $(MAKE) deps DEBIAN_PACKAGES="python3 bc"
+	BENCH_RUNS="$(RUNS)" bash scripts/bench-opml.sh $(RELEASE_BIN)
 
 # Each importer on a ~100 MB file of its format.
 bench-importers: release

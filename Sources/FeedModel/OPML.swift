@@ -32,7 +32,8 @@ public enum OPML {
 
     public static func parse(_ data: Data) throws(FeedError) -> [Feed] {
         try RSSImporter.refuseEntityDeclarations(data)
-        let parser = XMLParser(data: data)
+        // In chunks: an OPML of 100 000 outlines is larger than libxml2 reads in one piece.
+        let parser = XMLParser(stream: DataInputStream(data, repair: nil))
         parser.shouldResolveExternalEntities = false
         let reader = Reader()
         parser.delegate = reader

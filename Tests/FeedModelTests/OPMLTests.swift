@@ -62,4 +62,16 @@ final class OPMLTests: XCTestCase {
             XCTAssertEqual(($0 as? FeedError)?.description, "not readable OPML: no <body> element (it holds the outlines)")
         }
     }
+
+    /// An OPML larger than libxml2 takes in one piece (10 MB) is read whole.
+    func testAnOPMLOverTenMegabytesIsReadWhole() throws {
+        let title = String(repeating: "long title ", count: 50)
+        var xml = "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>\n"
+        for i in 0..<20_000 { xml += "<outline type=\"rss\" text=\"\(title)\(i)\" xmlUrl=\"https://example.org/\(i).xml\"/>\n" }
+        xml += "</body></opml>\n"
+        XCTAssertGreaterThan(xml.utf8.count, 10 << 20)
+        let feeds = try OPML.parse(Data(xml.utf8))
+        XCTAssertEqual(feeds.count, 20_000)
+        XCTAssertEqual(feeds.last?.url, "https://example.org/19999.xml")
+    }
 }

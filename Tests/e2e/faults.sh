@@ -152,7 +152,8 @@ check "after the kills the binary opens the library and imports" import_whole "$
 check "after the kills the library holds the new content" test "$(digest "$LIB" fault_a)" = "$want_fault_a_2"
 check "after the kills nothing was set aside" sh -c "! ls '$LIB'.damaged-* '$LIB'.newer-* >/dev/null 2>&1"
 # The copies the kills left name processes that are gone: the next open deletes them at once, however recent, and
-# their space comes back: the library is then at most 1.1 times the size of a clean import of the same file.
+# their space comes back: the library is then at most 1.1 times the size of a clean import of the same file (each
+# start of the loop above already deleted the copies of the kill before it, so the library may not have grown).
 size() { stat -c %s "$1"; }
 grown=$(size "$LIB")
 collected() {
@@ -163,7 +164,7 @@ deadline=$((SECONDS + 60))
 until imported && collected; do [ $SECONDS -lt $deadline ] || break; sleep 0.05; done
 keys q; gone
 check "after the kills one open gives their space back ($grown bytes, then $(size "$LIB"); a clean import $(size "$W/ref2.sqlite"))" \
-  sh -c "[ $(size "$LIB") -le $(( $(size "$W/ref2.sqlite") * 11 / 10 )) ] && [ $(size "$LIB") -lt $grown ]"
+  sh -c "[ $(size "$LIB") -le $(( $(size "$W/ref2.sqlite") * 11 / 10 )) ]"
 
 # --- two processes on one library ----------------------------------------------------------------------------
 # Two browsers on one library, each importing its own file at the same time (one writes, the other waits), then

@@ -138,7 +138,9 @@ enum RSSImporter: StreamingImporter {
 /// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first), mending what
 /// `XMLRepair` mends chunk by chunk as the parser reads, rather than in a pass over the whole file before the first
 /// item. A chunk never ends inside a character or a reference: the repair reads on to finish it.
-private final class DataInputStream: InputStream {
+/// Hands `data` to XMLParser in chunks (repaired on the way when `repair` is given): given all at once, libxml2 stops
+/// at its 10 MB look-ahead limit ("huge input lookup").
+final class DataInputStream: InputStream {
     private let data: Data
     /// Nil for encodings whose bytes are not ASCII's (UTF-16, UTF-32, ISO-2022): passed on untouched.
     private var repair: XMLRepair?
