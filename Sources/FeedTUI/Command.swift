@@ -300,7 +300,13 @@ struct Browse: ParsableCommand {
         let sample = sources.isEmpty && !followed ? List.howToFollow(shown: "a bundled sample channel") : nil
         let notice = [opened.notice, sample].compactMap { $0 }.joined(separator: " · ")
         switch Runtime.run(opening, runner: runner, useColor: useColor, config: config, clock: clock, notice: notice.isEmpty ? nil : notice) {
-        case .exit(0): return
+        case .exit(0):
+            // A library set aside was said on the screen; said again where it stays, with a status a script sees.
+            if opened.temporary == nil, let aside = opened.library.notice {
+                warn(aside)
+                throw ExitCode(1)
+            }
+            return
         case .exit(let code): throw ExitCode(code)
         case .failed(let message), .unsaved(let message): fail(message)
         }

@@ -448,6 +448,14 @@ check "stats --json gives null for unknown" sh -c "'$BIN' stats '$SEED' --json |
 check "export -> import -> export is byte-identical" cmp -s "$TMP/a.json" "$TMP/b.json"
 check "not a terminal: plain post list" sh -c "'$BIN' '$SEED' | head -1 | grep -q '^2017-07-30 12:25 .*Since some journalists'"
 
+# A damaged library: the browser sets it aside and says so on the screen, then again on stderr when it quits, exit 1.
+printf 'SQLite format 3\0' > "$TMP/damaged.sqlite"; head -c 20000 /dev/urandom >> "$TMP/damaged.sqlite"
+run_feedtui "$BIN --library $TMP/damaged.sqlite $SEED"
+check "a damaged library: the browser says it was set aside" wait_for "damaged.sqlite was damaged"
+keys q
+check "… and on quitting says it on stderr" wait_for "^feedtui: the library $TMP/damaged.sqlite was damaged"
+quit_and_check_terminal "a damaged library" 1
+
 . "$ROOT/Tests/e2e/live.sh"
 . "$ROOT/Tests/e2e/scripts.sh"
 
