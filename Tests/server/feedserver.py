@@ -196,9 +196,9 @@ class State:
 
     def reset(self):
         self.log = []
-        self.active = 0
+        # The requests being answered (by id of their log entry) with their hosts; a reset forgets them.
+        self.live = {}
         self.max_active = 0
-        self.active_hosts = {}
         self.max_per_host = {}
 
     def page(self, name):
@@ -237,19 +237,22 @@ class Handler(BaseHTTPRequestHandler):
                  "time": time.time()}
         with STATE.lock:
             STATE.log.append(entry)
-            STATE.active += 1
-            STATE.max_active = max(STATE.max_active, STATE.active)
-            n = STATE.active_hosts.get(host, 0) + 1
-            STATE.active_hosts[host] = n
+            STATE.live[id(entry)] = host
+            STATE.max_active = max(STATE.max_active, len(STATE.live))
+            n = sum(1 for h in STATE.live.values() if h == host)
             STATE.max_per_host[host] = max(STATE.max_per_host.get(host, 0), n)
         try:
             self.route(url.path, query, entry)
         except (BrokenPipeError, ConnectionResetError):
             entry["aborted"] = True
         finally:
-            with STATE.lock:
-                STATE.active -= 1
-                STATE.active_hosts[host] -= 1
+            self.release(entry)
+
+    def release(self, entry):
+        """The request stops counting as active. A feed's body releases it before its bytes go out: the client may
+        start its next download as soon as it has them, before this thread gets to run again."""
+        with STATE.lock:
+            STATE.live.pop(id(entry), None)
 
     def admin(self, what, query):
         with STATE.lock:
@@ -402,6 +405,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.release(entry)
         self.wfile.write(body)
         entry["sent"] = len(body)
 
