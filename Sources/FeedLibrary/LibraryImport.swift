@@ -221,7 +221,9 @@ extension Library {
     public func collectGarbage() {
         let stale = Date().timeIntervalSince1970 - 600
         var deleted = false
-        defer { if deleted { releaseSpace() } }
+        // Free pages left by a collection cut short (the process quit or was killed while giving space back) are
+        // given back too, even when nothing is deleted now.
+        defer { releaseSpace(merging: deleted) }
         while true {
             let more = try? write("delete replaced posts") { db -> Bool in
                 let channels = try Row.fetchAll(
@@ -251,23 +253,27 @@ extension Library {
     /// deleted posts' entries stay until its segments are merged): merging them all into one drops the entries.
     /// Then the file is truncated by its free pages (a library created with incremental auto-vacuum; an older one
     /// keeps them for the next imports: converting it would rewrite the whole file), at the next WAL checkpoint.
-    private func releaseSpace() {
-        func steps(_ step: (Database) throws -> Bool) {
-            while (try? write("give free space back", step)) == true {}
-        }
-        steps { db in
-            let changes = db.totalChangesCount
-            try db.execute(sql: "INSERT INTO postText (postText, rank) VALUES ('merge', -2000)")
-            // Fewer than two changes: nothing was left to merge (FTS5's documented test).
-            return db.totalChangesCount - changes >= 2
-        }
-        steps { db in
+    private func releaseSpace(merging: Bool) {
+        if merging { mergeTextIndex() }
+        let free = (try? read("count free pages") { db in try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0 }) ?? 0
+        guard free > 0 else { return }
+        while (try? write("give free space back", { db -> Bool in
             guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2 else { return false }
             let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
             try db.execute(sql: "PRAGMA incremental_vacuum(2048)")
             let left = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
             return left > 0 && left < free
-        }
+        })) == true {}
+    }
+
+    /// Merges the text index's segments into one, which drops the entries of deleted posts, a step per transaction.
+    private func mergeTextIndex() {
+        while (try? write("give free space back", { db -> Bool in
+            let changes = db.totalChangesCount
+            try db.execute(sql: "INSERT INTO postText (postText, rank) VALUES ('merge', -2000)")
+            // Fewer than two changes: nothing was left to merge (FTS5's documented test).
+            return db.totalChangesCount - changes >= 2
+        })) == true {}
     }
 }
 
