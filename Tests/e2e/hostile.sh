@@ -304,17 +304,7 @@ check "import-opml: a C1 tag refused" grep -q "^feedtui: $W/hostile.opml:11: .*a
 check "import-opml: nothing raw on stderr" raw "$W/err"
 check "import-opml: only the two sources are written" test "$(cat "$W/config/feedtui/channels")" = "https://example.com/good.xml
 @durov"
-python3 - "$W/big.opml" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    f.write('<?xml version="1.0"?><opml version="2.0"><body>\n')
-    for folder in range(100):
-        f.write('<outline text="folder %d">\n' % folder)
-        for i in range(1000):
-            f.write('<outline type="rss" text="Feed %d" xmlUrl="https://example.com/%d/%d.xml" category="a,b"/>\n' % (i, folder, i))
-        f.write('</outline>\n')
-    f.write('</body></opml>\n')
-PY
+python3 "$ROOT/scripts/gen-opml.py" "$W/big.opml"
 measured "$BIN" import-opml "$W/big.opml"
 echo "     import-opml of 100 000 outlines: $SECS s (debug build)"
 check "import-opml: 100 000 outlines imported" sh -c "[ $RC = 0 ] && [ \$(wc -l < '$W/config/feedtui/channels') = 100002 ]"
