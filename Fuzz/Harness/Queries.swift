@@ -95,9 +95,10 @@ enum Queries {
         }
 
         func search(_ text: String) -> [String] {
-            let needle = Library.needle(text)
+            let needle = SearchText.fold(text)
             var problems: [String] = []
             for (id, folded) in channels {
+                // An empty query finds nothing (the prompt is being typed); any other what a scan finds.
                 let expected = needle.isEmpty ? [] : folded.indices.filter { SearchText.contains(folded[$0], needle) }
                 do {
                     let found = try library.search(channel: id, query: text, order: .newest)
