@@ -62,8 +62,8 @@ public enum OPML {
                         while xmlTextReaderMoveToNextAttribute(reader) == 1 {
                             // Attribute names vary in case between writers (xmlUrl, xmlurl).
                             let key = xmlTextReaderConstLocalName(reader).map { String(cString: $0).lowercased() } ?? ""
-                            // A value of one line, as every text an importer hands on (`&#10;` is a newline).
-                            attributes[key] = xmlTextReaderConstValue(reader).map { TextScan.trimmed(Sanitize.imported(String(cString: $0))) } ?? ""
+                            // As written: an address or a tag holding a control is refused by its line (import-opml).
+                            attributes[key] = xmlTextReaderConstValue(reader).map { TextScan.trimmed(String(cString: $0)) } ?? ""
                         }
                         xmlTextReaderMoveToElement(reader)
                     }
