@@ -65,6 +65,9 @@ struct FilterSQL {
             let keys = context.tags.filter { $0.value.contains { Filter.string($0, test, value) } }.keys.sorted()
             sql += keys.isEmpty ? "0" : "(c.key IN (" + keys.map { _ in "?" }.joined(separator: ", ") + "))"
             arguments += keys
+        case .string(_, _, let value) where value.unicodeScalars.contains("\0"):
+            // No title, key or author holds a NUL (`Sanitize.imported`), and SQLite's lower() would end the value there.
+            sql += "0"
         case .string(let field, let test, let value):
             let columns =
                 field == .channel ? ["json_extract(CAST(c.record AS TEXT), '$.title')", "c.key"] : ["json_extract(CAST(p.record AS TEXT), '$.author')"]
