@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 /// RSS 2.0 (and 0.9x, also in a default namespace), RSS 1.0 and 0.90 (`rdf:RDF`) and Atom (RFC 4287, and 0.3),
 /// read with a SAX parser, the way a browser reads them: `XMLRepair` mends the bytes (HTML entities, stray `&`
 /// and `<`, raw HTML in descriptions, Windows-1252), and past any other XML error libxml2 recovers and the
@@ -37,14 +33,12 @@ enum RSSImporter: StreamingImporter {
         // Fed as a stream, XMLParser pushes the bytes to libxml2 in small chunks. Given all at once, libxml2 stops
         // at its 10 MB look-ahead limit ("huge input lookup") on big feeds.
         let input = DataInputStream(data, repair: repair(for: data))
-        let parser = XMLParser(stream: input)
-        parser.shouldResolveExternalEntities = false
-        parser.shouldProcessNamespaces = true
-        parser.shouldReportNamespacePrefixes = false
+        let parser = XMLPushParser()
         let reader = FeedReader(parser)
         reader.stream = stream.map { (stream: $0, input: input) }
         parser.delegate = reader
-        let ok = parser.parse()
+        defer { parser.delegate = nil }
+        let ok = parser.parse(input)
         return try reader.finish(ok: ok)
     }
 
@@ -220,8 +214,8 @@ private let mediaNS = "http://search.yahoo.com/mrss/"
 private let rdfNS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 /// The SAX state machine. One per parse; not shared between threads.
-private final class FeedReader: NSObject, XMLParserDelegate {
-    unowned let parser: XMLParser
+private final class FeedReader: SAXDelegate {
+    unowned let parser: XMLPushParser
     /// Where each item goes as soon as it is read, and the input, for the share read.
     var stream: (stream: PostStream, input: DataInputStream)?
     var channel = Channel(title: "")
@@ -277,8 +271,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var item: Item?
     var itemDepth = 0
 
-    /// Text being collected for the element at `captureDepth`; nested markup (xhtml, stray HTML) is re-serialised.
-    var capture: String?
+    /// Text being collected (UTF-8) for the element at `captureDepth`, when `capturing`; nested markup (xhtml, stray
+    /// HTML) is re-serialised.
+    var capture: [UInt8] = []
+    var capturing = false
     var captureDepth = 0
     var captureKind: BodyKind = .text
     var captureIsBase64 = false
@@ -287,8 +283,35 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// The same for a `<feed>` root in another namespace than Atom's, or in none ("" then): its elements are Atom's.
     var atomNamespace: String?
 
-    init(_ parser: XMLParser) {
+    init(_ parser: XMLPushParser) {
         self.parser = parser
+    }
+
+    /// An element's local name and its key (see `key`), by the parser's dictionary pointers of its local name and
+    /// namespace: each distinct name is made into strings once per parse, not at every tag.
+    struct NameID: Hashable {
+        let local: UnsafePointer<UInt8>
+        let uri: UnsafePointer<UInt8>?
+    }
+    var names: [NameID: (local: String, key: String)] = [:]
+
+    func name(_ local: UnsafePointer<UInt8>, _ uri: UnsafePointer<UInt8>?) -> (local: String, key: String) {
+        let id = NameID(local: local, uri: uri)
+        if let known = names[id] { return known }
+        let elementName = String(cString: local)
+        let ns = uri.map { String(cString: $0) } ?? ""
+        if !sawRoot, elementName == "rss", !ns.isEmpty { rssNamespace = ns }
+        if !sawRoot, elementName == "feed", ns != atomNS, ns != atom03NS { atomNamespace = ns }
+        let key: String
+        if let rssNamespace, ns == rssNamespace {
+            key = elementName
+        } else if let atomNamespace, ns == atomNamespace {
+            key = "atom|" + elementName
+        } else {
+            key = FeedReader.key(elementName, ns)
+        }
+        names[id] = (elementName, key)
+        return (elementName, key)
     }
 
     static func key(_ name: String, _ ns: String?) -> String {
@@ -310,10 +333,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 
     // MARK: Elements
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
+    func startElement(_ local: UnsafePointer<UInt8>, _ uri: UnsafePointer<UInt8>?, _ attributes: SAXAttributes) {
         if deep > 0 || stack.count >= FeedReader.maxDepth {
             if deep == 0 {
                 if item != nil {
@@ -325,17 +345,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             deep += 1
             return
         }
-        let ns = namespaceURI ?? ""
-        if !sawRoot, elementName == "rss", !ns.isEmpty { rssNamespace = ns }
-        if !sawRoot, elementName == "feed", ns != atomNS, ns != atom03NS { atomNamespace = ns }
-        let key: String
-        if let rssNamespace, ns == rssNamespace {
-            key = elementName
-        } else if let atomNamespace, ns == atomNamespace {
-            key = "atom|" + elementName
-        } else {
-            key = FeedReader.key(elementName, namespaceURI)
-        }
+        let (elementName, key) = name(local, uri)
         stack.append(key)
         let inherited = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { URL(string: TextScan.trimmed($0), relativeTo: inherited)?.absoluteURL } ?? inherited)
@@ -343,11 +353,16 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             sawRoot = true
             rootName = key
         }
-        if capture != nil {
+        if capturing {
             // Markup inside a field: kept as markup (xhtml content, or HTML that was not escaped).
-            capture? += "<" + elementName
-            for (k, v) in attributes.sorted(by: { $0.key < $1.key }) { capture? += " \(k)=\"\(escape(v, quote: true))\"" }
-            capture? += ">"
+            capture.append(UInt8(ascii: "<"))
+            capture.append(contentsOf: elementName.utf8)
+            for (k, v) in attributes.all.sorted(by: { $0.name < $1.name }) {
+                capture.append(contentsOf: " \(k)=\"".utf8)
+                appendEscaped(v.utf8, quote: true)
+                capture.append(UInt8(ascii: "\""))
+            }
+            capture.append(UInt8(ascii: ">"))
             if captureKind == .text { captureKind = .html }
             return
         }
@@ -394,7 +409,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         return parent == "channel" || parent == "atom|feed"
     }
 
-    func startItemField(_ key: String, _ attributes: [String: String]) {
+    func startItemField(_ key: String, _ attributes: SAXAttributes) {
         guard var current = item else { return }
         defer { item = current }
         let direct = stack.count == itemDepth + 1
@@ -469,7 +484,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     }
 
     func begin(kind: BodyKind) {
-        capture = ""
+        capture.removeAll(keepingCapacity: true)
+        capturing = true
         captureDepth = stack.count
         captureKind = kind
         captureIsBase64 = false
@@ -478,7 +494,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// An Atom text construct (or a field with a `type`): HTML, XHTML or text by its `type`; Atom 0.3's `mode`
     /// says `xml` (XHTML inline) or `base64`, and Atom 1.0 content of a type neither text nor XML is in base 64
     /// (RFC 4287 4.1.3.3).
-    func beginTyped(_ attributes: [String: String]) {
+    func beginTyped(_ attributes: SAXAttributes) {
         guard !attributes.isEmpty else { return begin(kind: .text) }  // an RSS title: no lookups per item
         let type = attributes["type"]
         begin(kind: attributes["mode"] == "xml" ? .xhtml : type.map(FeedReader.kind) ?? .text)
@@ -496,7 +512,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         TextScan.trimmed(raw).replacingOccurrences(of: "_", with: "-")
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+    func endElement(_ local: UnsafePointer<UInt8>, _ uri: UnsafePointer<UInt8>?) {
         if deep > 0 {
             deep -= 1
             return
@@ -505,12 +521,16 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             if !stack.isEmpty { stack.removeLast() }
             if !bases.isEmpty { bases.removeLast() }
         }
-        if let text = capture {
+        if capturing {
+            let elementName = name(local, uri).local
             if stack.count > captureDepth {
-                capture? += "</" + elementName + ">"
+                capture.append(contentsOf: "</".utf8)
+                capture.append(contentsOf: elementName.utf8)
+                capture.append(UInt8(ascii: ">"))
                 return
             }
-            capture = nil
+            capturing = false
+            let text = String(decoding: capture, as: UTF8.self)
             // Atom 0.3's `mode="base64"`: the text is the content's bytes in base 64.
             let decoded = captureIsBase64 ? Data(base64Encoded: text, options: .ignoreUnknownCharacters).map { String(decoding: $0, as: UTF8.self) } : nil
             endField(stack.last ?? elementName, decoded ?? text, captureKind)
@@ -627,27 +647,31 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 
     // MARK: Text
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard capture != nil, deep == 0 else { return }
+    func characters(_ text: UnsafeBufferPointer<UInt8>) {
+        guard capturing, deep == 0 else { return }
         if stack.count > captureDepth || captureKind == .xhtml {
-            capture? += escape(string, quote: false)
+            appendEscaped(text, quote: false)
         } else {
-            capture? += string
+            capture.append(contentsOf: text)
         }
     }
 
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        guard capture != nil, deep == 0 else { return }
-        let s = String(decoding: CDATABlock, as: UTF8.self)
-        capture? += (stack.count > captureDepth || captureKind == .xhtml) ? escape(s, quote: false) : s
+    /// A CDATA section is text like any other.
+    func cdata(_ text: UnsafeBufferPointer<UInt8>) {
+        characters(text)
     }
 
-    private func escape(_ s: String, quote: Bool) -> String {
-        guard s.contains(where: { $0 == "<" || $0 == "&" || $0 == ">" || (quote && $0 == "\"") }) else { return s }
-        var r = s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-        if quote { r = r.replacingOccurrences(of: "\"", with: "&quot;") }
-        return r
+    /// Text appended to the capture as markup writes it: `&`, `<`, `>` (and `"` in an attribute) as references.
+    private func appendEscaped<Bytes: Sequence<UInt8>>(_ bytes: Bytes, quote: Bool) {
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "&"): capture.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): capture.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): capture.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\"") where quote: capture.append(contentsOf: "&quot;".utf8)
+            default: capture.append(b)
+            }
+        }
     }
 
     static func kind(_ type: String) -> BodyKind {
@@ -831,8 +855,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// The reading was stopped on purpose (undecodable bytes, the import cancelled): what follows is not read.
     var stopped = false
 
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-        let code = (parseError as NSError).code
+    func error(code: Int) {
         if error == nil {
             error = (FeedReader.describe(code), parser.lineNumber, parser.columnNumber)
             itemsBeforeError = channel.publications.count
@@ -845,7 +868,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         }
     }
 
-    /// libxml2's error numbers (xmlerror.h), which XMLParser passes on as the NSError code.
+    /// libxml2's error numbers (xmlerror.h).
     static func describe(_ code: Int) -> String {
         let text: String? =
             switch code {
