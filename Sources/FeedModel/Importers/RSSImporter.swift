@@ -705,7 +705,11 @@ private final class FeedReader: SAXDelegate {
 
     /// `</p>`, `</a>`…: some closing tag.
     static func hasClosingTag(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+        var s = s
+        return s.withUTF8 { b in hasClosingTag(b) }
+    }
+
+    private static func hasClosingTag(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while i + 3 < b.count {
             if b[i] == UInt8(ascii: "<"), b[i + 1] == UInt8(ascii: "/") {
@@ -956,10 +960,25 @@ public enum FeedDate {
         return rfc822(s)
     }
 
-    private static let months: [String: Int] = [
-        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
-        "nov": 11, "dec": 12,
-    ]
+    /// A month by its first three letters, in any letter case; nil for none.
+    private static func month(_ b: UnsafeBufferPointer<UInt8>, _ t: Range<Int>) -> Int? {
+        guard t.count >= 3 else { return nil }
+        switch (b[t.lowerBound] | 0x20, b[t.lowerBound + 1] | 0x20, b[t.lowerBound + 2] | 0x20) {
+        case (0x6A, 0x61, 0x6E): return 1  // jan
+        case (0x66, 0x65, 0x62): return 2  // feb
+        case (0x6D, 0x61, 0x72): return 3  // mar
+        case (0x61, 0x70, 0x72): return 4  // apr
+        case (0x6D, 0x61, 0x79): return 5  // may
+        case (0x6A, 0x75, 0x6E): return 6  // jun
+        case (0x6A, 0x75, 0x6C): return 7  // jul
+        case (0x61, 0x75, 0x67): return 8  // aug
+        case (0x73, 0x65, 0x70): return 9  // sep
+        case (0x6F, 0x63, 0x74): return 10  // oct
+        case (0x6E, 0x6F, 0x76): return 11  // nov
+        case (0x64, 0x65, 0x63): return 12  // dec
+        default: return nil
+        }
+    }
 
     private static let zones: [String: Int] = [
         "gmt": 0, "ut": 0, "utc": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6,
@@ -967,51 +986,114 @@ public enum FeedDate {
         "jst": 9, "kst": 9, "hkt": 8, "aest": 10, "aedt": 11,
     ]
 
+    /// A decimal number as `Int(_:)` reads one: an optional sign, then at least one digit.
+    private static func int(_ b: UnsafeBufferPointer<UInt8>, _ t: Range<Int>) -> Int? {
+        var i = t.lowerBound
+        let negative = i < t.upperBound && b[i] == UInt8(ascii: "-")
+        if i < t.upperBound, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
+        guard i < t.upperBound else { return nil }
+        var n = 0
+        while i < t.upperBound {
+            let d = b[i] &- 0x30
+            guard d <= 9 else { return nil }
+            let (m, o1) = n.multipliedReportingOverflow(by: 10)
+            let (v, o2) = m.addingReportingOverflow(Int(d))
+            guard !o1, !o2 else { return nil }
+            n = v
+            i += 1
+        }
+        return negative ? -n : n
+    }
+
     /// `[Mon,] 2 Jan [20]06 15:04[:05] (GMT|+0300|-07:00|EST)`, also RFC 850's `Sunday, 28-Feb-04 18:14:55 GMT`,
     /// C's `asctime` (`Sat Feb 28 18:14:55 2004`) and a day without a time (`Sun, 28 Feb 2004`, midnight, zone
-    /// unknown); nil otherwise.
+    /// unknown); nil otherwise. Read on the UTF-8 bytes in place: every item of a feed has a date or two.
     public static func rfc822(_ s: String) -> (date: Date, offset: Int?)? {
-        var tokens = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "," })
-        guard !tokens.isEmpty else { return nil }
-        if let f = tokens.first, f.first?.isLetter == true, months[String(f.prefix(3)).lowercased()] == nil {
-            tokens.removeFirst()  // a weekday (no weekday's first three letters name a month)
-        }
-        if let f = tokens.first, f.utf8.contains(UInt8(ascii: "-")), case let parts = f.split(separator: "-"), parts.count == 3 {
-            tokens.replaceSubrange(0..<1, with: parts)  // RFC 850: 28-Feb-04
-        }
-        if tokens.count >= 4, tokens[2].utf8.contains(UInt8(ascii: ":")), Int(tokens[3]) != nil {
-            tokens.swapAt(2, 3)  // asctime: Feb 28 18:14:55 2004
-        }
-        if tokens.count == 3 { tokens.append("00:00") }  // a day without a time
-        guard tokens.count >= 4 else { return nil }
-        var day: Int?
-        var month: Int?
-        if let d = Int(tokens[0]) {
-            day = d
-            month = months[String(tokens[1].prefix(3)).lowercased()]
-        } else if let d = Int(tokens[1]) {  // "Jan 02 2006"
-            day = d
-            month = months[String(tokens[0].prefix(3)).lowercased()]
-        }
-        guard let day, let month, var year = Int(tokens[2]) else { return nil }
-        if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 }
-        let hms = tokens[3].split(separator: ":")
-        guard hms.count >= 2, let h = Int(hms[0]), let mi = Int(hms[1]) else { return nil }
-        let sec = hms.count > 2 ? Int(hms[2].prefix { $0.isNumber }) ?? 0 : 0
-        var offset: Int?
-        if tokens.count > 4 {
-            let z = tokens[4]
-            if let sign = z.first, sign == "+" || sign == "-" {
-                let digits = z.dropFirst().filter(\.isNumber)
-                guard digits.count == 4, let v = Int(digits) else { return nil }
-                offset = (sign == "-" ? -1 : 1) * ((v / 100) * 3600 + (v % 100) * 60)
-            } else if let hours = zones[z.lowercased()] {
-                offset = hours * 3600
+        var s = s
+        return s.withUTF8 { b in
+            // The words (between spaces and commas): only the first few matter.
+            var tokens: [Range<Int>] = []
+            tokens.reserveCapacity(8)
+            var i = 0
+            while i < b.count, tokens.count < 8 {
+                func separator(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == UInt8(ascii: ",") }
+                while i < b.count, separator(b[i]) { i += 1 }
+                let start = i
+                while i < b.count, !separator(b[i]) { i += 1 }
+                if i > start { tokens.append(start..<i) }
             }
-            // Other zone names (military letters, unknown abbreviations): the time is read as UTC, offset unknown.
+            guard let first = tokens.first else { return nil }
+            let lead = b[first.lowerBound]
+            if lead >= 0x80 || (lead | 0x20 >= 0x61 && lead | 0x20 <= 0x7A), month(b, first) == nil {
+                tokens.removeFirst()  // a weekday (no weekday's first three letters name a month)
+            }
+            if let f = tokens.first {
+                // RFC 850: 28-Feb-04.
+                var parts: [Range<Int>] = []
+                var start = f.lowerBound
+                for j in f.lowerBound...f.upperBound where j == f.upperBound || b[j] == UInt8(ascii: "-") {
+                    if j > start { parts.append(start..<j) }
+                    start = j + 1
+                }
+                if parts.count == 3, b[f].contains(UInt8(ascii: "-")) { tokens.replaceSubrange(0..<1, with: parts) }
+            }
+            if tokens.count >= 4, b[tokens[2]].contains(UInt8(ascii: ":")), int(b, tokens[3]) != nil {
+                tokens.swapAt(2, 3)  // asctime: Feb 28 18:14:55 2004
+            }
+            guard tokens.count >= 3 else { return nil }
+            var day: Int?
+            var month: Int?
+            if let d = int(b, tokens[0]) {
+                day = d
+                month = FeedDate.month(b, tokens[1])
+            } else if let d = int(b, tokens[1]) {  // "Jan 02 2006"
+                day = d
+                month = FeedDate.month(b, tokens[0])
+            }
+            guard let day, let month, var year = int(b, tokens[2]) else { return nil }
+            if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 }
+            // A day without a time: midnight.
+            var h = 0
+            var mi = 0
+            var sec = 0
+            if tokens.count > 3 {
+                var hms: [Range<Int>] = []
+                var start = tokens[3].lowerBound
+                for j in tokens[3].lowerBound...tokens[3].upperBound where j == tokens[3].upperBound || b[j] == UInt8(ascii: ":") {
+                    if j > start { hms.append(start..<j) }
+                    start = j + 1
+                }
+                guard hms.count >= 2, let hh = int(b, hms[0]), let mm = int(b, hms[1]) else { return nil }
+                (h, mi) = (hh, mm)
+                if hms.count > 2 {
+                    let digits = hms[2].prefix { b[$0] >= 0x30 && b[$0] <= 0x39 }
+                    sec = int(b, digits.lowerBound..<digits.upperBound) ?? 0
+                }
+            }
+            var offset: Int?
+            if tokens.count > 4 {
+                let z = tokens[4]
+                let sign = b[z.lowerBound]
+                if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                    var v = 0
+                    var count = 0
+                    for j in (z.lowerBound + 1)..<z.upperBound where b[j] >= 0x30 && b[j] <= 0x39 {
+                        v = v * 10 + Int(b[j] - 0x30)
+                        count += 1
+                        if count > 4 { return nil }
+                    }
+                    guard count == 4 else { return nil }
+                    offset = (sign == UInt8(ascii: "-") ? -1 : 1) * ((v / 100) * 3600 + (v % 100) * 60)
+                } else if z.count <= 4 {
+                    var name = ""
+                    for j in z { name.append(Character(Unicode.Scalar(b[j] < 0x80 ? b[j] | (b[j] >= 0x41 && b[j] <= 0x5A ? 0x20 : 0) : 0x3F))) }
+                    offset = zones[name].map { $0 * 3600 }
+                }
+                // Other zone names (military letters, unknown abbreviations): the time is read as UTC, offset unknown.
+            }
+            guard let civil = CivilTime(year: year, month: month, day: day, hour: h, minute: mi, second: min(sec, 59))
+            else { return nil }
+            return (civil.date.addingTimeInterval(-Double(offset ?? 0)), offset)
         }
-        guard let civil = CivilTime(year: year, month: month, day: day, hour: h, minute: mi, second: min(sec, 59))
-        else { return nil }
-        return (civil.date.addingTimeInterval(-Double(offset ?? 0)), offset)
     }
 }
