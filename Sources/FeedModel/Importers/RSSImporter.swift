@@ -960,24 +960,27 @@ public enum FeedDate {
         return rfc822(s)
     }
 
+    /// The months' first three letters, lower-cased, packed as `pack` packs them.
+    private static let months: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map {
+        $0.utf8.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
     /// A month by its first three letters, in any letter case; nil for none.
     private static func month(_ b: UnsafeBufferPointer<UInt8>, _ t: Range<Int>) -> Int? {
         guard t.count >= 3 else { return nil }
-        switch (b[t.lowerBound] | 0x20, b[t.lowerBound + 1] | 0x20, b[t.lowerBound + 2] | 0x20) {
-        case (0x6A, 0x61, 0x6E): return 1  // jan
-        case (0x66, 0x65, 0x62): return 2  // feb
-        case (0x6D, 0x61, 0x72): return 3  // mar
-        case (0x61, 0x70, 0x72): return 4  // apr
-        case (0x6D, 0x61, 0x79): return 5  // may
-        case (0x6A, 0x75, 0x6E): return 6  // jun
-        case (0x6A, 0x75, 0x6C): return 7  // jul
-        case (0x61, 0x75, 0x67): return 8  // aug
-        case (0x73, 0x65, 0x70): return 9  // sep
-        case (0x6F, 0x63, 0x74): return 10  // oct
-        case (0x6E, 0x6F, 0x76): return 11  // nov
-        case (0x64, 0x65, 0x63): return 12  // dec
-        default: return nil
+        let key = b[t.prefix(3)].reduce(UInt32(0)) { $0 << 8 | UInt32($1 | 0x20) }
+        return months.firstIndex(of: key).map { $0 + 1 }
+    }
+
+    /// The non-empty pieces of `t` between `separator`s.
+    private static func pieces(_ b: UnsafeBufferPointer<UInt8>, _ t: Range<Int>, _ separator: UInt8) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var start = t.lowerBound
+        for j in t.lowerBound...t.upperBound where j == t.upperBound || b[j] == separator {
+            if j > start { parts.append(start..<j) }
+            start = j + 1
         }
+        return parts
     }
 
     private static let zones: [String: Int] = [
@@ -1027,15 +1030,8 @@ public enum FeedDate {
             if lead >= 0x80 || (lead | 0x20 >= 0x61 && lead | 0x20 <= 0x7A), month(b, first) == nil {
                 tokens.removeFirst()  // a weekday (no weekday's first three letters name a month)
             }
-            if let f = tokens.first {
-                // RFC 850: 28-Feb-04.
-                var parts: [Range<Int>] = []
-                var start = f.lowerBound
-                for j in f.lowerBound...f.upperBound where j == f.upperBound || b[j] == UInt8(ascii: "-") {
-                    if j > start { parts.append(start..<j) }
-                    start = j + 1
-                }
-                if parts.count == 3, b[f].contains(UInt8(ascii: "-")) { tokens.replaceSubrange(0..<1, with: parts) }
+            if let f = tokens.first, b[f].contains(UInt8(ascii: "-")), case let parts = pieces(b, f, UInt8(ascii: "-")), parts.count == 3 {
+                tokens.replaceSubrange(0..<1, with: parts)  // RFC 850: 28-Feb-04
             }
             if tokens.count >= 4, b[tokens[2]].contains(UInt8(ascii: ":")), int(b, tokens[3]) != nil {
                 tokens.swapAt(2, 3)  // asctime: Feb 28 18:14:55 2004
@@ -1057,12 +1053,7 @@ public enum FeedDate {
             var mi = 0
             var sec = 0
             if tokens.count > 3 {
-                var hms: [Range<Int>] = []
-                var start = tokens[3].lowerBound
-                for j in tokens[3].lowerBound...tokens[3].upperBound where j == tokens[3].upperBound || b[j] == UInt8(ascii: ":") {
-                    if j > start { hms.append(start..<j) }
-                    start = j + 1
-                }
+                let hms = pieces(b, tokens[3], UInt8(ascii: ":"))
                 guard hms.count >= 2, let hh = int(b, hms[0]), let mm = int(b, hms[1]) else { return nil }
                 (h, mi) = (hh, mm)
                 if hms.count > 2 {
