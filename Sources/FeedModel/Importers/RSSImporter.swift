@@ -30,8 +30,7 @@ enum RSSImporter: StreamingImporter {
 
     static func load(_ data: Data, stream: PostStream?) throws(FeedError) -> [Channel] {
         try refuseEntityDeclarations(data)
-        // Fed as a stream, XMLParser pushes the bytes to libxml2 in small chunks. Given all at once, libxml2 stops
-        // at its 10 MB look-ahead limit ("huge input lookup") on big feeds.
+        // The parser takes the bytes in pieces (`XMLPushParser.chunkSize`), repaired as they are read.
         let input = DataInputStream(data, repair: repair(for: data))
         let parser = XMLPushParser()
         let reader = FeedReader(parser)
@@ -132,8 +131,8 @@ enum RSSImporter: StreamingImporter {
 /// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first), mending what
 /// `XMLRepair` mends chunk by chunk as the parser reads, rather than in a pass over the whole file before the first
 /// item. A chunk never ends inside a character or a reference: the repair reads on to finish it.
-/// Hands `data` to XMLParser in chunks (repaired on the way when `repair` is given): given all at once, libxml2 stops
-/// at its 10 MB look-ahead limit ("huge input lookup").
+/// Hands `data` to a parser in chunks (`XMLPushParser` here, XMLParser for OPML), repaired on the way when `repair` is
+/// given: given all at once, libxml2 stops at its 10 MB look-ahead limit ("huge input lookup").
 final class DataInputStream: InputStream {
     private let data: Data
     /// Nil for encodings whose bytes are not ASCII's (UTF-16, UTF-32, ISO-2022): passed on untouched.
