@@ -20,7 +20,7 @@ FISH_COMPLETIONS = $(PREFIX)/share/fish/vendor_completions.d
 # The page's date is the last commit's, so the same sources give the same page.
 MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date +%Y-%m-%d)
 
-.PHONY: deps build release run test unit e2e install-test bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml bench-import generated install uninstall clean
+.PHONY: deps build release run test unit e2e install-test fuzz fuzz-build fuzz-check bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml bench-import generated install uninstall clean
 
 # Installs the Debian packages the build and the tests need, only those missing (root, or through sudo).
 deps:
@@ -41,7 +41,7 @@ release: deps
 run: release
 	$(RELEASE_BIN) $(ARGS)
 
-test: unit e2e install-test
+test: unit e2e install-test fuzz-check
 
 unit: deps
 	$(SWIFT) build --build-tests
@@ -58,6 +58,25 @@ e2e: build
 # Installs into a temporary DESTDIR, checks every file, the man page and bash completion, then uninstalls.
 install-test: build
 	bash Tests/e2e/install.sh
+
+# libFuzzer targets, one per input surface (FUZZING.md): instrumented for coverage and built with AddressSanitizer;
+# libFuzzer's driver without its main (SwiftPM gives each executable a main of its own, which calls the driver).
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD = .build/fuzz
+FUZZ_DRIVER = $(firstword $(wildcard $(dir $(realpath $(shell command -v $(SWIFT))))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
+fuzz-build: deps
+	@[ -n "$(FUZZ_DRIVER)" ] || { echo "libclang_rt.fuzzer_no_main not found beside $(SWIFT)"; exit 1; }
+	FEEDTUI_FUZZ=1 $(SWIFT) build -c release --build-path $(FUZZ_BUILD) -Xswiftc -sanitize=address \
+	  -Xswiftc -sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table -Xswiftc -enable-testing \
+	  -Xlinker $(FUZZ_DRIVER) -Xlinker -lstdc++
+
+# Every target FUZZ_SECONDS (default 60) after its committed regressions; FUZZ_TARGETS="rss html" for some of them.
+fuzz: fuzz-build
+	bash scripts/fuzz.sh $(FUZZ_BUILD)/release $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# What make test runs: the regressions, then 10 s of each target from its seeds.
+fuzz-check: fuzz-build
+	bash scripts/fuzz.sh $(FUZZ_BUILD)/release 10
 
 # The library against newsboat in tmux (BENCHMARKS.md); SIZES="10000 100000" for a quicker run. newsboat is
 # needed here only, not by the tests or CI.
@@ -106,7 +125,7 @@ generated: deps
 	$(SWIFT) build -c $(CONFIGURATION)
 	$(SWIFT) package generate-manual --configuration $(CONFIGURATION) --date $(MAN_DATE)
 	mkdir -p $(GENERATED)
-	$(INSTALL_BIN) --finish-manual < .build/plugins/GenerateManual/outputs/FeedTUI/feedtui.1 > $(GENERATED)/feedtui.1
+	$(INSTALL_BIN) --finish-manual < .build/plugins/GenerateManual/outputs/FeedTUICommand/feedtui.1 > $(GENERATED)/feedtui.1
 	for shell in bash zsh fish; do $(INSTALL_BIN) --generate-completion-script $$shell > $(GENERATED)/feedtui.$$shell || exit 1; done
 
 install: generated

@@ -5,7 +5,7 @@ let package = Package(
     name: "feedtui",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "feedtui", targets: ["FeedTUI"]),
+        .executable(name: "feedtui", targets: ["FeedTUICommand"]),
         .library(name: "FeedModel", targets: ["FeedModel"]),
     ],
     dependencies: [
@@ -49,13 +49,16 @@ let package = Package(
                 "FeedModel", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .executableTarget(
+        // The whole reader as a library, so that tests and the fuzz targets (FUZZING.md) link it.
+        .target(
             name: "FeedTUI",
             dependencies: [
                 "FeedModel", "FeedLibrary", "CNcurses", "CChafa", "CJpeg", "CPng", "CWebP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
+        // The program: its entry only.
+        .executableTarget(name: "FeedTUICommand", dependencies: ["FeedTUI"]),
         .testTarget(
             name: "FeedModelTests",
             dependencies: ["FeedModel"],
@@ -74,3 +77,17 @@ let package = Package(
             exclude: ["Goldens", "Pictures"]),
     ]
 )
+
+// Fuzz targets (FUZZING.md, `make fuzz`): one libFuzzer executable per input surface, checking the invariants of
+// Fuzz/Harness. Built only with FEEDTUI_FUZZ=1 and -sanitize=fuzzer,address; libFuzzer brings the `main`, so the
+// program and the tests are left out of that build.
+let fuzzSurfaces = ["detect", "page", "json", "tdesktop", "tme", "rss", "opml", "config", "channels", "html", "query", "draw"]
+if Context.environment["FEEDTUI_FUZZ"] == "1" {
+    package.products.removeAll()
+    package.targets.removeAll { $0.type == .test || $0.type == .executable }
+    package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    package.targets.append(.target(name: "FuzzHarness", dependencies: ["CLibFuzzer", "FeedModel", "FeedLibrary", "FeedTUI"], path: "Fuzz/Harness"))
+    for surface in fuzzSurfaces {
+        package.targets.append(.executableTarget(name: "fuzz-\(surface)", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/\(surface)"))
+    }
+}

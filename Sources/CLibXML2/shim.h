@@ -7,6 +7,7 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
 
 // xmlFree is a C global function pointer: not visible as concurrency-safe from Swift 6.
 static inline void cx_free(void *p) { xmlFree(p); }

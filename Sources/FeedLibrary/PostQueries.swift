@@ -253,7 +253,9 @@ extension Library {
 
     /// The folded query as it is looked for.
     static func needle(_ query: String) -> String {
-        SearchText.fold(query).replacingOccurrences(of: indexPadding, with: "").replacingOccurrences(of: indexSeparator, with: "")
+        // No imported text holds a control (`Sanitize.imported`), and SQLite ends a query string at a NUL.
+        guard !query.unicodeScalars.contains(where: { $0.value == 0 }) else { return "" }
+        return SearchText.fold(query).replacingOccurrences(of: indexPadding, with: "").replacingOccurrences(of: indexSeparator, with: "")
     }
 
     /// Takes a post out of the index: a contentless index is told the text it was given (`indexed`), made again

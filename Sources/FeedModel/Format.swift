@@ -90,7 +90,7 @@ public enum FeedLoader {
             let tried = Format.detectionOrder.map(\.rawValue).joined(separator: ", ")
             throw FeedError("not a feed in any known format (tried \(tried))")
         }
-        let channels: [Channel]
+        var channels: [Channel]
         if let stream, let streaming = format.importer as? any StreamingImporter.Type {
             stream.byteCount = data.count
             channels = try streaming.load(data, stream: stream)
@@ -99,6 +99,8 @@ public enum FeedLoader {
             channels = try format.importer.load(data)
         }
         guard !channels.isEmpty else { throw FeedError("no channel found in this \(format.rawValue) file") }
+        // Text from a source holds no controls from here on: shown, stored, searched and exported as it is.
+        for i in channels.indices { channels[i].removeControls() }
         return channels
     }
 

@@ -1,8 +1,5 @@
+import CLibXML2
 import Foundation
-
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 
 /// Subscription lists in OPML, as newsboat, Feedly, Thunderbird and most readers write them: every `outline` with
 /// an `xmlUrl` is a feed; the titles of the outlines around it (folders) and its `category` attribute (newsboat's
@@ -32,19 +29,64 @@ public enum OPML {
 
     public static func parse(_ data: Data) throws(FeedError) -> [Feed] {
         try RSSImporter.refuseEntityDeclarations(data)
-        // In chunks: an OPML of 100 000 outlines is larger than libxml2 reads in one piece.
-        let parser = XMLParser(stream: DataInputStream(data, repair: nil))
-        parser.shouldResolveExternalEntities = false
-        let reader = Reader()
-        parser.delegate = reader
-        guard parser.parse() else {
-            let line = parser.lineNumber
-            throw FeedError("not readable OPML: \(parser.parserError?.localizedDescription ?? "XML error")", line: line)
+        guard data.count < Int(Int32.max) else { throw FeedError("not readable OPML: larger than 2 GB") }
+        var outlines = Outlines()
+        // libxml2's pull reader, never Foundation's XMLParser: that one traps on a name that is not UTF-8. HUGE: an
+        // OPML of 100 000 outlines is past libxml2's 10 MB look-ahead.
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let failure: FeedError? = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self),
+                let reader = xmlReaderForMemory(base, Int32(raw.count), nil, nil, options)
+            else { return FeedError("not readable OPML: empty file") }
+            defer { xmlFreeTextReader(reader) }
+            let errors = FirstError()
+            let context = Unmanaged.passUnretained(errors).toOpaque()
+            xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
+                guard let context, let error else { return }
+                let first = Unmanaged<FirstError>.fromOpaque(context).takeUnretainedValue()
+                guard first.message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+                first.message = error.pointee.message.map { TextScan.trimmed(String(cString: $0)) } ?? "XML error"
+                first.line = Int(error.pointee.line)
+            }, context)
+            while true {
+                let step = xmlTextReaderRead(reader)
+                if step == 0 { return nil }
+                if step < 0 {
+                    return FeedError("not readable OPML: \(errors.message ?? "XML error")", line: errors.line ?? Int(xmlTextReaderGetParserLineNumber(reader)))
+                }
+                let name = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
+                switch xmlTextReaderNodeType(reader) {
+                case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                    var attributes: [String: String] = [:]
+                    if name == "outline" {
+                        while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+                            // Attribute names vary in case between writers (xmlUrl, xmlurl).
+                            let key = xmlTextReaderConstLocalName(reader).map { String(cString: $0).lowercased() } ?? ""
+                            attributes[key] = xmlTextReaderConstValue(reader).map { TextScan.trimmed(String(cString: $0)) } ?? ""
+                        }
+                        xmlTextReaderMoveToElement(reader)
+                    }
+                    let line = xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) }
+                    outlines.start(name, attributes: attributes, line: line)
+                    if xmlTextReaderIsEmptyElement(reader) == 1 { outlines.end(name) }
+                case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                    outlines.end(name)
+                default:
+                    break
+                }
+            }
         }
-        guard reader.sawOPML else { throw FeedError("not an OPML file (no <opml> element)") }
-        guard reader.closedOPML else { throw FeedError("not readable OPML: the file ends before </opml>", line: parser.lineNumber) }
-        guard reader.sawBody else { throw FeedError("not readable OPML: no <body> element (it holds the outlines)") }
-        return reader.feeds
+        if let failure { throw failure }
+        guard outlines.sawOPML else { throw FeedError("not an OPML file (no <opml> element)") }
+        guard outlines.closedOPML else { throw FeedError("not readable OPML: the file ends before </opml>") }
+        guard outlines.sawBody else { throw FeedError("not readable OPML: no <body> element (it holds the outlines)") }
+        return outlines.feeds
+    }
+
+    /// The first error libxml2 reported, and its line.
+    private final class FirstError {
+        var message: String?
+        var line: Int?
     }
 
     /// OPML 2.0 with newsboat's `category` attribute for tags.
@@ -75,7 +117,8 @@ public enum OPML {
         return out
     }
 
-    private final class Reader: NSObject, XMLParserDelegate {
+    /// The feeds of the outlines read so far, and the folders around the next one.
+    private struct Outlines {
         var feeds: [Feed] = []
         var sawOPML = false
         var closedOPML = false
@@ -83,16 +126,10 @@ public enum OPML {
         /// The folder titles of the open outlines (nil for an outline that is a feed).
         var folders: [String?] = []
 
-        func parser(
-            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
+        mutating func start(_ name: String, attributes attrs: [String: String], line: Int?) {
             if name == "opml" { sawOPML = true }
             if name == "body" { sawBody = true }
             guard name == "outline" else { return }
-            // Attribute names vary in case between writers (xmlUrl, xmlurl).
-            var attrs: [String: String] = [:]
-            for (k, v) in attributes { attrs[k.lowercased()] = TextScan.trimmed(v) }
             let url = attrs["xmlurl"] ?? attrs["url"] ?? ""
             // Writers that have no title repeat the URL as the text.
             let title = [attrs["title"], attrs["text"]].compactMap { $0 }.first { !$0.isEmpty && $0 != url }
@@ -115,10 +152,10 @@ public enum OPML {
             } else if let filter = attrs["filtercmd"], !filter.isEmpty {
                 refusal = "has a filter command (filtercmd=\"\(filter)\"), never run: not followed"
             }
-            feeds.append(Feed(url: url, title: title, tags: tags, line: parser.lineNumber, refusal: refusal))
+            feeds.append(Feed(url: url, title: title, tags: tags, line: line, refusal: refusal))
         }
 
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        mutating func end(_ name: String) {
             if name == "outline", !folders.isEmpty { folders.removeLast() }
             if name == "opml" { closedOPML = true }
         }

@@ -23,7 +23,13 @@ public final class PostStream {
     /// Hands over one publication; `header` is asked for only at a channel's first. False once cancelled.
     func send(_ post: Publication, channel: Int, bytesRead: Int, header: () -> Channel) -> Bool {
         guard !cancelled else { return false }
-        if begun.insert(channel).inserted { sink.begin(channel: channel, header: header()) }
+        if begun.insert(channel).inserted {
+            var header = header()
+            header.removeControls()
+            sink.begin(channel: channel, header: header)
+        }
+        var post = post
+        post.removeControls()
         if !sink.add(post, channel: channel, bytesRead: bytesRead) { cancelled = true }
         return !cancelled
     }

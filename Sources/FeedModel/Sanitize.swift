@@ -58,3 +58,108 @@ public enum Sanitize {
         }
     }
 }
+
+extension Sanitize {
+    /// What an importer keeps of a source's text: no control character. A tab becomes a space, a CR ends a line
+    /// (a CRLF one), any other C0 or DEL its control picture (ESC → ␛) and C1 U+FFFD, so the text still says what was
+    /// there; a text of one line (`multiline` false) has its newlines as spaces too. Bidi marks are text: kept.
+    /// `marks` (UTF-8 offsets into the text) are moved with what they follow.
+    public static func imported(_ text: String, multiline: Bool = false, marks: inout [LinkMark]) -> String {
+        guard hasControl(text, multiline: multiline) else { return text }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        // Where each byte of the old text starts in the new one, for the marks (one past the end included).
+        var moved = marks.isEmpty ? [] : [Int](repeating: 0, count: bytes.count + 1)
+        var i = 0
+        while i < bytes.count {
+            if !moved.isEmpty { moved[i] = out.count }
+            let b = bytes[i]
+            if b == 0x0A {
+                out.append(multiline ? 0x0A : 0x20)
+            } else if b == 0x0D {
+                if i + 1 < bytes.count, bytes[i + 1] == 0x0A {
+                    // The CR of a CRLF goes: the LF ends the line.
+                } else {
+                    out.append(multiline ? 0x0A : 0x20)
+                }
+            } else if b == 0x09 {
+                out.append(0x20)
+            } else if b < 0x20 || b == 0x7F {
+                // U+2400 + b (␀…␟), U+2421 for DEL: three bytes, E2 90 xx.
+                out += [0xE2, 0x90, b == 0x7F ? 0xA1 : 0x80 + b]
+            } else if b == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
+                out += [0xEF, 0xBF, 0xBD]
+                i += 1
+                if !moved.isEmpty { moved[i] = out.count }
+            } else {
+                out.append(b)
+            }
+            i += 1
+        }
+        if !moved.isEmpty {
+            moved[bytes.count] = out.count
+            marks = marks.map { LinkMark(number: $0.number, end: moved[min(max(0, $0.end), bytes.count)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func imported(_ text: String, multiline: Bool = false) -> String {
+        var none: [LinkMark] = []
+        return imported(text, multiline: multiline, marks: &none)
+    }
+
+    public static func imported(_ text: String?) -> String? { text.map { imported($0) } }
+
+    /// Whether `text` holds a byte `imported` changes: read as bytes, as fast as memory (every post of an import).
+    static func hasControl(_ text: String, multiline: Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var previous: UInt8 = 0
+            for b in bytes {
+                if b < 0x20 ? !(multiline && b == 0x0A) : b == 0x7F || (previous == 0xC2 && b < 0xA0 && b >= 0x80) { return true }
+                previous = b
+            }
+            return false
+        }
+    }
+}
+
+extension Channel {
+    /// The channel as an importer hands it on: no control character in any of its texts (`Sanitize.imported`).
+    public mutating func removeControls() {
+        title = Sanitize.imported(title)
+        handle = Sanitize.imported(handle)
+        language = Sanitize.imported(language)
+        description = description.map { Sanitize.imported($0, multiline: true) }
+        url = Sanitize.imported(url)
+        for i in publications.indices { publications[i].removeControls() }
+    }
+}
+
+extension Publication {
+    public mutating func removeControls() {
+        id = Sanitize.imported(id)
+        permalink = Sanitize.imported(permalink)
+        author = Sanitize.imported(author)
+        text = Sanitize.imported(text, multiline: true, marks: &linkMarks)
+        forwardedFrom = Sanitize.imported(forwardedFrom)
+        replyTo = Sanitize.imported(replyTo)
+        if links.contains(where: { Sanitize.hasControl($0, multiline: false) }) { links = links.map { Sanitize.imported($0) } }
+        for i in media.indices {
+            media[i].name = Sanitize.imported(media[i].name)
+            media[i].url = Sanitize.imported(media[i].url)
+            media[i].thumbnail = Sanitize.imported(media[i].thumbnail)
+            for j in media[i].options.indices { media[i].options[j].text = Sanitize.imported(media[i].options[j].text) }
+        }
+        if var preview = linkPreview {
+            preview.site = Sanitize.imported(preview.site)
+            preview.title = Sanitize.imported(preview.title)
+            preview.description = preview.description.map { Sanitize.imported($0, multiline: true) }
+            preview.url = Sanitize.imported(preview.url)
+            preview.image = Sanitize.imported(preview.image)
+            linkPreview = preview
+        }
+        for i in reactionsByEmoji.indices { reactionsByEmoji[i].emoji = Sanitize.imported(reactionsByEmoji[i].emoji) }
+    }
+}

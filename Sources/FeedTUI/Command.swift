@@ -3,7 +3,11 @@ import FeedLibrary
 import FeedModel
 import Foundation
 
-@main
+/// The program's entry (Sources/FeedTUICommand/main.swift): the reader is a library that tests and fuzz targets link.
+public func runFeedTUI() {
+    FeedTUI.main()
+}
+
 struct FeedTUI: ParsableCommand {
     static let version = "0.1.0"
     /// Every download goes through this one fetcher, so its limits (4 at once, 1 per host) hold program-wide.

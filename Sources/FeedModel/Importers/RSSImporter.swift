@@ -128,12 +128,11 @@ enum RSSImporter: StreamingImporter {
     }
 }
 
-/// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first), mending what
-/// `XMLRepair` mends chunk by chunk as the parser reads, rather than in a pass over the whole file before the first
-/// item. A chunk never ends inside a character or a reference: the repair reads on to finish it.
-/// Hands `data` to a parser in chunks (`XMLPushParser` here, XMLParser for OPML), repaired on the way when `repair` is
-/// given: given all at once, libxml2 stops at its 10 MB look-ahead limit ("huge input lookup").
-final class DataInputStream: InputStream {
+/// `Data` read in place in chunks for `XMLPushParser`, mending what `XMLRepair` mends chunk by chunk as the parser
+/// reads, rather than in a pass over the whole file before the first item: given all at once, libxml2 stops at its
+/// 10 MB look-ahead limit ("huge input lookup"). A chunk never ends inside a character or a reference: the repair
+/// reads on to finish it.
+final class DataInputStream {
     private let data: Data
     /// Nil for encodings whose bytes are not ASCII's (UTF-16, UTF-32, ISO-2022): passed on untouched.
     private var repair: XMLRepair?
@@ -146,15 +145,10 @@ final class DataInputStream: InputStream {
     init(_ data: Data, repair: XMLRepair?) {
         self.data = data
         self.repair = repair
-        super.init(data: Data())
     }
 
-    override func open() {}
-    override func close() {}
-    override var hasBytesAvailable: Bool { offset < data.count || spillStart < spill.count }
-    override var streamStatus: Stream.Status { hasBytesAvailable ? .open : .atEnd }
-
-    override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
+    /// Copies up to `len` bytes into `buffer`; 0 at the end.
+    func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
         if spillStart == spill.count, offset < data.count, len > 0 {
             let start = offset
             let limit = min(data.count, start + len)
@@ -188,10 +182,6 @@ final class DataInputStream: InputStream {
         data.withUnsafeBytes {
             UnsafeMutableRawBufferPointer(start: buffer, count: range.count).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[range]))
         }
-    }
-
-    override func getBuffer(_ buffer: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, length len: UnsafeMutablePointer<Int>) -> Bool {
-        false
     }
 }
 

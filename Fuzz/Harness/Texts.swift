@@ -1,0 +1,26 @@
+import Foundation
+
+@testable import FeedModel
+
+enum Texts {
+    /// Any bytes as an HTML body: text without controls (but newlines), only http(s) links, and link marks in order
+    /// inside the text, each on a character boundary.
+    static func html(_ data: Data) -> [String] {
+        let html = String(decoding: data, as: UTF8.self)
+        let r = HTMLText.convert(html, base: URL(string: "https://example.com/feed/"))
+        var problems = [controlProblem("text", r.text, multiline: true)].compactMap { $0 }
+        problems += r.links.compactMap { controlProblem("link", $0) }
+        for link in r.links + [r.image].compactMap({ $0 }) where !(link.hasPrefix("http://") || link.hasPrefix("https://")) {
+            problems.append("a link that is not http(s): \(link.debugDescription.prefix(120))")
+        }
+        let utf8 = Array(r.text.utf8)
+        var last = 0
+        for mark in r.marks {
+            if mark.end < last || mark.end > utf8.count { problems.append("link mark at \(mark.end) after \(last) in \(utf8.count) bytes") }
+            if mark.end < utf8.count, mark.end >= 0, utf8[mark.end] & 0xC0 == 0x80 { problems.append("link mark \(mark.number) inside a character") }
+            if mark.number < 1 || mark.number > r.links.count { problems.append("link mark \(mark.number) of \(r.links.count) links") }
+            last = mark.end
+        }
+        return problems
+    }
+}

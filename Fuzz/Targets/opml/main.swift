@@ -1,0 +1,5 @@
+import FuzzHarness
+
+import Foundation
+
+exit(runFuzzer(.opml))

@@ -1,0 +1,3 @@
+import FeedTUI
+
+runFeedTUI()
