@@ -446,6 +446,10 @@ final class NativeJSONKeyOrderTests: XCTestCase {
         let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         let channel = try XCTUnwrap((parsed["channels"] as? [[String: Any]])?.first)
         XCTAssertEqual(channel["title"] as? String, hostile)
-        XCTAssertEqual(try FeedLoader.load(data: data).first?.publications.first?.text, hostile)
+        // Read back, it is imported text like any other: its controls made visible (`removeControls`).
+        var imported = Publication(id: "x/1", date: nil, text: hostile)
+        imported.removeControls()
+        XCTAssertNotEqual(imported.text, hostile)
+        XCTAssertEqual(try FeedLoader.load(data: data).first?.publications.first?.text, imported.text)
     }
 }
