@@ -20,7 +20,7 @@ FISH_COMPLETIONS = $(PREFIX)/share/fish/vendor_completions.d
 # The page's date is the last commit's, so the same sources give the same page.
 MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date +%Y-%m-%d)
 
-.PHONY: deps build release run test unit e2e install-test fuzz fuzz-build fuzz-check bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml bench-import generated install uninstall clean
+.PHONY: deps build release run test unit e2e install-test fuzz fuzz-build fuzz-check fuzz-report bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml bench-import generated install uninstall clean
 
 # Installs the Debian packages the build and the tests need, only those missing (root, or through sudo).
 deps:
@@ -73,6 +73,12 @@ fuzz-build: deps
 # Every target FUZZ_SECONDS (default 60) after its committed regressions; FUZZ_TARGETS="rss html" for some of them.
 fuzz: fuzz-build
 	bash scripts/fuzz.sh $(FUZZ_BUILD)/release $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Every run so far on this machine, per target: seconds, inputs run, coverage and corpus of the last run (FUZZING.md).
+fuzz-report:
+	@awk -F'\t' '$$3 ~ /^[0-9]+$$/ { s[$$2] += $$3; e[$$2] += $$4; c[$$2] = $$6; k[$$2] = $$7 } \
+	  END { for (t in s) printf "%-9s %7.1f min %11d inputs %8.0f/s  cov %5d  corpus %5d\n", t, s[t] / 60, e[t], e[t] / s[t], c[t], k[t] }' \
+	  .build/fuzz-work/log.tsv | sort
 
 # What make test runs: the regressions, then 10 s of each target from its seeds.
 fuzz-check: fuzz-build

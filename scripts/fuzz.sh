@@ -13,6 +13,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(detect page json tdesktop tme rss opml config channels html query draw)
 work=${FUZZ_WORK:-$root/.build/fuzz-work}
 export LSAN_OPTIONS="suppressions=$root/Fuzz/lsan.supp:print_suppressions=0"
+# AddressSanitizer holds 256 MB of freed memory back by default: a 256 MB limit would then measure its quarantine.
+export ASAN_OPTIONS="quarantine_size_mb=16"
 # A crash is libFuzzer's to report: the Swift runtime's backtracer, reading memory under AddressSanitizer, only muddles it.
 export SWIFT_BACKTRACE=enable=no
 log=$work/log.tsv
@@ -59,7 +61,7 @@ run_target() {
     if [ -e "${regressions[0]}" ]; then
         if ! "$bin" -timeout=1 -rss_limit_mb=256 "${regressions[@]}" > "$work/$t.regressions.out" 2>&1; then
             echo "fuzz-$t: a committed regression fails again:" >&2
-            grep -E "ERROR|invariant|Fatal|Running" "$work/$t.regressions.out" | tail -8 >&2
+            grep -aE -A3 "ERROR|invariant broken|Fatal|Running" "$work/$t.regressions.out" | tail -12 >&2
             return 1
         fi
     fi
@@ -67,15 +69,15 @@ run_target() {
         -artifact_prefix="$artifacts/" "$corpus" "$seedsdir" > "$out" 2>&1
     local status=$?
     local execs rate cov corp
-    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out")
-    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out")
-    cov=$(grep -oE 'cov: [0-9]+' "$out" | tail -1 | cut -d' ' -f2)
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out" | tail -1)
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out" | tail -1)
+    cov=$(grep -aoE 'cov: [0-9]+' "$out" | tail -1 | cut -d' ' -f2)
     corp=$(ls "$corpus" | wc -l)
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-0}" "${rate:-0}" "${cov:-0}" "$corp" "$status" >> "$log"
     printf 'fuzz-%-9s %5s s  %9s runs  %6s/s  cov %5s  corpus %5s  %s\n' "$t" "$seconds" "${execs:-0}" "${rate:-0}" "${cov:-0}" "$corp" \
         "$([ $status = 0 ] && echo ok || echo "FAILED: $(ls -t "$artifacts" | head -1)")"
     if [ $status != 0 ]; then
-        grep -E "ERROR|invariant|Fatal|SUMMARY" "$out" | head -8 >&2
+        grep -aE -A3 "ERROR|invariant broken|Fatal|SUMMARY" "$out" | head -12 >&2
         return 1
     fi
 }

@@ -4,12 +4,12 @@ import Foundation
 @testable import FeedModel
 @testable import FeedTUI
 
-/// Any text as a channel's title, posts and authors, wrapped, reordered and drawn at several sizes, in the split
-/// view and the full-screen post, in colour and without: every row of the grid exactly as wide as the terminal
+/// Any text as a channel's title, posts and authors, wrapped, reordered and drawn at one of several sizes, in the
+/// split view and the full-screen post, in colour and without: every row of the grid exactly as wide as the terminal
 /// (a wide glyph never cut or hanging over the edge), every cell as wide as its glyph, no control in any cell.
 /// One line put at any column with any limit holds the same.
 enum Drawing {
-    static let sizes = [Size(width: 80, height: 24), Size(width: 41, height: 14), Size(width: 133, height: 40), Size(width: 24, height: 9)]
+    static let sizes = [Size(width: 80, height: 24), Size(width: 41, height: 14), Size(width: 133, height: 40), Size(width: 24, height: 9), Size(width: 60, height: 20), Size(width: 101, height: 30)]
     static let utc = Clock(zone: TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current)
 
     static func problems(_ data: Data) -> [String] {
@@ -36,16 +36,14 @@ enum Drawing {
             id: 1, key: "@fuzz", channel: header, statistics: ChannelStatistics(channel, clock: utc), postCount: posts.count,
             unread: posts.count, complete: true)
         var problems: [String] = []
-        for size in sizes {
-            for (mode, useColor) in [(ScreenMode.browse, true), (.post, false)] {
-                for selected in Set([0, posts.count - 1]) {
-                    var view = ChannelView(stored, sort: .newest, selected: selected, window: PostWindow(order: .newest, offset: 0, posts: posts))
-                    view.chosen = true
-                    var state = AppState(channels: [view], size: size, useColor: useColor, clock: utc)
-                    state.mode = mode
-                    problems += rowProblems(Screen.render(state), "\(mode) at \(size.width)x\(size.height)")
-                }
-            }
+        // One size an input (the sum of its bytes chooses), both screens: the fuzzer varies the rest.
+        let size = sizes[data.reduce(0) { $0 &+ Int($1) } % sizes.count]
+        for (mode, useColor, selected) in [(ScreenMode.browse, true, 0), (.post, false, posts.count - 1)] {
+            var view = ChannelView(stored, sort: .newest, selected: selected, window: PostWindow(order: .newest, offset: 0, posts: posts))
+            view.chosen = true
+            var state = AppState(channels: [view], size: size, useColor: useColor, clock: utc)
+            state.mode = mode
+            problems += rowProblems(Screen.render(state), "\(mode) at \(size.width)x\(size.height)")
         }
         // One line anywhere: the column and the limit from the input's first bytes.
         let bytes = [UInt8](data.prefix(2))

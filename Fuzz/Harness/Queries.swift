@@ -53,14 +53,15 @@ enum Queries {
                 var folder = SearchText()
                 for lc in try library.channels() {
                     let posts = try library.window(channel: lc.id, order: .newest, offset: 0, limit: 1000).posts
-                    for p in posts where next(3) == 0 { try library.markRead(p.id, channel: lc.key) }
-                    for p in posts where next(5) == 0 { try library.setBookmark(p.id, marked: true, channel: lc.key) }
-                    let read = try library.read(channel: lc.key, among: posts.map(\.id))
-                    let bookmarks = try library.marks(channel: lc.key).bookmarks
-                    subjects += posts.map { p in
-                        FilterSubject(
-                            post: p, channelTitle: lc.channel.title, channelSource: lc.key, tags: context.tags[lc.key] ?? [],
-                            read: read.contains(p.id), bookmarked: bookmarks.contains(p.id))
+                    // Marks as the user sets them; the Swift evaluation is told the same.
+                    for p in posts {
+                        let (read, bookmarked) = (next(3) == 0, next(5) == 0)
+                        if read { try library.markRead(p.id, channel: lc.key) }
+                        if bookmarked { try library.setBookmark(p.id, marked: true, channel: lc.key) }
+                        let subject = FilterSubject(
+                            post: p, channelTitle: lc.channel.title, channelSource: lc.key, tags: context.tags[lc.key] ?? [], read: read,
+                            bookmarked: bookmarked)
+                        subjects.append(subject)
                     }
                     channels.append((lc.id, posts.map { folder.fold($0.searchableText) }))
                 }
@@ -95,9 +96,10 @@ enum Queries {
         }
 
         func search(_ text: String) -> [String] {
-            let needle = Library.needle(text)
+            let needle = SearchText.fold(text)
             var problems: [String] = []
             for (id, folded) in channels {
+                // An empty query finds nothing (the prompt is being typed); any other what a scan finds.
                 let expected = needle.isEmpty ? [] : folded.indices.filter { SearchText.contains(folded[$0], needle) }
                 do {
                     let found = try library.search(channel: id, query: text, order: .newest)

@@ -172,8 +172,7 @@ extension Library {
     /// Positions, ascending, of the posts whose text, link preview, links or forwarded-from contain `query`,
     /// ignoring case and diacritics: the same posts, in the same order, as folding every post and looking in it.
     public func search(channel: Int64, query: String, order: PostOrder) throws(LibraryError) -> [Int] {
-        let needle = Self.needle(query)
-        guard !needle.isEmpty else { return [] }
+        guard let needle = Self.needle(query), !needle.isEmpty else { return [] }
         let (condition, arguments) = Self.textCondition(needle)
         let column = Self.column(order)
         return try read("search") { db in
@@ -188,8 +187,7 @@ extension Library {
     /// Posts of every channel that contain `query` (as `search` matches), newest first: the first `limit`, and how
     /// many there are in all.
     public func searchAll(query: String, limit: Int, hiding context: FilterContext = FilterContext()) throws(LibraryError) -> (matches: [LibraryMatch], total: Int) {
-        let needle = Self.needle(query)
-        guard !needle.isEmpty else { return ([], 0) }
+        guard let needle = Self.needle(query), !needle.isEmpty else { return ([], 0) }
         let (condition, arguments) = Self.textCondition(needle)
         // Posts config.toml's ignore rules hide are found by no search.
         let kept = FilterSQL(keptBy: context)
@@ -247,15 +245,15 @@ extension Library {
         return out
     }
 
-    /// Characters no folded query holds (`needle` takes them out): they only pad the indexed text.
+    /// Characters no post's text holds (a control: `Sanitize.imported`): they only pad the indexed text.
     private static let indexPadding = "\u{1}"
     private static let indexSeparator = "\u{2}"
 
-    /// The folded query as it is looked for.
-    static func needle(_ query: String) -> String {
-        // No imported text holds a control (`Sanitize.imported`), and SQLite ends a query string at a NUL.
-        guard !query.unicodeScalars.contains(where: { $0.value == 0 }) else { return "" }
-        return SearchText.fold(query).replacingOccurrences(of: indexPadding, with: "").replacingOccurrences(of: indexSeparator, with: "")
+    /// The folded query as it is looked for; nil when it holds a control character, which no imported text holds
+    /// (the index's padding among them; SQLite would end the query at a NUL): nothing matches it.
+    static func needle(_ query: String) -> String? {
+        let folded = SearchText.fold(query)
+        return folded.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } ? nil : folded
     }
 
     /// Takes a post out of the index: a contentless index is told the text it was given (`indexed`), made again
@@ -287,7 +285,10 @@ extension Library {
     /// one, each post they give is checked against its record (`feedtui_holds`); one of two characters as the
     /// trigrams it starts (every piece of a post's text starts one: `indexed`), which the list of the index's
     /// trigrams gives; one of one character as its own trigram (`indexed`).
-    static func textCondition(_ needle: String) -> (String, [any DatabaseValueConvertible]) {
+    static func textCondition(_ needle: String?) -> (String, [any DatabaseValueConvertible]) {
+        // Held by no post (`needle`); held by every one, as the empty string.
+        guard let needle else { return ("0", []) }
+        guard !needle.isEmpty else { return ("1", []) }
         let scalars = Array(needle.unicodeScalars)
         // An FTS5 string: its quotes doubled.
         func quoted<S: Sequence>(_ s: S) -> String where S.Element == Unicode.Scalar {

@@ -72,6 +72,12 @@ public struct FilterError: Error, Equatable, CustomStringConvertible, Sendable {
     /// 1-based, in characters.
     public var column: Int
 
+    init(message: String, column: Int) {
+        // A message quotes the filter: its controls shown for what they are, on one line.
+        self.message = Sanitize.visible(message)
+        self.column = column
+    }
+
     public var description: String { "filter: \(message) at column \(column)" }
 }
 

@@ -47,7 +47,8 @@ public struct FeedError: Error, Equatable, CustomStringConvertible, Sendable {
     public var column: Int?
 
     public init(_ message: String, source: String? = nil, line: Int? = nil, column: Int? = nil) {
-        self.message = message
+        // Messages quote what they could not read: every control in them shown for what it is, on one line.
+        self.message = Sanitize.visible(message)
         self.source = source
         self.line = line
         self.column = column

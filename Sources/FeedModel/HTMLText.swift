@@ -119,6 +119,22 @@ public enum HTMLText {
     }
 
     /// A cheap test before a full URL scan: some "http" in any letter case.
+    /// An `href` or `src` as a browser reads it (the URL standard): trimmed, its tabs and newlines taken out, any
+    /// other control percent-encoded.
+    static func address(_ attribute: String) -> String {
+        let url = TextScan.trimmed(attribute)
+        guard url.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return url }
+        var out = ""
+        for s in url.unicodeScalars where s != "\t" && s != "\n" && s != "\r" {
+            if s.value < 0x20 || (0x7F...0x9F).contains(s.value) {
+                out += String(s).utf8.map { String(format: "%%%02X", $0) }.joined()
+            } else {
+                out.unicodeScalars.append(s)
+            }
+        }
+        return out
+    }
+
     static func mayContainURL(_ s: String) -> Bool {
         var it = s.utf8.makeIterator()
         var matched = 0
@@ -324,7 +340,7 @@ private struct Renderer {
             literal(indent + marker)
         case .anchor:
             if let href = attribute("href") {
-                var url = TextScan.trimmed(href)
+                var url = HTMLText.address(href)
                 if !HTMLText.isWebURL(url), let base, let absolute = URL(string: url, relativeTo: base)?.absoluteString {
                     url = absolute
                 }
@@ -335,7 +351,7 @@ private struct Renderer {
             }
             anchors.append((0, out.count))
         case .image:
-            if image == nil, let src = attribute("src").map(TextScan.trimmed) {
+            if image == nil, let src = attribute("src").map(HTMLText.address) {
                 let url = HTMLText.isWebURL(src) ? src : base.flatMap { URL(string: src, relativeTo: $0)?.absoluteString }
                 if let url, HTMLText.isWebURL(url) { image = url }
             }

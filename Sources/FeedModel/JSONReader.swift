@@ -374,7 +374,9 @@ struct JSONReader {
                 bytes.append(contentsOf: String(s).utf8)
             default:
                 i -= 1
-                throw failure("invalid escape \"\\\(Character(Unicode.Scalar(e)))\" in a string")
+                // The byte after the backslash may start a character of several: named by its value then.
+                let escape = (0x21...0x7E).contains(e) ? "\"\\\(Character(Unicode.Scalar(e)))\"" : String(format: "(\\ then byte 0x%02X)", e)
+                throw failure("invalid escape \(escape) in a string")
             }
         }
         throw failure("the file ends inside a string")

@@ -62,6 +62,7 @@ public enum OPML {
                         while xmlTextReaderMoveToNextAttribute(reader) == 1 {
                             // Attribute names vary in case between writers (xmlUrl, xmlurl).
                             let key = xmlTextReaderConstLocalName(reader).map { String(cString: $0).lowercased() } ?? ""
+                            // As written: an address or a tag holding a control is refused by its line (import-opml).
                             attributes[key] = xmlTextReaderConstValue(reader).map { TextScan.trimmed(String(cString: $0)) } ?? ""
                         }
                         xmlTextReaderMoveToElement(reader)
@@ -105,7 +106,8 @@ public enum OPML {
 
     static func escape(_ s: String) -> String {
         var out = ""
-        for c in Sanitize.line(s) {
+        // Bidi marks are part of a title; controls an imported text never holds.
+        for c in Sanitize.imported(s) {
             switch c {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
@@ -135,11 +137,12 @@ public enum OPML {
             let title = [attrs["title"], attrs["text"]].compactMap { $0 }.first { !$0.isEmpty && $0 != url }
             guard !url.isEmpty else {
                 // A folder is named by its `text`, the attribute OPML requires and readers show; `title` only without.
-                folders.append([attrs["text"], attrs["title"]].compactMap { $0 }.first { !$0.isEmpty })
+                folders.append([attrs["text"], attrs["title"]].compactMap { $0 }.first { !$0.isEmpty }.flatMap(Self.folderTag))
                 return
             }
             folders.append(nil)
-            var tags = folders.compactMap { $0 }
+            var tags: [String] = []
+            for folder in folders { if let folder, !tags.contains(folder) { tags.append(folder) } }
             for category in (attrs["category"] ?? "").split(separator: ",") {
                 let category = TextScan.trimmed(String(category))
                 // "/News/Local" is a path, each of its parts a tag; "tag/three" (newsboat) is one tag.
@@ -153,6 +156,15 @@ public enum OPML {
                 refusal = "has a filter command (filtercmd=\"\(filter)\"), never run: not followed"
             }
             feeds.append(Feed(url: url, title: title, tags: tags, line: line, refusal: refusal))
+        }
+
+        /// A folder's name as the tag `category` writes back (`write`): no comma, which separates categories there,
+        /// and no leading slash, which starts a path.
+        static func folderTag(_ name: String) -> String? {
+            var tag = Substring(TextScan.trimmed(name.replacingOccurrences(of: ",", with: " ")))
+            while tag.first == "/" { tag = tag.dropFirst() }
+            let trimmed = TextScan.trimmed(String(tag))
+            return trimmed.isEmpty ? nil : trimmed
         }
 
         mutating func end(_ name: String) {

@@ -10,7 +10,8 @@ public enum TextScan {
             var out: [String] = []
             let n = b.count
             func lower(_ k: Int) -> UInt8 { b[k] | 0x20 }
-            func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (0x09...0x0D).contains(c) }
+            // A URL ends at white space and at any control (a link never holds one).
+            func isSpace(_ c: UInt8) -> Bool { c <= 0x20 || c == 0x7F }
             var i = 0
             while i + 4 <= n {
                 guard lower(i) == 0x68, lower(i + 1) == 0x74, lower(i + 2) == 0x74, lower(i + 3) == 0x70 else {
@@ -69,7 +70,9 @@ public enum TextScan {
                 rest = rest[start.upperBound...]
                 continue
             }
-            var end = tail.firstIndex(where: { $0.isWhitespace || "<>\"«»".contains($0) }) ?? tail.endIndex
+            var end =
+                tail.firstIndex(where: { $0.isWhitespace || "<>\"«»".contains($0) || $0.unicodeScalars.contains { Sanitize.isControl($0) } })
+                ?? tail.endIndex
             var url = tail[..<end]
             while let last = url.last, ".,;:!?'’”".contains(last) || (last == ")" && !url.contains("(")) {
                 url = url.dropLast()

@@ -446,10 +446,26 @@ final class NativeJSONKeyOrderTests: XCTestCase {
         let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         let channel = try XCTUnwrap((parsed["channels"] as? [[String: Any]])?.first)
         XCTAssertEqual(channel["title"] as? String, hostile)
-        // Read back, it is imported text like any other: its controls made visible (`removeControls`).
-        var imported = Publication(id: "x/1", date: nil, text: hostile)
-        imported.removeControls()
-        XCTAssertNotEqual(imported.text, hostile)
-        XCTAssertEqual(try FeedLoader.load(data: data).first?.publications.first?.text, imported.text)
+        // Read back, as every import, with its controls shown for what they are and its bidi marks kept.
+        let read = try XCTUnwrap(try FeedLoader.load(data: data).first?.publications.first?.text)
+        XCTAssertEqual(read, "a␛[2J b␡ c\u{FFFD}31m d\u{FFFD} e\u{202E}txt.exe f\u{2066}g\u{2069} h\u{200F} i\u{061C} j\u{2028}k é 東京")
+        XCTAssertEqual(read, Sanitize.imported(hostile, multiline: true))
+    }
+
+    /// Every importer hands on text without control characters: a tab is a space, CRLF and CR end lines, other C0 and
+    /// DEL become their pictures, C1 U+FFFD; a one-line field loses its newlines; link marks move with the text.
+    func testImportedTextHoldsNoControlAndMarksFollowIt() throws {
+        let json = """
+            {"format":"feedtui","version":1,"channels":[{"title":"\\u001b[31mred\\u0007\\nnext","description":"one\\r\\ntwo\\rthree",
+            "publications":[{"id":"1","text":"a\\tb\\r\\n\\u009b\\u001b c link","links":["https://a.example/"],
+            "linkMarks":[{"number":1,"end":15}]}]}]}
+            """
+        let channel = try XCTUnwrap(try FeedLoader.load(data: Data(json.utf8)).first)
+        XCTAssertEqual(channel.title, "␛[31mred␇ next")
+        XCTAssertEqual(channel.description, "one\ntwo\nthree")
+        let post = try XCTUnwrap(channel.publications.first)
+        XCTAssertEqual(post.text, "a b\n\u{FFFD}␛ c link")
+        // The mark stood after "link" (byte 15 of the source's text); it still does.
+        XCTAssertEqual(post.linkMarks.map(\.end), [post.text.utf8.count])
     }
 }
