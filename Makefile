@@ -20,7 +20,7 @@ FISH_COMPLETIONS = $(PREFIX)/share/fish/vendor_completions.d
 # The page's date is the last commit's, so the same sources give the same page.
 MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date +%Y-%m-%d)
 
-.PHONY: deps build release run test unit e2e install-test fuzz fuzz-build fuzz-check fuzz-report bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml generated install uninstall clean
+.PHONY: deps build release run test unit e2e install-test fuzz fuzz-build fuzz-check fuzz-report bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml bench-import generated install uninstall clean
 
 # Installs the Debian packages the build and the tests need, only those missing (root, or through sudo).
 deps:
@@ -119,6 +119,11 @@ bench-importers: release
 bench-callgrind: release
 	@command -v valgrind >/dev/null && command -v python3 >/dev/null || $(MAKE) deps DEBIAN_PACKAGES="valgrind python3"
 	bash scripts/bench-callgrind.sh $(RELEASE_BIN)
+
+# The CPU and peak RSS of importing rss-100000.xml and of reading it alone; B=OTHER_BIN runs another binary
+# alternately with this one (A/B on a loaded machine).
+bench-import: release
+	BENCH_RUNS="$(RUNS)" bash scripts/bench-import.sh $(RELEASE_BIN) $(B)
 
 # The man page comes from the command definitions (swift-argument-parser's generate-manual plugin), with KEYS,
 # ENVIRONMENT and FILES sections from the key table and the help tables; the completions from the same definitions.

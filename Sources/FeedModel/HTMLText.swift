@@ -47,20 +47,61 @@ public enum HTMLText {
         let (handler, context) = (cx_structured_error(), cx_structured_error_context())
         cx_silence_structured_errors()
         defer { xmlSetStructuredErrorFunc(context, handler) }
-        let doc: htmlDocPtr? = bytes.withUnsafeMutableBufferPointer { buf in
-            buf.baseAddress.flatMap { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                    htmlReadMemory($0, Int32(buf.count), nil, "UTF-8", parseOptions)
-                }
-            }
-        }
-        guard let doc else { return Result(text: "", links: []) }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else { return Result(text: "", links: []) }
         var r = Renderer()
         r.base = base
-        r.walk(root)
-        return r.finish()
+        // Read by libxml2's HTML parser as a stream of SAX events, the same ones it builds its tree from, straight
+        // into the renderer: no tree made, walked and freed.
+        let parsed: Bool = bytes.withUnsafeMutableBufferPointer { buf in
+            guard let start = buf.baseAddress,
+                let context = start.withMemoryRebound(to: CChar.self, capacity: buf.count, { htmlCreateMemoryParserCtxt($0, Int32(buf.count)) })
+            else { return false }
+            defer { htmlFreeParserCtxt(context) }
+            return withUnsafeMutablePointer(to: &r) { renderer in
+                context.pointee.sax.pointee = saxHandler()
+                context.pointee.userData = UnsafeMutableRawPointer(renderer)
+                htmlCtxtUseOptions(context, parseOptions)
+                // As `htmlReadMemory` with "UTF-8": a `<meta charset>` in the text changes nothing.
+                if let utf8 = xmlFindCharEncodingHandler("UTF-8") {
+                    xmlSwitchToEncoding(context, utf8)
+                    if let old = context.pointee.input.pointee.encoding { cx_free(UnsafeMutableRawPointer(mutating: old)) }
+                    context.pointee.input.pointee.encoding = UnsafePointer(xmlStrdup("UTF-8"))
+                }
+                htmlParseDocument(context)
+                return true
+            }
+        }
+        return parsed ? r.finish() : Result(text: "", links: [])
+    }
+
+    /// The HTML parser's events, each handed to the `Renderer` its user data points to.
+    private static func saxHandler() -> htmlSAXHandler {
+        var h = htmlSAXHandler()
+        h.initialized = XML_SAX2_MAGIC
+        h.startElement = { ctx, name, attributes in
+            guard let ctx else { return }
+            ctx.assumingMemoryBound(to: Renderer.self).pointee.start(name, attributes)
+        }
+        h.endElement = { ctx, name in
+            guard let ctx else { return }
+            ctx.assumingMemoryBound(to: Renderer.self).pointee.end(name)
+        }
+        h.characters = { ctx, text, length in
+            guard let ctx, let text else { return }
+            ctx.assumingMemoryBound(to: Renderer.self).pointee.characters(UnsafeBufferPointer(start: text, count: Int(length)))
+        }
+        // The contents of `<script>` and `<style>`: inside elements the renderer skips.
+        h.cdataBlock = h.characters
+        // A comment or a processing instruction splits the text around it, as in a tree.
+        h.comment = { ctx, _ in
+            guard let ctx else { return }
+            ctx.assumingMemoryBound(to: Renderer.self).pointee.lastCR = false
+        }
+        h.processingInstruction = { ctx, _, _ in
+            guard let ctx else { return }
+            ctx.assumingMemoryBound(to: Renderer.self).pointee.lastCR = false
+        }
+        h.serror = { _, _ in }
+        return h
     }
 
     /// Converts the subtree of an already parsed node (the node itself included).
@@ -134,6 +175,12 @@ private struct Renderer {
     var image: String?
     /// What relative `href`s are resolved against; nil leaves them out.
     var base: URL?
+    /// Inside `<pre>`, a CR just written as a line break: an LF right after it belongs to it.
+    var lastCR = false
+    /// Elements open inside a skipped one (that one included), when the document comes as SAX events.
+    var skipping = 0
+    /// Elements open, when the document comes as SAX events: text outside every element is not in the tree.
+    var depth = 0
 
     enum Kind { case skip, paragraph, line, item, lineBreak, pre, list, orderedList, anchor, cell, image, inline }
 
@@ -215,15 +262,58 @@ private struct Renderer {
         switch node.pointee.type {
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
             if let content = node.pointee.content {
+                lastCR = false
                 text(UnsafeBufferPointer(start: content, count: strlen(content)))
             }
             return false
         case XML_ELEMENT_NODE:
-            break
+            return open(Renderer.kind(node.pointee.name)) { attribute(node, $0) }
         default:
             return false
         }
-        switch Renderer.kind(node.pointee.name) {
+    }
+
+    /// A start tag, from the SAX parser: its attributes are name and value pairs, a NULL name after the last.
+    mutating func start(_ name: UnsafePointer<xmlChar>?, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        depth += 1
+        if skipping > 0 {
+            skipping += 1
+            return
+        }
+        lastCR = false
+        let walk = open(Renderer.kind(name)) { wanted in
+            guard let attributes else { return nil }
+            var i = 0
+            while let key = attributes[i] {
+                // A name without a value (`<a href>`): the empty string, as the tree gives it.
+                if wanted.utf8.elementsEqual(UnsafeBufferPointer(start: key, count: strlen(key))) {
+                    return attributes[i + 1].map { String(cString: $0) } ?? ""
+                }
+                i += 2
+            }
+            return nil
+        }
+        if !walk { skipping = 1 }
+    }
+
+    mutating func end(_ name: UnsafePointer<xmlChar>?) {
+        depth -= 1
+        if skipping > 0 {
+            skipping -= 1
+            if skipping > 0 { return }
+        }
+        lastCR = false
+        close(Renderer.kind(name))
+    }
+
+    mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if skipping == 0, depth > 0 { text(bytes) }
+    }
+
+    /// An element of this kind begins; `attribute` gives its attributes by name. Returns whether what it holds is
+    /// read.
+    mutating func open(_ kind: Kind, attribute: (String) -> String?) -> Bool {
+        switch kind {
         case .skip: return false
         case .paragraph: block(2)
         case .line: block(1)
@@ -249,7 +339,7 @@ private struct Renderer {
             }
             literal(indent + marker)
         case .anchor:
-            if let href = attribute(node, "href") {
+            if let href = attribute("href") {
                 var url = HTMLText.address(href)
                 if !HTMLText.isWebURL(url), let base, let absolute = URL(string: url, relativeTo: base)?.absoluteString {
                     url = absolute
@@ -261,7 +351,7 @@ private struct Renderer {
             }
             anchors.append((0, out.count))
         case .image:
-            if image == nil, let src = attribute(node, "src").map(HTMLText.address) {
+            if image == nil, let src = attribute("src").map(HTMLText.address) {
                 let url = HTMLText.isWebURL(src) ? src : base.flatMap { URL(string: src, relativeTo: $0)?.absoluteString }
                 if let url, HTMLText.isWebURL(url) { image = url }
             }
@@ -275,7 +365,13 @@ private struct Renderer {
 
     mutating func leave(_ node: xmlNodePtr) {
         guard node.pointee.type == XML_ELEMENT_NODE else { return }
-        switch Renderer.kind(node.pointee.name) {
+        lastCR = false
+        close(Renderer.kind(node.pointee.name))
+    }
+
+    /// An element of this kind ends.
+    mutating func close(_ kind: Kind) {
+        switch kind {
         case .paragraph: block(2)
         case .line, .item: block(1)
         case .pre:
@@ -325,7 +421,6 @@ private struct Renderer {
 
     mutating func text<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         if preDepth > 0 {
-            var lastCR = false
             for b in bytes {
                 if b == 0x0D {
                     flushPending()
@@ -375,14 +470,16 @@ private struct Renderer {
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C }
 
     /// A cheap test before the full URL scan: some "http" in any letter case.
-    static func mayContainURL(_ b: [UInt8]) -> Bool {
-        guard b.count >= 10 else { return false }
-        var i = 0
-        while i + 4 <= b.count {
-            if b[i] | 0x20 == 0x68, b[i + 1] | 0x20 == 0x74, b[i + 2] | 0x20 == 0x74, b[i + 3] | 0x20 == 0x70 { return true }
-            i += 1
+    static func mayContainURL(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 10 else { return false }
+        return bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i + 4 <= b.count {
+                if b[i] | 0x20 == 0x68, b[i + 1] | 0x20 == 0x74, b[i + 2] | 0x20 == 0x74, b[i + 3] | 0x20 == 0x70 { return true }
+                i += 1
+            }
+            return false
         }
-        return false
     }
 
     mutating func finish() -> HTMLText.Result {

@@ -13,6 +13,45 @@ final class NativeJSONTests: XCTestCase {
         XCTAssertEqual(NativeJSON.encode(reread), first)
     }
 
+    func testRecordsAreTheBytesJSONEncoderWrites() throws {
+        // Every post of every bundled sample and test file, of every format, and posts with every field.
+        var posts: [Publication] = []
+        let resources = SampleFiles.root.appendingPathComponent("Tests/FeedModelTests/Resources")
+        for folder in [SampleFiles.root.appendingPathComponent("Samples"), resources] {
+            let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.allObjects.compactMap { $0 as? URL } ?? []
+            for file in files where !file.hasDirectoryPath {
+                if let channels = try? FeedLoader.load(path: file.path) { posts += channels.flatMap(\.publications) }
+            }
+        }
+        XCTAssertGreaterThan(posts.count, 200)
+        let controls = String((0..<32).map { Character(Unicode.Scalar(UInt8($0))) })
+        let date = Date(timeIntervalSince1970: 1_500_000_000.25)
+        posts.append(
+            Publication(
+                id: "q\"uo\\te/\(controls)\u{7F}\u{2028}", date: date, utcOffset: -3600, wallClock: true, permalink: "https://e.example/a?b=1&c=<2>",
+                author: "Ann \"A\" Lee", text: "Line\nnext\ttab 🔥 Привет 日本\r\n\u{0}", links: ["https://e.example/x"],
+                linkMarks: [LinkMark(number: 1, end: 4)], views: Count(1200, approximate: true), forwards: Count(3),
+                reactions: Count(7, approximate: true), forwardedFrom: "Other", replyTo: "x/2", edited: true,
+                editedAt: date, isService: true))
+        posts.append(
+            Publication(
+                id: "m", date: nil, media: [
+                    Media(kind: .video, name: "clip", url: "https://e.example/v.mp4", size: 2048, sizeApproximate: true, duration: 12,
+                        voters: Count(4), thumbnail: "https://e.example/t.jpg"),
+                    Media(kind: .photo),
+                ]))
+        let coder = NativeRecordCoder()
+        var written = 0
+        for post in posts {
+            guard let record = RecordWriter.record(post) else { continue }
+            written += 1
+            XCTAssertEqual(String(decoding: record, as: UTF8.self), String(decoding: coder.encoded(post), as: UTF8.self), post.id)
+        }
+        XCTAssertGreaterThan(written, 200)
+        // What it leaves to JSONEncoder: a poll's options.
+        XCTAssertNil(RecordWriter.record(Publication(id: "p", date: nil, media: [Media(kind: .poll, options: [PollOption(text: "a")])])))
+    }
+
     func testUnknownValuesStayAbsentNotZero() throws {
         let seed = try FeedLoader.load(path: SampleFiles.seed.path)
         let text = String(decoding: NativeJSON.encode(seed), as: UTF8.self)

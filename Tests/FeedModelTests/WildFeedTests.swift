@@ -57,6 +57,22 @@ final class WildFeedTests: XCTestCase {
             c.notice, "3 items read past XML errors — first at line 15: closing tag does not match the open element (XML error 76)")
     }
 
+    func testReadingGoesOnPastAnErrorToTheEndOfALargeFile() throws {
+        // 3 000 items, about 450 KB: the parser takes the file in pieces of 128 KB, and an error in the first
+        // item does not end the reading at the end of its piece.
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Long</title>\n"
+        xml += "<item><title>Broken</titel><guid>b</guid></item>\n"
+        for i in 1...3000 {
+            xml += "<item><title>Item \(i)</title><guid>g\(i)</guid><description>Some words for item \(i), written out.</description>"
+            xml += "<pubDate>Mon, 04 Mar 2024 09:00:00 GMT</pubDate></item>\n"
+        }
+        xml += "</channel></rss>\n"
+        let c = try XCTUnwrap(RSSImporter.load(Data(xml.utf8)).first)
+        XCTAssertEqual(c.publications.count, 3001)
+        XCTAssertEqual(c.publications.last?.text, "Item 3000\n\nSome words for item 3000, written out.")
+        XCTAssertEqual(c.notice, "3001 items read past XML errors — first at line 3: closing tag does not match the open element (XML error 76)")
+    }
+
     func testTheIssuesExample() throws {
         let xml = """
             <rss version="2.0"><channel><title>T</title>

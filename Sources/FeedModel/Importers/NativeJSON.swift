@@ -594,9 +594,39 @@ public enum ISODate {
     /// The same without the zone: a wall-clock time whose zone the source did not give.
     public static func formatWallClock(_ date: Date) -> String {
         let t = CivilTime(date)
-        var s = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", t.year, t.month, t.day, t.hour, t.minute, t.second)
+        // Digits written directly: `String(format:)` was most of what storing a post's record cost.
+        var s = ""
+        s.reserveCapacity(24)
+        func append(_ n: Int, width: Int) {
+            if n < 0 {
+                s += "-"
+                return append(-n, width: width - 1)
+            }
+            let digits = String(n)
+            if digits.utf8.count < width { s += String(repeating: "0", count: width - digits.utf8.count) }
+            s += digits
+        }
+        append(t.year, width: 4)
+        s += "-"
+        append(t.month, width: 2)
+        s += "-"
+        append(t.day, width: 2)
+        s += "T"
+        append(t.hour, width: 2)
+        s += ":"
+        append(t.minute, width: 2)
+        s += ":"
+        append(t.second, width: 2)
         let frac = date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)
-        if frac > 0.0005 { s += String(format: ".%03d", Int((frac * 1000).rounded())).prefix(4) }
+        if frac > 0.0005 {
+            // Milliseconds, three digits at most (a fraction that rounds up to 1000 is written ".100", as before).
+            var ms = "."
+            let n = Int((frac * 1000).rounded())
+            let digits = String(n)
+            if digits.utf8.count < 3 { ms += String(repeating: "0", count: 3 - digits.utf8.count) }
+            ms += digits
+            s += ms.prefix(4)
+        }
         return s
     }
 
@@ -679,8 +709,15 @@ public struct NativeRecordCoder {
         }
     }
 
-    /// Plain value types fail to encode only with non-finite doubles, which no importer produces.
+    /// The record of a publication: the bytes JSONEncoder writes for it, written directly for the fields an import
+    /// meets on every post (JSONEncoder's boxing of each value was an eighth of an import), through JSONEncoder for
+    /// the rest (link previews, reactions, polls).
     public func record(_ publication: Publication) -> Data {
+        RecordWriter.record(publication) ?? encoded(publication)
+    }
+
+    /// Plain value types fail to encode only with non-finite doubles, which no importer produces.
+    func encoded(_ publication: Publication) -> Data {
         (try? encoder.encode(publication)) ?? Data("{}".utf8)
     }
 
@@ -728,6 +765,141 @@ public struct NativeRecordCoder {
             guard let title = builder.title else { return .failure(FeedError("a channel record without a title")) }
             builder.channel.title = title
             return .success(builder.channel)
+        }
+    }
+}
+
+/// A publication's record as JSONEncoder writes it with `NativeRecordCoder`'s settings (keys sorted, `/` not
+/// escaped, dates as `ISODate` text), byte for byte; nil for a publication with a field it leaves to JSONEncoder.
+enum RecordWriter {
+    static func record(_ p: Publication) -> Data? {
+        guard p.linkPreview == nil, p.reactionsByEmoji.isEmpty, p.media.allSatisfy({ $0.options.isEmpty }) else { return nil }
+        var w = RecordWriter.Bytes()
+        w.out.reserveCapacity(p.text.utf8.count + 256)
+        w.open()
+        // In the order of the sorted keys.
+        if let a = p.author { w.key("author"); w.string(a) }
+        if let d = p.date { w.key("date"); w.string(p.wallClock ? ISODate.formatWallClock(d) : ISODate.format(d)) }
+        if p.edited { w.key("edited"); w.raw("true") }
+        if let d = p.editedAt { w.key("editedAt"); w.string(ISODate.format(d)) }
+        if let f = p.forwardedFrom { w.key("forwardedFrom"); w.string(f) }
+        if let f = p.forwards { w.key("forwards"); w.count(f) }
+        w.key("id")
+        w.string(p.id)
+        if p.isService { w.key("isService"); w.raw("true") }
+        if !p.linkMarks.isEmpty {
+            w.key("linkMarks")
+            w.array(p.linkMarks) { w, m in
+                w.open()
+                w.key("end"); w.int(m.end)
+                w.key("number"); w.int(m.number)
+                w.close()
+            }
+        }
+        if !p.links.isEmpty { w.key("links"); w.array(p.links) { w, l in w.string(l) } }
+        if !p.media.isEmpty {
+            w.key("media")
+            w.array(p.media) { w, m in
+                w.open()
+                if let d = m.duration { w.key("duration"); w.int(d) }
+                w.key("kind"); w.string(m.kind.rawValue)
+                if let n = m.name { w.key("name"); w.string(n) }
+                if let s = m.size { w.key("size"); w.int(s) }
+                if m.sizeApproximate { w.key("sizeApproximate"); w.raw("true") }
+                if let t = m.thumbnail { w.key("thumbnail"); w.string(t) }
+                if let u = m.url { w.key("url"); w.string(u) }
+                if let v = m.voters { w.key("voters"); w.count(v) }
+                w.close()
+            }
+        }
+        if let l = p.permalink { w.key("permalink"); w.string(l) }
+        if let r = p.reactions { w.key("reactions"); w.count(r) }
+        if let r = p.replyTo { w.key("replyTo"); w.string(r) }
+        w.key("text")
+        w.string(p.text)
+        if let o = p.utcOffset { w.key("utcOffset"); w.int(o) }
+        if let v = p.views { w.key("views"); w.count(v) }
+        w.close()
+        return Data(w.out)
+    }
+
+    struct Bytes {
+        var out: [UInt8] = []
+        /// No comma before the first member of an object or array.
+        private var first = true
+
+        mutating func raw(_ s: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        }
+
+        mutating func open() {
+            out.append(UInt8(ascii: "{"))
+            first = true
+        }
+
+        mutating func close() {
+            out.append(UInt8(ascii: "}"))
+            first = false
+        }
+
+        mutating func key(_ k: StaticString) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "\""))
+            raw(k)
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+
+        mutating func array<T>(_ items: [T], _ each: (inout Bytes, T) -> Void) {
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                each(&self, item)
+            }
+            out.append(UInt8(ascii: "]"))
+            first = false
+        }
+
+        mutating func int<I: BinaryInteger>(_ n: I) {
+            out.append(contentsOf: String(n).utf8)
+        }
+
+        /// An exact count is a number, an approximate one `{"approximate":true,"value":n}`.
+        mutating func count(_ c: Count) {
+            guard c.approximate else { return int(c.value) }
+            open()
+            key("approximate"); raw("true")
+            key("value"); int(c.value)
+            close()
+        }
+
+        /// JSON's escapes: `"`, `\`, and control characters (`\n`, `\u001f`…); `/` and the rest as they are.
+        mutating func string(_ s: String) {
+            out.append(UInt8(ascii: "\""))
+            var s = s
+            s.withUTF8 { b in
+                var start = 0
+                for i in 0..<b.count {
+                    let c = b[i]
+                    guard c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") else { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
+                    start = i + 1
+                    switch c {
+                    case UInt8(ascii: "\""): raw("\\\"")
+                    case UInt8(ascii: "\\"): raw("\\\\")
+                    case 0x08: raw("\\b")
+                    case 0x0C: raw("\\f")
+                    case 0x0A: raw("\\n")
+                    case 0x0D: raw("\\r")
+                    case 0x09: raw("\\t")
+                    default:
+                        raw(c < 0x10 ? "\\u000" : "\\u00")
+                        out.append(contentsOf: String(c, radix: 16).utf8)
+                    }
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<b.count]))
+            }
+            out.append(UInt8(ascii: "\""))
         }
     }
 }

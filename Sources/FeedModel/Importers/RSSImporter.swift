@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 /// RSS 2.0 (and 0.9x, also in a default namespace), RSS 1.0 and 0.90 (`rdf:RDF`) and Atom (RFC 4287, and 0.3),
 /// read with a SAX parser, the way a browser reads them: `XMLRepair` mends the bytes (HTML entities, stray `&`
 /// and `<`, raw HTML in descriptions, Windows-1252), and past any other XML error libxml2 recovers and the
@@ -34,17 +30,14 @@ enum RSSImporter: StreamingImporter {
 
     static func load(_ data: Data, stream: PostStream?) throws(FeedError) -> [Channel] {
         try refuseEntityDeclarations(data)
-        // Fed as a stream, XMLParser pushes the bytes to libxml2 in small chunks. Given all at once, libxml2 stops
-        // at its 10 MB look-ahead limit ("huge input lookup") on big feeds.
+        // The parser takes the bytes in pieces (`XMLPushParser.chunkSize`), repaired as they are read.
         let input = DataInputStream(data, repair: repair(for: data))
-        let parser = XMLParser(stream: input)
-        parser.shouldResolveExternalEntities = false
-        parser.shouldProcessNamespaces = true
-        parser.shouldReportNamespacePrefixes = false
+        let parser = XMLPushParser()
         let reader = FeedReader(parser)
         reader.stream = stream.map { (stream: $0, input: input) }
         parser.delegate = reader
-        let ok = parser.parse()
+        defer { parser.delegate = nil }
+        let ok = parser.parse(input)
         return try reader.finish(ok: ok)
     }
 
@@ -135,12 +128,11 @@ enum RSSImporter: StreamingImporter {
     }
 }
 
-/// An input stream over `Data` that reads in place (`InputStream(data:)` copies the whole file first), mending what
-/// `XMLRepair` mends chunk by chunk as the parser reads, rather than in a pass over the whole file before the first
-/// item. A chunk never ends inside a character or a reference: the repair reads on to finish it.
-/// Hands `data` to XMLParser in chunks (repaired on the way when `repair` is given): given all at once, libxml2 stops
-/// at its 10 MB look-ahead limit ("huge input lookup").
-final class DataInputStream: InputStream {
+/// `Data` read in place in chunks for `XMLPushParser`, mending what `XMLRepair` mends chunk by chunk as the parser
+/// reads, rather than in a pass over the whole file before the first item: given all at once, libxml2 stops at its
+/// 10 MB look-ahead limit ("huge input lookup"). A chunk never ends inside a character or a reference: the repair
+/// reads on to finish it.
+final class DataInputStream {
     private let data: Data
     /// Nil for encodings whose bytes are not ASCII's (UTF-16, UTF-32, ISO-2022): passed on untouched.
     private var repair: XMLRepair?
@@ -153,15 +145,10 @@ final class DataInputStream: InputStream {
     init(_ data: Data, repair: XMLRepair?) {
         self.data = data
         self.repair = repair
-        super.init(data: Data())
     }
 
-    override func open() {}
-    override func close() {}
-    override var hasBytesAvailable: Bool { offset < data.count || spillStart < spill.count }
-    override var streamStatus: Stream.Status { hasBytesAvailable ? .open : .atEnd }
-
-    override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
+    /// Copies up to `len` bytes into `buffer`; 0 at the end.
+    func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
         if spillStart == spill.count, offset < data.count, len > 0 {
             let start = offset
             let limit = min(data.count, start + len)
@@ -196,10 +183,6 @@ final class DataInputStream: InputStream {
             UnsafeMutableRawBufferPointer(start: buffer, count: range.count).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[range]))
         }
     }
-
-    override func getBuffer(_ buffer: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, length len: UnsafeMutablePointer<Int>) -> Bool {
-        false
-    }
 }
 
 private let atomNS = "http://www.w3.org/2005/Atom"
@@ -220,8 +203,8 @@ private let mediaNS = "http://search.yahoo.com/mrss/"
 private let rdfNS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 /// The SAX state machine. One per parse; not shared between threads.
-private final class FeedReader: NSObject, XMLParserDelegate {
-    unowned let parser: XMLParser
+private final class FeedReader: SAXDelegate {
+    unowned let parser: XMLPushParser
     /// Where each item goes as soon as it is read, and the input, for the share read.
     var stream: (stream: PostStream, input: DataInputStream)?
     var channel = Channel(title: "")
@@ -277,8 +260,10 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     var item: Item?
     var itemDepth = 0
 
-    /// Text being collected for the element at `captureDepth`; nested markup (xhtml, stray HTML) is re-serialised.
-    var capture: String?
+    /// Text being collected (UTF-8) for the element at `captureDepth`, when `capturing`; nested markup (xhtml, stray
+    /// HTML) is re-serialised.
+    var capture: [UInt8] = []
+    var capturing = false
     var captureDepth = 0
     var captureKind: BodyKind = .text
     var captureIsBase64 = false
@@ -287,8 +272,35 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// The same for a `<feed>` root in another namespace than Atom's, or in none ("" then): its elements are Atom's.
     var atomNamespace: String?
 
-    init(_ parser: XMLParser) {
+    init(_ parser: XMLPushParser) {
         self.parser = parser
+    }
+
+    /// An element's local name and its key (see `key`), by the parser's dictionary pointers of its local name and
+    /// namespace: each distinct name is made into strings once per parse, not at every tag.
+    struct NameID: Hashable {
+        let local: UnsafePointer<UInt8>
+        let uri: UnsafePointer<UInt8>?
+    }
+    var names: [NameID: (local: String, key: String)] = [:]
+
+    func name(_ local: UnsafePointer<UInt8>, _ uri: UnsafePointer<UInt8>?) -> (local: String, key: String) {
+        let id = NameID(local: local, uri: uri)
+        if let known = names[id] { return known }
+        let elementName = String(cString: local)
+        let ns = uri.map { String(cString: $0) } ?? ""
+        if !sawRoot, elementName == "rss", !ns.isEmpty { rssNamespace = ns }
+        if !sawRoot, elementName == "feed", ns != atomNS, ns != atom03NS { atomNamespace = ns }
+        let key: String
+        if let rssNamespace, ns == rssNamespace {
+            key = elementName
+        } else if let atomNamespace, ns == atomNamespace {
+            key = "atom|" + elementName
+        } else {
+            key = FeedReader.key(elementName, ns)
+        }
+        names[id] = (elementName, key)
+        return (elementName, key)
     }
 
     static func key(_ name: String, _ ns: String?) -> String {
@@ -310,10 +322,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 
     // MARK: Elements
 
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
+    func startElement(_ local: UnsafePointer<UInt8>, _ uri: UnsafePointer<UInt8>?, _ attributes: SAXAttributes) {
         if deep > 0 || stack.count >= FeedReader.maxDepth {
             if deep == 0 {
                 if item != nil {
@@ -325,17 +334,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             deep += 1
             return
         }
-        let ns = namespaceURI ?? ""
-        if !sawRoot, elementName == "rss", !ns.isEmpty { rssNamespace = ns }
-        if !sawRoot, elementName == "feed", ns != atomNS, ns != atom03NS { atomNamespace = ns }
-        let key: String
-        if let rssNamespace, ns == rssNamespace {
-            key = elementName
-        } else if let atomNamespace, ns == atomNamespace {
-            key = "atom|" + elementName
-        } else {
-            key = FeedReader.key(elementName, namespaceURI)
-        }
+        let (elementName, key) = name(local, uri)
         stack.append(key)
         let inherited = bases.last ?? nil
         bases.append(attributes["xml:base"].flatMap { URL(string: TextScan.trimmed($0), relativeTo: inherited)?.absoluteURL } ?? inherited)
@@ -343,11 +342,16 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             sawRoot = true
             rootName = key
         }
-        if capture != nil {
+        if capturing {
             // Markup inside a field: kept as markup (xhtml content, or HTML that was not escaped).
-            capture? += "<" + elementName
-            for (k, v) in attributes.sorted(by: { $0.key < $1.key }) { capture? += " \(k)=\"\(escape(v, quote: true))\"" }
-            capture? += ">"
+            capture.append(UInt8(ascii: "<"))
+            capture.append(contentsOf: elementName.utf8)
+            for (k, v) in attributes.all.sorted(by: { $0.name < $1.name }) {
+                capture.append(contentsOf: " \(k)=\"".utf8)
+                appendEscaped(v.utf8, quote: true)
+                capture.append(UInt8(ascii: "\""))
+            }
+            capture.append(UInt8(ascii: ">"))
             if captureKind == .text { captureKind = .html }
             return
         }
@@ -394,7 +398,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         return parent == "channel" || parent == "atom|feed"
     }
 
-    func startItemField(_ key: String, _ attributes: [String: String]) {
+    func startItemField(_ key: String, _ attributes: SAXAttributes) {
         guard var current = item else { return }
         defer { item = current }
         let direct = stack.count == itemDepth + 1
@@ -469,7 +473,8 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     }
 
     func begin(kind: BodyKind) {
-        capture = ""
+        capture.removeAll(keepingCapacity: true)
+        capturing = true
         captureDepth = stack.count
         captureKind = kind
         captureIsBase64 = false
@@ -478,7 +483,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// An Atom text construct (or a field with a `type`): HTML, XHTML or text by its `type`; Atom 0.3's `mode`
     /// says `xml` (XHTML inline) or `base64`, and Atom 1.0 content of a type neither text nor XML is in base 64
     /// (RFC 4287 4.1.3.3).
-    func beginTyped(_ attributes: [String: String]) {
+    func beginTyped(_ attributes: SAXAttributes) {
         guard !attributes.isEmpty else { return begin(kind: .text) }  // an RSS title: no lookups per item
         let type = attributes["type"]
         begin(kind: attributes["mode"] == "xml" ? .xhtml : type.map(FeedReader.kind) ?? .text)
@@ -496,7 +501,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         TextScan.trimmed(raw).replacingOccurrences(of: "_", with: "-")
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+    func endElement(_ local: UnsafePointer<UInt8>, _ uri: UnsafePointer<UInt8>?) {
         if deep > 0 {
             deep -= 1
             return
@@ -505,12 +510,16 @@ private final class FeedReader: NSObject, XMLParserDelegate {
             if !stack.isEmpty { stack.removeLast() }
             if !bases.isEmpty { bases.removeLast() }
         }
-        if let text = capture {
+        if capturing {
+            let elementName = name(local, uri).local
             if stack.count > captureDepth {
-                capture? += "</" + elementName + ">"
+                capture.append(contentsOf: "</".utf8)
+                capture.append(contentsOf: elementName.utf8)
+                capture.append(UInt8(ascii: ">"))
                 return
             }
-            capture = nil
+            capturing = false
+            let text = String(decoding: capture, as: UTF8.self)
             // Atom 0.3's `mode="base64"`: the text is the content's bytes in base 64.
             let decoded = captureIsBase64 ? Data(base64Encoded: text, options: .ignoreUnknownCharacters).map { String(decoding: $0, as: UTF8.self) } : nil
             endField(stack.last ?? elementName, decoded ?? text, captureKind)
@@ -627,27 +636,31 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 
     // MARK: Text
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard capture != nil, deep == 0 else { return }
+    func characters(_ text: UnsafeBufferPointer<UInt8>) {
+        guard capturing, deep == 0 else { return }
         if stack.count > captureDepth || captureKind == .xhtml {
-            capture? += escape(string, quote: false)
+            appendEscaped(text, quote: false)
         } else {
-            capture? += string
+            capture.append(contentsOf: text)
         }
     }
 
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        guard capture != nil, deep == 0 else { return }
-        let s = String(decoding: CDATABlock, as: UTF8.self)
-        capture? += (stack.count > captureDepth || captureKind == .xhtml) ? escape(s, quote: false) : s
+    /// A CDATA section is text like any other.
+    func cdata(_ text: UnsafeBufferPointer<UInt8>) {
+        characters(text)
     }
 
-    private func escape(_ s: String, quote: Bool) -> String {
-        guard s.contains(where: { $0 == "<" || $0 == "&" || $0 == ">" || (quote && $0 == "\"") }) else { return s }
-        var r = s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-        if quote { r = r.replacingOccurrences(of: "\"", with: "&quot;") }
-        return r
+    /// Text appended to the capture as markup writes it: `&`, `<`, `>` (and `"` in an attribute) as references.
+    private func appendEscaped<Bytes: Sequence<UInt8>>(_ bytes: Bytes, quote: Bool) {
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "&"): capture.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): capture.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): capture.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\"") where quote: capture.append(contentsOf: "&quot;".utf8)
+            default: capture.append(b)
+            }
+        }
     }
 
     static func kind(_ type: String) -> BodyKind {
@@ -681,7 +694,11 @@ private final class FeedReader: NSObject, XMLParserDelegate {
 
     /// `</p>`, `</a>`…: some closing tag.
     static func hasClosingTag(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+        var s = s
+        return s.withUTF8 { b in hasClosingTag(b) }
+    }
+
+    private static func hasClosingTag(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while i + 3 < b.count {
             if b[i] == UInt8(ascii: "<"), b[i + 1] == UInt8(ascii: "/") {
@@ -831,8 +848,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
     /// The reading was stopped on purpose (undecodable bytes, the import cancelled): what follows is not read.
     var stopped = false
 
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-        let code = (parseError as NSError).code
+    func error(code: Int) {
         if error == nil {
             error = (FeedReader.describe(code), parser.lineNumber, parser.columnNumber)
             itemsBeforeError = channel.publications.count
@@ -845,7 +861,7 @@ private final class FeedReader: NSObject, XMLParserDelegate {
         }
     }
 
-    /// libxml2's error numbers (xmlerror.h), which XMLParser passes on as the NSError code.
+    /// libxml2's error numbers (xmlerror.h).
     static func describe(_ code: Int) -> String {
         let text: String? =
             switch code {
@@ -933,10 +949,28 @@ public enum FeedDate {
         return rfc822(s)
     }
 
-    private static let months: [String: Int] = [
-        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
-        "nov": 11, "dec": 12,
-    ]
+    /// The months' first three letters, lower-cased, packed as `pack` packs them.
+    private static let months: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map {
+        $0.utf8.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    /// A month by its first three letters, in any letter case; nil for none.
+    private static func month(_ b: UnsafeBufferPointer<UInt8>, _ t: Range<Int>) -> Int? {
+        guard t.count >= 3 else { return nil }
+        let key = b[t.prefix(3)].reduce(UInt32(0)) { $0 << 8 | UInt32($1 | 0x20) }
+        return months.firstIndex(of: key).map { $0 + 1 }
+    }
+
+    /// The non-empty pieces of `t` between `separator`s.
+    private static func pieces(_ b: UnsafeBufferPointer<UInt8>, _ t: Range<Int>, _ separator: UInt8) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var start = t.lowerBound
+        for j in t.lowerBound...t.upperBound where j == t.upperBound || b[j] == separator {
+            if j > start { parts.append(start..<j) }
+            start = j + 1
+        }
+        return parts
+    }
 
     private static let zones: [String: Int] = [
         "gmt": 0, "ut": 0, "utc": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6,
@@ -944,51 +978,102 @@ public enum FeedDate {
         "jst": 9, "kst": 9, "hkt": 8, "aest": 10, "aedt": 11,
     ]
 
+    /// A decimal number as `Int(_:)` reads one: an optional sign, then at least one digit.
+    private static func int(_ b: UnsafeBufferPointer<UInt8>, _ t: Range<Int>) -> Int? {
+        var i = t.lowerBound
+        let negative = i < t.upperBound && b[i] == UInt8(ascii: "-")
+        if i < t.upperBound, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
+        guard i < t.upperBound else { return nil }
+        var n = 0
+        while i < t.upperBound {
+            let d = b[i] &- 0x30
+            guard d <= 9 else { return nil }
+            let (m, o1) = n.multipliedReportingOverflow(by: 10)
+            let (v, o2) = m.addingReportingOverflow(Int(d))
+            guard !o1, !o2 else { return nil }
+            n = v
+            i += 1
+        }
+        return negative ? -n : n
+    }
+
     /// `[Mon,] 2 Jan [20]06 15:04[:05] (GMT|+0300|-07:00|EST)`, also RFC 850's `Sunday, 28-Feb-04 18:14:55 GMT`,
     /// C's `asctime` (`Sat Feb 28 18:14:55 2004`) and a day without a time (`Sun, 28 Feb 2004`, midnight, zone
-    /// unknown); nil otherwise.
+    /// unknown); nil otherwise. Read on the UTF-8 bytes in place: every item of a feed has a date or two.
     public static func rfc822(_ s: String) -> (date: Date, offset: Int?)? {
-        var tokens = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "," })
-        guard !tokens.isEmpty else { return nil }
-        if let f = tokens.first, f.first?.isLetter == true, months[String(f.prefix(3)).lowercased()] == nil {
-            tokens.removeFirst()  // a weekday (no weekday's first three letters name a month)
-        }
-        if let f = tokens.first, f.utf8.contains(UInt8(ascii: "-")), case let parts = f.split(separator: "-"), parts.count == 3 {
-            tokens.replaceSubrange(0..<1, with: parts)  // RFC 850: 28-Feb-04
-        }
-        if tokens.count >= 4, tokens[2].utf8.contains(UInt8(ascii: ":")), Int(tokens[3]) != nil {
-            tokens.swapAt(2, 3)  // asctime: Feb 28 18:14:55 2004
-        }
-        if tokens.count == 3 { tokens.append("00:00") }  // a day without a time
-        guard tokens.count >= 4 else { return nil }
-        var day: Int?
-        var month: Int?
-        if let d = Int(tokens[0]) {
-            day = d
-            month = months[String(tokens[1].prefix(3)).lowercased()]
-        } else if let d = Int(tokens[1]) {  // "Jan 02 2006"
-            day = d
-            month = months[String(tokens[0].prefix(3)).lowercased()]
-        }
-        guard let day, let month, var year = Int(tokens[2]) else { return nil }
-        if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 }
-        let hms = tokens[3].split(separator: ":")
-        guard hms.count >= 2, let h = Int(hms[0]), let mi = Int(hms[1]) else { return nil }
-        let sec = hms.count > 2 ? Int(hms[2].prefix { $0.isNumber }) ?? 0 : 0
-        var offset: Int?
-        if tokens.count > 4 {
-            let z = tokens[4]
-            if let sign = z.first, sign == "+" || sign == "-" {
-                let digits = z.dropFirst().filter(\.isNumber)
-                guard digits.count == 4, let v = Int(digits) else { return nil }
-                offset = (sign == "-" ? -1 : 1) * ((v / 100) * 3600 + (v % 100) * 60)
-            } else if let hours = zones[z.lowercased()] {
-                offset = hours * 3600
+        var s = s
+        return s.withUTF8 { b in
+            // The words (between spaces and commas): only the first few matter.
+            var tokens: [Range<Int>] = []
+            tokens.reserveCapacity(8)
+            var i = 0
+            while i < b.count, tokens.count < 8 {
+                func separator(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == UInt8(ascii: ",") }
+                while i < b.count, separator(b[i]) { i += 1 }
+                let start = i
+                while i < b.count, !separator(b[i]) { i += 1 }
+                if i > start { tokens.append(start..<i) }
             }
-            // Other zone names (military letters, unknown abbreviations): the time is read as UTC, offset unknown.
+            guard let first = tokens.first else { return nil }
+            let lead = b[first.lowerBound]
+            if lead >= 0x80 || (lead | 0x20 >= 0x61 && lead | 0x20 <= 0x7A), month(b, first) == nil {
+                tokens.removeFirst()  // a weekday (no weekday's first three letters name a month)
+            }
+            if let f = tokens.first, b[f].contains(UInt8(ascii: "-")), case let parts = pieces(b, f, UInt8(ascii: "-")), parts.count == 3 {
+                tokens.replaceSubrange(0..<1, with: parts)  // RFC 850: 28-Feb-04
+            }
+            if tokens.count >= 4, b[tokens[2]].contains(UInt8(ascii: ":")), int(b, tokens[3]) != nil {
+                tokens.swapAt(2, 3)  // asctime: Feb 28 18:14:55 2004
+            }
+            guard tokens.count >= 3 else { return nil }
+            var day: Int?
+            var month: Int?
+            if let d = int(b, tokens[0]) {
+                day = d
+                month = FeedDate.month(b, tokens[1])
+            } else if let d = int(b, tokens[1]) {  // "Jan 02 2006"
+                day = d
+                month = FeedDate.month(b, tokens[0])
+            }
+            guard let day, let month, var year = int(b, tokens[2]) else { return nil }
+            if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 }
+            // A day without a time: midnight.
+            var h = 0
+            var mi = 0
+            var sec = 0
+            if tokens.count > 3 {
+                let hms = pieces(b, tokens[3], UInt8(ascii: ":"))
+                guard hms.count >= 2, let hh = int(b, hms[0]), let mm = int(b, hms[1]) else { return nil }
+                (h, mi) = (hh, mm)
+                if hms.count > 2 {
+                    let digits = hms[2].prefix { b[$0] >= 0x30 && b[$0] <= 0x39 }
+                    sec = int(b, digits.lowerBound..<digits.upperBound) ?? 0
+                }
+            }
+            var offset: Int?
+            if tokens.count > 4 {
+                let z = tokens[4]
+                let sign = b[z.lowerBound]
+                if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                    var v = 0
+                    var count = 0
+                    for j in (z.lowerBound + 1)..<z.upperBound where b[j] >= 0x30 && b[j] <= 0x39 {
+                        v = v * 10 + Int(b[j] - 0x30)
+                        count += 1
+                        if count > 4 { return nil }
+                    }
+                    guard count == 4 else { return nil }
+                    offset = (sign == UInt8(ascii: "-") ? -1 : 1) * ((v / 100) * 3600 + (v % 100) * 60)
+                } else if z.count <= 4 {
+                    var name = ""
+                    for j in z { name.append(Character(Unicode.Scalar(b[j] < 0x80 ? b[j] | (b[j] >= 0x41 && b[j] <= 0x5A ? 0x20 : 0) : 0x3F))) }
+                    offset = zones[name].map { $0 * 3600 }
+                }
+                // Other zone names (military letters, unknown abbreviations): the time is read as UTC, offset unknown.
+            }
+            guard let civil = CivilTime(year: year, month: month, day: day, hour: h, minute: mi, second: min(sec, 59))
+            else { return nil }
+            return (civil.date.addingTimeInterval(-Double(offset ?? 0)), offset)
         }
-        guard let civil = CivilTime(year: year, month: month, day: day, hour: h, minute: mi, second: min(sec, 59))
-        else { return nil }
-        return (civil.date.addingTimeInterval(-Double(offset ?? 0)), offset)
     }
 }
