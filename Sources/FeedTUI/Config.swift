@@ -66,6 +66,9 @@ struct Config: Equatable {
 
     /// Reads a configuration text; the first problem (by line) is thrown, so the user fixes them top down.
     static func parse(_ text: String, file: String) throws(ConfigError) -> Config {
+        if let line = unnamedTableHeader(text) {
+            throw ConfigError(file: file, line: line, problem: "a table header without a name: write [keys] or [colors.NAME]")
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -81,6 +84,62 @@ struct Config: Equatable {
         let config = reader.read(root)
         if let first = reader.problems.min(by: { ($0.line ?? 0) < ($1.line ?? 0) }) { throw first }
         return config
+    }
+
+    /// The line of a table header whose name does not start at once (`[`, `[ .a]`, `[=x]`, `[#`): toml++ (inside
+    /// TOMLKit) asserts there and the program aborts, so such a header is refused before it is parsed. Headers are
+    /// looked for only where one can stand: at the start of a line outside any value (an array, an inline table,
+    /// a string of several lines).
+    static func unnamedTableHeader(_ text: String) -> Int? {
+        var depth = 0
+        var multiline: [UInt8]? = nil
+        for (number, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let bytes = Array(line)
+            var i = 0
+            if multiline == nil, depth == 0 {
+                while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+                if i < bytes.count, bytes[i] == UInt8(ascii: "[") {
+                    var j = i + 1
+                    if j < bytes.count, bytes[j] == UInt8(ascii: "[") { j += 1 }
+                    while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
+                    let named = j < bytes.count && (isBareKey(bytes[j]) || "\"']".utf8.contains(bytes[j]))
+                    if !named { return number + 1 }
+                }
+            }
+            // What the rest of the line opens and closes, outside strings and comments.
+            while i < bytes.count {
+                let b = bytes[i]
+                if let quote = multiline {
+                    if bytes[i...].starts(with: quote) {
+                        multiline = nil
+                        i += 3
+                    } else {
+                        i += b == UInt8(ascii: "\\") && quote[0] == UInt8(ascii: "\"") ? 2 : 1
+                    }
+                    continue
+                }
+                switch b {
+                case UInt8(ascii: "#"): i = bytes.count
+                case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                    if bytes[i...].starts(with: [b, b, b]) {
+                        multiline = [b, b, b]
+                        i += 3
+                    } else {
+                        i += 1
+                        while i < bytes.count, bytes[i] != b { i += b == UInt8(ascii: "\"") && bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                        i += 1
+                    }
+                case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1; i += 1
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1); i += 1
+                default: i += 1
+                }
+            }
+        }
+        return nil
+    }
+
+    private static func isBareKey(_ b: UInt8) -> Bool {
+        (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
     }
 
     /// TOMLKit's "Error while parsing value: could not determine value type" as one plain sentence; the two
