@@ -66,9 +66,7 @@ struct Config: Equatable {
 
     /// Reads a configuration text; the first problem (by line) is thrown, so the user fixes them top down.
     static func parse(_ text: String, file: String) throws(ConfigError) -> Config {
-        if let line = unnamedTableHeader(text) {
-            throw ConfigError(file: file, line: line, problem: "a table header without a name: write [keys] or [colors.NAME]")
-        }
+        if let (line, problem) = lineTOMLWouldAbortOn(text) { throw ConfigError(file: file, line: line, problem: problem) }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -86,24 +84,24 @@ struct Config: Equatable {
         return config
     }
 
-    /// The line of a table header whose name does not start at once (`[`, `[ .a]`, `[=x]`, `[#`): toml++ (inside
-    /// TOMLKit) asserts there and the program aborts, so such a header is refused before it is parsed. Headers are
-    /// looked for only where one can stand: at the start of a line outside any value (an array, an inline table,
-    /// a string of several lines).
-    static func unnamedTableHeader(_ text: String) -> Int? {
-        var depth = 0
+    /// The first line toml++ (inside TOMLKit) would abort on instead of reporting: a table header whose name does not
+    /// start at once (`[` then a newline, `[ .a]`, `[=x]`), or an array closed by `}` (`a = [1, }`); the program died
+    /// there, so such a line is refused before the text is parsed. Headers are looked for only where one can stand:
+    /// at the start of a line outside any value (an array, an inline table, a string of several lines).
+    static func lineTOMLWouldAbortOn(_ text: String) -> (line: Int, problem: String)? {
+        var open: [UInt8] = []
         var multiline: [UInt8]? = nil
         for (number, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let bytes = Array(line)
             var i = 0
-            if multiline == nil, depth == 0 {
+            if multiline == nil, open.isEmpty {
                 while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
                 if i < bytes.count, bytes[i] == UInt8(ascii: "[") {
                     var j = i + 1
                     if j < bytes.count, bytes[j] == UInt8(ascii: "[") { j += 1 }
                     while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
                     let named = j < bytes.count && (isBareKey(bytes[j]) || "\"']".utf8.contains(bytes[j]))
-                    if !named { return number + 1 }
+                    if !named { return (number + 1, "a table header without a name: write [keys] or [colors.NAME]") }
                 }
             }
             // What the rest of the line opens and closes, outside strings and comments.
@@ -129,8 +127,13 @@ struct Config: Equatable {
                         while i < bytes.count, bytes[i] != b { i += b == UInt8(ascii: "\"") && bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
                         i += 1
                     }
-                case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1; i += 1
-                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1); i += 1
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    open.append(b)
+                    i += 1
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                    if b == UInt8(ascii: "}"), open.last == UInt8(ascii: "[") { return (number + 1, "an array closed by } (it ends with ])") }
+                    if !open.isEmpty { open.removeLast() }
+                    i += 1
                 default: i += 1
                 }
             }

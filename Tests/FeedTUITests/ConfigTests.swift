@@ -147,12 +147,17 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(try Config.load(path: file.path).themeName, "light")
     }
 
-    /// A table header whose name does not start at once made toml++ assert and the program abort (found by the
-    /// config fuzz target): refused by its line. A `[` inside a value is not a header.
-    func testATableHeaderWithoutANameIsRefusedByItsLine() throws {
+    /// A table header whose name does not start at once, or an array closed by a brace, made toml++ assert and the
+    /// program abort (found by the config fuzz target): refused by its line. A `[` inside a value is not a header.
+    func testWhatTOMLWouldAbortOnIsRefusedByItsLine() throws {
         for (text, line) in [("quit = []\n[\nlcoors.mine]\n", 2), ("[ .a]\n", 1), ("[[\nx]]\n", 1), ("[#x]\n", 1), ("theme = \"a\"\n  [=x]\n", 2)] {
             XCTAssertThrowsError(try Config.parse(text, file: "c.toml"), text) {
                 XCTAssertEqual("\($0)", "c.toml:\(line): a table header without a name: write [keys] or [colors.NAME]")
+            }
+        }
+        for (text, line) in [("a = [}\n", 1), ("theme = \"x\"\nmatch = { fg = \"red\", reverse = [[[[ }\n", 2), ("a = [1,\n  }\n", 2)] {
+            XCTAssertThrowsError(try Config.parse(text, file: "c.toml"), text) {
+                XCTAssertEqual("\($0)", "c.toml:\(line): an array closed by } (it ends with ])")
             }
         }
         let fine = "ignore = [\n  \"text ~ \\\"[\\\"\",\n]\nbrowser = \"\"\"\n[\n\"\"\"\n[keys]\nquit = [\"C-x\"]\n"
