@@ -67,17 +67,18 @@ run_target() {
     fi
     # No allocation of 256 MB for any input; the process (libFuzzer's corpus in memory and AddressSanitizer's
     # bookkeeping included, which grow with the run) within 1 GB. Its peak is logged.
+    local started=$SECONDS
     "$bin" -max_total_time="$seconds" -timeout=1 -malloc_limit_mb=256 -rss_limit_mb=1024 -dict="$work/$t.dict" -print_final_stats=1 \
         -artifact_prefix="$artifacts/" "$corpus" "$seedsdir" > "$out" 2>&1
-    local status=$?
+    local status=$? ran=$((SECONDS - started))
     local execs rate cov corp
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out" | tail -1)
     cov=$(grep -aoE 'cov: [0-9]+' "$out" | tail -1 | cut -d' ' -f2)
     corp=$(ls "$corpus" | wc -l)
     peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$out" | tail -1)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-0}" "${rate:-0}" "${cov:-0}" "$corp" "$status" "${peak:-0}" >> "$log"
-    printf 'fuzz-%-9s %5s s  %9s runs  %6s/s  cov %5s  corpus %5s  %s\n' "$t" "$seconds" "${execs:-0}" "${rate:-0}" "${cov:-0}" "$corp" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$ran" "${execs:-0}" "${rate:-0}" "${cov:-0}" "$corp" "$status" "${peak:-0}" >> "$log"
+    printf 'fuzz-%-9s %5s s  %9s runs  %6s/s  cov %5s  corpus %5s  %s\n' "$t" "$ran" "${execs:-0}" "${rate:-0}" "${cov:-0}" "$corp" \
         "$([ $status = 0 ] && echo ok || echo "FAILED: $(ls -t "$artifacts" | head -1)")"
     if [ $status != 0 ]; then
         grep -aE -A3 "ERROR|invariant broken|Fatal|SUMMARY" "$out" | head -12 >&2
