@@ -76,7 +76,7 @@ fuzz: fuzz-build
 
 # Every run so far on this machine, per target: seconds, inputs run, coverage and corpus of the last run (FUZZING.md).
 fuzz-report:
-	@awk -F'\t' '$$3 ~ /^[0-9]+$$/ { s[$$2] += $$3; e[$$2] += $$4; c[$$2] = $$6; k[$$2] = $$7; if ($$9 > p[$$2]) p[$$2] = $$9 } \
+	@awk -F'\t' '$$3 ~ /^[0-9]+$$/ && $$3 > 0 { s[$$2] += $$3; e[$$2] += $$4; c[$$2] = $$6; k[$$2] = $$7; if ($$9 > p[$$2]) p[$$2] = $$9 } \
 	  END { for (t in s) printf "%-9s %7.1f min %11d inputs %8.0f/s  cov %5d  corpus %5d  peak %4d MB\n", t, s[t] / 60, e[t], e[t] / s[t], c[t], k[t], p[t] }' \
 	  .build/fuzz-work/log.tsv | sort
 

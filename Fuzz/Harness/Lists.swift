@@ -44,7 +44,8 @@ enum Lists {
             _ = try Config.parse(text, file: "config.toml")
             return []
         } catch {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+            // By bytes: "\r\n" is one Character, which a split on "\n" passes over.
+            let lines = text.utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             if let line = error.line, line < 1 || line > lines { return ["the error names line \(line) of a file of \(lines): \(error.description.prefix(200))"] }
             return []
         }

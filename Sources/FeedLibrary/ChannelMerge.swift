@@ -16,7 +16,7 @@ extension Library {
     /// imports the source whole: its first refresh).
     func merge(_ channel: Channel, key: String, allNew: Bool) throws(LibraryError) -> (channel: Int64, added: Int)? {
         let posts = Self.onePerID(channel.publications)
-        let dates = Publication.placeDates(posts).map(\.timeIntervalSince1970)
+        let dates = Publication.placeDates(posts)
         let coder = NativeRecordCoder()
         var folder = SearchText()
         let rows = posts.map { (record: coder.record($0), text: Self.indexed($0, &folder)) }

@@ -3,13 +3,15 @@ import Foundation
 import GRDB
 
 /// Takes the channels of one source as an importer reads them, each written by a `ChannelWriter`, and reconciles
-/// them with the importer's final channels: a streamed channel whose posts are the final ones is finished; a
-/// channel the importer did not stream (the page formats read all at once) is written from its final posts; a
-/// streamed channel the importer dropped in the end (one without a title) is abandoned.
+/// them with the importer's final channels: a streamed channel (`PostStream.streamedAs`) is finished with the final
+/// fields; a channel the importer did not stream (the page formats read all at once) is written from its final
+/// posts; a streamed channel the importer dropped in the end (one without a title) is abandoned.
 final class SourceImport: PostSink {
     let library: Library
     /// Where the channels come from: what names them in the library.
     let source: Source
+    /// When the counters read are recorded as seen (a refresh), if they are.
+    let samplesAt: Date?
     private let progress: (ImportProgress) -> Bool
     private(set) var failure: LibraryError?
     /// Streamed channels by their index in the source.
@@ -17,9 +19,10 @@ final class SourceImport: PostSink {
     weak var stream: PostStream?
     private var bytesRead = 0
 
-    init(library: Library, source: Source, progress: @escaping (ImportProgress) -> Bool) {
+    init(library: Library, source: Source, samplesAt: Date?, progress: @escaping (ImportProgress) -> Bool) {
         self.library = library
         self.source = source
+        self.samplesAt = samplesAt
         self.progress = progress
     }
 
@@ -67,54 +70,56 @@ final class SourceImport: PostSink {
 
     /// Writes what is left of each channel, puts it in order, swaps it for the live copy; the live ids.
     func finish(_ channels: [Channel]) throws(LibraryError) -> [Int64] {
-        var streamed = writers.sorted { $0.key < $1.key }.map(\.value)
+        var streamed = writers
         writers = [:]
+        let streamedAs = stream?.streamedAs ?? []
         var ids: [Int64] = []
         // The channel being finished, abandoned with the streamed ones not finished yet on a failure or a cancel.
         var current: ChannelWriter?
         do throws(LibraryError) {
-            for channel in channels {
-                let posts = Library.onePerID(channel.publications)
+            for (i, channel) in channels.enumerated() {
                 let writer: ChannelWriter
-                if let i = streamed.firstIndex(where: { $0.holds(posts) }) {
-                    writer = streamed.remove(at: i)
+                var posts: [Publication]?
+                if i < streamedAs.count, let index = streamedAs[i], let handedOver = streamed.removeValue(forKey: index) {
+                    writer = handedOver
                     current = writer
-                    for dropped in streamed[..<i] { dropped.abandon() }
-                    streamed.removeFirst(i)
-                    writer.total = posts.count
+                    writer.total = writer.count
                     try writer.flush()
                     try writer.collect(wait: true)
                 } else {
+                    let read = Library.onePerID(channel.publications)
+                    posts = read
                     writer = try self.writer(channel, streamed: false)
                     current = writer
-                    writer.total = posts.count
-                    try write(posts, with: writer)
+                    writer.total = read.count
+                    try write(read, with: writer)
                 }
                 ids.append(
-                    try writer.finish(channel, posts: posts, key: source.key(of: channel, among: channels.count)) { ordered throws(LibraryError) in
-                        try report(writer, total: posts.count, ordered: ordered)
+                    try writer.finish(channel, posts: posts, key: source.key(of: channel, among: channels.count), samplesAt: samplesAt) {
+                        ordered throws(LibraryError) in
+                        try report(writer, total: writer.count, ordered: ordered)
                     })
                 current = nil
             }
         } catch {
             current?.abandon()
-            for writer in streamed { writer.abandon() }
+            for writer in streamed.values { writer.abandon() }
             throw error
         }
-        for dropped in streamed { dropped.abandon() }
+        for dropped in streamed.values { dropped.abandon() }
         return ids
     }
 
     /// Writes posts read all at once: newest first, with their final positions, so the first batch holds the
     /// first screenful of the default order.
     private func write(_ posts: [Publication], with writer: ChannelWriter) throws(LibraryError) {
-        let positions = Positions.final(posts)
         let dates = Publication.placeDates(posts)
+        let positions = Positions.final(posts.indices.map { SortKey(date: dates[$0], views: posts[$0].views?.value, seq: $0) })
         // Newest first from the positions just computed, rather than sorting the posts once more.
         var newestFirst = [Int](repeating: 0, count: posts.count)
         for (i, p) in positions.enumerated() { newestFirst[p.newest] = i }
         for i in newestFirst {
-            try writer.add(posts[i], seq: i, date: dates[i].timeIntervalSince1970, positions: positions[i])
+            try writer.add(posts[i], seq: i, date: dates[i], positions: positions[i])
             try writer.collect(wait: false)
         }
         try writer.flush()
@@ -142,12 +147,12 @@ struct Positions: Equatable, Sendable {
     /// Where position 0 of oldest-first is stored while `count` posts are streamed (`init(provisional:)`).
     static func oldestBase(streamed count: Int) -> Int { min(0, 1 - count) }
 
-    /// The positions of each of `posts` in the orders `PostOrder.arrange` gives.
-    static func final(_ posts: [Publication]) -> [Positions] {
-        var positions = (0..<posts.count).map(Positions.init(provisional:))
-        for (rank, i) in PostOrder.newest.arrange(posts).enumerated() { positions[i].newest = rank }
-        for (rank, i) in PostOrder.oldest.arrange(posts).enumerated() { positions[i].oldest = rank }
-        for (rank, i) in PostOrder.mostViewed.arrange(posts).enumerated() { positions[i].viewed = rank }
+    /// The positions of each post (`keys[i].seq == i`) in the orders `PostOrder.arrange` gives.
+    static func final(_ keys: [SortKey]) -> [Positions] {
+        var positions = (0..<keys.count).map(Positions.init(provisional:))
+        for (rank, i) in PostOrder.newest.arrange(keys).enumerated() { positions[i].newest = rank }
+        for (rank, i) in PostOrder.oldest.arrange(keys).enumerated() { positions[i].oldest = rank }
+        for (rank, i) in PostOrder.mostViewed.arrange(keys).enumerated() { positions[i].viewed = rank }
         return positions
     }
 }
@@ -170,10 +175,18 @@ final class ChannelWriter {
     var committedBatch: () throws(LibraryError) -> Void = {}
     private var pending: [PostRow] = []
     private var inFlight: Pending<Result<[Int64], LibraryError>>?
-    /// For streamed posts, by their place in the source: the id's place, the date written, the row.
-    private var seqOf: [String: Int] = [:]
+    /// Streamed posts are not held: by their place in the source, the date each was written with, the date and
+    /// views it gave (for its final place; NaN and `Int64.min` for none) and its row. Of the ids only their hashes
+    /// are kept (`earlierPlace`): a million ids would hold more memory than the rest of the import.
+    private var idHashes = Set<Int>()
     private var dates: [Double] = []
+    private var given: [Double] = []
+    private var views: [Int64] = []
     private var rowids: [Int64] = []
+    /// The statistics of the streamed posts, counted as they come; `replaced`: a post replaced an earlier one,
+    /// so they are counted again from the library at the end.
+    private var tally: ChannelStatistics.Tally
+    private var replaced = false
 
     struct PostRow: Sendable {
         var seq: Int
@@ -191,6 +204,7 @@ final class ChannelWriter {
         self.library = library
         self.streamed = streamed
         title = header.title
+        tally = ChannelStatistics.Tally(clock: library.clock)
         let empty = ChannelStatistics(Channel(header: header), clock: library.clock)
         staging = try library.write("start importing \(header.title)") { db -> Int64 in
             try db.execute(
@@ -203,25 +217,40 @@ final class ChannelWriter {
         }
     }
 
-    /// Whether the posts streamed are exactly `posts`, in the same places.
-    func holds(_ posts: [Publication]) -> Bool {
-        streamed && posts.count == count && posts.indices.allSatisfy { seqOf[posts[$0].id] == $0 }
-    }
-
     /// A streamed post, in the source's order; one with the id of an earlier one replaces it.
     func add(_ post: Publication) throws(LibraryError) {
         // An undated post sorts by the date before it until `finish` places it (Publication.placeDates).
-        let date = post.date?.timeIntervalSince1970 ?? dates.last ?? Date.distantPast.timeIntervalSince1970
-        if let seq = seqOf[post.id] {
+        let given = post.date?.timeIntervalSince1970
+        let date = given ?? dates.last ?? Date.distantPast.timeIntervalSince1970
+        if let seq = try earlierPlace(of: post.id) {
             dates[seq] = date
+            self.given[seq] = given ?? .nan
+            views[seq] = post.views?.value ?? .min
+            replaced = true
             pending.append(PostRow(seq: seq, post: post, date: date, positions: Positions(provisional: seq), replaces: true))
         } else {
-            seqOf[post.id] = count
+            idHashes.insert(post.id.hashValue)
             dates.append(date)
+            self.given.append(given ?? .nan)
+            views.append(post.views?.value ?? .min)
+            tally.add(post)
             pending.append(PostRow(seq: count, post: post, date: date, positions: Positions(provisional: count)))
             count += 1
         }
         try flushWhenFull()
+    }
+
+    /// The place of an earlier streamed post with this id, if any. Only a post whose id's hash was seen before is
+    /// looked up: in the batch not written yet, else in the library (the batches before it written first).
+    private func earlierPlace(of id: String) throws(LibraryError) -> Int? {
+        guard idHashes.contains(id.hashValue) else { return nil }
+        if let row = pending.last(where: { $0.post.id == id }) { return row.seq }
+        try flush()
+        try collect(wait: true)
+        let staging = staging
+        return try library.read("look up \(id)") { db in
+            try Int.fetchOne(db, sql: "SELECT seq FROM post WHERE channel = ? AND id = ?", arguments: [staging, id])
+        }
     }
 
     /// A post read all at once, with its final date and positions.
@@ -272,12 +301,22 @@ final class ChannelWriter {
     /// Places undated posts and puts every post in its final positions (a streamed channel), stores the final
     /// fields and statistics, keeps the old copy's posts the source no longer has, and swaps the copies in one
     /// transaction. `ordered` is told how many posts are in place, batch by batch, and may throw to cancel.
-    func finish(_ channel: Channel, posts: [Publication], key: String, ordered: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> Int64 {
-        let newest = streamed ? try order(posts, progress: ordered) : []
-        var final = channel
-        final.publications = posts
-        let statistics = ChannelStatistics(final, clock: library.clock)
+    /// `posts`: those written all at once (nil for a streamed channel); `samplesAt`: when their counters are seen.
+    func finish(
+        _ channel: Channel, posts: [Publication]?, key: String, samplesAt: Date?, ordered: (Int) throws(LibraryError) -> Void
+    ) throws(LibraryError) -> Int64 {
+        let newest = streamed ? try order(progress: ordered) : []
+        var statistics: ChannelStatistics?
+        if let posts {
+            var final = channel
+            final.publications = posts
+            statistics = ChannelStatistics(final, clock: library.clock)
+        } else if !replaced {
+            statistics = tally.statistics(of: channel)
+        }
+        let (count, clock) = (count, library.clock)
         try library.write("finish importing \(title)") { db in
+            let statistics = try statistics ?? Library.statistics(db, channel: staging, header: channel, clock: clock)
             let update = try db.makeStatement(sql: "UPDATE post SET newest = ? WHERE rowid = ?")
             for (rowid, position) in newest { try update.execute(arguments: [position, rowid]) }
             try db.execute(
@@ -287,9 +326,10 @@ final class ChannelWriter {
                     """,
                 arguments: [
                     NativeRecordCoder().record(channel: channel), try? JSONEncoder().encode(statistics),
-                    Library.list(statistics.topPosts.map(\.id)), posts.count, channel.skipped.count, channel.skipped.firstLine,
+                    Library.list(statistics.topPosts.map(\.id)), count, channel.skipped.count, channel.skipped.firstLine,
                     channel.skipped.firstReason, channel.notice, Date().timeIntervalSince1970, staging,
                 ])
+            if let samplesAt { try Library.recordSamples(db, channel: staging, count: count, key: key, at: samplesAt) }
             if let old = try Library.liveChannel(db, key: key) {
                 // Unread means new: a post the old copy lacked that is older than its newest is not news.
                 try db.execute(
@@ -300,7 +340,7 @@ final class ChannelWriter {
                         ON CONFLICT DO NOTHING
                         """,
                     arguments: [key, Date(), staging, old, old])
-                try library.carryOver(db, from: old, to: staging, after: posts.count)
+                try library.carryOver(db, from: old, to: staging, after: count)
                 try db.execute(sql: "UPDATE channel SET key = NULL, status = 'old' WHERE id = ?", arguments: [old])
             }
             try db.execute(sql: "UPDATE channel SET key = ?, status = 'live' WHERE id = ?", arguments: [key, staging])
@@ -312,17 +352,18 @@ final class ChannelWriter {
     /// differ, a batch per transaction; returns the newest-first positions that differ, by rowid. Those are what the
     /// list shows while the channel is imported (the source's order until then): they change with the swap, in its
     /// transaction, so that the list never mixes two orders.
-    private func order(_ posts: [Publication], progress: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> [(Int64, Int)] {
-        let final = Publication.placeDates(posts).map(\.timeIntervalSince1970)
+    private func order(progress: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> [(Int64, Int)] {
+        let final = Publication.placeDates(count: count) { given[$0].isNaN ? nil : given[$0] }
         // As stored: oldest-first below the base the streamed posts left (`Positions.init(provisional:)`).
-        let oldestBase = Positions.oldestBase(streamed: posts.count)
-        let positions = Positions.final(posts).map { p in
-            var stored = p
-            stored.oldest += oldestBase
-            return stored
-        }
-        let changed = posts.indices.filter { final[$0] != dates[$0] || positions[$0] != Positions(provisional: $0) }
-        var done = posts.count - changed.count
+        let oldestBase = Positions.oldestBase(streamed: count)
+        let positions = Positions.final((0..<count).map { SortKey(date: final[$0], views: views[$0] == .min ? nil : views[$0], seq: $0) })
+            .map { p in
+                var stored = p
+                stored.oldest += oldestBase
+                return stored
+            }
+        let changed = (0..<count).filter { final[$0] != dates[$0] || positions[$0] != Positions(provisional: $0) }
+        var done = count - changed.count
         try progress(done)
         var start = 0
         while start < changed.count {
@@ -338,7 +379,7 @@ final class ChannelWriter {
             start = part.endIndex
             try progress(done)
         }
-        return posts.indices.compactMap { positions[$0].newest == $0 ? nil : (rowids[$0], positions[$0].newest) }
+        return (0..<count).compactMap { positions[$0].newest == $0 ? nil : (rowids[$0], positions[$0].newest) }
     }
 
     /// Gives up this copy: marked for `collectGarbage`, never shown.

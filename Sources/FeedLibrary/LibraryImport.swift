@@ -109,18 +109,21 @@ extension Library {
     /// Posts of the old copy that the source no longer has are kept; a post with the same id is replaced by its
     /// new version (views, text, reactions), never duplicated.
     ///
+    /// `samplesAt`: the counters of the source's posts are recorded as seen then (a refresh), in the transaction that
+    /// swaps the copies.
+    ///
     /// `progress` is called after each committed batch (on the calling thread); returning false cancels: what was
     /// written for unfinished channels is deleted and `LibraryError("import cancelled")` is thrown (channels
     /// already swapped stay). Returns the live channel ids, in the source's order. The replaced copies are deleted
     /// by `collectGarbage` (deleting a large one takes a while: the caller runs it once the new copies are shown).
     @discardableResult
     public func importSource(
-        _ source: Source, from stamp: SourceStamp? = nil, read: (PostStream) throws(FeedError) -> [Channel],
+        _ source: Source, from stamp: SourceStamp? = nil, samplesAt: Date? = nil, read: (PostStream) throws(FeedError) -> [Channel],
         progress: (ImportProgress) -> Bool = { _ in true }
     ) throws(LibraryError) -> [Int64] {
         collectGarbage()
         let (ids, keys) = try withoutActuallyEscaping(progress) { progress throws(LibraryError) in
-            let sink = SourceImport(library: self, source: source, progress: progress)
+            let sink = SourceImport(library: self, source: source, samplesAt: samplesAt, progress: progress)
             let stream = PostStream(sink)
             sink.stream = stream
             do throws(LibraryError) {
@@ -157,9 +160,10 @@ extension Library {
     /// Imports channels already read (see `importSource`).
     @discardableResult
     public func importChannels(
-        _ channels: [Channel], from source: Source, stamp: SourceStamp? = nil, progress: (ImportProgress) -> Bool = { _ in true }
+        _ channels: [Channel], from source: Source, stamp: SourceStamp? = nil, samplesAt: Date? = nil,
+        progress: (ImportProgress) -> Bool = { _ in true }
     ) throws(LibraryError) -> [Int64] {
-        try importSource(source, from: stamp, read: { _ in channels }, progress: progress)
+        try importSource(source, from: stamp, samplesAt: samplesAt, read: { _ in channels }, progress: progress)
     }
 
     /// Posts written per transaction: the first batch is small so the first screenful shows at once.
@@ -188,13 +192,24 @@ extension Library {
         }
         try Self.rank(db, channel: new)
         let header = try Data.fetchOne(db, sql: "SELECT record FROM channel WHERE id = ?", arguments: [new])
-        var channel = header.flatMap(NativeRecordCoder.channel) ?? Channel(title: "")
-        channel.publications = try Data.fetchAll(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY seq", arguments: [new])
-            .compactMap(NativeRecordCoder.publication)
-        let statistics = ChannelStatistics(channel, clock: clock)
+        let statistics = try Self.statistics(db, channel: new, header: header.flatMap(NativeRecordCoder.channel) ?? Channel(title: ""), clock: clock)
         try db.execute(
             sql: "UPDATE channel SET statistics = ?, topPosts = ?, postCount = ? WHERE id = ?",
-            arguments: [try? JSONEncoder().encode(statistics), Self.list(statistics.topPosts.map(\.id)), channel.publications.count, new])
+            arguments: [
+                try? JSONEncoder().encode(statistics), Self.list(statistics.topPosts.map(\.id)),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM post WHERE channel = ?", arguments: [new]), new,
+            ])
+    }
+
+    /// The statistics of a channel's posts as stored, counted one record at a time in the source's order (the
+    /// posts are not held: a channel can have a million).
+    static func statistics(_ db: Database, channel id: Int64, header: Channel, clock: Clock) throws -> ChannelStatistics {
+        var tally = ChannelStatistics.Tally(clock: clock)
+        let records = try Data.fetchCursor(db, sql: "SELECT record FROM post WHERE channel = ? ORDER BY seq", arguments: [id])
+        while let record = try records.next() {
+            if let post = NativeRecordCoder.publication(record) { tally.add(post) }
+        }
+        return tally.statistics(of: header)
     }
 
     /// One post per id, as the library stores them: a later duplicate in the source replaces the earlier one.

@@ -93,6 +93,21 @@ extension Library {
         }
     }
 
+    /// Records, in an import's transaction, the counters of the first `count` posts of copy `channel` that report
+    /// views (those its source gave, before any kept from the old copy), as seen at `time`, under `key`: from the
+    /// rows, since an import streamed from its source holds none of its posts.
+    static func recordSamples(_ db: Database, channel: Int64, count: Int, key: String, at time: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO viewSample (channelKey, postID, at, posted, views, forwards, reactions)
+                SELECT ?, id, ?, CASE WHEN json_type(r, '$.date') IS NULL THEN NULL ELSE date END, views,
+                    coalesce(json_extract(r, '$.forwards.value'), json_extract(r, '$.forwards')),
+                    coalesce(json_extract(r, '$.reactions.value'), json_extract(r, '$.reactions'))
+                FROM (SELECT id, date, views, CAST(record AS TEXT) AS r FROM post WHERE channel = ? AND seq < ? AND views IS NOT NULL)
+                """,
+            arguments: [key, time.timeIntervalSince1970, channel, count])
+    }
+
     /// Records the counters of every post that reports views, as seen at `time`.
     public func recordSamples(channel key: String, posts: [Publication], at time: Date) throws(LibraryError) {
         try write("record view counts of \(key)") { db in

@@ -190,14 +190,16 @@ public final class Refresher: Sendable {
     private func fetchNewest(_ source: Source, _ state: inout RefreshState, _ report: inout RefreshReport, cancel: Cancellation)
         throws(FeedError)
     {
-        var stamp: SourceStamp?
-        if case .file(let path) = source {
-            // A file is imported again only when it changed (size, time, sampled hash: the library's stamp).
-            stamp = SourceStamp(path: path)
-            if let stamp, (try? library.channels(unchanged: stamp)) != nil {
+        if case .file(let path) = source, let stamp = SourceStamp(path: path) {
+            // A file is imported again only when it changed (size, time, sampled hash: the library's stamp), as it
+            // is read: however large, its posts are never all held.
+            if (try? library.channels(unchanged: stamp)) != nil {
                 report.notModified = true
-                return
+            } else {
+                report.newPosts += try importFile(source, stamp, &report, cancel: cancel)
+                state.channelKey = report.channelKey
             }
+            return
         }
         guard case .read(let channels, let validators) = try fetcher.read(
             source, format: format, validators: state.validators, environment: environment, cancel: cancel)
@@ -214,7 +216,7 @@ public final class Refresher: Sendable {
                 throw FeedError(error.description)
             }
         }
-        report.newPosts += try store(channels, from: source, &report, stamp: stamp)
+        report.newPosts += try store(channels, from: source, &report)
         state.channelKey = report.channelKey
         // A channel held already: read back to its newest post, so that nothing between is skipped.
         guard let held, let oldest = Self.numbers(channels).min(), oldest > held else { return }
@@ -316,31 +318,47 @@ public final class Refresher: Sendable {
     /// Brings the channels read from `source` into the library, under the source's identity, and records their
     /// posts' counters; returns how many posts are new to the library. A single channel the library holds already
     /// is merged in place (what changed is written); otherwise the source is imported whole.
-    private func store(
-        _ channels: [Channel], from source: Source, _ report: inout RefreshReport, stamp: SourceStamp? = nil, allNew: Bool = false
-    ) throws(FeedError) -> Int
-    {
+    private func store(_ channels: [Channel], from source: Source, _ report: inout RefreshReport, allNew: Bool = false) throws(FeedError) -> Int {
         do {
             let time = now()
-            var added = 0
-            if channels.count == 1, stamp == nil, let merged = try library.merge(channels[0], key: source.identity, allNew: allNew) {
-                added = merged.added
-            } else {
-                let before = try counts()
-                try library.importChannels(channels, from: source, stamp: stamp)
-                let after = try counts()
-                added = channels.map { source.key(of: $0, among: channels.count) }.reduce(0) {
-                    $0 + max(0, (after[$1] ?? 0) - (before[$1] ?? 0))
-                }
+            let keys = channels.map { source.key(of: $0, among: channels.count) }
+            if report.channelKey == nil { report.channelKey = keys.first }
+            if channels.count == 1, let merged = try library.merge(channels[0], key: source.identity, allNew: allNew) {
+                try library.recordSamples(channel: keys[0], posts: channels[0].publications, at: time)
+                return merged.added
             }
-            for ch in channels {
-                try library.recordSamples(channel: source.key(of: ch, among: channels.count), posts: ch.publications, at: time)
+            return try added(to: keys) { () throws(LibraryError) in try library.importChannels(channels, from: source, samplesAt: time) }
+        } catch {
+            throw FeedError(error.description)
+        }
+    }
+
+    /// Imports a file into the library as it is read; the posts it added.
+    private func importFile(_ source: Source, _ stamp: SourceStamp, _ report: inout RefreshReport, cancel: Cancellation) throws(FeedError) -> Int {
+        var keys: [String] = []
+        let read = { (stream: PostStream) throws(FeedError) -> [Channel] in
+            guard case .read(let channels, _) = try self.fetcher.read(source, format: self.format, stream: stream, environment: self.environment)
+            else { return [] }
+            keys = channels.map { source.key(of: $0, among: channels.count) }
+            return channels
+        }
+        do {
+            let added = try added(to: keys) { () throws(LibraryError) in
+                try library.importSource(source, from: stamp, samplesAt: now(), read: read) { _ in !cancel.isCancelled }
             }
-            if report.channelKey == nil { report.channelKey = channels.first.map { source.key(of: $0, among: channels.count) } }
+            if report.channelKey == nil { report.channelKey = keys.first }
             return added
         } catch {
             throw FeedError(error.description)
         }
+    }
+
+    /// How many posts `importing` added to the channels `keys` name.
+    private func added(to keys: @autoclosure () -> [String], _ importing: () throws(LibraryError) -> Void) throws(LibraryError) -> Int {
+        let before = try counts()
+        try importing()
+        let after = try counts()
+        return keys().reduce(0) { $0 + max(0, (after[$1] ?? 0) - (before[$1] ?? 0)) }
     }
 
     private func counts() throws(LibraryError) -> [String: Int] {

@@ -74,7 +74,14 @@ public enum FeedLoader {
     /// Reads a file (or `-` for standard input) and imports it with the given or detected format; `stream`, if
     /// given, receives the publications as they are read.
     public static func load(path: String, format: Format? = nil, stream: PostStream? = nil) throws(FeedError) -> [Channel] {
-        let data = try SourceFile.read(path)
+        let (data, mapped) = try SourceFile.bytes(path)
+        if mapped, let stream {
+            // The posts before a point are handed over: the file's pages before it are not needed any more.
+            var dropped = 0
+            stream.consumed = { offset in
+                if offset - dropped >= 8 << 20 { dropped = SourceFile.letGo(data, before: offset) }
+            }
+        }
         do {
             return try load(data: data, format: format, stream: stream)
         } catch {
@@ -100,7 +107,8 @@ public enum FeedLoader {
             channels = try format.importer.load(data)
         }
         guard !channels.isEmpty else { throw FeedError("no channel found in this \(format.rawValue) file") }
-        // Text from a source holds no controls from here on: shown, stored, searched and exported as it is.
+        // Text from a source holds no controls from here on: shown, stored, searched and exported as it is (the
+        // stream did so for the posts it was handed).
         for i in channels.indices { channels[i].removeControls() }
         return channels
     }

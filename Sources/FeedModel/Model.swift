@@ -221,20 +221,27 @@ extension Publication {
     /// it in the source's order (after in time when the source runs oldest first, before when newest first), so
     /// that an undated post keeps its place among its neighbours. Without two dates to tell the direction, a source
     /// runs newest first, as feeds do: newest first then shows it in the source's order.
-    public static func placeDates(_ posts: [Publication]) -> [Date] {
-        let firstDated = posts.first { $0.date != nil }?.date
-        let lastDated = posts.last { $0.date != nil }?.date
-        let step: TimeInterval = firstDated.flatMap { f in lastDated.map { f < $0 } } == true ? 0.001 : -0.001
-        var last = Date.distantPast
+    /// In seconds since 1970, as the library stores and sorts them.
+    public static func placeDates(_ posts: [Publication]) -> [Double] {
+        placeDates(count: posts.count) { posts[$0].date?.timeIntervalSince1970 }
+    }
+
+    /// `placeDates` of `count` posts known by their dates alone (nil for none), for a channel whose posts are not
+    /// held.
+    public static func placeDates(count: Int, date: (Int) -> Double?) -> [Double] {
+        let firstDated = (0..<count).lazy.compactMap(date).first
+        let lastDated = (0..<count).reversed().lazy.compactMap(date).first
+        let step = firstDated.flatMap { f in lastDated.map { f < $0 } } == true ? 0.001 : -0.001
+        var last = Date.distantPast.timeIntervalSince1970
         var run = 0.0
-        return posts.map { p in
-            if let d = p.date {
+        return (0..<count).map { i in
+            if let d = date(i) {
                 last = d
                 run = 0
                 return d
             }
             run += 1
-            return last.addingTimeInterval(step * run)
+            return last + step * run
         }
     }
 }

@@ -11,8 +11,12 @@ public enum PostOrder: String, CaseIterable, Sendable {
     /// sort last; equal views put the newer post first.
     public func arrange(_ posts: [Publication]) -> [Int] {
         let dates = Publication.placeDates(posts)
-        let keys = posts.indices.map { SortKey(date: dates[$0].timeIntervalSince1970, views: posts[$0].views?.value, seq: $0) }
-        return posts.indices.sorted { keys[$0].precedes(keys[$1], in: self) }
+        return arrange(posts.indices.map { SortKey(date: dates[$0], views: posts[$0].views?.value, seq: $0) })
+    }
+
+    /// Indexes of posts known by their keys alone (`keys[i].seq == i`) in this order.
+    public func arrange(_ keys: [SortKey]) -> [Int] {
+        keys.indices.sorted { keys[$0].precedes(keys[$1], in: self) }
     }
 }
 

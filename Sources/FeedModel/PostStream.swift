@@ -9,13 +9,21 @@ public protocol PostSink: AnyObject {
     func add(_ post: Publication, channel: Int, bytesRead: Int) -> Bool
 }
 
-/// What an importer hands its publications to. Importers that read all at once (the page formats, which need
-/// the whole document) hand nothing over; the final channels carry every post either way.
+/// What an importer hands its publications to. A streaming importer keeps none of the posts it hands over, so
+/// that reading a file of any size holds one post at a time: the channels it returns come without them, and
+/// `streamedAs` says which were handed over. Importers that read all at once (the page formats, which need the
+/// whole document) hand nothing over and return every post.
 public final class PostStream {
     let sink: PostSink
     /// The size of the source in bytes, for the share read.
     public internal(set) var byteCount = 0
     public private(set) var cancelled = false
+    /// For each channel the load returned, in order: the index its posts were handed over under (its
+    /// `publications` are then empty), or nil for a channel whose posts are its own (none was handed over).
+    public private(set) var streamedAs: [Int?] = []
+    /// Called with how far the source was read once the posts before that point are handed over: a mapped file
+    /// lets its pages go (`SourceFile`).
+    var consumed: ((Int) -> Void)?
     private var begun = Set<Int>()
 
     public init(_ sink: PostSink) { self.sink = sink }
@@ -31,6 +39,12 @@ public final class PostStream {
         var post = post
         post.removeControls()
         if !sink.add(post, channel: channel, bytesRead: bytesRead) { cancelled = true }
+        consumed?(bytesRead)
         return !cancelled
+    }
+
+    /// The importer returns channels read under these indexes, in this order.
+    func returned(_ indexes: [Int]) {
+        streamedAs = indexes.map { begun.contains($0) ? $0 : nil }
     }
 }

@@ -56,23 +56,26 @@ public enum SourceFile {
     /// A file given on the command line: a regular file mapped, a pipe read to its end (at most `pipeLimit`),
     /// anything else refused with one line.
     public static func read(_ path: String, what: String = "a feed file") throws(FeedError) -> Data {
+        try bytes(path, what: what).data
+    }
+
+    /// The bytes of `read`, and whether they are a mapping of the file (`letGo` may then drop its pages).
+    static func bytes(_ path: String, what: String = "a feed file") throws(FeedError) -> (data: Data, mapped: Bool) {
         if path == "-" {
             var st = stat()
             if fstat(STDIN_FILENO, &st) == 0, st.st_mode & S_IFMT == S_IFCHR, isatty(STDIN_FILENO) == 0 {
                 throw FeedError(FileKind.device.refusal(what) ?? "", source: "standard input")
             }
-            return try readPipe(STDIN_FILENO, name: "standard input")
+            return (try readPipe(STDIN_FILENO, name: "standard input"), false)
         }
         let kind = FileKind(path: path)
         if let refusal = kind.refusal(what, pipes: true) { throw FeedError(refusal, source: path) }
         if kind == .regular {
             // Mapped, so that the importers start at once on a file of gigabytes and the pages read are the
-            // kernel's to drop (`.mappedIfSafe` reads the whole file into memory here first); read as usual
-            // where it cannot be mapped (an empty file, a file system without mmap).
-            let url = URL(fileURLWithPath: path)
-            if let mapped = try? Data(contentsOf: url, options: .alwaysMapped) { return mapped }
+            // kernel's to drop; read as usual where it cannot be mapped (an empty file, a file system without mmap).
+            if let mapped = map(path) { return (mapped, true) }
             do {
-                return try Data(contentsOf: url)
+                return (try Data(contentsOf: URL(fileURLWithPath: path)), false)
             } catch {
                 throw FeedError("cannot read: \(error.localizedDescription)", source: path)
             }
@@ -82,7 +85,32 @@ public enum SourceFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FeedError("cannot read: \(String(cString: strerror(errno)))", source: path) }
         defer { close(fd) }
-        return try readPipe(fd, name: path)
+        return (try readPipe(fd, name: path), false)
+    }
+
+    /// A regular file mapped read-only and private: nothing is read until it is looked at.
+    private static func map(_ path: String) -> Data? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size > 0, let size = Int(exactly: st.st_size),
+            let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != UnsafeMutableRawPointer(bitPattern: -1)
+        else { return nil }
+        return Data(bytesNoCopy: base, count: size, deallocator: .custom { base, size in munmap(base, size) })
+    }
+
+    /// Drops the pages of a mapped file (`bytes`) before `offset` from this process's memory: read once, a file of
+    /// gigabytes would otherwise stay resident to its end. Looked at again, they are read from the file again, so
+    /// this changes no byte. Returns how far pages were dropped.
+    static func letGo(_ mapped: Data, before offset: Int) -> Int {
+        let page = max(1, sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, mapped.count) / page * page
+        guard end > 0 else { return 0 }
+        mapped.withUnsafeBytes { raw in
+            if let base = raw.baseAddress { _ = madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED) }
+        }
+        return end
     }
 
     /// Reads `fd` to its end, refusing more than `limit` bytes.

@@ -25,7 +25,7 @@ final class DisplayOrderTests: XCTestCase {
     private func placed(_ posts: [Publication]) -> [Publication] {
         zip(posts, Publication.placeDates(posts)).map { p, date in
             var p = p
-            p.date = date
+            p.date = Date(timeIntervalSince1970: date)
             return p
         }
     }

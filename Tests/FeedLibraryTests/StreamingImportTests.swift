@@ -136,9 +136,11 @@ final class StreamingImportTests: XCTestCase {
     }
 
     func testUndatedPostsRepeatedIDsAndDroppedChannelsEndAsIfReadWhole() throws {
-        // Undated posts (placed by the dates around them), ties, and one id given twice: the later one replaces it.
+        // Undated posts (placed by the dates around them), ties, and ids given twice: the later post replaces the
+        // earlier, whether that one is written already (100) or still in the batch being gathered (1 250).
         var ch = LibraryTests.generated(1_500)
         ch.publications[1_200].id = ch.publications[100].id
+        ch.publications[1_300].id = ch.publications[1_250].id
         // A channel without a title is skipped by the importer once the file is read, after its posts streamed.
         var untitled = LibraryTests.generated(300)
         untitled.handle = "untitled"
@@ -158,15 +160,51 @@ final class StreamingImportTests: XCTestCase {
         let whole = try Library(path: folder + "/b.sqlite")
         let wholeIDs = try whole.importChannels(parsed, from: .file(path))
         try assertSame(streaming, ids[0], whole, wholeIDs[0], queries: ["ภาษา", "新闻", "crème", "ё"])
-        XCTAssertEqual(try streaming.channel(ids[0])?.postCount, 1_499, "one post per id")
-        XCTAssertEqual(
-            try streaming.window(channel: ids[0], order: .oldest, offset: 0, limit: 2_000).posts.first { $0.id == ch.publications[100].id }?.text,
-            ch.publications[1_200].text, "the later post with the id")
+        XCTAssertEqual(try streaming.channel(ids[0])?.postCount, 1_498, "one post per id")
+        let held = try streaming.window(channel: ids[0], order: .oldest, offset: 0, limit: 2_000).posts
+        XCTAssertEqual(held.first { $0.id == ch.publications[100].id }?.text, ch.publications[1_200].text, "the later post with the id")
+        XCTAssertEqual(held.first { $0.id == ch.publications[1_250].id }?.text, ch.publications[1_300].text, "the later post with the id")
         streaming.collectGarbage()
         try streaming.pool.read { db in
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM channel"), 1, "the dropped channel's copy is gone")
-            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 1_499)
-            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 1_499)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 1_498)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 1_498)
+        }
+    }
+
+    /// A followed file is imported as it is read, its posts never all held, and each refresh records the counters
+    /// of the posts it gave as seen then: rounded counts by their value, an undated post without a posted date,
+    /// no sample for a post without views, none of a time it was not seen for a post the file no longer has.
+    func testARefreshedFileRecordsTheCountersOfThePostsItGave() throws {
+        let a = Publication(
+            id: "a", date: Date(timeIntervalSince1970: 1_700_000_000), views: Count(1_200, approximate: true), forwards: Count(7),
+            reactions: Count(30, approximate: true))
+        let b = Publication(id: "b", date: nil, views: Count(5))
+        let c = Publication(id: "c", date: Date(timeIntervalSince1970: 1_700_000_100))
+        let path = try write([Channel(title: "Counted", handle: "counted", publications: [a, b, c])], "counted.json")
+        let library = try Library(path: folder + "/lib.sqlite")
+        let times = [Date(timeIntervalSince1970: 1_800_000_000), Date(timeIntervalSince1970: 1_800_003_600)]
+        func refresh(at time: Date) -> RefreshReport {
+            Refresher(library: library, fetcher: Fetcher(userAgent: "feedtui/test"), now: { time }).refresh(.file(path))
+        }
+        XCTAssertNil(refresh(at: times[0]).error)
+        var later = a
+        later.views = Count(1_500)
+        _ = try write([Channel(title: "Counted", handle: "counted", publications: [later, c])], "counted.json")
+        let second = refresh(at: times[1])
+        XCTAssertNil(second.error)
+        let key = try XCTUnwrap(second.channelKey)
+        XCTAssertEqual(try library.channels().first { $0.key == key }?.postCount, 3, "b is kept")
+        XCTAssertEqual(
+            try library.samples(channel: key, post: "a"),
+            [ViewSample(at: times[0], views: 1_200, forwards: 7, reactions: 30), ViewSample(at: times[1], views: 1_500, forwards: 7, reactions: 30)])
+        XCTAssertEqual(try library.samples(channel: key, post: "b"), [ViewSample(at: times[0], views: 5)])
+        XCTAssertEqual(try library.samples(channel: key, post: "c"), [])
+        try library.pool.read { db in
+            XCTAssertEqual(
+                try Row.fetchAll(db, sql: "SELECT postID, posted FROM viewSample WHERE at = ? ORDER BY postID", arguments: [times[0].timeIntervalSince1970])
+                    .map { "\($0[0] as String) \(($0[1] as Double?).map { String(Int($0)) } ?? "—")" },
+                ["a 1700000000", "b —"])
         }
     }
 

@@ -93,6 +93,8 @@ private struct ChannelBuilder {
     var complete = false
     /// Not a channel at all (an item of `channels` that is not an object): only its skip is kept.
     var isPlaceholder = false
+    /// Publications read (kept in `channel`, or handed to the stream).
+    var posts = 0
 
     init(line: Int) { self.line = line }
 }
@@ -216,8 +218,12 @@ private struct NativeWalker {
                 builders[index].channel.skipped.record(line: line, error.reason)
                 continue
             }
-            builders[index].channel.publications.append(post)
-            if let stream, !stream.send(post, channel: index, bytesRead: reader.i, header: { header(index) }) {
+            builders[index].posts += 1
+            guard let stream else {
+                builders[index].channel.publications.append(post)
+                continue
+            }
+            if !stream.send(post, channel: index, bytesRead: reader.i, header: { header(index) }) {
                 throw reader.failure("import cancelled")
             }
         }
@@ -234,11 +240,11 @@ private struct NativeWalker {
     private mutating func salvage(_ failure: ParseFailure) -> Result<[Channel], FeedError> {
         let text = failure.atEnd ? "truncated JSON: \(failure.message)" : "invalid JSON: \(failure.message)"
         // A channel cut before any of its publications is not shown.
-        if let last = builders.last, !last.complete, last.channel.publications.isEmpty, last.channel.skipped.count == 0 {
+        if let last = builders.last, !last.complete, last.posts == 0, last.channel.skipped.count == 0 {
             builders.removeLast()
         }
         let usable = builders.contains { b in
-            !b.isPlaceholder && (b.complete ? b.title != nil : !b.channel.publications.isEmpty)
+            !b.isPlaceholder && (b.complete ? b.title != nil : b.posts > 0)
         }
         guard usable else { return .failure(FeedError(text, line: failure.line, column: failure.column)) }
         let reason =
@@ -253,8 +259,9 @@ private struct NativeWalker {
     /// the publications) keeps what it has under its handle.
     private func finish(cut: (line: Int, reason: String)?) -> Result<[Channel], FeedError> {
         var channels: [Channel] = []
+        var indexes: [Int] = []
         var pending = SkipReport()  // skips of channels before the first one kept
-        for b in builders {
+        for (index, b) in builders.enumerated() {
             var ch = b.channel
             if b.isPlaceholder {
                 record(b.line, "a channel is not a JSON object")
@@ -265,7 +272,7 @@ private struct NativeWalker {
             } else if !b.complete {
                 ch.title = ch.handle.map { "@" + $0 } ?? "Untitled channel"
             } else {
-                let posts = ch.publications.count + ch.skipped.count
+                let posts = b.posts + ch.skipped.count
                 let what = b.titleProblem ?? "a channel without a \"title\""
                 record(b.line, posts == 0 ? what : "\(what); its \(posts) publication\(posts == 1 ? " is" : "s are") not shown")
                 continue
@@ -273,6 +280,7 @@ private struct NativeWalker {
             ch.skipped = pending.followed(by: ch.skipped)
             pending = SkipReport()
             channels.append(ch)
+            indexes.append(index)
         }
         func record(_ line: Int, _ reason: String) {
             if channels.isEmpty {
@@ -286,6 +294,7 @@ private struct NativeWalker {
             return .failure(FeedError(pending.firstReason ?? "no channel", line: pending.firstLine))
         }
         if let cut { channels[channels.count - 1].skipped.record(line: cut.line, cut.reason) }
+        stream?.returned(indexes)
         return .success(channels)
     }
 }

@@ -211,6 +211,8 @@ private final class FeedReader: SAXDelegate {
     var sawRoot = false
     var rootName = ""
     var itemCount = 0
+    /// Posts read (kept, or handed to the stream).
+    var postCount = 0
 
     /// The path of open elements (namespace-qualified local names as "ns|name", plain for no namespace).
     var stack: [String] = []
@@ -221,8 +223,10 @@ private final class FeedReader: SAXDelegate {
     var channelFallbacks: [String: String] = [:]
     /// An Atom feed's own `<author><name>`s.
     var feedAuthors: [String] = []
-    /// Ids given so far: two items sharing a guid or link still get ids of their own.
-    var usedIDs = Set<String>()
+    /// The hashes of the ids given so far: two items sharing a guid or link still get ids of their own. Hashes,
+    /// not the ids: a million posts' ids would hold more memory than the rest of the reading (two of a million
+    /// different ids share a 64-bit hash once in 10^7 files).
+    var usedIDs = Set<Int>()
     /// Deeper nesting than this is passed over, and the item holding it skipped: no feed needs it. (Beyond
     /// `XMLRepair.maxDepth` the tags never reach the parser, which gives up at 256.)
     static let maxDepth = 100
@@ -598,7 +602,7 @@ private final class FeedReader: SAXDelegate {
         let given = guid ?? it.about.flatMap { $0.isEmpty ? nil : $0 } ?? it.link ?? "item-\(it.index)"
         var id = given
         var n = 1
-        while !usedIDs.insert(id).inserted {
+        while !usedIDs.insert(id.hashValue).inserted {
             n += 1
             id = "\(given)#\(n)"
         }
@@ -625,10 +629,12 @@ private final class FeedReader: SAXDelegate {
         p.media = it.media.filter { $0.url.map { seen.insert($0).inserted } ?? true }
         // A body's first picture shows a post that names none of its own.
         if let image = body.image, !p.media.contains(where: { $0.picture != nil }) { p.media.append(Media(kind: .photo, url: image)) }
-        channel.publications.append(p)
-        if let (stream, input) = stream,
-            !stream.send(p, channel: 0, bytesRead: input.offset, header: { [channel] in Channel(header: channel) })
-        {
+        postCount += 1
+        guard let (stream, input) = stream else {
+            channel.publications.append(p)
+            return
+        }
+        if !stream.send(p, channel: 0, bytesRead: input.offset, header: { [channel] in Channel(header: channel) }) {
             stopped = true
             parser.abortParsing()
         }
@@ -851,7 +857,7 @@ private final class FeedReader: SAXDelegate {
     func error(code: Int) {
         if error == nil {
             error = (FeedReader.describe(code), parser.lineNumber, parser.columnNumber)
-            itemsBeforeError = channel.publications.count
+            itemsBeforeError = postCount
         }
         // Bytes the declared encoding cannot decode: libxml2 would go on with them undecoded, and Foundation
         // traps on a name that is not UTF-8. Such a file is read up to there, at whichever error this comes.
@@ -895,7 +901,7 @@ private final class FeedReader: SAXDelegate {
             let message = FeedReader.oneLine(e.message)
             // A channel with a title or link and no items yet is something read (an error at the last tag costs
             // nothing).
-            let nothingRead = channel.publications.isEmpty && channel.skipped.count == 0 && item == nil && channel.title.isEmpty
+            let nothingRead = postCount == 0 && channel.skipped.count == 0 && item == nil && channel.title.isEmpty
                 && channel.url == nil
             if !sawRoot || nothingRead {
                 throw FeedError("not well-formed XML: \(message)", line: e.line, column: e.column)
@@ -906,7 +912,7 @@ private final class FeedReader: SAXDelegate {
             } else if stopped {
                 channel.skipped.record(line: e.line, "XML error, the rest of the file is not read: \(message)")
             }
-            let after = channel.publications.count - itemsBeforeError
+            let after = postCount - itemsBeforeError
             if !stopped, after > 0 {
                 channel.notice = "\(after == 1 ? "1 item" : "\(after) items") read past XML errors — first at line \(e.line): \(message)"
             } else if !stopped, channel.skipped.count == 0 {
@@ -919,6 +925,7 @@ private final class FeedReader: SAXDelegate {
         func fallback(_ keys: String...) -> String? { keys.lazy.compactMap { self.channelFallbacks[$0] }.first { !$0.isEmpty } }
         if channel.description == nil { channel.description = fallback("dc|description", "itunes|summary", "itunes|subtitle") }
         if channel.title.isEmpty { channel.title = fallback("dc|title") ?? channel.url ?? "Untitled feed" }
+        stream?.stream.returned([0])
         return [channel]
     }
 

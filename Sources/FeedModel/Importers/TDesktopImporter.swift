@@ -46,6 +46,10 @@ private struct ChatBuilder {
     var sawMessages = false
     /// Its closing brace was read.
     var complete = false
+    /// Its place among the chats read, under which its messages go to the stream.
+    var index = 0
+    /// Messages read: kept in `publications`, or handed to the stream.
+    var posts = 0
     var publications: [Publication] = []
     var skipped = SkipReport()
 
@@ -82,19 +86,20 @@ private struct Walker {
     }
 
     private func finish() -> Result<[Channel], FeedError> {
-        let channels = chats.filter { !$0.isTop || $0.sawMessages }.map(\.channel)
-        if channels.isEmpty {
+        let kept = chats.filter { !$0.isTop || $0.sawMessages }
+        if kept.isEmpty {
             return .failure(FeedError("no chats in this Telegram export (it holds only account data)"))
         }
-        return .success(channels)
+        stream?.returned(kept.map(\.index))
+        return .success(kept.map(\.channel))
     }
 
     /// Keeps what was read before a syntax error or the end of a truncated file, when that is anything at all.
     private mutating func salvage(_ failure: ParseFailure) -> Result<[Channel], FeedError> {
         let text = failure.atEnd ? "truncated JSON: \(failure.message)" : "invalid JSON: \(failure.message)"
         // A chat cut before any of its messages is not shown; the cut is reported on the last chat kept.
-        chats.removeAll { !$0.complete && $0.publications.isEmpty && ($0.skipped.count == 0 || $0.isTop) }
-        guard chats.contains(where: { !$0.publications.isEmpty }),
+        chats.removeAll { !$0.complete && $0.posts == 0 && ($0.skipped.count == 0 || $0.isTop) }
+        guard chats.contains(where: { $0.posts > 0 }),
             let target = chats.lastIndex(where: { !$0.isTop || $0.sawMessages })
         else {
             return .failure(FeedError(text, line: failure.line, column: failure.column))
@@ -155,7 +160,7 @@ private struct Walker {
 
     private mutating func chat() throws(ParseFailure) {
         reader.i += 1  // "{"
-        chats.append(ChatBuilder())
+        chats.append(ChatBuilder(index: chats.count))
         let index = chats.count - 1
         var first = true
         while let key = try reader.nextKey(first: &first) {
@@ -224,8 +229,12 @@ private struct Walker {
                 chats[active].skipped.record(line: line, error.reason)
                 continue
             }
-            chats[active].publications.append(post)
-            if let stream, !stream.send(post, channel: active, bytesRead: reader.i, header: { chats[active].header }) {
+            chats[active].posts += 1
+            guard let stream else {
+                chats[active].publications.append(post)
+                continue
+            }
+            if !stream.send(post, channel: chats[active].index, bytesRead: reader.i, header: { chats[active].header }) {
                 throw reader.failure("import cancelled")
             }
         }
