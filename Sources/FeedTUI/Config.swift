@@ -85,8 +85,9 @@ struct Config: Equatable {
     }
 
     /// The first line toml++ (inside TOMLKit) would abort on instead of reporting: a table header whose name does not
-    /// start at once (`[` then a newline, `[ .a]`, `[=x]`), or an array closed by `}` (`a = [1, }`); the program died
-    /// there, so such a line is refused before the text is parsed. Headers are looked for only where one can stand:
+    /// start at once (`[` then a newline, `[ .a]`, `[=x]`), an array closed by `}` (`a = [1, }`), or a date whose `T`
+    /// is not followed by the time's digits (`1979-05-27Tx`); the program died there, so such a line is refused
+    /// before the text is parsed. Headers are looked for only where one can stand:
     /// at the start of a line outside any value (an array, an inline table, a string of several lines).
     static func lineTOMLWouldAbortOn(_ text: String) -> (line: Int, problem: String)? {
         var open: [UInt8] = []
@@ -134,11 +135,23 @@ struct Config: Equatable {
                     if b == UInt8(ascii: "}"), open.last == UInt8(ascii: "[") { return (number + 1, "an array closed by } (it ends with ])") }
                     if !open.isEmpty { open.removeLast() }
                     i += 1
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    if isDateWithoutTime(bytes, at: i) { return (number + 1, "a date whose T is not followed by a time (HH:MM:SS)") }
+                    i += 1
                 default: i += 1
                 }
             }
         }
         return nil
+    }
+
+    /// `YYYY-MM-DDT` or `t` at `i`, then no digit: toml++ takes it for a date and time and asserts there is one.
+    private static func isDateWithoutTime(_ bytes: [UInt8], at i: Int) -> Bool {
+        func digit(_ k: Int) -> Bool { k < bytes.count && (0x30...0x39).contains(bytes[k]) }
+        guard i + 10 < bytes.count, [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy({ digit(i + $0) }), bytes[i + 4] == UInt8(ascii: "-"),
+            bytes[i + 7] == UInt8(ascii: "-"), bytes[i + 10] == UInt8(ascii: "T") || bytes[i + 10] == UInt8(ascii: "t")
+        else { return false }
+        return !digit(i + 11)
     }
 
     private static func isBareKey(_ b: UInt8) -> Bool {

@@ -147,8 +147,9 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(try Config.load(path: file.path).themeName, "light")
     }
 
-    /// A table header whose name does not start at once, or an array closed by a brace, made toml++ assert and the
-    /// program abort (found by the config fuzz target): refused by its line. A `[` inside a value is not a header.
+    /// A table header whose name does not start at once, an array closed by a brace, or a date whose T has no time
+    /// after it made toml++ assert and the program abort (found by the config fuzz target): refused by its line. A
+    /// `[` inside a value is not a header.
     func testWhatTOMLWouldAbortOnIsRefusedByItsLine() throws {
         for (text, line) in [("quit = []\n[\nlcoors.mine]\n", 2), ("[ .a]\n", 1), ("[[\nx]]\n", 1), ("[#x]\n", 1), ("theme = \"a\"\n  [=x]\n", 2)] {
             XCTAssertThrowsError(try Config.parse(text, file: "c.toml"), text) {
@@ -159,6 +160,15 @@ final class ConfigTests: XCTestCase {
             XCTAssertThrowsError(try Config.parse(text, file: "c.toml"), text) {
                 XCTAssertEqual("\($0)", "c.toml:\(line): an array closed by } (it ends with ])")
             }
+        }
+        for (text, line) in [("text = 1979-05-27Tp7:32:00Z\n", 1), ("theme = \"x\"\nwhen = [1979-05-27t\n]\n", 2)] {
+            XCTAssertThrowsError(try Config.parse(text, file: "c.toml"), text) {
+                XCTAssertEqual("\($0)", "c.toml:\(line): a date whose T is not followed by a time (HH:MM:SS)")
+            }
+        }
+        // A whole date and time is TOML; no setting takes one, which is said of its setting.
+        XCTAssertThrowsError(try Config.parse("theme = 1979-05-27T07:32:00Z\n", file: "c.toml")) {
+            XCTAssertFalse("\($0)".contains("T is not followed"), "\($0)")
         }
         let fine = "ignore = [\n  \"text ~ \\\"[\\\"\",\n]\nbrowser = \"\"\"\n[\n\"\"\"\n[keys]\nquit = [\"C-x\"]\n"
         XCTAssertEqual(try Config.parse(fine, file: "c.toml").keys.action(for: Key(name: "C-x")!), .quit)
