@@ -168,7 +168,7 @@ extension Library {
 
     /// Posts written per transaction: the first batch is small so the first screenful shows at once.
     static let firstBatch = 200
-    static let batch = 5_000
+    static let batch = 2_000
 
     /// Copies the old copy's posts that the new source no longer has (a feed keeps only its latest items) into
     /// the new copy, then re-ranks and recomputes the statistics over all of them.
