@@ -114,7 +114,7 @@ final class SourceImport: PostSink {
     /// first screenful of the default order.
     private func write(_ posts: [Publication], with writer: ChannelWriter) throws(LibraryError) {
         let dates = Publication.placeDates(posts)
-        let positions = Positions.final(posts.indices.map { SortKey(date: dates[$0], views: posts[$0].views?.value, seq: $0) })
+        let positions = Positions.final(count: posts.count) { SortKey(date: dates[$0], views: posts[$0].views?.value, seq: $0) }
         // Newest first from the positions just computed, rather than sorting the posts once more.
         var newestFirst = [Int](repeating: 0, count: posts.count)
         for (i, p) in positions.enumerated() { newestFirst[p.newest] = i }
@@ -147,12 +147,12 @@ struct Positions: Equatable, Sendable {
     /// Where position 0 of oldest-first is stored while `count` posts are streamed (`init(provisional:)`).
     static func oldestBase(streamed count: Int) -> Int { min(0, 1 - count) }
 
-    /// The positions of each post (`keys[i].seq == i`) in the orders `PostOrder.arrange` gives.
-    static func final(_ keys: [SortKey]) -> [Positions] {
-        var positions = (0..<keys.count).map(Positions.init(provisional:))
-        for (rank, i) in PostOrder.newest.arrange(keys).enumerated() { positions[i].newest = rank }
-        for (rank, i) in PostOrder.oldest.arrange(keys).enumerated() { positions[i].oldest = rank }
-        for (rank, i) in PostOrder.mostViewed.arrange(keys).enumerated() { positions[i].viewed = rank }
+    /// The positions of each of `count` posts (`key(i).seq == i`) in the orders `PostOrder.arrange` gives.
+    static func final(count: Int, key: (Int) -> SortKey) -> [Positions] {
+        var positions = (0..<count).map(Positions.init(provisional:))
+        for (rank, i) in PostOrder.newest.arrange(count: count, key: key).enumerated() { positions[i].newest = rank }
+        for (rank, i) in PostOrder.oldest.arrange(count: count, key: key).enumerated() { positions[i].oldest = rank }
+        for (rank, i) in PostOrder.mostViewed.arrange(count: count, key: key).enumerated() { positions[i].viewed = rank }
         return positions
     }
 }
@@ -353,15 +353,13 @@ final class ChannelWriter {
     /// list shows while the channel is imported (the source's order until then): they change with the swap, in its
     /// transaction, so that the list never mixes two orders.
     private func order(progress: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> [(Int64, Int)] {
+        // The reading is over: no more ids to tell apart.
+        idHashes = []
         let final = Publication.placeDates(count: count) { given[$0].isNaN ? nil : given[$0] }
+        var positions = Positions.final(count: count) { SortKey(date: final[$0], views: views[$0] == .min ? nil : views[$0], seq: $0) }
         // As stored: oldest-first below the base the streamed posts left (`Positions.init(provisional:)`).
         let oldestBase = Positions.oldestBase(streamed: count)
-        let positions = Positions.final((0..<count).map { SortKey(date: final[$0], views: views[$0] == .min ? nil : views[$0], seq: $0) })
-            .map { p in
-                var stored = p
-                stored.oldest += oldestBase
-                return stored
-            }
+        for i in positions.indices { positions[i].oldest += oldestBase }
         let changed = (0..<count).filter { final[$0] != dates[$0] || positions[$0] != Positions(provisional: $0) }
         var done = count - changed.count
         try progress(done)

@@ -11,12 +11,13 @@ public enum PostOrder: String, CaseIterable, Sendable {
     /// sort last; equal views put the newer post first.
     public func arrange(_ posts: [Publication]) -> [Int] {
         let dates = Publication.placeDates(posts)
-        return arrange(posts.indices.map { SortKey(date: dates[$0], views: posts[$0].views?.value, seq: $0) })
+        return arrange(count: posts.count) { SortKey(date: dates[$0], views: posts[$0].views?.value, seq: $0) }
     }
 
-    /// Indexes of posts known by their keys alone (`keys[i].seq == i`) in this order.
-    public func arrange(_ keys: [SortKey]) -> [Int] {
-        keys.indices.sorted { keys[$0].precedes(keys[$1], in: self) }
+    /// Indexes of `count` posts known by their keys alone (`key(i).seq == i`) in this order; the keys are made as
+    /// they are compared, so that a million posts are put in order without a second copy of them.
+    public func arrange(count: Int, key: (Int) -> SortKey) -> [Int] {
+        (0..<count).sorted { key($0).precedes(key($1), in: self) }
     }
 }
 
