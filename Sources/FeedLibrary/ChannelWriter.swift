@@ -144,16 +144,16 @@ struct Positions: Equatable, Sendable {
     /// its newest posts first, so these are most often the final positions, and the end of the import rewrites none.
     init(provisional seq: Int) { (newest, oldest, viewed) = (seq, -seq, seq) }
 
+    init(newest: Int, oldest: Int, viewed: Int) { (self.newest, self.oldest, self.viewed) = (newest, oldest, viewed) }
+
     /// Where position 0 of oldest-first is stored while `count` posts are streamed (`init(provisional:)`).
     static func oldestBase(streamed count: Int) -> Int { min(0, 1 - count) }
 
     /// The positions of each of `count` posts (`key(i).seq == i`) in the orders `PostOrder.arrange` gives.
     static func final(count: Int, key: (Int) -> SortKey) -> [Positions] {
-        var positions = (0..<count).map(Positions.init(provisional:))
-        for (rank, i) in PostOrder.newest.arrange(count: count, key: key).enumerated() { positions[i].newest = rank }
-        for (rank, i) in PostOrder.oldest.arrange(count: count, key: key).enumerated() { positions[i].oldest = rank }
-        for (rank, i) in PostOrder.mostViewed.arrange(count: count, key: key).enumerated() { positions[i].viewed = rank }
-        return positions
+        let (newest, oldest, viewed) = (PostOrder.newest.ranks(count: count, key: key), PostOrder.oldest.ranks(count: count, key: key),
+            PostOrder.mostViewed.ranks(count: count, key: key))
+        return (0..<count).map { Positions(newest: Int(newest[$0]), oldest: Int(oldest[$0]), viewed: Int(viewed[$0])) }
     }
 }
 
@@ -175,14 +175,16 @@ final class ChannelWriter {
     var committedBatch: () throws(LibraryError) -> Void = {}
     private var pending: [PostRow] = []
     private var inFlight: Pending<Result<[Int64], LibraryError>>?
-    /// Streamed posts are not held: by their place in the source, the date each was written with, the date and
-    /// views it gave (for its final place; NaN and `Int64.min` for none) and its row. Of the ids only their hashes
-    /// are kept (`earlierPlace`): a million ids would hold more memory than the rest of the import.
+    /// Streamed posts are not held: by their place in the source, the date and views each gave (for its final
+    /// place; NaN and `Int64.min` for none), the date it was written with where that is not the one it gave (an
+    /// undated or replaced post), and its row (`RowRuns`). Of the ids only their hashes are kept (`earlierPlace`):
+    /// a million ids would hold more memory than the rest of the import.
     private var idHashes = Set<Int>()
-    private var dates: [Double] = []
     private var given: [Double] = []
     private var views: [Int64] = []
-    private var rowids: [Int64] = []
+    private var writtenDates: [Int: Double] = [:]
+    private var lastWritten: Double?
+    private var rows = RowRuns()
     /// The statistics of the streamed posts, counted as they come; `replaced`: a post replaced an earlier one,
     /// so they are counted again from the library at the end.
     private var tally: ChannelStatistics.Tally
@@ -221,16 +223,18 @@ final class ChannelWriter {
     func add(_ post: Publication) throws(LibraryError) {
         // An undated post sorts by the date before it until `finish` places it (Publication.placeDates).
         let given = post.date?.timeIntervalSince1970
-        let date = given ?? dates.last ?? Date.distantPast.timeIntervalSince1970
+        let date = given ?? lastWritten ?? Date.distantPast.timeIntervalSince1970
         if let seq = try earlierPlace(of: post.id) {
-            dates[seq] = date
+            writtenDates[seq] = date
+            if seq == count - 1 { lastWritten = date }
             self.given[seq] = given ?? .nan
             views[seq] = post.views?.value ?? .min
             replaced = true
             pending.append(PostRow(seq: seq, post: post, date: date, positions: Positions(provisional: seq), replaces: true))
         } else {
             idHashes.insert(post.id.hashValue)
-            dates.append(date)
+            if given == nil { writtenDates[count] = date }
+            lastWritten = date
             self.given.append(given ?? .nan)
             views.append(post.views?.value ?? .min)
             tally.add(post)
@@ -293,7 +297,7 @@ final class ChannelWriter {
         inFlight = nil
         guard let written = batch.wait() else { return }
         let inserted = try written.get()
-        if streamed { rowids += inserted }
+        if streamed { rows.append(inserted) }
         committed += inserted.count
         try committedBatch()
     }
@@ -305,7 +309,6 @@ final class ChannelWriter {
     func finish(
         _ channel: Channel, posts: [Publication]?, key: String, samplesAt: Date?, ordered: (Int) throws(LibraryError) -> Void
     ) throws(LibraryError) -> Int64 {
-        let newest = streamed ? try order(progress: ordered) : []
         var statistics: ChannelStatistics?
         if let posts {
             var final = channel
@@ -314,11 +317,15 @@ final class ChannelWriter {
         } else if !replaced {
             statistics = tally.statistics(of: channel)
         }
-        let (count, clock) = (count, library.clock)
+        tally = ChannelStatistics.Tally(clock: library.clock)
+        let newest = streamed ? try order(progress: ordered) : []
+        let (count, clock, rows) = (count, library.clock, rows)
         try library.write("finish importing \(title)") { db in
             let statistics = try statistics ?? Library.statistics(db, channel: staging, header: channel, clock: clock)
             let update = try db.makeStatement(sql: "UPDATE post SET newest = ? WHERE rowid = ?")
-            for (rowid, position) in newest { try update.execute(arguments: [position, rowid]) }
+            for (seq, position) in newest.enumerated() where Int(position) != seq {
+                try update.execute(arguments: [Int(position), rows.rowid(of: seq)])
+            }
             try db.execute(
                 sql: """
                     UPDATE channel SET record = ?, statistics = ?, topPosts = ?, postCount = ?, skippedCount = ?, skippedLine = ?,
@@ -349,35 +356,43 @@ final class ChannelWriter {
     }
 
     /// Rewrites the date and the oldest-first and most-viewed positions of every streamed post whose final ones
-    /// differ, a batch per transaction; returns the newest-first positions that differ, by rowid. Those are what the
-    /// list shows while the channel is imported (the source's order until then): they change with the swap, in its
-    /// transaction, so that the list never mixes two orders.
-    private func order(progress: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> [(Int64, Int)] {
+    /// differ, a batch per transaction; returns every post's newest-first position. Those are what the list shows
+    /// while the channel is imported (the source's order until then): they change with the swap, in its
+    /// transaction, so that the list never mixes two orders. A million posts take 8 bytes each here at most.
+    private func order(progress: (Int) throws(LibraryError) -> Void) throws(LibraryError) -> [Int32] {
         // The reading is over: no more ids to tell apart.
         idHashes = []
+        let (given, views) = (given, views)
         let final = Publication.placeDates(count: count) { given[$0].isNaN ? nil : given[$0] }
-        var positions = Positions.final(count: count) { SortKey(date: final[$0], views: views[$0] == .min ? nil : views[$0], seq: $0) }
+        let key = { (i: Int) in SortKey(date: final[i], views: views[i] == .min ? nil : views[i], seq: i) }
+        let oldest = PostOrder.oldest.ranks(count: count, key: key)
+        let viewed = PostOrder.mostViewed.ranks(count: count, key: key)
         // As stored: oldest-first below the base the streamed posts left (`Positions.init(provisional:)`).
         let oldestBase = Positions.oldestBase(streamed: count)
-        for i in positions.indices { positions[i].oldest += oldestBase }
-        let changed = (0..<count).filter { final[$0] != dates[$0] || positions[$0] != Positions(provisional: $0) }
-        var done = count - changed.count
-        try progress(done)
-        var start = 0
-        while start < changed.count {
-            let part = changed[start..<min(changed.count, start + Library.batch)]
-            try library.write("order \(title)") { db in
-                let update = try db.cachedStatement(sql: "UPDATE post SET date = ?, oldest = ?, viewed = ? WHERE rowid = ?")
-                for i in part {
-                    try update.execute(arguments: [final[i], positions[i].oldest, positions[i].viewed, rowids[i]])
+        func changes(_ i: Int) -> Bool {
+            final[i] != writtenDates[i] ?? given[i] || Int(oldest[i]) + oldestBase != -i || Int(viewed[i]) != i
+        }
+        var done = 0
+        var next = 0
+        while next < count {
+            var part: [Int] = []
+            while next < count, part.count < Library.batch {
+                if changes(next) { part.append(next) } else { done += 1 }
+                next += 1
+            }
+            if !part.isEmpty {
+                try library.write("order \(title)") { db in
+                    let update = try db.cachedStatement(sql: "UPDATE post SET date = ?, oldest = ?, viewed = ? WHERE rowid = ?")
+                    for i in part {
+                        try update.execute(arguments: [final[i], Int(oldest[i]) + oldestBase, Int(viewed[i]), rows.rowid(of: i)])
+                    }
+                    try db.execute(sql: "UPDATE channel SET touchedAt = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, staging])
                 }
-                try db.execute(sql: "UPDATE channel SET touchedAt = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, staging])
             }
             done += part.count
-            start = part.endIndex
             try progress(done)
         }
-        return (0..<count).compactMap { positions[$0].newest == $0 ? nil : (rowids[$0], positions[$0].newest) }
+        return PostOrder.newest.ranks(count: count, key: key)
     }
 
     /// Gives up this copy: marked for `collectGarbage`, never shown.
@@ -387,6 +402,37 @@ final class ChannelWriter {
         try? library.write("cancel the import of \(title)") { db in
             try db.execute(sql: "UPDATE channel SET status = 'old' WHERE id = ?", arguments: [staging])
         }
+    }
+}
+
+/// The rows of a streamed channel's posts by their place in the source, as runs of consecutive rowids: a batch's
+/// posts are inserted one after the other in one transaction, so a run is most often a batch, and a million rows
+/// take a few kilobytes rather than 8 MB.
+struct RowRuns: Sendable {
+    /// Where each run starts: the place of its first post and that post's rowid.
+    private var starts: [(seq: Int, rowid: Int64)] = []
+    private(set) var count = 0
+
+    /// The rowids of the next posts, in their order.
+    mutating func append(_ rowids: [Int64]) {
+        for rowid in rowids {
+            if let last = starts.last, last.rowid + Int64(count - last.seq) == rowid {
+                count += 1
+                continue
+            }
+            starts.append((count, rowid))
+            count += 1
+        }
+    }
+
+    func rowid(of seq: Int) -> Int64 {
+        // The last run starting at or before `seq`.
+        var (low, high) = (0, starts.count)
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if starts[mid].seq <= seq { low = mid } else { high = mid }
+        }
+        return starts[low].rowid + Int64(seq - starts[low].seq)
     }
 }
 

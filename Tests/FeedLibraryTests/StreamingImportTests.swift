@@ -208,6 +208,16 @@ final class StreamingImportTests: XCTestCase {
         }
     }
 
+    /// A streamed channel's rows are kept as runs of consecutive rowids (a batch is most often one run).
+    func testRowRunsGiveEachPlaceItsRow() {
+        var rows = RowRuns()
+        let batches: [[Int64]] = [[5, 6, 7], [8, 9], [20, 21], [3], [], [4, 40]]
+        for batch in batches { rows.append(batch) }
+        let all = batches.flatMap { $0 }
+        XCTAssertEqual(rows.count, all.count)
+        XCTAssertEqual(all.indices.map { rows.rowid(of: $0) }, all)
+    }
+
     func testTheChannelsOfAFileAreShownInItsOrder() throws {
         // The first channel's last 100 posts are not a batch yet when the second one starts; the second is long
         // enough for its first batch to be reported while it is read.
