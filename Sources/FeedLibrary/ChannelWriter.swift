@@ -35,7 +35,7 @@ final class SourceImport: PostSink {
                 try writers[earlier]?.flush()
                 try writers[earlier]?.collect(wait: true)
             }
-            writers[channel] = try writer(header, streamed: true)
+            writers[channel] = try writer(header, streamed: true, uniqueIDs: stream?.idsAreUnique ?? false)
         } catch {
             failure = error
         }
@@ -54,8 +54,8 @@ final class SourceImport: PostSink {
     }
 
     /// A writer that says how far it got after each committed batch.
-    private func writer(_ header: Channel, streamed: Bool) throws(LibraryError) -> ChannelWriter {
-        let writer = try ChannelWriter(library, header: header, streamed: streamed)
+    private func writer(_ header: Channel, streamed: Bool, uniqueIDs: Bool = false) throws(LibraryError) -> ChannelWriter {
+        let writer = try ChannelWriter(library, header: header, streamed: streamed, uniqueIDs: uniqueIDs)
         writer.committedBatch = { [unowned self, unowned writer] () throws(LibraryError) in try report(writer, total: writer.total) }
         return writer
     }
@@ -165,6 +165,8 @@ final class ChannelWriter {
     /// Posts come in the source's order as they are read (positions provisional until `finish`), rather than all
     /// at once with their final positions.
     let streamed: Bool
+    /// The importer gives every post an id of its own (`PostStream.idsAreUnique`): none replaces an earlier one.
+    private let uniqueIDs: Bool
     private let title: String
     /// Posts handed over (one per id) and posts committed.
     private(set) var count = 0
@@ -202,9 +204,10 @@ final class ChannelWriter {
         var text = ""
     }
 
-    init(_ library: Library, header: Channel, streamed: Bool) throws(LibraryError) {
+    init(_ library: Library, header: Channel, streamed: Bool, uniqueIDs: Bool = false) throws(LibraryError) {
         self.library = library
         self.streamed = streamed
+        self.uniqueIDs = uniqueIDs
         title = header.title
         tally = ChannelStatistics.Tally(clock: library.clock)
         let empty = ChannelStatistics(Channel(header: header), clock: library.clock)
@@ -232,7 +235,7 @@ final class ChannelWriter {
             replaced = true
             pending.append(PostRow(seq: seq, post: post, date: date, positions: Positions(provisional: seq), replaces: true))
         } else {
-            idHashes.insert(post.id.hashValue)
+            if !uniqueIDs { idHashes.insert(post.id.hashValue) }
             if given == nil { writtenDates[count] = date }
             lastWritten = date
             self.given.append(given ?? .nan)
@@ -247,7 +250,7 @@ final class ChannelWriter {
     /// The place of an earlier streamed post with this id, if any. Only a post whose id's hash was seen before is
     /// looked up: in the batch not written yet, else in the library (the batches before it written first).
     private func earlierPlace(of id: String) throws(LibraryError) -> Int? {
-        guard idHashes.contains(id.hashValue) else { return nil }
+        guard !uniqueIDs, idHashes.contains(id.hashValue) else { return nil }
         if let row = pending.last(where: { $0.post.id == id }) { return row.seq }
         try flush()
         try collect(wait: true)

@@ -21,6 +21,9 @@ public final class PostStream {
     /// For each channel the load returned, in order: the index its posts were handed over under (its
     /// `publications` are then empty), or nil for a channel whose posts are its own (none was handed over).
     public private(set) var streamedAs: [Int?] = []
+    /// The importer gives every post an id of its own (RSS names a repeated guid's item "#2"): the library need
+    /// not look for an earlier post with the same id.
+    public internal(set) var idsAreUnique = false
     /// Called with how far the source was read once the posts before that point are handed over: a mapped file
     /// lets its pages go (`SourceFile`).
     var consumed: ((Int) -> Void)?

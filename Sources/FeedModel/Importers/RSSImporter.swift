@@ -35,6 +35,7 @@ enum RSSImporter: StreamingImporter {
         let parser = XMLPushParser()
         let reader = FeedReader(parser)
         reader.stream = stream.map { (stream: $0, input: input) }
+        stream?.idsAreUnique = true
         parser.delegate = reader
         defer { parser.delegate = nil }
         let ok = parser.parse(input)
