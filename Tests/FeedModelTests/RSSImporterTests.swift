@@ -241,6 +241,23 @@ final class RSSImporterTests: XCTestCase {
         }
     }
 
+    /// An XML declaration never closed hid the DOCTYPE's declarations from the look at the prolog, while libxml2
+    /// recovered and read them (found by the rss fuzz target, through a leak of the document libxml2 made to hold
+    /// them): libxml2's own report of the declaration stops the parse there, before any entity is used.
+    func testAnEntityDeclaredPastABrokenXMLDeclarationIsRefused() {
+        let xml = """
+            <?xml version="1.0" encodinrs wanted</r:title>
+            <!DOCTYPE rss [<!ENTITY lol "lollollollollollollollollol">]>
+            <rss version="2.0"><channel><title>&lol;</title>
+            <item><title>&lol;&lol;</title><pubDate>Mon, 02 Jan 2006 15:04:05 GMT</pubDate></item></channel></rss>
+            """
+        XCTAssertNil(RSSImporter.entityLine(Data(xml.utf8)), "the prolog's look does not see it")
+        XCTAssertThrowsError(try RSSImporter.load(Data(xml.utf8))) { error in
+            XCTAssertEqual((error as? FeedError)?.line, 2)
+            XCTAssertTrue("\(error)".hasSuffix("DOCTYPE declares entities; refused (entity expansion and external entities are never processed)"), "\(error)")
+        }
+    }
+
     func testExternalDTDIsNotLoaded() throws {
         // A DOCTYPE without declarations is allowed, and its external DTD is never read.
         let xml = """

@@ -45,11 +45,11 @@ enum RSSImporter: StreamingImporter {
     /// Entity declarations are refused before parsing: the only safe amount of entity expansion is none.
     /// Only the prolog is read (XML declaration, comments, processing instructions, DOCTYPE), however long it is.
     static func refuseEntityDeclarations(_ data: Data) throws(FeedError) {
-        if let line = entityLine(data) {
-            throw FeedError(
-                "DOCTYPE declares entities; refused (entity expansion and external entities are never processed)",
-                line: line, column: nil)
-        }
+        if let line = entityLine(data) { throw entityRefusal(line: line) }
+    }
+
+    static func entityRefusal(line: Int) -> FeedError {
+        FeedError("DOCTYPE declares entities; refused (entity expansion and external entities are never processed)", line: line, column: nil)
     }
 
     /// The line of the first `<!ENTITY` in the prolog's DOCTYPE, if any.
@@ -854,6 +854,15 @@ private final class FeedReader: SAXDelegate {
     var itemsBeforeError = 0
     /// The reading was stopped on purpose (undecodable bytes, the import cancelled): what follows is not read.
     var stopped = false
+    /// Where a DOCTYPE the prolog's look missed declared an entity: the parse stops there, before any is used.
+    var entityDeclaredAt: Int?
+
+    func entityDeclared() {
+        guard entityDeclaredAt == nil else { return }
+        entityDeclaredAt = parser.lineNumber
+        stopped = true
+        parser.abortParsing()
+    }
 
     func error(code: Int) {
         if error == nil {
@@ -897,6 +906,7 @@ private final class FeedReader: SAXDelegate {
     }
 
     func finish(ok: Bool) throws(FeedError) -> [Channel] {
+        if let line = entityDeclaredAt { throw RSSImporter.entityRefusal(line: line) }
         if !ok || error != nil {
             let e = error ?? ("not well-formed XML", parser.lineNumber, parser.columnNumber)
             let message = FeedReader.oneLine(e.message)
