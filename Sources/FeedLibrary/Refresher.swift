@@ -322,12 +322,15 @@ public final class Refresher: Sendable {
         do {
             let time = now()
             let keys = channels.map { source.key(of: $0, among: channels.count) }
-            if report.channelKey == nil { report.channelKey = keys.first }
+            let added: Int
             if channels.count == 1, let merged = try library.merge(channels[0], key: source.identity, allNew: allNew) {
                 try library.recordSamples(channel: keys[0], posts: channels[0].publications, at: time)
-                return merged.added
+                added = merged.added
+            } else {
+                added = try self.added(to: keys) { () throws(LibraryError) in try library.importChannels(channels, from: source, samplesAt: time) }
             }
-            return try added(to: keys) { () throws(LibraryError) in try library.importChannels(channels, from: source, samplesAt: time) }
+            if report.channelKey == nil { report.channelKey = keys.first }
+            return added
         } catch {
             throw FeedError(error.description)
         }
