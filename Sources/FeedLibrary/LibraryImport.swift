@@ -102,7 +102,8 @@ extension Library {
     }
 
     /// Imports the channels of one source while it is read: `read` parses it, handing each post to the stream as
-    /// it goes (`FeedLoader.load(…, stream:)`), and returns the final channels. Each channel is written into a
+    /// it goes (`FeedLoader.load(…, stream:)`), and returns the final channels (those streamed without their posts,
+    /// which only the library then holds: `PostStream.streamedAs`). Each channel is written into a
     /// copy of its own in batched transactions — its first screenful is in the library while the rest is still
     /// being read — then put in its display orders, given its statistics and swapped for the live copy in one
     /// transaction, so that a crash or a cancel at any moment leaves every channel with its old or its new content.
