@@ -115,14 +115,15 @@ extension Library {
     ///
     /// `progress` is called after each committed batch (on the calling thread); returning false cancels: what was
     /// written for unfinished channels is deleted and `LibraryError("import cancelled")` is thrown (channels
-    /// already swapped stay). Returns the live channel ids, in the source's order. The replaced copies are deleted
-    /// by `collectGarbage` (deleting a large one takes a while: the caller runs it once the new copies are shown).
+    /// already swapped stay). Returns the live channel ids, in the source's order. The replaced copies, and those
+    /// of imports killed before, are deleted by `collectGarbage`, which the caller runs once its work is done:
+    /// deleting a large copy takes seconds, which an import started at once (a refresh's next source, a history
+    /// walk) should not wait for.
     @discardableResult
     public func importSource(
         _ source: Source, from stamp: SourceStamp? = nil, samplesAt: Date? = nil, read: (PostStream) throws(FeedError) -> [Channel],
         progress: (ImportProgress) -> Bool = { _ in true }
     ) throws(LibraryError) -> [Int64] {
-        collectGarbage()
         let (ids, keys) = try withoutActuallyEscaping(progress) { progress throws(LibraryError) in
             let sink = SourceImport(library: self, source: source, samplesAt: samplesAt, progress: progress)
             let stream = PostStream(sink)

@@ -47,12 +47,16 @@ public final class Refresher: Sendable {
         let fetched = fetch(
             sources.indices.filter { !isQuery[$0] }.map { sources[$0] }, history: history, cancel: cancel, progress: progress, walked: walked)
         var reports = fetched.makeIterator()
-        return sources.map { source in
+        let all = sources.map { source in
             guard case .query = source else { return reports.next() ?? RefreshReport(source: source) }
             let report = refresh(source, cancel: cancel)
             progress(report)
             return report
         }
+        // Copies replaced now, and those of imports killed before, go once every source is done (not when cancelled:
+        // a signal ends the program within a second).
+        if !cancel.isCancelled { library.collectGarbage() }
+        return all
     }
 
     private func fetch(
