@@ -20,7 +20,7 @@ FISH_COMPLETIONS = $(PREFIX)/share/fish/vendor_completions.d
 # The page's date is the last commit's, so the same sources give the same page.
 MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date +%Y-%m-%d)
 
-.PHONY: deps build release run test unit e2e install-test fuzz fuzz-build fuzz-check fuzz-report bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml bench-import generated install uninstall clean
+.PHONY: deps build release run test unit e2e install-test fuzz fuzz-build fuzz-check fuzz-report bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml bench-import bench-search generated install uninstall clean
 
 # Installs the Debian packages the build and the tests need, only those missing (root, or through sudo).
 deps:
@@ -124,6 +124,13 @@ bench-callgrind: release
 # alternately with this one (A/B on a loaded machine).
 bench-import: release
 	BENCH_RUNS="$(RUNS)" bash scripts/bench-import.sh $(RELEASE_BIN) $(B)
+
+# Searches of every length (one and two characters included) in a library of rss-$(B_POSTS).xml, in tmux.
+B_POSTS ?= 100000
+bench-search: release
+	@command -v tmux >/dev/null && command -v python3 >/dev/null || $(MAKE) deps DEBIAN_PACKAGES="tmux python3"
+	@[ -f bench-data/rss-$(B_POSTS).xml ] || python3 scripts/gen-bench.py --posts $(B_POSTS) --kind rss --out bench-data
+	python3 scripts/bench-search.py --bin $(RELEASE_BIN) --file bench-data/rss-$(B_POSTS).xml --runs $(RUNS)
 
 # The man page comes from the command definitions (swift-argument-parser's generate-manual plugin), with KEYS,
 # ENVIRONMENT and FILES sections from the key table and the help tables; the completions from the same definitions.

@@ -176,7 +176,8 @@ final class ChannelWriter {
     /// Called after each committed batch is taken in; throws to cancel.
     var committedBatch: () throws(LibraryError) -> Void = {}
     private var pending: [PostRow] = []
-    private var inFlight: Pending<Result<[Int64], LibraryError>>?
+    /// Batches handed to their threads, oldest first: at most two, one made ready while the other is written.
+    private var inFlight: [Pending<Result<[Int64], LibraryError>>] = []
     /// Streamed posts are not held: by their place in the source, the date and views each gave (for its final
     /// place; NaN and `Int64.min` for none), the date it was written with where that is not the one it gave (an
     /// undated or replaced post), and its row (`RowRuns`). Of the ids only their hashes are kept (`earlierPlace`):
@@ -269,35 +270,41 @@ final class ChannelWriter {
 
     /// A batch is full: a small first one, so that the first screenful is in at once, then `Library.batch`.
     private func flushWhenFull() throws(LibraryError) {
-        if pending.count >= (committed == 0 && inFlight == nil ? Library.firstBatch : Library.batch) { try flush() }
+        if pending.count >= (committed == 0 && inFlight.isEmpty ? Library.firstBatch : Library.batch) { try flush() }
     }
 
-    /// Hands the pending posts to the writing thread once the batch before them is committed. Their records and
-    /// folded text are made there: with the index holding no copy of the text, SQLite leaves that thread time,
-    /// where the reading thread (XML, HTML) has none.
+    /// Hands the pending posts to a thread of their own, which makes their records and folded texts while the
+    /// batch before them is written (SQLite's index keeps one core busy), then writes them after it.
     func flush() throws(LibraryError) {
         guard !pending.isEmpty else { return }
-        try collect(wait: true)
+        while inFlight.count >= 2 { try collectOldest() }
         let batch = pending
         pending = []
-        let (library, staging, total) = (library, staging, count)
+        let (library, staging, total, before) = (library, staging, count, inFlight.last)
         let oldestBase = streamed ? Positions.oldestBase(streamed: count) : 0
-        inFlight = Pending {
-            var rows = batch
-            let coder = NativeRecordCoder()
-            var folder = SearchText()
-            for i in rows.indices {
-                rows[i].record = coder.record(rows[i].post)
-                rows[i].text = Library.indexed(rows[i].post, &folder)
-            }
-            return library.write(rows, into: staging, count: total, oldestBase: oldestBase)
-        }
+        inFlight.append(
+            Pending {
+                var rows = batch
+                let coder = NativeRecordCoder()
+                var folder = SearchText()
+                for i in rows.indices {
+                    rows[i].record = coder.record(rows[i].post)
+                    rows[i].text = Library.indexed(rows[i].post, &folder)
+                }
+                // Batches are written in their order: their rows make the runs of `RowRuns`.
+                if case .failure(let error)? = before?.wait() { return .failure(error) }
+                return library.write(rows, into: staging, count: total, oldestBase: oldestBase)
+            })
     }
 
-    /// Takes in the batch being written once it is committed (waiting for it, or only if it is).
+    /// Takes in the batches written so far (waiting for every one, or only those already committed).
     func collect(wait: Bool) throws(LibraryError) {
-        guard let batch = inFlight, wait || batch.isDone else { return }
-        inFlight = nil
+        while let oldest = inFlight.first, wait || oldest.isDone { try collectOldest() }
+    }
+
+    private func collectOldest() throws(LibraryError) {
+        guard !inFlight.isEmpty else { return }
+        let batch = inFlight.removeFirst()
         guard let written = batch.wait() else { return }
         let inserted = try written.get()
         if streamed { rows.append(inserted) }
@@ -400,8 +407,8 @@ final class ChannelWriter {
 
     /// Gives up this copy: marked for `collectGarbage`, never shown.
     func abandon() {
-        _ = inFlight?.wait()
-        inFlight = nil
+        for batch in inFlight { _ = batch.wait() }
+        inFlight = []
         try? library.write("cancel the import of \(title)") { db in
             try db.execute(sql: "UPDATE channel SET status = 'old' WHERE id = ?", arguments: [staging])
         }

@@ -121,6 +121,7 @@ public final class Library: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A search checks the posts the trigram index gives against their records (`Library.textCondition`).
             db.add(function: Library.holdsFunction())
+            db.add(tokenizer: SearchTokenizer.self)
             // A new library gives the pages of deleted copies back to the file system (`collectGarbage`). Only
             // possible before its first page is written (the switch to WAL writes it): an existing one is left as it
             // was created, and reuses them.

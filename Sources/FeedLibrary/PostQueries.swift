@@ -217,37 +217,18 @@ extension Library {
         }
     }
 
-    /// What the index is given for a post: its searchable text folded, two padding characters, so that every piece
-    /// of two characters starts a trigram (one at the very end included), then each character the text holds
-    /// once, as a trigram of its own with two separators: a one-character query is one trigram of the index.
+    /// What the index is given for a post: its searchable text folded and two padding characters, so that every
+    /// piece of two characters starts a trigram (one at the very end included). The tokenizer adds each character
+    /// the text holds as a token of its own (`SearchTokenizer`).
     static func indexed(_ post: Publication, _ folder: inout SearchText) -> String {
         indexed(folded: folder.fold(post.searchableText))
     }
 
-    static func indexed(folded text: String) -> String {
-        var out = text + indexPadding + indexPadding
-        var ascii: (UInt64, UInt64) = (0, 0)
-        var others = Set<UInt32>()
-        for c in text.unicodeScalars {
-            let v = c.value
-            if v < 64 {
-                guard ascii.0 & (1 << v) == 0 else { continue }
-                ascii.0 |= 1 << v
-            } else if v < 128 {
-                guard ascii.1 & (1 << (v - 64)) == 0 else { continue }
-                ascii.1 |= 1 << (v - 64)
-            } else if !others.insert(v).inserted {
-                continue
-            }
-            out.unicodeScalars.append(c)
-            out += indexSeparator + indexSeparator
-        }
-        return out
-    }
+    static func indexed(folded text: String) -> String { text + indexPadding + indexPadding }
 
-    /// Characters no post's text holds (a control: `Sanitize.imported`): they only pad the indexed text.
+    /// A character no post's text holds (a control: `Sanitize.imported`): it only pads the indexed text.
     private static let indexPadding = "\u{1}"
-    private static let indexSeparator = "\u{2}"
+    static let indexPaddingByte: UInt8 = 1
 
     /// The folded query as it is looked for; nil when it holds a control character, which no imported text holds
     /// (the index's padding among them; SQLite would end the query at a NUL): nothing matches it.
@@ -284,7 +265,7 @@ extension Library {
     /// trigram index. A needle of three characters or more is asked for as its trigrams and, unless it is exactly
     /// one, each post they give is checked against its record (`feedtui_holds`); one of two characters as the
     /// trigrams it starts (every piece of a post's text starts one: `indexed`), which the list of the index's
-    /// trigrams gives; one of one character as its own trigram (`indexed`).
+    /// trigrams gives; one of one character as its own token (`SearchTokenizer`).
     static func textCondition(_ needle: String?) -> (String, [any DatabaseValueConvertible]) {
         // Held by no post (`needle`); held by every one, as the empty string.
         guard let needle else { return ("0", []) }
@@ -299,12 +280,12 @@ extension Library {
         func matching(_ condition: String) -> String { "p.rowid IN (SELECT rowid FROM postText WHERE \(condition))" }
         switch scalars.count {
         case 1:
-            return (matching("postText MATCH ?"), [quoted(scalars + indexSeparator.unicodeScalars + indexSeparator.unicodeScalars)])
+            return (matching("postText MATCH ?"), [quoted(scalars)])
         case 2:
             var upper = needle
             upper.unicodeScalars.append("\u{10FFFF}")
-            // No trigram starts with it: a term no text holds (a padding character is never followed by a separator).
-            let none = quoted((indexPadding + indexSeparator + indexSeparator).unicodeScalars)
+            // No trigram starts with it: a term no text holds (its padding is two characters, not three).
+            let none = quoted((indexPadding + indexPadding + indexPadding).unicodeScalars)
             let terms = """
                 SELECT coalesce(group_concat('"' || replace(term, '"', '""') || '"', ' OR '), ?) FROM postTrigram WHERE term >= ? AND term < ?
                 """

@@ -174,6 +174,24 @@ extension Library {
             // Which process fills a copy: one whose process is gone was killed and is deleted at the next start.
             try db.execute(sql: "ALTER TABLE channel ADD COLUMN importer TEXT")
         }
+        migrator.registerMigration("search-v2") { db in
+            // Each character a text holds is a token of its own (`SearchTokenizer`) rather than three trigrams:
+            // the index is made again from the posts' records.
+            db.add(function: DatabaseFunction("feedtui_indexed", argumentCount: 1, pure: true) { values in
+                var folder = SearchText()
+                return Data.fromDatabaseValue(values[0]).flatMap(NativeRecordCoder.publication).map { Library.indexed($0, &folder) }
+            })
+            try db.execute(
+                sql: """
+                    DROP TABLE postTrigram;
+                    DROP TABLE postText;
+                    CREATE VIRTUAL TABLE postText USING fts5 (text, tokenize = '\(SearchTokenizer.name)', detail = none, content = '');
+                    INSERT INTO postText (postText, rank) VALUES ('automerge', 16);
+                    INSERT INTO postText (postText, rank) VALUES ('crisismerge', 64);
+                    INSERT INTO postText (rowid, text) SELECT rowid, feedtui_indexed(record) FROM post;
+                    CREATE VIRTUAL TABLE postTrigram USING fts5vocab (postText, 'row');
+                    """)
+        }
         return migrator
     }()
 

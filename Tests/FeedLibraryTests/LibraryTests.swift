@@ -547,6 +547,33 @@ final class LibraryTests: XCTestCase {
         XCTAssertGreaterThan(try library.search(channel: id, query: "新闻", order: .newest).count, 100)
     }
 
+    /// The index holds, of each post's folded text, its trigrams (the text padded with two characters, so that every
+    /// piece of two characters starts one) and each character once as a term of its own: nothing else.
+    func testTheIndexHoldsTrigramsAndEachCharacterOnce() throws {
+        let library = try Library(path: path)
+        let ch = Self.generated(300)
+        _ = try library.importChannels([ch], from: .named(ch))
+        var expected: [String: Int] = [:]
+        var folder = SearchText()
+        for p in ch.publications {
+            let text = Array(folder.fold(p.searchableText).unicodeScalars)
+            let padded = text + ["\u{1}", "\u{1}"]
+            var terms = Set(text.map { String($0) })
+            for i in 0..<(padded.count - 2) {
+                var trigram = ""
+                trigram.unicodeScalars.append(contentsOf: padded[i..<(i + 3)])
+                terms.insert(trigram)
+            }
+            for term in terms { expected[term, default: 0] += 1 }
+        }
+        let held = try library.pool.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT term, doc FROM postTrigram").map { ($0[0] as String, $0[1] as Int) })
+        }
+        XCTAssertGreaterThan(expected.count, 1_000)
+        XCTAssertEqual(held.count, expected.count)
+        XCTAssertEqual(held.filter { expected[$0.key] != $0.value }.count, 0, "\(held.filter { expected[$0.key] != $0.value }.prefix(5))")
+    }
+
     /// A query of any length is answered at once: a pasted page asks the index for a few of its trigrams.
     func testALongQueryIsAnsweredAtOnce() throws {
         let library = try Library(path: path)
@@ -601,6 +628,7 @@ final class LibraryTests: XCTestCase {
         try library.pool.read { db in
             XCTAssertEqual(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'postText'")?.contains("content = ''"), true)
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), ch.publications.count)
+            XCTAssertEqual(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'postText'")?.contains("feedtui"), true)
         }
     }
 

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""make bench-search: a search of every length in a channel of the library, in a real terminal (issue 20, point 3).
+
+    python3 scripts/bench-search.py --bin .build/release/feedtui --file bench-data/rss-100000.xml [--runs 3]
+
+Imports the file once (`feedtui refresh --library LIB FILE`), then opens it in a tmux window of 120x40 as
+`make bench` does and, for each query, times from typing it after `/` to the bottom line giving the search's
+full answer ("post 1/N" or "no match"). Medians of --runs openings; the library's size beside the file's.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import HEIGHT, WIDTH, FeedTUI, script  # noqa: E402
+from tmuxctl import Tmux  # noqa: E402
+
+# One, two, three characters and more, common and rare, in the scripts of the generated files.
+QUERIES = ["e", "я", "速", "ch", "速報", "xyl", "xylographe", "the fast secure", "新聞 " * 40]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--file", required=True)
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="feedtui-bench-search-")
+    tmux = Tmux(WIDTH, HEIGHT)
+    try:
+        ft = FeedTUI(os.path.abspath(a.bin), work)
+        lib = os.path.join(work, "lib.sqlite")
+        source = os.path.abspath(a.file)
+        subprocess.run([ft.bin, "refresh", "--library", lib, source], env=ft.env, check=True, stdout=subprocess.DEVNULL)
+        size = sum(os.path.getsize(f) for f in ft.library_files(lib) if os.path.exists(f))
+        print("%s: %.1f MB; library %.1f MB (%.2fx); %d runs, medians" % (
+            os.path.basename(source), os.path.getsize(source) / 1e6, size / 1e6, size / os.path.getsize(source), a.runs))
+        times = {q: [] for q in QUERIES}
+        answers = {}
+        pidfile = os.path.join(work, "pid")
+        for _ in range(a.runs):
+            t0 = tmux.run(script(os.path.join(work, "run.sh"), pidfile, ft.env, ft.open_argv(lib, source)))
+            tmux.wait("the first frame", lambda s: ft.drawn(s) and ft.selected(s)[0] is not None, 60, t0)
+            for q in QUERIES:
+                t0 = tmux.send("/")
+                tmux.wait("the search prompt", lambda s: re.search(r"/▏", s.split("\n")[-1]), 30, t0)
+                done = re.compile(r"/%s▏?\s+(post \d+/(\d+)|no match)" % re.escape(q.strip()))
+                t0 = tmux.send(q, literal=True)
+                secs, screen = tmux.wait("the answer to /%s" % q[:20], lambda s: done.search(s.split("\n")[-1]), 60, t0)
+                times[q].append(secs)
+                m = done.search(screen.split("\n")[-1])
+                answers[q] = m.group(2) or "0"
+                t0 = tmux.send("Escape")
+                tmux.wait("Esc ends the search", lambda s: "/" + q.strip()[:5] not in s.split("\n")[-1], 30, t0)
+            tmux.send("q")
+            tmux.wait_dead(30)
+        for q in QUERIES:
+            shown = q if len(q) <= 20 else "%s… (%d characters)" % (q[:8], len(q))
+            print("  /%-30s %5s posts  %7.1f ms  (runs: %s)" % (
+                shown, answers[q], statistics.median(times[q]) * 1000, ", ".join("%.1f" % (t * 1000) for t in times[q])))
+    finally:
+        tmux.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
