@@ -228,7 +228,8 @@ final class ChannelWriter {
         // An undated post sorts by the date before it until `finish` places it (Publication.placeDates).
         let given = post.date?.timeIntervalSince1970
         let date = given ?? lastWritten ?? Date.distantPast.timeIntervalSince1970
-        if let seq = try earlierPlace(of: post.id) {
+        let hash = uniqueIDs ? 0 : post.id.hashValue
+        if let seq = try earlierPlace(of: post.id, hash: hash) {
             writtenDates[seq] = date
             if seq == count - 1 { lastWritten = date }
             self.given[seq] = given ?? .nan
@@ -236,7 +237,7 @@ final class ChannelWriter {
             replaced = true
             pending.append(PostRow(seq: seq, post: post, date: date, positions: Positions(provisional: seq), replaces: true))
         } else {
-            if !uniqueIDs { idHashes.insert(post.id.hashValue) }
+            if !uniqueIDs { idHashes.insert(hash) }
             if given == nil { writtenDates[count] = date }
             lastWritten = date
             self.given.append(given ?? .nan)
@@ -250,8 +251,8 @@ final class ChannelWriter {
 
     /// The place of an earlier streamed post with this id, if any. Only a post whose id's hash was seen before is
     /// looked up: in the batch not written yet, else in the library (the batches before it written first).
-    private func earlierPlace(of id: String) throws(LibraryError) -> Int? {
-        guard !uniqueIDs, idHashes.contains(id.hashValue) else { return nil }
+    private func earlierPlace(of id: String, hash: Int) throws(LibraryError) -> Int? {
+        guard !uniqueIDs, idHashes.contains(hash) else { return nil }
         if let row = pending.last(where: { $0.post.id == id }) { return row.seq }
         try flush()
         try collect(wait: true)
