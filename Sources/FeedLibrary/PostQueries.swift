@@ -178,8 +178,12 @@ extension Library {
         return try read("search") { db in
             if try Self.isSelection(db, channel) { return try Self.querySearch(db, id: channel, needle: needle, order: order) }
             let base = try Self.base(db, channel: channel, order)
+            // A needle of three characters or more is most often in few posts: they are looked up by rowid and
+            // sorted (`+` keeps SQLite from walking the channel's order index instead, a million entries for a
+            // thousand matches: 132 ms against 4). One or two characters are in most posts: the walk is faster.
+            let inChannel = needle.unicodeScalars.count >= 3 ? "+p.channel" : "p.channel"
             return try Int.fetchAll(
-                db, sql: "SELECT p.\(column) - ? FROM post p WHERE \(condition) AND p.channel = ? ORDER BY p.\(column)",
+                db, sql: "SELECT p.\(column) - ? FROM post p WHERE \(condition) AND \(inChannel) = ? ORDER BY p.\(column)",
                 arguments: StatementArguments([base] + arguments + [channel]))
         }
     }
