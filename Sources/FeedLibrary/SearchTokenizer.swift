@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The search index's tokenizer (`tokenize = 'feedtui'`): the trigrams of a folded text (`Library.indexed`), as
@@ -9,8 +10,8 @@ import GRDB
 /// character where one is wanted, 28 MB of a library of 100 000 posts and ~40% of the index's time.
 final class SearchTokenizer: FTS5CustomTokenizer {
     static let name = "feedtui"
-    /// The characters of the text being tokenized seen so far, past ASCII: their UTF-8 bytes packed.
-    private var seen = Set<UInt32>()
+    /// The characters and trigrams of the text being tokenized given so far.
+    private let given = TokensGiven()
 
     init(db: Database, arguments: [String]) throws {}
 
@@ -26,40 +27,29 @@ final class SearchTokenizer: FTS5CustomTokenizer {
         if !document, Self.length(bytes[0]) >= count {
             return tokenCallback(context, 0, pText, nText, 0, nText)
         }
-        var ascii: (UInt64, UInt64) = (0, 0)
-        seen.removeAll(keepingCapacity: true)
-        // The starts of the last two characters before the one at `at`.
+        given.startText()
+        // The last two characters before the one at `at`: where each starts, and its bytes packed.
         var (first, second) = (-1, -1)
+        var (firstKey, secondKey): (UInt64, UInt64) = (0, 0)
         var at = 0
         while at < count {
             let lead = bytes[at]
             let end = min(count, at + Self.length(lead))
-            if first >= 0 {
+            // Its bytes packed, a distinct number for each character (a lead byte is never 0 past the first).
+            var key = UInt64(lead)
+            for i in (at + 1)..<max(at + 1, end) { key = key << 8 | UInt64(bytes[i]) }
+            // A trigram is given once per text (FTS5 keeps one entry per term and text anyway, and its look-up
+            // of a token costs more than this one); so is a character, as a token of its own.
+            if first >= 0, !document || given.isNew(firstKey << 32 | secondKey, key | 1 << 32) {
                 let rc = tokenCallback(context, 0, pText + first, CInt(end - first), CInt(first), CInt(end))
                 if rc != 0 { return rc }
             }
-            if document, lead != Library.indexPaddingByte {
-                var new: Bool
-                if lead < 0x80 {
-                    let bit = UInt64(1) << (lead & 63)
-                    if lead < 64 {
-                        new = ascii.0 & bit == 0
-                        ascii.0 |= bit
-                    } else {
-                        new = ascii.1 & bit == 0
-                        ascii.1 |= bit
-                    }
-                } else {
-                    var packed: UInt32 = 0
-                    for i in at..<end { packed = packed << 8 | UInt32(bytes[i]) }
-                    new = seen.insert(packed).inserted
-                }
-                if new {
-                    let rc = tokenCallback(context, 0, pText + at, CInt(end - at), CInt(at), CInt(end))
-                    if rc != 0 { return rc }
-                }
+            if document, lead != Library.indexPaddingByte, given.isNew(key, 0) {
+                let rc = tokenCallback(context, 0, pText + at, CInt(end - at), CInt(at), CInt(end))
+                if rc != 0 { return rc }
             }
             (first, second) = (second, at)
+            (firstKey, secondKey) = (secondKey, key)
             at = end
         }
         return 0
@@ -74,5 +64,52 @@ final class SearchTokenizer: FTS5CustomTokenizer {
         case 0xC0...: 2
         default: 1
         }
+    }
+}
+
+/// The tokens of one text given so far, each as two numbers (a character's bytes packed; a trigram's three
+/// characters, marked). 42% of a feed post's trigrams repeat an earlier one. Bounded: past `limit` distinct
+/// tokens in a text (a post of several KB), the rest are given whether they repeat or not.
+private final class TokensGiven {
+    private static let size = 8_192
+    private static let limit = 4_096
+    private let keys = UnsafeMutablePointer<(UInt64, UInt64)>.allocate(capacity: size)
+    /// The text each slot was filled for: a slot of an earlier text is empty, so no text clears the table.
+    private let filledFor = UnsafeMutablePointer<UInt32>.allocate(capacity: size)
+    private var text: UInt32 = 0
+    private var count = 0
+
+    init() {
+        keys.initialize(repeating: (0, 0), count: Self.size)
+        filledFor.initialize(repeating: 0, count: Self.size)
+    }
+
+    deinit {
+        keys.deallocate()
+        filledFor.deallocate()
+    }
+
+    func startText() {
+        text &+= 1
+        if text == 0 {
+            filledFor.update(repeating: 0, count: Self.size)
+            text = 1
+        }
+        count = 0
+    }
+
+    /// Whether the token was not given before in this text; remembered if it was not.
+    func isNew(_ a: UInt64, _ b: UInt64) -> Bool {
+        guard count < Self.limit else { return true }
+        let hash = (a &* 0x9E37_79B9_7F4A_7C15 ^ b) &* 0xC2B2_AE3D_27D4_EB4F
+        var slot = Int(truncatingIfNeeded: hash >> 51)  // 13 bits: `size`
+        while filledFor[slot] == text {
+            if keys[slot] == (a, b) { return false }
+            slot = (slot + 1) & (Self.size - 1)
+        }
+        filledFor[slot] = text
+        keys[slot] = (a, b)
+        count += 1
+        return true
     }
 }

@@ -548,10 +548,17 @@ final class LibraryTests: XCTestCase {
     }
 
     /// The index holds, of each post's folded text, its trigrams (the text padded with two characters, so that every
-    /// piece of two characters starts one) and each character once as a term of its own: nothing else.
+    /// piece of two characters starts one) and each character once as a term of its own: nothing else. Long posts
+    /// too: one of more distinct tokens than the tokenizer remembers, one repeating a phrase thousands of times.
     func testTheIndexHoldsTrigramsAndEachCharacterOnce() throws {
         let library = try Library(path: path)
-        let ch = Self.generated(300)
+        var ch = Self.generated(300)
+        var ideographs = ""
+        ideographs.unicodeScalars.append(contentsOf: (0..<9_000).compactMap { Unicode.Scalar(0x4E00 + ($0 * 7_919) % 20_000) })
+        ch.publications += [
+            Publication(id: "distinct", date: Date(timeIntervalSince1970: 1_600_000_000), text: ideographs),
+            Publication(id: "repeated", date: Date(timeIntervalSince1970: 1_600_000_001), text: String(repeating: "Crème brûlée, straße 🎉 ", count: 2_000)),
+        ]
         _ = try library.importChannels([ch], from: .named(ch))
         var expected: [String: Int] = [:]
         var folder = SearchText()
