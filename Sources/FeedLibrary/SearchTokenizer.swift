@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 
 /// The search index's tokenizer (`tokenize = 'feedtui'`): the trigrams of a folded text (`Library.indexed`), as
@@ -35,7 +34,8 @@ final class SearchTokenizer: FTS5CustomTokenizer {
         while at < count {
             let lead = bytes[at]
             let end = min(count, at + Self.length(lead))
-            // Its bytes packed, a distinct number for each character (a lead byte is never 0 past the first).
+            // Its bytes packed: a number of its own (characters of different lengths never pack alike: the lead
+            // byte of two bytes or more is at least 0xC0).
             var key = UInt64(lead)
             for i in (at + 1)..<max(at + 1, end) { key = key << 8 | UInt64(bytes[i]) }
             // A trigram is given once per text (FTS5 keeps one entry per term and text anyway, and its look-up
