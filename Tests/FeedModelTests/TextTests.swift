@@ -70,6 +70,25 @@ final class SanitizeTests: XCTestCase {
 }
 
 final class SearchTextTests: XCTestCase {
+    /// Every scalar folds as Foundation folds it on its own (a combining mark to nothing), whether its folding is
+    /// kept in the table (up to three bytes) or in the dictionary (longer ones, and scalars past the plane), the
+    /// first time and from what was kept.
+    func testEveryScalarFoldsAsFoundationFoldsIt() {
+        var folder = SearchText()
+        let scalars = (0x80..<0x1_0000).compactMap(Unicode.Scalar.init) + (0x1_F300..<0x1_F700).compactMap(Unicode.Scalar.init)
+        var longer = 0
+        for _ in 0..<2 {
+            for scalar in scalars {
+                let expected = SearchText.folded(scalar)
+                if expected.count > 3 { longer += 1 }
+                XCTAssertEqual(Array(folder.fold(String(scalar)).utf8), expected, "U+\(String(scalar.value, radix: 16))")
+            }
+        }
+        XCTAssertGreaterThan(longer, 0)
+        XCTAssertEqual(folder.fold("Tiếng VIỆT, Straße, ΚΕΊΜΕΝΟ, Ёлка, ﬃ, 新闻 🎉"), "tieng viet, strasse, κειμενο, елка, ffi, 新闻 🎉")
+        XCTAssertEqual(SearchText.folded("\u{0301}"), [])
+    }
+
     func testFoldIgnoresCaseAndDiacritics() {
         XCTAssertEqual(SearchText.fold("Tiếng VIỆT"), "tieng viet")
         XCTAssertEqual(SearchText.fold("ÉCOLE Ünïcödé"), "ecole unicode")
