@@ -1,6 +1,7 @@
 import FeedModel
 import Foundation
 import GRDB
+import Synchronization
 
 extension Library {
     /// The schema. Migrations are frozen once released: change the schema only by registering new ones after
@@ -177,9 +178,12 @@ extension Library {
         migrator.registerMigration("search-v2") { db in
             // Each character a text holds is a token of its own (`SearchTokenizer`) rather than three trigrams:
             // the index is made again from the posts' records.
+            // One folder for every post, as `holdsFunction` keeps one per connection: each scalar folded once.
+            let folder = Mutex(SearchText())
             db.add(function: DatabaseFunction("feedtui_indexed", argumentCount: 1, pure: true) { values in
-                var folder = SearchText()
-                return Data.fromDatabaseValue(values[0]).flatMap(NativeRecordCoder.publication).map { Library.indexed($0, &folder) }
+                Data.fromDatabaseValue(values[0]).flatMap(NativeRecordCoder.publication).map { post in
+                    folder.withLock { Library.indexed(post, &$0) }
+                }
             })
             try db.execute(
                 sql: """
