@@ -173,19 +173,56 @@ extension Library {
     /// ignoring case and diacritics: the same posts, in the same order, as folding every post and looking in it.
     public func search(channel: Int64, query: String, order: PostOrder) throws(LibraryError) -> [Int] {
         guard let needle = Self.needle(query), !needle.isEmpty else { return [] }
-        let (condition, arguments) = Self.textCondition(needle)
-        let column = Self.column(order)
+        return try read("search") { db in try Self.search(db, channel: channel, needle: needle, order: order) }
+    }
+
+    /// The first answer to a search, given at once whatever the channel's size: every match (`complete`) when the
+    /// index gives few posts to look at; otherwise only the first matches at or after position `from` among the
+    /// next `nearSpan` posts, each post's record read, and `search` gives the rest (every match of a one-letter
+    /// query in a million posts, or every post holding a phrase's trigrams checked, takes up to seconds).
+    public func firstMatches(channel: Int64, query: String, order: PostOrder, from: Int) throws(LibraryError) -> (matches: [Int], complete: Bool) {
+        guard let needle = Self.needle(query), !needle.isEmpty else { return ([], true) }
+        let index = Self.indexCondition(needle)
+        // Looking a post up by rowid takes ~2 µs; checking one against its record, ~40.
+        let few = index.checked ? 1_000 : 10_000
         return try read("search") { db in
-            if try Self.isSelection(db, channel) { return try Self.querySearch(db, id: channel, needle: needle, order: order) }
+            // A query channel's posts are found through its own table: searched whole on the worker.
+            if try Self.isSelection(db, channel) { return ([], false) }
+            let given = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM (SELECT rowid FROM postText WHERE \(index.sql) LIMIT ?)",
+                arguments: StatementArguments(index.arguments + [few])) ?? 0
+            if given < few { return (try Self.search(db, channel: channel, needle: needle, order: order), true) }
+            let column = Self.column(order)
             let base = try Self.base(db, channel: channel, order)
-            // A needle of three characters or more is most often in few posts: they are looked up by rowid and
-            // sorted (`+` keeps SQLite from walking the channel's order index instead, a million entries for a
-            // thousand matches: 132 ms against 4). One or two characters are in most posts: the walk is faster.
-            let inChannel = needle.unicodeScalars.count >= 3 ? "+p.channel" : "p.channel"
-            return try Int.fetchAll(
-                db, sql: "SELECT p.\(column) - ? FROM post p WHERE \(condition) AND \(inChannel) = ? ORDER BY p.\(column)",
-                arguments: StatementArguments([base] + arguments + [channel]))
+            let start = base + max(0, from)
+            let near = try Int.fetchAll(
+                db,
+                sql: """
+                    SELECT p.\(column) - ? FROM post p WHERE p.channel = ? AND p.\(column) >= ? AND p.\(column) < ?
+                        AND feedtui_holds(p.record, ?) ORDER BY p.\(column) LIMIT ?
+                    """,
+                arguments: [base, channel, start, start + Self.nearSpan, needle, Self.nearMatches])
+            return (near, false)
         }
+    }
+
+    /// How far after where a search begins its first answer looks, and for how many matches at most: bounded so
+    /// that it takes ~40 ms at worst (a post read and folded for each).
+    static let nearSpan = 1_000
+    static let nearMatches = 100
+
+    private static func search(_ db: Database, channel: Int64, needle: String, order: PostOrder) throws -> [Int] {
+        if try isSelection(db, channel) { return try querySearch(db, id: channel, needle: needle, order: order) }
+        let (condition, arguments) = textCondition(needle)
+        let column = column(order)
+        let base = try base(db, channel: channel, order)
+        // A needle of three characters or more is most often in few posts: they are looked up by rowid and
+        // sorted (`+` keeps SQLite from walking the channel's order index instead, a million entries for a
+        // thousand matches: 132 ms against 4). One or two characters are in most posts: the walk is faster.
+        let inChannel = needle.unicodeScalars.count >= 3 ? "+p.channel" : "p.channel"
+        return try Int.fetchAll(
+            db, sql: "SELECT p.\(column) - ? FROM post p WHERE \(condition) AND \(inChannel) = ? ORDER BY p.\(column)",
+            arguments: StatementArguments([base] + arguments + [channel]))
     }
 
     /// Posts of every channel that contain `query` (as `search` matches), newest first: the first `limit`, and how
@@ -265,15 +302,23 @@ extension Library {
     /// query (a pasted page of 5 000 characters) is answered at once.
     static let queriedTrigrams = 12
 
-    /// The posts (`p`) whose folded text holds a folded needle, as an SQL condition and its arguments, through the
-    /// trigram index. A needle of three characters or more is asked for as its trigrams and, unless it is exactly
-    /// one, each post they give is checked against its record (`feedtui_holds`); one of two characters as the
-    /// trigrams it starts (every piece of a post's text starts one: `indexed`), which the list of the index's
-    /// trigrams gives; one of one character as its own token (`SearchTokenizer`).
+    /// The posts (`p`) whose folded text holds a folded needle, as an SQL condition and its arguments: those the
+    /// index gives (`indexCondition`), each checked against its record where the index alone cannot tell.
     static func textCondition(_ needle: String?) -> (String, [any DatabaseValueConvertible]) {
         // Held by no post (`needle`); held by every one, as the empty string.
         guard let needle else { return ("0", []) }
         guard !needle.isEmpty else { return ("1", []) }
+        let index = indexCondition(needle)
+        let check = index.checked ? " AND feedtui_holds((SELECT record FROM post WHERE post.rowid = postText.rowid), ?)" : ""
+        return ("p.rowid IN (SELECT rowid FROM postText WHERE \(index.sql)\(check))", index.arguments + (index.checked ? [needle] : []))
+    }
+
+    /// The condition on the trigram index (`postText`) giving the posts that may hold a non-empty folded needle,
+    /// and whether each must be checked against its record. A needle of three characters or more is asked for as
+    /// its trigrams and, unless it is exactly one, checked; one of two characters as the trigrams it starts (every
+    /// piece of a post's text starts one: `indexed`), which the list of the index's trigrams gives; one of one
+    /// character as its own token (`SearchTokenizer`).
+    static func indexCondition(_ needle: String) -> (sql: String, arguments: [any DatabaseValueConvertible], checked: Bool) {
         let scalars = Array(needle.unicodeScalars)
         // An FTS5 string: its quotes doubled.
         func quoted<S: Sequence>(_ s: S) -> String where S.Element == Unicode.Scalar {
@@ -281,10 +326,9 @@ extension Library {
             text.unicodeScalars.append(contentsOf: s)
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        func matching(_ condition: String) -> String { "p.rowid IN (SELECT rowid FROM postText WHERE \(condition))" }
         switch scalars.count {
-        case 1:
-            return (matching("postText MATCH ?"), [quoted(scalars)])
+        case 1, 3:
+            return ("postText MATCH ?", [quoted(scalars)], false)
         case 2:
             var upper = needle
             upper.unicodeScalars.append("\u{10FFFF}")
@@ -293,18 +337,14 @@ extension Library {
             let terms = """
                 SELECT coalesce(group_concat('"' || replace(term, '"', '""') || '"', ' OR '), ?) FROM postTrigram WHERE term >= ? AND term < ?
                 """
-            return (matching("postText MATCH (\(terms))"), [none, needle, upper])
-        case 3:
-            return (matching("postText MATCH ?"), [quoted(scalars)])
+            return ("postText MATCH (\(terms))", [none, needle, upper], false)
         default:
             let starts = 0...(scalars.count - 3)
             let picked: [Int] =
                 starts.count <= queriedTrigrams
                 ? Array(starts) : (0..<queriedTrigrams).map { $0 * (starts.count - 1) / (queriedTrigrams - 1) }
             let query = Set(picked.map { quoted(scalars[$0..<($0 + 3)]) }).sorted().joined(separator: " AND ")
-            return (
-                matching("postText MATCH ? AND feedtui_holds((SELECT record FROM post WHERE post.rowid = postText.rowid), ?)"), [query, needle]
-            )
+            return ("postText MATCH ?", [query], true)
         }
     }
 

@@ -12,6 +12,8 @@ struct Search: Equatable {
     var query: String
     /// Ascending; nil until the library answers for `query` in the current order.
     var matches: [Int]? = nil
+    /// Whether `matches` holds every match; when not, the first after `origin`, and the whole answer is coming.
+    var complete = true
     /// Index into `matches` of the match shown.
     var current: Int?
     /// Where the selection (or in the text, the scroll) was when the search began, to go back on Esc.
@@ -22,6 +24,7 @@ struct Search: Equatable {
     var counter: String {
         guard let matches else { return "searching…" }
         guard !matches.isEmpty else { return "no match" }
+        guard complete else { return "counting…" }
         return "\(inText ? "match" : "post") \((current ?? 0) + 1)/\(matches.count)"
     }
 }

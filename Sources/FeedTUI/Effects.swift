@@ -5,9 +5,9 @@ import Synchronization
 
 /// Carries out every effect the reducer asks for, each where it belongs, and brings every answer back as an event
 /// through one inbox that the event loop drains. The one `switch` in `run` says for each effect where it runs:
-/// - in place, on the loop: index reads bounded by the window (a window of posts, positions by id, a search
-///   through the trigram index);
-/// - on the library worker, one serial queue: every write and every scan;
+/// - in place, on the loop: index reads bounded by the window (a window of posts, positions by id, a search's
+///   first matches);
+/// - on the library worker, one serial queue: every write and every scan (a search's whole answer among them);
 /// - on the network, a thread per job, cancelled on quit: refreshes and older pages;
 /// - on the terminal, on the loop: redraw, open a link (handing the terminal to a terminal browser).
 final class EffectRunner: Sendable {
@@ -39,6 +39,8 @@ final class EffectRunner: Sendable {
     private let queue = DispatchQueue(label: "feedtui.library")
     /// Quitting: reads still queued are dropped; the writes queued before still run.
     private let stopping = Atomic<Bool>(false)
+    /// Searches asked for so far: the whole answer of one superseded before the worker reaches it is not sought.
+    private let searches = Atomic<Int>(0)
     /// Jobs on the worker whose answers have not come yet: the loop looks at the inbox more often meanwhile.
     private let queuedJobs = Atomic<Int>(0)
     var waiting: Bool { queuedJobs.load(ordering: .relaxed) > 0 }
@@ -117,16 +119,24 @@ final class EffectRunner: Sendable {
             return inPlace { () throws(LibraryError) in
                 .located(channel: channel, order: order, goal: goal, positions: try library.positions(of: Set(posts), channel: channel, order: order))
             }
-        case .search(let channel, let query, let order) where SearchText.fold(query).count >= 3:
+        case .search(let channel, let query, let order, let from):
+            // The first matches after `from` (every one when the index gives few posts to look at) in place, the
+            // whole answer from the worker unless another search has been asked for meanwhile.
+            let asked = searches.add(1, ordering: .relaxed).newValue
             return inPlace { () throws(LibraryError) in
-                .searched(channel: channel, query: query, order: order, matches: try library.search(channel: channel, query: query, order: order))
+                let first = try library.firstMatches(channel: channel, query: query, order: order, from: from)
+                if !first.complete {
+                    onWorker { library throws(LibraryError) in
+                        guard self.searches.load(ordering: .relaxed) == asked else { return nil }
+                        return .searched(
+                            channel: channel, query: query, order: order, matches: try library.search(channel: channel, query: query, order: order),
+                            complete: true)
+                    }
+                }
+                return .searched(channel: channel, query: query, order: order, matches: first.matches, complete: first.complete)
             }
 
-        // On the library worker: scans (a query the trigram index cannot answer reads every post) and every write.
-        case .search(let channel, let query, let order):
-            onWorker { library throws(LibraryError) in
-                .searched(channel: channel, query: query, order: order, matches: try library.search(channel: channel, query: query, order: order))
-            }
+        // On the library worker: scans and every write.
         case .searchLibrary(let query, let limit):
             onWorker { library throws(LibraryError) in
                 let (matches, total) = try library.searchAll(query: query, limit: limit, hiding: self.filters())
@@ -226,21 +236,21 @@ final class EffectRunner: Sendable {
 
     /// Queues a job on the worker (runs it at once when inline); its answer goes to the inbox. A read still
     /// queued when the program quits is dropped.
-    private func queued(writes: Bool = false, _ job: @escaping @Sendable () -> Event) {
+    private func queued(writes: Bool = false, _ job: @escaping @Sendable () -> Event?) {
         if inline {
-            post(job())
+            job().map(post)
         } else {
             queuedJobs.add(1, ordering: .relaxed)
             queue.async {
                 defer { self.queuedJobs.subtract(1, ordering: .relaxed) }
                 guard writes || !self.stopping.load(ordering: .relaxed) else { return }
-                self.post(job())
+                job().map(self.post)
             }
         }
     }
 
-    /// A read on the worker; a failure is said in the status line.
-    private func onWorker(_ query: @escaping @Sendable (Library) throws(LibraryError) -> Event) {
+    /// A read on the worker; a failure is said in the status line. Answering nil: nothing to say.
+    private func onWorker(_ query: @escaping @Sendable (Library) throws(LibraryError) -> Event?) {
         queued { [library] in
             do throws(LibraryError) {
                 return try query(library)

@@ -65,14 +65,17 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
             view.reachedFirst = old.reachedFirst
             // A search (its prompt may be open, taking keys) goes on over the posts read again.
             view.search = old.search
-            if view.search?.inText == false { view.search?.matches = nil }
+            if view.search?.inText == false {
+                view.search?.matches = nil
+                view.search?.complete = true
+            }
             state.channels[i] = view
             // Another of the channels named on the command line: its window is read when it is shown.
             guard i == state.current else { return [] }
             clampScroll(&state)
             var effects: [Effect] = old.selectedPost.map { [.locate(channel: view.stored.id, posts: [$0.id], order: view.sort, goal: .select)] } ?? []
             if let s = view.search, !s.inText, !SearchText.fold(s.query).isEmpty {
-                effects.append(.search(channel: view.stored.id, query: s.query, order: view.sort))
+                effects.append(.search(channel: view.stored.id, query: s.query, order: view.sort, from: s.origin))
             }
             return effects
         }

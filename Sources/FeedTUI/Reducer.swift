@@ -10,7 +10,8 @@ enum Event: Equatable {
     /// The library's answers to the effects below.
     /// A window of posts, with which of them the user has read.
     case window(channel: Int64, PostWindow, read: Set<String>)
-    case searched(channel: Int64, query: String, order: PostOrder, matches: [Int])
+    /// Positions of a search's matches: every one (`complete`), or the first after where it began, the rest to come.
+    case searched(channel: Int64, query: String, order: PostOrder, matches: [Int], complete: Bool)
     case located(channel: Int64, order: PostOrder, goal: LocateGoal, positions: [Int])
     /// A first import goes on in the background: posts committed so far.
     case importProgress(ImportProgress)
@@ -74,8 +75,9 @@ enum Effect: Equatable {
     case openURL(String)
     /// Posts at positions offset..<offset+limit of a channel in an order (answered by `.window`).
     case loadWindow(channel: Int64, key: String, order: PostOrder, offset: Int, limit: Int)
-    /// The positions of the posts matching a query (answered by `.searched`).
-    case search(channel: Int64, query: String, order: PostOrder)
+    /// The positions of the posts matching a query, the first at or after position `from` soonest (answered by
+    /// `.searched`, once or twice).
+    case search(channel: Int64, query: String, order: PostOrder, from: Int)
     /// The positions of posts by id (answered by `.located`).
     case locate(channel: Int64, posts: [String], order: PostOrder, goal: LocateGoal)
     /// The posts of every channel matching a query (answered by `.librarySearched`).
@@ -190,9 +192,14 @@ private func step(_ state: inout AppState, _ event: Event) -> [Effect] {
         if state.channel.search?.inText == true, state.channel.search?.matches?.isEmpty == true { findInText(&state, from: state.channel.bodyTop) }
         clampScroll(&state)
         return []
-    case .searched(let id, let query, let order, let matches):
-        guard state.channel.stored.id == id, state.channel.sort == order, var s = state.channel.search, s.query == query, !s.inText else { return [] }
+    case .searched(let id, let query, let order, let matches, let complete):
+        guard state.channel.stored.id == id, state.channel.sort == order, var s = state.channel.search, s.query == query, !s.inText,
+            !(s.complete && s.matches != nil)
+        else { return [] }
+        // None among the first looked at: still searching.
+        guard complete || !matches.isEmpty else { return [] }
         s.matches = matches
+        s.complete = complete
         state.channel.search = s
         if state.prompt == .search {
             // Typing: go to the first match at or after where the search began.
@@ -597,6 +604,7 @@ private func updateSearch(_ state: inout AppState, _ search: Search) -> [Effect]
     }
     var s = search
     s.matches = SearchText.fold(s.query).isEmpty ? [] : nil
+    s.complete = true
     state.channel.search = s
     if s.matches != nil { select(&state, s.origin) }
     updateCurrentMatch(&state)
@@ -606,7 +614,7 @@ private func updateSearch(_ state: inout AppState, _ search: Search) -> [Effect]
 
 private func searchEffect(_ view: ChannelView) -> [Effect] {
     guard let s = view.search, s.matches == nil else { return [] }
-    return [.search(channel: view.stored.id, query: s.query, order: view.sort)]
+    return [.search(channel: view.stored.id, query: s.query, order: view.sort, from: s.origin)]
 }
 
 /// Which match the selection is on, for the counter.
@@ -642,10 +650,15 @@ private func jumpToMatch(_ state: inout AppState, forward: Bool, count: Int) {
     } else {
         var target = state.channel.selected
         for _ in 0..<count {
-            if forward {
-                if let next = matches.first(where: { $0 > target }) { target = next } else { target = matches[0]; wrapped = true }
+            let step = forward ? matches.first(where: { $0 > target }) : matches.last(where: { $0 < target })
+            if let step {
+                target = step
+            } else if !s.complete {
+                // Past the first matches found: the others are still being counted (the counter says so).
+                break
             } else {
-                if let previous = matches.last(where: { $0 < target }) { target = previous } else { target = matches[matches.count - 1]; wrapped = true }
+                target = forward ? matches[0] : matches[matches.count - 1]
+                wrapped = true
             }
         }
         select(&state, target)

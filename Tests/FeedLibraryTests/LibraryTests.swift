@@ -536,15 +536,25 @@ final class LibraryTests: XCTestCase {
             "https://t.me/link7", "preview", "prevISUALISATION 12", "site unicode", "канал пере", "wordsplain", "日本語のテ",
             "\"quoted\" AND", "NEAR(", "ส", String(repeating: "Tiếng Việt có dấu ", count: 300), "a" + String(repeating: "中文搜索测试", count: 900),
         ]
+        var answers: [Bool: Int] = [:]
         for order in PostOrder.allCases {
             let arranged = order.arrange(ch.publications)
             for q in queries {
                 let needle = SearchText.fold(q)
                 let expected = needle.isEmpty ? [] : arranged.indices.filter { SearchText.contains(folded[arranged[$0]], needle) }
                 XCTAssertEqual(try library.search(channel: id, query: q, order: order), expected, "\(q) in \(order)")
+                // The first answer: every match, or the first after where the search began among the next posts.
+                for from in [0, 4_321, 9_990] {
+                    let first = try library.firstMatches(channel: id, query: q, order: order, from: from)
+                    let near = expected.filter { $0 >= from && $0 < from + Library.nearSpan }.prefix(Library.nearMatches)
+                    XCTAssertEqual(first.matches, first.complete ? expected : Array(near), "\(q) in \(order) from \(from)")
+                    answers[first.complete, default: 0] += 1
+                }
             }
         }
         XCTAssertGreaterThan(try library.search(channel: id, query: "新闻", order: .newest).count, 100)
+        XCTAssertGreaterThan(answers[true] ?? 0, 0, "rare queries are answered whole at once")
+        XCTAssertGreaterThan(answers[false] ?? 0, 0, "common ones first near where they began")
     }
 
     /// The index holds, of each post's folded text, its trigrams (the text padded with two characters, so that every

@@ -156,6 +156,48 @@ final class LibraryBrowserTests: XCTestCase {
         XCTAssertFalse(EffectRunner.editsQuery(.key(.enter)), "Enter keeps the query: its search must run")
     }
 
+    /// A query in many posts: its first matches after where the search began come at once, the counter saying the
+    /// rest are being counted, and n goes through them; the whole answer follows and the counter counts.
+    func testACommonQueryShowsItsFirstMatchesAtOnceThenCountsThem() throws {
+        var s = Fixture.state([big()], 120, 40)
+        let library = try XCTUnwrap(Fixture.library)
+        let id = s.channel.stored.id
+        let expected = try library.search(channel: id, query: "number", order: .newest)
+        XCTAssertEqual(expected.count, 3_333)
+        press(&s, "j j j /")
+        var effects: [Effect] = []
+        for c in "number" { effects = reduce(&s, .key(.char(c))) }
+        XCTAssertEqual(effects, [.search(channel: id, query: "number", order: .newest, from: 3)])
+        let first = try library.firstMatches(channel: id, query: "number", order: .newest, from: 3)
+        XCTAssertFalse(first.complete, "3 333 posts to check against their records: not at once")
+        XCTAssertGreaterThan(first.matches.count, 1)
+        XCTAssertEqual(first.matches, Array(expected.filter { $0 >= 3 }.prefix(first.matches.count)))
+        _ = reduce(&s, .searched(channel: id, query: "number", order: .newest, matches: first.matches, complete: false))
+        XCTAssertEqual(s.channel.selected, first.matches[0], "the first match after where the search began, at once")
+        XCTAssertTrue(Screen.render(s).lines[39].contains("/number▏  counting…"))
+        press(&s, "Enter")
+        for _ in 0..<(first.matches.count + 5) { _ = reduce(&s, .action(.searchNext)) }
+        XCTAssertEqual(s.channel.selected, first.matches.last, "n stops at the last match found so far")
+        XCTAssertTrue(Screen.render(s).lines[39].contains("/number  counting…"))
+        _ = reduce(&s, .searched(channel: id, query: "number", order: .newest, matches: expected, complete: true))
+        _ = reduce(&s, .action(.searchNext))
+        let lastFound = try XCTUnwrap(first.matches.last)
+        let next = try XCTUnwrap(expected.first { $0 > lastFound })
+        XCTAssertEqual(s.channel.selected, next)
+        XCTAssertTrue(Screen.render(s).lines[39].contains("/number  post \(try XCTUnwrap(expected.firstIndex(of: next)) + 1)/3333"))
+        // An answer after the whole one (a first answer late) changes nothing.
+        _ = reduce(&s, .searched(channel: id, query: "number", order: .newest, matches: first.matches, complete: false))
+        XCTAssertEqual(s.channel.search?.matches, expected)
+
+        // Through the runner: the first answer in place, the whole one from the worker.
+        var t = Fixture.state([big()], 120, 40)
+        press(&t, "j j j / n u m b e r")
+        XCTAssertEqual(t.channel.search?.matches, expected)
+        XCTAssertEqual(t.channel.search?.complete, true)
+        XCTAssertEqual(t.channel.selected, expected.first { $0 >= 3 })
+        XCTAssertTrue(Screen.render(t).lines[39].contains("/number▏  post \(try XCTUnwrap(expected.firstIndex { $0 >= 3 }) + 1)/3333"))
+    }
+
     func testFSearchesEveryChannelAndOpensTheMatch() throws {
         var s = Fixture.state(try Fixture.seed(), 120, 40)
         let library = try XCTUnwrap(Fixture.library)
