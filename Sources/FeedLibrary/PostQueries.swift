@@ -177,38 +177,54 @@ extension Library {
     }
 
     /// The first answer to a search, given at once whatever the channel's size: every match (`complete`) when the
-    /// index gives few posts to look at; otherwise only the first matches at or after position `from` among the
-    /// next `nearSpan` posts, each post's record read, and `search` gives the rest (every match of a one-letter
-    /// query in a million posts, or every post holding a phrase's trigrams checked, takes up to seconds).
+    /// index gives few posts to look at; otherwise the first matches at or after position `from` among the next
+    /// `nearSpan` posts (of those the index gives, when each must be checked against its record), and `search`
+    /// gives the rest: every match of a letter in a million posts, or every post holding a phrase's trigrams
+    /// checked, takes up to seconds.
     public func firstMatches(channel: Int64, query: String, order: PostOrder, from: Int) throws(LibraryError) -> (matches: [Int], complete: Bool) {
         guard let needle = Self.needle(query), !needle.isEmpty else { return ([], true) }
         let index = Self.indexCondition(needle)
         // Looking a post up by rowid takes ~2 µs; checking one against its record, ~40.
         let few = index.checked ? 1_000 : 10_000
+        let column = Self.column(order)
         return try read("search") { db in
             // A query channel's posts are found through its own table: searched whole on the worker.
             if try Self.isSelection(db, channel) { return ([], false) }
-            let given = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM (SELECT rowid FROM postText WHERE \(index.sql) LIMIT ?)",
-                arguments: StatementArguments(index.arguments + [few])) ?? 0
-            if given < few { return (try Self.search(db, channel: channel, needle: needle, order: order), true) }
-            let column = Self.column(order)
             let base = try Self.base(db, channel: channel, order)
-            let start = base + max(0, from)
+            let given = try Int64.fetchAll(
+                db, sql: "SELECT rowid FROM postText WHERE \(index.sql) LIMIT ?", arguments: StatementArguments(index.arguments + [few]))
+            if given.count < few {
+                // Every match, from the posts the index gave (not asked of it twice).
+                let check = index.checked ? "AND feedtui_holds(p.record, ?)" : ""
+                let rowids = "[" + given.map(String.init).joined(separator: ",") + "]"
+                let all = try Int.fetchAll(
+                    db,
+                    sql: """
+                        SELECT p.\(column) - ? FROM post p WHERE p.rowid IN (SELECT value FROM json_each(?)) AND +p.channel = ? \(check)
+                        ORDER BY p.\(column)
+                        """,
+                    arguments: StatementArguments([base, rowids, channel] as [any DatabaseValueConvertible] + (index.checked ? [needle] : [])))
+                return (all, true)
+            }
+            // The channel's order walked from `from`; the index's posts as a set (`+`: not looked up one by one).
+            let candidates = index.checked ? "AND +p.rowid IN (SELECT rowid FROM postText WHERE \(index.sql))" : ""
             let near = try Int.fetchAll(
                 db,
                 sql: """
-                    SELECT p.\(column) - ? FROM post p WHERE p.channel = ? AND p.\(column) >= ? AND p.\(column) < ?
-                        AND feedtui_holds(p.record, ?) ORDER BY p.\(column) LIMIT ?
+                    SELECT at - ? FROM (
+                        SELECT p.\(column) AS at, p.record FROM post p WHERE p.channel = ? AND p.\(column) >= ? \(candidates)
+                        ORDER BY p.\(column) LIMIT ?)
+                    WHERE feedtui_holds(record, ?) LIMIT ?
                     """,
-                arguments: [base, channel, start, start + Self.nearSpan, needle, Self.nearMatches])
+                arguments: StatementArguments(
+                    [base, channel, base + max(0, from)] as [any DatabaseValueConvertible] + (index.checked ? index.arguments : []) + [Self.nearSpan, needle, Self.nearMatches]))
             return (near, false)
         }
     }
 
-    /// How far after where a search begins its first answer looks, and for how many matches at most: bounded so
-    /// that it takes ~40 ms at worst (a post read and folded for each).
-    static let nearSpan = 1_000
+    /// How many posts after where a search begins its first answer looks at, and for how many matches at most:
+    /// bounded so that it takes ~25 ms at worst (a post read and folded for each).
+    static let nearSpan = 500
     static let nearMatches = 100
 
     private static func search(_ db: Database, channel: Int64, needle: String, order: PostOrder) throws -> [Int] {
