@@ -48,6 +48,8 @@ let package = Package(
             dependencies: [
                 "FeedModel", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own API, for what GRDB does not give: a read abandoned when no longer wanted.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         // The whole reader as a library, so that tests and the fuzz targets (FUZZING.md) link it.
         .target(

@@ -1,6 +1,7 @@
 import FeedModel
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// A channel as the library holds it: its own fields, the statistics computed on import (or counted again on
@@ -171,16 +172,32 @@ extension Library {
 
     /// Positions, ascending, of the posts whose text, link preview, links or forwarded-from contain `query`,
     /// ignoring case and diacritics: the same posts, in the same order, as folding every post and looking in it.
-    public func search(channel: Int64, query: String, order: PostOrder) throws(LibraryError) -> [Int] {
+    /// Abandoned, with an error, as soon as `wanted` says it no longer is (asked every few thousand steps).
+    public func search(channel: Int64, query: String, order: PostOrder, while wanted: @escaping () -> Bool = { true }) throws(LibraryError) -> [Int] {
         guard let needle = Self.needle(query), !needle.isEmpty else { return [] }
-        return try read("search") { db in try Self.search(db, channel: channel, needle: needle, order: order) }
+        return try read("search") { db in
+            try Self.whileWanted(db, wanted) { try Self.search(db, channel: channel, needle: needle, order: order) }
+        }
+    }
+
+    /// Runs `body`, SQLite interrupting it (SQLITE_INTERRUPT, this connection only) once `wanted` says no, asked
+    /// every `steps` steps of SQLite's program.
+    private static func whileWanted<T>(_ db: Database, every steps: Int32 = 10_000, _ wanted: @escaping () -> Bool, _ body: () throws -> T) throws -> T {
+        let box = Unmanaged.passRetained(Wanted(wanted))
+        sqlite3_progress_handler(
+            db.sqliteConnection, steps,
+            { context in context.map { Unmanaged<Wanted>.fromOpaque($0).takeUnretainedValue().ask() ? 0 : 1 } ?? 0 }, box.toOpaque())
+        defer {
+            sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil)
+            box.release()
+        }
+        return try body()
     }
 
     /// The first answer to a search, given at once whatever the channel's size: every match (`complete`) when the
-    /// index gives few posts to look at; otherwise the first matches at or after position `from` among the next
-    /// `nearSpan` posts (of those the index gives, when each must be checked against its record), and `search`
-    /// gives the rest: every match of a letter in a million posts, or every post holding a phrase's trigrams
-    /// checked, takes up to seconds.
+    /// index gives few posts to look at; otherwise the first matches at or after position `from` found by reading
+    /// the posts from there for `nearTime` (up to `nearMatches`), and `search` gives the rest: every match of a
+    /// letter in a million posts, or every post holding a phrase's trigrams checked, takes up to seconds.
     public func firstMatches(channel: Int64, query: String, order: PostOrder, from: Int) throws(LibraryError) -> (matches: [Int], complete: Bool) {
         guard let needle = Self.needle(query), !needle.isEmpty else { return ([], true) }
         let index = Self.indexCondition(needle)
@@ -206,25 +223,32 @@ extension Library {
                     arguments: StatementArguments([base, rowids, channel] as [any DatabaseValueConvertible] + (index.checked ? [needle] : [])))
                 return (all, true)
             }
-            // The channel's order walked from `from`; the index's posts as a set (`+`: not looked up one by one).
-            let candidates = index.checked ? "AND +p.rowid IN (SELECT rowid FROM postText WHERE \(index.sql))" : ""
-            let near = try Int.fetchAll(
+            // The channel's order walked from `from`, each post checked against its record, for as long as allowed:
+            // the index's posts as a set would cost more than that in a million posts (300 ms for a phrase of
+            // common words).
+            let near = try Int.fetchCursor(
                 db,
                 sql: """
-                    SELECT at - ? FROM (
-                        SELECT p.\(column) AS at, p.record FROM post p WHERE p.channel = ? AND p.\(column) >= ? \(candidates)
-                        ORDER BY p.\(column) LIMIT ?)
-                    WHERE feedtui_holds(record, ?) LIMIT ?
+                    SELECT p.\(column) - ? FROM post p WHERE p.channel = ? AND p.\(column) >= ? AND feedtui_holds(p.record, ?)
+                    ORDER BY p.\(column) LIMIT ?
                     """,
-                arguments: StatementArguments(
-                    [base, channel, base + max(0, from)] as [any DatabaseValueConvertible] + (index.checked ? index.arguments : []) + [Self.nearSpan, needle, Self.nearMatches]))
-            return (near, false)
+                arguments: [base, channel, base + max(0, from), needle, Self.nearMatches])
+            var found: [Int] = []
+            let deadline = DispatchTime.now().uptimeNanoseconds + Self.nearTime
+            do {
+                try Self.whileWanted(db, every: 1_000, { DispatchTime.now().uptimeNanoseconds < deadline }) {
+                    while let position = try near.next() { found.append(position) }
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+                // The time is up: the matches found so far.
+            }
+            return (found, false)
         }
     }
 
-    /// How many posts after where a search begins its first answer looks at, and for how many matches at most:
-    /// bounded so that it takes ~25 ms at worst (a post read and folded for each).
-    static let nearSpan = 500
+    /// How long a search's first answer reads posts after where the search began (a post takes ~40 µs: ~600
+    /// posts), and how many matches it gives at most.
+    static let nearTime: UInt64 = 25_000_000
     static let nearMatches = 100
 
     private static func search(_ db: Database, channel: Int64, needle: String, order: PostOrder) throws -> [Int] {
@@ -377,4 +401,10 @@ extension Library {
         case .mostViewed: "viewed"
         }
     }
+}
+
+/// What SQLite's progress handler asks (`Library.whileWanted`).
+private final class Wanted {
+    let ask: () -> Bool
+    init(_ ask: @escaping () -> Bool) { self.ask = ask }
 }

@@ -127,10 +127,15 @@ final class EffectRunner: Sendable {
                 let first = try library.firstMatches(channel: channel, query: query, order: order, from: from)
                 if !first.complete {
                     onWorker { library throws(LibraryError) in
-                        guard self.searches.load(ordering: .relaxed) == asked else { return nil }
-                        return .searched(
-                            channel: channel, query: query, order: order, matches: try library.search(channel: channel, query: query, order: order),
-                            complete: true)
+                        let wanted = { self.searches.load(ordering: .relaxed) == asked }
+                        do throws(LibraryError) {
+                            guard wanted() else { return nil }
+                            let matches = try library.search(channel: channel, query: query, order: order, while: wanted)
+                            return .searched(channel: channel, query: query, order: order, matches: matches, complete: true)
+                        } catch where !wanted() {
+                            // Abandoned for a newer search.
+                            return nil
+                        }
                     }
                 }
                 return .searched(channel: channel, query: query, order: order, matches: first.matches, complete: first.complete)

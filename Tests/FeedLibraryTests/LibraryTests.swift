@@ -537,27 +537,34 @@ final class LibraryTests: XCTestCase {
             "\"quoted\" AND", "NEAR(", "ส", String(repeating: "Tiếng Việt có dấu ", count: 300), "a" + String(repeating: "中文搜索测试", count: 900),
         ]
         var answers: [Bool: Int] = [:]
+        var nearFound = 0
         for order in PostOrder.allCases {
             let arranged = order.arrange(ch.publications)
             for q in queries {
                 let needle = SearchText.fold(q)
                 let expected = needle.isEmpty ? [] : arranged.indices.filter { SearchText.contains(folded[arranged[$0]], needle) }
                 XCTAssertEqual(try library.search(channel: id, query: q, order: order), expected, "\(q) in \(order)")
-                // The first answer: every match, or the first after where the search began: at least those among
-                // the next posts (the next posts the index gives, when each is checked against its record).
+                // The first answer: every match, or the first after where the search began (as many as were found
+                // in the time it has).
                 for from in [0, 4_321, 9_990] {
                     let first = try library.firstMatches(channel: id, query: q, order: order, from: from)
                     let after = expected.filter { $0 >= from }
-                    let near = min(Library.nearMatches, after.filter { $0 < from + Library.nearSpan }.count)
-                    XCTAssertEqual(first.matches, first.complete ? expected : Array(after.prefix(max(near, first.matches.count))), "\(q) in \(order) from \(from)")
+                    XCTAssertEqual(first.matches, first.complete ? expected : Array(after.prefix(first.matches.count)), "\(q) in \(order) from \(from)")
                     XCTAssertLessThanOrEqual(first.matches.count, first.complete ? expected.count : Library.nearMatches)
                     answers[first.complete, default: 0] += 1
+                    if !first.complete { nearFound += first.matches.count }
                 }
             }
         }
         XCTAssertGreaterThan(try library.search(channel: id, query: "新闻", order: .newest).count, 100)
         XCTAssertGreaterThan(answers[true] ?? 0, 0, "rare queries are answered whole at once")
+        // A search no longer wanted is abandoned; the next is answered whole.
+        var asked = 0
+        XCTAssertThrowsError(try library.search(channel: id, query: "e", order: .newest, while: { asked += 1; return asked < 3 }))
+        XCTAssertEqual(asked, 3, "asked until it said no")
+        XCTAssertEqual(try library.search(channel: id, query: "e", order: .newest).count, folded.filter { SearchText.contains($0, "e") }.count)
         XCTAssertGreaterThan(answers[false] ?? 0, 0, "common ones first near where they began")
+        XCTAssertGreaterThan(nearFound, 100)
     }
 
     /// The index holds, of each post's folded text, its trigrams (the text padded with two characters, so that every
