@@ -321,9 +321,9 @@ extension Library {
     /// Takes a post out of the index: a contentless index is told the text it was given (`indexed`), made again
     /// from the post's record.
     static func unindex(_ db: Database, rowid: Int64, record: Data, _ folder: inout SearchText) throws {
-        guard let post = NativeRecordCoder.publication(record) else { return }
+        guard let text = NativeRecordCoder.searchableText(record) else { return }
         try db.execute(
-            sql: "INSERT INTO postText (postText, rowid, text) VALUES ('delete', ?, ?)", arguments: [rowid, indexed(post, &folder)])
+            sql: "INSERT INTO postText (postText, rowid, text) VALUES ('delete', ?, ?)", arguments: [rowid, indexed(folded: folder.fold(text))])
     }
 
     /// `feedtui_holds(record, needle)`: whether a stored post holds the folded needle, its text folded again from its
@@ -332,9 +332,9 @@ extension Library {
         let folder = Mutex(SearchText())
         return DatabaseFunction("feedtui_holds", argumentCount: 2, pure: true) { values in
             guard let record = Data.fromDatabaseValue(values[0]), let needle = String.fromDatabaseValue(values[1]),
-                let post = NativeRecordCoder.publication(record)
+                let text = NativeRecordCoder.searchableText(record)
             else { return false }
-            return folder.withLock { SearchText.contains($0.fold(post.searchableText), needle) }
+            return folder.withLock { SearchText.contains($0.fold(text), needle) }
         }
     }
 

@@ -181,8 +181,8 @@ extension Library {
             // One folder for every post, as `holdsFunction` keeps one per connection: each scalar folded once.
             let folder = Mutex(SearchText())
             db.add(function: DatabaseFunction("feedtui_indexed", argumentCount: 1, pure: true) { values in
-                Data.fromDatabaseValue(values[0]).flatMap(NativeRecordCoder.publication).map { post in
-                    folder.withLock { Library.indexed(post, &$0) }
+                Data.fromDatabaseValue(values[0]).flatMap(NativeRecordCoder.searchableText).map { text in
+                    folder.withLock { Library.indexed(folded: $0.fold(text)) }
                 }
             })
             try db.execute(

@@ -13,8 +13,8 @@ final class NativeJSONTests: XCTestCase {
         XCTAssertEqual(NativeJSON.encode(reread), first)
     }
 
-    func testRecordsAreTheBytesJSONEncoderWrites() throws {
-        // Every post of every bundled sample and test file, of every format, and posts with every field.
+    /// Every post of every bundled sample and test file, of every format, and posts with every field.
+    private func everyKindOfPost() -> [Publication] {
         var posts: [Publication] = []
         let resources = SampleFiles.root.appendingPathComponent("Tests/FeedModelTests/Resources")
         for folder in [SampleFiles.root.appendingPathComponent("Samples"), resources] {
@@ -23,7 +23,6 @@ final class NativeJSONTests: XCTestCase {
                 if let channels = try? FeedLoader.load(path: file.path) { posts += channels.flatMap(\.publications) }
             }
         }
-        XCTAssertGreaterThan(posts.count, 200)
         let controls = String((0..<32).map { Character(Unicode.Scalar(UInt8($0))) })
         let date = Date(timeIntervalSince1970: 1_500_000_000.25)
         posts.append(
@@ -40,6 +39,18 @@ final class NativeJSONTests: XCTestCase {
                         voters: Count(4), thumbnail: "https://e.example/t.jpg"),
                     Media(kind: .photo),
                 ]))
+        posts.append(
+            Publication(
+                id: "lp", date: nil, text: "with a preview",
+                linkPreview: LinkPreview(site: "Site", title: "Titre \"é\"", description: nil, url: "https://a.example", image: "https://a.example/i.png"),
+                links: ["https://a.example", "https://b.example/ü"],
+                forwardedFrom: "Elsewhere"))
+        return posts
+    }
+
+    func testRecordsAreTheBytesJSONEncoderWrites() throws {
+        let posts = everyKindOfPost()
+        XCTAssertGreaterThan(posts.count, 200)
         let coder = NativeRecordCoder()
         var written = 0
         for post in posts {
@@ -50,6 +61,20 @@ final class NativeJSONTests: XCTestCase {
         XCTAssertGreaterThan(written, 200)
         // What it leaves to JSONEncoder: a poll's options.
         XCTAssertNil(RecordWriter.record(Publication(id: "p", date: nil, media: [Media(kind: .poll, options: [PollOption(text: "a")])])))
+    }
+
+    /// A search reads what it looks through from a record without making the post: the same text.
+    func testTheSearchableTextOfARecordIsThePostsOwn() throws {
+        let coder = NativeRecordCoder()
+        let posts = everyKindOfPost()
+        XCTAssertTrue(posts.contains { $0.linkPreview != nil } && posts.contains { !$0.links.isEmpty } && posts.contains { $0.forwardedFrom != nil })
+        for post in posts {
+            XCTAssertEqual(NativeRecordCoder.searchableText(coder.record(post)), post.searchableText, post.id)
+        }
+        for bad in ["", "[]", "{\"text\": 3}", "{\"links\": [1]}", "{\"linkPreview\": \"x\"}", "{\"text\": \"a\"", "{\"text\": \"a\" \"id\": 1}"] {
+            XCTAssertNil(NativeRecordCoder.searchableText(Data(bad.utf8)), bad)
+        }
+        XCTAssertEqual(NativeRecordCoder.searchableText(Data("{\"id\": \"x\", \"views\": {\"a\": [1, {}]}, \"text\": \"a\\nb\"}".utf8)), "a\nb")
     }
 
     func testUnknownValuesStayAbsentNotZero() throws {

@@ -755,6 +755,57 @@ public struct NativeRecordCoder {
         }
     }
 
+    /// What a search looks through in a stored publication (`Publication.searchableText`), read from its record
+    /// without making the publication: a search checks thousands of records, and making each (its dates, counts,
+    /// media) was half of that. nil when the bytes are not a record or these fields are not as a record has them.
+    public static func searchableText(_ record: Data) -> String? {
+        try? JSONReader.reading(record) { reader in
+            var reader = reader
+            var text = "", links: [String] = [], preview: [String] = []
+            var forwardedFrom: String?
+            do {
+                reader.skipWS()
+                guard reader.peek == UInt8(ascii: "{") else { return .failure(FeedError("not a publication record")) }
+                reader.i += 1
+                var first = true
+                while let key = try reader.nextKey(first: &first) {
+                    switch key {
+                    case "text": text = try NativeFields.string(try reader.value(), "text") ?? ""
+                    case "forwardedFrom": forwardedFrom = try NativeFields.string(try reader.value(), "forwardedFrom")
+                    case "links":
+                        switch try reader.value() {
+                        case .null: links = []
+                        case .array(let items):
+                            links = try items.map { item throws(FieldError) in
+                                guard case .string(let s) = item else { throw FieldError("\"links\" holds something other than strings") }
+                                return s
+                            }
+                        default: throw FieldError("\"links\" is not a list")
+                        }
+                    case "linkPreview":
+                        switch try reader.value() {
+                        case .null: preview = []
+                        case .object(let o):
+                            preview = try [
+                                NativeFields.string(o["site"], "linkPreview.site"), NativeFields.string(o["title"], "linkPreview.title"),
+                                NativeFields.string(o["description"], "linkPreview.description"), NativeFields.string(o["url"], "linkPreview.url"),
+                            ].compactMap { $0 }
+                        default: throw FieldError("\"linkPreview\" is not an object")
+                        }
+                    default: try reader.skipValue()
+                    }
+                }
+            } catch let error as ParseFailure {
+                return .failure(FeedError(error.message))
+            } catch let error as FieldError {
+                return .failure(FeedError(error.reason))
+            } catch {
+                return .failure(FeedError("\(error)"))
+            }
+            return .success(([text] + preview + links + (forwardedFrom.map { [$0] } ?? [])).joined(separator: "\n"))
+        }
+    }
+
     /// A channel stored by `record(channel:)`, without publications; nil when the bytes are not one.
     public static func channel(_ record: Data) -> Channel? {
         try? JSONReader.reading(record) { reader in
