@@ -246,9 +246,9 @@ extension Library {
         }
     }
 
-    /// How long a search's first answer reads posts after where the search began (a post takes ~40 µs: ~600
+    /// How long a search's first answer reads posts after where the search began (a post takes ~25 µs: ~600
     /// posts), and how many matches it gives at most.
-    static let nearTime: UInt64 = 25_000_000
+    static let nearTime: UInt64 = 15_000_000
     static let nearMatches = 100
 
     private static func search(_ db: Database, channel: Int64, needle: String, order: PostOrder) throws -> [Int] {

@@ -848,6 +848,8 @@ func clampScroll(_ state: inout AppState) {
         if sel >= top + list.height { top = sel - list.height + 1 }
         state.channel.listTop = max(0, min(top, max(0, state.channel.total - list.height)))
     }
+    // At the top already: the body is not laid out (each key typed in a search comes here).
+    guard state.channel.bodyTop > 0 else { return }
     if let body = layout.body, let (_, lines) = PostBodyPane.shown(state, in: body) {
         state.channel.bodyTop = max(0, min(state.channel.bodyTop, lines.count - body.height))
     } else {
