@@ -546,8 +546,8 @@ final class LibraryTests: XCTestCase {
                 XCTAssertEqual(try library.search(channel: id, query: q, order: order), expected, "\(q) in \(order)")
                 // The first answer: every match, or the first after where the search began (as many as were found
                 // in the time it has).
-                for from in [0, 4_321, 9_990] {
-                    let first = try library.firstMatches(channel: id, query: q, order: order, from: from)
+                for (from, few) in [(0, nil), (4_321, 1_000), (9_990, 300)] {
+                    let first = try library.firstMatches(channel: id, query: q, order: order, from: from, few: few)
                     let after = expected.filter { $0 >= from }
                     XCTAssertEqual(first.matches, first.complete ? expected : Array(after.prefix(first.matches.count)), "\(q) in \(order) from \(from)")
                     XCTAssertLessThanOrEqual(first.matches.count, first.complete ? expected.count : Library.nearMatches)
