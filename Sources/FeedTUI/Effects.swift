@@ -39,7 +39,8 @@ final class EffectRunner: Sendable {
     private let queue = DispatchQueue(label: "feedtui.library")
     /// Quitting: reads still queued are dropped; the writes queued before still run.
     private let stopping = Atomic<Bool>(false)
-    /// Searches asked for so far: the whole answer of one superseded before the worker reaches it is not sought.
+    /// Searches asked for so far: the whole answer of one superseded (or of any, on quitting) is not sought, or is
+    /// abandoned where it has got to.
     private let searches = Atomic<Int>(0)
     /// Jobs on the worker whose answers have not come yet: the loop looks at the inbox more often meanwhile.
     private let queuedJobs = Atomic<Int>(0)
@@ -121,19 +122,19 @@ final class EffectRunner: Sendable {
             }
         case .search(let channel, let query, let order, let from):
             // The first matches after `from` (every one when the index gives few posts to look at) in place, the
-            // whole answer from the worker unless another search has been asked for meanwhile.
+            // whole answer from the worker unless another search has been asked for meanwhile or q quits.
             let asked = searches.add(1, ordering: .relaxed).newValue
             return inPlace { () throws(LibraryError) in
                 let first = try library.firstMatches(channel: channel, query: query, order: order, from: from)
                 if !first.complete {
                     onWorker { library throws(LibraryError) in
-                        let wanted = { self.searches.load(ordering: .relaxed) == asked }
+                        let wanted = { self.searches.load(ordering: .relaxed) == asked && !self.stopping.load(ordering: .relaxed) }
                         do throws(LibraryError) {
                             guard wanted() else { return nil }
                             let matches = try library.search(channel: channel, query: query, order: order, while: wanted)
                             return .searched(channel: channel, query: query, order: order, matches: matches, complete: true)
                         } catch where !wanted() {
-                            // Abandoned for a newer search.
+                            // Abandoned for a newer search, or to quit.
                             return nil
                         }
                     }
