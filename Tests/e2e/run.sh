@@ -69,6 +69,29 @@ keys /; keys -l zzqx
 check "no match says so" wait_for "/zzqx▏  no match"
 keys Escape
 check "Esc cancels the search" wait_for "j/k move  Enter open"
+keys q
+wait_gone
+
+# A query in thousands of posts: the first match is shown at once and the whole count follows from beside the
+# loop (`Library.firstMatches`, then `search` on the worker); n goes on past the first matches found.
+python3 - "$TMP/many.json" <<'EOF'
+import json, sys
+pubs = [{"id": "m%d" % i, "date": "2025-01-%02dT%02d:%02d:00Z" % (1 + i // 1440, i // 60 % 24, i % 60),
+         "text": ("Новость номер %d" if i % 3 == 0 else "post number %d — café") % i} for i in range(12000)]
+json.dump({"format": "feedtui", "version": 1, "channels": [{"title": "Many", "handle": "many", "publications": pubs[::-1]}]},
+          open(sys.argv[1], "w"), ensure_ascii=False)
+EOF
+run_feedtui "$BIN --library $TMP/many.sqlite $TMP/many.json"
+check "12 000 posts imported" wait_for "j/k move  Enter open" 90
+keys /; keys -l number
+check "a query in 8 000 of 12 000 posts: the first match, then the whole count" wait_for "/number▏  post 1/8000"
+keys Enter; keys 150n
+check "n goes past the first matches found" wait_for "/number  post 151/8000"
+keys Escape; keys g; keys /; keys -l "номер 11"
+check "a query in few posts is answered whole at once" wait_for "/номер 11▏  post 1/369"
+keys Escape; keys q
+wait_gone
+run_feedtui "$BIN $SEED"
 
 # Sorting.
 keys S
