@@ -278,21 +278,20 @@ extension Library {
         // Posts config.toml's ignore rules hide are found by no search.
         let kept = FilterSQL(keptBy: context)
         return try read("search the library") { db in
-            let total =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT count(*) FROM post p JOIN channel c ON c.id = p.channel
-                        WHERE \(condition) AND c.status = 'live' AND \(kept.sql)
-                        """,
-                    arguments: StatementArguments(arguments + kept.arguments)) ?? 0
+            // The matches found once, counted as they are sorted (`count(*) OVER ()`), and the records of the first
+            // `limit` read after: counting and listing apart checked every candidate twice.
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.channel, c.record AS channelRecord, p.record FROM post p JOIN channel c ON c.id = p.channel
-                    WHERE \(condition) AND c.status = 'live' AND \(kept.sql) ORDER BY p.date DESC, p.channel, p.newest LIMIT ?
+                    SELECT p.channel, c.record AS channelRecord, p.record, m.total FROM (
+                        SELECT p.rowid AS post, count(*) OVER () AS total, p.date, p.channel, p.newest
+                        FROM post p JOIN channel c ON c.id = p.channel
+                        WHERE \(condition) AND c.status = 'live' AND \(kept.sql) ORDER BY p.date DESC, p.channel, p.newest LIMIT ?) m
+                    JOIN post p ON p.rowid = m.post JOIN channel c ON c.id = p.channel
+                    ORDER BY m.date DESC, m.channel, m.newest
                     """,
                 arguments: StatementArguments(arguments + kept.arguments + [limit]))
+            let total: Int = rows.first?["total"] ?? 0
             let matches = rows.compactMap { row -> LibraryMatch? in
                 guard let post = NativeRecordCoder.publication(row["record"]),
                     let channel = NativeRecordCoder.channel(row["channelRecord"])

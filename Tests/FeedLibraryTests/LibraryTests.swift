@@ -669,7 +669,9 @@ final class LibraryTests: XCTestCase {
         XCTAssertEqual(matches.map(\.channel), [ids[1], ids[0]])
         XCTAssertEqual(matches.map(\.channelTitle), ["B", "A"])
         XCTAssertEqual(matches.map(\.post.text), ["москва летом", "Москва зимой"])
-        XCTAssertEqual(try library.searchAll(query: "москва", limit: 1).matches.count, 1)
+        XCTAssertEqual(try library.searchAll(query: "москва", limit: 1).matches.map(\.post.text), ["москва летом"])
+        XCTAssertEqual(try library.searchAll(query: "москва", limit: 1).total, 2, "every match counted, not only those listed")
+        XCTAssertEqual(try library.searchAll(query: "nowhere", limit: 1).total, 0)
     }
 
     /// Statistics are counted on the clock of the run that imports; opened on another clock (another TZ, or
