@@ -6,7 +6,8 @@
 Imports the file once (`feedtui refresh --library LIB FILE`), then opens it in a tmux window of 120x40 as
 `make bench` does and, for each query, times from typing it after `/` to the first answer on screen (the first
 match after the selection selected: "counting…", "post 1/N" or "no match" on the bottom line) and to the whole
-answer ("post 1/N" or "no match"). Medians of --runs openings; the library's size beside the file's.
+answer ("post 1/N" or "no match"); then F, the search of every channel, to its count. Medians of --runs openings;
+the library's size beside the file's.
 """
 
 import argparse
@@ -25,6 +26,8 @@ from tmuxctl import Tmux  # noqa: E402
 # One, two, three characters and more, common and rare, in the scripts of the generated files.
 # The longest still fits the bottom line beside its answer.
 QUERIES = os.environ["BENCH_QUERIES"].split("|") if os.environ.get("BENCH_QUERIES") else ["e", "я", "速", "ch", "速報", "xyl", "xylographe", "the fast secure", "ответ игра неделя рынок мир цена вопрос the fast 新聞"]
+# F, the search of every channel (newest first, the first 200 listed and all counted): its answer is the count.
+LIBRARY_QUERIES = ["e", "xylographe", "the fast secure"]
 
 
 def main():
@@ -45,6 +48,7 @@ def main():
             os.path.basename(source), os.path.getsize(source) / 1e6, size / 1e6, size / os.path.getsize(source), a.runs))
         times = {q: [] for q in QUERIES}
         whole = {q: [] for q in QUERIES}
+        library = {q: [] for q in LIBRARY_QUERIES}
         answers = {}
         pidfile = os.path.join(work, "pid")
         for _ in range(a.runs):
@@ -64,6 +68,15 @@ def main():
                 answers[q] = m.group(2) or "0"
                 t0 = tmux.send("Escape")
                 tmux.wait("Esc ends the search", lambda s: "/" + q.strip()[:5] not in s.split("\n")[-1], 30, t0)
+            for q in LIBRARY_QUERIES:
+                t0 = tmux.send("F")
+                tmux.wait("the library search prompt", lambda s: re.search(r"F ▏", s.split("\n")[-1]), 30, t0)
+                done = re.compile(r"F %s▏\s+(\d+) in the library|F %s▏\s+no match" % (re.escape(q), re.escape(q)))
+                t0 = tmux.send(q, literal=True)
+                secs, _ = tmux.wait("the library's answer to F %s" % q[:20], lambda s: done.search(s.split("\n")[-1]), 120, t0)
+                library[q].append(secs)
+                t0 = tmux.send("Escape")
+                tmux.wait("Esc ends the library search", lambda s: "F " + q[:5] not in s.split("\n")[-1], 30, t0)
             tmux.send("q")
             tmux.wait_dead(30)
         for q in QUERIES:
@@ -71,6 +84,9 @@ def main():
             print("  /%-30s %7s posts  first %7.1f ms  whole %8.1f ms  (runs: %s)" % (
                 shown, answers[q], statistics.median(times[q]) * 1000, statistics.median(whole[q]) * 1000,
                 ", ".join("%.1f/%.1f" % (t * 1000, w * 1000) for t, w in zip(times[q], whole[q]))))
+        for q in LIBRARY_QUERIES:
+            print("  F %-30s whole %8.1f ms  (runs: %s)" % (
+                q, statistics.median(library[q]) * 1000, ", ".join("%.1f" % (t * 1000) for t in library[q])))
     finally:
         tmux.close()
         shutil.rmtree(work, ignore_errors=True)
