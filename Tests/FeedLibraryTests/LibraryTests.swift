@@ -567,6 +567,26 @@ final class LibraryTests: XCTestCase {
         XCTAssertGreaterThan(nearFound, 100)
     }
 
+    /// A small library's index is merged into one segment after an import: smaller, and searched the same.
+    func testASmallLibrarysIndexIsMergedWhole() throws {
+        let library = try Library(path: path)
+        let ch = Self.generated(4_000)
+        let id = try XCTUnwrap(try library.importChannels([ch], from: .named(ch)).first)
+        func indexBytes() throws -> Int { try library.pool.read { db in try Int.fetchOne(db, sql: "SELECT sum(length(block)) FROM postText_data") ?? 0 } }
+        let written = try indexBytes()
+        library.collectGarbage()
+        let merged = try indexBytes()
+        XCTAssertLessThan(merged, written * 97 / 100, "the segments of four batches, merged")
+        library.collectGarbage()
+        XCTAssertEqual(try indexBytes(), merged, "one segment stays as it is")
+        var folder = SearchText()
+        let folded = PostOrder.newest.arrange(ch.publications).map { folder.fold(ch.publications[$0].searchableText) }
+        for q in ["viet", "ế", "新闻", "e", "ae", "crème brûlée"] {
+            let needle = SearchText.fold(q)
+            XCTAssertEqual(try library.search(channel: id, query: q, order: .newest), folded.indices.filter { SearchText.contains(folded[$0], needle) }, q)
+        }
+    }
+
     /// The index holds, of each post's folded text, its trigrams (the text padded with two characters, so that every
     /// piece of two characters starts one) and each character once as a term of its own: nothing else. Long posts
     /// too: one of more distinct tokens than the tokenizer remembers, one repeating a phrase thousands of times.
