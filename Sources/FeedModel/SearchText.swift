@@ -95,6 +95,11 @@ public struct SearchText {
 extension Publication {
     /// Text, link preview, links and forwarded-from: everything a search looks through.
     public var searchableText: String {
+        Self.searchableText(text: text, linkPreview: linkPreview, links: links, forwardedFrom: forwardedFrom)
+    }
+
+    /// The same from the fields alone (`NativeRecordCoder.searchableText` reads only these from a record).
+    static func searchableText(text: String, linkPreview: LinkPreview?, links: [String], forwardedFrom: String?) -> String {
         var parts = [text]
         if let lp = linkPreview { parts += [lp.site, lp.title, lp.description, lp.url].compactMap { $0 } }
         parts += links

@@ -71,7 +71,7 @@ final class NativeJSONTests: XCTestCase {
         for post in posts {
             XCTAssertEqual(NativeRecordCoder.searchableText(coder.record(post)), post.searchableText, post.id)
         }
-        for bad in ["", "[]", "{\"text\": 3}", "{\"links\": [1]}", "{\"linkPreview\": \"x\"}", "{\"text\": \"a\"", "{\"text\": \"a\" \"id\": 1}"] {
+        for bad in ["", "[]", "{\"text\": 3}", "{\"links\": [1]}", "{\"linkPreview\": \"x\"}", "{\"linkPreview\": {\"image\": 3}}", "{\"text\": \"a\"", "{\"text\": \"a\" \"id\": 1}"] {
             XCTAssertNil(NativeRecordCoder.searchableText(Data(bad.utf8)), bad)
         }
         XCTAssertEqual(NativeRecordCoder.searchableText(Data("{\"id\": \"x\", \"views\": {\"a\": [1, {}]}, \"text\": \"a\\nb\"}".utf8)), "a\nb")

@@ -417,25 +417,8 @@ private enum NativeFields {
             }
         default: throw FieldError("\"media\" is not a list")
         }
-        switch linkPreview {
-        case nil, .null?: break
-        case .object(let o)?:
-            p.linkPreview = LinkPreview(
-                site: try string(o["site"], "linkPreview.site"), title: try string(o["title"], "linkPreview.title"),
-                description: try string(o["description"], "linkPreview.description"),
-                url: try string(o["url"], "linkPreview.url"), image: try string(o["image"], "linkPreview.image"))
-        default: throw FieldError("\"linkPreview\" is not an object")
-        }
-        switch links {
-        case nil, .null?: break
-        case .array(let items)?:
-            p.links.reserveCapacity(items.count)
-            for item in items {
-                guard case .string(let s) = item else { throw FieldError("\"links\" holds something other than strings") }
-                p.links.append(s)
-            }
-        default: throw FieldError("\"links\" is not a list")
-        }
+        p.linkPreview = try NativeFields.linkPreview(linkPreview)
+        p.links = try NativeFields.links(links)
         p.linkMarks = try NativeFields.linkMarks(linkMarks, text: p.text, links: p.links.count)
         p.views = try count(views, "views")
         p.forwards = try count(forwards, "forwards")
@@ -508,6 +491,30 @@ private enum NativeFields {
         }
         m.voters = try count(o["voters"], "voters")
         return m
+    }
+
+    static func linkPreview(_ value: JSON?) throws(FieldError) -> LinkPreview? {
+        switch value {
+        case nil, .null?: return nil
+        case .object(let o)?:
+            return LinkPreview(
+                site: try string(o["site"], "linkPreview.site"), title: try string(o["title"], "linkPreview.title"),
+                description: try string(o["description"], "linkPreview.description"),
+                url: try string(o["url"], "linkPreview.url"), image: try string(o["image"], "linkPreview.image"))
+        default: throw FieldError("\"linkPreview\" is not an object")
+        }
+    }
+
+    static func links(_ value: JSON?) throws(FieldError) -> [String] {
+        switch value {
+        case nil, .null?: return []
+        case .array(let items)?:
+            return try items.map { item throws(FieldError) in
+                guard case .string(let s) = item else { throw FieldError("\"links\" holds something other than strings") }
+                return s
+            }
+        default: throw FieldError("\"links\" is not a list")
+        }
     }
 
     static func string(_ value: JSON?, _ key: StaticString) throws(FieldError) -> String? {
@@ -761,8 +768,9 @@ public struct NativeRecordCoder {
     public static func searchableText(_ record: Data) -> String? {
         try? JSONReader.reading(record) { reader in
             var reader = reader
-            var text = "", links: [String] = [], preview: [String] = []
+            var text = "", links: [String] = []
             var forwardedFrom: String?
+            var linkPreview: LinkPreview?
             do {
                 reader.skipWS()
                 guard reader.peek == UInt8(ascii: "{") else { return .failure(FeedError("not a publication record")) }
@@ -772,26 +780,8 @@ public struct NativeRecordCoder {
                     switch key {
                     case "text": text = try NativeFields.string(try reader.value(), "text") ?? ""
                     case "forwardedFrom": forwardedFrom = try NativeFields.string(try reader.value(), "forwardedFrom")
-                    case "links":
-                        switch try reader.value() {
-                        case .null: links = []
-                        case .array(let items):
-                            links = try items.map { item throws(FieldError) in
-                                guard case .string(let s) = item else { throw FieldError("\"links\" holds something other than strings") }
-                                return s
-                            }
-                        default: throw FieldError("\"links\" is not a list")
-                        }
-                    case "linkPreview":
-                        switch try reader.value() {
-                        case .null: preview = []
-                        case .object(let o):
-                            preview = try [
-                                NativeFields.string(o["site"], "linkPreview.site"), NativeFields.string(o["title"], "linkPreview.title"),
-                                NativeFields.string(o["description"], "linkPreview.description"), NativeFields.string(o["url"], "linkPreview.url"),
-                            ].compactMap { $0 }
-                        default: throw FieldError("\"linkPreview\" is not an object")
-                        }
+                    case "links": links = try NativeFields.links(try reader.value())
+                    case "linkPreview": linkPreview = try NativeFields.linkPreview(try reader.value())
                     default: try reader.skipValue()
                     }
                 }
@@ -802,7 +792,7 @@ public struct NativeRecordCoder {
             } catch {
                 return .failure(FeedError("\(error)"))
             }
-            return .success(([text] + preview + links + (forwardedFrom.map { [$0] } ?? [])).joined(separator: "\n"))
+            return .success(Publication.searchableText(text: text, linkPreview: linkPreview, links: links, forwardedFrom: forwardedFrom))
         }
     }
 
