@@ -31,7 +31,10 @@ public enum HTMLText {
 
     /// Converts an HTML fragment (or a whole document). Never throws: what libxml2 cannot make sense of is text.
     /// Relative `href`s are resolved against `base` when one is given.
-    public static func convert(_ html: String, base: URL? = nil) -> Result {
+    public static func convert(_ html: String, base: URL? = nil) -> Result { convert(html, base: base, scanning: true) }
+
+    /// `scanning`: the common HTML of feeds read by `HTMLScanner` (false: libxml2 reads it all, as the tests compare).
+    static func convert(_ html: String, base: URL?, scanning: Bool) -> Result {
         let utf8 = html.utf8
         // Plain text needs no parser: only white space to collapse.
         if !utf8.contains(UInt8(ascii: "<")) && !utf8.contains(UInt8(ascii: "&")) {
@@ -42,6 +45,11 @@ public enum HTMLText {
         }
         var bytes = Array(utf8)
         guard !bytes.isEmpty, bytes.count < Int(Int32.max) else { return Result(text: "", links: []) }
+        if scanning {
+            var r = Renderer()
+            r.base = base
+            if bytes.withUnsafeBufferPointer({ HTMLScanner.render($0, into: &r) }) { return r.finish() }
+        }
         // libxml2 reports HTML errors on the thread's global error channel, where the XML parser of an RSS file
         // that this HTML sits in listens: a stray `</div>` or a `&#27;` in one description stopped the whole feed.
         let (handler, context) = (cx_structured_error(), cx_structured_error_context())
@@ -157,8 +165,9 @@ public enum HTMLText {
     }
 }
 
-/// The walk over a libxml2 tree; output is collected as UTF-8 bytes.
-private struct Renderer {
+/// The walk over a libxml2 tree, or the events of a reading (libxml2's SAX, `HTMLScanner`); output is collected as
+/// UTF-8 bytes.
+struct Renderer {
     var out: [UInt8] = []
     /// Line breaks wanted before the next visible text (0, 1 or 2); white space wanted before it.
     var pendingBreak = 0
@@ -275,13 +284,7 @@ private struct Renderer {
 
     /// A start tag, from the SAX parser: its attributes are name and value pairs, a NULL name after the last.
     mutating func start(_ name: UnsafePointer<xmlChar>?, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
-        depth += 1
-        if skipping > 0 {
-            skipping += 1
-            return
-        }
-        lastCR = false
-        let walk = open(Renderer.kind(name)) { wanted in
+        start(Renderer.kind(name)) { wanted in
             guard let attributes else { return nil }
             var i = 0
             while let key = attributes[i] {
@@ -293,17 +296,29 @@ private struct Renderer {
             }
             return nil
         }
-        if !walk { skipping = 1 }
     }
 
-    mutating func end(_ name: UnsafePointer<xmlChar>?) {
+    /// A start tag of this kind; `attribute` gives its attributes by name.
+    mutating func start(_ kind: Kind, attribute: (String) -> String?) {
+        depth += 1
+        if skipping > 0 {
+            skipping += 1
+            return
+        }
+        lastCR = false
+        if !open(kind, attribute: attribute) { skipping = 1 }
+    }
+
+    mutating func end(_ name: UnsafePointer<xmlChar>?) { end(Renderer.kind(name)) }
+
+    mutating func end(_ kind: Kind) {
         depth -= 1
         if skipping > 0 {
             skipping -= 1
             if skipping > 0 { return }
         }
         lastCR = false
-        close(Renderer.kind(name))
+        close(kind)
     }
 
     mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
