@@ -217,9 +217,7 @@ struct HTMLScanner {
             if let base = b.baseAddress {
                 while at + 8 <= n {
                     let x = UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self)
-                    if Self.hasZero(x ^ 0x3C3C_3C3C_3C3C_3C3C) | Self.hasZero(x ^ 0x2626_2626_2626_2626) | Self.hasZero(x ^ 0xEFEF_EFEF_EFEF_EFEF)
-                        | ((x &- 0x2020_2020_2020_2020) & ~x & 0x8080_8080_8080_8080) != 0
-                    {
+                    if ByteWord.has(x, UInt8(ascii: "<")) || ByteWord.has(x, UInt8(ascii: "&")) || ByteWord.has(x, 0xEF) || ByteWord.hasBelow(x, 0x20) {
                         break
                     }
                     at += 8
@@ -242,10 +240,6 @@ struct HTMLScanner {
         characters(run, &r)
         return true
     }
-
-    /// Whether a byte of `x` is 0.
-    @inline(__always)
-    private static func hasZero(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
 
     /// Text as libxml2 hands it over: text outside every element first opens the implied `html`, `body`, `p`.
     private mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>, _ r: inout Renderer) {

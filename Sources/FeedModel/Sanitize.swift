@@ -115,10 +115,24 @@ extension Sanitize {
     static func hasControl(_ text: String, multiline: Bool) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            let n = bytes.count
+            var i = 0
             var previous: UInt8 = 0
-            for b in bytes {
+            while i < n {
+                // Eight bytes at a time while none is below 0x20, DEL or the lead byte of a C1 control.
+                if i + 8 <= n {
+                    let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    if !ByteWord.hasBelow(w, 0x20), !ByteWord.has(w, 0x7F), !ByteWord.has(w, 0xC2) {
+                        i += 8
+                        previous = 0
+                        continue
+                    }
+                }
+                let b = base[i]
                 if b < 0x20 ? !(multiline && b == 0x0A) : b == 0x7F || (previous == 0xC2 && b < 0xA0 && b >= 0x80) { return true }
                 previous = b
+                i += 1
             }
             return false
         }

@@ -120,3 +120,19 @@ public enum TextScan {
         return Count(n)
     }
 }
+
+/// Eight bytes read as one word: the scans that pass over plain text a word at a time (XML repair, HTML, controls).
+enum ByteWord {
+    /// Whether a byte of `w` is `c`.
+    @inline(__always)
+    static func has(_ w: UInt64, _ c: UInt8) -> Bool {
+        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(c))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// Whether a byte of `w` is below `n` (at most 0x80).
+    @inline(__always)
+    static func hasBelow(_ w: UInt64, _ n: UInt8) -> Bool {
+        (w &- 0x0101_0101_0101_0101 &* UInt64(n)) & ~w & 0x8080_8080_8080_8080 != 0
+    }
+}

@@ -72,7 +72,7 @@ struct XMLRepair {
             let (first, second): (UInt8, UInt8) = openSection == nil ? (0x26, 0x3C) : (0x5D, 0x2D)
             while i + 8 <= to {
                 let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                if w & 0x8080_8080_8080_8080 != 0 || XMLRepair.hasByte(w, first) || XMLRepair.hasByte(w, second) { break }
+                if w & 0x8080_8080_8080_8080 != 0 || ByteWord.has(w, first) || ByteWord.has(w, second) { break }
                 i += 8
             }
             guard i < to else { break }
@@ -296,11 +296,6 @@ struct XMLRepair {
 
     /// Whether one of the eight bytes of `w` is `c` (the classic zero-byte test on `w` XOR `c` in every byte).
     @inline(__always)
-    private static func hasByte(_ w: UInt64, _ c: UInt8) -> Bool {
-        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(c))
-        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
-    }
-
     private static func isNameStart(_ c: UInt8) -> Bool {
         (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z")) || c == UInt8(ascii: "_") || c == UInt8(ascii: ":")
             || c >= 0x80
