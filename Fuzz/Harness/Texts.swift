@@ -4,10 +4,15 @@ import Foundation
 
 enum Texts {
     /// Any bytes as an HTML body: text without controls (but newlines), only http(s) links, and link marks in order
-    /// inside the text, each on a character boundary.
+    /// inside the text, each on a character boundary; read by `HTMLScanner` exactly as libxml2 reads it.
     static func html(_ data: Data) -> [String] {
         let html = String(decoding: data, as: UTF8.self)
-        var r = HTMLText.convert(html, base: URL(string: "https://example.com/feed/"))
+        let base = URL(string: "https://example.com/feed/")
+        var r = HTMLText.convert(html, base: base)
+        let libxml2 = HTMLText.convert(html, base: base, scanning: false)
+        guard r == libxml2 else {
+            return ["read otherwise than libxml2 reads it: \(r.text.debugDescription.prefix(200)) against \(libxml2.text.debugDescription.prefix(200))"]
+        }
         // As every importer hands a post on: its controls replaced, its link marks moved with the text.
         r.text = Sanitize.imported(r.text, multiline: true, marks: &r.marks)
         var problems = [controlProblem("text", r.text, multiline: true)].compactMap { $0 }

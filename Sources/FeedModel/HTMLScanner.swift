@@ -397,15 +397,22 @@ struct HTMLScanner {
         return true
     }
 
-    /// `</name>` of the element open last; any other end tag is left to libxml2.
+    /// `</name>` of the element open last; one of no open element, which libxml2 drops (the second `</a>` after
+    /// an `<a>` that a second `<a>` closed), is dropped. Any other (of an element open further down, `</p>`, `</br>`…)
+    /// is left to libxml2.
     private mutating func endTag(_ r: inout Renderer) -> Bool {
         at += 2
-        guard let name = tagName(), let top = open.last, top.name == name, open.count > 2 else { return false }
+        guard let name = tagName(), open.count > 2 else { return false }
         while at < b.count, isBlank(b[at]) { at += 1 }
         guard at < b.count, b[at] == UInt8(ascii: ">") else { return false }
         at += 1
-        open.removeLast()
-        r.end(top.kind)
+        if let top = open.last, top.name == name {
+            open.removeLast()
+            r.end(top.kind)
+            return true
+        }
+        guard let index = Self.element(name), index >= 0, index != Self.p, !Self.elements[index].void, !open.contains(where: { $0.name == name })
+        else { return false }
         return true
     }
 

@@ -41,7 +41,7 @@ final class HTMLScannerTests: XCTestCase {
 
     func testWhatTheScannerLeavesToLibxml2() {
         for html in [
-            "<pre>\n x</pre>", "<script>1<2</script>", "<p>bell &#7;</p>", "<b>a<i>b</b></i>", "</p>", "<p>a\r\nb</p>", "<p>\u{1}</p>",
+            "<pre>\n x</pre>", "<script>1<2</script>", "<p>bell &#7;</p>", "<b>a<i>b</b></i>", "</p>", "<div>a</p></div>", "x</br>", "<p>a\r\nb</p>", "<p>\u{1}</p>",
             "<a href=x href=y>z</a>", "<!DOCTYPE html><p>x", "<p>a<!-- c -- d -->b</p>", "<?xml version='1.0'?><p>x", "<p>&#65</p>",
             "<input value=1>", "<p>x&",
         ] {
@@ -52,7 +52,8 @@ final class HTMLScannerTests: XCTestCase {
             "<p>Hello <a href=\"https://x.org/?a=1&amp;b=2\">world</a> &mdash; &#8217;&#x1F525;</p>", "Tom & Jerry <br/>",
             "<ul><li>one</li><li>two</li></ul><img src='/p.png' alt=x>", "<div><div>nested</div></div>", "<p>a<!-- c -->b</p>",
             "<p>a<p>b", "<p>&bogus; &amp fish &copy 2024</p>", "<custom>x</custom>", "a < b", "<li>one<li>two",
-            "<a href=\"https://x.org/?a=1&b=2\">x</a>", "Intro<p>Para</p>",
+            "<a href=\"https://x.org/?a=1&b=2\">x</a>", "Intro<p>Para</p>", "<p><a href=\"/a\">one <a href=\"/b\">two</a></a> three</p>",
+            "<div>x</span>y</div>",
         ] {
             XCTAssertTrue(scans(html), html)
             XCTAssertEqual(HTMLText.convert(html, base: base, scanning: true), HTMLText.convert(html, base: base, scanning: false), html)
