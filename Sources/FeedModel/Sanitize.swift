@@ -120,8 +120,9 @@ extension Sanitize {
             var i = 0
             var previous: UInt8 = 0
             while i < n {
-                // Eight bytes at a time while none is below 0x20, DEL or the lead byte of a C1 control.
-                if i + 8 <= n {
+                // Eight bytes at a time while none is below 0x20, DEL or the lead byte of a C1 control (and the
+                // byte before them was not one).
+                if previous != 0xC2, i + 8 <= n {
                     let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                     if !ByteWord.hasBelow(w, 0x20), !ByteWord.has(w, 0x7F), !ByteWord.has(w, 0xC2) {
                         i += 8

@@ -50,6 +50,20 @@ final class SanitizeTests: XCTestCase {
         XCTAssertEqual(Sanitize.forDisplay("plain ✓"), "plain ✓")
     }
 
+    /// A control is found wherever it falls among the eight-byte words `hasControl` passes over: a C1 control's two
+    /// bytes split across two words included.
+    func testAControlIsFoundAtEveryPlace() {
+        for control in ["\u{1}", "\u{7F}", "\u{9D}", "\u{80}", "\r"] {
+            for place in 0..<20 {
+                let text = String(repeating: "a", count: place) + control + String(repeating: "é", count: 12)
+                XCTAssertTrue(Sanitize.hasControl(text, multiline: true), "\(control.debugDescription) after \(place) bytes")
+                XCTAssertFalse(Sanitize.imported(text, multiline: true).unicodeScalars.contains { Sanitize.isControl($0) && $0 != "\n" })
+            }
+        }
+        XCTAssertFalse(Sanitize.hasControl(String(repeating: "é\nÂ¢ ", count: 9), multiline: true), "U+00C2 then U+00A2 is no control")
+        XCTAssertTrue(Sanitize.hasControl("abc\ndef", multiline: false))
+    }
+
     /// A line a command prints shows every control for what it is, and nothing of it reaches the terminal raw.
     func testPrintedLinesShowControlsEscaped() {
         let hostile = "Evil \u{1B}]0;pwned\u{07} \u{9B}31m \u{202E}txt.exe \u{2066}x\u{2069} \u{7F}\nnext\u{2028}"
