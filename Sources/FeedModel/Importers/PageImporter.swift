@@ -24,12 +24,27 @@ enum PageImporter: Importer {
         return [channel]
     }
 
-    /// Lines as views into the one String (no copies), split on bytes so that CRLF ("\r\n" is one Character) works.
+    /// Lines as views into the one String (no copies), split on bytes so that CRLF ("\r\n" is one Character) works;
+    /// found with memchr (the generic split of the UTF-8 view was a fifth of reading a page).
     static func lines(of text: String) -> [Substring] {
-        text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { bytes in
-            let line = Substring(bytes)
-            return line.utf8.last == 0x0D ? line.dropLast() : line
+        var text = text
+        // Where each line starts and ends (its CR left out), as UTF-8 offsets.
+        var bounds: [(start: Int, end: Int)] = []
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else {
+                bounds.append((0, 0))
+                return
+            }
+            var start = 0
+            while let found = memchr(base + start, 0x0A, bytes.count - start) {
+                let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                bounds.append((start, newline > start && bytes[newline - 1] == 0x0D ? newline - 1 : newline))
+                start = newline + 1
+            }
+            bounds.append((start, bytes.count > start && bytes[bytes.count - 1] == 0x0D ? bytes.count - 1 : bytes.count))
         }
+        let utf8 = text.utf8
+        return bounds.map { Substring(utf8[utf8.index(utf8.startIndex, offsetBy: $0.start)..<utf8.index(utf8.startIndex, offsetBy: $0.end)]) }
     }
 
     // MARK: Header and counters
