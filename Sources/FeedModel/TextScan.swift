@@ -14,7 +14,13 @@ public enum TextScan {
             func isSpace(_ c: UInt8) -> Bool { c <= 0x20 || c == 0x7F }
             var i = 0
             while i + 4 <= n {
-                guard lower(i) == 0x68, lower(i + 1) == 0x74, lower(i + 2) == 0x74, lower(i + 3) == 0x70 else {
+                // Eight bytes at a time to the next "h" or "H".
+                if let base = b.baseAddress {
+                    while i + 8 <= n, !ByteWord.has(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020, 0x68) {
+                        i += 8
+                    }
+                }
+                guard i + 4 <= n, lower(i) == 0x68, lower(i + 1) == 0x74, lower(i + 2) == 0x74, lower(i + 3) == 0x70 else {
                     i += 1
                     continue
                 }

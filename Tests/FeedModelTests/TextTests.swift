@@ -72,6 +72,16 @@ final class SanitizeTests: XCTestCase {
         XCTAssertEqual(Sanitize.visible("שלום עולם ✓"), "שלום עולם ✓", "text without controls is left as it is")
     }
 
+    /// A link is found wherever it starts among the eight-byte words `links` passes over, in any letter case.
+    func testALinkIsFoundAtEveryPlace() {
+        for place in 0..<20 {
+            for scheme in ["http", "HTTPS", "hTtP"] {
+                let text = String(repeating: "é", count: place) + " \(scheme)://example.org/a?q=1 " + String(repeating: "hh ", count: place)
+                XCTAssertEqual(TextScan.links(in: text), ["\(scheme)://example.org/a?q=1"], "after \(place) characters")
+            }
+        }
+    }
+
     func testLinksAndCounts() {
         XCTAssertEqual(TextScan.links(in: "see (http://a.example/x). and https://b.example/y, end"),
                        ["http://a.example/x", "https://b.example/y"])
