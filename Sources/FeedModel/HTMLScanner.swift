@@ -45,7 +45,8 @@ struct HTMLScanner {
 
     /// The elements read here: those of feed bodies (at most 128). Any other one libxml2 knows (`html`, `head`,
     /// `body`, `script`, `style`, `pre`, `textarea`, `title`, `meta`, `form`…, some of which it reads its own way)
-    /// leaves the text to libxml2; one it does not know is read as libxml2 reads it: inline, closing nothing.
+    /// leaves the text to libxml2; one it does not know is read as libxml2 reads it, closing nothing and closed by
+    /// nothing (the renderer still knows some: `<math>` and `<template>` are skipped).
     static let elements: [Element] = {
         let names = [
             "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "bdi", "bdo", "big", "blockquote",
@@ -332,7 +333,7 @@ struct HTMLScanner {
     private mutating func startTag(_ r: inout Renderer) -> Bool {
         at += 1
         guard let name = tagName(), let index = Self.element(name) else { return false }
-        let element = index >= 0 ? Self.elements[index] : Element(name: name, kind: .inline, void: false)
+        let element = index >= 0 ? Self.elements[index] : Element(name: name, kind: Renderer.kinds[String(decoding: name.bytes, as: UTF8.self)] ?? .inline, void: false)
         var attributes: [(name: Name, value: [UInt8]?)] = []
         var closed = false
         while true {

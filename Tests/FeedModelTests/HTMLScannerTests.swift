@@ -53,7 +53,7 @@ final class HTMLScannerTests: XCTestCase {
             "<ul><li>one</li><li>two</li></ul><img src='/p.png' alt=x>", "<div><div>nested</div></div>", "<p>a<!-- c -->b</p>",
             "<p>a<p>b", "<p>&bogus; &amp fish &copy 2024</p>", "<custom>x</custom>", "a < b", "<li>one<li>two",
             "<a href=\"https://x.org/?a=1&b=2\">x</a>", "Intro<p>Para</p>", "<p><a href=\"/a\">one <a href=\"/b\">two</a></a> three</p>",
-            "<div>x</span>y</div>",
+            "<div>x</span>y</div>", "<p>a<math>b</math>c</p>", "<p>a<template><b>b</b></template>c<canvas>d</canvas></p>",
         ] {
             XCTAssertTrue(scans(html), html)
             XCTAssertEqual(HTMLText.convert(html, base: base, scanning: true), HTMLText.convert(html, base: base, scanning: false), html)
@@ -124,7 +124,7 @@ final class HTMLScannerTests: XCTestCase {
             "<a href=\"https://example.com/x?a=1&b=2\">", "<a href=\"javascript:alert(1)\">", "<a title='it&#39;s'>",
             "<span class=\"x\" data-y=\"1\">", "<p/>", "<div/>", "\u{1}", "\u{FFFE}", "<html>", "<body>", "<head>", "<title>t</title>",
             "<meta charset=utf-8>", "<select><option>1<option>2</select>", "<font color=red>", "<a name=x id=y>", "<img>",
-            "<tag:x>", "<a_b>", "<p =x>", "<p x=>", "<p x='y'z>", "<p x=\"y\"/>", "<table><td>cell</table>",
+            "<tag:x>", "<a_b>", "<math>", "<template>", "</math>", "<p =x>", "<p x=>", "<p x='y'z>", "<p x=\"y\"/>", "<table><td>cell</table>",
         ]
         var html = ""
         var open: [String] = []
