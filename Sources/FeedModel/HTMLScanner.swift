@@ -3,9 +3,10 @@ import CLibXML2
 /// A fast reading of the HTML most feed bodies hold — known elements closed in order, quoted or bare attributes,
 /// entities, text — handing the renderer exactly the events libxml2's HTML parser would (its implied `html`,
 /// `body` and `p` included). libxml2 reads a byte at a time and took ~40% of a feed's reading; this reads runs.
-/// At anything whose reading by libxml2 it does not repeat exactly (a comment, an element closed out of order
-/// or implicitly, `<pre>`, `<script>`, an unknown entity or tag, a control character…) it gives up, and the
-/// caller has libxml2 read the whole text: the result is libxml2's either way (`testTheScannerReadsAsLibxml2`).
+/// At anything whose reading by libxml2 it does not repeat exactly (an element closed out of order, `<pre>`,
+/// `<script>`, a reference to no character, a CR or another control, a DOCTYPE…) it gives up, and the caller has
+/// libxml2 read the whole text: the result is libxml2's either way (`testTheScannerReadsAsLibxml2`, and the html
+/// fuzz target on every input).
 struct HTMLScanner {
     /// A lower-case tag name of at most 16 ASCII bytes, packed.
     struct Name: Hashable {
@@ -142,7 +143,6 @@ struct HTMLScanner {
         guard let first = events.firstIndex(of: "+" + old), let opened = events[(first + 1)...].firstIndex(of: "+" + new) else { return true }
         return events[first..<opened].contains("-" + old)
     }
-
 
     /// Entity names (at most 8 bytes, packed) and their characters, as libxml2's HTML parser knows them.
     static let entities: [UInt64: UInt32] = {
