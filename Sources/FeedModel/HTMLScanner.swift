@@ -172,9 +172,9 @@ struct HTMLScanner {
 
     private init(text: UnsafeBufferPointer<UInt8>) { b = text }
 
-    private static let html = Name("html"), body = Name("body")
+    private static let html = Name("html"), body = Name("body"), paragraph = Name("p")
     private static let implied = -2
-    private static let p = elements.firstIndex { $0.name == Name("p") } ?? unknown
+    private static let p = elements.firstIndex { $0.name == paragraph } ?? unknown
 
     private mutating func run(_ r: inout Renderer) -> Bool {
         let n = b.count
@@ -246,7 +246,7 @@ struct HTMLScanner {
     private mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>, _ r: inout Renderer) {
         if open.isEmpty {
             implyBody(&r)
-            open.append((Name("p"), Self.p, .paragraph))
+            open.append((Self.paragraph, Self.p, .paragraph))
             r.start(.paragraph) { _ in nil }
         }
         r.characters(bytes)

@@ -129,7 +129,7 @@ public enum TextScan {
 
 /// Eight bytes read as one word: the scans that pass over plain text a word at a time (XML repair, HTML, controls).
 enum ByteWord {
-    /// Whether a byte of `w` is `c`.
+    /// Whether a byte of `w` is `c` (the classic zero-byte test on `w` XOR `c` in every byte).
     @inline(__always)
     static func has(_ w: UInt64, _ c: UInt8) -> Bool {
         let x = w ^ (0x0101_0101_0101_0101 &* UInt64(c))

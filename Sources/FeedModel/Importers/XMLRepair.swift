@@ -294,8 +294,6 @@ struct XMLRepair {
         return nil
     }
 
-    /// Whether one of the eight bytes of `w` is `c` (the classic zero-byte test on `w` XOR `c` in every byte).
-    @inline(__always)
     private static func isNameStart(_ c: UInt8) -> Bool {
         (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z")) || c == UInt8(ascii: "_") || c == UInt8(ascii: ":")
             || c >= 0x80
