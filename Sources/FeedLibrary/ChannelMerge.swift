@@ -19,7 +19,8 @@ extension Library {
         let dates = Publication.placeDates(posts)
         let coder = NativeRecordCoder()
         var folder = SearchText()
-        let rows = posts.map { (record: coder.record($0), text: Self.indexed($0, &folder)) }
+        let given = TermsGiven()
+        let rows = posts.map { (record: coder.record($0), terms: SearchTerms.of($0, &folder, given)) }
         return try write("bring new posts into \(channel.title)") { db -> (Int64, Int)? in
             guard let id = try Self.liveChannel(db, key: key) else { return nil }
             var placement = try Placement(db, channel: id)
@@ -36,7 +37,7 @@ extension Library {
             let update = try db.makeStatement(sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE rowid = ?")
             let insert = try db.makeStatement(
                 sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            let insertText = try db.makeStatement(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)")
+            let index = SearchIndexWriter(channel: id)
             let markRead = try db.makeStatement(
                 sql: "INSERT INTO readMark (channelKey, postID, readAt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
             var added = 0
@@ -45,8 +46,7 @@ extension Library {
                 if let old = try Row.fetchOne(find, arguments: [id, p.id]) {
                     let rowid: Int64 = old["rowid"]
                     try update.execute(arguments: [dates[i], p.views?.value, rows[i].record, rowid])
-                    try Self.unindex(db, rowid: rowid, record: old["record"], &folder)
-                    try insertText.execute(arguments: [rowid, rows[i].text])
+                    index.replace(rowid, rows[i].terms)
                     if counted, let previous = NativeRecordCoder.publication(old["record"]) {
                         counted = statistics?.count(previous, replacedBy: p, clock: clock) ?? false
                     } else {
@@ -63,7 +63,7 @@ extension Library {
                 let sentinel = Placement.sentinel
                 try insert.execute(arguments: [id, p.id, dates[i], p.views?.value, seq, sentinel, sentinel, sentinel, rows[i].record])
                 let rowid = db.lastInsertedRowID
-                try insertText.execute(arguments: [rowid, rows[i].text])
+                index.add(rowid, rows[i].terms[...])
                 for order in PostOrder.allCases {
                     try placement.insert(rowid, SortKey(date: dates[i], views: p.views?.value, seq: seq), order)
                 }
@@ -72,6 +72,8 @@ extension Library {
                 if counted { counted = statistics?.count(p, clock: clock) ?? false }
                 if let heldNewest, dates[i] < heldNewest { try markRead.execute(arguments: [key, p.id, now]) }
             }
+            try index.write(db)
+            try SearchIndex.compact(db, channel: id)
             var header = channel
             header.publications = []
             try placement.save(nextSeq: seq)

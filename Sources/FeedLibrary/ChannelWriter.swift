@@ -192,6 +192,8 @@ final class ChannelWriter {
     /// so they are counted again from the library at the end.
     private var tally: ChannelStatistics.Tally
     private var replaced = false
+    /// The terms of the posts written, until they are written as a run of the index (by the batches, in turn).
+    private let index: SearchIndexWriter
 
     struct PostRow: Sendable {
         var seq: Int
@@ -200,9 +202,9 @@ final class ChannelWriter {
         var positions: Positions
         /// A later post with the id of one already handed over: it replaces that one's content.
         var replaces = false
-        /// What is stored: the native-JSON record and the folded searchable text.
+        /// What is stored: the native-JSON record and the terms of its searchable text.
         var record = Data()
-        var text = ""
+        var terms: [Int64] = []
     }
 
     init(_ library: Library, header: Channel, streamed: Bool, uniqueIDs: Bool = false) throws(LibraryError) {
@@ -221,6 +223,7 @@ final class ChannelWriter {
                 ])
             return db.lastInsertedRowID
         }
+        index = SearchIndexWriter(channel: staging)
     }
 
     /// A streamed post, in the source's order; one with the id of an earlier one replaces it.
@@ -281,20 +284,21 @@ final class ChannelWriter {
         while inFlight.count >= 2 { try collectOldest() }
         let batch = pending
         pending = []
-        let (library, staging, total, before) = (library, staging, count, inFlight.last)
+        let (library, staging, total, before, index) = (library, staging, count, inFlight.last, index)
         let oldestBase = streamed ? Positions.oldestBase(streamed: count) : 0
         inFlight.append(
             Pending {
                 var rows = batch
                 let coder = NativeRecordCoder()
                 var folder = SearchText()
+                let given = TermsGiven()
                 for i in rows.indices {
                     rows[i].record = coder.record(rows[i].post)
-                    rows[i].text = Library.indexed(rows[i].post, &folder)
+                    rows[i].terms = SearchTerms.of(rows[i].post, &folder, given)
                 }
                 // Batches are written in their order: their rows make the runs of `RowRuns`.
                 if case .failure(let error)? = before?.wait() { return .failure(error) }
-                return library.write(rows, into: staging, count: total, oldestBase: oldestBase)
+                return library.write(rows, into: staging, count: total, oldestBase: oldestBase, index: index)
             })
     }
 
@@ -330,8 +334,9 @@ final class ChannelWriter {
         }
         tally = ChannelStatistics.Tally(clock: library.clock)
         let newest = streamed ? try order(progress: ordered) : []
-        let (count, clock, rows) = (count, library.clock, rows)
+        let (count, clock, rows, index) = (count, library.clock, rows, index)
         try library.write("finish importing \(title)") { db in
+            try index.write(db)
             let statistics = try statistics ?? Library.statistics(db, channel: staging, header: channel, clock: clock)
             let update = try db.makeStatement(sql: "UPDATE post SET newest = ? WHERE rowid = ?")
             for (seq, position) in newest.enumerated() where Int(position) != seq {
@@ -450,29 +455,28 @@ struct RowRuns: Sendable {
 extension Library {
     /// Writes one batch of posts into a channel being imported, in one transaction; the rowids of the posts it
     /// added (a replacing post adds none). Runs on the writing thread.
-    fileprivate func write(_ rows: [ChannelWriter.PostRow], into staging: Int64, count: Int, oldestBase: Int) -> Result<[Int64], LibraryError> {
+    fileprivate func write(
+        _ rows: [ChannelWriter.PostRow], into staging: Int64, count: Int, oldestBase: Int, index: SearchIndexWriter
+    ) -> Result<[Int64], LibraryError> {
         do throws(LibraryError) {
             return .success(
                 try write("import posts") { db -> [Int64] in
                     let insertPost = try db.cachedStatement(
                         sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    let insertText = try db.cachedStatement(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)")
                     var added: [Int64] = []
                     added.reserveCapacity(rows.count)
-                    var folder = SearchText()
                     for row in rows {
-                        let (p, record, text) = (row.post, row.record, row.text)
+                        let (p, record) = (row.post, row.record)
                         if row.replaces {
                             guard
                                 let old = try Row.fetchOne(
-                                    db, sql: "SELECT rowid, record FROM post WHERE channel = ? AND id = ?", arguments: [staging, p.id])
+                                    db, sql: "SELECT rowid FROM post WHERE channel = ? AND id = ?", arguments: [staging, p.id])
                             else { continue }
                             let rowid: Int64 = old[0]
-                            try Library.unindex(db, rowid: rowid, record: old[1], &folder)
                             try db.execute(
                                 sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE rowid = ?",
                                 arguments: [row.date, p.views?.value, record, rowid])
-                            try insertText.execute(arguments: [rowid, text])
+                            index.replace(rowid, row.terms)
                             continue
                         }
                         let ps = row.positions
@@ -480,8 +484,9 @@ extension Library {
                             staging, p.id, row.date, p.views?.value, row.seq, ps.newest, ps.oldest, ps.viewed, record,
                         ])
                         added.append(db.lastInsertedRowID)
-                        try insertText.execute(arguments: [db.lastInsertedRowID, text])
+                        index.add(db.lastInsertedRowID, row.terms[...])
                     }
+                    if index.isFull { try index.write(db) }
                     try db.execute(
                         sql: "UPDATE channel SET postCount = ?, oldestBase = ?, touchedAt = ? WHERE id = ?",
                         arguments: [count, oldestBase, Date().timeIntervalSince1970, staging])

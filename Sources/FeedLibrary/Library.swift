@@ -119,9 +119,11 @@ public final class Library: Sendable {
         config.prepareDatabase { db in
             // In WAL mode NORMAL never damages the file: a power cut may lose the last transactions, not the rest.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // A search checks the posts the trigram index gives against their records (`Library.textCondition`).
+            // A search asks the index (`SearchIndex`) and checks the posts it gives against their records
+            // (`Library.textCondition`).
             db.add(function: Library.holdsFunction())
-            db.add(tokenizer: SearchTokenizer.self)
+            db.add(function: SearchIndex.function(db))
+            db.add(tokenizer: RetiredTokenizer.self)
             // A new library gives the pages of deleted copies back to the file system (`collectGarbage`). Only
             // possible before its first page is written (the switch to WAL writes it): an existing one is left as it
             // was created, and reuses them.

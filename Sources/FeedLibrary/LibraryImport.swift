@@ -186,14 +186,17 @@ extension Library {
             arguments: [old, new])
         guard !kept.isEmpty else { return }
         var folder = SearchText()
+        let given = TermsGiven()
+        let index = SearchIndexWriter(channel: new)
         for row in kept {
             let seq: Int = row["seq"]
             try db.execute(
                 sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
                 arguments: [new, row["id"] as String, row["date"] as Double, row["views"] as Int64?, count + seq, row["record"] as Data])
             guard let post = NativeRecordCoder.publication(row["record"]) else { continue }
-            try db.execute(sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)", arguments: [db.lastInsertedRowID, Self.indexed(post, &folder)])
+            index.add(db.lastInsertedRowID, SearchTerms.of(post, &folder, given)[...])
         }
+        try index.write(db)
         try Self.rank(db, channel: new)
         let header = try Data.fetchOne(db, sql: "SELECT record FROM channel WHERE id = ?", arguments: [new])
         let statistics = try Self.statistics(db, channel: new, header: header.flatMap(NativeRecordCoder.channel) ?? Channel(title: ""), clock: clock)
@@ -239,15 +242,9 @@ extension Library {
     /// for the next time.
     public func collectGarbage() {
         let stale = Date().timeIntervalSince1970 - 600
-        var deleted = false
         // Free pages left by a collection cut short (the process quit or was killed while giving space back) are
-        // given back too, even when nothing is deleted now. A small library's index is merged whole each time: each
-        // import's segments repeat every term they share (8% of the index of 10 000 posts), and merging it takes
-        // ~0.3 s a 10 000 posts.
-        defer {
-            let posts = (try? read("count posts") { db in try Int.fetchOne(db, sql: "SELECT sum(postCount) FROM channel") ?? 0 }) ?? 0
-            releaseSpace(merging: deleted || posts <= Self.mergedWhole)
-        }
+        // given back too, even when nothing is deleted now.
+        defer { releaseSpace() }
         while true {
             let more = try? write("delete replaced posts") { db -> Bool in
                 let channels = try Row.fetchAll(
@@ -258,30 +255,28 @@ extension Library {
                     return importer.map(ImporterProcess.isGone) ?? ((row["touchedAt"] as Double) < stale)
                 }
                 guard let id: Int64 = channels.first?["id"] else { return false }
-                let rows = try Row.fetchAll(db, sql: "SELECT rowid, record FROM post WHERE channel = ? LIMIT 5000", arguments: [id])
+                // The copy's index first: a run at a time.
+                if let run = try Int64.fetchOne(db, sql: "SELECT id FROM searchRun WHERE channel = ? LIMIT 1", arguments: [id]) {
+                    try db.execute(sql: "DELETE FROM searchTerm WHERE run = ?", arguments: [run])
+                    try db.execute(sql: "DELETE FROM searchRun WHERE id = ?", arguments: [run])
+                    return true
+                }
+                try db.execute(sql: "DELETE FROM searchGone WHERE channel = ?", arguments: [id])
+                let rows = try Row.fetchAll(db, sql: "SELECT rowid FROM post WHERE channel = ? LIMIT 5000", arguments: [id])
                 if rows.isEmpty {
                     try db.execute(sql: "DELETE FROM channel WHERE id = ?", arguments: [id])
                     return true
                 }
-                var folder = SearchText()
-                for row in rows { try Self.unindex(db, rowid: row[0], record: row[1], &folder) }
                 try db.execute(sql: "DELETE FROM post WHERE rowid IN (\(rows.map { String($0[0] as Int64) }.joined(separator: ",")))")
                 return true
             }
             if more != true { return }
-            deleted = true
         }
     }
 
-    /// Up to how many posts a library's text index is merged into one segment after every import.
-    static let mergedWhole = 20_000
-
-    /// Gives the space of deleted posts back, a step per transaction. The text index only notes a deletion (the
-    /// deleted posts' entries stay until its segments are merged): merging them all into one drops the entries.
-    /// Then the file is truncated by its free pages (a library created with incremental auto-vacuum; an older one
+    /// Gives the space of deleted posts back, a step per transaction: the file is truncated by its free pages (a library created with incremental auto-vacuum; an older one
     /// keeps them for the next imports: converting it would rewrite the whole file), at the next WAL checkpoint.
-    private func releaseSpace(merging: Bool) {
-        if merging { mergeTextIndex() }
+    private func releaseSpace() {
         let free = (try? read("count free pages") { db in try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0 }) ?? 0
         guard free > 0 else { return }
         while (try? write("give free space back", { db -> Bool in
@@ -290,16 +285,6 @@ extension Library {
             try db.execute(sql: "PRAGMA incremental_vacuum(2048)")
             let left = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
             return left > 0 && left < free
-        })) == true {}
-    }
-
-    /// Merges the text index's segments into one, which drops the entries of deleted posts, a step per transaction.
-    private func mergeTextIndex() {
-        while (try? write("give free space back", { db -> Bool in
-            let changes = db.totalChangesCount
-            try db.execute(sql: "INSERT INTO postText (postText, rank) VALUES ('merge', -2000)")
-            // Fewer than two changes: nothing was left to merge (FTS5's documented test).
-            return db.totalChangesCount - changes >= 2
         })) == true {}
     }
 }

@@ -205,19 +205,18 @@ extension Library {
     /// `few`: at most how many posts the index gives for every match to be found at once (the tests make it small).
     func firstMatches(channel: Int64, query: String, order: PostOrder, from: Int, few: Int?) throws(LibraryError) -> (matches: [Int], complete: Bool) {
         guard let needle = Self.needle(query), !needle.isEmpty else { return ([], true) }
-        let index = Self.indexCondition(needle)
+        let query = SearchIndex.query(needle)
         // Looking a post up by rowid takes ~2 µs; checking one against its record, ~20.
-        let few = few ?? (index.checked ? 2_000 : 10_000)
+        let few = few ?? (query.checked ? 2_000 : 10_000)
         let column = Self.column(order)
         return try read("search") { db in
             // A query channel's posts are found through its own table: searched whole on the worker.
             if try Self.isSelection(db, channel) { return ([], false) }
             let base = try Self.base(db, channel: channel, order)
-            let given = try Int64.fetchAll(
-                db, sql: "SELECT rowid FROM postText WHERE \(index.sql) LIMIT ?", arguments: StatementArguments(index.arguments + [few]))
+            let given = try SearchIndex.rowids(db, query, channel: channel)
             if given.count < few {
                 // Every match, from the posts the index gave (not asked of it twice).
-                return (try Self.positions(db, of: given, channel: channel, column: column, base: base, holding: index.checked ? needle : nil), true)
+                return (try Self.positions(db, of: given, channel: channel, column: column, base: base, holding: query.checked ? needle : nil), true)
             }
             // The channel's order walked from `from`, each post checked against its record, for as long as allowed:
             // the index's posts as a set would cost more than that in a million posts (300 ms for a phrase of
@@ -263,46 +262,35 @@ extension Library {
         if try isSelection(db, channel) { return try querySearch(db, id: channel, needle: needle, order: order) }
         let column = column(order)
         let base = try base(db, channel: channel, order)
-        let index = indexCondition(needle)
-        if !index.checked {
+        let query = SearchIndex.query(needle)
+        let given = try SearchIndex.rowids(db, query, channel: channel)
+        if !query.checked {
             // What the index gives is every match: its rowids as a bitset, then the channel's order index walked
             // (rowid and position: no post read) keeping those in the set — or, when they are few against the
             // channel, looked up one by one. SQLite's own plan (an ephemeral index of the rowids probed at each
             // step of the walk) took twice as long for a letter in most posts.
-            var given: [Int64] = []
-            var bits: [UInt64] = []
-            let rowids = try Int64.fetchCursor(db, sql: "SELECT rowid FROM postText WHERE \(index.sql)", arguments: StatementArguments(index.arguments))
-            // Rowids grow with every import; past 2^32 (never met) the set would be too large: looked up instead.
-            var sparse = false
-            while let rowid = try rowids.next() {
-                given.append(rowid)
-                guard !sparse, (0..<(1 << 32)).contains(rowid) else {
-                    sparse = true
-                    continue
-                }
-                let word = Int(rowid >> 6)
-                if word >= bits.count { bits += repeatElement(0, count: word - bits.count + 1) }
-                bits[word] |= 1 << UInt64(rowid & 63)
-            }
             let size = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [channel]) ?? 0
-            guard !sparse, given.count * 8 >= size else { return try positions(db, of: given, channel: channel, column: column, base: base, holding: nil) }
+            guard let low = given.first, let high = given.last, given.count * 8 >= size, high - low < 1 << 32 else {
+                return try positions(db, of: given, channel: channel, column: column, base: base, holding: nil)
+            }
+            var bits = [UInt64](repeating: 0, count: Int((high - low) >> 6) + 1)
+            for rowid in given {
+                let at = Int(rowid - low)
+                bits[at >> 6] |= 1 << UInt64(at & 63)
+            }
             var found: [Int] = []
             let walk = try Row.fetchCursor(
                 db, sql: "SELECT rowid, \(column) - ? FROM post WHERE channel = ? ORDER BY \(column)", arguments: [base, channel])
             while let row = try walk.next() {
                 let rowid: Int64 = row[0]
-                let word = Int(rowid >> 6)
-                if word < bits.count, bits[word] & (1 << UInt64(rowid & 63)) != 0 { found.append(row[1]) }
+                guard rowid >= low, rowid <= high else { continue }
+                let at = Int(rowid - low)
+                if bits[at >> 6] & (1 << UInt64(at & 63)) != 0 { found.append(row[1]) }
             }
             return found
         }
-        let (condition, arguments) = textCondition(needle)
-        // The posts the index gives, each checked against its record, are looked up by rowid and sorted (`+`
-        // keeps SQLite from walking the channel's order index instead, a million entries for a thousand
-        // matches: 132 ms against 4).
-        return try Int.fetchAll(
-            db, sql: "SELECT p.\(column) - ? FROM post p WHERE \(condition) AND +p.channel = ? ORDER BY p.\(column)",
-            arguments: StatementArguments([base] + arguments + [channel]))
+        // The posts the index gives, each checked against its record, looked up by rowid and sorted.
+        return try positions(db, of: given, channel: channel, column: column, base: base, holding: needle)
     }
 
     /// Posts of every channel that contain `query` (as `search` matches), newest first: the first `limit`, and how
@@ -337,32 +325,11 @@ extension Library {
         }
     }
 
-    /// What the index is given for a post: its searchable text folded and two padding characters, so that every
-    /// piece of two characters starts a trigram (one at the very end included). The tokenizer adds each character
-    /// the text holds as a token of its own (`SearchTokenizer`).
-    static func indexed(_ post: Publication, _ folder: inout SearchText) -> String {
-        indexed(folded: folder.fold(post.searchableText))
-    }
-
-    static func indexed(folded text: String) -> String { text + indexPadding + indexPadding }
-
-    /// A character no post's text holds (a control: `Sanitize.imported`): it only pads the indexed text.
-    private static let indexPadding = "\u{1}"
-    static let indexPaddingByte: UInt8 = 1
-
     /// The folded query as it is looked for; nil when it holds a control character, which no imported text holds
     /// (the index's padding among them; SQLite would end the query at a NUL): nothing matches it.
     static func needle(_ query: String) -> String? {
         let folded = SearchText.fold(query)
         return folded.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } ? nil : folded
-    }
-
-    /// Takes a post out of the index: a contentless index is told the text it was given (`indexed`), made again
-    /// from the post's record.
-    static func unindex(_ db: Database, rowid: Int64, record: Data, _ folder: inout SearchText) throws {
-        guard let text = NativeRecordCoder.searchableText(record) else { return }
-        try db.execute(
-            sql: "INSERT INTO postText (postText, rowid, text) VALUES ('delete', ?, ?)", arguments: [rowid, indexed(folded: folder.fold(text))])
     }
 
     /// `feedtui_holds(record, needle)`: whether a stored post holds the folded needle, its text folded again from its
@@ -377,54 +344,14 @@ extension Library {
         }
     }
 
-    /// Trigrams of a long query given to the index: enough to leave few posts to check, few enough that any
-    /// query (a pasted page of 5 000 characters) is answered at once.
-    static let queriedTrigrams = 12
-
     /// The posts (`p`) whose folded text holds a folded needle, as an SQL condition and its arguments: those the
-    /// index gives (`indexCondition`), each checked against its record where the index alone cannot tell.
+    /// index gives (`SearchIndex`), each checked against its record where the index alone cannot tell.
     static func textCondition(_ needle: String?) -> (String, [any DatabaseValueConvertible]) {
         // Held by no post (`needle`); held by every one, as the empty string.
         guard let needle else { return ("0", []) }
         guard !needle.isEmpty else { return ("1", []) }
-        let index = indexCondition(needle)
-        let check = index.checked ? " AND feedtui_holds((SELECT record FROM post WHERE post.rowid = postText.rowid), ?)" : ""
-        return ("p.rowid IN (SELECT rowid FROM postText WHERE \(index.sql)\(check))", index.arguments + (index.checked ? [needle] : []))
-    }
-
-    /// The condition on the trigram index (`postText`) giving the posts that may hold a non-empty folded needle,
-    /// and whether each must be checked against its record. A needle of three characters or more is asked for as
-    /// its trigrams and, unless it is exactly one, checked; one of two characters as the trigrams it starts (every
-    /// piece of a post's text starts one: `indexed`), which the list of the index's trigrams gives; one of one
-    /// character as its own token (`SearchTokenizer`).
-    static func indexCondition(_ needle: String) -> (sql: String, arguments: [any DatabaseValueConvertible], checked: Bool) {
-        let scalars = Array(needle.unicodeScalars)
-        // An FTS5 string: its quotes doubled.
-        func quoted<S: Sequence>(_ s: S) -> String where S.Element == Unicode.Scalar {
-            var text = ""
-            text.unicodeScalars.append(contentsOf: s)
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        switch scalars.count {
-        case 1, 3:
-            return ("postText MATCH ?", [quoted(scalars)], false)
-        case 2:
-            var upper = needle
-            upper.unicodeScalars.append("\u{10FFFF}")
-            // No trigram starts with it: a term no text holds (its padding is two characters, not three).
-            let none = quoted((indexPadding + indexPadding + indexPadding).unicodeScalars)
-            let terms = """
-                SELECT coalesce(group_concat('"' || replace(term, '"', '""') || '"', ' OR '), ?) FROM postTrigram WHERE term >= ? AND term < ?
-                """
-            return ("postText MATCH (\(terms))", [none, needle, upper], false)
-        default:
-            let starts = 0...(scalars.count - 3)
-            let picked: [Int] =
-                starts.count <= queriedTrigrams
-                ? Array(starts) : (0..<queriedTrigrams).map { $0 * (starts.count - 1) / (queriedTrigrams - 1) }
-            let query = Set(picked.map { quoted(scalars[$0..<($0 + 3)]) }).sorted().joined(separator: " AND ")
-            return ("postText MATCH ?", [query], true)
-        }
+        let given = "p.rowid IN (SELECT value FROM json_each(feedtui_search(?)))"
+        return SearchIndex.query(needle).checked ? (given + " AND feedtui_holds(p.record, ?)", [needle, needle]) : (given, [needle])
     }
 
     /// Where position 0 of an order is stored: a refresh that adds posts at one end of an order moves this rather

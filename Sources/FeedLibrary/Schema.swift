@@ -1,7 +1,6 @@
 import FeedModel
 import Foundation
 import GRDB
-import Synchronization
 
 extension Library {
     /// The schema. Migrations are frozen once released: change the schema only by registering new ones after
@@ -157,10 +156,10 @@ extension Library {
         migrator.registerMigration("search-v1") { db in
             // The text index no longer keeps a copy of the text (a third of the library): contentless, it holds the
             // trigrams only, and a post's record gives its text back where a match must be checked. Each text is
-            // indexed as `Library.indexed` gives it, so that a query of one or two characters is a lookup too; the
+            // indexed with two padding characters after it, so that a query of one or two characters is a lookup too; the
             // list of the index's trigrams finds those a two-character piece starts.
             db.add(function: DatabaseFunction("feedtui_indexed", argumentCount: 1, pure: true) { values in
-                String.fromDatabaseValue(values[0]).map { Library.indexed(folded: $0) }
+                String.fromDatabaseValue(values[0]).map { $0 + "\u{1}\u{1}" }
             })
             try db.execute(
                 sql: """
@@ -176,25 +175,61 @@ extension Library {
             try db.execute(sql: "ALTER TABLE channel ADD COLUMN importer TEXT")
         }
         migrator.registerMigration("search-v2") { db in
-            // Each character a text holds is a token of its own (`SearchTokenizer`) rather than three trigrams:
-            // the index is made again from the posts' records.
-            // One folder for every post, as `holdsFunction` keeps one per connection: each scalar folded once.
-            let folder = Mutex(SearchText())
-            db.add(function: DatabaseFunction("feedtui_indexed", argumentCount: 1, pure: true) { values in
-                Data.fromDatabaseValue(values[0]).flatMap(NativeRecordCoder.searchableText).map { text in
-                    folder.withLock { Library.indexed(folded: $0.fold(text)) }
-                }
-            })
+            // Each character a text holds was a token of its own, the index made again from the posts' records. Not
+            // filled any more: `search-v3` drops this index for its own, made from the records.
             try db.execute(
                 sql: """
                     DROP TABLE postTrigram;
                     DROP TABLE postText;
-                    CREATE VIRTUAL TABLE postText USING fts5 (text, tokenize = '\(SearchTokenizer.name)', detail = none, content = '');
-                    INSERT INTO postText (postText, rank) VALUES ('automerge', 16);
-                    INSERT INTO postText (postText, rank) VALUES ('crisismerge', 64);
-                    INSERT INTO postText (rowid, text) SELECT rowid, feedtui_indexed(record) FROM post;
+                    CREATE VIRTUAL TABLE postText USING fts5 (text, tokenize = '\(RetiredTokenizer.name)', detail = none, content = '');
                     CREATE VIRTUAL TABLE postTrigram USING fts5vocab (postText, 'row');
                     """)
+        }
+        migrator.registerMigration("search-v3") { db in
+            // feedtui's own index (`SearchIndex`) in place of FTS5's, made from the posts' records a channel at a time.
+            try db.execute(
+                sql: """
+                    -- A run of the index: the terms of posts of one copy of a channel, their rowids within first…last.
+                    CREATE TABLE searchRun (
+                        id INTEGER PRIMARY KEY,
+                        channel INTEGER NOT NULL,
+                        first INTEGER NOT NULL,
+                        last INTEGER NOT NULL,
+                        posts INTEGER NOT NULL
+                    );
+                    CREATE INDEX searchRun_channel ON searchRun (channel);
+                    -- For each term of a run, the posts holding it (`PostingList`).
+                    CREATE TABLE searchTerm (
+                        run INTEGER NOT NULL,
+                        term INTEGER NOT NULL,
+                        posts BLOB NOT NULL,
+                        PRIMARY KEY (run, term)
+                    ) WITHOUT ROWID;
+                    -- A post whose text changed: its entries in runs before `run` are void.
+                    CREATE TABLE searchGone (
+                        channel INTEGER NOT NULL,
+                        post INTEGER NOT NULL,
+                        run INTEGER NOT NULL,
+                        PRIMARY KEY (channel, post)
+                    ) WITHOUT ROWID;
+                    DROP TABLE postTrigram;
+                    DROP TABLE postText;
+                    """)
+            var folder = SearchText()
+            let given = TermsGiven()
+            var terms: [Int64] = []
+            for channel in try Int64.fetchAll(db, sql: "SELECT id FROM channel") {
+                let index = SearchIndexWriter(channel: channel)
+                let posts = try Row.fetchCursor(db, sql: "SELECT rowid, record FROM post WHERE channel = ? ORDER BY rowid", arguments: [channel])
+                while let post = try posts.next() {
+                    guard let text = NativeRecordCoder.searchableText(post[1]) else { continue }
+                    terms.removeAll(keepingCapacity: true)
+                    SearchTerms.append(folder.fold(text), to: &terms, given: given)
+                    index.add(post[0], terms[...])
+                    if index.isFull { try index.write(db) }
+                }
+                try index.write(db)
+            }
         }
         return migrator
     }()

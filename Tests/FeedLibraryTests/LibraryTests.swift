@@ -311,7 +311,7 @@ final class LibraryTests: XCTestCase {
         XCTAssertEqual(stored.statistics.postCount, 4)
         try library.pool.read { db in
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 4)
-            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 4)
+            XCTAssertEqual(try indexedPosts(db), Set(try Int64.fetchAll(db, sql: "SELECT rowid FROM post")))
         }
     }
 
@@ -331,7 +331,7 @@ final class LibraryTests: XCTestCase {
         try library.pool.read { db in
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM channel"), 1)
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 10)
-            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 10)
+            XCTAssertEqual(try indexedPosts(db), Set(try Int64.fetchAll(db, sql: "SELECT rowid FROM post")))
         }
     }
 
@@ -364,19 +364,21 @@ final class LibraryTests: XCTestCase {
         ]
         try library?.pool.write { db in
             var folder = SearchText()
+            let given = TermsGiven()
             for copy in copies {
                 try db.execute(
                     sql: "INSERT INTO channel (status, record, postCount, touchedAt, importer) SELECT 'importing', record, postCount, ?, ? FROM channel WHERE id = ?",
                     arguments: [copy.touchedAt, copy.importer, id])
                 let copyID = db.lastInsertedRowID
+                let index = SearchIndexWriter(channel: copyID)
                 for row in try Row.fetchAll(db, sql: "SELECT id, date, views, seq, record FROM post WHERE channel = ?", arguments: [id]) {
                     try db.execute(
                         sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
                         arguments: [copyID, row["id"], row["date"], row["views"], row["seq"], row["record"]])
                     let post = try XCTUnwrap(NativeRecordCoder.publication(row["record"]))
-                    try db.execute(
-                        sql: "INSERT INTO postText (rowid, text) VALUES (?, ?)", arguments: [db.lastInsertedRowID, Library.indexed(post, &folder)])
+                    index.add(db.lastInsertedRowID, SearchTerms.of(post, &folder, given)[...])
                 }
+                try index.write(db)
             }
         }
         library = nil
@@ -387,7 +389,8 @@ final class LibraryTests: XCTestCase {
         try library?.pool.read { db in
             XCTAssertEqual(try String.fetchAll(db, sql: "SELECT importer FROM channel WHERE status = 'importing'"), [running])
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM post"), 2 * ch.publications.count)
-            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), 2 * ch.publications.count)
+            XCTAssertEqual(try indexedPosts(db), Set(try Int64.fetchAll(db, sql: "SELECT rowid FROM post")))
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM searchRun WHERE channel NOT IN (SELECT id FROM channel)"), 0)
         }
         // The copy of the running process goes once it is old and this process is taken for another.
         try library?.pool.write { db in
@@ -567,24 +570,49 @@ final class LibraryTests: XCTestCase {
         XCTAssertGreaterThan(nearFound, 100)
     }
 
-    /// A small library's index is merged into one segment after an import: smaller, and searched the same.
-    func testASmallLibrarysIndexIsMergedWhole() throws {
+    /// Each refresh that brings posts writes a run of the index: a channel's small runs are merged into one once
+    /// there are too many, leaving out the entries of texts that changed, and searches find what a scan finds.
+    func testRefreshesRunsAreMergedAndSearchedTheSame() throws {
         let library = try Library(path: path)
-        let ch = Self.generated(4_000)
-        let id = try XCTUnwrap(try library.importChannels([ch], from: .named(ch)).first)
-        func indexBytes() throws -> Int { try library.pool.read { db in try Int.fetchOne(db, sql: "SELECT sum(length(block)) FROM postText_data") ?? 0 } }
-        let written = try indexBytes()
-        library.collectGarbage()
-        let merged = try indexBytes()
-        XCTAssertLessThan(merged, written * 97 / 100, "the segments of four batches, merged")
-        library.collectGarbage()
-        XCTAssertEqual(try indexBytes(), merged, "one segment stays as it is")
+        var ch = Self.generated(300)
+        let id = try XCTUnwrap(try library.importChannels([ch], from: .named(ch), stamp: nil).first)
+        let key = try XCTUnwrap(try library.channel(id)?.key)
+        func runs() throws -> Int { try library.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM searchRun WHERE channel = ?", arguments: [id]) ?? 0 } }
+        let imported = try runs()
+        for refresh in 0..<(3 * SearchIndex.smallRuns) {
+            // Two new posts and one edited each time, its old words gone.
+            var read = Channel(title: ch.title, handle: ch.handle, publications: [
+                post("new\(refresh)a", 1_000 + refresh, "crème brûlée \(refresh) новость"),
+                post("new\(refresh)b", 1_000 + refresh, "straße \(refresh) 新闻 🎉"),
+            ])
+            var edited = ch.publications[refresh]
+            edited.text = "edited \(refresh) ẞtraße"
+            read.publications.append(edited)
+            ch.publications[refresh] = edited
+            ch.publications += read.publications.prefix(2)
+            XCTAssertEqual(try library.merge(read, key: key, allNew: false)?.channel, id)
+            XCTAssertLessThanOrEqual(try runs(), imported + SearchIndex.smallRuns + 1, "after \(refresh + 1) refreshes")
+        }
+        try library.pool.read { db in
+            XCTAssertEqual(try indexedPosts(db), Set(try Int64.fetchAll(db, sql: "SELECT rowid FROM post")))
+        }
+        // The posts as the library holds them (this test is about the index, not the orders): each held text is
+        // the one last read.
         var folder = SearchText()
-        let folded = PostOrder.newest.arrange(ch.publications).map { folder.fold(ch.publications[$0].searchableText) }
-        for q in ["viet", "ế", "新闻", "e", "ae", "crème brûlée"] {
+        let held = try library.window(channel: id, order: .newest, offset: 0, limit: 1_000).posts
+        let latest = Dictionary(ch.publications.map { ($0.id, $0.text) }, uniquingKeysWith: { $1 })
+        XCTAssertEqual(held.filter { latest[$0.id] != $0.text }.map(\.id), [])
+        let folded = held.map { folder.fold($0.searchableText) }
+        XCTAssertEqual(folded.count, 300 + 2 * 3 * SearchIndex.smallRuns)
+        for q in ["viet", "ế", "新闻", "e", "ae", "crème brûlée", "edited 1", "straße", "ss", "🎉", "новость 7"] + ch.publications.prefix(30).map(\.id) {
             let needle = SearchText.fold(q)
             XCTAssertEqual(try library.search(channel: id, query: q, order: .newest), folded.indices.filter { SearchText.contains(folded[$0], needle) }, q)
         }
+        // The words of an edited post's old text are no longer found in it.
+        let before = Self.generated(300).publications[5]
+        let word = try XCTUnwrap(before.text.components(separatedBy: " ").max { $0.count < $1.count })
+        let stillHolding = folded.indices.filter { SearchText.contains(folded[$0], SearchText.fold(word)) }
+        XCTAssertEqual(try library.search(channel: id, query: word, order: .newest), stillHolding, word)
     }
 
     /// The index holds, of each post's folded text, its trigrams (the text padded with two characters, so that every
@@ -613,8 +641,20 @@ final class LibraryTests: XCTestCase {
             }
             for term in terms { expected[term, default: 0] += 1 }
         }
+        // The index's terms as strings: a character, or a trigram's three.
         let held = try library.pool.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT term, doc FROM postTrigram").map { ($0[0] as String, $0[1] as Int) })
+            var held: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT term, posts FROM searchTerm") {
+                let term = UInt64(bitPattern: row[0])
+                var text = ""
+                if term >> 63 == 1 {
+                    text.unicodeScalars.append(try XCTUnwrap(Unicode.Scalar(UInt32(term & 0x1F_FFFF))))
+                } else {
+                    for shift in [42, 21, 0] { text.unicodeScalars.append(try XCTUnwrap(Unicode.Scalar(UInt32(term >> UInt64(shift) & 0x1F_FFFF)))) }
+                }
+                held[text, default: 0] += PostingList.decode(row[1]).count
+            }
+            return held
         }
         XCTAssertGreaterThan(expected.count, 1_000)
         XCTAssertEqual(held.count, expected.count)
@@ -673,9 +713,8 @@ final class LibraryTests: XCTestCase {
             XCTAssertEqual(try library.search(channel: id, query: q, order: .newest), folded.indices.filter { SearchText.contains(folded[$0], needle) }, q)
         }
         try library.pool.read { db in
-            XCTAssertEqual(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'postText'")?.contains("content = ''"), true)
-            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM postText"), ch.publications.count)
-            XCTAssertEqual(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'postText'")?.contains("feedtui"), true)
+            XCTAssertFalse(try db.tableExists("postText"), "FTS5's index is gone")
+            XCTAssertEqual(try indexedPosts(db), Set(try Int64.fetchAll(db, sql: "SELECT rowid FROM post")))
         }
     }
 
@@ -784,4 +823,11 @@ final class LibraryTests: XCTestCase {
         XCTAssertEqual(stored.unread, 2_950)
         XCTAssertEqual(try writer.marks(channel: "@generated").read.count, 50)
     }
+}
+
+/// The posts the index holds (every post holds a character at least: its text, or the padding's trigram).
+func indexedPosts(_ db: Database) throws -> Set<Int64> {
+    var posts = Set<Int64>()
+    for list in try Data.fetchAll(db, sql: "SELECT posts FROM searchTerm") { PostingList.forEach(list) { posts.insert($0) } }
+    return posts
 }
