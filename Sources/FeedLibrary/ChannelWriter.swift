@@ -202,9 +202,9 @@ final class ChannelWriter {
         var positions: Positions
         /// A later post with the id of one already handed over: it replaces that one's content.
         var replaces = false
-        /// What is stored: the native-JSON record and the terms of its searchable text.
+        /// What is stored: the native-JSON record, and where the terms of its searchable text are among its batch's.
         var record = Data()
-        var terms: [Int64] = []
+        var terms = 0..<0
     }
 
     init(_ library: Library, header: Channel, streamed: Bool, uniqueIDs: Bool = false) throws(LibraryError) {
@@ -292,13 +292,18 @@ final class ChannelWriter {
                 let coder = NativeRecordCoder()
                 var folder = SearchText()
                 let given = TermsGiven()
+                // The batch's terms in one array, one of those the index writer hands round (`termBuffer`).
+                var terms = index.termBuffer()
+                defer { index.recycle(&terms) }
                 for i in rows.indices {
                     rows[i].record = coder.record(rows[i].post)
-                    rows[i].terms = SearchTerms.of(rows[i].post, &folder, given)
+                    let start = terms.count
+                    SearchTerms.append(folder.fold(rows[i].post.searchableText), to: &terms, given: given)
+                    rows[i].terms = start..<terms.count
                 }
                 // Batches are written in their order: their rows make the runs of `RowRuns`.
                 if case .failure(let error)? = before?.wait() { return .failure(error) }
-                return library.write(rows, into: staging, count: total, oldestBase: oldestBase, index: index)
+                return library.write(rows, terms: terms, into: staging, count: total, oldestBase: oldestBase, index: index)
             })
     }
 
@@ -456,7 +461,7 @@ extension Library {
     /// Writes one batch of posts into a channel being imported, in one transaction; the rowids of the posts it
     /// added (a replacing post adds none). Runs on the writing thread.
     fileprivate func write(
-        _ rows: [ChannelWriter.PostRow], into staging: Int64, count: Int, oldestBase: Int, index: SearchIndexWriter
+        _ rows: [ChannelWriter.PostRow], terms: [Int64], into staging: Int64, count: Int, oldestBase: Int, index: SearchIndexWriter
     ) -> Result<[Int64], LibraryError> {
         do throws(LibraryError) {
             return .success(
@@ -476,7 +481,7 @@ extension Library {
                             try db.execute(
                                 sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE rowid = ?",
                                 arguments: [row.date, p.views?.value, record, rowid])
-                            index.replace(rowid, row.terms)
+                            index.replace(rowid, Array(terms[row.terms]))
                             continue
                         }
                         let ps = row.positions
@@ -484,7 +489,7 @@ extension Library {
                             staging, p.id, row.date, p.views?.value, row.seq, ps.newest, ps.oldest, ps.viewed, record,
                         ])
                         added.append(db.lastInsertedRowID)
-                        index.add(db.lastInsertedRowID, row.terms[...])
+                        index.add(db.lastInsertedRowID, terms[row.terms])
                     }
                     if index.isFull { try index.write(db) }
                     try db.execute(

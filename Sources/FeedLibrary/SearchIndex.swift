@@ -1,6 +1,7 @@
 import FeedModel
 import Foundation
 import GRDB
+import Synchronization
 
 /// feedtui's search index, in place of SQLite's FTS5 (whose own floor was ~9 s of one core for 100 000 posts: the
 /// import's critical path). A post's terms are the trigrams of its folded searchable text and each character it
@@ -94,18 +95,7 @@ enum SearchIndex {
         }
         lists.sort { $0.count < $1.count }
         var given = PostingList.decode(lists[0])
-        for list in lists.dropFirst() where !given.isEmpty {
-            let other = PostingList.decode(list)
-            var (i, kept) = (0, 0)
-            for rowid in given {
-                while i < other.count, other[i] < rowid { i += 1 }
-                if i < other.count, other[i] == rowid {
-                    given[kept] = rowid
-                    kept += 1
-                }
-            }
-            given.removeLast(given.count - kept)
-        }
+        for list in lists.dropFirst() where !given.isEmpty { PostingList.keep(&given, heldIn: list) }
         return given
     }
 
@@ -399,6 +389,37 @@ enum PostingList {
         }
     }
 
+    /// Keeps of `rowids` (ascending) those the list holds: a bitmap is looked up, not read whole.
+    static func keep(_ rowids: inout [Int64], heldIn list: Data) {
+        var kept = 0
+        if list.count > 1, list[list.startIndex] == bitmap {
+            list.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                var at = 1
+                guard let first = varint(bytes, &at).map(Int64.init(bitPattern:)) else { return }
+                for rowid in rowids {
+                    // Bit 0 stands for the first rowid, which is always held.
+                    let bit = rowid - first
+                    let byte = at + Int(bit >> 3)
+                    if bit == 0 || (bit > 0 && byte < bytes.count && bytes[byte] & 1 << UInt8(bit & 7) != 0) {
+                        rowids[kept] = rowid
+                        kept += 1
+                    }
+                }
+            }
+        } else {
+            var i = 0
+            forEach(list) { held in
+                while i < rowids.count, rowids[i] < held { i += 1 }
+                if i < rowids.count, rowids[i] == held {
+                    rowids[kept] = held
+                    kept += 1
+                    i += 1
+                }
+            }
+        }
+        rowids.removeLast(rowids.count - kept)
+    }
+
     static func decode(_ list: Data) -> [Int64] {
         var rowids: [Int64] = []
         forEach(list) { rowids.append($0) }
@@ -438,8 +459,8 @@ enum PostingList {
 /// text changed) is kept apart (`replace`) and voids its earlier entries.
 final class SearchIndexWriter: @unchecked Sendable {
     let channel: Int64
-    /// A run is written once it holds this many entries (~2.2 bytes each here: ~18 MB).
-    static let runEntries = 8_000_000
+    /// A run is written once it holds this many entries (~2.2 bytes each here: ~9 MB).
+    static let runEntries = 4_000_000
 
     private var table = TermTable()
     private var base: Int64 = -1
@@ -449,7 +470,21 @@ final class SearchIndexWriter: @unchecked Sendable {
     /// Posts given with `add` since the last run.
     private var added = 0
 
+    /// Arrays the batches make their terms in, given back once a batch is written: made anew by each batch's thread
+    /// (3–4 MB each), they were left scattered over the allocator's per-thread arenas (a million posts peaked ~55 MiB
+    /// higher).
+    private let buffers = Mutex<[[Int64]]>([])
+
     init(channel: Int64) { self.channel = channel }
+
+    func termBuffer() -> [Int64] { buffers.withLock { $0.popLast() } ?? [] }
+
+    func recycle(_ buffer: inout [Int64]) {
+        buffer.removeAll(keepingCapacity: true)
+        let kept = buffer
+        buffer = []
+        buffers.withLock { $0.append(kept) }
+    }
 
     deinit { table.free() }
 
@@ -588,11 +623,10 @@ private struct TermTable {
         blocks.deallocate()
     }
 
-    /// Empties the table, keeping its first block.
+    /// Empties the table, keeping its blocks for the next run: freed and made again by the threads that write the
+    /// batches, they scattered the allocator's memory (an import of a million posts peaked 48 MiB higher).
     mutating func clear() {
         slots.update(repeating: 0, count: capacity)
-        for i in 1..<max(1, blockCount) { blocks[i].deallocate() }
-        blockCount = min(blockCount, 1)
         chunkCount = 1
         count = 0
         entries = 0

@@ -1,0 +1,93 @@
+import FeedModel
+import Foundation
+import GRDB
+import XCTest
+
+@testable import FeedLibrary
+
+/// The index's own parts on their own: its lists of posts, and a run written and read back from a real library.
+final class SearchIndexTests: XCTestCase {
+    private var folder = ""
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "feedtui-search-index-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// Sets of every density (a post in two, one in a thousand, gaps past 2^32) read back as written, each in the
+    /// shorter of the two forms; and the posts of a candidate set one holds, found by looking up or reading along.
+    func testAListReadsBackAsWrittenAndKeepsWhatItHolds() {
+        var rng: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: rng >> 33) % bound
+        }
+        var forms: Set<UInt8> = []
+        for spread in [1, 2, 3, 9, 70, 1_000, 100_000, 5_000_000_000] {
+            for count in [1, 2, 17, 1_000] {
+                var rowids: [Int64] = []
+                var rowid = Int64(next(1_000_000))
+                for _ in 0..<count {
+                    rowids.append(rowid)
+                    rowid += 1 + Int64(next(spread))
+                }
+                var bytes: [UInt8] = []
+                rowids.withUnsafeBufferPointer { PostingList.encode($0, into: &bytes) }
+                let list = Data(bytes)
+                XCTAssertEqual(PostingList.decode(list), rowids, "spread \(spread), \(count) posts")
+                forms.insert(bytes[0])
+                if spread == 1, count > 2 { XCTAssertLessThan(bytes.count, count / 2, "a post in two: a bit each") }
+                // Candidates: some held, some between, some outside.
+                let candidates = Set(rowids.filter { _ in next(2) == 0 } + (0..<50).map { _ in Int64(next(3_000_000)) }).sorted()
+                var kept = candidates
+                PostingList.keep(&kept, heldIn: list)
+                XCTAssertEqual(kept, candidates.filter(Set(rowids).contains), "spread \(spread), \(count) posts")
+            }
+        }
+        XCTAssertEqual(forms, [0, 1], "both forms met")
+        XCTAssertEqual(PostingList.decode(Data([0, 0x80, 0x80])), [], "a damaged list gives nothing past the damage")
+    }
+
+    /// A run written from posts far apart (gaps past a 16-bit word) and posts given again (their old terms void)
+    /// is searched as the texts say, alone and beside the runs before it.
+    func testARunHoldsWhatItWasGivenAndAPostGivenAgainOnlyItsNewText() throws {
+        let library = try Library(path: folder + "/l.sqlite")
+        let texts: [Int64: String] = [
+            1: "alpha beta", 2: "beta gamma", 70_000: "gamma delta", 70_001: "délta ünïcode 新闻", 5_000_000: "alpha 🎉",
+        ]
+        try library.pool.write { db in
+            let writer = SearchIndexWriter(channel: 9)
+            let given = TermsGiven()
+            var folder = SearchText()
+            for rowid in texts.keys.sorted() {
+                var terms: [Int64] = []
+                SearchTerms.append(folder.fold(texts[rowid] ?? ""), to: &terms, given: given)
+                writer.add(rowid, terms[...])
+            }
+            try writer.write(db)
+            // Post 2 says something else now, in a later run.
+            var terms: [Int64] = []
+            SearchTerms.append(folder.fold("omega"), to: &terms, given: given)
+            writer.replace(2, terms)
+            try writer.write(db)
+        }
+        try library.pool.read { db in
+            func found(_ q: String) throws -> [Int64] { try SearchIndex.rowids(db, SearchIndex.query(SearchText.fold(q)), channel: 9) }
+            XCTAssertEqual(try found("beta"), [1])
+            XCTAssertEqual(try found("gamma"), [70_000])
+            XCTAssertEqual(try found("omega"), [2])
+            XCTAssertEqual(try found("delta"), [70_000, 70_001])
+            XCTAssertEqual(try found("a"), [1, 2, 70_000, 70_001, 5_000_000], "omega has one")
+            XCTAssertEqual(try found("o"), [2, 70_001])
+            XCTAssertEqual(try found("al"), [1, 5_000_000])
+            XCTAssertEqual(try found("🎉"), [5_000_000])
+            XCTAssertEqual(try found("新闻"), [70_001])
+            XCTAssertEqual(try found("x"), [])
+            XCTAssertEqual(try SearchIndex.rowids(db, SearchIndex.query("beta"), channel: 8), [], "another channel's runs")
+        }
+    }
+}
