@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench-import: the CPU an import of rss-N.xml costs, whole (`feedtui refresh --library LIB FILE`: parse,
-# HTML to text, dates, records, insert, trigram index) and its reading alone (`feedtui stats FILE`), with the peak
+# HTML to text, dates, records, insert, search index) and its reading alone (`feedtui stats FILE`), with the peak
 # RSS of each. CPU time (user + system) is what to compare on a machine other work loads; the wall time and the
 # load average are printed beside it. Given two binaries (A/B), their runs alternate, so both see the same load.
 #

@@ -277,8 +277,8 @@ final class ChannelWriter {
         if pending.count >= (committed == 0 && inFlight.isEmpty ? Library.firstBatch : Library.batch) { try flush() }
     }
 
-    /// Hands the pending posts to a thread of their own, which makes their records and folded texts while the
-    /// batch before them is written (SQLite's index keeps one core busy), then writes them after it.
+    /// Hands the pending posts to a thread of their own, which makes their records and search terms while the batch
+    /// before them is written, then writes them after it.
     func flush() throws(LibraryError) {
         guard !pending.isEmpty else { return }
         while inFlight.count >= 2 { try collectOldest() }
@@ -490,8 +490,8 @@ extension Library {
                         ])
                         added.append(db.lastInsertedRowID)
                         index.add(db.lastInsertedRowID, terms[row.terms])
+                        if index.isFull { try index.write(db) }
                     }
-                    if index.isFull { try index.write(db) }
                     try db.execute(
                         sql: "UPDATE channel SET postCount = ?, oldestBase = ?, touchedAt = ? WHERE id = ?",
                         arguments: [count, oldestBase, Date().timeIntervalSince1970, staging])

@@ -77,7 +77,7 @@ struct FilterSQL {
             sql += "IFNULL(" + tests.joined(separator: " OR ") + ", 0)"
             arguments += columns.map { _ in value }
         case .text(let word):
-            // Through the search's own condition on the trigram index (`Library.textCondition`).
+            // Through the search's own condition on the search index (`Library.textCondition`).
             let (condition, values) = Library.textCondition(Library.needle(word))
             sql += "(\(condition))"
             arguments += values

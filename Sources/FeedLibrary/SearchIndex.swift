@@ -223,8 +223,7 @@ enum SearchTerms {
         return terms
     }
 
-    /// Appends each term of a folded text, once (`given` remembers those of this text; past its bound a repeat may
-    /// be appended, which the index takes once anyway).
+    /// Appends each term of a folded text, once (`given` remembers those of this text).
     static func append(_ folded: String, to terms: inout [Int64], given: TermsGiven) {
         var text = folded
         text.withUTF8 { bytes in
@@ -281,20 +280,22 @@ enum SearchTerms {
     }
 }
 
-/// The terms of one text given so far. 42% of a feed post's trigrams repeat an earlier one. Bounded: past `limit`
-/// distinct terms in a text (a post of several KB), the rest are given whether they repeat or not.
+/// The terms of one text given so far. 42% of a feed post's trigrams repeat an earlier one. The table grows with a
+/// text of many distinct terms (a post of several MB) and is made small again for the next.
 final class TermsGiven {
-    private static let size = 8_192
-    private static let limit = 4_096
-    private let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+    private static let initialSize = 8_192
+    private var size = initialSize
+    private var keys: UnsafeMutablePointer<UInt64>
     /// The text each slot was filled for: a slot of an earlier text is empty, so no text clears the table.
-    private let filledFor = UnsafeMutablePointer<UInt32>.allocate(capacity: size)
+    private var filledFor: UnsafeMutablePointer<UInt32>
     private var text: UInt32 = 0
     private var count = 0
 
     init() {
-        keys.initialize(repeating: 0, count: Self.size)
-        filledFor.initialize(repeating: 0, count: Self.size)
+        keys = .allocate(capacity: size)
+        filledFor = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        filledFor.initialize(repeating: 0, count: size)
     }
 
     deinit {
@@ -303,9 +304,10 @@ final class TermsGiven {
     }
 
     func startText() {
+        if size > Self.initialSize { resize(Self.initialSize, keeping: false) }
         text &+= 1
         if text == 0 {
-            filledFor.update(repeating: 0, count: Self.size)
+            filledFor.update(repeating: 0, count: size)
             text = 1
         }
         count = 0
@@ -314,16 +316,38 @@ final class TermsGiven {
     /// Whether the term was not given before in this text; remembered if it was not.
     @inline(__always)
     func isNew(_ key: UInt64) -> Bool {
-        guard count < Self.limit else { return true }
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 51)  // 13 bits: `size`
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & (size - 1)
         while filledFor[slot] == text {
             if keys[slot] == key { return false }
-            slot = (slot + 1) & (Self.size - 1)
+            slot = (slot + 1) & (size - 1)
         }
         filledFor[slot] = text
         keys[slot] = key
         count += 1
+        if count * 2 > size { resize(size * 2, keeping: true) }
         return true
+    }
+
+    /// A table of `newSize` slots, holding this text's terms when `keeping`.
+    private func resize(_ newSize: Int, keeping: Bool) {
+        let (oldKeys, oldFilled, oldSize) = (keys, filledFor, size)
+        size = newSize
+        keys = .allocate(capacity: size)
+        filledFor = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        filledFor.initialize(repeating: 0, count: size)
+        if keeping {
+            for old in 0..<oldSize where oldFilled[old] == text {
+                var slot = Int(truncatingIfNeeded: (oldKeys[old] &* 0x9E37_79B9_7F4A_7C15) >> 32) & (size - 1)
+                while filledFor[slot] == text { slot = (slot + 1) & (size - 1) }
+                filledFor[slot] = text
+                keys[slot] = oldKeys[old]
+            }
+        } else {
+            text = 0
+        }
+        oldKeys.deallocate()
+        oldFilled.deallocate()
     }
 }
 
@@ -516,7 +540,6 @@ final class SearchIndexWriter: @unchecked Sendable {
         // The replaced posts' terms, by term; their entries among the others are void.
         var extra: [Int64: [Int64]] = [:]
         for (rowid, postTerms) in replaced {
-            // A post's terms past `TermsGiven`'s bound may repeat.
             for term in postTerms where extra[term]?.last != rowid { extra[term, default: []].append(rowid) }
         }
         let first = min(base >= 0 ? base : .max, replaced.keys.min() ?? .max)
