@@ -23,6 +23,16 @@ start 120 40
 run
 check "the library is created on the small disk" wait_for "▶Jul 30 2017" 15
 check "… and holds the channel" test -s "$LIB"
+# The first screenful shows while the import still runs: the disk is filled once its copy is swapped in.
+imported() {
+  local deadline=$((SECONDS + 15))
+  while [ $SECONDS -lt $deadline ]; do
+    [ "$(sqlite3 "$LIB" "SELECT count(*) FROM channel WHERE status = 'live'" 2>/dev/null)" = 1 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check "… once its import has ended" imported
 check "the disk is filled while feedtui runs" fill
 keys r; keys 4
 check "a vote the full disk refuses is said" wait_for "database or disk is full"

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A run's list of the posts holding one term: ascending rowids, either as the first and the gaps after it (varints)
+/// or, when shorter, the first and a bitmap of the rowids after it (a term most posts hold: a bit a post).
+enum PostingList {
+    private static let gaps: UInt8 = 0
+    private static let bitmap: UInt8 = 1
+
+    /// `rowids` ascending, without repeats, not empty.
+    static func encode(_ rowids: UnsafeBufferPointer<Int64>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        guard let first = rowids.first, let last = rowids.last else { return }
+        var gapBytes = 0
+        var previous = first
+        for rowid in rowids.dropFirst() {
+            gapBytes += varintLength(UInt64(rowid - previous))
+            previous = rowid
+        }
+        let span = UInt64(last - first)
+        if span / 8 + 1 < gapBytes {
+            out.append(bitmap)
+            appendVarint(UInt64(first), to: &out)
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: Int(span / 8) + 1))
+            for rowid in rowids.dropFirst() {
+                let at = Int(rowid - first)
+                out[start + at >> 3] |= 1 << UInt8(at & 7)
+            }
+        } else {
+            out.append(gaps)
+            appendVarint(UInt64(first), to: &out)
+            previous = first
+            for rowid in rowids.dropFirst() {
+                appendVarint(UInt64(rowid - previous), to: &out)
+                previous = rowid
+            }
+        }
+    }
+
+    /// Calls `body` with each rowid of a list, ascending; a damaged list gives what it holds up to the damage.
+    static func forEach(_ list: Data, _ body: (Int64) -> Void) {
+        list.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            guard bytes.count > 1 else { return }
+            var at = 1
+            guard var rowid = varint(bytes, &at).map(Int64.init(bitPattern:)) else { return }
+            body(rowid)
+            if bytes[0] == bitmap {
+                let first = rowid
+                for i in at..<bytes.count where bytes[i] != 0 {
+                    var byte = bytes[i]
+                    while byte != 0 {
+                        body(first + Int64((i - at) << 3 + byte.trailingZeroBitCount))
+                        byte &= byte - 1
+                    }
+                }
+                return
+            }
+            while at < bytes.count, let gap = varint(bytes, &at) {
+                rowid &+= Int64(bitPattern: gap)
+                body(rowid)
+            }
+        }
+    }
+
+    /// Keeps of `rowids` (ascending) those the list holds: a bitmap is looked up, not read whole.
+    static func keep(_ rowids: inout [Int64], heldIn list: Data) {
+        var kept = 0
+        if list.count > 1, list[list.startIndex] == bitmap {
+            list.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                var at = 1
+                guard let first = varint(bytes, &at).map(Int64.init(bitPattern:)) else { return }
+                for rowid in rowids {
+                    // Bit 0 stands for the first rowid, which is always held.
+                    let bit = rowid - first
+                    let byte = at + Int(bit >> 3)
+                    if bit == 0 || (bit > 0 && byte < bytes.count && bytes[byte] & 1 << UInt8(bit & 7) != 0) {
+                        rowids[kept] = rowid
+                        kept += 1
+                    }
+                }
+            }
+        } else {
+            var i = 0
+            forEach(list) { held in
+                while i < rowids.count, rowids[i] < held { i += 1 }
+                if i < rowids.count, rowids[i] == held {
+                    rowids[kept] = held
+                    kept += 1
+                    i += 1
+                }
+            }
+        }
+        rowids.removeLast(rowids.count - kept)
+    }
+
+    static func decode(_ list: Data) -> [Int64] {
+        var rowids: [Int64] = []
+        forEach(list) { rowids.append($0) }
+        return rowids
+    }
+
+    @inline(__always)
+    private static func varintLength(_ value: UInt64) -> Int { (64 - value.leadingZeroBitCount) / 7 + 1 }
+
+    @inline(__always)
+    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            out.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        out.append(UInt8(value))
+    }
+
+    @inline(__always)
+    private static func varint(_ bytes: UnsafeRawBufferPointer, _ at: inout Int) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while at < bytes.count, shift < 64 {
+            let byte = bytes[at]
+            at += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+        return nil
+    }
+}
