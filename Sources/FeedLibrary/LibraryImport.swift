@@ -274,8 +274,9 @@ extension Library {
         }
     }
 
-    /// Gives the space of deleted posts back, a step per transaction: the file is truncated by its free pages (a library created with incremental auto-vacuum; an older one
-    /// keeps them for the next imports: converting it would rewrite the whole file), at the next WAL checkpoint.
+    /// Gives the space of deleted posts back, a step per transaction: the file is truncated by its free pages (a
+    /// library created with incremental auto-vacuum; an older one keeps them for the next imports: converting it
+    /// would rewrite the whole file), at the next WAL checkpoint.
     private func releaseSpace() {
         let free = (try? read("count free pages") { db in try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0 }) ?? 0
         guard free > 0 else { return }
