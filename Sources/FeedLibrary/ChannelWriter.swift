@@ -295,10 +295,11 @@ final class ChannelWriter {
                 // The batch's terms in one array, one of those the index writer hands round (`termBuffer`).
                 var terms = index.termBuffer()
                 defer { index.recycle(&terms) }
+                var folded: [UInt8] = []
                 for i in rows.indices {
                     rows[i].record = coder.record(rows[i].post)
                     let start = terms.count
-                    SearchTerms.append(folder.fold(rows[i].post.searchableText), to: &terms, given: given)
+                    SearchTerms.append(rows[i].post, to: &terms, folder: &folder, folded: &folded, given: given)
                     rows[i].terms = start..<terms.count
                 }
                 // Batches are written in their order: their rows make the runs of `RowRuns`.

@@ -7,9 +7,8 @@ enum PostingList {
     private static let bitmap: UInt8 = 1
 
     /// `rowids` ascending, without repeats, not empty.
-    static func encode(_ rowids: UnsafeBufferPointer<Int64>, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
-        guard let first = rowids.first, let last = rowids.last else { return }
+    static func encode(_ rowids: UnsafeBufferPointer<Int64>) -> Data {
+        guard let first = rowids.first, let last = rowids.last else { return Data() }
         var gapBytes = 0
         var previous = first
         for rowid in rowids.dropFirst() {
@@ -17,24 +16,28 @@ enum PostingList {
             previous = rowid
         }
         let span = UInt64(last - first)
-        if span / 8 + 1 < gapBytes {
-            out.append(bitmap)
-            appendVarint(UInt64(first), to: &out)
-            let start = out.count
-            out.append(contentsOf: repeatElement(0, count: Int(span / 8) + 1))
-            for rowid in rowids.dropFirst() {
-                let at = Int(rowid - first)
-                out[start + at >> 3] |= 1 << UInt8(at & 7)
-            }
-        } else {
-            out.append(gaps)
-            appendVarint(UInt64(first), to: &out)
-            previous = first
-            for rowid in rowids.dropFirst() {
-                appendVarint(UInt64(rowid - previous), to: &out)
-                previous = rowid
+        let asBitmap = span / 8 + 1 < gapBytes
+        let head = 1 + varintLength(UInt64(first))
+        // Written in place, its size known: appending a byte at a time was most of this.
+        var list = Data(count: head + (asBitmap ? Int(span / 8) + 1 : gapBytes))
+        list.withUnsafeMutableBytes { (out: UnsafeMutableRawBufferPointer) in
+            out[0] = asBitmap ? bitmap : gaps
+            var at = 1
+            putVarint(UInt64(first), out, &at)
+            if asBitmap {
+                for rowid in rowids.dropFirst() {
+                    let bit = Int(rowid - first)
+                    out[head + bit >> 3] |= 1 << UInt8(bit & 7)
+                }
+            } else {
+                var previous = first
+                for rowid in rowids.dropFirst() {
+                    putVarint(UInt64(rowid - previous), out, &at)
+                    previous = rowid
+                }
             }
         }
+        return list
     }
 
     /// Calls `body` with each rowid of a list, ascending; a damaged list gives what it holds up to the damage.
@@ -100,16 +103,18 @@ enum PostingList {
     }
 
     @inline(__always)
-    private static func varintLength(_ value: UInt64) -> Int { (64 - value.leadingZeroBitCount) / 7 + 1 }
+    private static func varintLength(_ value: UInt64) -> Int { max(1, (64 - value.leadingZeroBitCount + 6) / 7) }
 
     @inline(__always)
-    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+    private static func putVarint(_ value: UInt64, _ out: UnsafeMutableRawBufferPointer, _ at: inout Int) {
         var value = value
         while value >= 0x80 {
-            out.append(UInt8(value & 0x7F) | 0x80)
+            out[at] = UInt8(value & 0x7F) | 0x80
             value >>= 7
+            at += 1
         }
-        out.append(UInt8(value))
+        out[at] = UInt8(value)
+        at += 1
     }
 
     @inline(__always)

@@ -158,7 +158,6 @@ enum SearchIndex {
         let run = db.lastInsertedRowID
         let insert = try db.cachedStatement(sql: "INSERT INTO searchTerm (run, term, posts) VALUES (?, ?, ?)")
         var rowids: [Int64] = []
-        var bytes: [UInt8] = []
         var start = 0
         while start < entries.count {
             let term = entries[start].term
@@ -168,8 +167,7 @@ enum SearchIndex {
                 if rowids.last != entries[end].rowid { rowids.append(entries[end].rowid) }
                 end += 1
             }
-            rowids.withUnsafeBufferPointer { PostingList.encode($0, into: &bytes) }
-            try insert.execute(arguments: [run, term, Data(bytes)])
+            try insert.execute(arguments: [run, term, rowids.withUnsafeBufferPointer(PostingList.encode)])
             start = end
         }
         for old in small {

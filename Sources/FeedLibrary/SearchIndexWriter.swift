@@ -78,12 +78,10 @@ final class SearchIndexWriter: @unchecked Sendable {
         let extraTerms = extra.keys.sorted()
         let insert = try db.cachedStatement(sql: "INSERT INTO searchTerm (run, term, posts) VALUES (?, ?, ?)")
         var rowids: [Int64] = []
-        var bytes: [UInt8] = []
         var next = 0
         func put(_ term: Int64) throws {
             guard !rowids.isEmpty else { return }
-            rowids.withUnsafeBufferPointer { PostingList.encode($0, into: &bytes) }
-            try insert.execute(arguments: [run, term, Data(bytes)])
+            try insert.execute(arguments: [run, term, rowids.withUnsafeBufferPointer(PostingList.encode)])
         }
         for number in order {
             let term = table.term(number)

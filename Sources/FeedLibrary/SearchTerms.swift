@@ -22,64 +22,85 @@ enum SearchTerms {
     /// The terms of a post's searchable text.
     static func of(_ post: Publication, _ folder: inout SearchText, _ given: TermsGiven) -> [Int64] {
         var terms: [Int64] = []
-        append(folder.fold(post.searchableText), to: &terms, given: given)
+        var folded: [UInt8] = []
+        append(post, to: &terms, folder: &folder, folded: &folded, given: given)
         return terms
+    }
+
+    /// Appends the terms of a post's searchable text, folded into `folded` (scratch, kept by the caller).
+    static func append(_ post: Publication, to terms: inout [Int64], folder: inout SearchText, folded: inout [UInt8], given: TermsGiven) {
+        folded.removeAll(keepingCapacity: true)
+        folder.fold(post.searchableText, into: &folded)
+        folded.withUnsafeBufferPointer { append(folded: $0, to: &terms, given: given) }
     }
 
     /// Appends each term of a folded text, once (`given` remembers those of this text).
     static func append(_ folded: String, to terms: inout [Int64], given: TermsGiven) {
         var text = folded
-        text.withUTF8 { bytes in
-            given.startText()
-            // The last two characters, and how many of them there are.
-            var (first, second): (UInt64, UInt64) = (0, 0)
-            var seen = 0
-            // The ASCII characters given so far, as bits: most characters of most texts are looked up here.
-            var ascii: (UInt64, UInt64) = (0, 0)
-            var at = 0
-            let count = bytes.count
-            func add(_ key: UInt64) {
-                if seen >= 2 {
-                    let trigram = first << 42 | second << 21 | key
-                    if given.isNew(trigram) { terms.append(Int64(bitPattern: trigram)) }
+        text.withUTF8 { append(folded: $0, to: &terms, given: given) }
+    }
+
+    /// The same from the folded text's UTF-8.
+    static func append(folded bytes: UnsafeBufferPointer<UInt8>, to terms: inout [Int64], given: TermsGiven) {
+        given.startText()
+        let count = bytes.count
+        // Made here, then appended at once: an array's append at each term was a fifth of this.
+        let made = given.scratch(count * 2 + 2)
+        var madeCount = 0
+        // The last two characters, and how many of them there are.
+        var (first, second): (UInt64, UInt64) = (0, 0)
+        var seen = 0
+        // The ASCII characters given so far, as bits: most characters of most texts are looked up here.
+        var ascii: (UInt64, UInt64) = (0, 0)
+        var at = 0
+        func add(_ key: UInt64) {
+            if seen >= 2 {
+                let trigram = first << 42 | second << 21 | key
+                if given.isNew(trigram) {
+                    made[madeCount] = Int64(bitPattern: trigram)
+                    madeCount += 1
                 }
-                (first, second) = (second, key)
-                seen += 1
             }
-            while at < count {
-                let lead = bytes[at]
-                let key: UInt64
-                switch lead {
-                case ..<0x80:
-                    key = UInt64(lead)
-                    at += 1
-                case ..<0xE0:
-                    key = UInt64(lead & 0x1F) << 6 | UInt64(bytes[at + 1] & 0x3F)
-                    at += 2
-                case ..<0xF0:
-                    key = UInt64(lead & 0x0F) << 12 | UInt64(bytes[at + 1] & 0x3F) << 6 | UInt64(bytes[at + 2] & 0x3F)
-                    at += 3
-                default:
-                    key = UInt64(lead & 0x07) << 18 | UInt64(bytes[at + 1] & 0x3F) << 12 | UInt64(bytes[at + 2] & 0x3F) << 6
-                        | UInt64(bytes[at + 3] & 0x3F)
-                    at += 4
-                }
-                add(key)
-                let new: Bool
-                if key < 0x40 {
-                    new = ascii.0 & 1 << key == 0
-                    ascii.0 |= 1 << key
-                } else if key < 0x80 {
-                    new = ascii.1 & 1 << (key - 0x40) == 0
-                    ascii.1 |= 1 << (key - 0x40)
-                } else {
-                    new = given.isNew(key | 1 << 63)
-                }
-                if new { terms.append(character(key)) }
-            }
-            add(padding)
-            add(padding)
+            (first, second) = (second, key)
+            seen += 1
         }
+        while at < count {
+            let lead = bytes[at]
+            let key: UInt64
+            switch lead {
+            case ..<0x80:
+                key = UInt64(lead)
+                at += 1
+            case ..<0xE0:
+                key = UInt64(lead & 0x1F) << 6 | UInt64(bytes[at + 1] & 0x3F)
+                at += 2
+            case ..<0xF0:
+                key = UInt64(lead & 0x0F) << 12 | UInt64(bytes[at + 1] & 0x3F) << 6 | UInt64(bytes[at + 2] & 0x3F)
+                at += 3
+            default:
+                key = UInt64(lead & 0x07) << 18 | UInt64(bytes[at + 1] & 0x3F) << 12 | UInt64(bytes[at + 2] & 0x3F) << 6
+                    | UInt64(bytes[at + 3] & 0x3F)
+                at += 4
+            }
+            add(key)
+            let new: Bool
+            if key < 0x40 {
+                new = ascii.0 & 1 << key == 0
+                ascii.0 |= 1 << key
+            } else if key < 0x80 {
+                new = ascii.1 & 1 << (key - 0x40) == 0
+                ascii.1 |= 1 << (key - 0x40)
+            } else {
+                new = given.isNew(key | 1 << 63)
+            }
+            if new {
+                made[madeCount] = character(key)
+                madeCount += 1
+            }
+        }
+        add(padding)
+        add(padding)
+        terms.append(contentsOf: UnsafeBufferPointer(start: made, count: madeCount))
     }
 }
 
@@ -93,6 +114,9 @@ final class TermsGiven {
     private var filledFor: UnsafeMutablePointer<UInt32>
     private var text: UInt32 = 0
     private var count = 0
+    /// Where a text's terms are made (`SearchTerms.append`).
+    private var made = UnsafeMutablePointer<Int64>.allocate(capacity: 4_096)
+    private var madeCapacity = 4_096
 
     init() {
         keys = .allocate(capacity: size)
@@ -104,6 +128,17 @@ final class TermsGiven {
     deinit {
         keys.deallocate()
         filledFor.deallocate()
+        made.deallocate()
+    }
+
+    /// Room for `capacity` terms: a trigram and a character a byte at most, and the padding's two trigrams.
+    func scratch(_ capacity: Int) -> UnsafeMutablePointer<Int64> {
+        if capacity > madeCapacity {
+            made.deallocate()
+            madeCapacity = max(capacity, madeCapacity * 2)
+            made = .allocate(capacity: madeCapacity)
+        }
+        return made
     }
 
     func startText() {

@@ -16,7 +16,13 @@ public struct SearchText {
     /// "Tiếng VIỆT" → "tieng viet". Built as bytes: appending scalars to a String was most of the cost.
     public mutating func fold(_ s: String) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
+        fold(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `s` folded, as UTF-8, after what `out` holds (the search index reads a post's folding as bytes: no String).
+    public mutating func fold(_ s: String, into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + s.utf8.count)
         for scalar in s.unicodeScalars {
             let v = scalar.value
             if v < 0x80 {
@@ -45,7 +51,6 @@ public struct SearchText {
                 out.append(contentsOf: folded)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// One scalar folded, as UTF-8.

@@ -35,9 +35,8 @@ final class SearchIndexTests: XCTestCase {
                     rowids.append(rowid)
                     rowid += 1 + Int64(next(spread))
                 }
-                var bytes: [UInt8] = []
-                rowids.withUnsafeBufferPointer { PostingList.encode($0, into: &bytes) }
-                let list = Data(bytes)
+                let list = rowids.withUnsafeBufferPointer(PostingList.encode)
+                let bytes = [UInt8](list)
                 XCTAssertEqual(PostingList.decode(list), rowids, "spread \(spread), \(count) posts")
                 forms.insert(bytes[0])
                 if spread == 1, count > 2 { XCTAssertLessThan(bytes.count, count / 2, "a post in two: a bit each") }
@@ -49,6 +48,10 @@ final class SearchIndexTests: XCTestCase {
             }
         }
         XCTAssertEqual(forms, [0, 1], "both forms met")
+        // Gaps and starts at the edges of a varint's bytes (127 | 128, 16 383 | 16 384): each list exactly its size.
+        for rowids: [Int64] in [[0, 127], [127, 255], [1, 16_384, 16_385], [16_383, 16_383 + 1 << 35], [128, 129, 130]] {
+            XCTAssertEqual(PostingList.decode(rowids.withUnsafeBufferPointer(PostingList.encode)), rowids, "\(rowids)")
+        }
         XCTAssertEqual(PostingList.decode(Data([0, 0x80, 0x80])), [], "a damaged list gives nothing past the damage")
     }
 
