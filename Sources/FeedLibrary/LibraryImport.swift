@@ -257,8 +257,7 @@ extension Library {
                 guard let id: Int64 = channels.first?["id"] else { return false }
                 // The copy's index first: a run at a time.
                 if let run = try Int64.fetchOne(db, sql: "SELECT id FROM searchRun WHERE channel = ? LIMIT 1", arguments: [id]) {
-                    try db.execute(sql: "DELETE FROM searchTerm WHERE run = ?", arguments: [run])
-                    try db.execute(sql: "DELETE FROM searchRun WHERE id = ?", arguments: [run])
+                    try SearchIndex.delete(db, run: run)
                     return true
                 }
                 try db.execute(sql: "DELETE FROM searchGone WHERE channel = ?", arguments: [id])

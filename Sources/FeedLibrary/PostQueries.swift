@@ -248,7 +248,7 @@ extension Library {
 
     /// Positions, ascending, of the posts of a channel among `rowids` (those holding `needle`, when given).
     private static func positions(_ db: Database, of rowids: [Int64], channel: Int64, column: String, base: Int, holding needle: String?) throws -> [Int] {
-        let list = "[" + rowids.map(String.init).joined(separator: ",") + "]"
+        let list = SearchIndex.list(rowids)
         return try Int.fetchAll(
             db,
             sql: """

@@ -48,13 +48,7 @@ enum SearchIndex {
             db, sql: "SELECT id, first, last FROM searchRun \(channel == nil ? "" : "WHERE channel = ?") ORDER BY id",
             arguments: channel.map { [$0] } ?? [])
         guard !runs.isEmpty else { return [] }
-        // Entries of a post in runs before its mark are those of an older text.
-        var gone: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT post, run FROM searchGone \(channel == nil ? "" : "WHERE channel = ?")", arguments: channel.map { [$0] } ?? [])
-        {
-            gone[row[0]] = row[1]
-        }
+        let gone = try marks(db, channel: channel)
         var found: [Int64] = []
         var sorted = true
         for run in runs {
@@ -136,8 +130,7 @@ enum SearchIndex {
         let small = try Row.fetchAll(
             db, sql: "SELECT id, first, last, posts FROM searchRun WHERE channel = ? AND posts < ? ORDER BY id", arguments: [channel, smallRun])
         guard small.count > smallRuns else { return }
-        var gone: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT post, run FROM searchGone WHERE channel = ?", arguments: [channel]) { gone[row[0]] = row[1] }
+        let gone = try marks(db, channel: channel)
         var entries: [(term: Int64, rowid: Int64)] = []
         for run in small {
             let id: Int64 = run[0]
@@ -150,12 +143,9 @@ enum SearchIndex {
             }
         }
         entries.sort { $0.term != $1.term ? $0.term < $1.term : $0.rowid < $1.rowid }
-        try db.execute(
-            sql: "INSERT INTO searchRun (channel, first, last, posts) VALUES (?, ?, ?, ?)",
-            arguments: [
-                channel, small.map { $0[1] as Int64 }.min(), small.map { $0[2] as Int64 }.max(), small.reduce(0) { $0 + ($1[3] as Int) },
-            ])
-        let run = db.lastInsertedRowID
+        let run = try newRun(
+            db, channel: channel, first: small.map { $0[1] as Int64 }.min() ?? 0, last: small.map { $0[2] as Int64 }.max() ?? 0,
+            posts: small.reduce(0) { $0 + ($1[3] as Int) })
         let insert = try db.cachedStatement(sql: "INSERT INTO searchTerm (run, term, posts) VALUES (?, ?, ?)")
         var rowids: [Int64] = []
         var start = 0
@@ -170,10 +160,32 @@ enum SearchIndex {
             try insert.execute(arguments: [run, term, rowids.withUnsafeBufferPointer(PostingList.encode)])
             start = end
         }
-        for old in small {
-            try db.execute(sql: "DELETE FROM searchTerm WHERE run = ?", arguments: [old[0]])
-            try db.execute(sql: "DELETE FROM searchRun WHERE id = ?", arguments: [old[0]])
+        for old in small { try delete(db, run: old[0]) }
+    }
+
+    /// The marks of a channel's posts (nil: of every channel) whose text changed: by post, the run before which
+    /// its entries are those of an older text.
+    private static func marks(_ db: Database, channel: Int64?) throws -> [Int64: Int64] {
+        var gone: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT post, run FROM searchGone \(channel == nil ? "" : "WHERE channel = ?")", arguments: channel.map { [$0] } ?? [])
+        {
+            gone[row[0]] = row[1]
         }
+        return gone
+    }
+
+    /// A new run of a channel, its posts' rowids within first…last; its id.
+    static func newRun(_ db: Database, channel: Int64, first: Int64, last: Int64, posts: Int) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO searchRun (channel, first, last, posts) VALUES (?, ?, ?, ?)", arguments: [channel, first, last, posts])
+        return db.lastInsertedRowID
+    }
+
+    /// Deletes a run and its entries.
+    static func delete(_ db: Database, run: Int64) throws {
+        try db.execute(sql: "DELETE FROM searchTerm WHERE run = ?", arguments: [run])
+        try db.execute(sql: "DELETE FROM searchRun WHERE id = ?", arguments: [run])
     }
 
     /// `feedtui_search(needle)`: the rowids of every channel's posts the index gives for a folded needle, as a JSON
@@ -183,9 +195,12 @@ enum SearchIndex {
         return DatabaseFunction("feedtui_search", argumentCount: 1, pure: false) { values in
             guard let needle = String.fromDatabaseValue(values[0]), !needle.isEmpty else { return "[]" }
             let rowids = try rowids(connection.db, query(needle), channel: nil)
-            return "[" + rowids.map(String.init).joined(separator: ",") + "]"
+            return list(rowids)
         }
     }
+
+    /// Rowids as a JSON array, which SQL reads back with `json_each`.
+    static func list(_ rowids: [Int64]) -> String { "[" + rowids.map(String.init).joined(separator: ",") + "]" }
 }
 
 /// The connection `feedtui_search` reads: SQLite calls it on that connection, inside one of its statements.

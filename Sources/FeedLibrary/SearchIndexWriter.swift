@@ -68,10 +68,7 @@ final class SearchIndexWriter: @unchecked Sendable {
         }
         let first = min(base >= 0 ? base : .max, replaced.keys.min() ?? .max)
         let last = max(lastAdded, replaced.keys.max() ?? .min)
-        try db.execute(
-            sql: "INSERT INTO searchRun (channel, first, last, posts) VALUES (?, ?, ?, ?)",
-            arguments: [channel, first, last, added + replaced.count])
-        let run = db.lastInsertedRowID
+        let run = try SearchIndex.newRun(db, channel: channel, first: first, last: last, posts: added + replaced.count)
         let table = table
         var order = Array(0..<table.count)
         order.sort { table.term($0) < table.term($1) }
