@@ -18,9 +18,8 @@ extension Library {
         let posts = Self.onePerID(channel.publications)
         let dates = Publication.placeDates(posts)
         let coder = NativeRecordCoder()
-        var folder = SearchText()
-        let given = TermsGiven()
-        let rows = posts.map { (record: coder.record($0), terms: SearchTerms.of($0, &folder, given)) }
+        var maker = TermMaker()
+        let rows = posts.map { (record: coder.record($0), terms: maker.terms(of: $0.searchableText)) }
         return try write("bring new posts into \(channel.title)") { db -> (Int64, Int)? in
             guard let id = try Self.liveChannel(db, key: key) else { return nil }
             var placement = try Placement(db, channel: id)
@@ -63,7 +62,7 @@ extension Library {
                 let sentinel = Placement.sentinel
                 try insert.execute(arguments: [id, p.id, dates[i], p.views?.value, seq, sentinel, sentinel, sentinel, rows[i].record])
                 let rowid = db.lastInsertedRowID
-                index.add(rowid, rows[i].terms[...])
+                index.add(rowid, rows[i].terms)
                 for order in PostOrder.allCases {
                     try placement.insert(rowid, SortKey(date: dates[i], views: p.views?.value, seq: seq), order)
                 }

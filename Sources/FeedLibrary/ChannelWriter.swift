@@ -202,9 +202,10 @@ final class ChannelWriter {
         var positions: Positions
         /// A later post with the id of one already handed over: it replaces that one's content.
         var replaces = false
-        /// What is stored: the native-JSON record, and where the terms of its searchable text are among its batch's.
+        /// What is stored: the native-JSON record, and the terms of a replacing post's searchable text (those of the
+        /// others are in their batch's `BatchTerms`).
         var record = Data()
-        var terms = 0..<0
+        var terms: [Int64] = []
     }
 
     init(_ library: Library, header: Channel, streamed: Bool, uniqueIDs: Bool = false) throws(LibraryError) {
@@ -290,17 +291,14 @@ final class ChannelWriter {
             Pending {
                 var rows = batch
                 let coder = NativeRecordCoder()
-                var folder = SearchText()
-                let given = TermsGiven()
-                // The batch's terms in one array, one of those the index writer hands round (`termBuffer`).
-                var terms = index.termBuffer()
-                defer { index.recycle(&terms) }
-                var folded: [UInt8] = []
+                // The terms of the posts the batch adds, by their places among them (`Library.write` gives them
+                // their rowids); a replacing post's terms on its own.
+                var terms = index.batchTerms()
+                defer { index.recycle(terms) }
                 for i in rows.indices {
                     rows[i].record = coder.record(rows[i].post)
-                    let start = terms.count
-                    SearchTerms.append(rows[i].post, to: &terms, folder: &folder, folded: &folded, given: given)
-                    rows[i].terms = start..<terms.count
+                    let text = rows[i].post.searchableText
+                    if rows[i].replaces { rows[i].terms = terms.maker.terms(of: text) } else { terms.add(text) }
                 }
                 // Batches are written in their order: their rows make the runs of `RowRuns`.
                 if case .failure(let error)? = before?.wait() { return .failure(error) }
@@ -462,7 +460,7 @@ extension Library {
     /// Writes one batch of posts into a channel being imported, in one transaction; the rowids of the posts it
     /// added (a replacing post adds none). Runs on the writing thread.
     fileprivate func write(
-        _ rows: [ChannelWriter.PostRow], terms: [Int64], into staging: Int64, count: Int, oldestBase: Int, index: SearchIndexWriter
+        _ rows: [ChannelWriter.PostRow], terms: BatchTerms, into staging: Int64, count: Int, oldestBase: Int, index: SearchIndexWriter
     ) -> Result<[Int64], LibraryError> {
         do throws(LibraryError) {
             return .success(
@@ -482,7 +480,7 @@ extension Library {
                             try db.execute(
                                 sql: "UPDATE post SET date = ?, views = ?, record = ? WHERE rowid = ?",
                                 arguments: [row.date, p.views?.value, record, rowid])
-                            index.replace(rowid, Array(terms[row.terms]))
+                            index.replace(rowid, row.terms)
                             continue
                         }
                         let ps = row.positions
@@ -490,9 +488,9 @@ extension Library {
                             staging, p.id, row.date, p.views?.value, row.seq, ps.newest, ps.oldest, ps.viewed, record,
                         ])
                         added.append(db.lastInsertedRowID)
-                        index.add(db.lastInsertedRowID, terms[row.terms])
-                        if index.isFull { try index.write(db) }
                     }
+                    try index.add(terms, rowids: added, db)
+                    if index.isFull { try index.write(db) }
                     try db.execute(
                         sql: "UPDATE channel SET postCount = ?, oldestBase = ?, touchedAt = ? WHERE id = ?",
                         arguments: [count, oldestBase, Date().timeIntervalSince1970, staging])

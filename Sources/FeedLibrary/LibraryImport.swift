@@ -185,8 +185,7 @@ extension Library {
                 """,
             arguments: [old, new])
         guard !kept.isEmpty else { return }
-        var folder = SearchText()
-        let given = TermsGiven()
+        var maker = TermMaker()
         let index = SearchIndexWriter(channel: new)
         for row in kept {
             let seq: Int = row["seq"]
@@ -194,7 +193,7 @@ extension Library {
                 sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
                 arguments: [new, row["id"] as String, row["date"] as Double, row["views"] as Int64?, count + seq, row["record"] as Data])
             guard let post = NativeRecordCoder.publication(row["record"]) else { continue }
-            index.add(db.lastInsertedRowID, SearchTerms.of(post, &folder, given)[...])
+            index.add(db.lastInsertedRowID, text: post.searchableText, maker: &maker)
         }
         try index.write(db)
         try Self.rank(db, channel: new)

@@ -215,17 +215,13 @@ extension Library {
                     DROP TABLE postTrigram;
                     DROP TABLE postText;
                     """)
-            var folder = SearchText()
-            let given = TermsGiven()
-            var terms: [Int64] = []
+            var maker = TermMaker()
             for channel in try Int64.fetchAll(db, sql: "SELECT id FROM channel") {
                 let index = SearchIndexWriter(channel: channel)
                 let posts = try Row.fetchCursor(db, sql: "SELECT rowid, record FROM post WHERE channel = ? ORDER BY rowid", arguments: [channel])
                 while let post = try posts.next() {
                     guard let text = NativeRecordCoder.searchableText(post[1]) else { continue }
-                    terms.removeAll(keepingCapacity: true)
-                    SearchTerms.append(folder.fold(text), to: &terms, given: given)
-                    index.add(post[0], terms[...])
+                    index.add(post[0], text: text, maker: &maker)
                     if index.isFull { try index.write(db) }
                 }
                 try index.write(db)

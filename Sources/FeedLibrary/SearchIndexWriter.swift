@@ -18,38 +18,65 @@ final class SearchIndexWriter: @unchecked Sendable {
     /// Posts given with `add` since the last run.
     private var added = 0
 
-    /// Arrays the batches make their terms in, given back once a batch is written: made anew by each batch's thread
-    /// (3–4 MB each), they were left scattered over the allocator's per-thread arenas (a million posts peaked ~55 MiB
-    /// higher).
-    private let buffers = Mutex<[[Int64]]>([])
+    /// What the batches make their terms with, given back once a batch is written: made anew by each batch's thread,
+    /// they were left scattered over the allocator's per-thread arenas (a million posts peaked ~55 MiB higher), and
+    /// each batch folded every character it met anew.
+    private let batches = Mutex<[BatchTerms]>([])
 
     init(channel: Int64) { self.channel = channel }
 
-    func termBuffer() -> [Int64] { buffers.withLock { $0.popLast() } ?? [] }
+    func batchTerms() -> BatchTerms { batches.withLock { $0.popLast() } ?? BatchTerms() }
 
-    func recycle(_ buffer: inout [Int64]) {
-        buffer.removeAll(keepingCapacity: true)
-        let kept = buffer
-        buffer = []
-        buffers.withLock { $0.append(kept) }
+    func recycle(_ batch: BatchTerms) {
+        var batch = batch
+        batch.clear()
+        batches.withLock { $0.append(batch) }
     }
 
-    deinit { table.free() }
+    deinit {
+        table.free()
+        batches.withLock { for batch in $0 { batch.table.free() } }
+    }
 
     var isFull: Bool { table.entries + replacedEntries >= Self.runEntries }
 
-    /// A post's terms; its rowid above every rowid added since the last run (otherwise it is taken as `replace`).
-    func add(_ rowid: Int64, _ postTerms: ArraySlice<Int64>) {
+    /// Where a post's entries go: its rowid must be above every rowid added since the last run, else nil (it is
+    /// taken as `replace`).
+    private func offset(of rowid: Int64) -> UInt32? {
         if base < 0 { base = rowid }
-        guard rowid > lastAdded, rowid - base < Int64(UInt32.max) else { return replace(rowid, Array(postTerms)) }
+        guard rowid > lastAdded, rowid - base < Int64(UInt32.max) else { return nil }
         lastAdded = rowid
         added += 1
-        let offset = UInt32(rowid - base)
-        // The table is a value of raw buffers: worked on as a local, without the checks a class's stored property
-        // takes at each access.
-        var table = table
+        return UInt32(rowid - base)
+    }
+
+    /// A post's terms (`TermMaker.terms(of:)`).
+    func add(_ rowid: Int64, _ postTerms: [Int64]) {
+        guard let offset = offset(of: rowid) else { return replace(rowid, postTerms) }
         for term in postTerms { table.append(term, offset) }
-        self.table = table
+    }
+
+    /// A post's searchable text.
+    func add(_ rowid: Int64, text: String, maker: inout TermMaker) {
+        guard let offset = offset(of: rowid) else { return replace(rowid, maker.terms(of: text)) }
+        table.add(text, offset: offset, maker: &maker)
+    }
+
+    /// The posts of a batch (`BatchTerms`), their rowids by their places in it: written first as a run of their own
+    /// when they would not fit in this one.
+    func add(_ batch: BatchTerms, rowids: [Int64], _ db: Database) throws {
+        guard let first = rowids.first, let last = rowids.last else { return }
+        if first <= lastAdded || (base >= 0 && last - base >= Int64(UInt32.max)) { try write(db) }
+        guard last - first < Int64(UInt32.max), zip(rowids, rowids.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            // Rowids SQLite gave a batch's inserts one after the other are ascending: kept right all the same.
+            for (rowid, terms) in zip(rowids, batch.table.termsByOffset(count: rowids.count)) { add(rowid, terms) }
+            return
+        }
+        if base < 0 { base = first }
+        let offsets = rowids.map { UInt32($0 - base) }
+        offsets.withUnsafeBufferPointer { table.append(batch.table, offsets: $0) }
+        lastAdded = last
+        added += rowids.count
     }
 
     /// The terms of a post whose text changed: its entries in earlier runs, and those given here before, are void.
@@ -60,7 +87,7 @@ final class SearchIndexWriter: @unchecked Sendable {
 
     /// Writes what was given since the last run as a run of the channel (nothing when nothing was given).
     func write(_ db: Database) throws {
-        guard table.count > 0 || !replaced.isEmpty else { return }
+        guard table.count > 0 || !replaced.isEmpty else { return reset() }
         // The replaced posts' terms, by term; their entries among the others are void.
         var extra: [Int64: [Int64]] = [:]
         for (rowid, postTerms) in replaced {
@@ -122,27 +149,49 @@ final class SearchIndexWriter: @unchecked Sendable {
     }
 }
 
-/// Terms and, for each, the offsets of the posts holding it, in raw buffers (a value, copied freely; `free` once):
-/// a term found by open addressing, its offsets in chunks (`chunk`).
-private struct TermTable {
-    /// A term's number: its key, first and last chunk, last offset.
+/// What a batch's thread makes its posts' terms with: a table of them by the post's place in the batch, and the
+/// maker, both kept from one batch to the next (`SearchIndexWriter.batchTerms`).
+struct BatchTerms: @unchecked Sendable {
+    var table = TermTable()
+    var maker = TermMaker()
+    /// Posts given so far: the place of the next.
+    private(set) var count: UInt32 = 0
+
+    /// The next post's searchable text.
+    mutating func add(_ text: String) {
+        table.add(text, offset: count, maker: &maker)
+        count += 1
+    }
+
+    mutating func clear() {
+        table.clear()
+        count = 0
+    }
+}
+
+/// Terms and, for each, the offsets of the posts holding it (ascending, each once), in raw buffers (a value,
+/// copied freely; `free` once): a term found by open addressing, its offsets in chunks (`chunk`).
+struct TermTable {
+    /// A term's number: its key, first and last chunk, and its last offset plus one (0: none yet).
     private struct Term {
         var key: Int64
         var head: Int32
         var tail: Int32
-        var last: UInt32
+        var next: UInt32
     }
 
-    private var capacity = 1 << 16
+    private var capacity = 1 << 12
     /// For each slot: the term's number plus one, 0 when empty.
     private var slots: UnsafeMutablePointer<Int32>
     private var terms: UnsafeMutablePointer<Term>
-    private var termCapacity = 1 << 15
+    private var termCapacity = 1 << 11
     private(set) var count = 0
     private(set) var entries = 0
+    /// A gap took three words (`put`).
+    private var escaped = false
     /// Each chunk (a cache line) in 16-bit words: the next chunk's number (0: none) in two, how many of the rest are
-    /// used, then the gaps from one offset to the next (from 0 for the first), each in one word or, when larger,
-    /// 0xFFFF and two words. In blocks of `blockChunks` that never move (an array doubling would hold twice the
+    /// used, then the gaps from one offset plus one to the next (from 0 for the first), each in one word or, when
+    /// larger, 0xFFFF and two words. In blocks of `blockChunks` that never move (an array doubling would hold twice the
     /// memory at once).
     private var blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt16>>
     private var blockCapacity = 64
@@ -172,41 +221,114 @@ private struct TermTable {
         chunkCount = 1
         count = 0
         entries = 0
+        escaped = false
     }
 
     func term(_ number: Int) -> Int64 { terms[number].key }
 
+    /// A post's text, at `offset`: above every offset given before.
+    mutating func add(_ text: String, offset: UInt32, maker: inout TermMaker) {
+        var post = Post(table: self, offset: offset)
+        maker.give(text, to: &post)
+        self = post.table
+    }
+
+    /// A post's terms going into the table.
+    private struct Post: TermSink {
+        var table: TermTable
+        let offset: UInt32
+        mutating func take(_ term: Int64) { table.append(term, offset) }
+    }
+
+    /// A term of a post at `offset`: kept once however often the post gives it.
     @inline(__always)
     mutating func append(_ key: Int64, _ offset: UInt32) {
+        let number = number(of: key)
+        let next = terms[number].next
+        guard offset >= next else { return }
+        put(offset - next, into: number)
+        terms[number].next = offset + 1
+    }
+
+    /// Appends the entries of another table, its offsets mapped by `offsets` (ascending).
+    mutating func append(_ other: TermTable, offsets: UnsafeBufferPointer<UInt32>) {
+        guard let low = offsets.first, let high = offsets.last else { return }
+        // Offsets one after the other leave every gap but a term's first as it is: its words are copied.
+        let copied = !other.escaped && Int(high - low) == offsets.count - 1
+        for source in 0..<other.count {
+            let number = number(of: other.term(source))
+            guard copied else {
+                var next = terms[number].next
+                other.forEach(of: source) { at in
+                    let offset = offsets[Int(at)]
+                    put(offset - next, into: number)
+                    next = offset + 1
+                }
+                terms[number].next = next
+                continue
+            }
+            var first = true
+            other.forEachChunk(of: source) { words in
+                var words = words
+                if first, let gap = words.first {
+                    put(low + UInt32(gap) - terms[number].next, into: number)
+                    words = UnsafeBufferPointer(rebasing: words.dropFirst())
+                    first = false
+                }
+                copy(words, into: number)
+            }
+            terms[number].next = low + other.terms[source].next
+        }
+    }
+
+    /// Appends gaps of one word each to a term's chunks.
+    private mutating func copy(_ words: UnsafeBufferPointer<UInt16>, into number: Int) {
+        var (from, left) = (words.baseAddress, words.count)
+        while left > 0, let source = from {
+            var tail = chunk(Int(terms[number].tail))
+            if Int(tail[2]) == Self.chunk - 3 { tail = extend(number) }
+            let n = min(left, Self.chunk - 3 - Int(tail[2]))
+            (tail + 3 + Int(tail[2])).update(from: source, count: n)
+            tail[2] += UInt16(n)
+            entries += n
+            from = source + n
+            left -= n
+        }
+    }
+
+    /// The terms of each post, by offset, of the first `count`.
+    func termsByOffset(count: Int) -> [[Int64]] {
+        var terms = [[Int64]](repeating: [], count: count)
+        for number in 0..<self.count {
+            forEach(of: number) { if Int($0) < count { terms[Int($0)].append(term(number)) } }
+        }
+        return terms
+    }
+
+    /// A term's number, added with no entries when it is new.
+    @inline(__always)
+    private mutating func number(of key: Int64) -> Int {
         var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & (capacity - 1)
         while true {
             let found = slots[slot]
-            if found == 0 {
-                if count == termCapacity {
-                    let larger = UnsafeMutablePointer<Term>.allocate(capacity: termCapacity * 2)
-                    larger.moveInitialize(from: terms, count: count)
-                    terms.deallocate()
-                    terms = larger
-                    termCapacity *= 2
-                }
-                let chunk = newChunk()
-                terms[count] = Term(key: key, head: chunk, tail: chunk, last: offset)
-                slots[slot] = Int32(count + 1)
-                put(offset, into: count)
-                count += 1
-                if count * 2 > capacity { grow() }
-                return
-            }
+            if found == 0 { break }
             let number = Int(found - 1)
-            if terms[number].key == key {
-                let last = terms[number].last
-                guard last != offset else { return }
-                terms[number].last = offset
-                put(offset - last, into: number)
-                return
-            }
+            if terms[number].key == key { return number }
             slot = (slot + 1) & (capacity - 1)
         }
+        if count == termCapacity {
+            let larger = UnsafeMutablePointer<Term>.allocate(capacity: termCapacity * 2)
+            larger.moveInitialize(from: terms, count: count)
+            terms.deallocate()
+            terms = larger
+            termCapacity *= 2
+        }
+        let chunk = newChunk()
+        terms[count] = Term(key: key, head: chunk, tail: chunk, next: 0)
+        slots[slot] = Int32(count + 1)
+        count += 1
+        if count * 2 > capacity { grow() }
+        return count - 1
     }
 
     /// Appends a gap to a term's last chunk, or to a new one when it does not fit.
@@ -214,13 +336,7 @@ private struct TermTable {
     private mutating func put(_ gap: UInt32, into number: Int) {
         var tail = chunk(Int(terms[number].tail))
         let words = gap < 0xFFFF ? 1 : 3
-        if Int(tail[2]) + words > Self.chunk - 3 {
-            let next = newChunk()
-            tail[0] = UInt16(truncatingIfNeeded: next)
-            tail[1] = UInt16(truncatingIfNeeded: next >> 16)
-            terms[number].tail = next
-            tail = chunk(Int(next))
-        }
+        if Int(tail[2]) + words > Self.chunk - 3 { tail = extend(number) }
         let at = 3 + Int(tail[2])
         if words == 1 {
             tail[at] = UInt16(gap)
@@ -228,9 +344,20 @@ private struct TermTable {
             tail[at] = 0xFFFF
             tail[at + 1] = UInt16(gap >> 16)
             tail[at + 2] = UInt16(truncatingIfNeeded: gap)
+            escaped = true
         }
         tail[2] += UInt16(words)
         entries += 1
+    }
+
+    /// A new last chunk for a term, linked after its tail.
+    private mutating func extend(_ number: Int) -> UnsafeMutablePointer<UInt16> {
+        let next = newChunk()
+        let tail = chunk(Int(terms[number].tail))
+        tail[0] = UInt16(truncatingIfNeeded: next)
+        tail[1] = UInt16(truncatingIfNeeded: next >> 16)
+        terms[number].tail = next
+        return chunk(Int(next))
     }
 
     /// An empty chunk; its number.
@@ -275,22 +402,30 @@ private struct TermTable {
 
     /// Each offset of a term's posts, ascending.
     func forEach(of number: Int, _ body: (UInt32) -> Void) {
-        var link = Int(terms[number].head)
-        var offset: UInt32 = 0
-        while link != 0 {
-            let words = chunk(link)
-            var at = 3
-            let end = 3 + Int(words[2])
-            while at < end {
+        var next: UInt32 = 0
+        forEachChunk(of: number) { words in
+            var at = 0
+            while at < words.count {
+                let offset: UInt32
                 if words[at] == 0xFFFF {
-                    offset &+= UInt32(words[at + 1]) << 16 | UInt32(words[at + 2])
+                    offset = next &+ (UInt32(words[at + 1]) << 16 | UInt32(words[at + 2]))
                     at += 3
                 } else {
-                    offset &+= UInt32(words[at])
+                    offset = next &+ UInt32(words[at])
                     at += 1
                 }
                 body(offset)
+                next = offset &+ 1
             }
+        }
+    }
+
+    /// The words of each of a term's chunks that hold its gaps, in order.
+    private func forEachChunk(of number: Int, _ body: (UnsafeBufferPointer<UInt16>) -> Void) {
+        var link = Int(terms[number].head)
+        while link != 0 {
+            let words = chunk(link)
+            body(UnsafeBufferPointer(start: words + 3, count: Int(words[2])))
             link = Int(words[0]) | Int(words[1]) << 16
         }
     }

@@ -20,8 +20,8 @@ public struct SearchText {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `s` folded, as UTF-8, after what `out` holds (the search index reads a post's folding as bytes: no String).
-    public mutating func fold(_ s: String, into out: inout [UInt8]) {
+    /// `s` folded, as UTF-8, after what `out` holds.
+    private mutating func fold(_ s: String, into out: inout [UInt8]) {
         out.reserveCapacity(out.count + s.utf8.count)
         for scalar in s.unicodeScalars {
             let v = scalar.value
@@ -30,27 +30,121 @@ public struct SearchText {
                 continue
             }
             if v < 0x10000 {
-                let (page, i) = (Int(v >> 8), Int(v & 0xFF))
-                if pages[page].isEmpty { pages[page] = [UInt32](repeating: 0, count: 256) }
-                var entry = pages[page][i]
-                if entry == 0 {
-                    entry = Self.entry(Self.folded(scalar))
-                    pages[page][i] = entry
-                }
+                let entry = entry(of: v)
                 let count = Int(entry >> 24 & 0x7F)
                 if count <= 3 {
                     for i in 0..<count { out.append(UInt8(truncatingIfNeeded: entry >> (16 - 8 * i))) }
                     continue
                 }
             }
-            if let folded = cache[v] {
-                out.append(contentsOf: folded)
-            } else {
-                let folded = Self.folded(scalar)
-                cache[v] = folded
-                out.append(contentsOf: folded)
+            out.append(contentsOf: long(v))
+        }
+    }
+
+    /// `s` folded, as scalars, into `out` from its start (grown as needed; what is past the count is left); the
+    /// count. The same scalars as `fold`, without encoding them as UTF-8 to decode them again: the search index
+    /// makes its terms from these, a few scalars a post at a time.
+    public mutating func fold(_ s: String, scalars out: inout [UInt32]) -> Int {
+        var s = s
+        return s.withUTF8 { bytes in
+            // A scalar folds into at most three, but for the long foldings of `cache`: room is made for those.
+            if out.count < bytes.count * 3 + 8 { out = [UInt32](repeating: 0, count: bytes.count * 3 + 8) }
+            var (at, count) = (0, 0)
+            while true {
+                let done = out.withUnsafeMutableBufferPointer { out in
+                    fold(bytes, from: &at, into: out, count: &count)
+                }
+                if done { return count }
+                out += [UInt32](repeating: 0, count: out.count)
             }
         }
+    }
+
+    /// Folds `bytes` from `at` into `out` after `count`; false, with `at` and `count` where it stopped, when a long
+    /// folding does not fit.
+    private mutating func fold(
+        _ bytes: UnsafeBufferPointer<UInt8>, from at: inout Int, into out: UnsafeMutableBufferPointer<UInt32>, count: inout Int
+    ) -> Bool {
+        var (i, n) = (at, count)
+        defer { (at, count) = (i, n) }
+        let end = bytes.count
+        while i < end {
+            let lead = bytes[i]
+            if lead < 0x80 {
+                out[n] = UInt32(lead) | (lead &- 65 < 26 ? 0x20 : 0)
+                n += 1
+                i += 1
+                continue
+            }
+            let v: UInt32
+            let length: Int
+            switch lead {
+            case ..<0xE0:
+                v = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                length = 2
+            case ..<0xF0:
+                v = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                length = 3
+            default:
+                v = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                    | UInt32(bytes[i + 3] & 0x3F)
+                length = 4
+            }
+            if v < 0x10000 {
+                let entry = entry(of: v)
+                let k = Int(entry >> 24 & 0x7F)
+                if k <= 3 {
+                    // The folding's bytes (at most three), decoded.
+                    func byte(_ j: Int) -> UInt32 { entry >> (16 - 8 * UInt32(j)) & 0xFF }
+                    var j = 0
+                    while j < k {
+                        let b = byte(j)
+                        if b < 0x80 {
+                            out[n] = b
+                            j += 1
+                        } else if b < 0xE0 {
+                            out[n] = (b & 0x1F) << 6 | byte(j + 1) & 0x3F
+                            j += 2
+                        } else {
+                            out[n] = (b & 0x0F) << 12 | (byte(j + 1) & 0x3F) << 6 | byte(j + 2) & 0x3F
+                            j += 3
+                        }
+                        n += 1
+                    }
+                    i += length
+                    continue
+                }
+            }
+            let folded = String(decoding: long(v), as: UTF8.self).unicodeScalars
+            if n + folded.count + 3 * (end - i) > out.count { return false }
+            for scalar in folded {
+                out[n] = scalar.value
+                n += 1
+            }
+            i += length
+        }
+        return true
+    }
+
+    /// The `pages` entry of a scalar of the Basic Multilingual Plane, made if it was not.
+    @inline(__always)
+    private mutating func entry(of v: UInt32) -> UInt32 {
+        let (page, i) = (Int(v >> 8), Int(v & 0xFF))
+        if pages[page].isEmpty { pages[page] = [UInt32](repeating: 0, count: 256) }
+        var entry = pages[page][i]
+        if entry == 0, let scalar = Unicode.Scalar(v) {
+            entry = Self.entry(Self.folded(scalar))
+            pages[page][i] = entry
+        }
+        return entry
+    }
+
+    /// A folding `pages` does not hold (four bytes or more, or a scalar past the plane), from `cache`.
+    private mutating func long(_ v: UInt32) -> [UInt8] {
+        if let folded = cache[v] { return folded }
+        let folded = Unicode.Scalar(v).map(Self.folded) ?? []
+        cache[v] = folded
+        return folded
     }
 
     /// One scalar folded, as UTF-8.

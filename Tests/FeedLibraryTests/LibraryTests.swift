@@ -363,8 +363,7 @@ final class LibraryTests: XCTestCase {
             (nil, now - 3600), (running, now - 3600),
         ]
         try library?.pool.write { db in
-            var folder = SearchText()
-            let given = TermsGiven()
+            var maker = TermMaker()
             for copy in copies {
                 try db.execute(
                     sql: "INSERT INTO channel (status, record, postCount, touchedAt, importer) SELECT 'importing', record, postCount, ?, ? FROM channel WHERE id = ?",
@@ -376,7 +375,7 @@ final class LibraryTests: XCTestCase {
                         sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
                         arguments: [copyID, row["id"], row["date"], row["views"], row["seq"], row["record"]])
                     let post = try XCTUnwrap(NativeRecordCoder.publication(row["record"]))
-                    index.add(db.lastInsertedRowID, SearchTerms.of(post, &folder, given)[...])
+                    index.add(db.lastInsertedRowID, text: post.searchableText, maker: &maker)
                 }
                 try index.write(db)
             }

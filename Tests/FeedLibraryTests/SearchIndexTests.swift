@@ -64,18 +64,11 @@ final class SearchIndexTests: XCTestCase {
         ]
         try library.pool.write { db in
             let writer = SearchIndexWriter(channel: 9)
-            let given = TermsGiven()
-            var folder = SearchText()
-            for rowid in texts.keys.sorted() {
-                var terms: [Int64] = []
-                SearchTerms.append(folder.fold(texts[rowid] ?? ""), to: &terms, given: given)
-                writer.add(rowid, terms[...])
-            }
+            var maker = TermMaker()
+            for rowid in texts.keys.sorted() { writer.add(rowid, text: texts[rowid] ?? "", maker: &maker) }
             try writer.write(db)
             // Post 2 says something else now, in a later run.
-            var terms: [Int64] = []
-            SearchTerms.append(folder.fold("omega"), to: &terms, given: given)
-            writer.replace(2, terms)
+            writer.replace(2, maker.terms(of: "omega"))
             try writer.write(db)
         }
         try library.pool.read { db in
@@ -91,6 +84,47 @@ final class SearchIndexTests: XCTestCase {
             XCTAssertEqual(try found("新闻"), [70_001])
             XCTAssertEqual(try found("x"), [])
             XCTAssertEqual(try SearchIndex.rowids(db, SearchIndex.query("beta"), channel: 8), [], "another channel's runs")
+        }
+    }
+
+    /// A batch's terms, made by the posts' places in it, are found under the rowids the batch was given: one after
+    /// the other (its gaps copied), apart (each entry mapped), past a 16-bit gap, below posts already in the run
+    /// (a run of their own first), and not ascending (each post on its own) — beside a post with no text.
+    func testABatchsTermsAreFoundUnderItsRowidsHoweverTheyCome() throws {
+        let library = try Library(path: folder + "/l.sqlite")
+        let texts = ["alpha beta", "", "beta gamma Ünïcode", "gamma 新闻 🎉", "alpha alpha alpha"]
+        let cases: [(String, [Int64])] = [
+            ("one after the other", [10, 11, 12, 13, 14]), ("apart", [20, 22, 90_000, 90_001, 200_000]),
+            ("below the run's", [3, 4, 5, 6, 7]), ("not ascending", [300, 302, 301, 304, 303]),
+        ]
+        var maker = TermMaker()
+        for (what, rowids) in cases {
+            let channel = Int64(rowids[0])
+            try library.pool.write { db in
+                let writer = SearchIndexWriter(channel: channel)
+                // A run holding a post above the third case's rowids already.
+                writer.add(8, text: "zeta", maker: &maker)
+                var batch = writer.batchTerms()
+                for text in texts { batch.add(text) }
+                try writer.add(batch, rowids: rowids, db)
+                writer.recycle(batch)
+                try writer.write(db)
+            }
+            try library.pool.read { db in
+                func found(_ q: String) throws -> [Int64] {
+                    try SearchIndex.rowids(db, SearchIndex.query(SearchText.fold(q)), channel: channel)
+                }
+                func at(_ places: Int...) -> [Int64] { places.map { rowids[$0] }.sorted() }
+                XCTAssertEqual(try found("alpha"), at(0, 4), what)
+                XCTAssertEqual(try found("beta"), at(0, 2), what)
+                XCTAssertEqual(try found("gamma"), at(2, 3), what)
+                XCTAssertEqual(try found("unicode"), at(2), what)
+                XCTAssertEqual(try found("新闻"), at(3), what)
+                XCTAssertEqual(try found("🎉"), at(3), what)
+                XCTAssertEqual(try found("a"), (at(0, 2, 3, 4) + [8]).sorted(), what + ": zeta has one")
+                XCTAssertEqual(try found("zeta"), [8], what)
+                XCTAssertEqual(try found("ph"), at(0, 4), what)
+            }
         }
     }
 }

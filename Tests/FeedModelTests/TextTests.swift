@@ -113,6 +113,34 @@ final class SearchTextTests: XCTestCase {
         XCTAssertEqual(SearchText.folded("\u{0301}"), [])
     }
 
+    /// The scalars the search index folds a text into are those of its folding as a string: scalar by scalar, for
+    /// texts of every script, ones of long foldings only (the buffer grows while folding), and a buffer kept from
+    /// a longer text before.
+    func testFoldingIntoScalarsGivesTheFoldedStringsScalars() {
+        var folder = SearchText()
+        var reference = SearchText()
+        var out: [UInt32] = []
+        func check(_ text: String, _ what: String) {
+            let count = folder.fold(text, scalars: &out)
+            XCTAssertEqual(Array(out[0..<count]), reference.fold(text).unicodeScalars.map(\.value), what)
+        }
+        let scalars = (0x1..<0x1_0000).compactMap(Unicode.Scalar.init) + (0x1_F300..<0x1_F700).compactMap(Unicode.Scalar.init)
+        for scalar in scalars { check(String(scalar), "U+\(String(scalar.value, radix: 16))") }
+        var everything = ""
+        everything.unicodeScalars.append(contentsOf: scalars)
+        check(everything, "every scalar at once")
+        let long = scalars.filter { SearchText.folded($0).count > 3 }
+        XCTAssertGreaterThan(long.count, 10)
+        var longOnly = ""
+        longOnly.unicodeScalars.append(contentsOf: Array(repeating: long, count: 50).joined())
+        check(longOnly, "long foldings only")
+        check("Tiếng VIỆT, Straße, ΚΕΊΜΕΝΟ, Ёлка, ﬃ, 新闻 🎉 e\u{301}", "a short text after longer ones")
+        check("", "nothing")
+        for page in ["tme/any2feed-topwar-full.html", "rss/plaszeb-geopolitics-telethon.xml"] {
+            check(String(decoding: SampleFiles.fixture(page), as: UTF8.self), page)
+        }
+    }
+
     func testFoldIgnoresCaseAndDiacritics() {
         XCTAssertEqual(SearchText.fold("Tiếng VIỆT"), "tieng viet")
         XCTAssertEqual(SearchText.fold("ÉCOLE Ünïcödé"), "ecole unicode")
