@@ -168,9 +168,9 @@ extension Library {
         try importSource(source, from: stamp, samplesAt: samplesAt, read: { _ in channels }, progress: progress)
     }
 
-    /// Posts written per transaction: the first batch is small so the first screenful shows at once. Three
-    /// batches are held at a time (read, made ready, written); 1 000 imported 100 000 posts faster than 2 000
-    /// or 500 and holds 18 MiB less than 2 000 (BENCHMARKS.md).
+    /// Posts written per transaction: the first batch is small so the first screenful shows at once. Four
+    /// batches are held at a time (read, and `ChannelWriter.inFlightBatches`); 1 000 imported 100 000 posts faster
+    /// than 2 000 or 500 and holds 18 MiB less than 2 000 (BENCHMARKS.md).
     static let firstBatch = 200
     static let batch = 1_000
 
