@@ -176,7 +176,7 @@ struct Renderer {
     /// One entry per open list: nil for `<ul>`, the next number for `<ol>`.
     var lists: [Int?] = []
     var links: [String] = []
-    /// Each link's number (its place in `links`, from 1).
+    /// Each link's number (its place in `links`, from 1), once there are more than 16 (`number(of:)`).
     var numbers: [String: Int] = [:]
     var marks: [LinkMark] = []
     /// One entry per open anchor: its link's number (0 for none) and the length of the text when it opened.
@@ -406,9 +406,15 @@ struct Renderer {
     }
 
     mutating func number(of url: String) -> Int {
-        if let n = numbers[url] { return n }
+        // A post's few links are looked through; the numbers of a long list's are kept by link.
+        if links.count <= 16 {
+            if let i = links.firstIndex(of: url) { return i + 1 }
+        } else {
+            if numbers.isEmpty { for (i, link) in links.enumerated() { numbers[link] = i + 1 } }
+            if let n = numbers[url] { return n }
+            numbers[url] = links.count + 1
+        }
         links.append(url)
-        numbers[url] = links.count
         return links.count
     }
 

@@ -43,6 +43,26 @@ final class RSSImporterTests: XCTestCase {
         XCTAssertEqual(c.publications[1].id, "https://t.me/geopolitics_prime/54604")
     }
 
+    /// A title the body already starts with is not written twice: compared with runs of white space as one space,
+    /// a title cut with "..." or "…" by what precedes the cut; any other title goes above the body.
+    func testATitleTheBodyStartsWithIsNotRepeated() throws {
+        let cases: [(title: String, body: String, repeated: Bool)] = [
+            ("Hello world", "Hello world and more", false),
+            ("  Hello\n\tworld ", "Hello   world, said the post", false),
+            ("Hello wor...", "Hello world", false),
+            ("Привет, мир…", "Привет, мир! Длинный текст", false),
+            ("Hello world", "Hello", true),
+            ("Hello world", "Hello there", true),
+            ("Hello...", "Goodbye", true),
+            ("...", "Anything at all", false),
+        ]
+        for (title, body, repeated) in cases {
+            let xml = "<rss version=\"2.0\"><channel><title>c</title><item><guid>1</guid><title>\(title)</title><description>\(body)</description></item></channel></rss>"
+            let text = try Self.load(Data(xml.utf8)).publications[0].text
+            XCTAssertEqual(text.hasPrefix(title.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n"), repeated, "\(title) | \(body): \(text)")
+        }
+    }
+
     func testDetection() {
         XCTAssertEqual(Format.detect(Self.fixture("plaszeb-geopolitics-telethon.xml")), .rss)
         XCTAssertEqual(Format.detect(Self.fixture("atom-rfc4287-minimal.xml")), .rss)

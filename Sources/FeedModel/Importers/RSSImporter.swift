@@ -790,26 +790,52 @@ private final class FeedReader: SAXDelegate {
     /// Whether the body already begins with the title (titles cut with "..." or "…" count by their start).
     /// Compared on UTF-8 bytes with runs of white space as one space.
     static func startsWithTitle(_ body: String, _ title: String) -> Bool {
-        func words(_ s: Substring.UTF8View, limit: Int) -> [UInt8] {
-            var r: [UInt8] = []
-            var space = false
-            for b in s {
-                if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 {
-                    space = !r.isEmpty
+        var (body, title) = (body, title)
+        return title.withUTF8 { t in
+            body.withUTF8 { b in
+                var end = t.count
+                if end >= 3, (t[end - 3], t[end - 2], t[end - 1]) == (0x2E, 0x2E, 0x2E) || (t[end - 3], t[end - 2], t[end - 1]) == (0xE2, 0x80, 0xA6) {
+                    end -= 3
+                }
+                var (title, body) = (Words(t, end: end), Words(b, end: b.count))
+                while let byte = title.next() {
+                    guard body.next() == byte else { return false }
+                }
+                return true
+            }
+        }
+    }
+
+    /// The bytes of a text with its runs of white space as one space, and none before the first word or after the last.
+    private struct Words {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let end: Int
+        var at = 0
+        /// A word was given, and white space has followed it.
+        var wordGiven = false
+        var spaceAfter = false
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>, end: Int) { (self.bytes, self.end) = (bytes, end) }
+
+        mutating func next() -> UInt8? {
+            while at < end {
+                let byte = bytes[at]
+                if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+                    spaceAfter = wordGiven
+                    at += 1
                     continue
                 }
-                if space { r.append(0x20) }
-                space = false
-                r.append(b)
-                if r.count >= limit { break }
+                if spaceAfter {
+                    // The space now, this byte the next time.
+                    spaceAfter = false
+                    return 0x20
+                }
+                wordGiven = true
+                at += 1
+                return byte
             }
-            return r
+            return nil
         }
-        var t = title[...]
-        if t.hasSuffix("...") { t = t.dropLast(3) } else if t.hasSuffix("…") { t = t.dropLast() }
-        let tw = words(t.utf8, limit: Int.max)
-        guard !tw.isEmpty else { return true }
-        return words(body[...].utf8, limit: tw.count).elementsEqual(tw)
     }
 
     static func mediaKind(_ type: String?, _ medium: String?) -> MediaKind {
