@@ -96,7 +96,8 @@ final class SearchIndexWriter: @unchecked Sendable {
         let first = min(base >= 0 ? base : .max, replaced.keys.min() ?? .max)
         let last = max(lastAdded, replaced.keys.max() ?? .min)
         let run = try SearchIndex.newRun(db, channel: channel, first: first, last: last, posts: added + replaced.count)
-        let table = table
+        // As locals: read at each entry, a class's stored properties are checked at each access.
+        let (table, replaced, base) = (table, replaced, base)
         var order = Array(0..<table.count)
         order.sort { table.term($0) < table.term($1) }
         let extraTerms = extra.keys.sorted()
@@ -116,9 +117,12 @@ final class SearchIndexWriter: @unchecked Sendable {
                 next += 1
             }
             rowids.removeAll(keepingCapacity: true)
-            table.forEach(of: number) { offset in
-                let rowid = base + Int64(offset)
-                if replaced.isEmpty || replaced[rowid] == nil { rowids.append(rowid) }
+            if replaced.isEmpty {
+                table.forEach(of: number) { rowids.append(base + Int64($0)) }
+            } else {
+                table.forEach(of: number) { offset in
+                    if replaced[base + Int64(offset)] == nil { rowids.append(base + Int64(offset)) }
+                }
             }
             if next < extraTerms.count, extraTerms[next] == term {
                 rowids = (rowids + (extra[term] ?? [])).sorted()
