@@ -202,7 +202,8 @@ struct TermTable {
     private var blockCount = 0
     private var chunkCount = 1
     private static let chunk = 32
-    private static let blockChunks = 4_096
+    private static let blockShift = 12
+    private static let blockChunks = 1 << blockShift
 
     init() {
         slots = .allocate(capacity: capacity)
@@ -316,7 +317,7 @@ struct TermTable {
         while true {
             let found = slots[slot]
             if found == 0 { break }
-            let number = Int(found - 1)
+            let number = Int(found) &- 1
             if terms[number].key == key { return number }
             slot = (slot + 1) & (capacity - 1)
         }
@@ -351,7 +352,7 @@ struct TermTable {
             escaped = true
         }
         tail[2] += UInt16(words)
-        entries += 1
+        entries &+= 1
     }
 
     /// A new last chunk for a term, linked after its tail.
@@ -368,7 +369,7 @@ struct TermTable {
     @inline(__always)
     private mutating func newChunk() -> Int32 {
         let number = chunkCount
-        if number / Self.blockChunks >= blockCount {
+        if number >> Self.blockShift >= blockCount {
             if blockCount == blockCapacity {
                 let larger = UnsafeMutablePointer<UnsafeMutablePointer<UInt16>>.allocate(capacity: blockCapacity * 2)
                 larger.moveInitialize(from: blocks, count: blockCount)
@@ -389,7 +390,8 @@ struct TermTable {
 
     @inline(__always)
     private func chunk(_ number: Int) -> UnsafeMutablePointer<UInt16> {
-        blocks[number / Self.blockChunks] + (number % Self.blockChunks) * Self.chunk
+        // Shifts, not a division: a chunk's number is never negative, but the compiler cannot know it.
+        blocks[number >> Self.blockShift] + (number & (Self.blockChunks - 1)) * Self.chunk
     }
 
     private mutating func grow() {

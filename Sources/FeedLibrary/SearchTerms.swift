@@ -51,7 +51,7 @@ struct TermMaker {
                 @inline(__always) func next(_ key: UInt64) {
                     if seen >= 2 { sink.take(Int64(bitPattern: first << 42 | second << 21 | key)) }
                     (first, second) = (second, key)
-                    seen += 1
+                    seen &+= 1
                 }
                 for at in 0..<count {
                     let v = scalars[at]
