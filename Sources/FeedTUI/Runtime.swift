@@ -13,6 +13,9 @@ enum RunOutcome: Equatable {
 /// The event loop, one for whatever was opened: keys and the runner's answers are events; the reducer's effects
 /// go to the runner (`EffectRunner`), which carries each out where it belongs.
 enum Runtime {
+    /// How often an import's progress is drawn, at most, when nothing else changes.
+    static let progressFrames = 10.0
+
     /// What the loop opens.
     enum Opening {
         /// The home screen of the runner's sources; `refresh`: refreshed at once, in the background. `open`: the
@@ -62,6 +65,10 @@ enum Runtime {
         backend.draw(Screen.render(state), force: true)
         var signal: Int32?
         var lastTick = Date.distantPast
+        // An import's progress alone is drawn at most `progressFrames` times a second (`undrawn` until then): a
+        // frame a batch cost the terminal more than the news is worth (100 000 posts: over 100 frames).
+        var lastDraw = Date.distantPast
+        var undrawn = false
         while !state.quit {
             if let s = backend.pendingSignal() {
                 // Save what a normal quit saves, then leave with the conventional status.
@@ -83,7 +90,13 @@ enum Runtime {
                 lastTick = Date()
                 events.append(.tick(lastTick))
             }
-            guard !events.isEmpty else { continue }
+            guard !events.isEmpty else {
+                if undrawn, Date().timeIntervalSince(lastDraw) >= 1 / Self.progressFrames {
+                    backend.draw(Screen.render(state))
+                    (lastDraw, undrawn) = (Date(), false)
+                }
+                continue
+            }
             var force = false
             for (i, event) in events.enumerated() where !state.quit {
                 let typing = i >= answers && i + 1 < events.count && EffectRunner.editsQuery(events[i + 1])
@@ -92,7 +105,14 @@ enum Runtime {
                 if rest.contains(where: { if case .openURL = $0 { true } else { $0 == .redraw } }) { force = true }
                 if case .resize = event { force = true }
             }
-            if !state.quit { backend.draw(Screen.render(state), force: force) }
+            guard !state.quit else { break }
+            let progressOnly = events.allSatisfy { if case .importProgress = $0 { true } else { false } }
+            if progressOnly, !force, Date().timeIntervalSince(lastDraw) < 1 / Self.progressFrames {
+                undrawn = true
+            } else {
+                backend.draw(Screen.render(state), force: force)
+                (lastDraw, undrawn) = (Date(), false)
+            }
         }
         if case .files(let loading) = opening { loading.finish() }
         // The saves of the quit are written before the program ends; one that failed is said.
