@@ -66,15 +66,7 @@ enum SearchIndex {
             if let tail = found.last, tail >= head { sorted = false }
             found += part
         }
-        if !sorted {
-            found.sort()
-            var kept = 0
-            for rowid in found where kept == 0 || found[kept - 1] != rowid {
-                found[kept] = rowid
-                kept += 1
-            }
-            found.removeLast(found.count - kept)
-        }
+        if !sorted { found.sortOnce() }
         return found
     }
 

@@ -67,8 +67,10 @@ final class SearchIndexWriter: @unchecked Sendable {
     func add(_ batch: BatchTerms, rowids: [Int64], _ db: Database) throws {
         guard let first = rowids.first, let last = rowids.last else { return }
         if first <= lastAdded || (base >= 0 && last - base >= Int64(UInt32.max)) { try write(db) }
-        guard last - first < Int64(UInt32.max), zip(rowids, rowids.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            // Rowids SQLite gave a batch's inserts one after the other are ascending: kept right all the same.
+        guard Int(batch.count) == rowids.count, last - first < Int64(UInt32.max), zip(rowids, rowids.dropFirst()).allSatisfy({ $0 < $1 })
+        else {
+            // Rowids SQLite gave a batch's inserts one after the other are ascending, one a post: kept right all
+            // the same.
             for (rowid, terms) in zip(rowids, batch.table.termsByOffset(count: rowids.count)) { add(rowid, terms) }
             return
         }

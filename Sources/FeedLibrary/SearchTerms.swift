@@ -79,17 +79,22 @@ struct TermMaker {
     mutating func terms(of text: String) -> [Int64] {
         var terms: [Int64] = []
         give(text, to: &terms)
-        terms.sort()
-        var kept = 0
-        for term in terms where kept == 0 || terms[kept - 1] != term {
-            terms[kept] = term
-            kept += 1
-        }
-        terms.removeLast(terms.count - kept)
+        terms.sortOnce()
         return terms
     }
 }
 
 extension [Int64]: TermSink {
     mutating func take(_ term: Int64) { append(term) }
+
+    /// Sorted, each value once.
+    mutating func sortOnce() {
+        sort()
+        var kept = 0
+        for value in self where kept == 0 || self[kept - 1] != value {
+            self[kept] = value
+            kept += 1
+        }
+        removeLast(count - kept)
+    }
 }
