@@ -144,19 +144,8 @@ public enum HTMLText {
     }
 
     static func mayContainURL(_ s: String) -> Bool {
-        var it = s.utf8.makeIterator()
-        var matched = 0
-        let pattern: [UInt8] = [0x68, 0x74, 0x74, 0x70]
-        while let b = it.next() {
-            let lower = b | 0x20
-            if lower == pattern[matched] {
-                matched += 1
-                if matched == 4 { return true }
-            } else {
-                matched = lower == 0x68 ? 1 : 0
-            }
-        }
-        return false
+        var s = s
+        return s.withUTF8(TextScan.mayContainURL)
     }
 
     static func isWebURL(_ s: String) -> Bool {
@@ -491,23 +480,11 @@ struct Renderer {
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C }
 
     /// A cheap test before the full URL scan: some "http" in any letter case.
-    static func mayContainURL(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 10 else { return false }
-        return bytes.withUnsafeBufferPointer { b in
-            var i = 0
-            while i + 4 <= b.count {
-                if b[i] | 0x20 == 0x68, b[i + 1] | 0x20 == 0x74, b[i + 2] | 0x20 == 0x74, b[i + 3] | 0x20 == 0x70 { return true }
-                i += 1
-            }
-            return false
-        }
-    }
-
     mutating func finish() -> HTMLText.Result {
         // In <pre> blocks trailing white space can have been written literally.
         while let last = out.last, last == 0x0A || last == 0x20 || last == 0x09 { out.removeLast() }
         let text = String(decoding: out, as: UTF8.self)
-        if Renderer.mayContainURL(out) {
+        if out.withUnsafeBufferPointer(TextScan.mayContainURL) {
             for url in TextScan.links(in: text) { _ = number(of: url) }
         }
         for i in marks.indices where marks[i].end > out.count { marks[i].end = out.count }

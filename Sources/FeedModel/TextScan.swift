@@ -128,6 +128,25 @@ public enum TextScan {
 }
 
 /// Eight bytes read as one word: the scans that pass over plain text a word at a time (XML repair, HTML, controls).
+extension TextScan {
+    /// Whether text may hold a web address: "http" in any case, looked for eight bytes at a time (an "h" is rare).
+    static func mayContainURL(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        // "http://a.b" at least.
+        guard b.count >= 10 else { return false }
+        let raw = UnsafeRawBufferPointer(b)
+        var i = 0
+        while i + 4 <= b.count {
+            if i + 8 <= b.count, !ByteWord.has(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | 0x2020_2020_2020_2020, 0x68) {
+                i += 8
+                continue
+            }
+            if b[i] | 0x20 == 0x68, b[i + 1] | 0x20 == 0x74, b[i + 2] | 0x20 == 0x74, b[i + 3] | 0x20 == 0x70 { return true }
+            i += 1
+        }
+        return false
+    }
+}
+
 enum ByteWord {
     /// Whether a byte of `w` is `c` (the classic zero-byte test on `w` XOR `c` in every byte).
     @inline(__always)

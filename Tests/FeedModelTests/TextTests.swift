@@ -141,6 +141,24 @@ final class SearchTextTests: XCTestCase {
         }
     }
 
+    /// "http" in any case at any place, across the eight-byte words the scan skips by, and nothing shorter than an
+    /// address can be.
+    func testATextMayHoldAnAddressWhereverItsHttpIs() {
+        let filler = "Река старый, 東京 — words "
+        for offset in 0..<17 {
+            let prefix = String(repeating: "x", count: offset)
+            for http in ["http", "HTTP", "hTtP"] {
+                var text = prefix + filler + http + "s://a.b"
+                XCTAssertTrue(text.withUTF8(TextScan.mayContainURL), text)
+                text = prefix + filler + "htt p://a.b hh tt"
+                XCTAssertFalse(text.withUTF8(TextScan.mayContainURL), text)
+            }
+        }
+        var short = "http://a."
+        XCTAssertFalse(short.withUTF8(TextScan.mayContainURL), "shorter than any address")
+        XCTAssertTrue(HTMLText.mayContainURL("see HTTP://example.org"))
+    }
+
     func testFoldIgnoresCaseAndDiacritics() {
         XCTAssertEqual(SearchText.fold("Tiếng VIỆT"), "tieng viet")
         XCTAssertEqual(SearchText.fold("ÉCOLE Ünïcödé"), "ecole unicode")

@@ -706,9 +706,12 @@ private final class FeedReader: SAXDelegate {
     }
 
     private static func hasClosingTag(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return false }
         var i = 0
-        while i + 3 < b.count {
-            if b[i] == UInt8(ascii: "<"), b[i + 1] == UInt8(ascii: "/") {
+        // Each "<" found by memchr: most texts hold none.
+        while i + 3 < b.count, let hit = memchr(base + i, Int32(UInt8(ascii: "<")), b.count - 3 - i) {
+            i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if b[i + 1] == UInt8(ascii: "/") {
                 var j = i + 2
                 while j < b.count, (b[j] | 0x20 >= 0x61 && b[j] | 0x20 <= 0x7A) || (b[j] >= 0x30 && b[j] <= 0x39) {
                     j += 1
