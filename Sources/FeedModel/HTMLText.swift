@@ -149,8 +149,16 @@ public enum HTMLText {
     }
 
     static func isWebURL(_ s: String) -> Bool {
-        let head = s.utf8.prefix(8).map { $0 | 0x20 }  // ASCII lower-casing is enough for the scheme
-        return head.starts(with: Array("https://".utf8)) || head.starts(with: Array("http://".utf8))
+        // ASCII lower-casing is enough for the scheme; compared without making arrays (a call a link).
+        var head = s.utf8.makeIterator()
+        for (i, expected) in "https://".utf8.enumerated() {
+            guard let b = head.next() else { return false }
+            if i == 4, expected == UInt8(ascii: "s"), b == UInt8(ascii: ":") {
+                return head.next() == UInt8(ascii: "/") && head.next() == UInt8(ascii: "/")
+            }
+            guard b | (b >= 0x41 && b <= 0x5A ? 0x20 : 0) == expected else { return false }
+        }
+        return true
     }
 }
 

@@ -157,6 +157,10 @@ final class SearchTextTests: XCTestCase {
         var short = "http://a."
         XCTAssertFalse(short.withUTF8(TextScan.mayContainURL), "shorter than any address")
         XCTAssertTrue(HTMLText.mayContainURL("see HTTP://example.org"))
+        for url in ["http://a.b", "https://a.b", "HTTP://A.B", "hTTpS://x"] { XCTAssertTrue(HTMLText.isWebURL(url), url) }
+        for url in ["http:/a.b", "https:a.b", "ftp://a.b", "http", "https:/", "", " http://a.b", "httpx://a"] {
+            XCTAssertFalse(HTMLText.isWebURL(url), url)
+        }
     }
 
     func testFoldIgnoresCaseAndDiacritics() {
