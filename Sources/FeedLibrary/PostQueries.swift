@@ -279,7 +279,8 @@ extension Library {
                 bits[at >> 6] |= 1 << UInt64(at & 63)
             }
             var found: [Int] = []
-            // Stepped by hand: a row made for each of a million posts was most of the walk (a letter in a million posts: ~200 → ~150 ms).
+            // Stepped by hand: a row made for each of a million posts was most of the walk (a letter in a million
+            // posts: ~200 → ~150 ms).
             let walk = try db.makeStatement(sql: "SELECT rowid, \(column) - ? FROM post WHERE channel = ? ORDER BY \(column)")
             try walk.setArguments([base, channel])
             let statement = walk.sqliteStatement
