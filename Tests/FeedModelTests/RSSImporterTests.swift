@@ -147,6 +147,14 @@ final class RSSImporterTests: XCTestCase {
         check("2006-01-02T15:04:05", "2006-01-02T15:04:05Z", nil)
         XCTAssertNil(FeedDate.parse("yesterday"))
         XCTAssertNil(FeedDate.parse("Mon, 32 Jan 2006 15:04:05 GMT"))
+        // The last instant a timestamp can be written for, and past it: a wall clock in 9999 whose UTC is in 10000
+        // (found by fuzz-rss: exported as "10000-01-01T11:59:59Z", which nothing reads back), or in year 0.
+        check("Fri, 31 Dec 9999 23:59:59 GMT", "9999-12-31T23:59:59Z", 0)
+        check("Fri, 31 Dec 9999 10:59:59 -1300", "9999-12-31T23:59:59Z", -46_800)
+        XCTAssertNil(FeedDate.parse("Sun, 31 Dec 9999 23:59:59 -1200"))
+        XCTAssertNil(FeedDate.parse("9999-12-31T23:59:59-12:00"))
+        XCTAssertNil(FeedDate.parse("Mon, 01 Jan 0001 00:30:00 +0100"))
+        XCTAssertNil(ISODate.parse("0001-01-01T00:00:00+00:01"))
         XCTAssertNil(FeedDate.parse(""))
     }
 

@@ -603,6 +603,13 @@ private enum NativeFields {
 
 /// ISO 8601 / RFC 3339 timestamps in UTC, with fractional seconds only when there are some.
 public enum ISODate {
+    /// The instants a timestamp can be written for, 0001-01-01T00:00:00Z up to the end of 9999: one whose wall
+    /// clock is in 9999 but whose UTC is in 10000 (`Sun, 31 Dec 9999 23:59:59 -1200`) is no date a source can mean,
+    /// and could not be written to be read back.
+    public static func isWritable(_ date: Date) -> Bool {
+        (-62_135_596_800..<253_402_300_800).contains(date.timeIntervalSince1970)
+    }
+
     public static func format(_ date: Date) -> String {
         formatWallClock(date) + "Z"
     }
@@ -705,7 +712,8 @@ public enum ISODate {
         }
         guard i == b.count, let civil = CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: min(sec, 59))
         else { return nil }
-        return (civil.date.addingTimeInterval(frac - Double(offset ?? 0)), offset)
+        let date = civil.date.addingTimeInterval(frac - Double(offset ?? 0))
+        return isWritable(date) ? (date, offset) : nil
     }
 }
 

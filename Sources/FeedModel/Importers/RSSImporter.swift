@@ -1120,7 +1120,8 @@ public enum FeedDate {
             }
             guard let civil = CivilTime(year: year, month: month, day: day, hour: h, minute: mi, second: min(sec, 59))
             else { return nil }
-            return (civil.date.addingTimeInterval(-Double(offset ?? 0)), offset)
+            let date = civil.date.addingTimeInterval(-Double(offset ?? 0))
+            return ISODate.isWritable(date) ? (date, offset) : nil
         }
     }
 }

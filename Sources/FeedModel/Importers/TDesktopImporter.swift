@@ -354,9 +354,9 @@ private enum MessageReader {
             case .string(let s): Int64(s)
             default: nil
             }
-        // Beyond year 9999 is no real date.
-        guard let seconds, seconds > -62_135_596_800, seconds < 253_402_300_800 else { return nil }
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
+        guard let seconds else { return nil }
+        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+        return ISODate.isWritable(date) ? date : nil
     }
 
     /// `date_unixtime` is the instant; `date` the exporter's wall clock, whose difference gives the zone offset.
