@@ -200,3 +200,16 @@ private final class Connection: @unchecked Sendable {
     unowned let db: Database
     init(_ db: Database) { self.db = db }
 }
+
+extension [Int64] {
+    /// Sorted, each value once.
+    mutating func sortOnce() {
+        sort()
+        var kept = 0
+        for value in self where kept == 0 || self[kept - 1] != value {
+            self[kept] = value
+            kept += 1
+        }
+        removeLast(count - kept)
+    }
+}

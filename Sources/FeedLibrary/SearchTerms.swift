@@ -77,24 +77,13 @@ struct TermMaker {
 
     /// The terms of a text, each once, ascending.
     mutating func terms(of text: String) -> [Int64] {
-        var terms: [Int64] = []
+        // Kept once as they come: a post of several MB gives most of its trigrams many times over.
+        var terms = Set<Int64>()
         give(text, to: &terms)
-        terms.sortOnce()
-        return terms
+        return terms.sorted()
     }
 }
 
-extension [Int64]: TermSink {
-    mutating func take(_ term: Int64) { append(term) }
-
-    /// Sorted, each value once.
-    mutating func sortOnce() {
-        sort()
-        var kept = 0
-        for value in self where kept == 0 || self[kept - 1] != value {
-            self[kept] = value
-            kept += 1
-        }
-        removeLast(count - kept)
-    }
+extension Set<Int64>: TermSink {
+    mutating func take(_ term: Int64) { insert(term) }
 }

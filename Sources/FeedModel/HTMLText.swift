@@ -487,11 +487,11 @@ struct Renderer {
     @inline(__always)
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C }
 
-    /// A cheap test before the full URL scan: some "http" in any letter case.
     mutating func finish() -> HTMLText.Result {
         // In <pre> blocks trailing white space can have been written literally.
         while let last = out.last, last == 0x0A || last == 0x20 || last == 0x09 { out.removeLast() }
         let text = String(decoding: out, as: UTF8.self)
+        // A cheap test before the full URL scan: some "http" in any letter case.
         if out.withUnsafeBufferPointer(TextScan.mayContainURL) {
             for url in TextScan.links(in: text) { _ = number(of: url) }
         }

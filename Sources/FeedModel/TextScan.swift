@@ -127,7 +127,6 @@ public enum TextScan {
     }
 }
 
-/// Eight bytes read as one word: the scans that pass over plain text a word at a time (XML repair, HTML, controls).
 extension TextScan {
     /// Whether text may hold a web address: "http" in any case, looked for eight bytes at a time (an "h" is rare).
     static func mayContainURL(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -147,6 +146,7 @@ extension TextScan {
     }
 }
 
+/// Eight bytes read as one word: the scans that pass over plain text a word at a time (XML repair, HTML, controls).
 enum ByteWord {
     /// Whether a byte of `w` is `c` (the classic zero-byte test on `w` XOR `c` in every byte).
     @inline(__always)

@@ -797,8 +797,10 @@ private final class FeedReader: SAXDelegate {
         return title.withUTF8 { t in
             body.withUTF8 { b in
                 var end = t.count
-                if end >= 3, (t[end - 3], t[end - 2], t[end - 1]) == (0x2E, 0x2E, 0x2E) || (t[end - 3], t[end - 2], t[end - 1]) == (0xE2, 0x80, 0xA6) {
-                    end -= 3
+                // "..." or "…" (E2 80 A6): three bytes either way.
+                if end >= 3 {
+                    let last = (t[end - 3], t[end - 2], t[end - 1])
+                    if last == (0x2E, 0x2E, 0x2E) || last == (0xE2, 0x80, 0xA6) { end -= 3 }
                 }
                 var (title, body) = (Words(t, end: end), Words(b, end: b.count))
                 while let byte = title.next() {
