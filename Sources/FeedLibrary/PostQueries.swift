@@ -176,7 +176,7 @@ extension Library {
     public func search(channel: Int64, query: String, order: PostOrder, while wanted: @escaping () -> Bool = { true }) throws(LibraryError) -> [Int] {
         guard let needle = Self.needle(query), !needle.isEmpty else { return [] }
         return try read("search") { db in
-            try Self.whileWanted(db, wanted) { try Self.search(db, channel: channel, needle: needle, order: order) }
+            try Self.whileWanted(db, wanted) { try Self.search(db, channel: channel, needle: needle, order: order, apart: (pool, wanted)) }
         }
     }
 
@@ -258,7 +258,10 @@ extension Library {
             arguments: StatementArguments([base, list, channel] as [any DatabaseValueConvertible] + (needle.map { [$0] } ?? [])))
     }
 
-    private static func search(_ db: Database, channel: Int64, needle: String, order: PostOrder) throws -> [Int] {
+    /// `apart`: another reader of the library and when to abandon it, for half of a long check.
+    private static func search(
+        _ db: Database, channel: Int64, needle: String, order: PostOrder, apart: (pool: DatabasePool, wanted: () -> Bool)
+    ) throws -> [Int] {
         if try isSelection(db, channel) { return try querySearch(db, id: channel, needle: needle, order: order) }
         let column = column(order)
         let base = try base(db, channel: channel, order)
@@ -298,9 +301,32 @@ extension Library {
             sqlite3_reset(statement)
             return found
         }
-        // The posts the index gives, each checked against its record, looked up by rowid and sorted.
-        return try positions(db, of: given, channel: channel, column: column, base: base, holding: needle)
+        // The posts the index gives, each checked against its record, looked up by rowid and sorted; the later half
+        // on another reader at the same time when they are many (a phrase of common words leaves tens of thousands).
+        guard given.count >= checkedApart else { return try positions(db, of: given, channel: channel, column: column, base: base, holding: needle) }
+        let (earlier, later) = (Array(given[..<(given.count / 2)]), Array(given[(given.count / 2)...]))
+        let wanted = Wanted(apart.wanted)
+        let other = Pending { [pool = apart.pool] in
+            Result {
+                try pool.read { db in
+                    try whileWanted(db, wanted.ask) {
+                        // Its own snapshot: the positions are those of the same base (else checked again here).
+                        (try Self.base(db, channel: channel, order), try positions(db, of: later, channel: channel, column: column, base: base, holding: needle))
+                    }
+                }
+            }
+        }
+        var found = try positions(db, of: earlier, channel: channel, column: column, base: base, holding: needle)
+        if let (otherBase, matches) = try other.wait()?.get(), otherBase == base {
+            found += matches
+        } else {
+            found += try positions(db, of: later, channel: channel, column: column, base: base, holding: needle)
+        }
+        return found.sorted()
     }
+
+    /// How many posts to check make a search check half of them on another reader (~5 µs a post).
+    static let checkedApart = 2_000
 
     /// Posts of every channel that contain `query` (as `search` matches), newest first: the first `limit`, and how
     /// many there are in all.
@@ -344,12 +370,13 @@ extension Library {
     /// `feedtui_holds(record, needle)`: whether a stored post holds the folded needle, its text folded again from its
     /// record. One per connection (each folds with a cache of its own).
     static func holdsFunction() -> DatabaseFunction {
-        let folder = Mutex(SearchText())
+        let matcher = Mutex(RecordMatcher())
         return DatabaseFunction("feedtui_holds", argumentCount: 2, pure: true) { values in
-            guard let record = Data.fromDatabaseValue(values[0]), let needle = String.fromDatabaseValue(values[1]),
-                let text = NativeRecordCoder.searchableText(record)
-            else { return false }
-            return folder.withLock { SearchText.contains($0.fold(text), needle) }
+            guard case .blob(let record) = values[0].storage, case .string(let needle) = values[1].storage else { return false }
+            return matcher.withLock { matcher in
+                var needle = needle
+                return record.withUnsafeBytes { record in needle.withUTF8 { matcher.holds(record, UnsafeRawBufferPointer($0)) } }
+            }
         }
     }
 
@@ -378,8 +405,8 @@ extension Library {
     }
 }
 
-/// What SQLite's progress handler asks (`Library.whileWanted`).
-private final class Wanted {
+/// What SQLite's progress handler asks (`Library.whileWanted`); asked from the readers of one search at once.
+private final class Wanted: @unchecked Sendable {
     let ask: () -> Bool
     init(_ ask: @escaping () -> Bool) { self.ask = ask }
 }

@@ -239,6 +239,13 @@ struct JSONReader {
         } while open > 0
     }
 
+    /// Past the `null` here (true); false, not moved, when something else is.
+    mutating func null() throws(ParseFailure) -> Bool {
+        guard peek == UInt8(ascii: "n") else { return false }
+        try literal("null")
+        return true
+    }
+
     private mutating func literal(_ word: StaticString) throws(ParseFailure) {
         let count = word.utf8CodeUnitCount
         for k in 0..<count {
@@ -288,9 +295,27 @@ struct JSONReader {
         return .number(String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self))
     }
 
+    /// To the next quote, backslash or newline of a string from `i` (or its end), eight bytes at a time.
+    @inline(__always)
+    private mutating func skipPlain() {
+        // A byte equal to one of the three, found as a zero byte of the word xor'ed with it.
+        func has(_ w: UInt64, _ c: UInt64) -> UInt64 {
+            let x = w ^ (c &* 0x0101_0101_0101_0101)
+            return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+        }
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            if has(w, 0x22) | has(w, 0x5C) | has(w, 0x0A) != 0 { break }
+            i += 8
+        }
+        while i < n, p[i] != 0x22, p[i] != 0x5C, p[i] != 0x0A { i += 1 }
+    }
+
     private mutating func skipString() throws(ParseFailure) {
         i += 1
         while i < n {
+            skipPlain()
+            guard i < n else { break }
             switch p[i] {
             case UInt8(ascii: "\""):
                 i += 1
@@ -312,6 +337,8 @@ struct JSONReader {
         let start = i
         // Fast path: no escapes. Raw newlines are not valid JSON but are accepted (and counted).
         while i < n {
+            skipPlain()
+            guard i < n else { break }
             let c = p[i]
             if c == UInt8(ascii: "\"") {
                 let s = String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
@@ -327,20 +354,33 @@ struct JSONReader {
         }
         guard i < n else { throw failure("the file ends inside a string") }
         var bytes = Array(UnsafeBufferPointer(start: p + start, count: i - start))
+        try stringRest(appendingTo: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A string's bytes, unescaped, after what `bytes` holds; not checked as UTF-8 (`String(decoding:)` repairs
+    /// them). A search reads a record's texts so, without making a String of each.
+    mutating func string(appendingTo bytes: inout [UInt8]) throws(ParseFailure) {
+        i += 1
+        try stringRest(appendingTo: &bytes)
+    }
+
+    /// The rest of a string from `i`, unescaped, after what `bytes` holds; past its closing quote.
+    private mutating func stringRest(appendingTo bytes: inout [UInt8]) throws(ParseFailure) {
         while i < n {
-            let c = p[i]
-            if c == UInt8(ascii: "\"") {
+            let start = i
+            while true {
+                skipPlain()
+                guard i < n, p[i] == 0x0A else { break }
+                line += 1
+                lineStart = i + 1
                 i += 1
-                return String(decoding: bytes, as: UTF8.self)
             }
-            if c != UInt8(ascii: "\\") {
-                if c == 0x0A {
-                    line += 1
-                    lineStart = i + 1
-                }
-                bytes.append(c)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: p + start, count: i - start))
+            guard i < n else { break }
+            if p[i] == UInt8(ascii: "\"") {
                 i += 1
-                continue
+                return
             }
             guard i + 1 < n else {
                 i = n

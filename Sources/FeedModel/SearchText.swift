@@ -74,8 +74,7 @@ public struct SearchText {
             while i + 8 <= end {
                 let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 guard w & 0x8080_8080_8080_8080 == 0 else { break }
-                let capitals = (w &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(w &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
-                let small = w | capitals >> 2
+                let small = Self.lowered(w)
                 for k in 0..<8 { out[n + k] = UInt32(truncatingIfNeeded: small >> (8 * UInt64(k))) & 0xFF }
                 n += 8
                 i += 8
@@ -88,20 +87,8 @@ public struct SearchText {
                 i += 1
                 continue
             }
-            let v: UInt32
-            let length: Int
-            switch lead {
-            case ..<0xE0:
-                v = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
-                length = 2
-            case ..<0xF0:
-                v = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
-                length = 3
-            default:
-                v = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
-                    | UInt32(bytes[i + 3] & 0x3F)
-                length = 4
-            }
+            // A String's bytes: valid UTF-8.
+            let (v, length) = Self.scalar(in: raw, at: i) ?? (0xFFFD, 1)
             if v < 0x10000 {
                 let entry = entry(of: v)
                 let k = Int(entry >> 24 & 0x7F)
@@ -136,6 +123,108 @@ public struct SearchText {
             i += length
         }
         return true
+    }
+
+    /// UTF-8 `bytes` folded as `fold(_:)` folds the string they spell, into `out` from `at` (grown as needed); where
+    /// the folding ends. A search folds stored texts so, straight from their bytes.
+    public mutating func fold(utf8 bytes: UnsafeRawBufferPointer, into out: inout [UInt8], at: Int) -> Int {
+        var (i, n) = (0, at)
+        // A scalar folds into at most three bytes but for the long foldings of `cache`: room is made for those.
+        if out.count < n + 3 * bytes.count + 8 { out += [UInt8](repeating: 0, count: n + 3 * bytes.count + 8 - out.count) }
+        while true {
+            switch out.withUnsafeMutableBufferPointer({ fold(bytes, from: &i, into: $0, count: &n) }) {
+            case .done: return n
+            case .full: out += [UInt8](repeating: 0, count: out.count)
+            case .invalid:
+                // Not valid UTF-8 (a damaged record): folded as the String they make, each bad byte a U+FFFD.
+                var repaired = String(decoding: bytes, as: UTF8.self)
+                return repaired.withUTF8 { fold(utf8: UnsafeRawBufferPointer($0), into: &out, at: at) }
+            }
+        }
+    }
+
+    private enum Stop { case done, full, invalid }
+
+    /// Folds `bytes` from `at` into `out` after `count`, as UTF-8; where it stopped and why.
+    private mutating func fold(
+        _ bytes: UnsafeRawBufferPointer, from at: inout Int, into out: UnsafeMutableBufferPointer<UInt8>, count: inout Int
+    ) -> Stop {
+        var (i, n) = (at, count)
+        defer { (at, count) = (i, n) }
+        let end = bytes.count
+        let o = UnsafeMutableRawBufferPointer(out)
+        while i < end {
+            while i + 8 <= end {
+                let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                guard w & 0x8080_8080_8080_8080 == 0 else { break }
+                o.storeBytes(of: Self.lowered(w), toByteOffset: n, as: UInt64.self)
+                n += 8
+                i += 8
+            }
+            guard i < end else { break }
+            let lead = bytes[i]
+            if lead < 0x80 {
+                out[n] = lead | (lead &- 65 < 26 ? 0x20 : 0)
+                n += 1
+                i += 1
+                continue
+            }
+            guard let (v, length) = Self.scalar(in: bytes, at: i) else { return .invalid }
+            if v < 0x10000 {
+                let entry = entry(of: v)
+                let k = Int(entry >> 24 & 0x7F)
+                if k <= 3 {
+                    // Its bytes stored at once, first byte first (there is room past them: see `fold(utf8:into:at:)`).
+                    o.storeBytes(of: (entry << 8).bigEndian, toByteOffset: n, as: UInt32.self)
+                    n += k
+                    i += length
+                    continue
+                }
+            }
+            let folded = long(v)
+            if n + folded.count + 3 * (end - i) + 8 > out.count { return .full }
+            for b in folded {
+                out[n] = b
+                n += 1
+            }
+            i += length
+        }
+        return .done
+    }
+
+    /// Eight ASCII bytes with their capitals made small: bit 7 marks a byte from "A" to "Z".
+    @inline(__always)
+    private static func lowered(_ w: UInt64) -> UInt64 {
+        let capitals = (w &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(w &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
+        return w | capitals >> 2
+    }
+
+    /// The scalar of more than one byte starting at `i`, and its length; nil when the bytes there are not one in
+    /// UTF-8 (a stray continuation, one cut short, an overlong form, a surrogate, past U+10FFFF).
+    @inline(__always)
+    private static func scalar(in bytes: UnsafeRawBufferPointer, at i: Int) -> (UInt32, Int)? {
+        let lead = bytes[i]
+        let end = bytes.count
+        func next(_ k: Int) -> UInt32? {
+            guard i + k < end, bytes[i + k] & 0xC0 == 0x80 else { return nil }
+            return UInt32(bytes[i + k] & 0x3F)
+        }
+        switch lead {
+        case 0xC2...0xDF:
+            guard let b1 = next(1) else { return nil }
+            return (UInt32(lead & 0x1F) << 6 | b1, 2)
+        case 0xE0...0xEF:
+            guard let b1 = next(1), let b2 = next(2) else { return nil }
+            let v = UInt32(lead & 0x0F) << 12 | b1 << 6 | b2
+            guard v >= 0x800, !(0xD800...0xDFFF).contains(v) else { return nil }
+            return (v, 3)
+        case 0xF0...0xF4:
+            guard let b1 = next(1), let b2 = next(2), let b3 = next(3) else { return nil }
+            let v = UInt32(lead & 0x07) << 18 | b1 << 12 | b2 << 6 | b3
+            guard (0x10000...0x10FFFF).contains(v) else { return nil }
+            return (v, 4)
+        default: return nil
+        }
     }
 
     /// The `pages` entry of a scalar of the Basic Multilingual Plane, made if it was not.
@@ -183,23 +272,24 @@ public struct SearchText {
     public static func contains(_ haystack: String, _ needle: String) -> Bool {
         var h = haystack
         var n = needle
-        return h.withUTF8 { hb in
-            n.withUTF8 { nb in
-                guard nb.count > 0 else { return true }
-                guard hb.count >= nb.count, let hp = hb.baseAddress, let np = nb.baseAddress else { return false }
-                // memchr finds candidates for the first byte, memcmp checks the rest (glibc's memmem is not exported).
-                let first = Int32(nb[0])
-                var start = 0
-                let lastStart = hb.count - nb.count
-                while start <= lastStart {
-                    guard let hit = memchr(hp + start, first, lastStart - start + 1) else { return false }
-                    let at = UnsafeRawPointer(hit) - UnsafeRawPointer(hp)
-                    if memcmp(hp + at, np, nb.count) == 0 { return true }
-                    start = at + 1
-                }
-                return false
-            }
+        return h.withUTF8 { hb in n.withUTF8 { nb in contains(UnsafeRawBufferPointer(hb), UnsafeRawBufferPointer(nb)) } }
+    }
+
+    /// The same on UTF-8 bytes.
+    public static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
+        guard needle.count > 0 else { return true }
+        guard haystack.count >= needle.count, let hp = haystack.baseAddress, let np = needle.baseAddress else { return false }
+        // memchr finds candidates for the first byte, memcmp checks the rest (glibc's memmem is not exported).
+        let first = Int32(needle[0])
+        var start = 0
+        let lastStart = haystack.count - needle.count
+        while start <= lastStart {
+            guard let hit = memchr(hp + start, first, lastStart - start + 1) else { return false }
+            let at = UnsafeRawPointer(hit) - hp
+            if memcmp(hp + at, np, needle.count) == 0 { return true }
+            start = at + 1
         }
+        return false
     }
 }
 
@@ -216,5 +306,33 @@ extension Publication {
         parts += links
         if let from = forwardedFrom { parts.append(from) }
         return parts.joined(separator: "\n")
+    }
+}
+
+/// Whether stored records hold a folded needle, as `SearchText.contains(fold(searchableText), needle)` would tell,
+/// read and folded from the records' bytes with buffers kept from one record to the next: a search checks thousands
+/// (a String of each text, and its folding through Strings, were three quarters of that).
+public struct RecordMatcher {
+    private var folder = SearchText()
+    private var text = SearchableText()
+    private var folded: [UInt8] = []
+
+    public init() {}
+
+    /// Whether the record holds `needle` (folded, as UTF-8); false when it is not a record.
+    public mutating func holds(_ record: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
+        guard text.read(record) else { return false }
+        var n = 0
+        var first = true
+        text.forEachPart { part in
+            if !first {
+                if folded.count <= n { folded.append(0) }
+                folded[n] = 0x0A
+                n += 1
+            }
+            first = false
+            n = folder.fold(utf8: part, into: &folded, at: n)
+        }
+        return folded.withUnsafeBytes { SearchText.contains(UnsafeRawBufferPointer(rebasing: $0[0..<n]), needle) }
     }
 }

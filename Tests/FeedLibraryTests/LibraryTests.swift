@@ -569,6 +569,45 @@ final class LibraryTests: XCTestCase {
         XCTAssertGreaterThan(nearFound, 100)
     }
 
+    /// A phrase whose trigrams most posts hold leaves thousands of posts to check, half of them checked on another
+    /// reader at the same time: the same posts, in the same order, as folding every post and looking in it; and a
+    /// search no longer wanted is abandoned on both.
+    func testAPhraseOfCommonWordsIsCheckedOnTwoReadersAsAScanFindsIt() throws {
+        let library = try Library(path: path)
+        let pieces = ["fast secure", "secure fast", "fast and secure", "FAST SECURE!", "fást sécure", "fastsecure", "Быстро secure", "安全 fast"]
+        var rng: UInt64 = 7
+        func next() -> Int {
+            rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: rng >> 33)
+        }
+        let posts = (0..<5_000).map { i in
+            Publication(
+                id: "p\(i)", date: Date(timeIntervalSince1970: 1_600_000_000 + Double(next() % 100_000) * 60),
+                text: (0..<(2 + next() % 3)).map { _ in pieces[next() % pieces.count] }.joined(separator: " — "), views: Count(Int64(next() % 1_000)))
+        }
+        let ch = Channel(title: "Phrases", handle: "phrases", publications: posts)
+        let id = try XCTUnwrap(try library.importChannels([ch], from: .named(ch)).first)
+        var folder = SearchText()
+        let folded = posts.map { folder.fold($0.searchableText) }
+        for q in ["fast secure", "SECURE FAST", "ast secu", "fast secure — secure fast", "e — f"] {
+            let needle = SearchText.fold(q)
+            for order in PostOrder.allCases {
+                let arranged = order.arrange(posts)
+                let expected = arranged.indices.filter { SearchText.contains(folded[arranged[$0]], needle) }
+                XCTAssertEqual(try library.search(channel: id, query: q, order: order), expected, "\(q) in \(order)")
+            }
+        }
+        // Most posts hold both words, fewer the phrase: there is something to check, and enough to check apart.
+        let both = folded.filter { SearchText.contains($0, "fast") && SearchText.contains($0, "secure") }.count
+        let phrase = folded.filter { SearchText.contains($0, "fast secure") }.count
+        XCTAssertGreaterThan(both, Library.checkedApart * 2)
+        XCTAssertGreaterThan(both - phrase, 500)
+        XCTAssertGreaterThan(phrase, 500)
+        let asked = Mutex(0)
+        XCTAssertThrowsError(
+            try library.search(channel: id, query: "fast secure", order: .newest, while: { asked.withLock { $0 += 1; return $0 < 3 } }))
+    }
+
     /// Each refresh that brings posts writes a run of the index: a channel's small runs are merged into one once
     /// there are too many, leaving out the entries of texts that changed, and searches find what a scan finds.
     func testRefreshesRunsAreMergedAndSearchedTheSame() throws {

@@ -141,6 +141,122 @@ final class SearchTextTests: XCTestCase {
         }
     }
 
+    /// Folding UTF-8 bytes gives the folded string's bytes: every scalar, long foldings, real pages; bytes that are
+    /// not UTF-8 fold as the String they make (each bad piece a U+FFFD), after what the buffer held.
+    func testFoldingBytesGivesTheFoldedStringsBytes() {
+        var folder = SearchText()
+        var reference = SearchText()
+        var out: [UInt8] = Array("kept\n".utf8)
+        func check(_ bytes: [UInt8], _ what: String) {
+            let end = bytes.withUnsafeBytes { folder.fold(utf8: $0, into: &out, at: 5) }
+            XCTAssertEqual(Array(out[0..<end]), Array("kept\n".utf8) + Array(reference.fold(String(decoding: bytes, as: UTF8.self)).utf8), what)
+        }
+        let scalars = (0x1..<0x1_0000).compactMap(Unicode.Scalar.init) + (0x1_F300..<0x1_F700).compactMap(Unicode.Scalar.init)
+        for scalar in scalars { check(Array(String(scalar).utf8), "U+\(String(scalar.value, radix: 16))") }
+        var everything = ""
+        everything.unicodeScalars.append(contentsOf: scalars)
+        check(Array(everything.utf8), "every scalar at once")
+        var longOnly = ""
+        longOnly.unicodeScalars.append(contentsOf: Array(repeating: scalars.filter { SearchText.folded($0).count > 3 }, count: 50).joined())
+        check(Array(longOnly.utf8), "long foldings only: the buffer grows")
+        for page in ["tme/any2feed-topwar-full.html", "rss/plaszeb-geopolitics-telethon.xml"] { check(Array(SampleFiles.fixture(page)), page) }
+        let bad: [[UInt8]] = [
+            [0xFF], [0x80], [0xC3], [0xC0, 0xAF], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x8E],
+            Array("Straße".utf8) + [0xE2, 0x82] + Array("ÉTÉ".utf8), Array("ABCDEFGH".utf8) + [0xFE] + Array("IJKLMNOP".utf8),
+        ]
+        for bytes in bad { check(bytes, "bad \(bytes)") }
+        check([], "nothing")
+    }
+
+    /// A stored record holds a needle exactly when folding the publication's searchable text and looking in it finds
+    /// it: real posts of every importer, every piece of their text, and records that are damaged or odd.
+    func testARecordHoldsWhatItsPublicationsTextHolds() throws {
+        let coder = NativeRecordCoder()
+        var matcher = RecordMatcher()
+        var folder = SearchText()
+        // What a search looked through before records were read as bytes: the record's fields as JSON values (a
+        // null as absent, a value of another type making it no record).
+        func reference(_ record: Data) -> String? {
+            guard let value = try? JSONReader.reading(record, { reader in
+                var reader = reader
+                return Result { () throws(ParseFailure) in try reader.value() }.mapError { FeedError($0.message) }
+            }), case .object(let fields) = value else { return nil }
+            func string(_ value: JSON?) -> String?? {
+                switch value {
+                case nil, .null?: return .some(nil)
+                case .string(let s)?: return s
+                default: return nil
+                }
+            }
+            guard let text = string(fields["text"]), let from = string(fields["forwardedFrom"]) else { return nil }
+            var links: [String] = []
+            switch fields["links"] {
+            case nil, .null?: break
+            case .array(let items)?:
+                for item in items {
+                    guard case .string(let s) = item else { return nil }
+                    links.append(s)
+                }
+            default: return nil
+            }
+            var preview: LinkPreview?
+            switch fields["linkPreview"] {
+            case nil, .null?: break
+            case .object(let o)?:
+                guard let site = string(o["site"]), let title = string(o["title"]), let description = string(o["description"]),
+                    let url = string(o["url"]), let image = string(o["image"])
+                else { return nil }
+                preview = LinkPreview(site: site, title: title, description: description, url: url, image: image)
+            default: return nil
+            }
+            return Publication.searchableText(text: text ?? "", linkPreview: preview, links: links, forwardedFrom: from)
+        }
+        func check(_ record: Data, _ needles: [String], _ what: String) {
+            let text = reference(record).map { folder.fold($0) }
+            XCTAssertEqual(NativeRecordCoder.searchableText(record).map { folder.fold($0) }, text, what)
+            for needle in needles {
+                var n = folder.fold(needle)
+                let holds = record.withUnsafeBytes { r in n.withUTF8 { matcher.holds(r, UnsafeRawBufferPointer($0)) } }
+                XCTAssertEqual(holds, text.map { SearchText.contains($0, n) } ?? false, "\(what): \(needle)")
+            }
+        }
+        var posts: [Publication] = []
+        for page in ["tme/any2feed-topwar-full.html", "realworld/tme-fieldnotes.html"] {
+            posts += try XCTUnwrap(TMeImporter.load(SampleFiles.fixture(page)).first).publications
+        }
+        posts += try XCTUnwrap(RSSImporter.load(SampleFiles.fixture("rss/plaszeb-geopolitics-telethon.xml")).first).publications
+        posts += try XCTUnwrap(RSSImporter.load(SampleFiles.fixture("realworld/rss-wild.xml")).first).publications
+        XCTAssertGreaterThan(posts.count, 50)
+        for (k, post) in posts.enumerated() {
+            let text = Array(post.searchableText)
+            // Pieces from every part of the text, across the parts' newlines, and one no post holds.
+            let pieces = stride(from: 0, to: text.count, by: max(1, text.count / 7)).map { String(text[$0..<min(text.count, $0 + 1 + ($0 + k) % 23)]) }
+            check(coder.record(post), pieces + ["\n", "zzqx-none", String(text.suffix(9)).uppercased()], "post \(k) \(post.id)")
+        }
+        // Odd records, made from a real one with its searchable fields replaced.
+        var post = try XCTUnwrap(posts.first { $0.linkPreview != nil && !$0.links.isEmpty })
+        post.forwardedFrom = "Ёлка Channel"
+        let record = String(decoding: coder.record(post), as: UTF8.self)
+        let texts = [
+            #""text":"Caf\u00e9 \ud83c\udf89 x\ud800y \"q\" a\\b\/c\n\t""#, #""text":null"#, #""text":"one","text":"Two""#,
+            #""text":"","links":["A\"B",null]"#, #""text":5"#, #""text":"cut"#, #""links":{"a":1},"text":"x""#,
+            #""linkPreview":{"image":3,"title":"T"},"text":"x""#, #""linkPreview":{"url":null,"title":"Titre Été","site":"S","extra":[1,{"b":2}]},"text":"y""#,
+            #""text":"x","forwardedFrom":"F1","forwardedFrom":null"#,
+        ]
+        let needles = ["cafe", "🎉", "y \"q\" a\\b/c", "two", "one", "a\"b", "titre ete\ns", "s\ntitre", "x\nf1", "ёлка", "t\nx", "\u{FFFD}", "ete", "x"]
+        for text in texts {
+            let odd = record.replacingOccurrences(of: #""text":"# + String(decoding: try JSONEncoder().encode(post.text), as: UTF8.self), with: text)
+            XCTAssertNotEqual(odd, record)
+            check(Data(odd.utf8), needles, text)
+        }
+        // Bytes that are not UTF-8 in a text, and records that are not records.
+        for bytes: [UInt8] in [[0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80]] {
+            let odd = Data(#"{"id":"x","text":"caf"#.utf8) + Data(bytes) + Data(#"e Été"}"#.utf8)
+            check(odd, ["caf", "\u{FFFD}e ete", "e ete"], "bad bytes \(bytes)")
+        }
+        for odd in ["", "[]", "{", "{\"text\":", "null", "{\"text\":\"a\\q\"}"] { check(Data(odd.utf8), ["a", ""], "not a record: \(odd)") }
+    }
+
     /// "http" in any case at any place, across the eight-byte words the scan skips by, and nothing shorter than an
     /// address can be.
     func testATextMayHoldAnAddressWhereverItsHttpIs() {

@@ -774,34 +774,16 @@ public struct NativeRecordCoder {
     /// without making the publication: a search checks thousands of records, and making each (its dates, counts,
     /// media) was half of that. nil when the bytes are not a record or these fields are not as a record has them.
     public static func searchableText(_ record: Data) -> String? {
-        try? JSONReader.reading(record) { reader in
-            var reader = reader
-            var text = "", links: [String] = []
-            var forwardedFrom: String?
-            var linkPreview: LinkPreview?
-            do {
-                reader.skipWS()
-                guard reader.peek == UInt8(ascii: "{") else { return .failure(FeedError("not a publication record")) }
-                reader.i += 1
-                var first = true
-                while let key = try reader.nextKey(first: &first) {
-                    switch key {
-                    case "text": text = try NativeFields.string(try reader.value(), "text") ?? ""
-                    case "forwardedFrom": forwardedFrom = try NativeFields.string(try reader.value(), "forwardedFrom")
-                    case "links": links = try NativeFields.links(try reader.value())
-                    case "linkPreview": linkPreview = try NativeFields.linkPreview(try reader.value())
-                    default: try reader.skipValue()
-                    }
-                }
-            } catch let error as ParseFailure {
-                return .failure(FeedError(error.message))
-            } catch let error as FieldError {
-                return .failure(FeedError(error.reason))
-            } catch {
-                return .failure(FeedError("\(error)"))
-            }
-            return .success(Publication.searchableText(text: text, linkPreview: linkPreview, links: links, forwardedFrom: forwardedFrom))
+        var text = SearchableText()
+        guard record.withUnsafeBytes({ text.read($0) }) else { return nil }
+        var joined: [UInt8] = []
+        var first = true
+        text.forEachPart { part in
+            if !first { joined.append(0x0A) }
+            first = false
+            joined += part
         }
+        return String(decoding: joined, as: UTF8.self)
     }
 
     /// A channel stored by `record(channel:)`, without publications; nil when the bytes are not one.
@@ -959,5 +941,118 @@ enum RecordWriter {
             }
             out.append(UInt8(ascii: "\""))
         }
+    }
+}
+
+/// What a search looks through in a stored publication, read from its record as UTF-8 (not checked: folding repairs
+/// it): the parts `Publication.searchableText` joins with newlines, none made a String. A search reads thousands of
+/// records; the buffers are kept from one to the next.
+public struct SearchableText {
+    /// Each part's bytes, unescaped, one after the other in the record's order; where each is, by its place in the
+    /// joined text (`Slot`).
+    private var bytes: [UInt8] = []
+    private var parts: [(slot: Slot, range: Range<Int>)] = []
+
+    /// The order `Publication.searchableText` joins the fields in.
+    private enum Slot: Int, CaseIterable {
+        case text, site, title, description, url, links, forwardedFrom
+    }
+
+    public init() {}
+
+    /// Reads a record's searchable fields; false when the bytes are not a record or a field is not as a record has
+    /// it (what `NativeRecordCoder.publication` would refuse).
+    public mutating func read(_ record: UnsafeRawBufferPointer) -> Bool {
+        bytes.removeAll(keepingCapacity: true)
+        parts.removeAll(keepingCapacity: true)
+        guard let base = record.bindMemory(to: UInt8.self).baseAddress, record.count > 0 else { return false }
+        var reader = JSONReader(p: base, n: record.count)
+        do throws(ParseFailure) {
+            reader.skipWS()
+            guard reader.peek == UInt8(ascii: "{") else { return false }
+            reader.i += 1
+            var first = true
+            while let key = try reader.nextKey(first: &first) {
+                switch key {
+                case "text": guard try string(&reader, .text) else { return false }
+                case "forwardedFrom": guard try string(&reader, .forwardedFrom) else { return false }
+                case "links":
+                    forget([.links])
+                    reader.skipWS()
+                    if try reader.null() { continue }
+                    guard reader.peek == UInt8(ascii: "[") else { return false }
+                    reader.i += 1
+                    var firstLink = true
+                    while try reader.nextItem(first: &firstLink) {
+                        reader.skipWS()
+                        guard reader.peek == UInt8(ascii: "\"") else { return false }
+                        try add(&reader, .links)
+                    }
+                case "linkPreview":
+                    forget([.site, .title, .description, .url])
+                    reader.skipWS()
+                    if try reader.null() { continue }
+                    guard reader.peek == UInt8(ascii: "{") else { return false }
+                    reader.i += 1
+                    var firstField = true
+                    while let field = try reader.nextKey(first: &firstField) {
+                        let slot: Slot? =
+                            switch field {
+                            case "site": .site
+                            case "title": .title
+                            case "description": .description
+                            case "url": .url
+                            default: nil
+                            }
+                        if let slot {
+                            guard try string(&reader, slot) else { return false }
+                        } else if field == "image" {
+                            // Not searched, but a record's image is a string.
+                            reader.skipWS()
+                            guard try reader.null() || reader.peek == UInt8(ascii: "\"") else { return false }
+                            try reader.skipValue()
+                        } else {
+                            try reader.skipValue()
+                        }
+                    }
+                default: try reader.skipValue()
+                }
+            }
+        } catch {
+            return false
+        }
+        return true
+    }
+
+    /// Each part, in the order `Publication.searchableText` joins them (the text first, empty when the record has
+    /// none).
+    public func forEachPart(_ body: (UnsafeRawBufferPointer) -> Void) {
+        bytes.withUnsafeBytes { all in
+            if !parts.contains(where: { $0.slot == .text }) { body(UnsafeRawBufferPointer(rebasing: all[0..<0])) }
+            for slot in Slot.allCases {
+                for part in parts where part.slot == slot { body(UnsafeRawBufferPointer(rebasing: all[part.range])) }
+            }
+        }
+    }
+
+    /// A field that is a string or null, in place of any it had before; false when it is something else.
+    private mutating func string(_ reader: inout JSONReader, _ slot: Slot) throws(ParseFailure) -> Bool {
+        forget([slot])
+        reader.skipWS()
+        if try reader.null() { return true }
+        guard reader.peek == UInt8(ascii: "\"") else { return false }
+        try add(&reader, slot)
+        return true
+    }
+
+    private mutating func add(_ reader: inout JSONReader, _ slot: Slot) throws(ParseFailure) {
+        let start = bytes.count
+        try reader.string(appendingTo: &bytes)
+        parts.append((slot, start..<bytes.count))
+    }
+
+    /// A key given twice: the last one holds (as a dictionary of the record's fields would).
+    private mutating func forget(_ slots: [Slot]) {
+        parts.removeAll { slots.contains($0.slot) }
     }
 }
