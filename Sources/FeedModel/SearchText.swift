@@ -87,8 +87,21 @@ public struct SearchText {
                 i += 1
                 continue
             }
+            let v: UInt32
+            let length: Int
             // A String's bytes: valid UTF-8.
-            let (v, length) = Self.scalar(in: raw, at: i) ?? (0xFFFD, 1)
+            switch lead {
+            case ..<0xE0:
+                v = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                length = 2
+            case ..<0xF0:
+                v = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                length = 3
+            default:
+                v = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                    | UInt32(bytes[i + 3] & 0x3F)
+                length = 4
+            }
             if v < 0x10000 {
                 let entry = entry(of: v)
                 let k = Int(entry >> 24 & 0x7F)
