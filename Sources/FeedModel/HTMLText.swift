@@ -131,7 +131,8 @@ public enum HTMLText {
     /// other control percent-encoded.
     static func address(_ attribute: String) -> String {
         let url = TextScan.trimmed(attribute)
-        guard url.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return url }
+        // C0, DEL and C1, looked for in the bytes (every link of every post comes here).
+        guard Sanitize.hasControl(url, multiline: false) else { return url }
         var out = ""
         for s in url.unicodeScalars where s != "\t" && s != "\n" && s != "\r" {
             if s.value < 0x20 || (0x7F...0x9F).contains(s.value) {
@@ -149,16 +150,18 @@ public enum HTMLText {
     }
 
     static func isWebURL(_ s: String) -> Bool {
-        // ASCII lower-casing is enough for the scheme; compared without making arrays (a call a link).
-        var head = s.utf8.makeIterator()
-        for (i, expected) in "https://".utf8.enumerated() {
-            guard let b = head.next() else { return false }
-            if i == 4, expected == UInt8(ascii: "s"), b == UInt8(ascii: ":") {
-                return head.next() == UInt8(ascii: "/") && head.next() == UInt8(ascii: "/")
-            }
-            guard b | (b >= 0x41 && b <= 0x5A ? 0x20 : 0) == expected else { return false }
+        // ASCII lower-casing is enough for the scheme; compared on the bytes in place (an iterator over the
+        // UTF-8 view took a thousand instructions a link).
+        var s = s
+        return s.withUTF8 { b in
+            func lower(_ i: Int) -> UInt8 { b[i] | (b[i] >= 0x41 && b[i] <= 0x5A ? 0x20 : 0) }
+            guard b.count >= 7, lower(0) == UInt8(ascii: "h"), lower(1) == UInt8(ascii: "t"), lower(2) == UInt8(ascii: "t"),
+                lower(3) == UInt8(ascii: "p")
+            else { return false }
+            let colon = lower(4) == UInt8(ascii: "s") ? 5 : 4
+            return colon + 3 <= b.count && b[colon] == UInt8(ascii: ":") && b[colon + 1] == UInt8(ascii: "/")
+                && b[colon + 2] == UInt8(ascii: "/")
         }
-        return true
     }
 }
 
@@ -457,7 +460,8 @@ struct Renderer {
             return
         }
         let done: Void? = bytes.withContiguousStorageIfAvailable { buf in
-            // Runs of visible bytes are appended at once.
+            // Words and the single spaces between them are appended at once, as they would be written (one append
+            // a word was a tenth of a reading).
             let n = buf.count
             var i = 0
             while i < n {
@@ -467,7 +471,16 @@ struct Renderer {
                     continue
                 }
                 var j = i + 1
-                while j < n, !Renderer.isSpace(buf[j]) { j += 1 }
+                while j < n {
+                    let c = buf[j]
+                    if c == 0x20, j + 1 < n, !Renderer.isSpace(buf[j + 1]) {
+                        j += 2
+                    } else if Renderer.isSpace(c) {
+                        break
+                    } else {
+                        j += 1
+                    }
+                }
                 if pendingBreak > 0 || pendingSpace { flushPending() }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
                 i = j
