@@ -35,19 +35,24 @@ public enum HTMLText {
 
     /// `scanning`: the common HTML of feeds read by `HTMLScanner` (false: libxml2 reads it all, as the tests compare).
     static func convert(_ html: String, base: URL?, scanning: Bool) -> Result {
-        let utf8 = html.utf8
+        convert(utf8: Array(html.utf8), base: base, scanning: scanning)
+    }
+
+    /// The same from valid UTF-8 (a feed's body as its reader collected it: no string made of it first).
+    static func convert(utf8 html: [UInt8], base: URL?, scanning: Bool = true) -> Result {
+        var bytes = html
         // Plain text needs no parser: only white space to collapse.
-        if !utf8.contains(UInt8(ascii: "<")) && !utf8.contains(UInt8(ascii: "&")) {
+        if !bytes.contains(UInt8(ascii: "<")) && !bytes.contains(UInt8(ascii: "&")) {
             var r = Renderer()
-            let done: Void? = utf8.withContiguousStorageIfAvailable { r.text($0) }
-            if done == nil { r.text(Array(utf8)) }
+            bytes.withUnsafeBufferPointer { r.text($0) }
             return r.finish()
         }
-        var bytes = Array(utf8)
         guard !bytes.isEmpty, bytes.count < Int(Int32.max) else { return Result(text: "", links: []) }
         if scanning {
             var r = Renderer()
             r.base = base
+            // The text is about as long as the HTML: room for it at once, not grown by doubling.
+            r.out.reserveCapacity(bytes.count)
             if bytes.withUnsafeBufferPointer({ HTMLScanner.render($0, into: &r) }) { return r.finish() }
         }
         // libxml2 reports HTML errors on the thread's global error channel, where the XML parser of an RSS file
@@ -531,26 +536,34 @@ enum UTF8Repair {
         return Data(String(decoding: data, as: UTF8.self).utf8)
     }
 
+    /// The same for bytes: a text's bytes as a string would hold them (a copy only when they are not valid).
+    static func repaired(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.withUnsafeBufferPointer(isValid) { return bytes }
+        return Array(String(decoding: bytes, as: UTF8.self).utf8)
+    }
+
     static func isValid(_ data: Data) -> Bool {
-        data.withUnsafeBytes { raw -> Bool in
-            let b = raw.bindMemory(to: UInt8.self)
-            let n = b.count
-            var i = 0
-            while i < n {
-                let c = b[i]
-                if c < 0x80 {
-                    i += 1
-                    // Eight ASCII bytes at a time.
-                    while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                        i += 8
-                    }
-                    continue
+        data.withUnsafeBytes { isValid($0.bindMemory(to: UInt8.self)) }
+    }
+
+    static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(b)
+        let n = b.count
+        var i = 0
+        while i < n {
+            let c = b[i]
+            if c < 0x80 {
+                i += 1
+                // Eight ASCII bytes at a time.
+                while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
                 }
-                guard let len = sequenceLength(b, at: i) else { return false }
-                i += len
+                continue
             }
-            return true
+            guard let len = sequenceLength(b, at: i) else { return false }
+            i += len
         }
+        return true
     }
 
     /// The length of the valid UTF-8 sequence starting with the non-ASCII byte at `i`; nil when it is not one.

@@ -12,6 +12,11 @@ final class HTMLTextTests: XCTestCase {
         XCTAssertEqual(HTMLText.convert("  a \n\t b  <b> c </b>").text, "a b c")
         XCTAssertEqual(HTMLText.convert("x<pre>  a\n   b</pre>y").text, "x\n\n  a\n   b\n\ny")
         XCTAssertEqual(HTMLText.convert("plain\n\ntext without markup").text, "plain text without markup")
+        // Words with single spaces go in runs: a space before another blank, at a text's end or before a tag still
+        // counts once.
+        XCTAssertEqual(HTMLText.convert("<p>one two  three \tfour\n five six </p><p> <i>seven</i> eight </p>x y").text,
+                       "one two three four five six\n\nseven eight\n\nx y")
+        XCTAssertEqual(HTMLText.convert("a b\u{1}c  d\u{0C}e \u{0C}").text, "a b\u{1}c d e", "a control is no blank, a form feed is")
     }
 
     func testLists() {
@@ -70,5 +75,8 @@ final class HTMLTextTests: XCTestCase {
         XCTAssertFalse(UTF8Repair.isValid(Data([0xED, 0xA0, 0x80])))  // a UTF-16 surrogate
         XCTAssertFalse(UTF8Repair.isValid(Data([0xC0, 0xAF])))  // overlong
         XCTAssertEqual(String(decoding: UTF8Repair.repaired(Data([0x61, 0xFF, 0x62])), as: UTF8.self), "a\u{FFFD}b")
+        // Bytes: returned as they are when valid, as a string holds them otherwise.
+        XCTAssertEqual(UTF8Repair.repaired(Array("héllo ✓ 𝄞".utf8)), Array("héllo ✓ 𝄞".utf8))
+        XCTAssertEqual(UTF8Repair.repaired([0x61, 0xC3, 0x28, 0xED, 0xA0, 0x80]), Array("a\u{FFFD}(\u{FFFD}\u{FFFD}\u{FFFD}".utf8))
     }
 }

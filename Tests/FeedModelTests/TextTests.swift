@@ -273,10 +273,13 @@ final class SearchTextTests: XCTestCase {
         var short = "http://a."
         XCTAssertFalse(short.withUTF8(TextScan.mayContainURL), "shorter than any address")
         XCTAssertTrue(HTMLText.mayContainURL("see HTTP://example.org"))
-        for url in ["http://a.b", "https://a.b", "HTTP://A.B", "hTTpS://x"] { XCTAssertTrue(HTMLText.isWebURL(url), url) }
-        for url in ["http:/a.b", "https:a.b", "ftp://a.b", "http", "https:/", "", " http://a.b", "httpx://a"] {
+        for url in ["http://a.b", "https://a.b", "HTTP://A.B", "hTTpS://x", "http://", "https://"] { XCTAssertTrue(HTMLText.isWebURL(url), url) }
+        for url in ["http:/a.b", "https:a.b", "ftp://a.b", "http", "https:/", "", " http://a.b", "httpx://a", "httpS:/", "https//a.b"] {
             XCTAssertFalse(HTMLText.isWebURL(url), url)
         }
+        // An href as a browser reads it: tabs and newlines out, other controls (C0, DEL, C1) percent-encoded.
+        XCTAssertEqual(HTMLText.address(" https://a.b/x\ny\tz\u{7F}\u{85}\u{1B}w "), "https://a.b/xyz%7F%C2%85%1Bw")
+        XCTAssertEqual(HTMLText.address("https://a.b/é\u{A0}x"), "https://a.b/é\u{A0}x", "C2 A0 is no C1 control")
     }
 
     func testFoldIgnoresCaseAndDiacritics() {

@@ -252,6 +252,9 @@ final class WildFeedTests: XCTestCase {
             ])
         // Text that only looks like it (a real "Ã" before a letter) stays.
         XCTAssertEqual(XMLRepair.undoublingUTF8("SÃO PAULO, Ãrvore"), "SÃO PAULO, Ãrvore")
+        // The same on a body's bytes, the C1 controls too.
+        XCTAssertEqual(XMLRepair.mojibakeMended(Array("SÃO PAULO, Ãrvore".utf8)), Array("SÃO PAULO, Ãrvore".utf8))
+        XCTAssertEqual(XMLRepair.mojibakeMended(Array("CafÃ© don\u{92}t".utf8)), Array("Café don’t".utf8))
     }
 
     // MARK: Telegram
@@ -330,6 +333,19 @@ final class WildFeedTests: XCTestCase {
         // Atom 0.3's `mode="base64"`, and Atom 1.0 content of a type neither text nor XML.
         XCTAssertEqual(c.publications[1].text, "Run 5119 failed\n\n2 tests failed: testLogin, testLogout")
         XCTAssertEqual(c.publications[1].date, utc("2024-06-11T21:40:00Z"))
+    }
+
+    /// A body is rendered from its bytes: those that are not UTF-8 (here decoded from base 64, which nothing mends
+    /// before the parser) are U+FFFD as in a string, and doubly encoded UTF-8 and C1 controls are mended as in a title.
+    func testBodyBytesThatAreNotUTF8OrAreMojibake() throws {
+        let c = try load("atom-0.3-base64-bytes.xml")
+        XCTAssertEqual(
+            c.publications.map(\.text),
+            [
+                "Latin-1 bytes in base 64\n\nCaf\u{FFFD} & \u{FFFD}bold \u{FFFD}\u{FFFD}\u{FFFD}end",
+                "UTF-8 read as Windows-1252\n\nCafé don’t",
+                "Bad \u{FFFD}( title",
+            ])
     }
 
     func testC1ControlsAreTheirWindows1252Characters() throws {

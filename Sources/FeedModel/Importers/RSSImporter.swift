@@ -246,7 +246,8 @@ private final class FeedReader: SAXDelegate {
         var id: String?
         /// RSS 1.0's `rdf:about`: the id when there is no `guid`.
         var about: String?
-        var body: [(rank: Int, text: String, kind: BodyKind)] = []
+        /// The body fields, each as its UTF-8 as collected (not checked yet): only the one rendered becomes text.
+        var body: [(rank: Int, utf8: [UInt8], kind: BodyKind)] = []
         var published: String?
         /// `dc:date`, `dcterms:created`, Atom 0.3's `created`: the date when `published` is missing or unreadable.
         var created: String?
@@ -524,10 +525,11 @@ private final class FeedReader: SAXDelegate {
                 return
             }
             capturing = false
-            let text = String(decoding: capture, as: UTF8.self)
             // Atom 0.3's `mode="base64"`: the text is the content's bytes in base 64.
-            let decoded = captureIsBase64 ? Data(base64Encoded: text, options: .ignoreUnknownCharacters).map { String(decoding: $0, as: UTF8.self) } : nil
-            endField(stack.last ?? elementName, decoded ?? text, captureKind)
+            if captureIsBase64, let decoded = Data(base64Encoded: String(decoding: capture, as: UTF8.self), options: .ignoreUnknownCharacters) {
+                capture = Array(decoded)
+            }
+            endField(stack.last ?? elementName, capture, captureKind)
             return
         }
         if item != nil && stack.count == itemDepth {
@@ -535,7 +537,10 @@ private final class FeedReader: SAXDelegate {
         }
     }
 
-    func endField(_ key: String, _ text: String, _ kind: BodyKind) {
+    /// A field's end, `utf8` its text as collected. An item's body is kept as bytes (the capture's buffer, not a
+    /// copy; `begin` starts a new one): making a string of each was 5% of a reading, rendering reads bytes anyway.
+    func endField(_ key: String, _ utf8: [UInt8], _ kind: BodyKind) {
+        var text: String { String(decoding: utf8, as: UTF8.self) }
         if item != nil {
             switch key {
             case "title", "atom|title":
@@ -547,12 +552,12 @@ private final class FeedReader: SAXDelegate {
             case "pubDate", "atom|published", "atom|issued", "dcterms|issued": item?.published = text
             case "dc|date", "atom|created", "dcterms|created": if item?.created == nil { item?.created = text }
             case "atom|updated", "atom|modified", "dcterms|modified": item?.updated = text
-            case "content|encoded", "atom|content", "xhtml|body", "body", "fullitem": item?.body.append((0, text, kind))
-            case "description": item?.body.append((1, text, kind))
-            case "dc|description": item?.body.append((2, text, kind))
-            case "atom|summary": item?.body.append((3, text, kind))
-            case "itunes|summary": item?.body.append((4, text, kind))
-            case "media|description": item?.body.append((5, text, kind))
+            case "content|encoded", "atom|content", "xhtml|body", "body", "fullitem": item?.body.append((0, utf8, kind))
+            case "description": item?.body.append((1, utf8, kind))
+            case "dc|description": item?.body.append((2, utf8, kind))
+            case "atom|summary": item?.body.append((3, utf8, kind))
+            case "itunes|summary": item?.body.append((4, utf8, kind))
+            case "media|description": item?.body.append((5, utf8, kind))
             case "media|title": if item?.mediaTitle == nil { item?.mediaTitle = text }
             case "author", "atom|name": if let name = FeedReader.authorName(text) { item?.authors.append(name) }
             case "dc|creator", "itunes|author": if let name = FeedReader.authorName(text) { item?.creators.append(name) }
@@ -610,7 +615,7 @@ private final class FeedReader: SAXDelegate {
 
         let base = it.base ?? channel.url.flatMap { URL(string: $0) }
         let title = (it.title ?? it.dcTitle ?? it.mediaTitle).map { FeedReader.render($0, it.titleIsHTML ? .html : .text).text } ?? ""
-        let body = it.body.min { $0.rank < $1.rank }.map { FeedReader.render($0.text, $0.kind, base: base) }
+        let body = it.body.min { $0.rank < $1.rank }.map { FeedReader.render(utf8: $0.utf8, $0.kind, base: base) }
             ?? HTMLText.Result(text: "", links: [])
         p.linkMarks = body.marks
         if title.isEmpty {
@@ -680,9 +685,14 @@ private final class FeedReader: SAXDelegate {
     /// A field's text: markup goes through HTMLText; plain text keeps its line breaks. RSS descriptions are
     /// declared HTML but often are plain text with newlines (Telegram bridges): only real markup is parsed.
     static func render(_ raw: String, _ kind: BodyKind, base: URL? = nil) -> HTMLText.Result {
-        let raw = XMLRepair.c1AsWindows1252(XMLRepair.undoublingUTF8(raw))
+        render(utf8: Array(raw.utf8), kind, base: base)
+    }
+
+    /// The same from UTF-8 as collected: a sequence that is not valid is U+FFFD, as in a string.
+    static func render(utf8: [UInt8], _ kind: BodyKind, base: URL? = nil) -> HTMLText.Result {
+        let raw = XMLRepair.mojibakeMended(UTF8Repair.repaired(utf8))
         if kind == .xhtml || (kind == .html && looksLikeMarkup(raw)) {
-            var r = HTMLText.convert(raw, base: base)
+            var r = HTMLText.convert(utf8: raw, base: base)
             // Escaped twice (`&amp;lt;p&amp;gt;`): the first pass leaves markup as text. One more pass, only when
             // that text has closing tags, so that prose such as "a < b" stays as it is.
             if kind == .html, hasClosingTag(r.text) {
@@ -722,10 +732,10 @@ private final class FeedReader: SAXDelegate {
         return false
     }
 
-    static func looksLikeMarkup(_ s: String) -> Bool {
+    static func looksLikeMarkup(_ utf8: [UInt8]) -> Bool {
         var prev: UInt8 = 0
         var ampersand = false
-        for b in s.utf8 {
+        for b in utf8 {
             if prev == UInt8(ascii: "<"), b == UInt8(ascii: "/") || b == UInt8(ascii: "!") || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) {
                 return true
             }
@@ -745,8 +755,7 @@ private final class FeedReader: SAXDelegate {
     /// Done on UTF-8 bytes (a feed's every item goes through here): line breaks and white space are ASCII, and a
     /// line break never joins a character cluster. Only indentation needs a look at what follows it: a space
     /// followed by a combining mark is one character, not indentation.
-    static func plain(_ raw: String) -> String {
-        let bytes = Array(raw.utf8)
+    static func plain(_ bytes: [UInt8]) -> String {
         func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
         // Lines as byte ranges, blank ones empty: CRLF, LF and CR each end a line.
         var lines: [Range<Int>] = []

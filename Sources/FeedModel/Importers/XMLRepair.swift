@@ -414,17 +414,7 @@ struct XMLRepair {
     /// its UTF-8 is returned as it is.
     static func c1AsWindows1252(_ s: String) -> String {
         var s = s
-        let found = s.withUTF8 { b in
-            var i = 0
-            // From C2 to C2 (memchr: most text has none).
-            while i + 1 < b.count, let base = b.baseAddress, let at = memchr(base + i, 0xC2, b.count - i) {
-                i = base.distance(to: at.assumingMemoryBound(to: UInt8.self))
-                if i + 1 < b.count, b[i + 1] <= 0x9F { return true }
-                i += 1
-            }
-            return false
-        }
-        guard found else { return s }
+        guard s.withUTF8(hasC1) else { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             let w = u.value >= 0x80 && u.value <= 0x9F ? windows1252(UInt8(u.value)) : u
@@ -433,28 +423,23 @@ struct XMLRepair {
         return String(out)
     }
 
+    /// Whether UTF-8 text holds a C1 control (C2 80 … C2 9F).
+    private static func hasC1(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        // From C2 to C2 (memchr: most text has none).
+        while i + 1 < b.count, let base = b.baseAddress, let at = memchr(base + i, 0xC2, b.count - i) {
+            i = base.distance(to: at.assumingMemoryBound(to: UInt8.self))
+            if i + 1 < b.count, b[i + 1] <= 0x9F { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// UTF-8 read as Windows-1252 and encoded again ("CafÃ©", "â€™"): undone where the characters, taken back
     /// to their bytes, are valid UTF-8 of more than one byte. Text without such a pair is returned as it is.
     static func undoublingUTF8(_ s: String) -> String {
-        // Every doubly encoded character starts with one of Â…ô (U+00C2–U+00F4), C3 82 … C3 B4 in UTF-8, followed
-        // by a character of 0x80–0xBF as Windows-1252 or ISO 8859-1 read it, whose first byte is C2, C5, C6, CB or
-        // E2 (“é” followed by a letter is no candidate).
-        func candidate(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-            var i = 0
-            // From C3 to C3 (memchr: most text has none).
-            while i + 2 < b.count, let base = b.baseAddress, let found = memchr(base + i, 0xC3, b.count - i) {
-                i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                guard i + 2 < b.count else { return false }
-                if b[i + 1] >= 0x82, b[i + 1] <= 0xB4 {
-                    let c = b[i + 2]
-                    if c == 0xC2 || c == 0xC5 || c == 0xC6 || c == 0xCB || c == 0xE2 { return true }
-                }
-                i += 1
-            }
-            return false
-        }
         var s = s
-        guard s.withUTF8(candidate) else { return s }
+        guard s.withUTF8(mayBeDoubledUTF8) else { return s }
         let scalars = Array(s.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
@@ -477,6 +462,31 @@ struct XMLRepair {
             i += 1
         }
         return String(out)
+    }
+
+    /// Whether UTF-8 text may hold a doubly encoded character. Every one starts with one of Â…ô (U+00C2–U+00F4),
+    /// C3 82 … C3 B4 in UTF-8, followed by a character of 0x80–0xBF as Windows-1252 or ISO 8859-1 read it, whose
+    /// first byte is C2, C5, C6, CB or E2 (“é” followed by a letter is no candidate).
+    private static func mayBeDoubledUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        // From C3 to C3 (memchr: most text has none).
+        while i + 2 < b.count, let base = b.baseAddress, let found = memchr(base + i, 0xC3, b.count - i) {
+            i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard i + 2 < b.count else { return false }
+            if b[i + 1] >= 0x82, b[i + 1] <= 0xB4 {
+                let c = b[i + 2]
+                if c == 0xC2 || c == 0xC5 || c == 0xC6 || c == 0xCB || c == 0xE2 { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// `undoublingUTF8`, then `c1AsWindows1252`, on valid UTF-8: the bytes as they are when neither has anything
+    /// to mend (a feed's every body comes here), without making a string of them.
+    static func mojibakeMended(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.withUnsafeBufferPointer({ mayBeDoubledUTF8($0) || hasC1($0) }) else { return bytes }
+        return Array(c1AsWindows1252(undoublingUTF8(String(decoding: bytes, as: UTF8.self))).utf8)
     }
 }
 
