@@ -57,6 +57,22 @@ final class WildFeedTests: XCTestCase {
             c.notice, "3 items read past XML errors — first at line 15: closing tag does not match the open element (XML error 76)")
     }
 
+    /// XML's five references after an error (which makes libxml2 drop named ones), in text and in attributes, each
+    /// read for its character; names that only start like them are HTML's or text.
+    func testXMLsOwnReferencesAfterAnError() throws {
+        let c = try load("xml-entities-after-an-error.xml")
+        XCTAssertEqual(
+            c.publications.map(\.text),
+            [
+                "Harvest supper\n\nTickets from the shop.",
+                "Quiz night: \"Who knows\" & 'Why not'\n\nTeams of 4 & under sign up",
+                "Near misses: < &ltx; &amps; &quo; ' &gtgt; &AMP;\n\nScores: 3 > 2 < 5, \"close\"",
+            ])
+        XCTAssertEqual(c.publications[1].permalink, "https://parish.example.org/quiz?team=a&round=2")
+        XCTAssertEqual(c.publications[1].links, ["https://parish.example.org/quiz?team=a&round=2"])
+        XCTAssertEqual(c.notice, "3 items read past XML errors — first at line 7: closing tag does not match the open element (XML error 76)")
+    }
+
     func testReadingGoesOnPastAnErrorToTheEndOfALargeFile() throws {
         // 3 000 items, about 450 KB: the parser takes the file in pieces of 128 KB, and an error in the first
         // item does not end the reading at the end of its piece.
