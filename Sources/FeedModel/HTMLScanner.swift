@@ -165,12 +165,12 @@ struct HTMLScanner {
     }
 
     private let b: UnsafeBufferPointer<UInt8>
-    private var at = 0
+    var at = 0
     /// The elements open, the implied `html` and `body` first: their names and places in `elements` (`unknown`,
     /// or `implied` for those two).
     private var open: [(name: Name, element: Int, kind: Renderer.Kind)] = []
 
-    private init(text: UnsafeBufferPointer<UInt8>) { b = text }
+    init(text: UnsafeBufferPointer<UInt8>) { b = text }
 
     private static let html = Name("html"), body = Name("body"), paragraph = Name("p")
     private static let implied = -2
@@ -270,7 +270,7 @@ struct HTMLScanner {
 
     /// Appends what the reference at `at` stands for (moving past it); false where libxml2's reading is not
     /// repeated here (a character reference without `;` or of no character, a name of other characters).
-    private mutating func reference(into out: inout [UInt8]) -> Bool {
+    mutating func reference(into out: inout [UInt8]) -> Bool {
         let n = b.count
         at += 1
         guard at < n else { return false }
@@ -418,7 +418,7 @@ struct HTMLScanner {
     }
 
     /// A tag or attribute name at `at`, lower-cased as libxml2 does: letters, digits and `-`, at most 16.
-    private mutating func tagName() -> Name? {
+    mutating func tagName() -> Name? {
         var name = Name()
         var length = 0
         while at < b.count {
@@ -438,7 +438,7 @@ struct HTMLScanner {
     }
 
     /// A quoted or bare attribute value, its references decoded.
-    private mutating func attributeValue() -> [UInt8]? {
+    mutating func attributeValue() -> [UInt8]? {
         guard at < b.count else { return nil }
         let quote = b[at]
         let quoted = quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'")

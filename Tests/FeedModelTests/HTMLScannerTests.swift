@@ -173,7 +173,7 @@ final class HTMLScannerTests: XCTestCase {
 }
 
 /// The same fragments on every run: Knuth's MMIX linear congruential generator, its high bits.
-private struct Draws {
+struct Draws {
     var state: UInt64
 
     mutating func below(_ n: Int) -> Int {

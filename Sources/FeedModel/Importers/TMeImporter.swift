@@ -1,8 +1,9 @@
 import CLibXML2
 import Foundation
 
-/// The HTML of a channel's public web preview (`https://t.me/s/<name>`), read with libxml2's HTML parser and one
-/// walk over each parsed chunk's tree (no XPath: its string functions allocated for every class test).
+/// The HTML of a channel's public web preview (`https://t.me/s/<name>`), read a chunk at a time into the tree
+/// libxml2's HTML parser makes of it (`TMeChunkReader`), with one walk over each chunk's tree (no XPath: its string
+/// functions allocated for every class test).
 ///
 /// Channel: `.tgme_channel_info_header_title`, `…_username`, `…_description`, `.tgme_channel_info_counter`s.
 /// Posts: every `.tgme_widget_message` with a `data-post="name/123"`; the date is the `<time datetime>` inside the
@@ -19,16 +20,16 @@ enum TMeImporter: Importer {
         return head.contains("tgme_") || head.contains("t.me/s/")
     }
 
-    static func load(_ data: Data) throws(FeedError) -> [Channel] {
+    static func load(_ data: Data) throws(FeedError) -> [Channel] { try load(data, scanning: true) }
+
+    /// `scanning`: chunks read by `TMeChunkScanner` where it can (false: libxml2 reads them all, as the tests compare).
+    static func load(_ data: Data, scanning: Bool) throws(FeedError) -> [Channel] {
         guard data.count < Int(Int32.max) else { throw FeedError("file too large for the HTML parser (2 GB at most)") }
         let bytes = UTF8Repair.repaired(data)
         var channel = Channel(title: "")
         var postCount = 0
         var parsedAny = false
-        // One parser context for all chunks: creating one per message (its buffers and name dictionary) was a
-        // good part of the parse time.
-        guard let parser = htmlNewParserCtxt() else { throw FeedError("out of memory for the HTML parser") }
-        defer { htmlFreeParserCtxt(parser) }
+        guard let reader = TMeChunkReader(scanning: scanning) else { throw FeedError("out of memory for the HTML parser") }
         bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             // A DOM of the whole page costs about ten times its size. Each message is parsed on its own instead
             // (the page header with the channel info first): memory stays bounded by the largest message, and a
@@ -39,19 +40,17 @@ enum TMeImporter: Importer {
             for range in chunks {
                 line += newlines(raw, counted..<range.lowerBound)
                 counted = range.lowerBound
-                guard let base = raw.baseAddress, !range.isEmpty,
-                    let doc = htmlCtxtReadMemory(
-                        parser, (base + range.lowerBound).assumingMemoryBound(to: CChar.self), Int32(range.count),
-                        nil, "UTF-8", HTMLText.parseOptions)
-                else { continue }
-                defer { xmlFreeDoc(doc) }
+                guard let base = raw.baseAddress, !range.isEmpty else { continue }
+                let chunk = UnsafeBufferPointer(start: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
+                guard reader.read(chunk) else { continue }
                 parsedAny = true
-                let page = scanDocument(doc, channel: channel.title.isEmpty)
-                if channel.title.isEmpty { readChannel(page, into: &channel) }
+                let tree = reader.tree
+                let page = scanDocument(tree, channel: channel.title.isEmpty)
+                if channel.title.isEmpty { readChannel(tree, page, into: &channel) }
                 for post in page.posts {
                     postCount += 1
-                    let postLine = Int(xmlGetLineNo(post))
-                    switch readPost(post) {
+                    let postLine = tree.line(post)
+                    switch readPost(tree, post) {
                     case .success(let p): channel.publications.append(p)
                     case .failure(let reason):
                         channel.skipped.record(line: postLine > 0 ? line + postLine : nil, reason.message)
@@ -134,25 +133,24 @@ enum TMeImporter: Importer {
 
     /// What one walk over a parsed chunk finds: the posts, and (when asked) the channel header's parts.
     private struct Page {
-        var posts: [xmlNodePtr] = []
-        var title: xmlNodePtr?
+        var posts: [Int] = []
+        var title: Int?
         /// The first `<meta property="og:title">` that has a `content` attribute.
-        var ogTitle: xmlNodePtr?
-        var username: xmlNodePtr?
-        var description: xmlNodePtr?
-        var counters: [xmlNodePtr] = []
+        var ogTitle: Int?
+        var username: Int?
+        var description: Int?
+        var counters: [Int] = []
         /// The contact page (`t.me/NAME`): its title, "82 932 subscribers" line, description, and the first
         /// `tg://resolve?domain=NAME` or `/s/NAME` link, which names the channel.
-        var pageTitle, pageExtra, pageDescription: xmlNodePtr?
+        var pageTitle, pageExtra, pageDescription: Int?
         var handleLink: String?
     }
 
     /// Every element of the document in document order: `.tgme_widget_message`s, and with `channel` the header.
-    private static func scanDocument(_ doc: htmlDocPtr, channel: Bool) -> Page {
+    private static func scanDocument(_ t: TMeTree, channel: Bool) -> Page {
         var page = Page()
-        let container = UnsafeMutableRawPointer(doc)
-        DOM.walkElements(from: doc.pointee.children, inside: container) { node in
-            let classes = DOM.classes(node)
+        t.walkElements(inside: TMeTree.document) { node in
+            let classes = t.classes(node)
             if classes.contains(.message) { page.posts.append(node) }
             if channel {
                 if page.title == nil, classes.contains(.channelTitle) { page.title = node }
@@ -162,14 +160,14 @@ enum TMeImporter: Importer {
                 if page.pageTitle == nil, classes.contains(.pageTitle) { page.pageTitle = node }
                 if page.pageExtra == nil, classes.contains(.pageExtra) { page.pageExtra = node }
                 if page.pageDescription == nil, classes.contains(.pageDescription) { page.pageDescription = node }
-                if page.handleLink == nil, DOM.nameIs(node, "a"), let href = DOM.trimmedValue(node, "href"),
+                if page.handleLink == nil, t.nameIs(node, "a"), let href = t.trimmedValue(node, "href"),
                     let name = contactHandle(href)
                 {
                     page.handleLink = name
                 }
-                if page.ogTitle == nil, DOM.nameIs(node, "meta"),
-                    DOM.withAttribute(node, "property", { $0.map { DOM.equal($0, "og:title") } ?? false }),
-                    DOM.hasAttribute(node, "content")
+                if page.ogTitle == nil, t.nameIs(node, "meta"),
+                    t.withAttribute(node, "property", { $0.map { $0.elementsEqual("og:title".utf8) } ?? false }),
+                    t.hasAttribute(node, "content")
                 {
                     page.ogTitle = node
                 }
@@ -194,10 +192,10 @@ enum TMeImporter: Importer {
     }
 
     /// The contact page of a channel (`t.me/NAME`): title, handle, description and the exact subscriber count.
-    private static func readContactPage(_ page: Page, into c: inout Channel) {
-        if let title = HTMLText.plainText(page.pageTitle) { c.title = title }
+    private static func readContactPage(_ t: TMeTree, _ page: Page, into c: inout Channel) {
+        if let title = t.plainText(page.pageTitle) { c.title = title }
         c.handle = c.handle ?? page.handleLink
-        if let extra = HTMLText.plainText(page.pageExtra) {
+        if let extra = t.plainText(page.pageExtra) {
             // "82 932 subscribers", "1 204 members": the number is everything before the word.
             let number = extra.prefix { !$0.isLetter }
             if extra.dropFirst(number.count).lowercased().hasPrefix("subscriber")
@@ -207,7 +205,7 @@ enum TMeImporter: Importer {
             }
         }
         if c.description == nil, let description = page.pageDescription {
-            let text = HTMLText.render(description).text
+            let text = t.render(description).text
             if !text.isEmpty { c.description = text }
         }
         // The contact page shows no posts: say where they are rather than show an empty channel unexplained.
@@ -215,36 +213,36 @@ enum TMeImporter: Importer {
         if let handle = c.handle { c.url = "https://t.me/s/" + handle }
     }
 
-    private static func readChannel(_ page: Page, into c: inout Channel) {
+    private static func readChannel(_ t: TMeTree, _ page: Page, into c: inout Channel) {
         if page.title == nil, page.pageTitle != nil {
-            readContactPage(page, into: &c)
+            readContactPage(t, page, into: &c)
             return
         }
-        if let title = HTMLText.plainText(page.title) {
+        if let title = t.plainText(page.title) {
             c.title = title
-        } else if let meta = page.ogTitle, let title = DOM.trimmedValue(meta, "content") {
+        } else if let meta = page.ogTitle, let title = t.trimmedValue(meta, "content") {
             c.title = title
         }
         if let user = page.username {
-            if let name = HTMLText.plainText(user) {
+            if let name = t.plainText(user) {
                 let handle = name.hasPrefix("@") ? String(name.dropFirst()) : name
                 if !handle.isEmpty { c.handle = handle }
             }
             // The first `<a href>` of the username element, itself included.
             let anchor =
-                DOM.nameIs(user, "a") && DOM.hasAttribute(user, "href")
+                t.nameIs(user, "a") && t.hasAttribute(user, "href")
                 ? user
-                : DOM.first(below: user) { DOM.nameIs($0, "a") && DOM.hasAttribute($0, "href") }
-            if let anchor, let href = DOM.trimmedValue(anchor, "href"), HTMLText.isWebURL(href) { c.url = href }
+                : t.first(below: user) { t.nameIs($0, "a") && t.hasAttribute($0, "href") }
+            if let anchor, let href = t.trimmedValue(anchor, "href"), HTMLText.isWebURL(href) { c.url = href }
         }
         if let description = page.description {
-            let text = HTMLText.render(description).text
+            let text = t.render(description).text
             if !text.isEmpty { c.description = text }
         }
         for counter in page.counters {
-            guard let raw = HTMLText.plainText(DOM.first(below: counter, .counterValue)),
+            guard let raw = t.plainText(t.first(below: counter, .counterValue)),
                 let value = TextScan.count(raw),
-                let type = HTMLText.plainText(DOM.first(below: counter, .counterType))?.lowercased()
+                let type = t.plainText(t.first(below: counter, .counterType))?.lowercased()
             else { continue }
             if type.hasPrefix("subscriber") || type.hasPrefix("member") {
                 c.subscribers = value
@@ -264,22 +262,22 @@ enum TMeImporter: Importer {
 
     /// The parts of one message, found in one walk over its subtree (the message element itself excluded).
     private struct PostParts {
-        var text, views, meta, forwardedFrom, linkPreview: xmlNodePtr?
+        var text, views, meta, forwardedFrom, linkPreview: Int?
         /// The first `<a class="…_reply" href>`.
-        var reply: xmlNodePtr?
+        var reply: Int?
         /// The first `<time datetime>` below a `.tgme_widget_message_date`, and the first `<time datetime>` at all.
-        var dateTime, anyTime: xmlNodePtr?
+        var dateTime, anyTime: Int?
         /// The `.tgme_widget_message_date` link: the post's own address.
-        var dateLink: xmlNodePtr?
-        var author, voters: xmlNodePtr?
-        var media: [xmlNodePtr] = []
-        var reactions: [xmlNodePtr] = []
+        var dateLink: Int?
+        var author, voters: Int?
+        var media: [Int] = []
+        var reactions: [Int] = []
     }
 
-    private static func parts(of post: xmlNodePtr) -> PostParts {
+    private static func parts(_ t: TMeTree, of post: Int) -> PostParts {
         var p = PostParts()
-        DOM.walkElements(from: post.pointee.children, inside: UnsafeMutableRawPointer(post)) { node in
-            let classes = DOM.classes(node)
+        t.walkElements(inside: post) { node in
+            let classes = t.classes(node)
             if !classes.isEmpty {
                 if p.text == nil, classes.contains(.text) { p.text = node }
                 if p.views == nil, classes.contains(.views) { p.views = node }
@@ -290,7 +288,7 @@ enum TMeImporter: Importer {
                 // album's "Please open Telegram" markers are not shown beside the album's photos (a browser hides them).
                 if !classes.isDisjoint(with: .media),
                     !classes.contains(.notSupported)
-                        || !DOM.hasAncestor(node, below: post, TMeClasses.media.subtracting(.notSupported).union(.groupedWrap))
+                        || !t.hasAncestor(node, below: post, TMeClasses.media.subtracting(.notSupported).union(.groupedWrap))
                 {
                     p.media.append(node)
                 }
@@ -298,25 +296,25 @@ enum TMeImporter: Importer {
                 if p.author == nil, classes.contains(.fromAuthor) { p.author = node }
                 if p.voters == nil, classes.contains(.voters) { p.voters = node }
                 if p.dateLink == nil, classes.contains(.date) { p.dateLink = node }
-                if p.reply == nil, classes.contains(.reply), DOM.nameIs(node, "a"), DOM.hasAttribute(node, "href") {
+                if p.reply == nil, classes.contains(.reply), t.nameIs(node, "a"), t.hasAttribute(node, "href") {
                     p.reply = node
                 }
             }
-            if p.dateTime == nil, DOM.nameIs(node, "time"), DOM.hasAttribute(node, "datetime") {
+            if p.dateTime == nil, t.nameIs(node, "time"), t.hasAttribute(node, "datetime") {
                 if p.anyTime == nil { p.anyTime = node }
-                if DOM.hasAncestor(node, below: post, .date) { p.dateTime = node }
+                if t.hasAncestor(node, below: post, .date) { p.dateTime = node }
             }
             return true
         }
         return p
     }
 
-    private static func readPost(_ post: xmlNodePtr) -> Result<Publication, FeedError> {
-        let parts = parts(of: post)
-        let permalink = parts.dateLink.flatMap { DOM.trimmedValue($0, "href") }.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
+    private static func readPost(_ t: TMeTree, _ post: Int) -> Result<Publication, FeedError> {
+        let parts = parts(t, of: post)
+        let permalink = parts.dateLink.flatMap { t.trimmedValue($0, "href") }.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
             .flatMap { postPath($0) == nil ? nil : $0 }
         // `data-post="name/123"`; pages that leave it out still link the date to `https://t.me/name/123`.
-        guard let id = attribute(post, "data-post").map(TextScan.trimmed).flatMap({ $0.isEmpty ? nil : $0 })
+        guard let id = t.attribute(post, "data-post").map(TextScan.trimmed).flatMap({ $0.isEmpty ? nil : $0 })
             ?? permalink.flatMap(postPath)
         else { return .failure(FeedError("message without data-post id and without a date link to the post")) }
         // The date permalink's `<time>`; any `<time datetime>` only when the link has none. A date link with a blank,
@@ -324,59 +322,59 @@ enum TMeImporter: Importer {
         // Without date link and without any `<time>` the message is cut short (a truncated page): skipped.
         let timeNode = parts.dateTime ?? parts.anyTime
         guard timeNode != nil || parts.dateLink != nil else { return .failure(FeedError("missing date")) }
-        let posted = timeNode.flatMap { DOM.trimmedValue($0, "datetime") }.flatMap(ISODate.parseWithOffset)
+        let posted = timeNode.flatMap { t.trimmedValue($0, "datetime") }.flatMap(ISODate.parseWithOffset)
         var p = Publication(id: id, date: posted?.date, utcOffset: posted?.offset ?? nil)
         p.permalink = permalink ?? "https://t.me/" + id
-        p.author = HTMLText.plainText(parts.author)
-        p.isService = DOM.withAttribute(post, "class") { $0.map { DOM.hasSpaceSeparated($0, "service_message") } ?? false }
+        p.author = t.plainText(parts.author)
+        p.isService = t.withAttribute(post, "class") { $0.map { TMeClasses.hasSpaceSeparated($0, "service_message") } ?? false }
 
         if let textNode = parts.text {
-            let r = HTMLText.render(textNode)
+            let r = t.render(textNode)
             p.text = r.text
             p.links = r.links
             p.linkMarks = r.marks
         }
-        if let raw = HTMLText.plainText(parts.views) { p.views = TextScan.count(raw) }
-        if let meta = HTMLText.plainText(parts.meta), meta.lowercased().contains("edited") {
+        if let raw = t.plainText(parts.views) { p.views = TextScan.count(raw) }
+        if let meta = t.plainText(parts.meta), meta.lowercased().contains("edited") {
             p.edited = true
         }
-        p.forwardedFrom = HTMLText.plainText(parts.forwardedFrom)
-        if let reply = parts.reply.flatMap({ DOM.trimmedValue($0, "href") }) { p.replyTo = postPath(reply) ?? reply }
+        p.forwardedFrom = t.plainText(parts.forwardedFrom)
+        if let reply = parts.reply.flatMap({ t.trimmedValue($0, "href") }) { p.replyTo = postPath(reply) ?? reply }
 
         if let preview = parts.linkPreview {
             var lp = LinkPreview()
-            lp.site = HTMLText.plainText(DOM.first(below: preview, .previewSiteName))
-            lp.title = HTMLText.plainText(DOM.first(below: preview, .previewTitle))
-            lp.description = HTMLText.plainText(DOM.first(below: preview, .previewDescription))
-            if let href = attribute(preview, "href").map(TextScan.trimmed),
+            lp.site = t.plainText(t.first(below: preview, .previewSiteName))
+            lp.title = t.plainText(t.first(below: preview, .previewTitle))
+            lp.description = t.plainText(t.first(below: preview, .previewDescription))
+            if let href = t.attribute(preview, "href").map(TextScan.trimmed),
                 HTMLText.isWebURL(href)
             {
                 lp.url = href
                 if !p.links.contains(href) { p.links.append(href) }
             }
-            lp.image = backgroundImage(below: preview, of: ["link_preview_image", "link_preview_right_image"])
+            lp.image = backgroundImage(t, below: preview, of: ["link_preview_image", "link_preview_right_image"])
             if lp != LinkPreview() { p.linkPreview = lp }
         }
-        p.media = parts.media.compactMap(readMedia)
+        p.media = parts.media.compactMap { readMedia(t, $0) }
         if let pollIndex = p.media.firstIndex(where: { $0.kind == .poll }),
-            let voters = HTMLText.plainText(parts.voters).flatMap(TextScan.count)
+            let voters = t.plainText(parts.voters).flatMap(TextScan.count)
         {
             p.media[pollIndex].voters = voters
         }
-        p.reactionsByEmoji = parts.reactions.compactMap(readReaction)
+        p.reactionsByEmoji = parts.reactions.compactMap { readReaction(t, $0) }
         p.reactions = Reaction.total(p.reactionsByEmoji)
         return .success(p)
     }
 
     /// `<span class="tgme_reaction"><i class="emoji"><b>👍</b></i>1.2K</span>`: the emoji, then its count.
-    private static func readReaction(_ node: xmlNodePtr) -> Reaction? {
-        guard let text = HTMLText.plainText(node) else { return nil }
+    private static func readReaction(_ t: TMeTree, _ node: Int) -> Reaction? {
+        guard let text = t.plainText(node) else { return nil }
         let digits = text.reversed().prefix { $0.isASCII && ($0.isNumber || ".,KMBkmb".contains($0)) || $0.isWhitespace }
         let countText = String(digits.reversed())
         guard let count = TextScan.count(TextScan.trimmed(countText)) else { return nil }
         let emoji = TextScan.trimmed(String(text.dropLast(countText.count)))
         // A paid reaction is a star without a character of its own in some pages.
-        let paid = DOM.withAttribute(node, "class") { $0.map { DOM.hasSpaceSeparated($0, "tgme_reaction_paid") } ?? false }
+        let paid = t.withAttribute(node, "class") { $0.map { TMeClasses.hasSpaceSeparated($0, "tgme_reaction_paid") } ?? false }
         return Reaction(emoji: emoji.isEmpty ? (paid ? "⭐" : "?") : emoji, count: count)
     }
 
@@ -391,40 +389,40 @@ enum TMeImporter: Importer {
 
     /// One media element. Its kind is read from the class attribute split at spaces only (as it always was); an
     /// element whose token is separated by other white space is found but yields nothing.
-    private static func readMedia(_ node: xmlNodePtr) -> Media? {
+    private static func readMedia(_ t: TMeTree, _ node: Int) -> Media? {
         enum Kind { case photo, video, file, poll, voice, sticker, location, notSupported }
-        let kind: Kind? = DOM.withAttribute(node, "class") { value in
+        let kind: Kind? = t.withAttribute(node, "class") { value in
             guard let value else { return nil }
-            if DOM.hasSpaceSeparated(value, "tgme_widget_message_photo_wrap") { return .photo }
-            if DOM.hasSpaceSeparated(value, "tgme_widget_message_video_player")
-                || DOM.hasSpaceSeparated(value, "tgme_widget_message_roundvideo_player")
+            if TMeClasses.hasSpaceSeparated(value, "tgme_widget_message_photo_wrap") { return .photo }
+            if TMeClasses.hasSpaceSeparated(value, "tgme_widget_message_video_player")
+                || TMeClasses.hasSpaceSeparated(value, "tgme_widget_message_roundvideo_player")
             {
                 return .video
             }
-            if DOM.hasSpaceSeparated(value, "tgme_widget_message_document") { return .file }
-            if DOM.hasSpaceSeparated(value, "tgme_widget_message_poll") { return .poll }
-            if DOM.hasSpaceSeparated(value, "tgme_widget_message_voice_player") { return .voice }
-            if DOM.hasSpaceSeparated(value, "tgme_widget_message_sticker_wrap") { return .sticker }
-            if DOM.hasSpaceSeparated(value, "tgme_widget_message_location_wrap") { return .location }
-            if DOM.hasSpaceSeparated(value, "message_media_not_supported") { return .notSupported }
+            if TMeClasses.hasSpaceSeparated(value, "tgme_widget_message_document") { return .file }
+            if TMeClasses.hasSpaceSeparated(value, "tgme_widget_message_poll") { return .poll }
+            if TMeClasses.hasSpaceSeparated(value, "tgme_widget_message_voice_player") { return .voice }
+            if TMeClasses.hasSpaceSeparated(value, "tgme_widget_message_sticker_wrap") { return .sticker }
+            if TMeClasses.hasSpaceSeparated(value, "tgme_widget_message_location_wrap") { return .location }
+            if TMeClasses.hasSpaceSeparated(value, "message_media_not_supported") { return .notSupported }
             return nil
         }
         switch kind {
         case .photo:
-            return Media(kind: .photo, url: backgroundImage(attribute(node, "style")))
+            return Media(kind: .photo, url: backgroundImage(t.attribute(node, "style")))
         case .video:
-            let video = DOM.first(below: node) { DOM.nameIs($0, "video") && DOM.hasAttribute($0, "src") }
-            let src = video.flatMap { DOM.trimmedValue($0, "src") }.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
-            let durationNode = DOM.first(below: node) {
-                !DOM.classes($0).isDisjoint(with: [.videoDuration, .roundvideoDuration])
+            let video = t.first(below: node) { t.nameIs($0, "video") && t.hasAttribute($0, "src") }
+            let src = video.flatMap { t.trimmedValue($0, "src") }.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
+            let durationNode = t.first(below: node) {
+                !t.classes($0).isDisjoint(with: [.videoDuration, .roundvideoDuration])
             }
-            let duration = HTMLText.plainText(durationNode).flatMap(parseDuration)
-            let thumbnail = backgroundImage(below: node, of: ["tgme_widget_message_video_thumb", "tgme_widget_message_roundvideo_thumb"])
+            let duration = t.plainText(durationNode).flatMap(parseDuration)
+            let thumbnail = backgroundImage(t, below: node, of: ["tgme_widget_message_video_thumb", "tgme_widget_message_roundvideo_thumb"])
             return Media(kind: .video, url: src, duration: duration, thumbnail: thumbnail)
         case .file:
-            var m = Media(kind: .file, name: HTMLText.plainText(DOM.first(below: node, .documentTitle)))
+            var m = Media(kind: .file, name: t.plainText(t.first(below: node, .documentTitle)))
             // The line under the name: a size ("25.2 MB") for files, a duration ("3:25") for audio.
-            if let extra = HTMLText.plainText(DOM.first(below: node, .documentExtra)) {
+            if let extra = t.plainText(t.first(below: node, .documentExtra)) {
                 if let size = parseSize(extra) {
                     m.size = size
                     m.sizeApproximate = true
@@ -434,26 +432,26 @@ enum TMeImporter: Importer {
             }
             return m
         case .poll:
-            var m = Media(kind: .poll, name: HTMLText.plainText(DOM.first(below: node, .pollQuestion)))
-            var options: [xmlNodePtr] = []
-            DOM.walkElements(from: node.pointee.children, inside: UnsafeMutableRawPointer(node)) { e in
-                if DOM.classes(e).contains(.pollOption) { options.append(e) }
+            var m = Media(kind: .poll, name: t.plainText(t.first(below: node, .pollQuestion)))
+            var options: [Int] = []
+            t.walkElements(inside: node) { e in
+                if t.classes(e).contains(.pollOption) { options.append(e) }
                 return true
             }
             m.options = options.compactMap { option in
-                guard let text = HTMLText.plainText(DOM.first(below: option, .pollOptionText)) else { return nil }
-                let percent = HTMLText.plainText(DOM.first(below: option, .pollOptionPercent))
+                guard let text = t.plainText(t.first(below: option, .pollOptionText)) else { return nil }
+                let percent = t.plainText(t.first(below: option, .pollOptionPercent))
                     .flatMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "% "))) }
                 return PollOption(text: text, percent: percent)
             }
             return m
         case .voice:
-            return Media(kind: .voice, duration: HTMLText.plainText(DOM.first(below: node, .voiceDuration)).flatMap(parseDuration))
+            return Media(kind: .voice, duration: t.plainText(t.first(below: node, .voiceDuration)).flatMap(parseDuration))
         case .notSupported:
             // "Please open Telegram to view this post": the page does not show this media; say so.
-            let label = HTMLText.plainText(DOM.first(below: node, .notSupportedLabel)) ?? HTMLText.plainText(node)
-            let link = DOM.first(below: node) { DOM.nameIs($0, "a") && DOM.hasAttribute($0, "href") }
-                .flatMap { DOM.trimmedValue($0, "href") }.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
+            let label = t.plainText(t.first(below: node, .notSupportedLabel)) ?? t.plainText(node)
+            let link = t.first(below: node) { t.nameIs($0, "a") && t.hasAttribute($0, "href") }
+                .flatMap { t.trimmedValue($0, "href") }.flatMap { HTMLText.isWebURL($0) ? $0 : nil }
             return Media(kind: .other, name: label, url: link)
         case .sticker: return Media(kind: .sticker)
         case .location: return Media(kind: .location)
@@ -463,11 +461,11 @@ enum TMeImporter: Importer {
 
     /// The picture of the first element inside `node` with one of the class tokens `classes` (a video's
     /// thumbnail, a link preview's image).
-    static func backgroundImage(below node: xmlNodePtr, of classes: [StaticString]) -> String? {
-        let element = DOM.first(below: node) { e in
-            DOM.withAttribute(e, "class") { value in value.map { v in classes.contains { DOM.hasSpaceSeparated(v, $0) } } ?? false }
+    private static func backgroundImage(_ t: TMeTree, below node: Int, of classes: [StaticString]) -> String? {
+        let element = t.first(below: node) { e in
+            t.withAttribute(e, "class") { value in value.map { v in classes.contains { TMeClasses.hasSpaceSeparated(v, $0) } } ?? false }
         }
-        return element.flatMap { backgroundImage(attribute($0, "style")) }
+        return element.flatMap { backgroundImage(t.attribute($0, "style")) }
     }
 
     /// `…;background-image:url('https://…')` → the URL, when it is http(s).
@@ -497,273 +495,5 @@ enum TMeImporter: Importer {
         guard let host = url.range(of: "t.me/") else { return nil }
         let path = url[host.upperBound...].prefix { $0 != "?" && $0 != "#" }
         return path.contains("/") ? String(path) : nil
-    }
-}
-
-
-/// The class tokens the t.me importer looks for.
-private struct TMeClasses: OptionSet {
-    let rawValue: UInt64
-
-    static let message = TMeClasses(rawValue: 1 << 0)
-    static let date = TMeClasses(rawValue: 1 << 1)
-    static let text = TMeClasses(rawValue: 1 << 2)
-    static let views = TMeClasses(rawValue: 1 << 3)
-    static let meta = TMeClasses(rawValue: 1 << 4)
-    static let forwardedFromName = TMeClasses(rawValue: 1 << 5)
-    static let reply = TMeClasses(rawValue: 1 << 6)
-    static let linkPreview = TMeClasses(rawValue: 1 << 7)
-    static let previewSiteName = TMeClasses(rawValue: 1 << 8)
-    static let previewTitle = TMeClasses(rawValue: 1 << 9)
-    static let previewDescription = TMeClasses(rawValue: 1 << 10)
-    static let photoWrap = TMeClasses(rawValue: 1 << 11)
-    static let videoPlayer = TMeClasses(rawValue: 1 << 12)
-    static let roundvideoPlayer = TMeClasses(rawValue: 1 << 13)
-    static let document = TMeClasses(rawValue: 1 << 14)
-    static let poll = TMeClasses(rawValue: 1 << 15)
-    static let voicePlayer = TMeClasses(rawValue: 1 << 16)
-    static let stickerWrap = TMeClasses(rawValue: 1 << 17)
-    static let locationWrap = TMeClasses(rawValue: 1 << 18)
-    static let videoDuration = TMeClasses(rawValue: 1 << 19)
-    static let roundvideoDuration = TMeClasses(rawValue: 1 << 20)
-    static let documentTitle = TMeClasses(rawValue: 1 << 21)
-    static let pollQuestion = TMeClasses(rawValue: 1 << 22)
-    static let channelTitle = TMeClasses(rawValue: 1 << 23)
-    static let channelUsername = TMeClasses(rawValue: 1 << 24)
-    static let channelDescription = TMeClasses(rawValue: 1 << 25)
-    static let channelCounter = TMeClasses(rawValue: 1 << 26)
-    static let counterValue = TMeClasses(rawValue: 1 << 27)
-    static let counterType = TMeClasses(rawValue: 1 << 28)
-    static let reaction = TMeClasses(rawValue: 1 << 29)
-    static let fromAuthor = TMeClasses(rawValue: 1 << 30)
-    static let voters = TMeClasses(rawValue: 1 << 31)
-    static let pollOption = TMeClasses(rawValue: 1 << 32)
-    static let pollOptionPercent = TMeClasses(rawValue: 1 << 33)
-    static let pollOptionText = TMeClasses(rawValue: 1 << 34)
-    static let documentExtra = TMeClasses(rawValue: 1 << 35)
-    static let notSupported = TMeClasses(rawValue: 1 << 36)
-    static let notSupportedLabel = TMeClasses(rawValue: 1 << 37)
-    static let voiceDuration = TMeClasses(rawValue: 1 << 38)
-    static let pageTitle = TMeClasses(rawValue: 1 << 39)
-    static let pageExtra = TMeClasses(rawValue: 1 << 40)
-    static let pageDescription = TMeClasses(rawValue: 1 << 41)
-    static let groupedWrap = TMeClasses(rawValue: 1 << 42)
-
-    static let media: TMeClasses = [
-        .photoWrap, .videoPlayer, .roundvideoPlayer, .document, .poll, .voicePlayer, .stickerWrap, .locationWrap,
-        .notSupported,
-    ]
-
-    /// Token → flag. Most tokens of the page share the `tgme_widget_message_` prefix: the table is searched by
-    /// length first.
-    static let names: [(StaticString, TMeClasses)] = [
-        ("tgme_widget_message", .message),
-        ("tgme_widget_message_date", .date),
-        ("tgme_widget_message_text", .text),
-        ("tgme_widget_message_views", .views),
-        ("tgme_widget_message_meta", .meta),
-        ("tgme_widget_message_forwarded_from_name", .forwardedFromName),
-        ("tgme_widget_message_reply", .reply),
-        ("tgme_widget_message_link_preview", .linkPreview),
-        ("link_preview_site_name", .previewSiteName),
-        ("link_preview_title", .previewTitle),
-        ("link_preview_description", .previewDescription),
-        ("tgme_widget_message_photo_wrap", .photoWrap),
-        ("tgme_widget_message_video_player", .videoPlayer),
-        ("tgme_widget_message_roundvideo_player", .roundvideoPlayer),
-        ("tgme_widget_message_document", .document),
-        ("tgme_widget_message_poll", .poll),
-        ("tgme_widget_message_voice_player", .voicePlayer),
-        ("tgme_widget_message_sticker_wrap", .stickerWrap),
-        ("tgme_widget_message_location_wrap", .locationWrap),
-        ("message_video_duration", .videoDuration),
-        ("tgme_widget_message_roundvideo_duration", .roundvideoDuration),
-        ("tgme_widget_message_document_title", .documentTitle),
-        ("tgme_widget_message_poll_question", .pollQuestion),
-        ("tgme_channel_info_header_title", .channelTitle),
-        ("tgme_channel_info_header_username", .channelUsername),
-        ("tgme_channel_info_description", .channelDescription),
-        ("tgme_channel_info_counter", .channelCounter),
-        ("counter_value", .counterValue),
-        ("counter_type", .counterType),
-        ("tgme_reaction", .reaction),
-        ("tgme_widget_message_from_author", .fromAuthor),
-        ("tgme_widget_message_voters", .voters),
-        ("tgme_widget_message_poll_option", .pollOption),
-        ("tgme_widget_message_poll_option_percent", .pollOptionPercent),
-        ("tgme_widget_message_poll_option_text", .pollOptionText),
-        ("tgme_widget_message_document_extra", .documentExtra),
-        ("message_media_not_supported", .notSupported),
-        ("message_media_not_supported_label", .notSupportedLabel),
-        ("tgme_widget_message_voice_duration", .voiceDuration),
-        ("tgme_page_title", .pageTitle),
-        ("tgme_page_extra", .pageExtra),
-        ("tgme_page_description", .pageDescription),
-        ("tgme_widget_message_grouped_wrap", .groupedWrap),
-    ]
-
-    /// The longest name in `names`: longer tokens are not looked up.
-    static let longest = names.map { $0.0.utf8CodeUnitCount }.max() ?? 0
-
-    /// The flag of one token, or [].
-    static func flag(_ token: UnsafeBufferPointer<UInt8>) -> TMeClasses {
-        let n = token.count
-        guard n <= longest, let base = token.baseAddress else { return [] }
-        for (name, flag) in names where name.utf8CodeUnitCount == n && memcmp(base, name.utf8Start, n) == 0 {
-            return flag
-        }
-        return []
-    }
-}
-
-/// Reading libxml2 trees without XPath and without copying attribute values.
-private enum DOM {
-    /// Calls `visit` for every element below `first` and its following siblings, in document order, until the
-    /// walk climbs back to `container` (the parent of `first`). `visit` returns whether to walk the element's
-    /// children. Iterative: no recursion, so no stack overflow on absurdly deep documents.
-    @inline(__always)
-    static func walkElements(
-        from first: xmlNodePtr?, inside container: UnsafeMutableRawPointer, _ visit: (xmlNodePtr) -> Bool
-    ) {
-        guard var node = first else { return }
-        outer: while true {
-            if node.pointee.type == XML_ELEMENT_NODE, visit(node), let child = node.pointee.children {
-                node = child
-                continue
-            }
-            while true {
-                if let next = node.pointee.next {
-                    node = next
-                    continue outer
-                }
-                guard let parent = node.pointee.parent, UnsafeMutableRawPointer(parent) != container else { return }
-                node = parent
-            }
-        }
-    }
-
-    /// The first element strictly inside `node`, in document order, for which `test` holds.
-    static func first(below node: xmlNodePtr, where test: (xmlNodePtr) -> Bool) -> xmlNodePtr? {
-        var found: xmlNodePtr?
-        walkElements(from: node.pointee.children, inside: UnsafeMutableRawPointer(node)) { e in
-            if found != nil { return false }
-            if test(e) {
-                found = e
-                return false
-            }
-            return true
-        }
-        return found
-    }
-
-    /// The first element strictly inside `node` with a class token of `classes`.
-    static func first(below node: xmlNodePtr, _ classes: TMeClasses) -> xmlNodePtr? {
-        first(below: node) { !DOM.classes($0).isDisjoint(with: classes) }
-    }
-
-    /// Whether an element between `node` (excluded) and `top` (excluded) has a class token of `classes`.
-    static func hasAncestor(_ node: xmlNodePtr, below top: xmlNodePtr, _ classes: TMeClasses) -> Bool {
-        var current = node.pointee.parent
-        while let p = current, p != top {
-            if p.pointee.type == XML_ELEMENT_NODE, !DOM.classes(p).isDisjoint(with: classes) { return true }
-            current = p.pointee.parent
-        }
-        return false
-    }
-
-    /// The known tokens of an element's class attribute, split at XML white space (as XPath's normalize-space).
-    static func classes(_ node: xmlNodePtr) -> TMeClasses {
-        withAttribute(node, "class") { value in
-            guard let value, let base = value.baseAddress else { return [] }
-            var result: TMeClasses = []
-            let n = value.count
-            var i = 0
-            while i < n {
-                while i < n, isXMLSpace(value[i]) { i += 1 }
-                let start = i
-                while i < n, !isXMLSpace(value[i]) { i += 1 }
-                if i > start { result.formUnion(TMeClasses.flag(UnsafeBufferPointer(start: base + start, count: i - start))) }
-            }
-            return result
-        }
-    }
-
-    @inline(__always)
-    static func isXMLSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-
-    /// Whether `" " + value + " "` contains `" " + token + " "`: a token separated by spaces only.
-    static func hasSpaceSeparated(_ value: UnsafeBufferPointer<UInt8>, _ token: StaticString) -> Bool {
-        let n = token.utf8CodeUnitCount
-        guard n > 0, value.count >= n, let base = value.baseAddress else { return false }
-        var i = 0
-        while i + n <= value.count {
-            if (i == 0 || value[i - 1] == 0x20), i + n == value.count || value[i + n] == 0x20,
-                memcmp(base + i, token.utf8Start, n) == 0
-            {
-                return true
-            }
-            i += 1
-        }
-        return false
-    }
-
-    /// Whether a NUL-terminated libxml2 string equals `s`.
-    static func equal(_ p: UnsafePointer<xmlChar>, _ s: StaticString) -> Bool {
-        let n = s.utf8CodeUnitCount
-        let b = s.utf8Start
-        for i in 0..<n where p[i] != b[i] { return false }  // stops at p's NUL: b holds none
-        return p[n] == 0
-    }
-
-    static func equal(_ value: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
-        guard value.count == s.utf8CodeUnitCount else { return false }
-        guard let base = value.baseAddress else { return value.count == 0 }
-        return memcmp(base, s.utf8Start, value.count) == 0
-    }
-
-    static func nameIs(_ node: xmlNodePtr, _ name: StaticString) -> Bool {
-        guard let n = node.pointee.name else { return false }
-        return equal(n, name)
-    }
-
-    /// The first attribute of that name (libxml2's HTML parser drops repeated ones).
-    static func property(_ node: xmlNodePtr, _ name: StaticString) -> xmlAttrPtr? {
-        var current = node.pointee.properties
-        while let attr = current {
-            if let n = attr.pointee.name, equal(n, name) { return attr }
-            current = attr.pointee.next
-        }
-        return nil
-    }
-
-    static func hasAttribute(_ node: xmlNodePtr, _ name: StaticString) -> Bool { property(node, name) != nil }
-
-    /// Calls `body` with an attribute's value (the bytes of `xmlGetProp`, without its copy in the usual case of one
-    /// text child), or with nil when the element has no such attribute.
-    static func withAttribute<R>(
-        _ node: xmlNodePtr, _ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>?) -> R
-    ) -> R {
-        guard let attr = property(node, name) else { return body(nil) }
-        guard let child = attr.pointee.children else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        if child.pointee.next == nil,
-            child.pointee.type == XML_TEXT_NODE || child.pointee.type == XML_CDATA_SECTION_NODE
-        {
-            guard let content = child.pointee.content else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-            return body(UnsafeBufferPointer(start: content, count: strlen(content)))
-        }
-        guard let joined = xmlNodeListGetString(attr.pointee.doc, child, 1) else {
-            return body(UnsafeBufferPointer(start: nil, count: 0))
-        }
-        defer { cx_free(joined) }
-        return body(UnsafeBufferPointer(start: joined, count: strlen(joined)))
-    }
-
-    /// An attribute's value trimmed of white space (as `string(@name)` was); nil when absent or blank.
-    static func trimmedValue(_ node: xmlNodePtr, _ name: StaticString) -> String? {
-        withAttribute(node, name) { value -> String? in
-            guard let value else { return nil }
-            let s = TextScan.trimmed(String(decoding: value, as: UTF8.self))
-            return s.isEmpty ? nil : s
-        }
     }
 }
