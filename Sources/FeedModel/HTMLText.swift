@@ -117,20 +117,6 @@ public enum HTMLText {
         return h
     }
 
-    /// Converts the subtree of an already parsed node (the node itself included).
-    static func render(_ node: xmlNodePtr) -> Result {
-        var r = Renderer()
-        r.walk(node)
-        return r.finish()
-    }
-
-    /// Collapses white space of a node's text content into single spaces and trims it; nil when empty.
-    static func plainText(_ node: xmlNodePtr?) -> String? {
-        guard let node else { return nil }
-        let text = render(node).text
-        return text.isEmpty ? nil : text
-    }
-
     /// A cheap test before a full URL scan: some "http" in any letter case.
     /// An `href` or `src` as a browser reads it (the URL standard): trimmed, its tabs and newlines taken out, any
     /// other control percent-encoded.
@@ -170,8 +156,8 @@ public enum HTMLText {
     }
 }
 
-/// The walk over a libxml2 tree, or the events of a reading (libxml2's SAX, `HTMLScanner`); output is collected as
-/// UTF-8 bytes.
+/// The events of a reading (libxml2's SAX, `HTMLScanner`) or a walk over a t.me chunk's `TMeTree`; output is
+/// collected as UTF-8 bytes.
 struct Renderer {
     var out: [UInt8] = []
     /// Line breaks wanted before the next visible text (0, 1 or 2); white space wanted before it.
@@ -244,47 +230,6 @@ struct Renderer {
             key |= UInt64(lower) << (8 * UInt64(i))
         }
         return kinds[String(cString: name).lowercased()] ?? .inline
-    }
-
-    mutating func walk(_ root: xmlNodePtr) {
-        // Iterative pre/post-order walk over parent/child/next pointers: no recursion, so no stack overflow
-        // on absurdly deep documents.
-        var node = root
-        var descend = enter(node)
-        while true {
-            if descend, let child = node.pointee.children {
-                node = child
-                descend = enter(node)
-                continue
-            }
-            while true {
-                leave(node)
-                if node == root { return }
-                if let next = node.pointee.next {
-                    node = next
-                    descend = enter(node)
-                    break
-                }
-                guard let parent = node.pointee.parent else { return }
-                node = parent
-            }
-        }
-    }
-
-    /// Returns whether to walk the children.
-    mutating func enter(_ node: xmlNodePtr) -> Bool {
-        switch node.pointee.type {
-        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-            if let content = node.pointee.content {
-                lastCR = false
-                text(UnsafeBufferPointer(start: content, count: strlen(content)))
-            }
-            return false
-        case XML_ELEMENT_NODE:
-            return open(Renderer.kind(node.pointee.name)) { attribute(node, $0) }
-        default:
-            return false
-        }
     }
 
     /// A start tag, from the SAX parser: its attributes are name and value pairs, a NULL name after the last.
@@ -381,12 +326,6 @@ struct Renderer {
             break
         }
         return true
-    }
-
-    mutating func leave(_ node: xmlNodePtr) {
-        guard node.pointee.type == XML_ELEMENT_NODE else { return }
-        lastCR = false
-        close(Renderer.kind(node.pointee.name))
     }
 
     /// An element of this kind ends.
@@ -516,16 +455,6 @@ struct Renderer {
         for i in marks.indices where marks[i].end > out.count { marks[i].end = out.count }
         return HTMLText.Result(text: text, links: links, image: image, marks: marks)
     }
-}
-
-/// An attribute's value, or nil. libxml2 returns a copy that must be freed with `xmlFree`.
-func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
-    let value: UnsafeMutablePointer<xmlChar>? = name.withCString { cName in
-        cName.withMemoryRebound(to: xmlChar.self, capacity: name.utf8.count + 1) { xmlGetProp(node, $0) }
-    }
-    guard let value else { return nil }
-    defer { cx_free(value) }
-    return String(cString: value)
 }
 
 /// Bytes fit for parsers: invalid UTF-8 sequences become U+FFFD (libxml2's HTML parser would otherwise switch the
