@@ -87,8 +87,13 @@ struct TMeChunkScanner {
                         }
                         s.at += 1
                         while s.at < n, Self.isBlank(chunk[s.at]) { s.at += 1 }
-                        guard let value = s.attributeValue() else { return false }
-                        value.withUnsafeBufferPointer { tree.addAttribute(attribute, $0) }
+                        if let end = Self.plainQuotedValueEnd(chunk, at: s.at) {
+                            tree.addAttribute(attribute, UnsafeBufferPointer(rebasing: chunk[(s.at + 1)..<end]))
+                            s.at = end + 1
+                        } else {
+                            guard let value = s.attributeValue() else { return false }
+                            value.withUnsafeBufferPointer { tree.addAttribute(attribute, $0) }
+                        }
                     }
                     // libxml2 makes the element at the end of its start tag, on that line.
                     let line = lines.line(at: s.at - 1, in: chunk)
@@ -159,6 +164,29 @@ struct TMeChunkScanner {
             at += 1
         }
         return at
+    }
+
+    /// The closing quote of a quoted value at `at` that holds no reference and no control: its bytes are the
+    /// value, as `HTMLScanner.attributeValue` reads it without copying them one at a time (svg paths are long).
+    private static func plainQuotedValueEnd(_ b: UnsafeBufferPointer<UInt8>, at: Int) -> Int? {
+        let n = b.count
+        guard at < n, b[at] == UInt8(ascii: "\"") || b[at] == UInt8(ascii: "'") else { return nil }
+        let quote = b[at]
+        var i = at + 1
+        if let base = b.baseAddress {
+            while i + 8 <= n {
+                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if ByteWord.has(x, quote) || ByteWord.has(x, UInt8(ascii: "&")) || ByteWord.hasBelow(x, 0x20) { break }
+                i += 8
+            }
+        }
+        while i < n {
+            let c = b[i]
+            if c == quote { return i }
+            if c == UInt8(ascii: "&") || (c < 0x20 && c != 0x09 && c != 0x0A) { return nil }
+            i += 1
+        }
+        return nil
     }
 
     private static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A }
