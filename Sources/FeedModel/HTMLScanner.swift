@@ -213,6 +213,17 @@ struct HTMLScanner {
     private mutating func text(_ r: inout Renderer) -> Bool {
         let n = b.count
         let start = at
+        guard textRun() else { return false }
+        let run = UnsafeBufferPointer(rebasing: b[start..<at])
+        // Blanks before the end or before the first element are dropped by libxml2 (`areBlanks`).
+        if at == n || open.isEmpty && b[at] == UInt8(ascii: "<"), run.allSatisfy(isBlank) { return true }
+        characters(run, &r)
+        return true
+    }
+
+    /// Moves to the end of a run of text (the next `<`, `&` or the end); false at a byte libxml2 reads its own way.
+    mutating func textRun() -> Bool {
+        let n = b.count
         while at < n {
             // Eight bytes at a time while none is `<`, `&`, a control or the lead byte of U+FFFE / U+FFFF.
             if let base = b.baseAddress {
@@ -235,10 +246,6 @@ struct HTMLScanner {
             }
             at += 1
         }
-        let run = UnsafeBufferPointer(rebasing: b[start..<at])
-        // Blanks before the end or before the first element are dropped by libxml2 (`areBlanks`).
-        if at == n || open.isEmpty && b[at] == UInt8(ascii: "<"), run.allSatisfy(isBlank) { return true }
-        characters(run, &r)
         return true
     }
 

@@ -6,7 +6,7 @@ import CLibXML2
 /// anything it does not repeat exactly (an end tag out of order, a comment, `<script>`, a CR or another control,
 /// an element libxml2 reads its own way…) it gives up and the caller has libxml2 read the chunk: the tree is
 /// libxml2's either way (`TMeChunkScannerTests` compare both on every chunk of the fixtures and on damaged ones).
-/// Tags, attributes and references are read by `HTMLScanner`'s own functions.
+/// Tags, attributes, references and runs of text are read by `HTMLScanner`'s own functions.
 struct TMeChunkScanner {
     private typealias Name = HTMLScanner.Name
 
@@ -23,6 +23,8 @@ struct TMeChunkScanner {
     /// Fills `tree` with the chunk's tree; false where libxml2 must read it (the tree is then left half built).
     mutating func read(_ chunk: UnsafeBufferPointer<UInt8>, into tree: inout TMeTree) -> Bool {
         tree.clear()
+        // No message is this long; past it libxml2's limits (10 MB in one text node) could make its tree another.
+        guard chunk.count < 1_000_000 else { return false }
         var s = HTMLScanner(text: chunk)
         let n = chunk.count
         /// Open elements: node in `tree`, place in `HTMLScanner.elements` (-1: unknown to libxml2 or implied).
@@ -119,10 +121,9 @@ struct TMeChunkScanner {
             default:
                 guard let top = open.last else { return false }
                 let start = s.at
-                guard let end = Self.textEnd(chunk, from: start) else { return false }
-                s.at = end
+                guard s.textRun() else { return false }
                 // Blank runs too: building a tree that keeps blanks, libxml2 hands them over as text.
-                tree.appendText(UnsafeBufferPointer(rebasing: chunk[start..<end]), parent: top.node)
+                tree.appendText(UnsafeBufferPointer(rebasing: chunk[start..<s.at]), parent: top.node)
             }
         }
         return true
@@ -136,34 +137,6 @@ struct TMeChunkScanner {
         let kind = Renderer.kinds[String(decoding: name.bytes, as: UTF8.self)] ?? .inline
         unknown[name] = kind
         return kind
-    }
-
-    /// Where a run of text from `start` ends (at `<`, `&` or the end); nil at a byte libxml2 reads its own way: a
-    /// control (a CR it turns into a line feed, others it drops, NUL) or the lead of U+FFFE / U+FFFF.
-    private static func textEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        let n = b.count
-        var at = start
-        while at < n {
-            if let base = b.baseAddress {
-                while at + 8 <= n {
-                    let x = UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self)
-                    if ByteWord.has(x, UInt8(ascii: "<")) || ByteWord.has(x, UInt8(ascii: "&")) || ByteWord.has(x, 0xEF) || ByteWord.hasBelow(x, 0x20) {
-                        break
-                    }
-                    at += 8
-                }
-            }
-            guard at < n else { break }
-            let c = b[at]
-            if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") { break }
-            if c < 0x20 {
-                guard c == 0x09 || c == 0x0A else { return nil }
-            } else if c == 0xEF, at + 2 < n, b[at + 1] == 0xBF, b[at + 2] >= 0xBE {
-                return nil
-            }
-            at += 1
-        }
-        return at
     }
 
     /// The closing quote of a quoted value at `at` that holds no reference and no control: its bytes are the
