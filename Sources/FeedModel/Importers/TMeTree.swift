@@ -79,17 +79,11 @@ struct TMeTree {
         return link(node, to: parent)
     }
 
-    /// Text at the end of `parent`: added to its last child when that is text, as libxml2 joins them.
+    /// Text at the end of `parent`: added to its last child when that is the text stored last, as libxml2 joins
+    /// text that follows text.
     mutating func appendText(_ text: UnsafeBufferPointer<UInt8>, parent: Int) {
         let last = Int(nodes[parent].lastChild)
-        if last >= 0, nodes[last].isText {
-            let end = Int(nodes[last].start + nodes[last].count)
-            if end != bytes.count {
-                // Not at the end of the storage: moved there first.
-                let old = Array(bytes[Int(nodes[last].start)..<end])
-                nodes[last].start = Int32(bytes.count)
-                bytes.append(contentsOf: old)
-            }
+        if last >= 0, nodes[last].isText, Int(nodes[last].start + nodes[last].count) == bytes.count {
             bytes.append(contentsOf: text)
             nodes[last].count += Int32(text.count)
             return
@@ -188,8 +182,6 @@ struct TMeTree {
     }
 
     // MARK: Reading
-
-    func isElement(_ node: Int) -> Bool { node > Self.document && !nodes[node].isText }
 
     func classes(_ node: Int) -> TMeClasses { nodes[node].classes }
 
