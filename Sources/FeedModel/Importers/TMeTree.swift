@@ -88,6 +88,11 @@ struct TMeTree {
             nodes[last].count += Int32(text.count)
             return
         }
+        addText(text, parent: parent)
+    }
+
+    /// A new text node at the end of `parent`.
+    private mutating func addText(_ text: UnsafeBufferPointer<UInt8>, parent: Int) {
         var node = Node()
         node.isText = true
         node.start = Int32(bytes.count)
@@ -135,12 +140,8 @@ struct TMeTree {
                 }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = node.pointee.content {
-                    var n = Node()
-                    n.isText = true
-                    n.start = Int32(bytes.count)
-                    n.count = Int32(strlen(content))
-                    bytes.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(n.count)))
-                    link(n, to: parent)
+                    // Text next to text stays two nodes, as in libxml2's tree (a comment between them is left out).
+                    addText(UnsafeBufferPointer(start: content, count: strlen(content)), parent: parent)
                 }
             default: break
             }
