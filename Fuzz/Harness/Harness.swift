@@ -14,7 +14,7 @@ public enum Surface: String, CaseIterable, Sendable {
         case .page: Importing.problems(data, format: .page)
         case .json: Importing.problems(data, format: .json)
         case .tdesktop: Importing.problems(data, format: .tdesktop)
-        case .tme: Importing.problems(data, format: .tme)
+        case .tme: Importing.problems(data, format: .tme) + Importing.tmeScannedAsLibxml2(data)
         case .rss: Importing.problems(data, format: .rss)
         case .opml: Lists.opml(data)
         case .config: Lists.config(data)

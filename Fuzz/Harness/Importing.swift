@@ -18,6 +18,13 @@ enum Importing {
         return problems
     }
 
+    /// A t.me page reads the same with its message chunks scanned (`TMeChunkScanner`) as read by libxml2 alone.
+    static func tmeScannedAsLibxml2(_ data: Data) -> [String] {
+        let scanned = try? TMeImporter.load(data, scanning: true)
+        let libxml2 = try? TMeImporter.load(data, scanning: false)
+        return scanned == libxml2 ? [] : ["read otherwise with its message chunks scanned than by libxml2 alone"]
+    }
+
     static func textProblems(_ c: Channel) -> [String] {
         var found: [String?] = [
             controlProblem("channel title", c.title), controlProblem("handle", c.handle), controlProblem("language", c.language),
