@@ -298,14 +298,9 @@ struct JSONReader {
     /// To the next quote, backslash or newline of a string from `i` (or its end), eight bytes at a time.
     @inline(__always)
     private mutating func skipPlain() {
-        // A byte equal to one of the three, found as a zero byte of the word xor'ed with it.
-        func has(_ w: UInt64, _ c: UInt64) -> UInt64 {
-            let x = w ^ (c &* 0x0101_0101_0101_0101)
-            return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-        }
         while i + 8 <= n {
             let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            if has(w, 0x22) | has(w, 0x5C) | has(w, 0x0A) != 0 { break }
+            if ByteWord.has(w, 0x22) || ByteWord.has(w, 0x5C) || ByteWord.has(w, 0x0A) { break }
             i += 8
         }
         while i < n, p[i] != 0x22, p[i] != 0x5C, p[i] != 0x0A { i += 1 }

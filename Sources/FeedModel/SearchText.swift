@@ -15,30 +15,10 @@ public struct SearchText {
 
     /// "Tiếng VIỆT" → "tieng viet". Built as bytes: appending scalars to a String was most of the cost.
     public mutating func fold(_ s: String) -> String {
+        var s = s
         var out: [UInt8] = []
-        fold(s, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// `s` folded, as UTF-8, after what `out` holds.
-    private mutating func fold(_ s: String, into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + s.utf8.count)
-        for scalar in s.unicodeScalars {
-            let v = scalar.value
-            if v < 0x80 {
-                out.append(UInt8(v) | ((65...90).contains(v) ? 0x20 : 0))
-                continue
-            }
-            if v < 0x10000 {
-                let entry = entry(of: v)
-                let count = Int(entry >> 24 & 0x7F)
-                if count <= 3 {
-                    for i in 0..<count { out.append(UInt8(truncatingIfNeeded: entry >> (16 - 8 * i))) }
-                    continue
-                }
-            }
-            out.append(contentsOf: long(v))
-        }
+        let count = s.withUTF8 { fold(utf8: UnsafeRawBufferPointer($0), into: &out, at: 0) }
+        return String(decoding: out[0..<count], as: UTF8.self)
     }
 
     /// `s` folded, as scalars, into `out` from its start (grown as needed; what is past the count is left); the
