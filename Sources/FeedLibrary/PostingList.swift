@@ -9,32 +9,40 @@ enum PostingList {
     /// `rowids` ascending, without repeats, not empty.
     static func encode(_ rowids: UnsafeBufferPointer<Int64>) -> Data {
         guard let first = rowids.first, let last = rowids.last else { return Data() }
-        var gapBytes = 0
-        var previous = first
-        for rowid in rowids.dropFirst() {
-            gapBytes += varintLength(UInt64(rowid - previous))
-            previous = rowid
+        return encode(first: first, last: last, count: rowids.count) {
+            zip(rowids.dropFirst(), rowids).lazy.map { UInt64($0 - $1) }.makeIterator()
         }
+    }
+
+    /// `count` ascending rowids from `first` to `last`, the gaps each after the first's distance from the one before
+    /// (read once or twice: to size the list, and to write it).
+    @inline(__always)
+    static func encode<Gaps: IteratorProtocol<UInt64>>(first: Int64, last: Int64, count: Int, gaps: () -> Gaps) -> Data {
         let span = UInt64(last - first)
+        // Each gap takes a byte at least: past a byte for every 8 rowids of the span, the bitmap is shorter.
+        var gapBytes = count - 1
+        if gapBytes <= span / 8 + 1 {
+            gapBytes = 0
+            var sizing = gaps()
+            while let gap = sizing.next() { gapBytes += varintLength(gap) }
+        }
         let asBitmap = span / 8 + 1 < gapBytes
         let head = 1 + varintLength(UInt64(first))
         // Written in place, its size known: appending a byte at a time was most of this.
         var list = Data(count: head + (asBitmap ? Int(span / 8) + 1 : gapBytes))
         list.withUnsafeMutableBytes { (out: UnsafeMutableRawBufferPointer) in
-            out[0] = asBitmap ? bitmap : gaps
+            out[0] = asBitmap ? bitmap : PostingList.gaps
             var at = 1
             putVarint(UInt64(first), out, &at)
+            var writing = gaps()
             if asBitmap {
-                for rowid in rowids.dropFirst() {
-                    let bit = Int(rowid - first)
-                    out[head + bit >> 3] |= 1 << UInt8(bit & 7)
+                var bit: UInt64 = 0
+                while let gap = writing.next() {
+                    bit += gap
+                    out[head + Int(bit >> 3)] |= 1 << UInt8(bit & 7)
                 }
             } else {
-                var previous = first
-                for rowid in rowids.dropFirst() {
-                    putVarint(UInt64(rowid - previous), out, &at)
-                    previous = rowid
-                }
+                while let gap = writing.next() { putVarint(gap, out, &at) }
             }
         }
         return list

@@ -118,13 +118,14 @@ final class SearchIndexWriter: @unchecked Sendable {
                 try put(extraTerms[next])
                 next += 1
             }
+            // Without replaced posts (no extra terms either), the list is the table's as it is.
+            guard !replaced.isEmpty else {
+                if let list = table.postingList(of: number, base: base) { try insert.execute(arguments: [run, term, list]) }
+                continue
+            }
             rowids.removeAll(keepingCapacity: true)
-            if replaced.isEmpty {
-                table.forEach(of: number) { rowids.append(base + Int64($0)) }
-            } else {
-                table.forEach(of: number) { offset in
-                    if replaced[base + Int64(offset)] == nil { rowids.append(base + Int64(offset)) }
-                }
+            table.forEach(of: number) { offset in
+                if replaced[base + Int64(offset)] == nil { rowids.append(base + Int64(offset)) }
             }
             if next < extraTerms.count, extraTerms[next] == term {
                 rowids = (rowids + (extra[term] ?? [])).sorted()
@@ -178,12 +179,14 @@ struct BatchTerms: @unchecked Sendable {
 /// Terms and, for each, the offsets of the posts holding it (ascending, each once), in raw buffers (a value,
 /// copied freely; `free` once): a term found by open addressing, its offsets in chunks (`chunk`).
 struct TermTable {
-    /// A term's number: its key, first and last chunk, and its last offset plus one (0: none yet).
+    /// A term's number: its key, first and last chunk, its last offset plus one (0: none yet) and how many offsets
+    /// it has (in what would be padding).
     private struct Term {
         var key: Int64
         var head: Int32
         var tail: Int32
         var next: UInt32
+        var count: UInt32
     }
 
     private var capacity = 1 << 12
@@ -297,6 +300,7 @@ struct TermTable {
             let n = min(left, Self.chunk - 3 - Int(tail[2]))
             (tail + 3 + Int(tail[2])).update(from: source, count: n)
             tail[2] += UInt16(n)
+            terms[number].count += UInt32(n)
             entries += n
             from = source + n
             left -= n
@@ -331,7 +335,7 @@ struct TermTable {
             termCapacity *= 2
         }
         let chunk = newChunk()
-        terms[count] = Term(key: key, head: chunk, tail: chunk, next: 0)
+        terms[count] = Term(key: key, head: chunk, tail: chunk, next: 0, count: 0)
         slots[slot] = Int32(count + 1)
         count += 1
         if count * 2 > capacity { grow() }
@@ -354,6 +358,7 @@ struct TermTable {
             escaped = true
         }
         tail[2] += UInt16(words)
+        terms[number].count &+= 1
         entries &+= 1
     }
 
@@ -391,7 +396,7 @@ struct TermTable {
     }
 
     @inline(__always)
-    private func chunk(_ number: Int) -> UnsafeMutablePointer<UInt16> {
+    fileprivate func chunk(_ number: Int) -> UnsafeMutablePointer<UInt16> {
         // Shifts, not a division: a chunk's number is never negative, but the compiler cannot know it.
         blocks[number >> Self.blockShift] + (number & (Self.blockChunks - 1)) * Self.chunk
     }
@@ -405,6 +410,61 @@ struct TermTable {
             var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: terms[number].key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & (capacity - 1)
             while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
             slots[slot] = Int32(number + 1)
+        }
+    }
+
+    /// A term's posts as a run's list (`PostingList`), their rowids `base` plus their offsets: written from the
+    /// chunks, not through an array of rowids (which was most of writing a run). Nil when it has none.
+    func postingList(of number: Int, base: Int64) -> Data? {
+        let term = terms[number]
+        guard term.count > 0 else { return nil }
+        let head = chunk(Int(term.head))
+        // The first gap counts from offset 0: it is the first offset.
+        let first = head[3] == 0xFFFF ? UInt32(head[4]) << 16 | UInt32(head[5]) : UInt32(head[3])
+        return PostingList.encode(first: base + Int64(first), last: base + Int64(term.next) - 1, count: Int(term.count)) {
+            Gaps(table: self, link: Int(term.head))
+        }
+    }
+
+    /// A term's offsets after its first, each as its distance from the one before, read along its chunks.
+    struct Gaps: IteratorProtocol {
+        let table: TermTable
+        var link: Int
+        private var words: UnsafeMutablePointer<UInt16>?
+        private var at = 0
+        private var end = 0
+        private var first = true
+
+        init(table: TermTable, link: Int) {
+            self.table = table
+            self.link = link
+        }
+
+        @inline(__always)
+        mutating func next() -> UInt64? {
+            while true {
+                if at < end, let words {
+                    // A word holds the distance less one; 0xFFFF, a larger one in the next two.
+                    let gap: UInt64
+                    if words[at] == 0xFFFF {
+                        gap = UInt64(words[at + 1]) << 16 | UInt64(words[at + 2])
+                        at += 3
+                    } else {
+                        gap = UInt64(words[at])
+                        at += 1
+                    }
+                    // The first is the first offset itself, not a distance.
+                    if first {
+                        first = false
+                        continue
+                    }
+                    return gap + 1
+                }
+                guard link != 0 else { return nil }
+                let chunk = table.chunk(link)
+                (words, at, end) = (chunk, 3, 3 + Int(chunk[2]))
+                link = Int(chunk[0]) | Int(chunk[1]) << 16
+            }
         }
     }
 

@@ -919,11 +919,21 @@ enum RecordWriter {
             var s = s
             s.withUTF8 { b in
                 var start = 0
-                for i in 0..<b.count {
+                var i = 0
+                while i < b.count {
+                    // Eight bytes at a time past those that need no escape: most of a post's text.
+                    if i + 8 <= b.count {
+                        let w = UnsafeRawBufferPointer(b).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        if !ByteWord.hasBelow(w, 0x20), !ByteWord.has(w, UInt8(ascii: "\"")), !ByteWord.has(w, UInt8(ascii: "\\")) {
+                            i += 8
+                            continue
+                        }
+                    }
                     let c = b[i]
+                    i += 1
                     guard c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") else { continue }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
-                    start = i + 1
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<(i - 1)]))
+                    start = i
                     switch c {
                     case UInt8(ascii: "\""): raw("\\\"")
                     case UInt8(ascii: "\\"): raw("\\\\")
