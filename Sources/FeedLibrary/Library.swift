@@ -1,6 +1,7 @@
 import FeedModel
 import Foundation
 import GRDB
+import Synchronization
 
 /// A library failure, as one line meant for stderr or the status line.
 public struct LibraryError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -25,6 +26,8 @@ public final class Library: Sendable {
     public let clock: Clock
 
     let pool: DatabasePool
+    /// The order of a channel last walked by a search (`OrderMap`).
+    let orderMap = Mutex<OrderMap?>(nil)
 
     /// "FEED" — marks the file as feedtui's, so that another program's SQLite file is never taken for one.
     static let applicationID: Int32 = 0x4645_4544
@@ -266,13 +269,24 @@ public final class Library: Sendable {
         text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
-    /// One transaction; any failure becomes a one-line `LibraryError` saying what could not be done.
+    /// One transaction, counted (`writes`); any failure becomes a one-line `LibraryError` saying what could not be
+    /// done.
     func write<T>(_ what: String, _ body: (Database) throws -> T) throws(LibraryError) -> T {
         do {
-            return try pool.write(body)
+            return try pool.write { db in
+                let value = try body(db)
+                try db.cachedStatement(sql: "UPDATE libraryWrite SET count = count + 1").execute()
+                return value
+            }
         } catch {
             throw LibraryError("cannot \(what) in the library \(path): \(Self.reason(error))\(noteDamage(error))")
         }
+    }
+
+    /// How many transactions have written the library, as the reader `db` sees it: the same count, the same library
+    /// (every write goes through `write`; a feedtui older than the count cannot open the library).
+    static func writes(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT count FROM libraryWrite")) ?? 0
     }
 
     func read<T>(_ what: String, _ body: (Database) throws -> T) throws(LibraryError) -> T {

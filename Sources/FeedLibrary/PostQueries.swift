@@ -176,7 +176,19 @@ extension Library {
     public func search(channel: Int64, query: String, order: PostOrder, while wanted: @escaping () -> Bool = { true }) throws(LibraryError) -> [Int] {
         guard let needle = Self.needle(query), !needle.isEmpty else { return [] }
         return try read("search") { db in
-            try Self.whileWanted(db, wanted) { try Self.search(db, channel: channel, needle: needle, order: order, apart: (pool, wanted)) }
+            try Self.whileWanted(db, wanted) { try Self.search(db, channel: channel, needle: needle, order: order, apart: (self, wanted)) }
+        }
+    }
+
+    /// Walks a channel's order ahead of a search (`OrderMap`), unless it is at hand: a letter's whole answer is then
+    /// found at once. Abandoned as `search` is.
+    public func prepareSearch(channel: Int64, order: PostOrder, while wanted: @escaping () -> Bool = { true }) throws(LibraryError) {
+        try read("prepare a search") { db in
+            guard try !Self.isSelection(db, channel) else { return }
+            let size = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [channel]) ?? 0
+            try Self.whileWanted(db, wanted) {
+                _ = try Self.orderMap(db, (self, wanted), channel: channel, order: order, base: try Self.base(db, channel: channel, order), size: size)
+            }
         }
     }
 
@@ -258,9 +270,10 @@ extension Library {
             arguments: StatementArguments([base, list, channel] as [any DatabaseValueConvertible] + (needle.map { [$0] } ?? [])))
     }
 
-    /// `apart`: another reader of the library and when to abandon it, for half of a long check.
+    /// `apart`: the library (its other readers, for half of a long walk or check, and the order it keeps) and when to
+    /// abandon the search.
     private static func search(
-        _ db: Database, channel: Int64, needle: String, order: PostOrder, apart: (pool: DatabasePool, wanted: () -> Bool)
+        _ db: Database, channel: Int64, needle: String, order: PostOrder, apart: (library: Library, wanted: () -> Bool)
     ) throws -> [Int] {
         if try isSelection(db, channel) { return try querySearch(db, id: channel, needle: needle, order: order) }
         let column = column(order)
@@ -268,76 +281,65 @@ extension Library {
         let query = SearchIndex.query(needle)
         let given = try SearchIndex.rowids(db, query, channel: channel)
         if !query.checked {
-            // What the index gives is every match: its rowids as a bitset, then the channel's order index walked
-            // (rowid and position: no post read) keeping those in the set — or, when they are few against the
-            // channel, looked up one by one. SQLite's own plan (an ephemeral index of the rowids probed at each
-            // step of the walk) took twice as long for a letter in most posts.
+            // What the index gives is every match: its rowids as a bitset, looked up along the channel's order
+            // (`OrderMap`) — or, when they are few against the channel and its order is not at hand, looked up one by
+            // one. SQLite's own plan (an ephemeral index of the rowids probed at each step of the walk) took twice as
+            // long for a letter in most posts.
+            guard let low = given.first, let high = given.last else { return [] }
             let size = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [channel]) ?? 0
-            guard let low = given.first, let high = given.last, given.count * 8 >= size, high - low < 1 << 32 else {
-                return try positions(db, of: given, channel: channel, column: column, base: base, holding: nil)
-            }
+            guard high - low < 1 << 32,
+                let map = try orderMap(db, apart, channel: channel, order: order, base: base, size: given.count * 8 >= size ? size : nil)
+            else { return try positions(db, of: given, channel: channel, column: column, base: base, holding: nil) }
             var bits = [UInt64](repeating: 0, count: Int((high - low) >> 6) + 1)
             for rowid in given {
                 let at = Int(rowid - low)
                 bits[at >> 6] |= 1 << UInt64(at & 63)
             }
-            // The two halves of the order on two readers at once (a letter in a million posts: a million steps).
-            let mid = base + size / 2
-            let walk: @Sendable (Database, Int) throws -> [Int] = { [bits] db, half in
-                try Self.walk(db, channel: channel, column: column, base: base, from: half == 0 ? Int.min : mid, to: half == 0 ? mid : Int.max) { rowid in
-                    guard rowid >= low, rowid <= high else { return false }
-                    let at = Int(rowid - low)
-                    return bits[at >> 6] & (1 << UInt64(at & 63)) != 0
-                }
-            }
-            guard size >= walkedApart else { return try walk(db, 0) + walk(db, 1) }
-            return try inTwo(db, apart, channel: channel, order: order, base: base, walk)
+            return map.positions(of: bits, from: low)
         }
         // The posts the index gives, each checked against its record, looked up by rowid and sorted; the later half
         // on another reader at the same time when they are many (a phrase of common words leaves tens of thousands).
         guard given.count >= checkedApart else { return try positions(db, of: given, channel: channel, column: column, base: base, holding: needle) }
         let halves = [Array(given[..<(given.count / 2)]), Array(given[(given.count / 2)...])]
-        return try inTwo(db, apart, channel: channel, order: order, base: base) { db, half in
+        return try inTwo(db, apart) { db, half in
             try positions(db, of: halves[half], channel: channel, column: column, base: base, holding: needle)
-        }.sorted()
+        }.joined().sorted()
     }
 
-    /// The positions of a channel's posts stored from `from` up to `to` (below) in an order's column that `kept`
-    /// keeps by rowid, ascending: its index walked (rowid and position, no post read), stepped by hand — a row made
-    /// for each of a million posts was most of the walk (~200 → ~150 ms).
-    private static func walk(
-        _ db: Database, channel: Int64, column: String, base: Int, from: Int, to: Int, keeping kept: (Int64) -> Bool
-    ) throws -> [Int] {
-        let walk = try db.makeStatement(
-            sql: "SELECT rowid, \(column) - ? FROM post WHERE channel = ? AND \(column) >= ? AND \(column) < ? ORDER BY \(column)")
-        try walk.setArguments([base, channel, from, to])
-        let statement = walk.sqliteStatement
-        defer { sqlite3_reset(statement) }
-        var found: [Int] = []
-        while true {
-            let code = sqlite3_step(statement)
-            if code == SQLITE_DONE { return found }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            if kept(sqlite3_column_int64(statement, 0)) { found.append(Int(sqlite3_column_int64(statement, 1))) }
+    /// A channel's order as `OrderMap`: the library's (`orderMap`) while no transaction has written since it was
+    /// walked; else, given the channel's `size`, walked (its halves on two readers at once when long) and kept.
+    private static func orderMap(
+        _ db: Database, _ apart: (library: Library, wanted: () -> Bool), channel: Int64, order: PostOrder, base: Int, size: Int?
+    ) throws -> OrderMap? {
+        let column = column(order)
+        let writes = try Library.writes(db)
+        if let map = apart.library.orderMap.withLock({ $0 }), map.isCurrent(channel: channel, column: column, writes: writes) { return map }
+        guard let size else { return nil }
+        let mid = base + size / 2
+        let walk: @Sendable (Database, Int) throws -> OrderMap = { db, half in
+            try OrderMap.walk(
+                db, channel: channel, column: column, base: base, from: half == 0 ? Int.min : mid, to: half == 0 ? mid : Int.max, writes: writes)
         }
+        // A letter in a million posts: a million steps.
+        let parts = size >= walkedApart ? try inTwo(db, apart, walk) : [try walk(db, 0), try walk(db, 1)]
+        guard let map = OrderMap.joined(parts) else { return nil }
+        apart.library.orderMap.withLock { $0 = map }
+        return map
     }
 
-    /// `part(db, 0)` here and `part(db, 1)` on another reader of the library at the same time, their answers one
-    /// after the other. Each reader reads a snapshot of its own: the other's part is done again here when it saw the
-    /// channel's order at another base (a refresh wrote between the two).
-    private static func inTwo(
-        _ db: Database, _ apart: (pool: DatabasePool, wanted: () -> Bool), channel: Int64, order: PostOrder, base: Int,
-        _ part: @escaping @Sendable (Database, Int) throws -> [Int]
-    ) throws -> [Int] {
+    /// `part(db, 0)` here and `part(db, 1)` on another reader of the library at the same time. Each reader reads a
+    /// snapshot of its own: the other's part is done again here when the library was written between the two.
+    private static func inTwo<Part: Sendable>(
+        _ db: Database, _ apart: (library: Library, wanted: () -> Bool), _ part: @escaping @Sendable (Database, Int) throws -> Part
+    ) throws -> [Part] {
+        let writes = try Library.writes(db)
         let wanted = Wanted(apart.wanted)
-        let other = Pending { [pool = apart.pool] in
-            Result { try pool.read { db in try whileWanted(db, wanted.ask) { (try Self.base(db, channel: channel, order), try part(db, 1)) } } }
+        let other = Pending { [pool = apart.library.pool] in
+            Result { try pool.read { db in try whileWanted(db, wanted.ask) { (try Library.writes(db), try part(db, 1)) } } }
         }
-        let found = try part(db, 0)
-        if let (otherBase, later) = try other.wait()?.get(), otherBase == base { return found + later }
-        return try found + part(db, 1)
+        let first = try part(db, 0)
+        if let (otherWrites, later) = try other.wait()?.get(), otherWrites == writes { return [first, later] }
+        return [first, try part(db, 1)]
     }
 
     /// How many posts in a channel make a search walk half of its order on another reader.

@@ -227,6 +227,11 @@ extension Library {
                 try index.write(db)
             }
         }
+        migrator.registerMigration("writes-v1") { db in
+            // How many transactions have written the library (`Library.write`): what a reader keeps from it between
+            // reads (`OrderMap`) holds while the count has not moved.
+            try db.execute(sql: "CREATE TABLE libraryWrite (count INTEGER NOT NULL); INSERT INTO libraryWrite VALUES (0)")
+        }
         return migrator
     }()
 

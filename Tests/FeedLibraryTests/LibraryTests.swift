@@ -609,6 +609,61 @@ final class LibraryTests: XCTestCase {
             try library.search(channel: id, query: "fast secure", order: .newest, while: { asked.withLock { $0 += 1; return $0 < 3 } }))
     }
 
+    /// A letter's whole answer is looked up along the order the library keeps from the last walk (`OrderMap`), walked
+    /// ahead by `prepareSearch`, for as long as nothing is written: after any write (a refresh adding posts above and
+    /// between, an edit, a read mark) it is walked again, and every answer is what a scan of the posts finds.
+    func testALettersAnswerIsLookedUpAlongTheOrderKeptUntilTheLibraryIsWritten() throws {
+        let library = try Library(path: path)
+        var ch = Self.generated(3_000)
+        let id = try XCTUnwrap(try library.importChannels([ch], from: .named(ch), stamp: nil).first)
+        let key = try XCTUnwrap(try library.channel(id)?.key)
+        func writes() throws -> Int64 { try library.pool.read { try Library.writes($0) } }
+        func kept() -> (channel: Int64, column: String, writes: Int64)? { library.orderMap.withLock { $0.map { ($0.channel, $0.column, $0.writes) } } }
+        // Each order searched as it is kept (stale after a write: the search must not trust it), then walked ahead.
+        func check(_ when: String, _ orders: [PostOrder]) throws {
+            let held = try library.window(channel: id, order: .newest, offset: 0, limit: 10_000).posts
+            XCTAssertEqual(held.count, ch.publications.count, when)
+            var folder = SearchText()
+            let folded = Dictionary(held.map { ($0.id, folder.fold($0.searchableText)) }, uniquingKeysWith: { a, _ in a })
+            for order in orders {
+                let arranged = try library.window(channel: id, order: order, offset: 0, limit: 10_000).posts
+                func searched(_ how: String) throws {
+                    for q in ["e", "a", "т", "新", "🎉", "ss", "ễ", "x"] {
+                        let needle = SearchText.fold(q)
+                        let expected = arranged.indices.filter { SearchText.contains(folded[arranged[$0].id] ?? "", needle) }
+                        XCTAssertEqual(try library.search(channel: id, query: q, order: order), expected, "\(when), \(how): \(q) in \(order)")
+                    }
+                }
+                try searched("as kept")
+                try library.prepareSearch(channel: id, order: order)
+                let walked = try XCTUnwrap(kept(), "\(when): \(order) walked")
+                XCTAssertEqual(walked.channel, id)
+                XCTAssertEqual(walked.column, Library.column(order))
+                XCTAssertEqual(walked.writes, try writes(), "\(when): \(order) walked since the last write")
+                try searched("walked ahead")
+            }
+        }
+        try check("imported", PostOrder.allCases)
+        // A refresh: posts newer than all, older than all and between, one edited.
+        var read = Channel(title: ch.title, handle: ch.handle, publications: [
+            post("top", 100_000, "the newest letter e"), post("bottom", -100_000, "the oldest e"), post("middle", 5, "midway тест"),
+        ])
+        var edited = ch.publications[7]
+        edited.text = "edited: no vowels but y — 新"
+        read.publications.append(edited)
+        ch.publications[7] = edited
+        ch.publications += read.publications.prefix(3)
+        let before = try writes()
+        XCTAssertNotNil(try library.merge(read, key: key, allNew: false))
+        XCTAssertGreaterThan(try writes(), before)
+        XCTAssertNotEqual(kept()?.writes, try writes(), "the order kept is stale")
+        try check("refreshed", PostOrder.allCases.reversed())
+        // A write that moves no post still makes the order be walked again.
+        try library.markRead("g1", channel: key)
+        XCTAssertNotEqual(kept()?.writes, try writes())
+        try check("a post read", PostOrder.allCases.reversed())
+    }
+
     /// Each refresh that brings posts writes a run of the index: a channel's small runs are merged into one once
     /// there are too many, leaving out the entries of texts that changed, and searches find what a scan finds.
     func testRefreshesRunsAreMergedAndSearchedTheSame() throws {
