@@ -11,8 +11,10 @@ struct OrderMap: Sendable {
     let writes: Int64
     /// The posts' rowids in the order.
     private(set) var rowids: [Int64] = []
-    /// Their positions, when not 0, 1, 2… (never in a library feedtui wrote: kept right all the same).
-    private(set) var positions: [Int]? = []
+    /// The first post's position; the others' follow it one by one, unless `positions` says otherwise (never in a
+    /// library feedtui wrote: kept right all the same, at a word a post more).
+    private(set) var start = 0
+    private(set) var positions: [Int]?
 
     init(channel: Int64, column: String, writes: Int64) {
         self.channel = channel
@@ -33,31 +35,39 @@ struct OrderMap: Sendable {
         let statement = walk.sqliteStatement
         defer { sqlite3_reset(statement) }
         var map = OrderMap(channel: channel, column: column, writes: writes)
-        var positions: [Int] = []
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
-            map.rowids.append(sqlite3_column_int64(statement, 0))
-            positions.append(Int(sqlite3_column_int64(statement, 1)))
+            map.append(sqlite3_column_int64(statement, 0), at: Int(sqlite3_column_int64(statement, 1)))
         }
-        map.positions = positions
         return map
     }
 
-    /// Two walks of consecutive parts of the order as one; the positions dropped when they are 0, 1, 2…
+    private mutating func append(_ rowid: Int64, at position: Int) {
+        if rowids.isEmpty { start = position }
+        if positions == nil, position != start + rowids.count { positions = rowids.indices.map { start + $0 } }
+        rowids.append(rowid)
+        positions?.append(position)
+    }
+
+    /// Walks of consecutive parts of the order as one.
     static func joined(_ parts: [OrderMap]) -> OrderMap? {
         guard var map = parts.first else { return nil }
-        var positions: [Int] = map.positions ?? []
         for part in parts.dropFirst() {
-            map.rowids += part.rowids
-            positions += part.positions ?? []
+            if part.positions == nil, map.positions == nil, part.rowids.isEmpty || part.start == map.start + map.rowids.count {
+                if map.rowids.isEmpty { map.start = part.start }
+                map.rowids += part.rowids
+            } else {
+                for (i, rowid) in part.rowids.enumerated() { map.append(rowid, at: part.position(i)) }
+            }
         }
-        map.positions = positions.enumerated().allSatisfy { $0.offset == $0.element } ? nil : positions
         return map
     }
+
+    private func position(_ i: Int) -> Int { positions?[i] ?? start + i }
 
     /// Positions, ascending, of the posts among a set of rowids: a bit for each rowid from `low` on.
     func positions(of bits: [UInt64], from low: Int64) -> [Int] {
@@ -67,7 +77,7 @@ struct OrderMap: Sendable {
             for (i, rowid) in rowids.enumerated() {
                 let at = rowid &- low
                 guard at >= 0, at < span, bits[Int(at >> 6)] & 1 << UInt64(at & 63) != 0 else { continue }
-                found.append(positions?[i] ?? i)
+                found.append(position(i))
             }
         }
         return found

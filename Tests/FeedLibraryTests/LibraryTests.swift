@@ -664,6 +664,31 @@ final class LibraryTests: XCTestCase {
         try check("a post read", PostOrder.allCases.reversed())
     }
 
+    /// An order whose stored positions leave gaps (feedtui never writes one; another tool might) is kept with its
+    /// positions, and a letter's answer still gives them, on one reader and on two.
+    func testAnOrderWithGapsIsKeptWithItsPositions() throws {
+        for count in [300, Library.walkedApart + 100] {
+            try? FileManager.default.removeItem(atPath: path)
+            let ch = Self.generated(count)
+            let id = try XCTUnwrap(try Library(path: path).importChannels([ch], from: .named(ch), stamp: nil).first)
+            try Library(path: path).pool.write { db in
+                try db.execute(sql: "UPDATE post SET newest = newest * 3 + 1 WHERE channel = ? AND newest >= ?", arguments: [id, count / 3])
+            }
+            let library = try Library(path: path)
+            try library.prepareSearch(channel: id, order: .newest)
+            let stored = try library.pool.read { db in
+                try Int.fetchAll(db, sql: "SELECT newest FROM post WHERE channel = ? ORDER BY newest", arguments: [id])
+            }
+            let arranged = try stored.map { position in try XCTUnwrap(try library.window(channel: id, order: .newest, offset: position, limit: 1).posts.first) }
+            var folder = SearchText()
+            for q in ["e", "т", "新"] {
+                let needle = SearchText.fold(q)
+                let expected = arranged.indices.filter { SearchText.contains(folder.fold(arranged[$0].searchableText), needle) }.map { stored[$0] }
+                XCTAssertEqual(try library.search(channel: id, query: q, order: .newest), expected, "\(q) in \(count) posts")
+            }
+        }
+    }
+
     /// Each refresh that brings posts writes a run of the index: a channel's small runs are merged into one once
     /// there are too many, leaving out the entries of texts that changed, and searches find what a scan finds.
     func testRefreshesRunsAreMergedAndSearchedTheSame() throws {
