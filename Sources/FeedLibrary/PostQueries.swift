@@ -180,20 +180,6 @@ extension Library {
         }
     }
 
-    /// Walks a channel's order ahead of a search (`OrderMap`), unless it is at hand: a letter's whole answer is then
-    /// found at once. On one reader, leaving the other core to the screen (asked when a channel opens, the first
-    /// frame is being drawn). Abandoned as `search` is.
-    public func prepareSearch(channel: Int64, order: PostOrder, while wanted: @escaping () -> Bool = { true }) throws(LibraryError) {
-        try read("prepare a search") { db in
-            guard try !Self.isSelection(db, channel) else { return }
-            let size = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [channel]) ?? 0
-            try Self.whileWanted(db, wanted) {
-                _ = try Self.orderMap(
-                    db, (self, wanted), channel: channel, order: order, base: try Self.base(db, channel: channel, order), size: size, split: false)
-            }
-        }
-    }
-
     /// Runs `body`, SQLite interrupting it (SQLITE_INTERRUPT, this connection only) once `wanted` says no, asked
     /// every `steps` steps of SQLite's program.
     private static func whileWanted<T>(_ db: Database, every steps: Int32 = 10_000, _ wanted: @escaping () -> Bool, _ body: () throws -> T) throws -> T {
@@ -309,11 +295,11 @@ extension Library {
     }
 
     /// A channel's order as `OrderMap`: the library's (`orderMap`) while no transaction has written since it was
-    /// walked; else, given the channel's `size`, walked (its halves on two readers at once when long and `split`) and
-    /// kept.
+    /// walked; else, given the channel's `size`, walked (its halves on two readers at once when long) and kept. Not
+    /// walked ahead, beside the loop: on two cores, a walk of a million posts while the screen is used slowed every key
+    /// (BENCHMARKS, tenth stop).
     private static func orderMap(
-        _ db: Database, _ apart: (library: Library, wanted: () -> Bool), channel: Int64, order: PostOrder, base: Int, size: Int?,
-        split: Bool = true
+        _ db: Database, _ apart: (library: Library, wanted: () -> Bool), channel: Int64, order: PostOrder, base: Int, size: Int?
     ) throws -> OrderMap? {
         let column = column(order)
         let writes = try Library.writes(db)
@@ -325,7 +311,7 @@ extension Library {
                 db, channel: channel, column: column, base: base, from: half == 0 ? Int.min : mid, to: half == 0 ? mid : Int.max, writes: writes)
         }
         // A letter in a million posts: a million steps.
-        let parts = split && size >= walkedApart ? try inTwo(db, apart, walk) : [try walk(db, 0), try walk(db, 1)]
+        let parts = size >= walkedApart ? try inTwo(db, apart, walk) : [try walk(db, 0), try walk(db, 1)]
         guard let map = OrderMap.joined(parts) else { return nil }
         apart.library.orderMap.withLock { $0 = map }
         return map

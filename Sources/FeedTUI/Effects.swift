@@ -148,12 +148,6 @@ final class EffectRunner: Sendable {
                 let (matches, total) = try library.searchAll(query: query, limit: limit, hiding: self.filters())
                 return .librarySearched(query: query, matches: matches, total: total)
             }
-        case .prepareSearch(let channel, let order):
-            // Nothing to say: a search that finds its order not walked walks it.
-            queued { [library] in
-                try? library.prepareSearch(channel: channel, order: order) { !self.stopping.load(ordering: .relaxed) }
-                return nil
-            }
         case .findUnread(let channel, let key, let order, let after):
             onWorker { library throws(LibraryError) in
                 let (position, unread) = try library.nextUnread(channel: channel, key: key, order: order, after: after)

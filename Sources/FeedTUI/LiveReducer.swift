@@ -91,13 +91,10 @@ func live(_ state: inout AppState, _ event: Event) -> [Effect] {
             state.status = "not refreshed yet" + (state.config.keys.label(.refreshCurrent).map { " — \($0) refreshes it" } ?? "")
         }
         clampScroll(&state)
-        var effects: [Effect] = []
         if state.openingAtUnread == opened.source {
             state.openingAtUnread = nil
-            effects.append(.findUnread(channel: view.stored.id, key: view.key, order: view.sort, after: -1))
+            return [.findUnread(channel: view.stored.id, key: view.key, order: view.sort, after: -1)]
         }
-        // Its order walked beside the loop now, rather than when a search is asked for.
-        return effects + [.prepareSearch(channel: view.stored.id, order: view.sort)]
     case .allRead(let key):
         for i in state.channels.indices where state.channels[i].key == key { state.channels[i].read.formUnion(state.channels[i].window.posts.map(\.id)) }
         if state.mode == .home { return [.loadHome] }

@@ -78,8 +78,6 @@ enum Effect: Equatable {
     /// The positions of the posts matching a query, the first at or after position `from` soonest (answered by
     /// `.searched`, once or twice).
     case search(channel: Int64, query: String, order: PostOrder, from: Int)
-    /// Walk a channel's order ahead of a search in it, so that a letter's whole answer comes at once (no answer).
-    case prepareSearch(channel: Int64, order: PostOrder)
     /// The positions of posts by id (answered by `.located`).
     case locate(channel: Int64, posts: [String], order: PostOrder, goal: LocateGoal)
     /// The posts of every channel matching a query (answered by `.librarySearched`).
@@ -410,8 +408,6 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
             state.channel.search = Search(query: "", origin: state.channel.bodyTop, inText: true)
         } else {
             state.channel.search = Search(query: "", origin: state.channel.selected)
-            // Its order walked again if a write since made it stale, while the query is typed.
-            effects.append(.prepareSearch(channel: state.channel.stored.id, order: state.channel.sort))
         }
     case .searchNext, .searchPrevious:
         jumpToMatch(&state, forward: action == .searchNext, count: count)
@@ -427,7 +423,6 @@ private func perform(_ state: inout AppState, _ action: Action, count typed: Int
         state.channel.sort = state.channel.sort.next
         state.status = "sorted by \(state.channel.sort.rawValue)"
         let view = state.channel
-        effects.append(.prepareSearch(channel: view.stored.id, order: view.sort))
         // The selected post stays selected; the matches are found again in the new order.
         if let keep { effects.append(.locate(channel: view.stored.id, posts: [keep], order: view.sort, goal: .select)) }
         if var s = view.search {

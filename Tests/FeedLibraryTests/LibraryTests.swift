@@ -609,9 +609,9 @@ final class LibraryTests: XCTestCase {
             try library.search(channel: id, query: "fast secure", order: .newest, while: { asked.withLock { $0 += 1; return $0 < 3 } }))
     }
 
-    /// A letter's whole answer is looked up along the order the library keeps from the last walk (`OrderMap`), walked
-    /// ahead by `prepareSearch`, for as long as nothing is written: after any write (a refresh adding posts above and
-    /// between, an edit, a read mark) it is walked again, and every answer is what a scan of the posts finds.
+    /// A letter's whole answer is looked up along the order the library keeps from the last walk (`OrderMap`) for as
+    /// long as nothing is written: after any write (a refresh adding posts above and between, an edit, a read mark) it
+    /// is walked again, and every answer is what a scan of the posts finds.
     func testALettersAnswerIsLookedUpAlongTheOrderKeptUntilTheLibraryIsWritten() throws {
         let library = try Library(path: path)
         var ch = Self.generated(3_000)
@@ -619,7 +619,8 @@ final class LibraryTests: XCTestCase {
         let key = try XCTUnwrap(try library.channel(id)?.key)
         func writes() throws -> Int64 { try library.pool.read { try Library.writes($0) } }
         func kept() -> (channel: Int64, column: String, writes: Int64)? { library.orderMap.withLock { $0.map { ($0.channel, $0.column, $0.writes) } } }
-        // Each order searched as it is kept (stale after a write: the search must not trust it), then walked ahead.
+        // Each order searched as it is kept (stale after a write, or another order's: the search must not trust it),
+        // which walks it, then searched along it.
         func check(_ when: String, _ orders: [PostOrder]) throws {
             let held = try library.window(channel: id, order: .newest, offset: 0, limit: 10_000).posts
             XCTAssertEqual(held.count, ch.publications.count, when)
@@ -635,12 +636,11 @@ final class LibraryTests: XCTestCase {
                     }
                 }
                 try searched("as kept")
-                try library.prepareSearch(channel: id, order: order)
                 let walked = try XCTUnwrap(kept(), "\(when): \(order) walked")
                 XCTAssertEqual(walked.channel, id)
                 XCTAssertEqual(walked.column, Library.column(order))
                 XCTAssertEqual(walked.writes, try writes(), "\(when): \(order) walked since the last write")
-                try searched("walked ahead")
+                try searched("along the order walked")
             }
         }
         try check("imported", PostOrder.allCases)
@@ -675,7 +675,6 @@ final class LibraryTests: XCTestCase {
                 try db.execute(sql: "UPDATE post SET newest = newest * 3 + 1 WHERE channel = ? AND newest >= ?", arguments: [id, count / 3])
             }
             let library = try Library(path: path)
-            try library.prepareSearch(channel: id, order: .newest)
             let stored = try library.pool.read { db in
                 try Int.fetchAll(db, sql: "SELECT newest FROM post WHERE channel = ? ORDER BY newest", arguments: [id])
             }
