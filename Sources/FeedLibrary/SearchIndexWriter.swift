@@ -396,7 +396,7 @@ struct TermTable {
     }
 
     @inline(__always)
-    fileprivate func chunk(_ number: Int) -> UnsafeMutablePointer<UInt16> {
+    private func chunk(_ number: Int) -> UnsafeMutablePointer<UInt16> {
         // Shifts, not a division: a chunk's number is never negative, but the compiler cannot know it.
         blocks[number >> Self.blockShift] + (number & (Self.blockChunks - 1)) * Self.chunk
     }
@@ -416,49 +416,46 @@ struct TermTable {
     /// A term's posts as a run's list (`PostingList`), their rowids `base` plus their offsets: written from the
     /// chunks, not through an array of rowids (which was most of writing a run). Nil when it has none.
     func postingList(of number: Int, base: Int64) -> Data? {
+        var gaps = Gaps(table: self, number: number)
+        guard let first = gaps.next() else { return nil }
         let term = terms[number]
-        guard term.count > 0 else { return nil }
-        let head = chunk(Int(term.head))
-        // The first gap counts from offset 0: it is the first offset.
-        let first = head[3] == 0xFFFF ? UInt32(head[4]) << 16 | UInt32(head[5]) : UInt32(head[3])
         return PostingList.encode(first: base + Int64(first), last: base + Int64(term.next) - 1, count: Int(term.count)) {
-            Gaps(table: self, link: Int(term.head))
+            Distances(gaps: gaps)
         }
     }
 
-    /// A term's offsets after its first, each as its distance from the one before, read along its chunks.
+    /// The distances between a term's offsets: each gap after the first, plus one.
+    private struct Distances: IteratorProtocol {
+        var gaps: Gaps
+        @inline(__always)
+        mutating func next() -> UInt64? { gaps.next().map { UInt64($0) + 1 } }
+    }
+
+    /// A term's gaps as its chunks hold them, in order: its first offset, then each offset's distance from the one
+    /// before less one.
     struct Gaps: IteratorProtocol {
-        let table: TermTable
-        var link: Int
+        private let table: TermTable
+        private var link: Int
         private var words: UnsafeMutablePointer<UInt16>?
         private var at = 0
         private var end = 0
-        private var first = true
 
-        init(table: TermTable, link: Int) {
+        init(table: TermTable, number: Int) {
             self.table = table
-            self.link = link
+            link = Int(table.terms[number].head)
         }
 
         @inline(__always)
-        mutating func next() -> UInt64? {
+        mutating func next() -> UInt32? {
             while true {
                 if at < end, let words {
-                    // A word holds the distance less one; 0xFFFF, a larger one in the next two.
-                    let gap: UInt64
+                    // 0xFFFF: a gap too large for a word, in the next two.
                     if words[at] == 0xFFFF {
-                        gap = UInt64(words[at + 1]) << 16 | UInt64(words[at + 2])
                         at += 3
-                    } else {
-                        gap = UInt64(words[at])
-                        at += 1
+                        return UInt32(words[at - 2]) << 16 | UInt32(words[at - 1])
                     }
-                    // The first is the first offset itself, not a distance.
-                    if first {
-                        first = false
-                        continue
-                    }
-                    return gap + 1
+                    at += 1
+                    return UInt32(words[at - 1])
                 }
                 guard link != 0 else { return nil }
                 let chunk = table.chunk(link)
@@ -471,20 +468,10 @@ struct TermTable {
     /// Each offset of a term's posts, ascending.
     func forEach(of number: Int, _ body: (UInt32) -> Void) {
         var next: UInt32 = 0
-        forEachChunk(of: number) { words in
-            var at = 0
-            while at < words.count {
-                let offset: UInt32
-                if words[at] == 0xFFFF {
-                    offset = next &+ (UInt32(words[at + 1]) << 16 | UInt32(words[at + 2]))
-                    at += 3
-                } else {
-                    offset = next &+ UInt32(words[at])
-                    at += 1
-                }
-                body(offset)
-                next = offset &+ 1
-            }
+        var gaps = Gaps(table: self, number: number)
+        while let gap = gaps.next() {
+            body(next &+ gap)
+            next = next &+ gap &+ 1
         }
     }
 
