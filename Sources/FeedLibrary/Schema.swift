@@ -195,7 +195,8 @@ extension Library {
                         channel INTEGER NOT NULL,
                         first INTEGER NOT NULL,
                         last INTEGER NOT NULL,
-                        posts INTEGER NOT NULL
+                        posts INTEGER NOT NULL,
+                        joins INTEGER NOT NULL DEFAULT 0
                     );
                     CREATE INDEX searchRun_channel ON searchRun (channel);
                     -- For each term of a run, the posts holding it (`PostingList`).
@@ -231,6 +232,12 @@ extension Library {
             // How many transactions have written the library (`Library.write`): what a reader keeps from it between
             // reads (`OrderMap`) holds while the count has not moved.
             try db.execute(sql: "CREATE TABLE libraryWrite (count INTEGER NOT NULL); INSERT INTO libraryWrite VALUES (0)")
+        }
+        migrator.registerMigration("search-v4") { db in
+            // Runs written from now on hold each join of two words (`SearchTerms.join`); those before, only trigrams
+            // and characters: a search asks them no joins. (A library made by `search-v3` today has the column.)
+            guard try !db.columns(in: "searchRun").contains(where: { $0.name == "joins" }) else { return }
+            try db.execute(sql: "ALTER TABLE searchRun ADD COLUMN joins INTEGER NOT NULL DEFAULT 0")
         }
         return migrator
     }()

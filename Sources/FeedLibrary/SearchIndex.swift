@@ -9,54 +9,63 @@ import GRDB
 /// runs; a post whose text changes has its new terms in a later run and a mark (`searchGone`) that voids its entries
 /// in the runs before.
 enum SearchIndex {
-    /// What a folded needle asks the index: posts holding every one of `terms`, or any term in `range`; `checked`
-    /// when what the index gives must be checked against the post's text (a needle longer than one trigram).
+    /// What a folded needle asks the index: posts holding every one of `terms`, or any term in `range`, and every
+    /// one of `joins` in the runs that hold joins; `checked` when what the index gives must be checked against the
+    /// post's text (a needle longer than one trigram).
     struct Query {
         enum Terms {
             case all([Int64])
             case range(Range<Int64>)
         }
         var terms: Terms
+        var joins: [Int64] = []
         var checked: Bool
     }
 
     /// Trigrams of a long needle asked for: enough to leave few posts to check, few enough that any query (a pasted
     /// page of 5 000 characters) is answered at once.
     static let queriedTrigrams = 12
+    /// Joins of a long needle asked for, spread the same way: two already leave a phrase's posts, and few others.
+    static let queriedJoins = 4
 
     /// The query for a non-empty folded needle: one character is its own term; two are the trigrams they start
-    /// (every piece of a text starts one: `SearchTerms.padding`); three or more are their trigrams, checked unless
-    /// exactly one.
+    /// (every piece of a text starts one: `SearchTerms.padding`); three or more are their trigrams and joins, checked
+    /// unless exactly one trigram.
     static func query(_ needle: String) -> Query {
         let scalars = needle.unicodeScalars.map { UInt64($0.value) }
         switch scalars.count {
         case 0, 1: return Query(terms: .all(scalars.map(SearchTerms.character)), checked: false)
         case 2: return Query(terms: .range(SearchTerms.pair(scalars[0], scalars[1])), checked: false)
         default:
-            let starts = 0...(scalars.count - 3)
-            let picked: [Int] =
-                starts.count <= queriedTrigrams
-                ? Array(starts) : (0..<queriedTrigrams).map { $0 * (starts.count - 1) / (queriedTrigrams - 1) }
+            let picked = spread(Array(0...(scalars.count - 3)), queriedTrigrams)
             let terms = Set(picked.map { SearchTerms.trigram(scalars[$0], scalars[$0 + 1], scalars[$0 + 2]) })
-            return Query(terms: .all(terms.sorted()), checked: scalars.count > 3)
+            let spaces = scalars.indices.dropFirst(2).dropLast(2).filter { scalars[$0] == SearchTerms.space }
+            let joins = Set(
+                spread(spaces, queriedJoins).map { SearchTerms.join(scalars[$0 - 2], scalars[$0 - 1], scalars[$0 + 1], scalars[$0 + 2]) })
+            return Query(terms: .all(terms.sorted()), joins: joins.sorted(), checked: scalars.count > 3)
         }
+    }
+
+    /// At most `count` of `all`, spread evenly from its first to its last.
+    private static func spread(_ all: [Int], _ count: Int) -> [Int] {
+        all.count <= count ? all : (0..<count).map { all[$0 * (all.count - 1) / (count - 1)] }
     }
 
     /// The rowids, ascending, of the posts of `channel` (nil: of every channel) the index gives for `query`.
     static func rowids(_ db: Database, _ query: Query, channel: Int64?) throws -> [Int64] {
         let runs = try Row.fetchAll(
-            db, sql: "SELECT id, first, last FROM searchRun \(channel == nil ? "" : "WHERE channel = ?") ORDER BY id",
+            db, sql: "SELECT id, first, last, joins FROM searchRun \(channel == nil ? "" : "WHERE channel = ?") ORDER BY id",
             arguments: channel.map { [$0] } ?? [])
         guard !runs.isEmpty else { return [] }
         let gone = try marks(db, channel: channel)
         var found: [Int64] = []
         var sorted = true
         for run in runs {
-            let (id, first, last): (Int64, Int64, Int64) = (run[0], run[1], run[2])
+            let (id, first, last, joins): (Int64, Int64, Int64, Bool) = (run[0], run[1], run[2], run[3])
             var part: [Int64]
             switch query.terms {
             case .all(let terms):
-                guard let given = try allOf(db, run: id, terms) else { continue }
+                guard let given = try allOf(db, run: id, joins ? terms + query.joins : terms) else { continue }
                 part = given
             case .range(let range):
                 part = try anyOf(db, run: id, range, first: first, last: last)
@@ -120,7 +129,8 @@ enum SearchIndex {
     /// Merges a channel's small runs into one when there are too many (`smallRun`), leaving out void entries.
     static func compact(_ db: Database, channel: Int64) throws {
         let small = try Row.fetchAll(
-            db, sql: "SELECT id, first, last, posts FROM searchRun WHERE channel = ? AND posts < ? ORDER BY id", arguments: [channel, smallRun])
+            db, sql: "SELECT id, first, last, posts, joins FROM searchRun WHERE channel = ? AND posts < ? ORDER BY id",
+            arguments: [channel, smallRun])
         guard small.count > smallRuns else { return }
         let gone = try marks(db, channel: channel)
         var entries: [(term: Int64, rowid: Int64)] = []
@@ -137,7 +147,7 @@ enum SearchIndex {
         entries.sort { $0.term != $1.term ? $0.term < $1.term : $0.rowid < $1.rowid }
         let run = try newRun(
             db, channel: channel, first: small.map { $0[1] as Int64 }.min() ?? 0, last: small.map { $0[2] as Int64 }.max() ?? 0,
-            posts: small.reduce(0) { $0 + ($1[3] as Int) })
+            posts: small.reduce(0) { $0 + ($1[3] as Int) }, joins: small.allSatisfy { $0[4] as Bool })
         let insert = try db.cachedStatement(sql: "INSERT INTO searchTerm (run, term, posts) VALUES (?, ?, ?)")
         var rowids: [Int64] = []
         var start = 0
@@ -167,10 +177,11 @@ enum SearchIndex {
         return gone
     }
 
-    /// A new run of a channel, its posts' rowids within first…last; its id.
-    static func newRun(_ db: Database, channel: Int64, first: Int64, last: Int64, posts: Int) throws -> Int64 {
+    /// A new run of a channel, its posts' rowids within first…last, holding their joins or not; its id.
+    static func newRun(_ db: Database, channel: Int64, first: Int64, last: Int64, posts: Int, joins: Bool = true) throws -> Int64 {
         try db.execute(
-            sql: "INSERT INTO searchRun (channel, first, last, posts) VALUES (?, ?, ?, ?)", arguments: [channel, first, last, posts])
+            sql: "INSERT INTO searchRun (channel, first, last, posts, joins) VALUES (?, ?, ?, ?, ?)",
+            arguments: [channel, first, last, posts, joins])
         return db.lastInsertedRowID
     }
 

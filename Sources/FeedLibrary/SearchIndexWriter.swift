@@ -192,6 +192,8 @@ struct TermTable {
     private var capacity = 1 << 12
     /// For each slot: the term's number plus one, 0 when empty.
     private var slots: UnsafeMutablePointer<Int32>
+    /// For each join (`SearchTerms.joinIndex`): its number plus one, 0 when not met; not in `slots`.
+    private var joinNumbers: UnsafeMutablePointer<Int32>
     private var terms: UnsafeMutablePointer<Term>
     private var termCapacity = 1 << 11
     private(set) var count = 0
@@ -213,12 +215,15 @@ struct TermTable {
     init() {
         slots = .allocate(capacity: capacity)
         slots.initialize(repeating: 0, count: capacity)
+        joinNumbers = .allocate(capacity: SearchTerms.joins)
+        joinNumbers.initialize(repeating: 0, count: SearchTerms.joins)
         terms = .allocate(capacity: termCapacity)
         blocks = .allocate(capacity: blockCapacity)
     }
 
     func free() {
         slots.deallocate()
+        joinNumbers.deallocate()
         terms.deallocate()
         for i in 0..<blockCount { blocks[i].deallocate() }
         blocks.deallocate()
@@ -228,6 +233,7 @@ struct TermTable {
     /// batches, they scattered the allocator's memory (an import of a million posts peaked 48 MiB higher).
     mutating func clear() {
         slots.update(repeating: 0, count: capacity)
+        joinNumbers.update(repeating: 0, count: SearchTerms.joins)
         chunkCount = 1
         count = 0
         entries = 0
@@ -319,6 +325,12 @@ struct TermTable {
     /// A term's number, added with no entries when it is new.
     @inline(__always)
     private mutating func number(of key: Int64) -> Int {
+        if let join = SearchTerms.joinIndex(key) {
+            if joinNumbers[join] != 0 { return Int(joinNumbers[join]) &- 1 }
+            let number = newTerm(key)
+            joinNumbers[join] = Int32(number + 1)
+            return number
+        }
         var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & (capacity - 1)
         while true {
             let found = slots[slot]
@@ -327,6 +339,14 @@ struct TermTable {
             if terms[number].key == key { return number }
             slot = (slot + 1) & (capacity - 1)
         }
+        let number = newTerm(key)
+        slots[slot] = Int32(number + 1)
+        if count * 2 > capacity { grow() }
+        return number
+    }
+
+    /// A new term with no entries; its number.
+    private mutating func newTerm(_ key: Int64) -> Int {
         if count == termCapacity {
             let larger = UnsafeMutablePointer<Term>.allocate(capacity: termCapacity * 2)
             larger.moveInitialize(from: terms, count: count)
@@ -336,9 +356,7 @@ struct TermTable {
         }
         let chunk = newChunk()
         terms[count] = Term(key: key, head: chunk, tail: chunk, next: 0, count: 0)
-        slots[slot] = Int32(count + 1)
         count += 1
-        if count * 2 > capacity { grow() }
         return count - 1
     }
 
@@ -406,7 +424,7 @@ struct TermTable {
         capacity *= 2
         slots = .allocate(capacity: capacity)
         slots.initialize(repeating: 0, count: capacity)
-        for number in 0..<count {
+        for number in 0..<count where SearchTerms.joinIndex(terms[number].key) == nil {
             var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: terms[number].key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & (capacity - 1)
             while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
             slots[slot] = Int32(number + 1)

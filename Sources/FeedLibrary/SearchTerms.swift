@@ -1,7 +1,8 @@
 import FeedModel
 
-/// The terms of a folded text: each trigram, and each character as a term of its own. A term is one Int64: a
-/// trigram's three scalars (21 bits each) from the top, or a character's scalar with the top bit set.
+/// The terms of a folded text: each trigram, each character as a term of its own, and each join of two words. A
+/// term is one Int64: a trigram's three scalars (21 bits each) from the top, a character's scalar with the top bit
+/// set, or a join's hash with the top two bits set.
 enum SearchTerms {
     /// Two of these follow each text, so that every piece of two characters starts a trigram: a control no post's
     /// text holds (`Sanitize.imported`).
@@ -12,6 +13,29 @@ enum SearchTerms {
 
     @inline(__always)
     static func character(_ c: UInt64) -> Int64 { Int64(bitPattern: c | 1 << 63) }
+
+    /// A join: the two characters before a space and the two after it. A phrase of common words is made rare by its
+    /// joins ("he fa", "st se" in "the fast secure"), where its trigrams are each in most posts.
+    @inline(__always)
+    static func join(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> Int64 {
+        let mixed = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ (c &* 0x1656_67B1_9E37_79F9) ^ (d &* 0xD6E8_FEB8_6659_FD93)
+        return Int64(bitPattern: firstJoin | mixed >> (64 - joinBits))
+    }
+
+    /// Joins are hashed into `joins` terms: few enough that they add few rows and chunks to a run (each distinct join a
+    /// term of its own cost twice as much to write) and that a table finds one's number by its hash alone
+    /// (`TermTable`), many enough that a join's term is mostly its own.
+    static let joinBits: UInt64 = 12
+    static let joins = 1 << joinBits
+    static let firstJoin: UInt64 = 3 << 62
+
+    /// A join term's place among the joins; nil for other terms.
+    @inline(__always)
+    static func joinIndex(_ term: Int64) -> Int? {
+        UInt64(bitPattern: term) >= firstJoin ? Int(UInt64(bitPattern: term) & UInt64(joins - 1)) : nil
+    }
+
+    static let space: UInt64 = 0x20
 
     /// The trigrams two characters start.
     static func pair(_ a: UInt64, _ b: UInt64) -> Range<Int64> {
@@ -34,9 +58,11 @@ struct TermMaker {
     /// The non-ASCII characters given in this text, by their low bits: most repeats of a character are not given
     /// again (a Cyrillic text is made of a few dozen).
     private var recent = [UInt32](repeating: 0, count: 256)
+    /// The joins given in this text, a bit each: a join repeats in a text as often as its two words do.
+    private var joinsGiven = [UInt64](repeating: 0, count: SearchTerms.joins / 64)
 
-    /// Gives each term of a text: every trigram where it occurs, each ASCII character once and the others at
-    /// least once. Whoever keeps them keeps each once (`TermTable`, `terms(of:)`).
+    /// Gives each term of a text: every trigram and join where it occurs, each ASCII character once and the others
+    /// at least once. Whoever keeps them keeps each once (`TermTable`, `terms(of:)`).
     @inline(__always)
     mutating func give<Sink: TermSink>(_ text: String, to sink: inout Sink) {
         let count = folder.fold(text, scalars: &scalars)
@@ -71,6 +97,23 @@ struct TermMaker {
                 }
                 next(SearchTerms.padding)
                 next(SearchTerms.padding)
+                // Apart from the loop above, which holds the last two characters only: kept in it, four were slower.
+                joinsGiven.withUnsafeMutableBufferPointer { given in
+                    given.update(repeating: 0)
+                    var at = 2
+                    while at < count - 2 {
+                        if UInt64(scalars[at]) == SearchTerms.space {
+                            let join = SearchTerms.join(
+                                UInt64(scalars[at - 2]), UInt64(scalars[at - 1]), UInt64(scalars[at + 1]), UInt64(scalars[at + 2]))
+                            let bit = Int(join) & (SearchTerms.joins - 1)
+                            if given[bit >> 6] & 1 << UInt64(bit & 63) == 0 {
+                                given[bit >> 6] |= 1 << UInt64(bit & 63)
+                                sink.take(join)
+                            }
+                        }
+                        at += 1
+                    }
+                }
             }
         }
     }

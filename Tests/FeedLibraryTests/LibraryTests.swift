@@ -734,9 +734,10 @@ final class LibraryTests: XCTestCase {
     }
 
     /// The index holds, of each post's folded text, its trigrams (the text padded with two characters, so that every
-    /// piece of two characters starts one) and each character once as a term of its own: nothing else. Long posts
-    /// too: one of more distinct tokens than the tokenizer remembers, one repeating a phrase thousands of times.
-    func testTheIndexHoldsTrigramsAndEachCharacterOnce() throws {
+    /// piece of two characters starts one), each character once as a term of its own, and the join of each two
+    /// characters before a space with the two after it: nothing else. Long posts too: one of more distinct tokens
+    /// than the tokenizer remembers, one repeating a phrase thousands of times.
+    func testTheIndexHoldsTrigramsEachCharacterOnceAndJoins() throws {
         let library = try Library(path: path)
         var ch = Self.generated(300)
         var ideographs = ""
@@ -757,15 +758,22 @@ final class LibraryTests: XCTestCase {
                 trigram.unicodeScalars.append(contentsOf: padded[i..<(i + 3)])
                 terms.insert(trigram)
             }
+            let values = text.map { UInt64($0.value) }
+            for i in values.indices.dropFirst(2).dropLast(2) where text[i] == " " {
+                let join = SearchTerms.join(values[i - 2], values[i - 1], values[i + 1], values[i + 2])
+                terms.insert("join \(UInt64(bitPattern: join) & UInt64(SearchTerms.joins - 1))")
+            }
             for term in terms { expected[term, default: 0] += 1 }
         }
-        // The index's terms as strings: a character, or a trigram's three.
+        // The index's terms as strings: a join's hash, a character, or a trigram's three.
         let held = try library.pool.read { db in
             var held: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT term, posts FROM searchTerm") {
                 let term = UInt64(bitPattern: row[0])
                 var text = ""
-                if term >> 63 == 1 {
+                if term >> 62 == 3 {
+                    text = "join \(term & UInt64(SearchTerms.joins - 1))"
+                } else if term >> 63 == 1 {
                     text.unicodeScalars.append(try XCTUnwrap(Unicode.Scalar(UInt32(term & 0x1F_FFFF))))
                 } else {
                     for shift in [42, 21, 0] { text.unicodeScalars.append(try XCTUnwrap(Unicode.Scalar(UInt32(term >> UInt64(shift) & 0x1F_FFFF)))) }
@@ -834,6 +842,59 @@ final class LibraryTests: XCTestCase {
             XCTAssertFalse(try db.tableExists("postText"), "FTS5's index is gone")
             XCTAssertEqual(try indexedPosts(db), Set(try Int64.fetchAll(db, sql: "SELECT rowid FROM post")))
         }
+    }
+
+    /// A library the release before joins wrote (its runs without joins, `searchRun` without the column) is migrated:
+    /// its runs are asked no joins, runs written after hold them, and small runs of both kinds merged are asked none;
+    /// every phrase finds what a scan finds throughout.
+    func testRunsWrittenBeforeJoinsAreSearchedTheSameBesideRunsWithThem() throws {
+        var ch = Self.generated(150)
+        var id: Int64 = 0
+        do {
+            let library = try Library(path: path)
+            id = try XCTUnwrap(try library.importChannels([ch], from: .named(ch), stamp: nil).first)
+            try library.pool.write { db in
+                try db.execute(
+                    sql: """
+                        DELETE FROM searchTerm WHERE term >= ? AND term < 0;
+                        ALTER TABLE searchRun DROP COLUMN joins;
+                        DELETE FROM grdb_migrations WHERE identifier = 'search-v4';
+                        """, arguments: [Int64(bitPattern: SearchTerms.firstJoin)])
+            }
+        }
+        let library = try Library(path: path)
+        func joins() throws -> [Bool] {
+            try library.pool.read { db in try Bool.fetchAll(db, sql: "SELECT joins FROM searchRun WHERE channel = ? ORDER BY id", arguments: [id]) }
+        }
+        XCTAssertEqual(try joins(), [false])
+        let key = try XCTUnwrap(try library.channel(id)?.key)
+        let phrases = ["plain ascii words", "emoji 🎉 party", "русский текст", "crème brûlée façade", "strasse straße", "a*b?c[d] glob", "s st"]
+        func searchedAsScanned(_ when: String) throws {
+            var folder = SearchText()
+            let held = try library.window(channel: id, order: .newest, offset: 0, limit: 1_000).posts
+            let folded = held.map { folder.fold($0.searchableText) }
+            for q in phrases + ["новые слова здесь", "words plain", "e"] {
+                let needle = SearchText.fold(q)
+                XCTAssertEqual(
+                    try library.search(channel: id, query: q, order: .newest), folded.indices.filter { SearchText.contains(folded[$0], needle) },
+                    "\(q) \(when)")
+            }
+        }
+        try searchedAsScanned("migrated")
+        for refresh in 0..<SearchIndex.smallRuns {
+            let read = Channel(title: ch.title, handle: ch.handle, publications: [
+                post("new\(refresh)", 1_000 + refresh, "новые слова здесь plain ascii words \(refresh) emoji 🎉 party")
+            ])
+            ch.publications += read.publications
+            XCTAssertEqual(try library.merge(read, key: key, allNew: false)?.channel, id)
+            if refresh == 0 { XCTAssertEqual(try joins(), [false, true]) }
+        }
+        XCTAssertEqual(try joins(), [false], "the small runs merged, the first without joins among them")
+        try searchedAsScanned("merged")
+        ch.publications.append(post("last", 2_000, "words plain, not side by side: plain ascii words"))
+        _ = try library.merge(Channel(title: ch.title, handle: ch.handle, publications: [ch.publications[ch.publications.count - 1]]), key: key, allNew: false)
+        XCTAssertEqual(try joins(), [false, true])
+        try searchedAsScanned("refreshed after")
     }
 
     func testSearchAllLooksInEveryChannel() throws {

@@ -127,4 +127,53 @@ final class SearchIndexTests: XCTestCase {
             }
         }
     }
+    /// Whatever piece of a text is looked for — cut anywhere, across words, spaces, lines, scripts, capitals and
+    /// accents — the index gives every post holding it; a phrase's joins leave out posts holding its words apart;
+    /// and a run written before joins (its flag off) is asked none, and gives those posts as before.
+    func testAPiecesPostsAreAllGivenAndAPhrasesJoinsLeaveOutItsWordsApart() throws {
+        let library = try Library(path: folder + "/l.sqlite")
+        var rng: UInt64 = 11
+        func next(_ bound: Int) -> Int {
+            rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: rng >> 33) % bound
+        }
+        let words = ["the", "Fast", "secure", "fást", "channel", "a", "ответ", "игра", "速報", "新闻", "🎉", "x", "of", "e", "data,", "(more:"]
+        var texts: [Int64: String] = [:]
+        for rowid in Int64(1)...400 {
+            texts[rowid] = (0..<(1 + next(30))).map { _ in words[next(words.count)] + (next(9) == 0 ? "\n" : " ") }.joined()
+        }
+        texts[401] = "the fast secure channel"
+        // Every trigram of the phrase, but not its join "he fa".
+        texts[402] = "one fast, best seat; the secure"
+        try library.pool.write { db in
+            let writer = SearchIndexWriter(channel: 5)
+            var maker = TermMaker()
+            for rowid in texts.keys.sorted() { writer.add(rowid, text: texts[rowid] ?? "", maker: &maker) }
+            try writer.write(db)
+        }
+        let folded = texts.mapValues { SearchText.fold($0) }
+        func found(_ needle: String) throws -> [Int64] {
+            try library.pool.read { db in try SearchIndex.rowids(db, SearchIndex.query(needle), channel: 5) }
+        }
+        var missed: [String] = []
+        for _ in 0..<400 {
+            let text = Array(folded[Int64(1 + next(402))] ?? "")
+            guard !text.isEmpty else { continue }
+            let start = next(text.count)
+            let needle = String(text[start..<min(text.count, start + 1 + next(14))])
+            guard !needle.contains("\n") || needle.count > 1 else { continue }
+            let holding = Set(folded.filter { $0.value.contains(needle) }.keys)
+            if !holding.isSubset(of: try found(needle)) { missed.append(needle) }
+        }
+        XCTAssertEqual(missed, [], "pieces whose posts the index did not all give")
+        let phrase = SearchText.fold("the fast secure")
+        let given = try found(phrase)
+        XCTAssertTrue(given.contains(401))
+        XCTAssertFalse(given.contains(402), "its words apart")
+        // The same run as one written before joins: asked no joins, it gives the post holding the words apart too.
+        try library.pool.write { db in try db.execute(sql: "UPDATE searchRun SET joins = 0") }
+        let trigramsOnly = try found(phrase)
+        XCTAssertTrue(trigramsOnly.contains(402))
+        XCTAssertTrue(Set(given).isStrictSubset(of: Set(trigramsOnly)))
+    }
 }
