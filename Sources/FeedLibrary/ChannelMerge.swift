@@ -22,6 +22,8 @@ extension Library {
         let rows = posts.map { (record: coder.record($0), terms: maker.terms(of: $0.searchableText)) }
         return try write("bring new posts into \(channel.title)") { db -> (Int64, Int)? in
             guard let id = try Self.liveChannel(db, key: key) else { return nil }
+            // Its positions change: the order its import kept is no longer so.
+            try db.execute(sql: "DELETE FROM keptOrder WHERE channel = ?", arguments: [id])
             var placement = try Placement(db, channel: id)
             let heldNewest = allNew ? nil : try Double.fetchOne(db, sql: "SELECT date FROM post WHERE channel = ? ORDER BY newest LIMIT 1", arguments: [id])
             // The place in the source the next new post takes (counted once for a channel imported whole).

@@ -374,6 +374,7 @@ final class ChannelWriter {
                 try db.execute(sql: "UPDATE channel SET key = NULL, status = 'old' WHERE id = ?", arguments: [old])
             }
             try db.execute(sql: "UPDATE channel SET key = ?, status = 'live' WHERE id = ?", arguments: [key, staging])
+            try OrderMap.keep(db, channel: staging, column: Library.column(.newest), base: try Library.base(db, channel: staging, .newest))
         }
         return staging
     }

@@ -28,6 +28,9 @@ public final class Library: Sendable {
     let pool: DatabasePool
     /// The order of a channel last walked by a search (`OrderMap`).
     let orderMap = Mutex<OrderMap?>(nil)
+    /// The posts the index gave the last search's first answer (`firstMatches`), for its whole answer (`search`)
+    /// while the library is not written: read twice, a phrase's lists were a third of the whole answer.
+    let lastGiven = Mutex<GivenPosts?>(nil)
 
     /// "FEED" — marks the file as feedtui's, so that another program's SQLite file is never taken for one.
     static let applicationID: Int32 = 0x4645_4544

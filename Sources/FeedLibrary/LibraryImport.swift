@@ -260,6 +260,7 @@ extension Library {
                     return true
                 }
                 try db.execute(sql: "DELETE FROM searchGone WHERE channel = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM keptOrder WHERE channel = ?", arguments: [id])
                 let rows = try Row.fetchAll(db, sql: "SELECT rowid FROM post WHERE channel = ? LIMIT 5000", arguments: [id])
                 if rows.isEmpty {
                     try db.execute(sql: "DELETE FROM channel WHERE id = ?", arguments: [id])

@@ -214,6 +214,7 @@ extension Library {
             if try Self.isSelection(db, channel) { return ([], false) }
             let base = try Self.base(db, channel: channel, order)
             let given = try SearchIndex.rowids(db, query, channel: channel)
+            lastGiven.withLock { $0 = GivenPosts(channel: channel, needle: needle, writes: try? Library.writes(db), rowids: given) }
             if given.count < few {
                 // Every match, from the posts the index gave (not asked of it twice).
                 return (try Self.positions(db, of: given, channel: channel, column: column, base: base, holding: query.checked ? needle : nil), true)
@@ -267,7 +268,10 @@ extension Library {
         let column = column(order)
         let base = try base(db, channel: channel, order)
         let query = SearchIndex.query(needle)
-        let given = try SearchIndex.rowids(db, query, channel: channel)
+        let writes = try Library.writes(db)
+        let given =
+            try apart.library.lastGiven.withLock { $0 }.flatMap { $0.channel == channel && $0.needle == needle && $0.writes == writes ? $0.rowids : nil }
+            ?? SearchIndex.rowids(db, query, channel: channel)
         if !query.checked {
             // What the index gives is every match: its rowids as a bitset, looked up along the channel's order
             // (`OrderMap`) — or, when they are few against the channel and its order is not at hand, looked up one by
@@ -305,6 +309,10 @@ extension Library {
         let writes = try Library.writes(db)
         if let map = apart.library.orderMap.withLock({ $0 }), map.isCurrent(channel: channel, column: column, writes: writes) { return map }
         guard let size else { return nil }
+        if let map = try OrderMap.kept(db, channel: channel, column: column, base: base, count: size, writes: writes) {
+            apart.library.orderMap.withLock { $0 = map }
+            return map
+        }
         let mid = base + size / 2
         let walk: @Sendable (Database, Int) throws -> OrderMap = { db, half in
             try OrderMap.walk(
@@ -413,6 +421,14 @@ extension Library {
         case .mostViewed: "viewed"
         }
     }
+}
+
+/// The posts the index gave for a needle in a channel, as the library was after `writes` transactions.
+struct GivenPosts: Sendable {
+    let channel: Int64
+    let needle: String
+    let writes: Int64?
+    let rowids: [Int64]
 }
 
 /// What SQLite's progress handler asks (`Library.whileWanted`); asked from the readers of one search at once.

@@ -239,6 +239,19 @@ extension Library {
             guard try !db.columns(in: "searchRun").contains(where: { $0.name == "joins" }) else { return }
             try db.execute(sql: "ALTER TABLE searchRun ADD COLUMN joins INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("order-v1") { db in
+            // A channel's order as its import left it (`OrderMap.keep`): a search's first letter need not walk it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE keptOrder (
+                        channel INTEGER NOT NULL,
+                        "column" TEXT NOT NULL,
+                        start INTEGER NOT NULL,
+                        rowids BLOB NOT NULL,
+                        PRIMARY KEY (channel, "column")
+                    ) WITHOUT ROWID
+                    """)
+        }
         return migrator
     }()
 

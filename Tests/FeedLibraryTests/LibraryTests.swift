@@ -560,7 +560,11 @@ final class LibraryTests: XCTestCase {
         }
         XCTAssertGreaterThan(try library.search(channel: id, query: "新闻", order: .newest).count, 100)
         XCTAssertGreaterThan(answers[true] ?? 0, 0, "rare queries are answered whole at once")
-        // A search no longer wanted is abandoned; the next is answered whole.
+        // A search no longer wanted is abandoned; the next is answered whole. (One with the channel's order to walk
+        // and its posts to read from the index: none kept from an earlier search or by the import.)
+        library.orderMap.withLock { $0 = nil }
+        library.lastGiven.withLock { $0 = nil }
+        try library.pool.write { db in try db.execute(sql: "DELETE FROM keptOrder") }
         var asked = 0
         XCTAssertThrowsError(try library.search(channel: id, query: "e", order: .newest, while: { asked += 1; return asked < 3 }))
         XCTAssertEqual(asked, 3, "asked until it said no")
@@ -662,6 +666,85 @@ final class LibraryTests: XCTestCase {
         try library.markRead("g1", channel: key)
         XCTAssertNotEqual(kept()?.writes, try writes())
         try check("a post read", PostOrder.allCases.reversed())
+    }
+
+    /// The whole answer takes the posts the index gave the first answer only while nothing was written between: a
+    /// refresh that brings a post holding the needle, or one that edits a post so that it no longer does, is seen.
+    func testTheWholeAnswerTakesTheFirstAnswersPostsOnlyWhileNothingIsWritten() throws {
+        let library = try Library(path: path)
+        var ch = Self.generated(500)
+        let id = try XCTUnwrap(try library.importChannels([ch], from: .named(ch), stamp: nil).first)
+        let key = try XCTUnwrap(try library.channel(id)?.key)
+        func scanned(_ q: String) throws -> [Int] {
+            var folder = SearchText()
+            let arranged = try library.window(channel: id, order: .newest, offset: 0, limit: 10_000).posts
+            return arranged.indices.filter { SearchText.contains(folder.fold(arranged[$0].searchableText), SearchText.fold(q)) }
+        }
+        for q in ["e", "plain ascii words", "新闻"] {
+            _ = try library.firstMatches(channel: id, query: q, order: .newest, from: 0)
+            XCTAssertEqual(try library.search(channel: id, query: q, order: .newest), try scanned(q), q)
+            _ = try library.firstMatches(channel: id, query: q, order: .newest, from: 0)
+            var edited = try XCTUnwrap(ch.publications.first { SearchText.contains(SearchText.fold($0.searchableText), SearchText.fold(q)) })
+            edited.text = "nothing of it: xyz"
+            edited.linkPreview = nil
+            edited.forwardedFrom = nil
+            let read = Channel(title: ch.title, handle: ch.handle, publications: [post("new \(q)", 100_000, "new: \(q)"), edited])
+            ch.publications += read.publications.prefix(1)
+            XCTAssertNotNil(try library.merge(read, key: key, allNew: false))
+            XCTAssertEqual(try library.search(channel: id, query: q, order: .newest), try scanned(q), "\(q), refreshed after its first answer")
+        }
+    }
+
+    /// An import keeps its channel's newest order (`keptOrder`), and a process's first letter is looked up along it, not
+    /// walked: what the search reads (tampered with, its answer follows it), right against a scan in a new process,
+    /// gone once a refresh moves posts (then walked, still right), kept again by the next import.
+    func testTheOrderAnImportKeptServesAProcesssFirstLetterUntilARefresh() throws {
+        var ch = Self.generated(3_000)
+        let id = try XCTUnwrap(try Library(path: path).importChannels([ch], from: .named(ch), stamp: nil).first)
+        func keptRowids(_ library: Library) throws -> Data? {
+            try library.pool.read { db in try Data.fetchOne(db, sql: "SELECT rowids FROM keptOrder WHERE channel = ?", arguments: [id]) }
+        }
+        func searchedAsScanned(_ library: Library, _ when: String) throws {
+            let arranged = try library.window(channel: id, order: .newest, offset: 0, limit: 10_000).posts
+            XCTAssertEqual(arranged.count, ch.publications.count, when)
+            var folder = SearchText()
+            for q in ["e", "a", "т", "新"] {
+                let needle = SearchText.fold(q)
+                let expected = arranged.indices.filter { SearchText.contains(folder.fold(arranged[$0].searchableText), needle) }
+                XCTAssertEqual(try library.search(channel: id, query: q, order: .newest), expected, "\(when): \(q)")
+            }
+        }
+        let kept = try XCTUnwrap(try keptRowids(Library(path: path)), "kept by the import")
+        XCTAssertEqual(kept.count, 3_000 * 8)
+        // Tampered with (reversed), the order is what a new process's letter follows.
+        do {
+            let library = try Library(path: path)
+            var rowids = [Int64](repeating: 0, count: 3_000)
+            rowids.withUnsafeMutableBytes { _ = kept.copyBytes(to: $0) }
+            rowids.reverse()
+            try library.pool.write { db in
+                try db.execute(sql: "UPDATE keptOrder SET rowids = ? WHERE channel = ?", arguments: [rowids.withUnsafeBytes { Data($0) }, id])
+            }
+            let answer = try library.search(channel: id, query: "e", order: .newest)
+            try library.pool.write { db in try db.execute(sql: "UPDATE keptOrder SET rowids = ? WHERE channel = ?", arguments: [kept, id]) }
+            let right = try Library(path: path).search(channel: id, query: "e", order: .newest)
+            XCTAssertEqual(answer, right.map { 2_999 - $0 }.reversed(), "the kept order was read")
+        }
+        try searchedAsScanned(try Library(path: path), "a new process")
+        // A refresh: posts above, below and between.
+        let library = try Library(path: path)
+        let key = try XCTUnwrap(try library.channel(id)?.key)
+        let read = Channel(title: ch.title, handle: ch.handle, publications: [
+            post("top", 100_000, "the newest letter e"), post("bottom", -100_000, "the oldest e"), post("middle", 5, "midway тест"),
+        ])
+        ch.publications += read.publications
+        XCTAssertNotNil(try library.merge(read, key: key, allNew: false))
+        XCTAssertNil(try keptRowids(library), "a refresh moved posts")
+        try searchedAsScanned(try Library(path: path), "refreshed, a new process")
+        try searchedAsScanned(library, "refreshed")
+        let again = try XCTUnwrap(try library.importChannels([ch], from: .named(ch), stamp: nil).first)
+        XCTAssertEqual(try library.pool.read { db in try Int.fetchOne(db, sql: "SELECT length(rowids) FROM keptOrder WHERE channel = ?", arguments: [again]) }, 3_003 * 8)
+        XCTAssertEqual(try library.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM keptOrder") }, 1, "the old copy's is deleted with it")
     }
 
     /// An order whose stored positions leave gaps (feedtui never writes one; another tool might) is kept with its
