@@ -23,8 +23,9 @@ enum SearchTerms {
     }
 
     /// Joins are hashed into `joins` terms: few enough that they add few rows and chunks to a run and that a table
-    /// finds one's number by its hash alone (`TermTable`) — each distinct join a term of its own cost 20% more to import
-    /// a million posts, 4 096 of them ~10% — and enough that two joins leave few posts besides a phrase's own.
+    /// finds one's number by its hash alone (`TermTable`) — each distinct join a term of its own made an import ~20%
+    /// slower, 4 096 of them up to ~10% at a million posts — and enough that two joins leave few posts besides a
+    /// phrase's own (BENCHMARKS, eleventh stop).
     static let joinBits: UInt64 = 10
     static let joins = 1 << joinBits
     static let firstJoin: UInt64 = 3 << 62
