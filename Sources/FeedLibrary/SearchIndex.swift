@@ -39,9 +39,8 @@ enum SearchIndex {
         default:
             let picked = spread(Array(0...(scalars.count - 3)), queriedTrigrams)
             let terms = Set(picked.map { SearchTerms.trigram(scalars[$0], scalars[$0 + 1], scalars[$0 + 2]) })
-            let spaces = scalars.indices.dropFirst(2).dropLast(2).filter { scalars[$0] == SearchTerms.space }
-            let joins = Set(
-                spread(spaces, queriedJoins).map { SearchTerms.join(scalars[$0 - 2], scalars[$0 - 1], scalars[$0 + 1], scalars[$0 + 2]) })
+            let spaces = SearchTerms.joinPlaces(scalars.count).filter { scalars[$0] == SearchTerms.space }
+            let joins = Set(spread(spaces, queriedJoins).map { SearchTerms.join(scalars, at: $0) })
             return Query(terms: .all(terms.sorted()), joins: joins.sorted(), checked: scalars.count > 3)
         }
     }

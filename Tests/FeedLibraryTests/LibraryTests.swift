@@ -843,7 +843,7 @@ final class LibraryTests: XCTestCase {
             }
             let values = text.map { UInt64($0.value) }
             for i in values.indices.dropFirst(2).dropLast(2) where text[i] == " " {
-                let join = SearchTerms.join(values[i - 2], values[i - 1], values[i + 1], values[i + 2])
+                let join = SearchTerms.join(values, at: i)
                 terms.insert("join \(UInt64(bitPattern: join) & UInt64(SearchTerms.joins - 1))")
             }
             for term in terms { expected[term, default: 0] += 1 }
