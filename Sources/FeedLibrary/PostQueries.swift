@@ -214,7 +214,8 @@ extension Library {
             if try Self.isSelection(db, channel) { return ([], false) }
             let base = try Self.base(db, channel: channel, order)
             let given = try SearchIndex.rowids(db, query, channel: channel)
-            lastGiven.withLock { $0 = GivenPosts(channel: channel, needle: needle, writes: try? Library.writes(db), rowids: given) }
+            let writes = try Library.writes(db)
+            lastGiven.withLock { $0 = GivenPosts(channel: channel, needle: needle, writes: writes, rowids: given) }
             if given.count < few {
                 // Every match, from the posts the index gave (not asked of it twice).
                 return (try Self.positions(db, of: given, channel: channel, column: column, base: base, holding: query.checked ? needle : nil), true)
@@ -268,10 +269,14 @@ extension Library {
         let column = column(order)
         let base = try base(db, channel: channel, order)
         let query = SearchIndex.query(needle)
+        // As this reader sees the library: what the library keeps from earlier reads holds only at the same count.
         let writes = try Library.writes(db)
-        let given =
-            try apart.library.lastGiven.withLock { $0 }.flatMap { $0.channel == channel && $0.needle == needle && $0.writes == writes ? $0.rowids : nil }
-            ?? SearchIndex.rowids(db, query, channel: channel)
+        let given: [Int64]
+        if let kept = apart.library.lastGiven.withLock({ $0 }), kept.isCurrent(channel: channel, needle: needle, writes: writes) {
+            given = kept.rowids
+        } else {
+            given = try SearchIndex.rowids(db, query, channel: channel)
+        }
         if !query.checked {
             // What the index gives is every match: its rowids as a bitset, looked up along the channel's order
             // (`OrderMap`) — or, when they are few against the channel and its order is not at hand, looked up one by
@@ -280,7 +285,7 @@ extension Library {
             guard let low = given.first, let high = given.last else { return [] }
             let size = try Int.fetchOne(db, sql: "SELECT postCount FROM channel WHERE id = ?", arguments: [channel]) ?? 0
             guard high - low < 1 << 32,
-                let map = try orderMap(db, apart, channel: channel, order: order, base: base, size: given.count * 8 >= size ? size : nil)
+                let map = try orderMap(db, apart, writes: writes, channel: channel, order: order, base: base, size: given.count * 8 >= size ? size : nil)
             else { return try positions(db, of: given, channel: channel, column: column, base: base, holding: nil) }
             var bits = [UInt64](repeating: 0, count: Int((high - low) >> 6) + 1)
             for rowid in given {
@@ -293,20 +298,20 @@ extension Library {
         // on another reader at the same time when they are many (a phrase of common words leaves tens of thousands).
         guard given.count >= checkedApart else { return try positions(db, of: given, channel: channel, column: column, base: base, holding: needle) }
         let halves = [Array(given[..<(given.count / 2)]), Array(given[(given.count / 2)...])]
-        return try inTwo(db, apart) { db, half in
+        return try inTwo(db, writes: writes, apart) { db, half in
             try positions(db, of: halves[half], channel: channel, column: column, base: base, holding: needle)
         }.joined().sorted()
     }
 
     /// A channel's order as `OrderMap`: the library's (`orderMap`) while no transaction has written since it was
-    /// walked; else, given the channel's `size`, walked (its halves on two readers at once when long) and kept. Not
+    /// walked (`writes`: the count `db` sees); else, given the channel's `size`, the one its import kept, or walked
+    /// (its halves on two readers at once when long), and kept. Not
     /// walked ahead, beside the loop: on two cores, a walk of a million posts while the screen is used slowed every key
     /// (BENCHMARKS, tenth stop).
     private static func orderMap(
-        _ db: Database, _ apart: (library: Library, wanted: () -> Bool), channel: Int64, order: PostOrder, base: Int, size: Int?
+        _ db: Database, _ apart: (library: Library, wanted: () -> Bool), writes: Int64, channel: Int64, order: PostOrder, base: Int, size: Int?
     ) throws -> OrderMap? {
         let column = column(order)
-        let writes = try Library.writes(db)
         if let map = apart.library.orderMap.withLock({ $0 }), map.isCurrent(channel: channel, column: column, writes: writes) { return map }
         guard let size else { return nil }
         if let map = try OrderMap.kept(db, channel: channel, column: column, base: base, count: size, writes: writes) {
@@ -319,18 +324,18 @@ extension Library {
                 db, channel: channel, column: column, base: base, from: half == 0 ? Int.min : mid, to: half == 0 ? mid : Int.max, writes: writes)
         }
         // A letter in a million posts: a million steps.
-        let parts = size >= walkedApart ? try inTwo(db, apart, walk) : [try walk(db, 0), try walk(db, 1)]
+        let parts = size >= walkedApart ? try inTwo(db, writes: writes, apart, walk) : [try walk(db, 0), try walk(db, 1)]
         guard let map = OrderMap.joined(parts) else { return nil }
         apart.library.orderMap.withLock { $0 = map }
         return map
     }
 
     /// `part(db, 0)` here and `part(db, 1)` on another reader of the library at the same time. Each reader reads a
-    /// snapshot of its own: the other's part is done again here when the library was written between the two.
+    /// snapshot of its own: the other's part is done again here when the library was written between the two
+    /// (`writes`: the count `db` sees).
     private static func inTwo<Part: Sendable>(
-        _ db: Database, _ apart: (library: Library, wanted: () -> Bool), _ part: @escaping @Sendable (Database, Int) throws -> Part
+        _ db: Database, writes: Int64, _ apart: (library: Library, wanted: () -> Bool), _ part: @escaping @Sendable (Database, Int) throws -> Part
     ) throws -> [Part] {
-        let writes = try Library.writes(db)
         let wanted = Wanted(apart.wanted)
         let other = Pending { [pool = apart.library.pool] in
             Result { try pool.read { db in try whileWanted(db, wanted.ask) { (try Library.writes(db), try part(db, 1)) } } }
@@ -427,8 +432,12 @@ extension Library {
 struct GivenPosts: Sendable {
     let channel: Int64
     let needle: String
-    let writes: Int64?
+    let writes: Int64
     let rowids: [Int64]
+
+    func isCurrent(channel: Int64, needle: String, writes: Int64) -> Bool {
+        self.channel == channel && self.needle == needle && self.writes == writes
+    }
 }
 
 /// What SQLite's progress handler asks (`Library.whileWanted`); asked from the readers of one search at once.
