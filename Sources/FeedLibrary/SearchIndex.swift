@@ -39,8 +39,8 @@ enum SearchIndex {
         default:
             let picked = spread(Array(0...(scalars.count - 3)), queriedTrigrams)
             let terms = Set(picked.map { SearchTerms.trigram(scalars[$0], scalars[$0 + 1], scalars[$0 + 2]) })
-            let spaces = SearchTerms.joinPlaces(scalars.count).filter { scalars[$0] == SearchTerms.space }
-            let joins = Set(spread(spaces, queriedJoins).map { SearchTerms.join(scalars, at: $0) })
+            let all = SearchTerms.joinPlaces(scalars.count).compactMap { SearchTerms.join(scalars, at: $0) }
+            let joins = Set(spread(Array(all.indices), queriedJoins).map { all[$0] })
             return Query(terms: .all(terms.sorted()), joins: joins.sorted(), checked: scalars.count > 3)
         }
     }

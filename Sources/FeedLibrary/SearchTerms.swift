@@ -14,26 +14,31 @@ enum SearchTerms {
     @inline(__always)
     static func character(_ c: UInt64) -> Int64 { Int64(bitPattern: c | 1 << 63) }
 
-    /// The join at a space at `at` of folded characters: the two before it and the two after it. A phrase of common
-    /// words is made rare by its joins ("he fa", "st se" in "the fast secure"), where its trigrams are each in most
-    /// posts. A text and a needle find theirs the same way (`joinPlaces`), or a post holding the needle would be missed.
+    /// The join at `at` of folded characters, if one stands there: a space with three characters on each side, none
+    /// of them a space (of two words, so a word of one or two letters makes none), hashed. A phrase of common words is
+    /// made rare by its joins ("the fas", "ast sec" in "the fast secure"), where its trigrams are each in most posts:
+    /// two characters a side ("st se", in many posts) left several times as many to check. A text and a needle find
+    /// theirs the same way, or a post holding the needle would be missed.
     @inline(__always)
-    static func join<Characters: RandomAccessCollection>(_ s: Characters, at: Int) -> Int64
+    static func join<Characters: RandomAccessCollection>(_ s: Characters, at: Int) -> Int64?
     where Characters.Index == Int, Characters.Element: BinaryInteger {
-        let (a, b, c, d) = (UInt64(s[at - 2]), UInt64(s[at - 1]), UInt64(s[at + 1]), UInt64(s[at + 2]))
-        let mixed = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ (c &* 0x1656_67B1_9E37_79F9) ^ (d &* 0xD6E8_FEB8_6659_FD93)
-        return Int64(bitPattern: firstJoin | mixed >> (64 - joinBits))
+        guard UInt64(s[at]) == space else { return nil }
+        let (a, b, c) = (UInt64(s[at - 3]), UInt64(s[at - 2]), UInt64(s[at - 1]))
+        let (d, e, f) = (UInt64(s[at + 1]), UInt64(s[at + 2]), UInt64(s[at + 3]))
+        guard a != space, b != space, c != space, d != space, e != space, f != space else { return nil }
+        let left = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ (c &* 0x1656_67B1_9E37_79F9)
+        let right = (d &* 0xD6E8_FEB8_6659_FD93) ^ (e &* 0xFF51_AFD7_ED55_8CCD) ^ (f &* 0xC4CE_B9FE_1A85_EC53)
+        return Int64(bitPattern: firstJoin | (left ^ right) >> (64 - joinBits))
     }
 
-    /// Where a join can stand among `count` characters: a space with two characters on each side of it.
+    /// Where a join can stand among `count` characters: three characters from either end.
     @inline(__always)
-    static func joinPlaces(_ count: Int) -> Range<Int> { 2..<max(2, count - 2) }
+    static func joinPlaces(_ count: Int) -> Range<Int> { 3..<max(3, count - 3) }
 
     /// Joins are hashed into `joins` terms: few enough that they add few rows and chunks to a run and that a table
     /// finds one's number by its hash alone (`TermTable`) — each distinct join a term of its own made an import ~20%
-    /// slower, 4 096 of them up to ~10% at a million posts — and enough that two joins leave few posts besides a
-    /// phrase's own (BENCHMARKS, eleventh stop).
-    static let joinBits: UInt64 = 10
+    /// slower — and enough that one join leaves few posts besides a phrase's own (BENCHMARKS, twelfth stop).
+    static let joinBits: UInt64 = 11
     static let joins = 1 << joinBits
     static let firstJoin: UInt64 = 3 << 62
 
@@ -112,8 +117,7 @@ struct TermMaker {
                     let places = SearchTerms.joinPlaces(count)
                     var at = places.lowerBound
                     while at < places.upperBound {
-                        if UInt64(scalars[at]) == SearchTerms.space {
-                            let join = SearchTerms.join(scalars, at: at)
+                        if let join = SearchTerms.join(scalars, at: at) {
                             let bit = Int(join) & (SearchTerms.joins - 1)
                             if given[bit >> 6] & 1 << UInt64(bit & 63) == 0 {
                                 given[bit >> 6] |= 1 << UInt64(bit & 63)

@@ -842,8 +842,9 @@ final class LibraryTests: XCTestCase {
                 terms.insert(trigram)
             }
             let values = text.map { UInt64($0.value) }
-            for i in values.indices.dropFirst(2).dropLast(2) where text[i] == " " {
-                let join = SearchTerms.join(values, at: i)
+            // A join: a space with three characters on each side, none of them a space.
+            for i in values.indices.dropFirst(3).dropLast(3) where text[i] == " " && text[(i - 3)...(i + 3)].filter({ $0 == " " }).count == 1 {
+                let join = try XCTUnwrap(SearchTerms.join(values, at: i))
                 terms.insert("join \(UInt64(bitPattern: join) & UInt64(SearchTerms.joins - 1))")
             }
             for term in terms { expected[term, default: 0] += 1 }

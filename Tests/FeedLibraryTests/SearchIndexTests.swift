@@ -143,7 +143,7 @@ final class SearchIndexTests: XCTestCase {
             texts[rowid] = (0..<(1 + next(30))).map { _ in words[next(words.count)] + (next(9) == 0 ? "\n" : " ") }.joined()
         }
         texts[401] = "the fast secure channel"
-        // Every trigram of the phrase, but not its join "he fa".
+        // Every trigram of the phrase, but neither of its joins ("the fas", "ast sec").
         texts[402] = "one fast, best seat; the secure"
         try library.pool.write { db in
             let writer = SearchIndexWriter(channel: 5)
