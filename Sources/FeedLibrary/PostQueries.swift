@@ -220,16 +220,21 @@ extension Library {
                 // Every match, from the posts the index gave (not asked of it twice).
                 return (try Self.positions(db, of: given, channel: channel, column: column, base: base, holding: query.checked ? needle : nil), true)
             }
-            // The channel's order walked from `from`, each post checked against its record, for as long as allowed:
-            // the index's posts as a set would cost more than that in a million posts (300 ms for a phrase of
-            // common words).
+            // The channel's order walked from `from` for as long as allowed, each post the index gave checked against
+            // its record where the index alone cannot tell; the others are passed over on the order's index alone
+            // (`feedtui_given` asks the rowid, and SQLite reads a post only for its record). Sorting the index's posts
+            // by position instead would cost more than that in a million posts (300 ms for a phrase of common words).
+            let isGiven = Self.givenFunction(given)
+            db.add(function: isGiven)
+            defer { db.remove(function: isGiven) }
             let near = try Int.fetchCursor(
                 db,
                 sql: """
-                    SELECT p.\(column) - ? FROM post p WHERE p.channel = ? AND p.\(column) >= ? AND feedtui_holds(p.record, ?)
-                    ORDER BY p.\(column) LIMIT ?
+                    SELECT p.\(column) - ? FROM post p WHERE p.channel = ? AND p.\(column) >= ? AND feedtui_given(p.rowid)
+                        \(query.checked ? "AND feedtui_holds(p.record, ?)" : "") ORDER BY p.\(column) LIMIT ?
                     """,
-                arguments: [base, channel, base + max(0, from), needle, Self.nearMatches])
+                arguments: StatementArguments(
+                    [base, channel, base + max(0, from)] + (query.checked ? [needle] : []) + [Self.nearMatches] as [any DatabaseValueConvertible]))
             var found: [Int] = []
             let deadline = DispatchTime.now().uptimeNanoseconds + Self.nearTime
             do {
@@ -240,6 +245,19 @@ extension Library {
                 // The time is up: the matches found so far.
             }
             return (found, false)
+        }
+    }
+
+    /// `feedtui_given(rowid)`: whether `rowids` (ascending) hold it, by halving.
+    private static func givenFunction(_ rowids: [Int64]) -> DatabaseFunction {
+        DatabaseFunction("feedtui_given", argumentCount: 1, pure: true) { values in
+            guard case .int64(let rowid) = values[0].storage else { return false }
+            var (low, high) = (0, rowids.count)
+            while low < high {
+                let mid = (low + high) / 2
+                if rowids[mid] < rowid { low = mid + 1 } else { high = mid }
+            }
+            return low < rowids.count && rowids[low] == rowid
         }
     }
 
