@@ -129,6 +129,7 @@ public final class Library: Sendable {
             // (`Library.textCondition`).
             db.add(function: Library.holdsFunction())
             db.add(function: SearchIndex.function(db))
+            try Library.addGivenFunction(db)
             db.add(tokenizer: RetiredTokenizer.self)
             // A new library gives the pages of deleted copies back to the file system (`collectGarbage`). Only
             // possible before its first page is written (the switch to WAL writes it): an existing one is left as it

@@ -224,17 +224,16 @@ extension Library {
             // its record where the index alone cannot tell; the others are passed over on the order's index alone
             // (`feedtui_given` asks the rowid, and SQLite reads a post only for its record). Sorting the index's posts
             // by position instead would cost more than that in a million posts (300 ms for a phrase of common words).
-            let isGiven = Self.givenFunction(given)
-            db.add(function: isGiven)
-            defer { db.remove(function: isGiven) }
+            let list = given.withUnsafeBytes { Data($0) }
             let near = try Int.fetchCursor(
                 db,
                 sql: """
-                    SELECT p.\(column) - ? FROM post p WHERE p.channel = ? AND p.\(column) >= ? AND feedtui_given(p.rowid)
+                    SELECT p.\(column) - ? FROM post p WHERE p.channel = ? AND p.\(column) >= ? AND feedtui_given(p.rowid, ?)
                         \(query.checked ? "AND feedtui_holds(p.record, ?)" : "") ORDER BY p.\(column) LIMIT ?
                     """,
                 arguments: StatementArguments(
-                    [base, channel, base + max(0, from)] + (query.checked ? [needle] : []) + [Self.nearMatches] as [any DatabaseValueConvertible]))
+                    [base, channel, base + max(0, from), list] + (query.checked ? [needle] : []) + [Self.nearMatches]
+                        as [any DatabaseValueConvertible]))
             var found: [Int] = []
             let deadline = DispatchTime.now().uptimeNanoseconds + Self.nearTime
             do {
@@ -248,17 +247,26 @@ extension Library {
         }
     }
 
-    /// `feedtui_given(rowid)`: whether `rowids` (ascending) hold it, by halving.
-    private static func givenFunction(_ rowids: [Int64]) -> DatabaseFunction {
-        DatabaseFunction("feedtui_given", argumentCount: 1, pure: true) { values in
-            guard case .int64(let rowid) = values[0].storage else { return false }
-            var (low, high) = (0, rowids.count)
-            while low < high {
-                let mid = (low + high) / 2
-                if rowids[mid] < rowid { low = mid + 1 } else { high = mid }
-            }
-            return low < rowids.count && rowids[low] == rowid
-        }
+    /// Adds `feedtui_given(rowid, rowids)` to a connection: whether `rowids` — ascending Int64s as a blob, in this
+    /// machine's byte order — hold `rowid`, found by halving. Through SQLite's own interface: the blob is read where
+    /// the statement holds it, not copied for each post (a million rowids are 8 MB).
+    static func addGivenFunction(_ db: Database) throws {
+        let code = sqlite3_create_function_v2(
+            db.sqliteConnection, "feedtui_given", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
+            { context, _, arguments in
+                guard let rowidValue = arguments?[0], let listValue = arguments?[1] else { return sqlite3_result_int(context, 0) }
+                let rowid = sqlite3_value_int64(rowidValue)
+                // The blob first, then its size: SQLite's order.
+                guard let list = sqlite3_value_blob(listValue) else { return sqlite3_result_int(context, 0) }
+                let count = Int(sqlite3_value_bytes(listValue)) / 8
+                var (low, high) = (0, count)
+                while low < high {
+                    let mid = (low + high) / 2
+                    if list.loadUnaligned(fromByteOffset: mid * 8, as: Int64.self) < rowid { low = mid + 1 } else { high = mid }
+                }
+                sqlite3_result_int(context, low < count && list.loadUnaligned(fromByteOffset: low * 8, as: Int64.self) == rowid ? 1 : 0)
+            }, nil, nil, nil)
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot add feedtui_given") }
     }
 
     /// How long a search's first answer reads posts after where the search began (a post takes ~20 µs: ~700
