@@ -25,7 +25,8 @@ from tmuxctl import Tmux  # noqa: E402
 
 # One, two, three characters and more, common and rare, in the scripts of the generated files.
 # The longest still fits the bottom line beside its answer.
-QUERIES = os.environ["BENCH_QUERIES"].split("|") if os.environ.get("BENCH_QUERIES") else ["e", "я", "速", "ch", "速報", "xyl", "xylographe", "the fast secure", "ответ игра неделя рынок мир цена вопрос the fast 新聞"]
+# A phrase of two common words ("fast secure") has one join to narrow the posts its trigrams give; one of three has two.
+QUERIES = os.environ["BENCH_QUERIES"].split("|") if os.environ.get("BENCH_QUERIES") else ["e", "я", "速", "ch", "速報", "xyl", "xylographe", "fast secure", "the fast secure", "ответ игра", "ответ игра неделя рынок мир цена вопрос the fast 新聞"]
 # F, the search of every channel (newest first, the first 200 listed and all counted): its answer is the count.
 LIBRARY_QUERIES = ["e", "xylographe", "the fast secure"]
 
