@@ -40,13 +40,13 @@ enum SearchIndex {
             let picked = spread(Array(0...(scalars.count - 3)), queriedTrigrams)
             let terms = Set(picked.map { SearchTerms.trigram(scalars[$0], scalars[$0 + 1], scalars[$0 + 2]) })
             let all = SearchTerms.joinPlaces(scalars.count).compactMap { SearchTerms.join(scalars, at: $0) }
-            let joins = Set(spread(Array(all.indices), queriedJoins).map { all[$0] })
+            let joins = Set(spread(all, queriedJoins))
             return Query(terms: .all(terms.sorted()), joins: joins.sorted(), checked: scalars.count > 3)
         }
     }
 
     /// At most `count` of `all`, spread evenly from its first to its last.
-    private static func spread(_ all: [Int], _ count: Int) -> [Int] {
+    private static func spread<Element>(_ all: [Element], _ count: Int) -> [Element] {
         all.count <= count ? all : (0..<count).map { all[$0 * (all.count - 1) / (count - 1)] }
     }
 

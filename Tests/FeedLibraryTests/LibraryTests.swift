@@ -817,8 +817,8 @@ final class LibraryTests: XCTestCase {
     }
 
     /// The index holds, of each post's folded text, its trigrams (the text padded with two characters, so that every
-    /// piece of two characters starts one), each character once as a term of its own, and the join of each two
-    /// characters before a space with the two after it: nothing else. Long posts too: one of more distinct tokens
+    /// piece of two characters starts one), each character once as a term of its own, and the join of the three
+    /// characters before a space with the three after it, where none of them is a space: nothing else. Long posts too: one of more distinct tokens
     /// than the tokenizer remembers, one repeating a phrase thousands of times.
     func testTheIndexHoldsTrigramsEachCharacterOnceAndJoins() throws {
         let library = try Library(path: path)

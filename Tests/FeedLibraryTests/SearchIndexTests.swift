@@ -127,6 +127,7 @@ final class SearchIndexTests: XCTestCase {
             }
         }
     }
+
     /// Whatever piece of a text is looked for — cut anywhere, across words, spaces, lines, scripts, capitals and
     /// accents — the index gives every post holding it; a phrase's joins leave out posts holding its words apart;
     /// and a run written before joins (its flag off) is asked none, and gives those posts as before.
