@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """make bench-search: a search of every length in a channel of the library, in a real terminal (issue 20, point 3).
 
-    python3 scripts/bench-search.py --bin .build/release/feedtui --file bench-data/rss-100000.xml [--runs 3]
+    python3 scripts/bench-search.py --bin .build/release/feedtui --file bench-data/rss-100000.xml [--runs 3] [--library LIB]
 
-Imports the file once (`feedtui refresh --library LIB FILE`), then opens it in a tmux window of 120x40 as
+Imports the file once (`feedtui refresh --library LIB FILE`; nothing to do when LIB already holds it), then opens it in a tmux window of 120x40 as
 `make bench` does and, for each query, times from typing it after `/` to the first answer on screen (the first
 match after the selection selected: "counting…", "post 1/N" or "no match" on the bottom line) and to the whole
 answer ("post 1/N" or "no match"); then F, the search of every channel, to its count. Medians of --runs openings;
@@ -36,12 +36,13 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--file", required=True)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--library", help="a library that already holds FILE (kept; a million posts take ~50 s to import)")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="feedtui-bench-search-")
     tmux = Tmux(WIDTH, HEIGHT)
     try:
         ft = FeedTUI(os.path.abspath(a.bin), work)
-        lib = os.path.join(work, "lib.sqlite")
+        lib = os.path.abspath(a.library) if a.library else os.path.join(work, "lib.sqlite")
         source = os.path.abspath(a.file)
         subprocess.run([ft.bin, "refresh", "--library", lib, source], env=ft.env, check=True, stdout=subprocess.DEVNULL)
         size = sum(os.path.getsize(f) for f in ft.library_files(lib) if os.path.exists(f))

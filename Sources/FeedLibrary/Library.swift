@@ -127,7 +127,7 @@ public final class Library: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A search asks the index (`SearchIndex`) and checks the posts it gives against their records
             // (`Library.textCondition`).
-            db.add(function: Library.holdsFunction())
+            try Library.addHoldsFunction(db)
             db.add(function: SearchIndex.function(db))
             try Library.addGivenFunction(db)
             db.add(tokenizer: RetiredTokenizer.self)

@@ -416,17 +416,27 @@ extension Library {
         return folded.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } ? nil : folded
     }
 
-    /// `feedtui_holds(record, needle)`: whether a stored post holds the folded needle, its text folded again from its
-    /// record. One per connection (each folds with a cache of its own).
-    static func holdsFunction() -> DatabaseFunction {
-        let matcher = Mutex(RecordMatcher())
-        return DatabaseFunction("feedtui_holds", argumentCount: 2, pure: true) { values in
-            guard case .blob(let record) = values[0].storage, case .string(let needle) = values[1].storage else { return false }
-            return matcher.withLock { matcher in
-                var needle = needle
-                return record.withUnsafeBytes { record in needle.withUTF8 { matcher.holds(record, UnsafeRawBufferPointer($0)) } }
-            }
-        }
+    /// Adds `feedtui_holds(record, needle)` to a connection: whether a stored post holds the folded needle, its text
+    /// folded again from its record, with a matcher of the connection's own (which keeps its foldings). Through
+    /// SQLite's own interface, like `feedtui_given`: the record is read where SQLite holds it, not copied for each
+    /// post checked (tens of thousands for a phrase of common words).
+    static func addHoldsFunction(_ db: Database) throws {
+        let matcher = Unmanaged.passRetained(Matcher())
+        let code = sqlite3_create_function_v2(
+            db.sqliteConnection, "feedtui_holds", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, matcher.toOpaque(),
+            { context, _, arguments in
+                guard let recordValue = arguments?[0], let needleValue = arguments?[1], let context, let user = sqlite3_user_data(context),
+                    sqlite3_value_type(recordValue) == SQLITE_BLOB, sqlite3_value_type(needleValue) == SQLITE_TEXT,
+                    let record = sqlite3_value_blob(recordValue), let needle = sqlite3_value_text(needleValue)
+                else { return sqlite3_result_int(context, 0) }
+                // The pointers first, then their sizes: SQLite's order.
+                let (recordBytes, needleBytes) = (Int(sqlite3_value_bytes(recordValue)), Int(sqlite3_value_bytes(needleValue)))
+                let own = Unmanaged<Matcher>.fromOpaque(user).takeUnretainedValue()
+                let holds = own.matcher.holds(
+                    UnsafeRawBufferPointer(start: record, count: recordBytes), UnsafeRawBufferPointer(start: needle, count: needleBytes))
+                sqlite3_result_int(context, holds ? 1 : 0)
+            }, nil, nil, { own in own.map { Unmanaged<Matcher>.fromOpaque($0).release() } })
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot add feedtui_holds") }
     }
 
     /// The posts (`p`) whose folded text holds a folded needle, as an SQL condition and its arguments: those the
@@ -470,4 +480,10 @@ struct GivenPosts: Sendable {
 private final class Wanted: @unchecked Sendable {
     let ask: () -> Bool
     init(_ ask: @escaping () -> Bool) { self.ask = ask }
+}
+
+/// The matcher of one connection's `feedtui_holds`: SQLite calls the function on that connection only, one call at a
+/// time (GRDB serializes each connection's use).
+private final class Matcher: @unchecked Sendable {
+    var matcher = RecordMatcher()
 }
