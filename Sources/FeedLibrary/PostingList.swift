@@ -1,10 +1,66 @@
 import Foundation
 
 /// A run's list of the posts holding one term: ascending rowids, either as the first and the gaps after it (varints)
-/// or, when shorter, the first and a bitmap of the rowids after it (a term most posts hold: a bit a post).
+/// or, when shorter, the first and a bitmap of the rowids after it (a term most posts hold: a bit a post). The joins
+/// of one row (`SearchTerms.joinRow`) are a group of such lists.
 enum PostingList {
     private static let gaps: UInt8 = 0
     private static let bitmap: UInt8 = 1
+    private static let group: UInt8 = 2
+
+    /// The lists of one row's joins, by their places in it (ascending): the kind, the length of the list at each
+    /// place (varints, 0: none), then the lists.
+    static func group(_ members: [(place: Int, list: Data)]) -> Data {
+        let places = 1 << SearchTerms.joinRowBits
+        var lengths = [Int](repeating: 0, count: places)
+        for member in members where member.place < places { lengths[member.place] = member.list.count }
+        let head = 1 + lengths.reduce(0) { $0 + varintLength(UInt64($1)) }
+        // Written in place, its size known: appending each list made the group again each time.
+        var group = Data(count: head + lengths.reduce(0, +))
+        group.withUnsafeMutableBytes { (out: UnsafeMutableRawBufferPointer) in
+            out[0] = Self.group
+            var at = 1
+            for length in lengths { putVarint(UInt64(length), out, &at) }
+            for member in members where member.place < places {
+                member.list.withUnsafeBytes { list in
+                    UnsafeMutableRawBufferPointer(rebasing: out[at..<(at + list.count)]).copyMemory(from: list)
+                    at += list.count
+                }
+            }
+        }
+        return group
+    }
+
+    /// The list at `place` of a group; nil when it has none there, or is damaged.
+    static func member(_ group: Data, at place: Int) -> Data? {
+        var found: Data?
+        forEachMember(group) { if $0 == place { found = $1 } }
+        return found
+    }
+
+    /// Each list of a group, with its place; nothing for a damaged group.
+    static func forEachMember(_ group: Data, _ body: (Int, Data) -> Void) {
+        let places = 1 << SearchTerms.joinRowBits
+        let ranges: [Range<Int>]? = group.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            guard bytes.count > places, bytes[0] == Self.group else { return nil }
+            var at = 1
+            var lengths: [Int] = []
+            for _ in 0..<places {
+                guard let length = varint(bytes, &at), length <= UInt64(bytes.count) else { return nil }
+                lengths.append(Int(length))
+            }
+            var ranges: [Range<Int>] = []
+            for length in lengths {
+                guard at + length <= bytes.count else { return nil }
+                ranges.append(at..<(at + length))
+                at += length
+            }
+            return ranges
+        }
+        for (place, range) in (ranges ?? []).enumerated() where !range.isEmpty {
+            body(place, group.subdata(in: (group.startIndex + range.lowerBound)..<(group.startIndex + range.upperBound)))
+        }
+    }
 
     /// `rowids` ascending, without repeats, not empty.
     static func encode(_ rowids: UnsafeBufferPointer<Int64>) -> Data {

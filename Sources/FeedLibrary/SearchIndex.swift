@@ -9,6 +9,19 @@ import GRDB
 /// runs; a post whose text changes has its new terms in a later run and a mark (`searchGone`) that voids its entries
 /// in the runs before.
 enum SearchIndex {
+    /// How a run holds the joins of its posts (`searchRun.joins`): not at all (written before joins), each row the
+    /// posts of eight joins as one list (written before rows held them apart), or each row the eight lists
+    /// (`SearchTerms.joinRow`, `PostingList.group`). The row of a join is the same in both.
+    enum JoinRows: Int, Comparable {
+        case none = 0
+        case whole = 1
+        case grouped = 2
+
+        init(_ stored: Int) { self = JoinRows(rawValue: stored) ?? .none }
+
+        static func < (a: JoinRows, b: JoinRows) -> Bool { a.rawValue < b.rawValue }
+    }
+
     /// What a folded needle asks the index: posts holding every one of `terms`, or any term in `range`, and every
     /// one of `joins` in the runs that hold joins; `checked` when what the index gives must be checked against the
     /// post's text (a needle longer than one trigram).
@@ -60,11 +73,11 @@ enum SearchIndex {
         var found: [Int64] = []
         var sorted = true
         for run in runs {
-            let (id, first, last, joins): (Int64, Int64, Int64, Bool) = (run[0], run[1], run[2], run[3])
+            let (id, first, last, joins): (Int64, Int64, Int64, JoinRows) = (run[0], run[1], run[2], JoinRows(run[3]))
             var part: [Int64]
             switch query.terms {
             case .all(let terms):
-                guard let given = try allOf(db, run: id, joins ? terms + query.joins : terms) else { continue }
+                guard let given = try allOf(db, run: id, terms, joins: query.joins, as: joins) else { continue }
                 part = given
             case .range(let range):
                 part = try anyOf(db, run: id, range, first: first, last: last)
@@ -78,12 +91,22 @@ enum SearchIndex {
         return found
     }
 
-    /// The posts of a run holding every term, ascending; nil when one term is held by none.
-    private static func allOf(_ db: Database, run: Int64, _ terms: [Int64]) throws -> [Int64]? {
+    /// The posts of a run holding every term and every join (as the run holds them), ascending; nil when one is held
+    /// by none.
+    private static func allOf(_ db: Database, run: Int64, _ terms: [Int64], joins: [Int64], as rows: JoinRows) throws -> [Int64]? {
         let statement = try db.cachedStatement(sql: "SELECT posts FROM searchTerm WHERE run = ? AND term = ?")
         var lists: [Data] = []
         for term in terms {
             guard let list = try Data.fetchOne(statement, arguments: [run, term]) else { return nil }
+            lists.append(list)
+        }
+        for join in rows == .none ? [] : joins {
+            guard let row = try Data.fetchOne(statement, arguments: [run, SearchTerms.joinRow(join)]) else { return nil }
+            guard rows == .grouped else {
+                lists.append(row)
+                continue
+            }
+            guard let list = PostingList.member(row, at: SearchTerms.joinInRow(join)) else { return nil }
             lists.append(list)
         }
         lists.sort { $0.count < $1.count }
@@ -132,22 +155,33 @@ enum SearchIndex {
             arguments: [channel, smallRun])
         guard small.count > smallRuns else { return }
         let gone = try marks(db, channel: channel)
+        // The merged run holds joins as the run that holds them least does.
+        let joins = small.map { JoinRows($0[4] as Int) }.min() ?? .none
         var entries: [(term: Int64, rowid: Int64)] = []
         for run in small {
             let id: Int64 = run[0]
-            let terms = try Row.fetchCursor(db, sql: "SELECT term, posts FROM searchTerm WHERE run = ?", arguments: [id])
-            while let row = try terms.next() {
-                let term: Int64 = row[0]
-                PostingList.forEach(row[1]) { rowid in
-                    if gone[rowid].map({ id < $0 }) != true { entries.append((term, rowid)) }
+            let rows = try Row.fetchCursor(db, sql: "SELECT term, posts FROM searchTerm WHERE run = ?", arguments: [id])
+            while let row = try rows.next() {
+                for (term, list) in lists(row: row[0], row[1], as: JoinRows(run[4] as Int)) {
+                    let kept: Int64
+                    if SearchTerms.joinIndex(term) == nil {
+                        kept = term
+                    } else if joins == .none {
+                        continue
+                    } else {
+                        kept = joins == .whole && JoinRows(run[4] as Int) == .grouped ? SearchTerms.joinRow(term) : term
+                    }
+                    PostingList.forEach(list) { rowid in
+                        if gone[rowid].map({ id < $0 }) != true { entries.append((kept, rowid)) }
+                    }
                 }
             }
         }
         entries.sort { $0.term != $1.term ? $0.term < $1.term : $0.rowid < $1.rowid }
         let run = try newRun(
             db, channel: channel, first: small.map { $0[1] as Int64 }.min() ?? 0, last: small.map { $0[2] as Int64 }.max() ?? 0,
-            posts: small.reduce(0) { $0 + ($1[3] as Int) }, joins: small.allSatisfy { $0[4] as Bool })
-        let insert = try db.cachedStatement(sql: "INSERT INTO searchTerm (run, term, posts) VALUES (?, ?, ?)")
+            posts: small.reduce(0) { $0 + ($1[3] as Int) }, joins: joins)
+        var rows = try RunRows(db, run: run, joins: joins)
         var rowids: [Int64] = []
         var start = 0
         while start < entries.count {
@@ -158,10 +192,19 @@ enum SearchIndex {
                 if rowids.last != entries[end].rowid { rowids.append(entries[end].rowid) }
                 end += 1
             }
-            try insert.execute(arguments: [run, term, rowids.withUnsafeBufferPointer(PostingList.encode)])
+            try rows.add(term, rowids.withUnsafeBufferPointer(PostingList.encode))
             start = end
         }
+        try rows.finish()
         for old in small { try delete(db, run: old[0]) }
+    }
+
+    /// A row of a run as the terms and lists it holds: a grouped row's joins each with its own list.
+    static func lists(row term: Int64, _ posts: Data, as joins: JoinRows) -> [(term: Int64, list: Data)] {
+        guard joins == .grouped, SearchTerms.joinIndex(term) != nil else { return [(term, posts)] }
+        var lists: [(Int64, Data)] = []
+        PostingList.forEachMember(posts) { place, list in lists.append((SearchTerms.join(row: term, place: place), list)) }
+        return lists
     }
 
     /// The marks of a channel's posts (nil: of every channel) whose text changed: by post, the run before which
@@ -176,11 +219,11 @@ enum SearchIndex {
         return gone
     }
 
-    /// A new run of a channel, its posts' rowids within first…last, holding their joins or not; its id.
-    static func newRun(_ db: Database, channel: Int64, first: Int64, last: Int64, posts: Int, joins: Bool = true) throws -> Int64 {
+    /// A new run of a channel, its posts' rowids within first…last, holding their joins as `joins` says; its id.
+    static func newRun(_ db: Database, channel: Int64, first: Int64, last: Int64, posts: Int, joins: JoinRows = .grouped) throws -> Int64 {
         try db.execute(
             sql: "INSERT INTO searchRun (channel, first, last, posts, joins) VALUES (?, ?, ?, ?, ?)",
-            arguments: [channel, first, last, posts, joins])
+            arguments: [channel, first, last, posts, joins.rawValue])
         return db.lastInsertedRowID
     }
 
@@ -203,6 +246,41 @@ enum SearchIndex {
 
     /// Rowids as a JSON array, which SQL reads back with `json_each`.
     static func list(_ rowids: [Int64]) -> String { "[" + rowids.map(String.init).joined(separator: ",") + "]" }
+}
+
+/// Writes the rows of a run, its terms' lists given in ascending order of the terms: in a run whose rows group joins
+/// (`SearchIndex.JoinRows.grouped`), the lists of the joins of one row go into it together.
+struct RunRows {
+    private let insert: Statement
+    private let run: Int64
+    private let grouped: Bool
+    private var row: Int64?
+    private var members: [(place: Int, list: Data)] = []
+
+    init(_ db: Database, run: Int64, joins: SearchIndex.JoinRows) throws {
+        insert = try db.cachedStatement(sql: "INSERT INTO searchTerm (run, term, posts) VALUES (?, ?, ?)")
+        self.run = run
+        grouped = joins == .grouped
+    }
+
+    mutating func add(_ term: Int64, _ list: Data) throws {
+        guard grouped, SearchTerms.joinIndex(term) != nil else {
+            try finish()
+            return try insert.execute(arguments: [run, term, list])
+        }
+        let row = SearchTerms.joinRow(term)
+        if row != self.row { try finish() }
+        self.row = row
+        members.append((SearchTerms.joinInRow(term), list))
+    }
+
+    /// Writes the row of the joins given last.
+    mutating func finish() throws {
+        guard let row, !members.isEmpty else { return }
+        try insert.execute(arguments: [run, row, PostingList.group(members)])
+        members.removeAll(keepingCapacity: true)
+        self.row = nil
+    }
 }
 
 /// The connection `feedtui_search` reads: SQLite calls it on that connection, inside one of its statements.

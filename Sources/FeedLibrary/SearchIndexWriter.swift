@@ -103,12 +103,12 @@ final class SearchIndexWriter: @unchecked Sendable {
         var order = Array(0..<table.count)
         order.sort { table.term($0) < table.term($1) }
         let extraTerms = extra.keys.sorted()
-        let insert = try db.cachedStatement(sql: "INSERT INTO searchTerm (run, term, posts) VALUES (?, ?, ?)")
+        var rows = try RunRows(db, run: run, joins: .grouped)
         var rowids: [Int64] = []
         var next = 0
         func put(_ term: Int64) throws {
             guard !rowids.isEmpty else { return }
-            try insert.execute(arguments: [run, term, rowids.withUnsafeBufferPointer(PostingList.encode)])
+            try rows.add(term, rowids.withUnsafeBufferPointer(PostingList.encode))
         }
         for number in order {
             let term = table.term(number)
@@ -120,7 +120,7 @@ final class SearchIndexWriter: @unchecked Sendable {
             }
             // Without replaced posts (no extra terms either), the list is the table's as it is.
             guard !replaced.isEmpty else {
-                if let list = table.postingList(of: number, base: base) { try insert.execute(arguments: [run, term, list]) }
+                if let list = table.postingList(of: number, base: base) { try rows.add(term, list) }
                 continue
             }
             rowids.removeAll(keepingCapacity: true)
@@ -138,6 +138,7 @@ final class SearchIndexWriter: @unchecked Sendable {
             try put(extraTerms[next])
             next += 1
         }
+        try rows.finish()
         for rowid in replaced.keys {
             try db.execute(
                 sql: "INSERT INTO searchGone (channel, post, run) VALUES (?, ?, ?) ON CONFLICT (channel, post) DO UPDATE SET run = excluded.run",
@@ -177,65 +178,33 @@ struct BatchTerms: @unchecked Sendable {
 }
 
 /// Terms and, for each, the offsets of the posts holding it (ascending, each once), in raw buffers (a value,
-/// copied freely; `free` once): a term found by open addressing, its latest gaps in its own record and the earlier
-/// ones in chunks (`chunk`).
+/// copied freely; `free` once): a term found by open addressing, its offsets in chunks (`chunk`).
 struct TermTable {
-    /// Each term's record is one cache line (`recordBytes`), so that giving a term a post touches that line alone: its
-    /// key, first and last chunk (0: none), its last offset plus one (0: none yet), how many offsets it has, and its
-    /// latest gaps (`inlineWords`, as in a chunk), moved to its chunks when they are full. With the gaps in a chunk
-    /// of their own, found through the record, a post's term waited for two lines: that was a third of the time an
-    /// import spent on its terms.
-    private struct Record {
-        let base: UnsafeMutableRawPointer
-
-        var key: Int64 {
-            get { base.load(as: Int64.self) }
-            nonmutating set { base.storeBytes(of: newValue, as: Int64.self) }
-        }
-        var head: Int32 {
-            get { base.load(fromByteOffset: 8, as: Int32.self) }
-            nonmutating set { base.storeBytes(of: newValue, toByteOffset: 8, as: Int32.self) }
-        }
-        var tail: Int32 {
-            get { base.load(fromByteOffset: 12, as: Int32.self) }
-            nonmutating set { base.storeBytes(of: newValue, toByteOffset: 12, as: Int32.self) }
-        }
-        var next: UInt32 {
-            get { base.load(fromByteOffset: 16, as: UInt32.self) }
-            nonmutating set { base.storeBytes(of: newValue, toByteOffset: 16, as: UInt32.self) }
-        }
-        var count: UInt32 {
-            get { base.load(fromByteOffset: 20, as: UInt32.self) }
-            nonmutating set { base.storeBytes(of: newValue, toByteOffset: 20, as: UInt32.self) }
-        }
-        /// How many of the words in the record are used.
-        var used: Int {
-            get { Int(base.load(fromByteOffset: 24, as: UInt16.self)) }
-            nonmutating set { base.storeBytes(of: UInt16(truncatingIfNeeded: newValue), toByteOffset: 24, as: UInt16.self) }
-        }
-        /// The words in the record (the memory is bound to UInt16).
-        var words: UnsafeMutablePointer<UInt16> { (base + 26).assumingMemoryBound(to: UInt16.self) }
+    /// A term's number: its key, first and last chunk, its last offset plus one (0: none yet) and how many offsets
+    /// it has (in what would be padding).
+    private struct Term {
+        var key: Int64
+        var head: Int32
+        var tail: Int32
+        var next: UInt32
+        var count: UInt32
     }
-
-    private static let recordBytes = 64
-    private static let inlineWords = (recordBytes - 26) / 2
 
     private var capacity = 1 << 12
     /// For each slot: the term's number plus one, 0 when empty.
     private var slots: UnsafeMutablePointer<Int32>
     /// For each join (`SearchTerms.joinIndex`): its number plus one, 0 when not met; not in `slots`.
     private var joinNumbers: UnsafeMutablePointer<Int32>
-    /// The terms' records, by number, cache-line aligned.
-    private var records: UnsafeMutableRawPointer
-    private var recordCapacity = 1 << 11
+    private var terms: UnsafeMutablePointer<Term>
+    private var termCapacity = 1 << 11
     private(set) var count = 0
     private(set) var entries = 0
     /// A gap took three words (`put`).
     private var escaped = false
     /// Each chunk (a cache line) in 16-bit words: the next chunk's number (0: none) in two, how many of the rest are
     /// used, then the gaps from one offset plus one to the next (from 0 for the first), each in one word or, when
-    /// larger, 0xFFFF and two words (which may go on in the next chunk). In blocks of `blockChunks` that never move (an
-    /// array doubling would hold twice the memory at once).
+    /// larger, 0xFFFF and two words. In blocks of `blockChunks` that never move (an array doubling would hold twice the
+    /// memory at once).
     private var blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt16>>
     private var blockCapacity = 64
     private var blockCount = 0
@@ -249,20 +218,14 @@ struct TermTable {
         slots.initialize(repeating: 0, count: capacity)
         joinNumbers = .allocate(capacity: SearchTerms.joins)
         joinNumbers.initialize(repeating: 0, count: SearchTerms.joins)
-        records = Self.allocateRecords(recordCapacity)
+        terms = .allocate(capacity: termCapacity)
         blocks = .allocate(capacity: blockCapacity)
-    }
-
-    private static func allocateRecords(_ capacity: Int) -> UnsafeMutableRawPointer {
-        let records = UnsafeMutableRawPointer.allocate(byteCount: capacity * recordBytes, alignment: recordBytes)
-        records.bindMemory(to: UInt16.self, capacity: capacity * recordBytes / 2)
-        return records
     }
 
     func free() {
         slots.deallocate()
         joinNumbers.deallocate()
-        records.deallocate()
+        terms.deallocate()
         for i in 0..<blockCount { blocks[i].deallocate() }
         blocks.deallocate()
     }
@@ -278,10 +241,7 @@ struct TermTable {
         escaped = false
     }
 
-    @inline(__always)
-    private func record(_ number: Int) -> Record { Record(base: records + number &* Self.recordBytes) }
-
-    func term(_ number: Int) -> Int64 { record(number).key }
+    func term(_ number: Int) -> Int64 { terms[number].key }
 
     /// A post's text, at `offset`: above every offset given before.
     mutating func add(_ text: String, offset: UInt32, maker: inout TermMaker) {
@@ -300,13 +260,11 @@ struct TermTable {
     /// A term of a post at `offset`: kept once however often the post gives it.
     @inline(__always)
     mutating func append(_ key: Int64, _ offset: UInt32) {
-        // Numbered first: a new term may move the records.
         let number = number(of: key)
-        let term = record(number)
-        let next = term.next
+        let next = terms[number].next
         guard offset >= next else { return }
-        put(offset - next, into: term)
-        term.next = offset + 1
+        put(offset - next, into: number)
+        terms[number].next = offset + 1
     }
 
     /// Appends the entries of another table, its offsets mapped by `offsets` (ascending).
@@ -316,66 +274,42 @@ struct TermTable {
         let copied = !other.escaped && Int(high - low) == offsets.count - 1
         for source in 0..<other.count {
             let number = number(of: other.term(source))
-            let term = record(number)
             guard copied else {
-                var next = term.next
+                var next = terms[number].next
                 other.forEach(of: source) { at in
                     let offset = offsets[Int(at)]
-                    put(offset - next, into: term)
+                    put(offset - next, into: number)
                     next = offset + 1
                 }
-                term.next = next
+                terms[number].next = next
                 continue
             }
             var first = true
-            other.forEachBuffer(of: source) { words in
+            other.forEachChunk(of: source) { words in
                 var words = words
                 if first, let gap = words.first {
-                    put(low + UInt32(gap) - term.next, into: term)
+                    put(low + UInt32(gap) - terms[number].next, into: number)
                     words = UnsafeBufferPointer(rebasing: words.dropFirst())
                     first = false
                 }
-                copy(words, into: term)
+                copy(words, into: number)
             }
-            term.next = low + other.record(source).next
+            terms[number].next = low + other.terms[source].next
         }
     }
 
-    /// Appends gaps of one word each to a term: in its record when they fit, else after it in its chunks.
-    private mutating func copy(_ words: UnsafeBufferPointer<UInt16>, into term: Record) {
-        guard let source = words.baseAddress, !words.isEmpty else { return }
-        term.count &+= UInt32(words.count)
-        entries &+= words.count
-        if term.used + words.count <= Self.inlineWords {
-            (term.words + term.used).update(from: source, count: words.count)
-            term.used += words.count
-            return
-        }
-        spill(term)
-        toChunks(source, count: words.count, of: term)
-    }
-
-    /// Moves the words in a term's record to its chunks.
-    private mutating func spill(_ term: Record) {
-        guard term.used > 0 else { return }
-        toChunks(term.words, count: term.used, of: term)
-        term.used = 0
-    }
-
-    /// Appends words to a term's chunks, filling its last one first.
-    private mutating func toChunks(_ source: UnsafePointer<UInt16>, count: Int, of term: Record) {
-        if term.head == 0 {
-            let first = newChunk()
-            (term.head, term.tail) = (first, first)
-        }
-        var (from, left) = (source, count)
-        while left > 0 {
-            var tail = chunk(Int(term.tail))
-            if Int(tail[2]) == Self.chunk - 3 { tail = extend(term) }
+    /// Appends gaps of one word each to a term's chunks.
+    private mutating func copy(_ words: UnsafeBufferPointer<UInt16>, into number: Int) {
+        var (from, left) = (words.baseAddress, words.count)
+        while left > 0, let source = from {
+            var tail = chunk(Int(terms[number].tail))
+            if Int(tail[2]) == Self.chunk - 3 { tail = extend(number) }
             let n = min(left, Self.chunk - 3 - Int(tail[2]))
-            (tail + 3 + Int(tail[2])).update(from: from, count: n)
+            (tail + 3 + Int(tail[2])).update(from: source, count: n)
             tail[2] += UInt16(n)
-            from += n
+            terms[number].count += UInt32(n)
+            entries += n
+            from = source + n
             left -= n
         }
     }
@@ -403,7 +337,7 @@ struct TermTable {
             let found = slots[slot]
             if found == 0 { break }
             let number = Int(found) &- 1
-            if record(number).key == key { return number }
+            if terms[number].key == key { return number }
             slot = (slot + 1) & (capacity - 1)
         }
         let number = newTerm(key)
@@ -412,48 +346,48 @@ struct TermTable {
         return number
     }
 
-    /// A new term with no entries (and no chunk until its record is full); its number.
+    /// A new term with no entries; its number.
     private mutating func newTerm(_ key: Int64) -> Int {
-        if count == recordCapacity {
-            let larger = Self.allocateRecords(recordCapacity * 2)
-            larger.copyMemory(from: records, byteCount: count * Self.recordBytes)
-            records.deallocate()
-            records = larger
-            recordCapacity *= 2
+        if count == termCapacity {
+            let larger = UnsafeMutablePointer<Term>.allocate(capacity: termCapacity * 2)
+            larger.moveInitialize(from: terms, count: count)
+            terms.deallocate()
+            terms = larger
+            termCapacity *= 2
         }
-        let term = record(count)
-        term.key = key
-        (term.head, term.tail, term.next, term.count, term.used) = (0, 0, 0, 0, 0)
+        let chunk = newChunk()
+        terms[count] = Term(key: key, head: chunk, tail: chunk, next: 0, count: 0)
         count += 1
         return count - 1
     }
 
-    /// Appends a gap to a term's record, its words moved to its chunks first when it does not fit.
+    /// Appends a gap to a term's last chunk, or to a new one when it does not fit.
     @inline(__always)
-    private mutating func put(_ gap: UInt32, into term: Record) {
+    private mutating func put(_ gap: UInt32, into number: Int) {
+        var tail = chunk(Int(terms[number].tail))
         let words = gap < 0xFFFF ? 1 : 3
-        if term.used + words > Self.inlineWords { spill(term) }
-        let (at, inline) = (term.used, term.words)
+        if Int(tail[2]) + words > Self.chunk - 3 { tail = extend(number) }
+        let at = 3 + Int(tail[2])
         if words == 1 {
-            inline[at] = UInt16(gap)
+            tail[at] = UInt16(gap)
         } else {
-            inline[at] = 0xFFFF
-            inline[at + 1] = UInt16(gap >> 16)
-            inline[at + 2] = UInt16(truncatingIfNeeded: gap)
+            tail[at] = 0xFFFF
+            tail[at + 1] = UInt16(gap >> 16)
+            tail[at + 2] = UInt16(truncatingIfNeeded: gap)
             escaped = true
         }
-        term.used = at + words
-        term.count &+= 1
+        tail[2] += UInt16(words)
+        terms[number].count &+= 1
         entries &+= 1
     }
 
     /// A new last chunk for a term, linked after its tail.
-    private mutating func extend(_ term: Record) -> UnsafeMutablePointer<UInt16> {
+    private mutating func extend(_ number: Int) -> UnsafeMutablePointer<UInt16> {
         let next = newChunk()
-        let tail = chunk(Int(term.tail))
+        let tail = chunk(Int(terms[number].tail))
         tail[0] = UInt16(truncatingIfNeeded: next)
         tail[1] = UInt16(truncatingIfNeeded: next >> 16)
-        term.tail = next
+        terms[number].tail = next
         return chunk(Int(next))
     }
 
@@ -491,8 +425,8 @@ struct TermTable {
         capacity *= 2
         slots = .allocate(capacity: capacity)
         slots.initialize(repeating: 0, count: capacity)
-        for number in 0..<count where SearchTerms.joinIndex(record(number).key) == nil {
-            var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: record(number).key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & (capacity - 1)
+        for number in 0..<count where SearchTerms.joinIndex(terms[number].key) == nil {
+            var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: terms[number].key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & (capacity - 1)
             while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
             slots[slot] = Int32(number + 1)
         }
@@ -503,7 +437,7 @@ struct TermTable {
     func postingList(of number: Int, base: Int64) -> Data? {
         var gaps = Gaps(table: self, number: number)
         guard let first = gaps.next() else { return nil }
-        let term = record(number)
+        let term = terms[number]
         return PostingList.encode(first: base + Int64(first), last: base + Int64(term.next) - 1, count: Int(term.count)) {
             Distances(gaps: gaps)
         }
@@ -516,48 +450,37 @@ struct TermTable {
         mutating func next() -> UInt64? { gaps.next().map { UInt64($0) + 1 } }
     }
 
-    /// A term's gaps as its chunks and then its record hold them, in order: its first offset, then each offset's
-    /// distance from the one before less one.
+    /// A term's gaps as its chunks hold them, in order: its first offset, then each offset's distance from the one
+    /// before less one.
     struct Gaps: IteratorProtocol {
         private let table: TermTable
-        private let term: Record
         private var link: Int
-        private var inRecord = false
         private var words: UnsafeMutablePointer<UInt16>?
         private var at = 0
         private var end = 0
 
         init(table: TermTable, number: Int) {
             self.table = table
-            term = table.record(number)
-            link = Int(term.head)
-        }
-
-        @inline(__always)
-        private mutating func word() -> UInt16? {
-            while at == end {
-                if link != 0 {
-                    let chunk = table.chunk(link)
-                    (words, at, end) = (chunk, 3, 3 + Int(chunk[2]))
-                    link = Int(chunk[0]) | Int(chunk[1]) << 16
-                } else if !inRecord {
-                    inRecord = true
-                    (words, at, end) = (term.words, 0, term.used)
-                } else {
-                    return nil
-                }
-            }
-            at += 1
-            return words?[at - 1]
+            link = Int(table.terms[number].head)
         }
 
         @inline(__always)
         mutating func next() -> UInt32? {
-            guard let first = word() else { return nil }
-            // 0xFFFF: a gap too large for a word, in the next two (put together, so both are there).
-            guard first == 0xFFFF else { return UInt32(first) }
-            let high = word() ?? 0
-            return UInt32(high) << 16 | UInt32(word() ?? 0)
+            while true {
+                if at < end, let words {
+                    // 0xFFFF: a gap too large for a word, in the next two.
+                    if words[at] == 0xFFFF {
+                        at += 3
+                        return UInt32(words[at - 2]) << 16 | UInt32(words[at - 1])
+                    }
+                    at += 1
+                    return UInt32(words[at - 1])
+                }
+                guard link != 0 else { return nil }
+                let chunk = table.chunk(link)
+                (words, at, end) = (chunk, 3, 3 + Int(chunk[2]))
+                link = Int(chunk[0]) | Int(chunk[1]) << 16
+            }
         }
     }
 
@@ -571,15 +494,13 @@ struct TermTable {
         }
     }
 
-    /// The words that hold a term's gaps, in order: those of each of its chunks, then those in its record.
-    private func forEachBuffer(of number: Int, _ body: (UnsafeBufferPointer<UInt16>) -> Void) {
-        let term = record(number)
-        var link = Int(term.head)
+    /// The words of each of a term's chunks that hold its gaps, in order.
+    private func forEachChunk(of number: Int, _ body: (UnsafeBufferPointer<UInt16>) -> Void) {
+        var link = Int(terms[number].head)
         while link != 0 {
             let words = chunk(link)
             body(UnsafeBufferPointer(start: words + 3, count: Int(words[2])))
             link = Int(words[0]) | Int(words[1]) << 16
         }
-        if term.used > 0 { body(UnsafeBufferPointer(start: term.words, count: term.used)) }
     }
 }

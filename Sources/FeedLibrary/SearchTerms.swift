@@ -35,17 +35,35 @@ enum SearchTerms {
     @inline(__always)
     static func joinPlaces(_ count: Int) -> Range<Int> { 3..<max(3, count - 3) }
 
-    /// Joins are hashed into `joins` terms: few enough that they add few rows and chunks to a run and that a table
-    /// finds one's number by its hash alone (`TermTable`) — each distinct join a term of its own made an import ~20%
-    /// slower — and enough that one join leaves few posts besides a phrase's own (BENCHMARKS, twelfth stop).
-    static let joinBits: UInt64 = 11
+    /// Joins are hashed into `joins` terms, kept eight to a row of a run (`joinRow`): a table finds one's number by its
+    /// hash alone (`TermTable`) — each distinct join a term of its own made an import ~20% slower — and a phrase's join
+    /// leaves few posts besides its own. In 2 048 terms, a row each, a phrase of two common words left 23 000 posts of a
+    /// million to check against their records for its 10 000; a run's rows are SQLite's cost, so eight times the terms
+    /// are in as many rows as before (BENCHMARKS, thirteenth stop).
+    static let joinBits: UInt64 = 14
     static let joins = 1 << joinBits
     static let firstJoin: UInt64 = 3 << 62
+    /// A row holds the joins that differ in these low bits: the row of a join is its hash less them, which is the term
+    /// the join had when it had 2 048 (`SearchIndex.JoinRows.whole`).
+    static let joinRowBits: UInt64 = 3
 
     /// A join term's place among the joins; nil for other terms.
     @inline(__always)
     static func joinIndex(_ term: Int64) -> Int? {
         UInt64(bitPattern: term) >= firstJoin ? Int(UInt64(bitPattern: term) & UInt64(joins - 1)) : nil
+    }
+
+    /// The term of the row holding a join.
+    static func joinRow(_ join: Int64) -> Int64 {
+        Int64(bitPattern: firstJoin | (UInt64(bitPattern: join) & UInt64(joins - 1)) >> joinRowBits)
+    }
+
+    /// A join's place in its row.
+    static func joinInRow(_ join: Int64) -> Int { Int(UInt64(bitPattern: join) & (1 << joinRowBits - 1)) }
+
+    /// The join at `place` in the row `row`.
+    static func join(row: Int64, place: Int) -> Int64 {
+        Int64(bitPattern: firstJoin | (UInt64(bitPattern: row) & UInt64(joins - 1)) << joinRowBits | UInt64(place))
     }
 
     static let space: UInt64 = 0x20

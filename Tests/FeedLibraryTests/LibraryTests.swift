@@ -852,17 +852,19 @@ final class LibraryTests: XCTestCase {
         // The index's terms as strings: a join's hash, a character, or a trigram's three.
         let held = try library.pool.read { db in
             var held: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT term, posts FROM searchTerm") {
-                let term = UInt64(bitPattern: row[0])
-                var text = ""
-                if term >> 62 == 3 {
-                    text = "join \(term & UInt64(SearchTerms.joins - 1))"
-                } else if term >> 63 == 1 {
-                    text.unicodeScalars.append(try XCTUnwrap(Unicode.Scalar(UInt32(term & 0x1F_FFFF))))
-                } else {
-                    for shift in [42, 21, 0] { text.unicodeScalars.append(try XCTUnwrap(Unicode.Scalar(UInt32(term >> UInt64(shift) & 0x1F_FFFF)))) }
+            for row in try Row.fetchAll(db, sql: "SELECT t.term, t.posts, r.joins FROM searchTerm t JOIN searchRun r ON r.id = t.run") {
+                for (stored, list) in SearchIndex.lists(row: row[0], row[1], as: SearchIndex.JoinRows(row[2] as Int)) {
+                    let term = UInt64(bitPattern: stored)
+                    var text = ""
+                    if term >> 62 == 3 {
+                        text = "join \(term & UInt64(SearchTerms.joins - 1))"
+                    } else if term >> 63 == 1 {
+                        text.unicodeScalars.append(try XCTUnwrap(Unicode.Scalar(UInt32(term & 0x1F_FFFF))))
+                    } else {
+                        for shift in [42, 21, 0] { text.unicodeScalars.append(try XCTUnwrap(Unicode.Scalar(UInt32(term >> UInt64(shift) & 0x1F_FFFF)))) }
+                    }
+                    held[text, default: 0] += PostingList.decode(list).count
                 }
-                held[text, default: 0] += PostingList.decode(row[1]).count
             }
             return held
         }
@@ -947,10 +949,12 @@ final class LibraryTests: XCTestCase {
             }
         }
         let library = try Library(path: path)
-        func joins() throws -> [Bool] {
-            try library.pool.read { db in try Bool.fetchAll(db, sql: "SELECT joins FROM searchRun WHERE channel = ? ORDER BY id", arguments: [id]) }
+        func joins() throws -> [SearchIndex.JoinRows] {
+            try library.pool.read { db in
+                try Int.fetchAll(db, sql: "SELECT joins FROM searchRun WHERE channel = ? ORDER BY id", arguments: [id]).map(SearchIndex.JoinRows.init)
+            }
         }
-        XCTAssertEqual(try joins(), [false])
+        XCTAssertEqual(try joins(), [.none])
         let key = try XCTUnwrap(try library.channel(id)?.key)
         let phrases = ["plain ascii words", "emoji 🎉 party", "русский текст", "crème brûlée façade", "strasse straße", "a*b?c[d] glob", "s st"]
         func searchedAsScanned(_ when: String) throws {
@@ -971,13 +975,13 @@ final class LibraryTests: XCTestCase {
             ])
             ch.publications += read.publications
             XCTAssertEqual(try library.merge(read, key: key, allNew: false)?.channel, id)
-            if refresh == 0 { XCTAssertEqual(try joins(), [false, true]) }
+            if refresh == 0 { XCTAssertEqual(try joins(), [.none, .grouped]) }
         }
-        XCTAssertEqual(try joins(), [false], "the small runs merged, the first without joins among them")
+        XCTAssertEqual(try joins(), [.none], "the small runs merged, the first without joins among them")
         try searchedAsScanned("merged")
         ch.publications.append(post("last", 2_000, "words plain, not side by side: plain ascii words"))
         _ = try library.merge(Channel(title: ch.title, handle: ch.handle, publications: [ch.publications[ch.publications.count - 1]]), key: key, allNew: false)
-        XCTAssertEqual(try joins(), [false, true])
+        XCTAssertEqual(try joins(), [.none, .grouped])
         try searchedAsScanned("refreshed after")
     }
 
@@ -1091,6 +1095,10 @@ final class LibraryTests: XCTestCase {
 /// The posts the index holds (every post holds a character at least: its text, or the padding's trigram).
 func indexedPosts(_ db: Database) throws -> Set<Int64> {
     var posts = Set<Int64>()
-    for list in try Data.fetchAll(db, sql: "SELECT posts FROM searchTerm") { PostingList.forEach(list) { posts.insert($0) } }
+    for row in try Row.fetchAll(db, sql: "SELECT t.term, t.posts, r.joins FROM searchTerm t JOIN searchRun r ON r.id = t.run") {
+        for (_, list) in SearchIndex.lists(row: row[0], row[1], as: SearchIndex.JoinRows(row[2] as Int)) {
+            PostingList.forEach(list) { posts.insert($0) }
+        }
+    }
     return posts
 }

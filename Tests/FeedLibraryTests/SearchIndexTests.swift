@@ -57,6 +57,27 @@ final class SearchIndexTests: XCTestCase {
 
     /// A run written from posts far apart (gaps past a 16-bit word) and posts given again (their old terms void)
     /// is searched as the texts say, alone and beside the runs before it.
+    /// The lists of a row's joins read back at their places; a damaged row gives none.
+    func testAGroupOfListsReadsBackAtItsPlaces() {
+        let lists: [(place: Int, list: Data)] = [0, 3, 7].map { place in
+            let rowids = (0..<(place * 40 + 1)).map { Int64(1_000 + $0 * (place + 1)) }
+            return (place, rowids.withUnsafeBufferPointer(PostingList.encode))
+        }
+        let group = PostingList.group(lists)
+        for place in 0..<8 {
+            XCTAssertEqual(PostingList.member(group, at: place), lists.first { $0.place == place }?.list, "place \(place)")
+        }
+        var seen: [Int] = []
+        PostingList.forEachMember(group) { place, _ in seen.append(place) }
+        XCTAssertEqual(seen, [0, 3, 7])
+        for cut in [1, 5, group.count - 1] {
+            var damaged: [Int] = []
+            PostingList.forEachMember(group.prefix(cut)) { place, _ in damaged.append(place) }
+            XCTAssertEqual(damaged, [], "cut at \(cut)")
+        }
+        XCTAssertNil(PostingList.member(lists[0].list, at: 0), "a list is not a group")
+    }
+
     func testARunHoldsWhatItWasGivenAndAPostGivenAgainOnlyItsNewText() throws {
         let library = try Library(path: folder + "/l.sqlite")
         let texts: [Int64: String] = [
@@ -130,7 +151,8 @@ final class SearchIndexTests: XCTestCase {
 
     /// Whatever piece of a text is looked for — cut anywhere, across words, spaces, lines, scripts, capitals and
     /// accents — the index gives every post holding it; a phrase's joins leave out posts holding its words apart;
-    /// and a run written before joins (its flag off) is asked none, and gives those posts as before.
+    /// a run written when a row held its joins as one list gives them and maybe more; and a run written before joins
+    /// (its flag off) is asked none, and gives those posts as before.
     func testAPiecesPostsAreAllGivenAndAPhrasesJoinsLeaveOutItsWordsApart() throws {
         let library = try Library(path: folder + "/l.sqlite")
         var rng: UInt64 = 11
@@ -171,10 +193,65 @@ final class SearchIndexTests: XCTestCase {
         let given = try found(phrase)
         XCTAssertTrue(given.contains(401))
         XCTAssertFalse(given.contains(402), "its words apart")
+        // The same run as one written when each row held the posts of its joins as one list.
+        try library.pool.write { db in try Self.wholeJoinRows(db) }
+        let whole = try found(phrase)
+        XCTAssertTrue(Set(given).isSubset(of: Set(whole)))
+        XCTAssertFalse(whole.contains(402), "its words apart")
+        for needle in ["the fast secure", "ast sec", "fást secure", "ответ игра", "of e"].map(SearchText.fold) {
+            XCTAssertTrue(Set(folded.filter { $0.value.contains(needle) }.keys).isSubset(of: try found(needle)), needle)
+        }
         // The same run as one written before joins: asked no joins, it gives the post holding the words apart too.
         try library.pool.write { db in try db.execute(sql: "UPDATE searchRun SET joins = 0") }
         let trigramsOnly = try found(phrase)
         XCTAssertTrue(trigramsOnly.contains(402))
         XCTAssertTrue(Set(given).isStrictSubset(of: Set(trigramsOnly)))
+    }
+
+    /// Small runs merged with one whose rows hold each row's joins as one list (`JoinRows.whole`) are merged the same
+    /// way, and give every post holding a piece, as the runs did.
+    func testRunsWithWholeJoinRowsMergeWithGroupedOnes() throws {
+        let library = try Library(path: folder + "/l.sqlite")
+        let words = ["the", "fast", "secure", "ответ", "игра", "channel", "of", "速報"]
+        var texts: [Int64: String] = [:]
+        try library.pool.write { db in
+            var maker = TermMaker()
+            for run in 0...SearchIndex.smallRuns {
+                let writer = SearchIndexWriter(channel: 7)
+                for k in 0..<10 {
+                    let rowid = Int64(run * 10 + k + 1)
+                    texts[rowid] = (0..<(3 + (run * 7 + k * 3) % 9)).map { words[($0 * 5 + k + run) % words.count] }.joined(separator: " ")
+                    writer.add(rowid, text: texts[rowid] ?? "", maker: &maker)
+                }
+                try writer.write(db)
+                if run == 0 { try Self.wholeJoinRows(db) }
+            }
+            XCTAssertEqual(try Int.fetchAll(db, sql: "SELECT joins FROM searchRun WHERE channel = 7 ORDER BY id"), [1] + Array(repeating: 2, count: SearchIndex.smallRuns))
+            try SearchIndex.compact(db, channel: 7)
+            XCTAssertEqual(try Int.fetchAll(db, sql: "SELECT joins FROM searchRun WHERE channel = 7"), [1], "merged as the runs that hold joins least")
+        }
+        let folded = texts.mapValues { SearchText.fold($0) }
+        // Each word is followed by the one five places on: these are the pairs the texts hold.
+        for needle in ["the channel", "fast of", "secure 速報", "ответ the", "игра fast", "channel secure", "of ответ", "速報 игра", "e"] {
+            let given = try library.pool.read { db in try SearchIndex.rowids(db, SearchIndex.query(needle), channel: 7) }
+            let holding = Set(folded.filter { $0.value.contains(needle) }.keys)
+            XCTAssertFalse(holding.isEmpty, needle)
+            XCTAssertTrue(holding.isSubset(of: Set(given)), needle)
+        }
+    }
+
+    /// Rewrites the grouped join rows of every run as a release before wrote them: each row the posts of its joins
+    /// as one list.
+    static func wholeJoinRows(_ db: Database) throws {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT t.run, t.term, t.posts FROM searchTerm t JOIN searchRun r ON r.id = t.run WHERE r.joins = 2 AND t.term >= ? AND t.term < 0",
+            arguments: [Int64(bitPattern: SearchTerms.firstJoin)])
+        for row in rows {
+            var rowids = Set<Int64>()
+            for (_, list) in SearchIndex.lists(row: row[1], row[2], as: .grouped) { PostingList.forEach(list) { rowids.insert($0) } }
+            let whole = rowids.sorted().withUnsafeBufferPointer(PostingList.encode)
+            try db.execute(sql: "UPDATE searchTerm SET posts = ? WHERE run = ? AND term = ?", arguments: [whole, row[0], row[1]])
+        }
+        try db.execute(sql: "UPDATE searchRun SET joins = 1 WHERE joins = 2")
     }
 }

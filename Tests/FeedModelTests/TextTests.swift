@@ -251,8 +251,13 @@ final class SearchTextTests: XCTestCase {
             #""text":"","links":["A\"B",null]"#, #""text":5"#, #""text":"cut"#, #""links":{"a":1},"text":"x""#,
             #""linkPreview":{"image":3,"title":"T"},"text":"x""#, #""linkPreview":{"url":null,"title":"Titre Été","site":"S","extra":[1,{"b":2}]},"text":"y""#,
             #""text":"x","forwardedFrom":"F1","forwardedFrom":null"#,
+            // A phrase held only with a capital, only with a combining accent inside, or also as it is written.
+            #""text":"FAST Secure""#, #""text":"fas\u0301t secure""#, #""text":"Fast secure, fast secure""#, #""text":"fast\nsecure""#,
         ]
-        let needles = ["cafe", "🎉", "y \"q\" a\\b/c", "two", "one", "a\"b", "titre ete\ns", "s\ntitre", "x\nf1", "ёлка", "t\nx", "\u{FFFD}", "ete", "x"]
+        let needles = [
+            "cafe", "🎉", "y \"q\" a\\b/c", "two", "one", "a\"b", "titre ete\ns", "s\ntitre", "x\nf1", "ёлка", "t\nx", "\u{FFFD}", "ete", "x",
+            "fast secure", "t secure", "fast\nsecure",
+        ]
         for text in texts {
             let odd = record.replacingOccurrences(of: #""text":"# + String(decoding: try JSONEncoder().encode(post.text), as: UTF8.self), with: text)
             XCTAssertNotEqual(odd, record)
