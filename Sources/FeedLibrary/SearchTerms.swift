@@ -35,11 +35,11 @@ enum SearchTerms {
     @inline(__always)
     static func joinPlaces(_ count: Int) -> Range<Int> { 3..<max(3, count - 3) }
 
-    /// Joins are hashed into `joins` terms, kept eight to a row of a run (`joinRow`): a table finds one's number by its
-    /// hash alone (`TermTable`) — each distinct join a term of its own made an import ~20% slower — and a phrase's join
-    /// leaves few posts besides its own. In 2 048 terms, a row each, a phrase of two common words left 23 000 posts of a
-    /// million to check against their records for its 10 000; a run's rows are SQLite's cost, so eight times the terms
-    /// are in as many rows as before (BENCHMARKS, thirteenth stop).
+    /// Joins are hashed into `joins` terms, eight to a row of a run (`joinRow`): few enough that a table keeps them as
+    /// they come, apart from the other terms (`TermTable.forEachJoin`) — each distinct join a term of its own made an
+    /// import ~20% slower — and enough that a phrase's join leaves few posts besides its own. In 2 048 terms, a row each,
+    /// a phrase of two common words left 23 000 posts of a million to check against their records for its 10 000; a
+    /// run's rows are SQLite's cost, so eight times the terms are in as many rows as before (BENCHMARKS, thirteenth stop).
     static let joinBits: UInt64 = 14
     static let joins = 1 << joinBits
     static let firstJoin: UInt64 = 3 << 62
