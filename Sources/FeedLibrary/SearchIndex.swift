@@ -159,17 +159,17 @@ enum SearchIndex {
         let joins = small.map { JoinRows($0[4] as Int) }.min() ?? .none
         var entries: [(term: Int64, rowid: Int64)] = []
         for run in small {
-            let id: Int64 = run[0]
+            let (id, runJoins): (Int64, JoinRows) = (run[0], JoinRows(run[4] as Int))
             let rows = try Row.fetchCursor(db, sql: "SELECT term, posts FROM searchTerm WHERE run = ?", arguments: [id])
             while let row = try rows.next() {
-                for (term, list) in lists(row: row[0], row[1], as: JoinRows(run[4] as Int)) {
+                for (term, list) in lists(row: row[0], row[1], as: runJoins) {
                     let kept: Int64
                     if SearchTerms.joinIndex(term) == nil {
                         kept = term
                     } else if joins == .none {
                         continue
                     } else {
-                        kept = joins == .whole && JoinRows(run[4] as Int) == .grouped ? SearchTerms.joinRow(term) : term
+                        kept = joins == .whole && runJoins == .grouped ? SearchTerms.joinRow(term) : term
                     }
                     PostingList.forEach(list) { rowid in
                         if gone[rowid].map({ id < $0 }) != true { entries.append((kept, rowid)) }

@@ -202,7 +202,7 @@ struct TermTable {
     /// below (a batch's offsets are its posts' places in it: a join at a larger one is kept as a term), in their order,
     /// sorted by join once the batch is taken in (`forEachJoin`). A post gives each of its joins once (`TermMaker`).
     /// As terms, 16 384 joins, each with its own chunk in each batch, were reached at random by every post (an import
-    /// ~8% slower).
+    /// ~10% slower).
     private var joinEntries: UnsafeMutablePointer<UInt32>
     private static let joinShift = 32 - UInt32(SearchTerms.joinBits)
     private var joinCapacity = 1 << 12
@@ -333,13 +333,7 @@ struct TermTable {
 
     @inline(__always)
     private mutating func appendJoin(_ entry: UInt32) {
-        if joinCount == joinCapacity {
-            let larger = UnsafeMutablePointer<UInt32>.allocate(capacity: joinCapacity * 2)
-            larger.moveInitialize(from: joinEntries, count: joinCount)
-            joinEntries.deallocate()
-            joinEntries = larger
-            joinCapacity *= 2
-        }
+        if joinCount == joinCapacity { Self.double(&joinEntries, count: joinCount, capacity: &joinCapacity) }
         joinEntries[joinCount] = entry
         joinCount += 1
         entries &+= 1
@@ -421,13 +415,7 @@ struct TermTable {
 
     /// A new term with no entries; its number.
     private mutating func newTerm(_ key: Int64) -> Int {
-        if count == termCapacity {
-            let larger = UnsafeMutablePointer<Term>.allocate(capacity: termCapacity * 2)
-            larger.moveInitialize(from: terms, count: count)
-            terms.deallocate()
-            terms = larger
-            termCapacity *= 2
-        }
+        if count == termCapacity { Self.double(&terms, count: count, capacity: &termCapacity) }
         let chunk = newChunk()
         terms[count] = Term(key: key, head: chunk, tail: chunk, next: 0, count: 0)
         count += 1
@@ -469,13 +457,7 @@ struct TermTable {
     private mutating func newChunk() -> Int32 {
         let number = chunkCount
         if number >> Self.blockShift >= blockCount {
-            if blockCount == blockCapacity {
-                let larger = UnsafeMutablePointer<UnsafeMutablePointer<UInt16>>.allocate(capacity: blockCapacity * 2)
-                larger.moveInitialize(from: blocks, count: blockCount)
-                blocks.deallocate()
-                blocks = larger
-                blockCapacity *= 2
-            }
+            if blockCount == blockCapacity { Self.double(&blocks, count: blockCount, capacity: &blockCapacity) }
             blocks[blockCount] = .allocate(capacity: Self.blockChunks * Self.chunk)
             blockCount += 1
         }
@@ -485,6 +467,15 @@ struct TermTable {
         new[1] = 0
         new[2] = 0
         return Int32(number)
+    }
+
+    /// A buffer moved to one of twice its capacity.
+    private static func double<Element>(_ buffer: inout UnsafeMutablePointer<Element>, count: Int, capacity: inout Int) {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = larger
+        capacity *= 2
     }
 
     @inline(__always)
