@@ -187,6 +187,8 @@ final class ChannelWriter {
     /// a million ids would hold more memory than the rest of the import.
     private var idHashes = Set<Int>()
     private var given: [Double] = []
+    /// Empty until a post gives its views (a feed's never do: a million posts held 8 MB of none), then as long as
+    /// the last post that gave them.
     private var views: [Int64] = []
     private var writtenDates: [Int: Double] = [:]
     private var lastWritten: Double?
@@ -240,7 +242,7 @@ final class ChannelWriter {
             writtenDates[seq] = date
             if seq == count - 1 { lastWritten = date }
             self.given[seq] = given ?? .nan
-            views[seq] = post.views?.value ?? .min
+            note(views: post.views?.value, at: seq)
             replaced = true
             pending.append(PostRow(seq: seq, post: post, date: date, positions: Positions(provisional: seq), replaces: true))
         } else {
@@ -248,12 +250,22 @@ final class ChannelWriter {
             if given == nil { writtenDates[count] = date }
             lastWritten = date
             self.given.append(given ?? .nan)
-            views.append(post.views?.value ?? .min)
+            note(views: post.views?.value, at: count)
             tally.add(post)
             pending.append(PostRow(seq: count, post: post, date: date, positions: Positions(provisional: count)))
             count += 1
         }
         try flushWhenFull()
+    }
+
+    /// The views a streamed post gave, at its place.
+    private func note(views value: Int64?, at seq: Int) {
+        guard let value else {
+            if seq < views.count { views[seq] = .min }
+            return
+        }
+        if seq >= views.count { views += repeatElement(.min, count: seq + 1 - views.count) }
+        views[seq] = value
     }
 
     /// The place of an earlier streamed post with this id, if any. Only a post whose id's hash was seen before is
@@ -388,7 +400,7 @@ final class ChannelWriter {
         idHashes = []
         let (given, views) = (given, views)
         let final = Publication.placeDates(count: count) { given[$0].isNaN ? nil : given[$0] }
-        let key = { (i: Int) in SortKey(date: final[i], views: views[i] == .min ? nil : views[i], seq: i) }
+        let key = { (i: Int) in SortKey(date: final[i], views: i < views.count && views[i] != .min ? views[i] : nil, seq: i) }
         let oldest = PostOrder.oldest.ranks(count: count, key: key)
         let viewed = PostOrder.mostViewed.ranks(count: count, key: key)
         // As stored: oldest-first below the base the streamed posts left (`Positions.init(provisional:)`).
