@@ -33,15 +33,19 @@ enum PostingList {
 
     /// The list at `place` of a group; nil when it has none there, or is damaged.
     static func member(_ group: Data, at place: Int) -> Data? {
-        var found: Data?
-        forEachMember(group) { if $0 == place { found = $1 } }
-        return found
+        guard let ranges = members(group), place < ranges.count, !ranges[place].isEmpty else { return nil }
+        return list(group, ranges[place])
     }
 
     /// Each list of a group, with its place; nothing for a damaged group.
     static func forEachMember(_ group: Data, _ body: (Int, Data) -> Void) {
+        for (place, range) in (members(group) ?? []).enumerated() where !range.isEmpty { body(place, list(group, range)) }
+    }
+
+    /// Where each place's list is in a group (empty for none); nil when it is not one, or is damaged.
+    private static func members(_ group: Data) -> [Range<Int>]? {
         let places = 1 << SearchTerms.joinRowBits
-        let ranges: [Range<Int>]? = group.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+        return group.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> [Range<Int>]? in
             guard bytes.count > places, bytes[0] == Self.group else { return nil }
             var at = 1
             var lengths: [Int] = []
@@ -57,9 +61,10 @@ enum PostingList {
             }
             return ranges
         }
-        for (place, range) in (ranges ?? []).enumerated() where !range.isEmpty {
-            body(place, group.subdata(in: (group.startIndex + range.lowerBound)..<(group.startIndex + range.upperBound)))
-        }
+    }
+
+    private static func list(_ group: Data, _ range: Range<Int>) -> Data {
+        group.subdata(in: (group.startIndex + range.lowerBound)..<(group.startIndex + range.upperBound))
     }
 
     /// `rowids` ascending, without repeats, not empty.

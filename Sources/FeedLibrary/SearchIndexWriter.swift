@@ -193,8 +193,8 @@ struct TermTable {
     private var capacity = 1 << 12
     /// For each slot: the term's number plus one, 0 when empty.
     private var slots: UnsafeMutablePointer<Int32>
-    /// Whether joins are kept as they come (`joinEntries`, a batch's table) or as terms (a run's table, which takes the
-    /// batches' joins a join at a time).
+    /// Whether the joins given are kept as they come (`joinEntries`, a batch's table) or as terms (a run's table, which
+    /// also numbers the joins of the batches it takes in).
     private let flatJoins: Bool
     /// For each join (`SearchTerms.joinIndex`): its number plus one, 0 when not met; not in `slots`.
     private var joinNumbers: UnsafeMutablePointer<Int32>
@@ -294,13 +294,7 @@ struct TermTable {
         for source in 0..<other.count {
             let number = number(of: other.term(source))
             guard copied else {
-                var next = terms[number].next
-                other.forEach(of: source) { at in
-                    let offset = offsets[Int(at)]
-                    put(offset - next, into: number)
-                    next = offset + 1
-                }
-                terms[number].next = next
+                put(into: number) { each in other.forEach(of: source) { each(offsets[Int($0)]) } }
                 continue
             }
             var first = true
@@ -315,20 +309,20 @@ struct TermTable {
             }
             terms[number].next = low + other.terms[source].next
         }
+        // A join at a time, numbered like a term here (a run's table).
         other.forEachJoin { join, posts in
-            guard flatJoins else {
-                let number = number(of: join)
-                var next = terms[number].next
-                for at in posts {
-                    let offset = offsets[Int(at)]
-                    put(offset - next, into: number)
-                    next = offset + 1
-                }
-                terms[number].next = next
-                return
-            }
-            for at in posts { append(join, offsets[Int(at)]) }
+            put(into: number(of: join)) { each in for at in posts { each(offsets[Int(at)]) } }
         }
+    }
+
+    /// Appends to a term the offsets `each` gives, ascending and above those it has.
+    private mutating func put(into number: Int, _ each: ((UInt32) -> Void) -> Void) {
+        var next = terms[number].next
+        each { offset in
+            put(offset - next, into: number)
+            next = offset + 1
+        }
+        terms[number].next = next
     }
 
     @inline(__always)
