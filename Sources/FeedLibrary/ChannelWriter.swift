@@ -481,8 +481,9 @@ extension Library {
         do throws(LibraryError) {
             return .success(
                 try write("import posts") { db -> [Int64] in
-                    let insertPost = try db.cachedStatement(
-                        sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    let insertPost = try Insert(
+                        db, sql: "INSERT INTO post (channel, id, date, views, seq, newest, oldest, viewed, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    insertPost.bind(staging, at: 1)
                     var added: [Int64] = []
                     added.reserveCapacity(rows.count)
                     for row in rows {
@@ -500,9 +501,14 @@ extension Library {
                             continue
                         }
                         let ps = row.positions
-                        try insertPost.execute(arguments: [
-                            staging, p.id, row.date, p.views?.value, row.seq, ps.newest, ps.oldest, ps.viewed, record,
-                        ])
+                        insertPost.bind(p.id, at: 2)
+                        insertPost.bind(row.date, at: 3)
+                        insertPost.bind(p.views?.value, at: 4)
+                        insertPost.bind(row.seq, at: 5)
+                        insertPost.bind(ps.newest, at: 6)
+                        insertPost.bind(ps.oldest, at: 7)
+                        insertPost.bind(ps.viewed, at: 8)
+                        try insertPost.execute(blob: record, at: 9)
                         added.append(db.lastInsertedRowID)
                     }
                     try index.add(terms, rowids: added, db)

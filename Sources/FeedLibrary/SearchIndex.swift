@@ -251,22 +251,22 @@ enum SearchIndex {
 /// Writes the rows of a run, its terms' lists given in ascending order of the terms: in a run whose rows group joins
 /// (`SearchIndex.JoinRows.grouped`), the lists of the joins of one row go into it together.
 struct RunRows {
-    private let insert: Statement
-    private let run: Int64
+    private let insert: Insert
     private let grouped: Bool
     private var row: Int64?
     private var members: [(place: Int, list: Data)] = []
 
     init(_ db: Database, run: Int64, joins: SearchIndex.JoinRows) throws {
-        insert = try db.cachedStatement(sql: "INSERT INTO searchTerm (run, term, posts) VALUES (?, ?, ?)")
-        self.run = run
+        insert = try Insert(db, sql: "INSERT INTO searchTerm (run, term, posts) VALUES (?, ?, ?)")
+        insert.bind(run, at: 1)
         grouped = joins == .grouped
     }
 
     mutating func add(_ term: Int64, _ list: Data) throws {
         guard grouped, SearchTerms.joinIndex(term) != nil else {
             try finish()
-            return try insert.execute(arguments: [run, term, list])
+            insert.bind(term, at: 2)
+            return try insert.execute(blob: list, at: 3)
         }
         let row = SearchTerms.joinRow(term)
         if row != self.row { try finish() }
@@ -277,7 +277,8 @@ struct RunRows {
     /// Writes the row of the joins given last.
     mutating func finish() throws {
         guard let row, !members.isEmpty else { return }
-        try insert.execute(arguments: [run, row, PostingList.group(members)])
+        insert.bind(row, at: 2)
+        try insert.execute(blob: PostingList.group(members), at: 3)
         members.removeAll(keepingCapacity: true)
         self.row = nil
     }
