@@ -169,6 +169,17 @@ struct HTMLScanner {
     /// The elements open, the implied `html` and `body` first: their names and places in `elements` (`unknown`,
     /// or `implied` for those two).
     private var open: [(name: Name, element: Int, kind: Renderer.Kind)] = []
+    /// The attributes of the start tag read last, their values where they lie (`attributeValue(decodingInto:)`) and
+    /// the values with references decoded: kept from tag to tag (an array and a value each, made for every tag,
+    /// were ~1% of an import).
+    private var attributes: [(name: Name, value: AttributeValue?)] = []
+    private var decoded: [UInt8] = []
+
+    /// An attribute's value: bytes of the text as they are, or of `decoded`.
+    struct AttributeValue {
+        var range: Range<Int>
+        var isDecoded: Bool
+    }
 
     init(text: UnsafeBufferPointer<UInt8>) { b = text }
 
@@ -341,7 +352,12 @@ struct HTMLScanner {
         at += 1
         guard let name = tagName(), let index = Self.element(name) else { return false }
         let element = index >= 0 ? Self.elements[index] : Element(name: name, kind: Renderer.kinds[String(decoding: name.bytes, as: UTF8.self)] ?? .inline, void: false)
-        var attributes: [(name: Name, value: [UInt8]?)] = []
+        attributes.removeAll(keepingCapacity: true)
+        // Out of `self` while values are decoded into it (an argument of a mutating method must not be a part of self).
+        var decoded: [UInt8] = []
+        swap(&decoded, &self.decoded)
+        decoded.removeAll(keepingCapacity: true)
+        defer { self.decoded = decoded }
         var closed = false
         while true {
             while at < b.count, isBlank(b[at]) { at += 1 }
@@ -364,7 +380,7 @@ struct HTMLScanner {
             }
             at += 1
             while at < b.count, isBlank(b[at]) { at += 1 }
-            guard let value = attributeValue() else { return false }
+            guard let value = attributeValue(decodingInto: &decoded) else { return false }
             attributes.append((attribute, value))
         }
         if open.isEmpty { implyBody(&r) }
@@ -375,10 +391,12 @@ struct HTMLScanner {
         }
         guard open.count < 200, open.last?.name != Self.body || !Self.closingBody.contains(index) else { return false }
         open.append((name, index, element.kind))
+        let (attributes, b) = (attributes, b)
         r.start(element.kind) { wanted in
             let key = Name(wanted)
             guard let found = attributes.first(where: { $0.name == key }) else { return nil }
-            return found.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            guard let value = found.value else { return "" }
+            return value.isDecoded ? String(decoding: decoded[value.range], as: UTF8.self) : String(decoding: UnsafeBufferPointer(rebasing: b[value.range]), as: UTF8.self)
         }
         if closed || element.void {
             open.removeLast()
@@ -446,11 +464,21 @@ struct HTMLScanner {
 
     /// A quoted or bare attribute value, its references decoded.
     mutating func attributeValue() -> [UInt8]? {
+        var decoded: [UInt8] = []
+        guard let value = attributeValue(decodingInto: &decoded) else { return nil }
+        return value.isDecoded ? Array(decoded[value.range]) : Array(b[value.range])
+    }
+
+    /// The attribute value at `at` (moving past it): where it lies in the text, or, when it holds references, where
+    /// it was appended to `decoded` with them decoded; nil where libxml2 must read it.
+    mutating func attributeValue(decodingInto decoded: inout [UInt8]) -> AttributeValue? {
         guard at < b.count else { return nil }
         let quote = b[at]
         let quoted = quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'")
         if quoted { at += 1 }
-        var value: [UInt8] = []
+        let start = at
+        let decodedStart = decoded.count
+        var hasReference = false
         // Appended a run at a time, up to each reference (byte by byte, growing the array, was 3% of a reading).
         var run = at
         while at < b.count {
@@ -458,15 +486,22 @@ struct HTMLScanner {
             if quoted ? c == quote : (isBlank(c) || c == UInt8(ascii: ">")) { break }
             if c < 0x20 && c != 0x09 && c != 0x0A { return nil }
             if c == UInt8(ascii: "&") {
-                value.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<at]))
-                guard reference(into: &value) else { return nil }
+                hasReference = true
+                decoded.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<at]))
+                guard reference(into: &decoded) else { return nil }
                 run = at
                 continue
             }
             at += 1
         }
-        value.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<at]))
-        guard at < b.count, value.count > 0 || quoted else { return nil }
+        let value: AttributeValue
+        if hasReference {
+            decoded.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<at]))
+            value = AttributeValue(range: decodedStart..<decoded.count, isDecoded: true)
+        } else {
+            value = AttributeValue(range: start..<at, isDecoded: false)
+        }
+        guard at < b.count, !value.range.isEmpty || quoted else { return nil }
         if quoted { at += 1 }
         return value
     }
