@@ -36,7 +36,7 @@ struct Insert {
                 if let start = $0.baseAddress {
                     sqlite3_bind_text(handle, index, start, Int32($0.count), Self.transient)
                 } else {
-                    sqlite3_bind_text(handle, index, "", 0, nil)
+                    sqlite3_bind_text(handle, index, "", 0, Self.transient)
                 }
             }
         }

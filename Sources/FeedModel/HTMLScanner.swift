@@ -396,7 +396,8 @@ struct HTMLScanner {
             let key = Name(wanted)
             guard let found = attributes.first(where: { $0.name == key }) else { return nil }
             guard let value = found.value else { return "" }
-            return value.isDecoded ? String(decoding: decoded[value.range], as: UTF8.self) : String(decoding: UnsafeBufferPointer(rebasing: b[value.range]), as: UTF8.self)
+            if value.isDecoded { return String(decoding: decoded[value.range], as: UTF8.self) }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[value.range]), as: UTF8.self)
         }
         if closed || element.void {
             open.removeLast()
