@@ -27,19 +27,9 @@ struct Insert {
         if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
-    /// Copied by SQLite: the string's bytes are not kept past this call.
+    /// Copied by SQLite, up to a NUL as GRDB binds a string (a lookup through GRDB finds what is inserted here).
     func bind(_ value: String, at index: Int32) {
-        var value = value
-        value.withUTF8 { bytes in
-            // An empty string's buffer has no address, and a null one binds NULL: "" stays text.
-            bytes.withMemoryRebound(to: CChar.self) {
-                if let start = $0.baseAddress {
-                    sqlite3_bind_text(handle, index, start, Int32($0.count), Self.transient)
-                } else {
-                    sqlite3_bind_text(handle, index, "", 0, Self.transient)
-                }
-            }
-        }
+        sqlite3_bind_text(handle, index, value, -1, Self.transient)
     }
 
     /// Inserts the row, `blob` bound at `index` for the step alone (SQLite copies it into the page, not before).
