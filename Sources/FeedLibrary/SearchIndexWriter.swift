@@ -180,8 +180,8 @@ struct BatchTerms: @unchecked Sendable {
 /// Terms and, for each, the offsets of the posts holding it (ascending, each once), in raw buffers (a value,
 /// copied freely; `free` once): a term found by open addressing, its offsets in chunks (`chunk`).
 struct TermTable {
-    /// A term's number: its key, first and last chunk, its last offset plus one (0: none yet) and how many offsets
-    /// it has (in what would be padding).
+    /// A term, by its number: its key, first and last chunk, its last offset plus one (0: none yet) and how many
+    /// offsets it has (in what would be padding).
     private struct Term {
         var key: Int64
         var head: Int32
@@ -393,7 +393,7 @@ struct TermTable {
             joinNumbers[join] = Int32(number + 1)
             return number
         }
-        var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & (capacity - 1)
+        var slot = firstSlot(of: key)
         while true {
             let found = slots[slot]
             if found == 0 { break }
@@ -405,6 +405,12 @@ struct TermTable {
         slots[slot] = Int32(number + 1)
         if count * 2 > capacity { grow() }
         return number
+    }
+
+    /// The slot where the search for a term (not a join) starts.
+    @inline(__always)
+    private func firstSlot(of key: Int64) -> Int {
+        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & (capacity - 1)
     }
 
     /// A new term with no entries; its number.
@@ -484,7 +490,7 @@ struct TermTable {
         slots = .allocate(capacity: capacity)
         slots.initialize(repeating: 0, count: capacity)
         for number in 0..<count where SearchTerms.joinIndex(terms[number].key) == nil {
-            var slot = Int(truncatingIfNeeded: (UInt64(bitPattern: terms[number].key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & (capacity - 1)
+            var slot = firstSlot(of: terms[number].key)
             while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
             slots[slot] = Int32(number + 1)
         }
