@@ -20,7 +20,7 @@ FISH_COMPLETIONS = $(PREFIX)/share/fish/vendor_completions.d
 # The page's date is the last commit's, so the same sources give the same page.
 MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date +%Y-%m-%d)
 
-.PHONY: deps build release run test unit e2e install-test fuzz fuzz-build fuzz-check fuzz-report bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml bench-import bench-search generated install uninstall clean
+.PHONY: deps build release run test unit e2e install-test fuzz fuzz-build fuzz-check fuzz-report bench bench-importers bench-refresh bench-kills bench-callgrind bench-opml bench-import bench-floor bench-search generated install uninstall clean
 
 # Installs the Debian packages the build and the tests need, only those missing (root, or through sudo).
 deps:
@@ -124,6 +124,12 @@ bench-callgrind: release
 # alternately with this one (A/B on a loaded machine).
 bench-import: release
 	BENCH_RUNS="$(RUNS)" bash scripts/bench-import.sh $(RELEASE_BIN) $(B)
+
+# The same beside HEAD built without its search index (scripts/floor-no-index.patch): the floor a faster index could
+# reach on this machine.
+bench-floor: release
+	@[ -x /usr/bin/time ] && command -v git >/dev/null || $(MAKE) deps DEBIAN_PACKAGES="time git"
+	BENCH_RUNS="$(RUNS)" bash scripts/bench-floor.sh $(RELEASE_BIN)
 
 # Searches of every length (one and two characters included) in a library of rss-$(B_POSTS).xml, in tmux.
 B_POSTS ?= 100000
